@@ -1,0 +1,318 @@
+"""The ``postier`` command: the GUI by default, subcommands for headless use.
+
+Contract: ../shared/CLI.md. With ``--json`` stdout holds exactly one JSON document;
+logs go to stderr. Exit 0 success, 1 the thing checked failed, 2 bad usage/input.
+Bad input never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from app import __version__
+from app.services.errors import InputError, PostierError
+
+log = logging.getLogger("postier")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandResult:
+    """What a handler returns: a JSON-able document, readable text and an exit code."""
+
+    def __init__(self, data: Any, text: str, code: int = EXIT_OK) -> None:
+        self.data, self.text, self.code = data, text, code
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse would print usage + exit 2
+        raise UsageError(message)
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    return "--json" in argv
+
+
+def _emit_error(code: str, message: str, as_json: bool, extra: dict[str, Any] | None = None,
+                hint: str | None = None) -> None:
+    if as_json:
+        err: dict[str, Any] = {"code": code, "message": message}
+        if hint:
+            err["hint"] = hint
+        print(json.dumps({"error": err, **(extra or {})}, ensure_ascii=False))
+    else:
+        print(f"postier: error: {message}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
+# Secrets: never on the command line.
+# ---------------------------------------------------------------------------
+def read_secret(args: argparse.Namespace) -> str | None:
+    if getattr(args, "password_env", None):
+        value = os.environ.get(args.password_env)
+        if value is None:
+            raise InputError(f"environment variable {args.password_env} is not set")
+        return value
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    return None
+
+
+def _add_secret_args(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--password-env", metavar="VAR",
+                       help="read the password from this environment variable")
+    group.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of stdin")
+
+
+# ---------------------------------------------------------------------------
+# Handlers (each returns CommandResult; raising PostierError is fine)
+# ---------------------------------------------------------------------------
+def _settings():  # noqa: ANN202 - import kept local so `postier --version` stays fast
+    from app.services.config import Settings
+
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def cmd_discover(args: argparse.Namespace) -> CommandResult:
+    from app.services import discovery
+
+    result = discovery.discover(args.email, _settings(), timeout=args.timeout)
+    if not result.found:
+        err = PostierError("NOT_FOUND")
+        return CommandResult({"error": {"code": err.code, "message": err.message,
+                                        "hint": err.hint},
+                              "email": result.email, "domain": result.domain,
+                              "tried": [t.to_dict() for t in result.tried],
+                              "elapsed_ms": result.elapsed_ms},
+                             discovery.format_text(result), EXIT_FAILED)
+    return CommandResult(result.to_dict(), discovery.format_text(result))
+
+
+def _check_inputs(args: argparse.Namespace):  # noqa: ANN202
+    from app.services.auth import Credential
+    from app.services.endpoint import Endpoint
+
+    secret = read_secret(args)
+    if secret is None:
+        raise InputError("a password is needed: use --password-env VAR or --password-stdin")
+    username = args.username or args.email
+    imap = Endpoint.parse(args.imap) if args.imap else None
+    smtp = Endpoint.parse(args.smtp) if args.smtp else None
+    return Credential(username, secret), imap, smtp
+
+
+def cmd_check(args: argparse.Namespace) -> CommandResult:
+    from app.services import connection_check
+
+    credential, imap, smtp = _check_inputs(args)
+    result = connection_check.check_account(
+        args.email, credential, _settings(), imap=imap, smtp=smtp,
+        timeout=args.timeout, pin=args.pin)
+    return CommandResult(result.to_dict(), connection_check.format_text(result),
+                         EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def cmd_account_add(args: argparse.Namespace) -> CommandResult:
+    from app.services import accounts
+
+    credential, imap, smtp = _check_inputs(args)
+    outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
+                                   timeout=args.timeout, pin=args.pin,
+                                   display_name=args.name or "")
+    return CommandResult(outcome.to_dict(), outcome.text(),
+                         EXIT_OK if outcome.ok else EXIT_FAILED)
+
+
+def cmd_account_list(args: argparse.Namespace) -> CommandResult:
+    from app.services import accounts
+
+    items = accounts.list_accounts(_settings())
+    text = "\n".join(f"{a['email']}  imap {a['imap_host']}:{a['imap_port']}  "
+                     f"smtp {a['smtp_host']}:{a['smtp_port']}" for a in items) or "(no account)"
+    return CommandResult(items, text)
+
+
+def cmd_account_remove(args: argparse.Namespace) -> CommandResult:
+    from app.services import accounts
+
+    removed = accounts.remove_account(args.email, _settings())
+    return CommandResult({"email": args.email, "removed": removed},
+                         f"{args.email} removed" if removed else f"{args.email}: no such account",
+                         EXIT_OK if removed else EXIT_FAILED)
+
+
+def cmd_classify(args: argparse.Namespace) -> CommandResult:
+    from app.services import bounce_parser
+
+    entries = bounce_parser.classify_files(args.files, stdin=sys.stdin.buffer)
+    return CommandResult(entries, bounce_parser.format_text(entries))
+
+
+def cmd_send(args: argparse.Namespace) -> CommandResult:
+    # Owned by the sending/tracking work (issue 5): build the message from args, call
+    # app.services.sending, map the outcome to CLI.md's JSON. Services never see argparse.
+    raise PostierError("PROTOCOL_ERROR", "send is not available yet")
+
+
+def cmd_track(args: argparse.Namespace) -> CommandResult:
+    raise PostierError("PROTOCOL_ERROR", "track is not available yet")
+
+
+def cmd_messages(args: argparse.Namespace) -> CommandResult:
+    raise PostierError("PROTOCOL_ERROR", "messages is not available yet")
+
+
+def cmd_domain(args: argparse.Namespace) -> CommandResult:
+    # Owned by the domain-health work (issue 9).
+    raise PostierError("PROTOCOL_ERROR", "domain is not available yet")
+
+
+# ---------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="postier", description="Postier: mail account setup and tracking.")
+    parser.add_argument("--version", action="version", version=f"postier {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], CommandResult],
+                helptext: str, parent: Any = sub) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=helptext, description=helptext)
+        p.add_argument("--json", action="store_true", help="print one JSON document")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("discover", cmd_discover, "find the server settings for an address")
+    p.add_argument("email")
+    p.add_argument("--timeout", type=float, default=15.0)
+
+    def check_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("email")
+        _add_secret_args(p)
+        p.add_argument("--username")
+        p.add_argument("--imap", metavar="HOST:PORT:SECURITY")
+        p.add_argument("--smtp", metavar="HOST:PORT:SECURITY")
+        p.add_argument("--timeout", type=float, default=30.0)
+        p.add_argument("--pin", metavar="SHA256", help="trust exactly this certificate")
+
+    check_args(command("check", cmd_check, "prove that an account works"))
+
+    account = sub.add_parser("account", help="manage accounts")
+    account_sub = account.add_subparsers(dest="account_command", parser_class=_Parser)
+    p = command("add", cmd_account_add, "check an account and store it if it works", account_sub)
+    check_args(p)
+    p.add_argument("--name", help="display name")
+    command("list", cmd_account_list, "list accounts", account_sub)
+    p = command("remove", cmd_account_remove, "remove an account and its keyring entry",
+                account_sub)
+    p.add_argument("email")
+
+    p = command("classify", cmd_classify, "classify bounce / DSN / auto-reply messages")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = command("send", cmd_send, "send a message and record it")
+    p.add_argument("--from", dest="sender", required=True, metavar="EMAIL")
+    p.add_argument("--to", action="append", required=True, metavar="ADDR")
+    p.add_argument("--cc", action="append", default=[], metavar="ADDR")
+    p.add_argument("--bcc", action="append", default=[], metavar="ADDR")
+    p.add_argument("--subject", required=True)
+    body = p.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body")
+    body.add_argument("--body-file")
+    p.add_argument("--html-file", help="HTML body (the text body is the alternative)")
+    p.add_argument("--test", action="store_true", help="mark as a test message")
+    p.add_argument("--read-receipt", action="store_true", help="ask for a read receipt (MDN)")
+
+    p = command("track", cmd_track, "read the mailbox and update message statuses")
+    p.add_argument("--account", metavar="EMAIL")
+    p.add_argument("--once", action="store_true")
+    p.add_argument("--timeout", type=float, default=60.0)
+
+    p = command("messages", cmd_messages, "list sent messages and their status")
+    p.add_argument("--account", metavar="EMAIL")
+    p.add_argument("--status")
+    p.add_argument("--limit", type=int, default=1000)
+
+    p = command("domain", cmd_domain, "check a sender domain's health (MX, SPF, DKIM, DMARC…)")
+    p.add_argument("domain")
+    p.add_argument("--smtp-host", help="the account's SMTP host (for SPF include and PTR)")
+    p.add_argument("--ip", action="append", default=[], help="sending IP to test (PTR, DNSBL)")
+    p.add_argument("--timeout", type=float, default=10.0)
+    return parser
+
+
+def _run_gui() -> int:
+    from app.ui.main import run_gui
+
+    return run_gui(sys.argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=os.environ.get("POSTIER_LOG", "WARNING").upper(),
+                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    as_json = _wants_json(argv)
+    if not argv:
+        return _run_gui()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        _emit_error("USAGE", str(exc), as_json)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return _dispatch(handler, args, as_json)
+
+
+def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
+              args: argparse.Namespace, as_json: bool) -> int:
+    from app.services.storage import StorageError
+
+    try:
+        result = handler(args)
+    except InputError as exc:
+        _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
+        return EXIT_USAGE
+    except PostierError as exc:
+        _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
+        return EXIT_FAILED
+    except StorageError as exc:
+        _emit_error(exc.code, exc.message, as_json)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _emit_error("CANCELLED", "interrupted", as_json)
+        return 130
+    except Exception as exc:  # last line of defence: never a traceback for the user
+        log.debug("unexpected error", exc_info=True)
+        _emit_error("INTERNAL_ERROR", f"{type(exc).__name__}: {exc}", as_json)
+        return EXIT_FAILED
+    if as_json:
+        print(json.dumps(result.data, ensure_ascii=False, default=str))
+    elif result.text:
+        print(result.text)
+    return result.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""Postier's own error hierarchy and the catalogue of stable error codes.
+
+Every failure a user can hit is translated at the service boundary into a
+``PostierError`` carrying one of the codes of ``shared/CLI.md``. The catalogue
+gives each code a plain message and a concrete hint in French and English, so the
+CLI, the GUI and the diagnostics report all say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# (message, hint) per language. Messages stay short; hints say what to do.
+CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
+    "DNS_NOT_FOUND": {
+        "en": ("The server name could not be found.",
+               "Check the spelling of the server name, or of the domain after the @."),
+        "fr": ("Le nom du serveur est introuvable.",
+               "Vérifiez l'orthographe du nom du serveur, ou du domaine après le @."),
+    },
+    "CONNECT_REFUSED": {
+        "en": ("The server refused the connection on this port.",
+               "Check the port number; the service may be stopped or this port closed."),
+        "fr": ("Le serveur a refusé la connexion sur ce port.",
+               "Vérifiez le numéro de port ; le service est peut-être arrêté ou ce port fermé."),
+    },
+    "TIMEOUT": {
+        "en": ("The server did not answer in time.",
+               "Check your Internet connection; a firewall may be blocking this port."),
+        "fr": ("Le serveur n'a pas répondu à temps.",
+               "Vérifiez votre connexion Internet ; un pare-feu bloque peut-être ce port."),
+    },
+    "NETWORK_UNREACHABLE": {
+        "en": ("The network is unreachable.",
+               "Check that this computer is connected to the Internet."),
+        "fr": ("Le réseau est inaccessible.",
+               "Vérifiez que cet ordinateur est bien connecté à Internet."),
+    },
+    "TLS_HANDSHAKE_FAILED": {
+        "en": ("A secure (TLS) connection could not be established.",
+               "Check the port and security type (SSL/TLS or STARTTLS) given by your provider."),
+        "fr": ("Impossible d'établir une connexion sécurisée (TLS).",
+               "Vérifiez le port et le type de sécurité (SSL/TLS ou STARTTLS) donnés par "
+               "votre hébergeur."),
+    },
+    "TLS_TOO_OLD": {
+        "en": ("The server only offers an outdated encryption (older than TLS 1.2).",
+               "Ask the server's administrator to enable TLS 1.2 or 1.3; Postier refuses "
+               "older versions to protect your password."),
+        "fr": ("Le serveur ne propose qu'un chiffrement obsolète (antérieur à TLS 1.2).",
+               "Demandez à l'administrateur du serveur d'activer TLS 1.2 ou 1.3 ; Postier "
+               "refuse les versions anciennes pour protéger votre mot de passe."),
+    },
+    "CERT_UNTRUSTED": {
+        "en": ("The server's certificate is not signed by a known authority.",
+               "It may be self-signed. Compare its fingerprint with the one your "
+               "administrator gives you before trusting it."),
+        "fr": ("Le certificat du serveur n'est pas signé par une autorité reconnue.",
+               "Il est peut-être auto-signé. Comparez son empreinte avec celle fournie par "
+               "votre administrateur avant de lui faire confiance."),
+    },
+    "CERT_HOSTNAME_MISMATCH": {
+        "en": ("The server's certificate is for another name.",
+               "Use the server name written in the certificate, or ask your provider for "
+               "the right server name."),
+        "fr": ("Le certificat du serveur correspond à un autre nom.",
+               "Utilisez le nom de serveur inscrit dans le certificat, ou demandez le bon "
+               "nom à votre hébergeur."),
+    },
+    "CERT_EXPIRED": {
+        "en": ("The server's certificate has expired.",
+               "Tell the server's administrator: the certificate must be renewed. Also "
+               "check this computer's date and time."),
+        "fr": ("Le certificat du serveur a expiré.",
+               "Prévenez l'administrateur du serveur : le certificat doit être renouvelé. "
+               "Vérifiez aussi la date et l'heure de cet ordinateur."),
+    },
+    "STARTTLS_UNSUPPORTED": {
+        "en": ("The server does not offer STARTTLS on this port.",
+               "Try SSL/TLS on port 993 (IMAP) or 465 (SMTP) instead."),
+        "fr": ("Le serveur ne propose pas STARTTLS sur ce port.",
+               "Essayez plutôt SSL/TLS sur le port 993 (IMAP) ou 465 (SMTP)."),
+    },
+    "PLAINTEXT_REFUSED": {
+        "en": ("This server only offers an unencrypted connection.",
+               "Postier never sends your password in clear. Ask your provider for the "
+               "secure (SSL/TLS or STARTTLS) settings."),
+        "fr": ("Ce serveur ne propose qu'une connexion non chiffrée.",
+               "Postier n'envoie jamais votre mot de passe en clair. Demandez à votre "
+               "hébergeur les paramètres sécurisés (SSL/TLS ou STARTTLS)."),
+    },
+    "AUTH_FAILED": {
+        "en": ("The server refused the user name or password.",
+               "Check the password (and the user name: often the full address). Caps Lock?"),
+        "fr": ("Le serveur a refusé l'identifiant ou le mot de passe.",
+               "Vérifiez le mot de passe (et l'identifiant : souvent l'adresse complète). "
+               "Verrouillage majuscules ?"),
+    },
+    "APP_PASSWORD_REQUIRED": {
+        "en": ("This account needs an app password, not your usual password.",
+               "Two-step verification is on: create an app password in your account's "
+               "security settings and paste its 16 characters here."),
+        "fr": ("Ce compte demande un mot de passe d'application, pas votre mot de passe "
+               "habituel.",
+               "La validation en deux étapes est active : créez un mot de passe "
+               "d'application dans la sécurité du compte et collez ses 16 caractères ici."),
+    },
+    "WEB_LOGIN_REQUIRED": {
+        "en": ("The provider wants you to sign in through its website first.",
+               "Sign in once with a web browser, accept any security prompt, then retry."),
+        "fr": ("Le fournisseur demande d'abord une connexion par son site web.",
+               "Connectez-vous une fois avec un navigateur, acceptez l'éventuelle alerte "
+               "de sécurité, puis réessayez."),
+    },
+    "BASIC_AUTH_DISABLED": {
+        "en": ("Password sign-in is disabled for this Microsoft 365 organisation.",
+               "Use the \"Office 365\" sign-in (Microsoft's own page) instead of a password."),
+        "fr": ("La connexion par mot de passe est désactivée pour cette organisation "
+               "Microsoft 365.",
+               "Utilisez la connexion « Office 365 » (la page de Microsoft) au lieu d'un mot "
+               "de passe."),
+    },
+    "SMTP_AUTH_DISABLED": {
+        "en": ("Sending with SMTP is turned off for this mailbox.",
+               "An administrator must enable \"Authenticated SMTP\" (Microsoft 365 admin "
+               "centre → user → Mail → Manage email apps)."),
+        "fr": ("L'envoi par SMTP est désactivé pour cette boîte aux lettres.",
+               "Un administrateur doit activer « SMTP authentifié » (centre d'administration "
+               "Microsoft 365 → utilisateur → Courrier → Gérer les applications de courrier)."),
+    },
+    "IMAP_DISABLED": {
+        "en": ("IMAP access is turned off for this mailbox.",
+               "Enable IMAP in the mailbox settings (Gmail: Settings → Forwarding and "
+               "POP/IMAP; Microsoft 365: admin centre → user → Mail → Manage email apps)."),
+        "fr": ("L'accès IMAP est désactivé pour cette boîte aux lettres.",
+               "Activez IMAP dans les réglages (Gmail : Paramètres → Transfert et POP/IMAP ; "
+               "Microsoft 365 : centre d'administration → utilisateur → Courrier → Gérer les "
+               "applications de courrier)."),
+    },
+    "AUTH_METHOD_UNSUPPORTED": {
+        "en": ("The server offers no sign-in method Postier can use safely.",
+               "Check the security settings, or use the provider's own sign-in (OAuth2)."),
+        "fr": ("Le serveur ne propose aucune méthode de connexion utilisable en sécurité.",
+               "Vérifiez les réglages de sécurité, ou utilisez la connexion du fournisseur "
+               "(OAuth2)."),
+    },
+    "SENDER_REJECTED": {
+        "en": ("The server refused this sender address.",
+               "Send from the address of the account you signed in with, or an alias it "
+               "is allowed to use."),
+        "fr": ("Le serveur a refusé cette adresse d'expéditeur.",
+               "Envoyez depuis l'adresse du compte connecté, ou un alias autorisé."),
+    },
+    "PROTOCOL_ERROR": {
+        "en": ("The server answered something unexpected.",
+               "Check that the port is really an IMAP (incoming) or SMTP (outgoing) port."),
+        "fr": ("Le serveur a répondu quelque chose d'inattendu.",
+               "Vérifiez que ce port est bien un port IMAP (réception) ou SMTP (envoi)."),
+    },
+    "NOT_FOUND": {
+        "en": ("No settings were found for this address.",
+               "Enter the server settings by hand (your provider's help pages list them)."),
+        "fr": ("Aucun réglage trouvé pour cette adresse.",
+               "Saisissez les réglages à la main (les pages d'aide de votre hébergeur les "
+               "indiquent)."),
+    },
+    # Codes below are not part of the check contract but are user-facing too.
+    "INVALID_INPUT": {
+        "en": ("The input is not valid.", "Correct the value shown and try again."),
+        "fr": ("La saisie n'est pas valide.", "Corrigez la valeur indiquée et réessayez."),
+    },
+    "INVALID_EMAIL": {
+        "en": ("This is not a valid email address.", "Write it as name@domain.fr."),
+        "fr": ("Cette adresse e-mail n'est pas valide.", "Écrivez-la sous la forme nom@domaine.fr."),
+    },
+    "KEYRING_UNAVAILABLE": {
+        "en": ("No secure password store is available on this computer.",
+               "Postier keeps passwords only in the system keyring (GNOME Keyring, KWallet, "
+               "Windows Credential Manager, macOS Keychain). Install or unlock one."),
+        "fr": ("Aucun coffre-fort de mots de passe sécurisé n'est disponible.",
+               "Postier ne garde les mots de passe que dans le trousseau du système (GNOME "
+               "Keyring, KWallet, Gestionnaire d'identification Windows, Trousseau macOS). "
+               "Installez-en un ou déverrouillez-le."),
+    },
+    "KEYRING_LOCKED": {
+        "en": ("The system keyring is locked or refused access.",
+               "Unlock your keyring (it may be asking for your session password) and retry."),
+        "fr": ("Le trousseau du système est verrouillé ou a refusé l'accès.",
+               "Déverrouillez votre trousseau (il demande peut-être le mot de passe de "
+               "session) et réessayez."),
+    },
+    "ACCOUNT_NOT_FOUND": {
+        "en": ("This account is not set up in Postier.", "Add it first with the setup wizard."),
+        "fr": ("Ce compte n'est pas configuré dans Postier.",
+               "Ajoutez-le d'abord avec l'assistant de configuration."),
+    },
+    "ACCOUNT_EXISTS": {
+        "en": ("This account is already set up.", "Remove it first, or edit it."),
+        "fr": ("Ce compte est déjà configuré.", "Supprimez-le d'abord, ou modifiez-le."),
+    },
+    "DATABASE_TOO_NEW": {
+        "en": ("The data file was made by a newer Postier.",
+               "Install the latest Postier; your data was left untouched."),
+        "fr": ("Le fichier de données vient d'une version plus récente de Postier.",
+               "Installez la dernière version ; vos données n'ont pas été modifiées."),
+    },
+    "DATABASE_ERROR": {
+        "en": ("Postier's data file could not be read or written.",
+               "Check free disk space and that the data folder is writable."),
+        "fr": ("Le fichier de données de Postier est illisible ou non modifiable.",
+               "Vérifiez l'espace disque libre et les droits sur le dossier de données."),
+    },
+    "FILE_ERROR": {
+        "en": ("The file could not be read.", "Check the path and the file's permissions."),
+        "fr": ("Le fichier n'a pas pu être lu.", "Vérifiez le chemin et les droits du fichier."),
+    },
+    "CANCELLED": {
+        "en": ("Cancelled.", "Nothing was changed."),
+        "fr": ("Annulé.", "Rien n'a été modifié."),
+    },
+    "RECIPIENT_REJECTED": {
+        "en": ("The server refused every recipient.",
+               "Check the addresses; the details show the server's reply for each."),
+        "fr": ("Le serveur a refusé tous les destinataires.",
+               "Vérifiez les adresses ; le détail montre la réponse du serveur pour chacune."),
+    },
+    "OAUTH_FAILED": {
+        "en": ("Signing in with the provider failed.",
+               "Try again; the details say what the provider answered."),
+        "fr": ("La connexion auprès du fournisseur a échoué.",
+               "Réessayez ; le détail indique la réponse du fournisseur."),
+    },
+}
+
+DEFAULT_LANGUAGE = "en"
+
+
+def message_for(code: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """Return (message, hint) for a code in ``language`` ("en" or "fr")."""
+    entry = CATALOGUE.get(code) or CATALOGUE["PROTOCOL_ERROR"]
+    return entry.get(language[:2], entry[DEFAULT_LANGUAGE])
+
+
+class PostierError(Exception):
+    """A failure with a stable code, safe to show to the user.
+
+    ``reply`` is the server's raw answer when there is one: users and support staff
+    need it verbatim, never paraphrased.
+    """
+
+    def __init__(self, code: str, message: str | None = None, *, reply: str | None = None,
+                 server: str | None = None, hint: str | None = None,
+                 language: str = DEFAULT_LANGUAGE) -> None:
+        default_message, default_hint = message_for(code, language)
+        self.code = code
+        self.message = message or default_message
+        self.hint = hint or default_hint
+        self.reply = reply
+        self.server = server
+        super().__init__(f"{code}: {self.message}")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message, "hint": self.hint}
+        if self.server is not None:
+            out["server"] = self.server
+        if self.reply is not None:
+            out["reply"] = self.reply
+        return out
+
+
+class InputError(PostierError):
+    """Bad usage or bad input: CLI exit code 2."""
+
+    def __init__(self, message: str, code: str = "INVALID_INPUT") -> None:
+        super().__init__(code, message)
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """Serializable form of an error, as stored in check results and the database."""
+
+    code: str
+    message: str
+    hint: str
+    server: str | None = None
+    reply: str | None = None
+
+    @classmethod
+    def from_error(cls, err: PostierError) -> "ErrorInfo":
+        return cls(err.code, err.message, err.hint, err.server, err.reply)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "server": self.server, "message": self.message,
+                "hint": self.hint, "reply": self.reply}
