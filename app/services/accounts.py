@@ -1,0 +1,155 @@
+"""Accounts: prove an account works, then store it (row in SQLite, secret in the keyring).
+
+The order matters for "never lose data, never store half an account": the secret goes
+into the keyring first; if the database insert then fails, the secret is removed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .auth import Credential
+from .config import Settings
+from .credentials import CredentialStore
+from .endpoint import Endpoint
+from .errors import PostierError
+from .storage import Account, AccountStore, Database, StorageError
+
+
+def database(settings: Settings) -> Database:
+    try:
+        return Database(settings.db_path)
+    except StorageError as exc:
+        raise PostierError(exc.code, exc.message) from exc
+
+
+def account_store(settings: Settings) -> AccountStore:
+    return AccountStore(database(settings))
+
+
+def _storage_call(fn: Any, *args: Any) -> Any:
+    """Run a storage call, turning StorageError into the user-facing PostierError."""
+    try:
+        return fn(*args)
+    except StorageError as exc:
+        raise PostierError(exc.code, exc.message) from exc
+
+
+def save_account(settings: Settings, *, email: str, credential: Credential, imap: Endpoint,
+                 smtp: Endpoint, display_name: str = "", provider: str | None = None,
+                 imap_pin: str | None = None, smtp_pin: str | None = None,
+                 signature_html: str = "", signature_text: str = "", label: str = "",
+                 credentials: CredentialStore | None = None) -> Account:
+    """Store a checked account. Raises PostierError (ACCOUNT_EXISTS, KEYRING_*, DATABASE_*)."""
+    store = account_store(settings)
+    if _storage_call(store.get, email) is not None:
+        raise PostierError("ACCOUNT_EXISTS")
+    secrets = credentials or CredentialStore()
+    secret_kind = "password" if credential.kind == "password" else "oauth2_refresh"
+    secrets.set(email, credential.secret, secret_kind)
+    account = Account(email=email, username=credential.username, display_name=display_name,
+                      provider=provider, auth_kind=credential.kind,
+                      imap_host=imap.host, imap_port=imap.port, imap_security=imap.security,
+                      smtp_host=smtp.host, smtp_port=smtp.port, smtp_security=smtp.security,
+                      imap_pin=imap_pin, smtp_pin=smtp_pin, signature_html=signature_html,
+                      signature_text=signature_text, label=label)
+    try:
+        return _storage_call(store.add, account)
+    except BaseException:
+        secrets.delete(email, secret_kind)  # no orphan secret for an account that isn't there
+        raise
+
+
+def load_credential(account: Account, credentials: CredentialStore | None = None) -> Credential:
+    """The credential to log in with. OAuth2 accounts hold a current access token under
+    'oauth2_access' (refreshed by the oauth service)."""
+    secrets = credentials or CredentialStore()
+    kind = "password" if account.auth_kind == "password" else "oauth2_access"
+    secret = secrets.get(account.email, kind)
+    if secret is None:
+        raise PostierError("AUTH_FAILED", "No saved password for this account in the keyring.",
+                           hint="Open the account and enter the password again.")
+    return Credential(account.username, secret, "password" if kind == "password" else "oauth2")
+
+
+def list_accounts(settings: Settings) -> list[dict[str, Any]]:
+    return [a.to_dict() for a in _storage_call(account_store(settings).list)]
+
+
+def remove_account(email: str, settings: Settings,
+                   credentials: CredentialStore | None = None) -> bool:
+    """Remove the account row and every keyring entry it had. Sent-message history stays
+    (messages keep their account_email) so nothing the user sent is lost."""
+    removed = _storage_call(account_store(settings).remove, email)
+    (credentials or CredentialStore()).delete_all(email)
+    return removed
+
+
+@dataclass
+class AddOutcome:
+    """Result of ``add_account``: the check result and, if it passed, the stored account."""
+
+    check: Any  # connection_check.CheckResult
+    account: Account | None
+    error: PostierError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.account is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.check.to_dict()
+        data["stored"] = self.ok
+        data["account"] = _public_account(self.account) if self.account else None
+        if self.error is not None:
+            data["ok"] = False
+            data["error"] = self.error.to_dict()
+        return data
+
+    def text(self) -> str:
+        from .connection_check import format_text
+
+        tail = (f"\nstored: {self.account.email}" if self.account
+                else f"\nnot stored{': ' + self.error.message if self.error else ''}")
+        return format_text(self.check) + tail
+
+
+def _public_account(account: Account) -> dict[str, Any]:
+    return {k: v for k, v in account.to_dict().items()
+            if k not in ("signature_html", "signature_text")}
+
+
+def _pin_for(check: Any, server: str, pin: str | None) -> str | None:
+    """--pin names one certificate: keep it only on the server that presented it."""
+    if not pin:
+        return None
+    from .tls import normalize_fingerprint
+
+    info = check.tls.get(server)
+    wanted = normalize_fingerprint(pin)
+    return wanted if info is not None and info.sha256 == wanted else None
+
+
+def add_account(email: str, credential: Credential, settings: Settings, *,
+                imap: Endpoint | None = None, smtp: Endpoint | None = None,
+                timeout: float = 30.0, pin: str | None = None, display_name: str = "",
+                provider: str | None = None) -> AddOutcome:
+    """Check the account; store it only if the check passes."""
+    from .connection_check import check_account
+
+    if _storage_call(account_store(settings).get, email) is not None:
+        raise PostierError("ACCOUNT_EXISTS")
+    check = check_account(email, credential, settings, imap=imap, smtp=smtp, timeout=timeout,
+                          pin=pin)
+    if not check.ok:
+        return AddOutcome(check, None)
+    try:
+        account = save_account(settings, email=email, credential=credential,
+                               imap=check.incoming, smtp=check.outgoing,
+                               display_name=display_name, provider=provider,
+                               imap_pin=_pin_for(check, "imap", pin),
+                               smtp_pin=_pin_for(check, "smtp", pin))
+    except PostierError as exc:
+        return AddOutcome(check, None, exc)
+    return AddOutcome(check, account)
