@@ -118,9 +118,9 @@ def _check_inputs(args: argparse.Namespace):  # noqa: ANN202
 
 
 def cmd_check(args: argparse.Namespace) -> CommandResult:
+    credential, imap, smtp = _check_inputs(args)  # bad input is refused before any work
     from app.services import connection_check
 
-    credential, imap, smtp = _check_inputs(args)
     result = connection_check.check_account(
         args.email, credential, _settings(), imap=imap, smtp=smtp,
         timeout=args.timeout, pin=args.pin)
@@ -129,9 +129,9 @@ def cmd_check(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_account_add(args: argparse.Namespace) -> CommandResult:
+    credential, imap, smtp = _check_inputs(args)
     from app.services import accounts
 
-    credential, imap, smtp = _check_inputs(args)
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
                                    display_name=args.name or "")
