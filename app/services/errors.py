@@ -225,6 +225,47 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "fr": ("Le serveur a refusé tous les destinataires.",
                "Vérifiez les adresses ; le détail montre la réponse du serveur pour chacune."),
     },
+    "OAUTH_NOT_CONFIGURED": {
+        "en": ("Sign-in with this provider is not set up in this copy of Postier.",
+               "Ask your IT support for the Postier client ID (POSTIER_MS_CLIENT_ID or "
+               "POSTIER_GOOGLE_CLIENT_ID), or use a password / app password instead."),
+        "fr": ("La connexion avec ce fournisseur n'est pas configurée dans ce Postier.",
+               "Demandez à votre support l'identifiant client Postier (POSTIER_MS_CLIENT_ID ou "
+               "POSTIER_GOOGLE_CLIENT_ID), ou utilisez un mot de passe d'application."),
+    },
+    "OAUTH_CANCELLED": {
+        "en": ("Sign-in was cancelled.", "Start the sign-in again when you are ready."),
+        "fr": ("La connexion a été annulée.", "Relancez la connexion quand vous êtes prêt."),
+    },
+    "OAUTH_ADMIN_CONSENT_REQUIRED": {
+        "en": ("An administrator must approve Postier for your organisation.",
+               "Send the approval link shown below to your Microsoft 365 administrator; once "
+               "they accept, sign in again."),
+        "fr": ("Un administrateur doit autoriser Postier pour votre organisation.",
+               "Envoyez le lien d'autorisation ci-dessous à l'administrateur Microsoft 365 ; "
+               "une fois accepté, reconnectez-vous."),
+    },
+    "OAUTH_WRONG_TENANT": {
+        "en": ("This sign-in belongs to another organisation (tenant).",
+               "Sign in with the work account of the mailbox you are setting up, or ask "
+               "your administrator which organisation it belongs to."),
+        "fr": ("Cette connexion appartient à une autre organisation (tenant).",
+               "Connectez-vous avec le compte professionnel de la boîte configurée, ou "
+               "demandez à votre administrateur à quelle organisation elle appartient."),
+    },
+    "OAUTH_REAUTH_REQUIRED": {
+        "en": ("The sign-in has expired or was revoked: please sign in again.",
+               "Your messages and history are kept; only the sign-in must be renewed."),
+        "fr": ("La connexion a expiré ou a été révoquée : reconnectez-vous.",
+               "Vos messages et l'historique sont conservés ; seule la connexion est à "
+               "renouveler."),
+    },
+    "OAUTH_ACCOUNT_MISMATCH": {
+        "en": ("You signed in with a different address than the one being set up.",
+               "Sign in again with the account of the address you typed."),
+        "fr": ("Vous vous êtes connecté avec une autre adresse que celle configurée.",
+               "Reconnectez-vous avec le compte de l'adresse saisie."),
+    },
     "OAUTH_FAILED": {
         "en": ("Signing in with the provider failed.",
                "Try again; the details say what the provider answered."),

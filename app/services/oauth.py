@@ -1,0 +1,428 @@
+"""OAuth2 sign-in for Microsoft 365 and Google (RFC 6749 + PKCE, RFC 8252 loopback, RFC 8628).
+
+One implementation for both providers on top of authlib's OAuth2 client (PKCE, token
+exchange, refresh and revocation). The browser flow listens on
+``http://127.0.0.1:<random port>/`` as RFC 8252 asks; the device-code flow is the
+fallback when there is no browser, or when support staff do the sign-in over a
+screen share. Tokens go to the keyring only.
+
+Endpoints can be overridden (``POSTIER_OAUTH_MICROSOFT_AUTHORITY`` /
+``POSTIER_OAUTH_GOOGLE_BASE``) so the tests run against a local authorization server;
+plain http is accepted only for loopback hosts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from authlib.common.security import generate_token
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from .config import Settings
+from .credentials import CredentialStore
+from .errors import PostierError
+
+log = logging.getLogger(__name__)
+
+MS_DEFAULT_AUTHORITY = "https://login.microsoftonline.com/organizations"
+MS_SCOPES = ["https://outlook.office.com/IMAP.AccessAsUser.All",
+             "https://outlook.office.com/SMTP.Send", "offline_access", "openid", "email"]
+GOOGLE_SCOPES = ["https://mail.google.com/", "openid", "email"]
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+# Refresh a little before expiry so a check or send never starts with a dying token.
+REFRESH_MARGIN_S = 300
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    provider: str  # "microsoft" | "google"
+    client_id: str
+    client_secret: str | None = field(default=None, repr=False)
+    authorize_url: str = ""
+    token_url: str = ""
+    device_url: str = ""
+    revoke_url: str | None = None
+    admin_consent_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    verify: bool | str = True
+
+
+@dataclass
+class TokenSet:
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: float = 0.0
+    email: str | None = None  # from the id_token, to compare with the account's address
+
+    def expiring(self, now: float | None = None) -> bool:
+        return (now or time.time()) >= self.expires_at - REFRESH_MARGIN_S
+
+
+@dataclass(frozen=True)
+class DeviceCode:
+    device_code: str = field(repr=False)
+    user_code: str = ""
+    verification_uri: str = ""
+    expires_at: float = 0.0
+    interval: float = 5.0
+    message: str = ""
+
+
+def _check_url(url: str) -> str:
+    parsed = urlparse(url)
+    loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+        raise PostierError("INVALID_INPUT", f"OAuth endpoints must use https: {url}")
+    return url.rstrip("/")
+
+
+def provider_config(provider: str, settings: Settings) -> ProviderConfig:
+    """Endpoints and client ID for a provider; OAUTH_NOT_CONFIGURED without a client ID."""
+    env = settings.extra
+    verify: bool | str = str(settings.ca_file) if settings.ca_file else True
+    if provider in ("microsoft", "office365"):
+        client_id = env.get("POSTIER_MS_CLIENT_ID", "")
+        authority = _check_url(env.get("POSTIER_OAUTH_MICROSOFT_AUTHORITY")
+                               or f"https://login.microsoftonline.com/"
+                                  f"{env.get('POSTIER_MS_TENANT', 'organizations')}")
+        if not client_id:
+            raise PostierError("OAUTH_NOT_CONFIGURED")
+        base = authority.rsplit("/", 1)[0]
+        return ProviderConfig(
+            "microsoft", client_id, None, f"{authority}/oauth2/v2.0/authorize",
+            f"{authority}/oauth2/v2.0/token", f"{authority}/oauth2/v2.0/devicecode",
+            None, f"{base}/organizations/v2.0/adminconsent?client_id={client_id}",
+            tuple(MS_SCOPES), verify)
+    if provider in ("google", "gmail"):
+        client_id = env.get("POSTIER_GOOGLE_CLIENT_ID", "")
+        if not client_id:
+            raise PostierError("OAUTH_NOT_CONFIGURED")
+        override = env.get("POSTIER_OAUTH_GOOGLE_BASE")
+        if override:
+            base = _check_url(override)
+            urls = (f"{base}/authorize", f"{base}/token", f"{base}/device/code", f"{base}/revoke")
+        else:
+            urls = ("https://accounts.google.com/o/oauth2/v2/auth",
+                    "https://oauth2.googleapis.com/token",
+                    "https://oauth2.googleapis.com/device/code",
+                    "https://oauth2.googleapis.com/revoke")
+        # Google "installed app" clients carry a secret that is not secret (RFC 8252 §8.5).
+        return ProviderConfig("google", client_id, env.get("POSTIER_GOOGLE_CLIENT_SECRET"),
+                              *urls, None, tuple(GOOGLE_SCOPES), verify)
+    raise PostierError("INVALID_INPUT", f"unknown OAuth provider {provider!r}")
+
+
+# ---------------------------------------------------------------------------
+# Errors: provider answers → our stable codes
+# ---------------------------------------------------------------------------
+_ADMIN_CONSENT = ("AADSTS65001", "AADSTS90094", "AADSTS90008", "admin_policy_enforced",
+                  "consent_required")
+_WRONG_TENANT = ("AADSTS50020", "AADSTS90072", "AADSTS700016", "AADSTS50034", "AADSTS90002")
+_REAUTH = ("invalid_grant", "AADSTS700082", "AADSTS50173", "AADSTS70008", "AADSTS700084",
+           "AADSTS50078", "interaction_required")
+
+
+def map_oauth_error(error: str | None, description: str | None,
+                    cfg: ProviderConfig | None = None) -> PostierError:
+    text = f"{error or ''}: {description or ''}".strip(": ")
+    if error == "access_denied" and not any(c in text for c in _ADMIN_CONSENT):
+        return PostierError("OAUTH_CANCELLED", reply=text)
+    if any(c in text for c in _ADMIN_CONSENT):
+        err = PostierError("OAUTH_ADMIN_CONSENT_REQUIRED", reply=text)
+        if cfg and cfg.admin_consent_url:
+            err.hint = f"{err.hint}\n{cfg.admin_consent_url}"
+        return err
+    if any(c in text for c in _WRONG_TENANT):
+        return PostierError("OAUTH_WRONG_TENANT", reply=text)
+    if any(c in text for c in _REAUTH):
+        return PostierError("OAUTH_REAUTH_REQUIRED", reply=text)
+    return PostierError("OAUTH_FAILED", reply=text or None)
+
+
+def _session(cfg: ProviderConfig, redirect_uri: str | None = None) -> OAuth2Session:
+    session = OAuth2Session(cfg.client_id, cfg.client_secret, scope=" ".join(cfg.scopes),
+                            redirect_uri=redirect_uri, code_challenge_method="S256",
+                            token_endpoint_auth_method="client_secret_post" if cfg.client_secret
+                            else "none")
+    session.verify = cfg.verify
+    return session
+
+
+def _email_from_id_token(id_token: str | None) -> str | None:
+    """Read the email claim only for display/comparison: the token came straight from the
+    token endpoint over TLS, and nothing is authorised on the strength of it."""
+    if not id_token or id_token.count(".") != 2:
+        return None
+    import base64
+
+    payload = id_token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:
+        return None
+    return claims.get("email") or claims.get("preferred_username") or claims.get("upn")
+
+
+def _to_tokens(raw: dict[str, Any], previous_refresh: str | None = None) -> TokenSet:
+    expires_in = float(raw.get("expires_in") or 3600)
+    return TokenSet(access_token=raw["access_token"],
+                    refresh_token=raw.get("refresh_token") or previous_refresh,
+                    expires_at=float(raw.get("expires_at") or time.time() + expires_in),
+                    email=_email_from_id_token(raw.get("id_token")))
+
+
+def _token_request(fn: Callable[[], dict[str, Any]], cfg: ProviderConfig) -> dict[str, Any]:
+    import requests
+
+    try:
+        return fn()
+    except OAuthError as exc:
+        raise map_oauth_error(exc.error, exc.description, cfg) from exc
+    except requests.exceptions.SSLError as exc:
+        raise PostierError("CERT_UNTRUSTED", reply=str(exc)) from exc
+    except requests.exceptions.Timeout as exc:
+        raise PostierError("TIMEOUT", reply=str(exc)) from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise PostierError("CONNECT_REFUSED", reply=str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------
+# Browser flow: authorization code + PKCE + loopback redirect (RFC 8252)
+# ---------------------------------------------------------------------------
+_DONE_PAGE = ("<html><body style='font-family:sans-serif'><h2>Postier</h2>"
+              "<p>{text}</p></body></html>")
+
+
+class _RedirectHandler(BaseHTTPRequestHandler):
+    server: _LoopbackServer
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlparse(self.path).query)
+        if "code" not in query and "error" not in query:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.server.result = {k: v[0] for k, v in query.items()}
+        ok = "code" in query
+        body = _DONE_PAGE.format(text="Connexion réussie, vous pouvez revenir à Postier. / "
+                                      "Signed in: you can go back to Postier." if ok else
+                                 "Connexion interrompue. / Sign-in stopped.").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _LoopbackServer(HTTPServer):
+    result: dict[str, str] | None = None
+
+
+def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
+                    open_browser: Callable[[str], Any] = webbrowser.open,
+                    cancel: threading.Event | None = None, timeout: float = 300.0) -> TokenSet:
+    """Open the provider's page in the system browser and wait for the loopback redirect."""
+    server = _LoopbackServer(("127.0.0.1", 0), _RedirectHandler)
+    server.timeout = 0.2
+    redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/"
+    session = _session(cfg, redirect_uri)
+    verifier = generate_token(64)
+    state = secrets.token_urlsafe(24)
+    extra = {"login_hint": login_hint} if login_hint else {}
+    if cfg.provider == "google":
+        extra["access_type"] = "offline"  # Google sends a refresh token only when asked
+        extra["prompt"] = "consent"
+    url, _ = session.create_authorization_url(cfg.authorize_url, state=state,
+                                              code_verifier=verifier, **extra)
+    try:
+        open_browser(url)
+        result = _wait_for_redirect(server, cancel, timeout)
+    finally:
+        server.server_close()
+    if result.get("state") != state:  # a redirect we did not ask for: refuse it
+        raise PostierError("OAUTH_FAILED", reply="state mismatch in the redirect")
+    if "error" in result:
+        raise map_oauth_error(result.get("error"), result.get("error_description"), cfg)
+    raw = _token_request(lambda: session.fetch_token(
+        cfg.token_url, code=result["code"], code_verifier=verifier,
+        redirect_uri=redirect_uri), cfg)
+    return _to_tokens(raw)
+
+
+def _wait_for_redirect(server: _LoopbackServer, cancel: threading.Event | None,
+                       timeout: float) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    while server.result is None:
+        if cancel is not None and cancel.is_set():
+            raise PostierError("OAUTH_CANCELLED")
+        if time.monotonic() > deadline:
+            raise PostierError("TIMEOUT", "Nobody finished the sign-in in the browser in time.")
+        server.handle_request()
+    return server.result
+
+
+# ---------------------------------------------------------------------------
+# Device-code flow (RFC 8628)
+# ---------------------------------------------------------------------------
+def device_start(cfg: ProviderConfig, timeout: float = 15.0) -> DeviceCode:
+    session = _session(cfg)
+    data = {"client_id": cfg.client_id, "scope": " ".join(cfg.scopes)}
+
+    def call() -> dict[str, Any]:
+        resp = session.post(cfg.device_url, data=data, timeout=timeout, withhold_token=True)
+        payload = resp.json()
+        if resp.status_code >= 400 or "error" in payload:
+            raise OAuthError(payload.get("error"), payload.get("error_description"))
+        return payload
+
+    raw = _token_request(call, cfg)
+    return DeviceCode(device_code=raw["device_code"], user_code=raw["user_code"],
+                      verification_uri=raw.get("verification_uri") or raw.get("verification_url"),
+                      expires_at=time.time() + float(raw.get("expires_in", 900)),
+                      interval=float(raw.get("interval", 5)), message=raw.get("message", ""))
+
+
+def device_wait(cfg: ProviderConfig, code: DeviceCode, *,
+                cancel: threading.Event | None = None,
+                sleep: Callable[[float], Any] = time.sleep) -> TokenSet:
+    """Poll the token endpoint until the user finished, refused, or the code expired."""
+    session = _session(cfg)
+    interval = code.interval
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise PostierError("OAUTH_CANCELLED")
+        if time.time() > code.expires_at:
+            raise PostierError("TIMEOUT", "The sign-in code expired before it was used.")
+        try:
+            raw = session.fetch_token(cfg.token_url, grant_type=DEVICE_GRANT,
+                                      device_code=code.device_code)
+            return _to_tokens(raw)
+        except OAuthError as exc:
+            if exc.error == "authorization_pending":
+                pass
+            elif exc.error == "slow_down":
+                interval += 5  # RFC 8628 §3.5
+            elif exc.error == "expired_token":
+                raise PostierError("TIMEOUT", "The sign-in code expired before it was used.",
+                                   reply=exc.description) from exc
+            else:
+                raise map_oauth_error(exc.error, exc.description, cfg) from exc
+        _wait(cancel, interval, sleep)
+
+
+def _wait(cancel: threading.Event | None, seconds: float, sleep: Callable[[float], Any]) -> None:
+    if cancel is not None:
+        cancel.wait(seconds)
+    else:
+        sleep(seconds)
+
+
+# ---------------------------------------------------------------------------
+# Refresh, storage, revocation
+# ---------------------------------------------------------------------------
+def refresh(cfg: ProviderConfig, refresh_token: str) -> TokenSet:
+    session = _session(cfg)
+    raw = _token_request(lambda: session.refresh_token(cfg.token_url,
+                                                       refresh_token=refresh_token), cfg)
+    return _to_tokens(raw, previous_refresh=refresh_token)
+
+
+def store_tokens(email: str, tokens: TokenSet, credentials: CredentialStore | None = None) -> None:
+    store = credentials or CredentialStore()
+    if tokens.refresh_token:
+        store.set(email, tokens.refresh_token, "oauth2_refresh")
+    store.set(email, json.dumps({"access_token": tokens.access_token,
+                                 "expires_at": tokens.expires_at}), "oauth2_access")
+
+
+def load_tokens(email: str, credentials: CredentialStore | None = None) -> TokenSet | None:
+    store = credentials or CredentialStore()
+    access_raw = store.get(email, "oauth2_access")
+    refresh_token = store.get(email, "oauth2_refresh")
+    if access_raw is None and refresh_token is None:
+        return None
+    try:
+        access = json.loads(access_raw) if access_raw else {}
+    except ValueError:
+        access = {}
+    return TokenSet(access.get("access_token", ""), refresh_token,
+                    float(access.get("expires_at", 0)))
+
+
+def fresh_access_token(email: str, cfg: ProviderConfig,
+                       credentials: CredentialStore | None = None) -> str:
+    """A valid access token for ``email``, refreshed (and re-stored) when about to expire.
+    Raises OAUTH_REAUTH_REQUIRED when the refresh token was revoked or expired."""
+    tokens = load_tokens(email, credentials)
+    if tokens is None or (tokens.expiring() and not tokens.refresh_token):
+        raise PostierError("OAUTH_REAUTH_REQUIRED")
+    if tokens.expiring():
+        tokens = refresh(cfg, tokens.refresh_token or "")
+        store_tokens(email, tokens, credentials)
+    return tokens.access_token
+
+
+def revoke(cfg: ProviderConfig, email: str, credentials: CredentialStore | None = None,
+           timeout: float = 10.0) -> bool:
+    """Revoke at the provider where it can be done (Google), then forget the tokens.
+    Microsoft offers no token revocation endpoint for public clients: forgetting is all
+    a client can do, and the tokens then simply expire."""
+    store = credentials or CredentialStore()
+    tokens = load_tokens(email, store)
+    revoked = False
+    if tokens is not None and cfg.revoke_url:
+        session = _session(cfg)
+        token = tokens.refresh_token or tokens.access_token
+        try:
+            resp = session.post(cfg.revoke_url, data={"token": token}, timeout=timeout,
+                                withhold_token=True)
+            revoked = resp.status_code < 400
+        except Exception as exc:  # revocation is best effort; the tokens are forgotten anyway
+            log.warning("token revocation failed: %s", type(exc).__name__)
+    store.delete(email, "oauth2_refresh")
+    store.delete(email, "oauth2_access")
+    return revoked
+
+
+def admin_consent_link(cfg: ProviderConfig) -> str | None:
+    return cfg.admin_consent_url
+
+
+def describe_device_code(code: DeviceCode) -> str:
+    return code.message or f"Open {code.verification_uri} and enter the code {code.user_code}"
+
+
+def authorization_query(url: str) -> dict[str, str]:
+    """Query parameters of an authorization URL (tests and diagnostics use it)."""
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+__all__ = [
+    "DeviceCode",
+    "ProviderConfig",
+    "TokenSet",
+    "device_start",
+    "device_wait",
+    "fresh_access_token",
+    "load_tokens",
+    "map_oauth_error",
+    "provider_config",
+    "refresh",
+    "revoke",
+    "sign_in_browser",
+    "store_tokens",
+]
