@@ -40,14 +40,24 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
                  smtp: Endpoint, display_name: str = "", provider: str | None = None,
                  imap_pin: str | None = None, smtp_pin: str | None = None,
                  signature_html: str = "", signature_text: str = "", label: str = "",
+                 oauth_tokens: Any = None,
                  credentials: CredentialStore | None = None) -> Account:
-    """Store a checked account. Raises PostierError (ACCOUNT_EXISTS, KEYRING_*, DATABASE_*)."""
+    """Store a checked account. Raises PostierError (ACCOUNT_EXISTS, KEYRING_*, DATABASE_*).
+
+    Password accounts keep the password; OAuth2 accounts (``credential.kind == "oauth2"``)
+    keep ``oauth_tokens`` (an oauth.TokenSet: refresh + access token)."""
     store = account_store(settings)
     if _storage_call(store.get, email) is not None:
         raise PostierError("ACCOUNT_EXISTS")
     secrets = credentials or CredentialStore()
-    secret_kind = "password" if credential.kind == "password" else "oauth2_refresh"
-    secrets.set(email, credential.secret, secret_kind)
+    if credential.kind == "oauth2":
+        from . import oauth
+
+        if oauth_tokens is None:
+            raise PostierError("OAUTH_REAUTH_REQUIRED")
+        oauth.store_tokens(email, oauth_tokens, secrets)
+    else:
+        secrets.set(email, credential.secret, "password")
     account = Account(email=email, username=credential.username, display_name=display_name,
                       provider=provider, auth_kind=credential.kind,
                       imap_host=imap.host, imap_port=imap.port, imap_security=imap.security,
@@ -57,20 +67,27 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
     try:
         return _storage_call(store.add, account)
     except BaseException:
-        secrets.delete(email, secret_kind)  # no orphan secret for an account that isn't there
+        secrets.delete_all(email)  # no orphan secret for an account that isn't there
         raise
 
 
-def load_credential(account: Account, credentials: CredentialStore | None = None) -> Credential:
-    """The credential to log in with. OAuth2 accounts hold a current access token under
-    'oauth2_access' (refreshed by the oauth service)."""
+def load_credential(account: Account, settings: Settings | None = None,
+                    credentials: CredentialStore | None = None) -> Credential:
+    """The credential to log in with. For OAuth2 accounts this is a current access token,
+    refreshed through the provider when about to expire (OAUTH_REAUTH_REQUIRED when the
+    sign-in was revoked: the caller marks the account as needing attention)."""
     secrets = credentials or CredentialStore()
-    kind = "password" if account.auth_kind == "password" else "oauth2_access"
-    secret = secrets.get(account.email, kind)
+    if account.auth_kind == "oauth2":
+        from . import oauth
+
+        cfg = oauth.provider_config(account.provider or "", settings or Settings.from_env())
+        token = oauth.fresh_access_token(account.email, cfg, secrets)
+        return Credential(account.username, token, "oauth2")
+    secret = secrets.get(account.email, "password")
     if secret is None:
         raise PostierError("AUTH_FAILED", "No saved password for this account in the keyring.",
                            hint="Open the account and enter the password again.")
-    return Credential(account.username, secret, "password" if kind == "password" else "oauth2")
+    return Credential(account.username, secret, "password")
 
 
 def list_accounts(settings: Settings) -> list[dict[str, Any]]:
@@ -79,11 +96,26 @@ def list_accounts(settings: Settings) -> list[dict[str, Any]]:
 
 def remove_account(email: str, settings: Settings,
                    credentials: CredentialStore | None = None) -> bool:
-    """Remove the account row and every keyring entry it had. Sent-message history stays
-    (messages keep their account_email) so nothing the user sent is lost."""
+    """Remove the account row and every keyring entry it had (OAuth2 tokens are revoked at
+    the provider first where it allows it). Sent-message history stays (messages keep
+    their account_email) so nothing the user sent is lost."""
+    secrets = credentials or CredentialStore()
+    account = _storage_call(account_store(settings).get, email)
+    if account is not None and account.auth_kind == "oauth2":
+        _revoke_quietly(account, settings, secrets)
     removed = _storage_call(account_store(settings).remove, email)
-    (credentials or CredentialStore()).delete_all(email)
+    secrets.delete_all(email)
     return removed
+
+
+def _revoke_quietly(account: Account, settings: Settings, secrets: CredentialStore) -> None:
+    from . import oauth
+
+    try:
+        oauth.revoke(oauth.provider_config(account.provider or "", settings), account.email,
+                     secrets)
+    except PostierError:
+        pass  # removal must work offline too; the local tokens are deleted below anyway
 
 
 @dataclass
