@@ -154,7 +154,14 @@ CREATE TABLE settings (
 );
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Each concern appends its own version; an empty script only bumps the version.
+_V2_TRACKING = """
+"""  # sending / tracking (issue 5)
+
+_V3_VIEWS = """
+"""  # sent-messages table: indexes for sorting/filtering 100k rows (issue 6)
+
+MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
