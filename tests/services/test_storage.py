@@ -58,6 +58,7 @@ def test_migration_backs_up_old_database(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "p.sqlite3"
     Database(path).connect().close()
     AccountStore(Database(path)).add(_account())
+    old_version = storage.SCHEMA_VERSION
     monkeypatch.setattr(storage, "MIGRATIONS",
                         storage.MIGRATIONS + ["ALTER TABLE accounts ADD COLUMN color TEXT"])
     monkeypatch.setattr(storage, "SCHEMA_VERSION", storage.SCHEMA_VERSION + 1)
@@ -65,7 +66,7 @@ def test_migration_backs_up_old_database(tmp_path: Path, monkeypatch: pytest.Mon
     with db.reading() as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == storage.SCHEMA_VERSION
         assert "color" in [r[1] for r in conn.execute("PRAGMA table_info(accounts)")]
-    backups = list(tmp_path.glob("p.sqlite3.v1-*.bak"))
+    backups = list(tmp_path.glob(f"p.sqlite3.v{old_version}-*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
         assert old.execute("SELECT email FROM accounts").fetchone()[0] == "jean@exemple.fr"
