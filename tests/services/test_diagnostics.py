@@ -1,0 +1,102 @@
+"""The diagnostics report: complete for support, never a secret."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+
+import app
+from app.services import diagnostics
+from app.services.endpoint import Endpoint
+from app.services.errors import ErrorInfo
+
+SECRET = "S3cr&t pass/Wörd"
+USER = "alice@example.test"
+
+
+@dataclass
+class FakeStep:  # the shape of connection_check.Step
+    server: str
+    step: str
+    ok: bool
+    ms: int
+    detail: str = ""
+    code: str | None = None
+    reply: str | None = None
+
+
+def report(**overrides: object) -> str:
+    base: dict = dict(
+        app_version=app.__version__, qt_version="6.12.0", email=USER, provider="ovh",
+        imap=Endpoint("imap.example.test", 993, "ssl"),
+        smtp=Endpoint("smtp.example.test", 587, "starttls"),
+        steps=[FakeStep("imap", "connect", True, 12),
+               FakeStep("imap", "login", False, 40, code="AUTH_FAILED",
+                        reply=f"NO [AUTHENTICATIONFAILED] bad password {SECRET}")],
+        error=ErrorInfo("AUTH_FAILED", "The server refused the user name or password.",
+                        "Check the password.", "imap",
+                        f"NO [AUTHENTICATIONFAILED] bad password {SECRET}"),
+        tls={"imap": {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384",
+                      "sha256": "ab" * 32, "issuer": "CN=Test CA"}},
+        discovery_tried=[{"source": "ispdb", "target": "https://x/example.test",
+                          "result": "not_found", "ms": 41}],
+        secrets=[SECRET], usernames=[USER])
+    base.update(overrides)
+    return diagnostics.build_report(**base)  # type: ignore[arg-type]
+
+
+def test_report_has_what_support_needs() -> None:
+    text = report()
+    for needed in (f"Postier: {app.__version__}", "Qt: 6.12.0", "Python: 3.", "OS: ",
+                   "imap.example.test:993 (ssl)", "smtp.example.test:587 (starttls)",
+                   "code=AUTH_FAILED", "NO [AUTHENTICATIONFAILED]", "40 ms", "12 ms",
+                   "TLSv1.3", "ispdb", "not_found", "Result: FAILED",
+                   "Error: AUTH_FAILED on imap", "Hint: Check the password."):
+        assert needed in text, needed
+
+
+def test_secret_never_appears_even_inside_a_server_reply() -> None:
+    text = report()
+    assert SECRET not in text
+    assert "S3cr" not in text
+    assert diagnostics.REDACTED in text
+
+
+@pytest.mark.parametrize("encoded", [
+    base64.b64encode(f"\0{USER}\0{SECRET}".encode()).decode(),  # AUTH PLAIN
+    base64.b64encode(SECRET.encode()).decode(),  # AUTH LOGIN
+    base64.b64encode(f"user={USER}\x01auth=Bearer {SECRET}\x01\x01".encode()).decode(),
+    quote(SECRET, safe=""),
+])
+def test_encoded_forms_of_the_secret_are_removed(encoded: str) -> None:
+    text = report(notes=[f"server echoed: {encoded}"])
+    assert encoded not in text
+    assert SECRET not in text
+
+
+def test_unknown_tokens_and_password_fields_are_masked() -> None:
+    text = diagnostics.redact("Authorization: Bearer eyJhbGciOi.abc-def_123 | "
+                              "password=hunter2; access_token: 'tok en' AUTH PLAIN AGFsaWNl")
+    assert "eyJhbGciOi" not in text
+    assert "hunter2" not in text
+    assert "tok en" not in text
+    assert "AGFsaWNl" not in text
+    assert text.count(diagnostics.REDACTED) == 4
+
+
+def test_success_report_and_missing_pieces() -> None:
+    text = diagnostics.build_report(app_version="9.9", steps=[], error=None, secrets=[None, ""])
+    assert "Result: OK" in text
+    assert "Incoming (IMAP): -" in text
+    assert "Postier: 9.9" in text
+
+
+def test_steps_as_plain_dicts_are_accepted() -> None:
+    text = diagnostics.build_report(app_version="1", steps=[
+        {"server": "smtp", "step": "starttls", "ok": False, "ms": 7,
+         "code": "STARTTLS_UNSUPPORTED", "reply": "502 5.5.1 unknown command\nsecond line"}])
+    assert "smtp/starttls" in text
+    assert "502 5.5.1 unknown command | second line" in text
