@@ -156,9 +156,19 @@ CREATE TABLE settings (
 
 # Each concern appends its own version; an empty script only bumps the version.
 _V2_TRACKING = """
-"""  # sending / tracking (issue 5)
+ALTER TABLE messages ADD COLUMN is_test INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN error TEXT;
+ALTER TABLE recipients ADD COLUMN to_send INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX messages_due ON messages(state, next_attempt_at);
+CREATE INDEX inbound_message_id ON inbound(account_id, header_message_id);
+"""  # sending / tracking (issue 5): test flag, last error, outbox work per recipient,
+#      events superseded by a stronger status stay in the timeline with applied = 0
 
 _V3_VIEWS = """
+CREATE INDEX messages_subject ON messages(subject COLLATE NOCASE, created_at);
+CREATE INDEX recipients_status_message ON recipients(status, message_id);
+CREATE INDEX notifications_at ON notifications(at);
 """  # sent-messages table: indexes for sorting/filtering 100k rows (issue 6)
 
 MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS]
