@@ -87,6 +87,7 @@ class Event:
     source: str
     reason: str | None
     detail: str | None
+    applied: bool = True  # False: a weaker signal that came after a final status
 
 
 @dataclass
@@ -254,7 +255,7 @@ def message_details(db: Database, recipient_id: int) -> MessageDetails | None:
             info = RecipientInfo(r["id"], r["address"], r["kind"], r["status"], r["reason"],
                                  r["detail"])
             info.events = [Event(e["id"], e["at"], e["status"], e["source"], e["reason"],
-                                 e["detail"])
+                                 e["detail"], bool(e["applied"]))
                            for e in conn.execute("SELECT * FROM events WHERE recipient_id = ? "
                                                  "ORDER BY at, id", (r["id"],))]
             recipients.append(info)

@@ -89,14 +89,12 @@ def add_message(db: Database, account: str, subject: str, recipients: list[tuple
 def add_event(db: Database, recipient_id: int, status: str, source: str, reason: str | None,
               detail: str | None, at: datetime | None = None) -> int:
     """What the tracker does: append an event and move the recipient's status."""
-    at_iso = iso(at or datetime.now(timezone.utc))
+    from app.services.message_store import apply_status
+
     with db.transaction() as conn:
-        eid = conn.execute(
-            "INSERT INTO events (recipient_id, at, status, source, reason, detail) "
-            "VALUES (?,?,?,?,?,?)", (recipient_id, at_iso, status, source, reason,
-                                     detail)).lastrowid
-        conn.execute("UPDATE recipients SET status = ?, reason = ?, detail = ?, updated_at = ? "
-                     "WHERE id = ?", (status, reason, detail, at_iso, recipient_id))
+        apply_status(conn, recipient_id, status, source, reason, detail,
+                     at or datetime.now(timezone.utc))
+        eid = conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
     return eid
 
 
