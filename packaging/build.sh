@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Build the Linux packages of Postier in one command:
+#   packaging/dist/postier/                         one-folder PyInstaller bundle (run ./postier)
+#   packaging/dist/postier-<version>-linux-<arch>.tar.gz   that folder, for unpack-and-run
+#   packaging/dist/postier_<version>_<debarch>.deb         /opt/postier + /usr/bin/postier + menu entry
+# Usage: packaging/build.sh [--bundle-only]   (--bundle-only skips the tarball and the .deb)
+# Uses .venv (pip install -e .[package]) or $PYTHON. Downloads nothing.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+DIST="$HERE/dist"
+WORK="$HERE/build"
+BUNDLE_ONLY=0
+[ "${1:-}" = "--bundle-only" ] && BUNDLE_ONLY=1
+
+mkdir -p "$WORK"
+# Several people (and test sessions) share this checkout: one build at a time, and no rebuild
+# while a test session is running the bundle (tests/test_packaging.py holds a shared lock).
+# The test fixture already holds the lock when it calls us, and says so.
+if [ -z "${POSTIER_BUILD_LOCK_HELD:-}" ]; then
+    exec 9>"$WORK/.lock"
+    flock 9
+fi
+
+NAME=$("$PYTHON" -c 'import tomllib;print(tomllib.load(open("'"$ROOT"'/pyproject.toml","rb"))["project"]["name"])')
+VERSION=$("$PYTHON" -c 'import tomllib;print(tomllib.load(open("'"$ROOT"'/pyproject.toml","rb"))["project"]["version"])')
+
+# PyInstaller needs the shared libpython. Debian's python3 binary is static, the library is
+# the libpython3.X package: install it when missing (same helper as scripts/run-tests.sh).
+if ! "$PYTHON" - <<'PY'
+import sys, sysconfig
+from PyInstaller.depend.bindepend import get_python_library_path
+sys.exit(0 if get_python_library_path() else 1)
+PY
+then
+    source "$ROOT/scripts/bootstrap.sh"
+    apt_install "libpython3.$("$PYTHON" -c 'import sys;print(sys.version_info[1])')"
+fi
+
+start=$(date +%s)
+# Translations: compile resources/i18n/*.ts to .qm when the sources are newer (lrelease ships
+# with PySide6-Essentials as pyside6-lrelease).
+if compgen -G "$ROOT/resources/i18n/*.ts" >/dev/null; then
+    LRELEASE="$(dirname "$PYTHON")/pyside6-lrelease"
+    for ts in "$ROOT"/resources/i18n/*.ts; do
+        qm="${ts%.ts}.qm"
+        if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+            if [ -x "$LRELEASE" ]; then "$LRELEASE" -silent "$ts" -qm "$qm"; fi
+        fi
+    done
+fi
+
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$DIST" --workpath "$WORK" "$HERE/postier.spec"
+BUNDLE="$DIST/$NAME"
+[ -x "$BUNDLE/$NAME" ] || { echo "build.sh: no $BUNDLE/$NAME after PyInstaller" >&2; exit 1; }
+echo "bundle: $BUNDLE ($(du -sm "$BUNDLE" | cut -f1) MB) in $(( $(date +%s) - start )) s"
+[ "$BUNDLE_ONLY" = 1 ] && exit 0
+
+ARCH="$(uname -m)"
+TARBALL="$DIST/$NAME-$VERSION-linux-$ARCH.tar.gz"
+# The tarball also carries the menu entry and icon, for users who install by hand.
+tar -czf "$TARBALL" -C "$DIST" "$NAME" \
+    --transform "s,^postier\.\(desktop\|png\)\$,$NAME/&," \
+    -C "$HERE/linux" postier.desktop -C "$ROOT/resources/icons" postier.png
+echo "tarball: $TARBALL ($(du -sm "$TARBALL" | cut -f1) MB)"
+
+# .deb: a plain binary package built with dpkg-deb (no debhelper, no network).
+DEBARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+DEB="$DIST/${NAME}_${VERSION}_${DEBARCH}.deb"
+PKG="$WORK/deb/$NAME"
+rm -rf "$WORK/deb"
+mkdir -p "$PKG/DEBIAN" "$PKG/opt" "$PKG/usr/bin" "$PKG/usr/share/applications" \
+    "$PKG/usr/share/icons/hicolor/scalable/apps"
+cp -a "$BUNDLE" "$PKG/opt/$NAME"
+ln -s "/opt/$NAME/$NAME" "$PKG/usr/bin/$NAME"
+install -m 0644 "$HERE/linux/postier.desktop" "$PKG/usr/share/applications/$NAME.desktop"
+install -m 0644 "$ROOT/resources/icons/postier.svg" \
+    "$PKG/usr/share/icons/hicolor/scalable/apps/$NAME.svg"
+for size in 16 24 32 48 64 128 256 512; do
+    mkdir -p "$PKG/usr/share/icons/hicolor/${size}x${size}/apps"
+    install -m 0644 "$ROOT/resources/icons/postier-$size.png" \
+        "$PKG/usr/share/icons/hicolor/${size}x${size}/apps/$NAME.png"
+done
+SIZE_KB=$(du -sk "$PKG" | cut -f1)
+cat > "$PKG/DEBIAN/control" <<CONTROL
+Package: $NAME
+Version: $VERSION
+Architecture: $DEBARCH
+Maintainer: Postier <support@postier.invalid>
+Installed-Size: $SIZE_KB
+Depends: libc6, libegl1, libgl1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libdbus-1-3
+Recommends: gnome-keyring | kwalletmanager
+Section: mail
+Priority: optional
+Homepage: https://postier.invalid/
+Description: set up a business mail account and track every message sent
+ Postier walks small businesses through setting up their mail account
+ (Microsoft 365, Gmail or any IMAP/SMTP host), proves it works, explains
+ failures precisely, sends mail and tracks what became of each message.
+CONTROL
+# Refresh the menu and the icon cache after install/removal (both tools are optional).
+for script in postinst postrm; do
+    cat > "$PKG/DEBIAN/$script" <<'HOOK'
+#!/bin/sh
+set -e
+command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q /usr/share/applications || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t /usr/share/icons/hicolor || true
+exit 0
+HOOK
+    chmod 0755 "$PKG/DEBIAN/$script"
+done
+dpkg-deb --root-owner-group -Zgzip --build "$PKG" "$DEB" >/dev/null
+echo "deb: $DEB ($(du -sm "$DEB" | cut -f1) MB)"
+echo "AppImage: not built (appimagetool and its runtime are not packaged in Debian; see packaging/README.md)"
+echo "done in $(( $(date +%s) - start )) s"
