@@ -1,0 +1,156 @@
+"""Notifications: which events deserve one, through which channels, and their history.
+
+Kinds: a reply came back, a message bounced, a mailbox stopped syncing (IMAP login
+failing), a sign-in (OAuth2 token) needs renewing. Channels per kind: in the app (history
+panel and badge), a desktop notification, and/or an e-mail to the user. Rules live in the
+settings table (``notify.<kind>`` = comma-separated channels); history in ``notifications``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .storage import Database, utcnow
+
+KINDS: tuple[str, ...] = ("reply", "bounce", "sync_failed", "token_expiring")
+CHANNELS: tuple[str, ...] = ("in_app", "desktop", "email")
+DEFAULT_RULES: dict[str, frozenset[str]] = {
+    "reply": frozenset({"in_app", "desktop"}),
+    "bounce": frozenset({"in_app", "desktop"}),
+    "sync_failed": frozenset({"in_app", "desktop"}),
+    "token_expiring": frozenset({"in_app", "desktop"}),
+}
+_STATUS_KIND = {"replied": "reply", "hard_bounce": "bounce", "soft_bounce": "bounce",
+                "blocked": "bounce", "spam": "bounce", "complaint": "bounce"}
+
+_TITLES = {
+    "reply": {"en": "Reply from {who}", "fr": "Réponse de {who}"},
+    "bounce": {"en": "Not delivered to {who}", "fr": "Non distribué à {who}"},
+    "sync_failed": {"en": "{who} stopped syncing", "fr": "{who} ne se synchronise plus"},
+    "token_expiring": {"en": "Sign in again to {who}", "fr": "Reconnectez-vous à {who}"},
+}
+
+
+@dataclass
+class Notification:
+    id: int
+    at: str
+    kind: str
+    title: str
+    body: str
+    account_email: str | None
+    message_id: int | None
+    seen: bool
+    channels: frozenset[str] = frozenset()
+
+
+def load_rules(db: Database) -> dict[str, frozenset[str]]:
+    rules = dict(DEFAULT_RULES)
+    for kind in KINDS:
+        value = db.get_setting(f"notify.{kind}")
+        if value is not None:
+            rules[kind] = frozenset(c for c in value.split(",") if c in CHANNELS)
+    return rules
+
+
+def save_rules(db: Database, rules: dict[str, frozenset[str] | set[str]]) -> None:
+    for kind, channels in rules.items():
+        if kind not in KINDS:
+            raise ValueError(f"unknown notification kind {kind!r}")
+        db.set_setting(f"notify.{kind}", ",".join(c for c in CHANNELS if c in channels))
+
+
+def _title(kind: str, who: str, lang: str) -> str:
+    return _TITLES[kind]["fr" if lang == "fr" else "en"].format(who=who)
+
+
+def _row(r: Any, rules: dict[str, frozenset[str]] | None = None) -> Notification:
+    return Notification(r["id"], r["at"], r["kind"], r["title"], r["body"], r["account_email"],
+                        r["message_id"], bool(r["seen"]),
+                        (rules or DEFAULT_RULES).get(r["kind"], frozenset()))
+
+
+def collect(db: Database, lang: str = "en") -> list[Notification]:
+    """Turn what happened since the last call into notification rows (per the rules) and
+    return them. The first call only sets the starting point: no flood about the past."""
+    rules = load_rules(db)
+    new_ids: list[int] = []
+    with db.transaction() as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'notify.last_event_id'"
+                           ).fetchone()
+        top = conn.execute("SELECT IFNULL(MAX(id), 0) FROM events").fetchone()[0]
+        if row is not None:
+            new_ids += _from_events(conn, int(row[0]), rules, lang)
+        conn.execute("INSERT INTO settings(key, value) VALUES('notify.last_event_id', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
+        new_ids += _from_accounts(conn, rules, lang)
+        if not new_ids:
+            return []
+        marks = ",".join("?" for _ in new_ids)
+        rows = conn.execute(f"SELECT * FROM notifications WHERE id IN ({marks}) ORDER BY id",
+                            new_ids).fetchall()
+    return [_row(r, rules) for r in rows]
+
+
+def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
+            message_id: int | None) -> int:
+    return int(conn.execute(
+        "INSERT INTO notifications(at, kind, title, body, account_email, message_id) "
+        "VALUES (?,?,?,?,?,?)", (utcnow(), kind, title, body, account, message_id)).lastrowid)
+
+
+def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
+                 lang: str) -> list[int]:
+    out: list[int] = []
+    for e in conn.execute(
+            "SELECT e.status, e.detail, r.address, m.id AS mid, m.subject, m.account_email "
+            "FROM events e JOIN recipients r ON r.id = e.recipient_id "
+            "JOIN messages m ON m.id = r.message_id "
+            "WHERE e.id > ? AND e.applied = 1 ORDER BY e.id", (since,)).fetchall():
+        kind = _STATUS_KIND.get(e["status"])
+        if kind is None or not rules.get(kind):
+            continue
+        body = e["subject"] + (f"\n{e['detail']}" if e["detail"] else "")
+        out.append(_insert(conn, kind, _title(kind, e["address"], lang), body,
+                           e["account_email"], e["mid"]))
+    return out
+
+
+def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> list[int]:
+    """One notification per account when it starts failing; again only after it recovered."""
+    out: list[int] = []
+    for a in conn.execute("SELECT email, auth_kind, sync_state, sync_error, needs_attention "
+                          "FROM accounts").fetchall():
+        key = f"notify.account_failing.{a['email']}"
+        failing = a["sync_state"] == "error" or bool(a["needs_attention"])
+        known = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        if failing and known is None:
+            kind = ("token_expiring" if a["auth_kind"] == "oauth2" and a["needs_attention"]
+                    else "sync_failed")
+            if rules.get(kind):
+                out.append(_insert(conn, kind, _title(kind, a["email"], lang),
+                                   a["sync_error"] or "", a["email"], None))
+            conn.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (key,))
+        elif not failing and known is not None:
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    return out
+
+
+def history(db: Database, limit: int = 200) -> list[Notification]:
+    rules = load_rules(db)
+    with db.reading() as conn:
+        rows = conn.execute("SELECT * FROM notifications ORDER BY at DESC, id DESC LIMIT ?",
+                            (limit,)).fetchall()
+    return [_row(r, rules) for r in rows]
+
+
+def unseen_count(db: Database) -> int:
+    with db.reading() as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM notifications WHERE seen = 0"
+                                ).fetchone()[0])
+
+
+def mark_all_seen(db: Database) -> None:
+    with db.transaction() as conn:
+        conn.execute("UPDATE notifications SET seen = 1 WHERE seen = 0")

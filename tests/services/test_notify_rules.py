@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.services import notify_rules as nr
+from app.services.storage import AccountStore, open_database
+from tests.support import sent_messages as sm
+
+
+def test_collect_reply_and_bounce_once_per_event(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "n.sqlite3")
+    ids = sm.demo(db)
+    first = nr.collect(db, "en")  # starting point: only the failing account, no past events
+    assert [n.kind for n in first] == ["sync_failed"]
+    assert first[0].account_email == sm.ACCOUNTS[1]
+    assert nr.collect(db) == []
+    sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown", "550 5.1.1 unknown")
+    sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: x")
+    new = nr.collect(db, "fr")
+    assert [n.kind for n in new] == ["bounce", "reply"]
+    assert new[0].title == "Non distribué à mairie@saint-martin.fr"
+    assert "550 5.1.1" in new[0].body and new[0].channels == {"in_app", "desktop"}
+    assert nr.unseen_count(db) == 3
+    nr.mark_all_seen(db)
+    assert nr.unseen_count(db) == 0 and len(nr.history(db)) == 3
+
+
+def test_rules_round_trip_and_disabled_kind(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "n.sqlite3")
+    ids = sm.demo(db)
+    nr.save_rules(db, {"bounce": set(), "reply": {"in_app", "email"}})
+    rules = nr.load_rules(db)
+    assert rules["bounce"] == frozenset() and rules["reply"] == {"in_app", "email"}
+    nr.collect(db)
+    sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown", "550")
+    assert nr.collect(db) == []
+
+
+def test_account_recovers_then_fails_again(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "n.sqlite3")
+    sm.add_account(db, "a@b.fr", sync_state="error", sync_error="login failed")
+    assert len(nr.collect(db)) == 1
+    AccountStore(db).update_fields("a@b.fr", sync_state="idle")
+    assert nr.collect(db) == []
+    AccountStore(db).update_fields("a@b.fr", sync_state="error")
+    assert [n.kind for n in nr.collect(db)] == ["sync_failed"]
