@@ -1,0 +1,845 @@
+"""Find the IMAP/SMTP settings of an address (``postier discover``, the setup wizard).
+
+Sources, all started at once, each in its own daemon thread with its own deadline:
+
+=========== ==================================================================  =====
+source      what                                                                rank
+=========== ==================================================================  =====
+preset      built-in preset matching the domain (gmail.com, orange.fr…)           0
+autoconfig  ``<scheme>://autoconfig.<domain>/mail/config-v1.1.xml?emailaddress=``  1
+well-known  ``<scheme>://<domain>/.well-known/autoconfig/mail/config-v1.1.xml``    2
+ispdb       ``settings.ispdb_url + domain`` (Thunderbird's ISPDB)                 3
+mx          MX host → preset MX pattern (rank 4) or → ISPDB of the MX's domain    4-5
+srv         RFC 6186 ``_imaps._tcp`` ``_imap._tcp`` ``_submissions._tcp`` …       6
+guess       imap./mail./smtp./<domain> on the standard ports, probing TLS         7
+=========== ==================================================================  =====
+
+The best rank wins, not the first answer: we return as soon as a source has answered
+and every source that could still beat it has finished (or hit its own deadline), so
+a dead source delays the answer by at most its own timeout, and never when it could
+only give a worse answer. Guessing therefore only counts when no configuration source
+answers. Threads are daemons: an abandoned lookup never keeps the process alive.
+
+Test hooks (read from ``Settings.extra``, i.e. the environment):
+``POSTIER_AUTOCONFIG_PORT`` port for autoconfig/well-known URLs (loopback tests),
+``POSTIER_GUESS_PORTS`` ``IMAPS,IMAP,SMTPS,SUBMISSION`` ports for guessing
+[993,143,465,587], ``POSTIER_DISCOVERY_SOURCE_TIMEOUT`` seconds per source.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import logging
+import queue
+import re
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import dns.exception
+import dns.resolver
+
+from . import presets as presets_mod
+from .clientconfig import (ClientConfig, ClientConfigError, ServerConfig, auth_list,
+                           recommended_order)
+from .clientconfig import parse as parse_clientconfig
+from .config import Settings
+from .errors import InputError, PostierError
+from .presets import Preset, preset_by_id, presets  # noqa: F401  (re-exported API)
+from .tls import classify_ssl_error, client_context
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DiscoveryResult", "Preset", "ServerConfig", "Tried", "discover", "format_text",
+           "parse_email", "preset_by_id", "presets"]
+
+RANKS = {"preset": 0, "autoconfig": 1, "well-known": 2, "ispdb": 3, "mx": 4, "mx-ispdb": 5,
+         "srv": 6, "guess": 7}
+DEFAULT_GUESS_PORTS = (993, 143, 465, 587)
+MAX_HTTP_BYTES = 512 * 1024
+MAX_REDIRECTS = 3
+MAX_LINE = 8192
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tried:
+    source: str
+    target: str
+    result: str  # "found" | "not_found" | "error"
+    ms: int
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "target": self.target,
+                               "result": self.result, "ms": self.ms}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass
+class DiscoveryResult:
+    found: bool
+    email: str
+    domain: str
+    provider: str | None = None
+    source: str | None = None
+    auth: list[str] = field(default_factory=list)
+    incoming: list[ServerConfig] = field(default_factory=list)
+    outgoing: list[ServerConfig] = field(default_factory=list)
+    tried: list[Tried] = field(default_factory=list)
+    elapsed_ms: int = 0
+    preset: Preset | None = None
+    display_name: str = ""
+    doc_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email, "domain": self.domain, "provider": self.provider,
+            "source": self.source, "auth": list(self.auth),
+            "incoming": [s.to_dict() for s in self.incoming],
+            "outgoing": [s.to_dict() for s in self.outgoing],
+            "tried": [t.to_dict() for t in self.tried],
+            "elapsed_ms": self.elapsed_ms,
+            # Extras (CLI.md allows adding keys): what the wizard shows next to the result.
+            "display_name": self.display_name,
+            "doc_url": self.doc_url,
+            "preset": self.preset.to_dict() if self.preset else None,
+        }
+
+
+@dataclass
+class _Candidate:
+    rank: int
+    source: str
+    incoming: list[ServerConfig]
+    outgoing: list[ServerConfig]
+    auth: list[str]
+    display_name: str = ""
+    doc_url: str | None = None
+    preset: Preset | None = None
+
+
+@dataclass
+class _Outcome:
+    candidate: _Candidate | None
+    tried: list[Tried]
+
+
+class _NotThere(Exception):
+    """The thing looked for does not exist (NXDOMAIN, 404, refused): result not_found."""
+
+
+# ---------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------
+_LOCAL_RE = re.compile(r"^[^\s@\"(),:;<>\[\\\]]{1,64}$")
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def parse_email(email: str) -> tuple[str, str]:
+    """Return (normalised address, ASCII domain) or raise InputError INVALID_EMAIL."""
+    text = (email or "").strip()
+    local, at, domain = text.rpartition("@")
+    bad = InputError(f"not a valid email address: {text!r}", code="INVALID_EMAIL")
+    if not at or not _LOCAL_RE.match(local) or local.startswith(".") or local.endswith(".") \
+            or ".." in local:
+        raise bad
+    domain = domain.rstrip(".").lower()
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise bad from None
+    labels = ascii_domain.split(".")
+    if len(ascii_domain) > 253 or len(labels) < 2 or not all(_LABEL_RE.match(x) for x in labels):
+        raise bad
+    if labels[-1].isdigit():
+        raise bad  # an IP address is not a mail domain
+    return f"{local}@{ascii_domain}", ascii_domain
+
+
+# ---------------------------------------------------------------------------
+# Network helpers (DNS through Settings.dns_server when set)
+# ---------------------------------------------------------------------------
+def _remaining(deadline: float, cap: float | None = None) -> float:
+    left = max(0.05, deadline - time.monotonic())
+    return min(left, cap) if cap else left
+
+
+def _resolver(settings: Settings, deadline: float) -> dns.resolver.Resolver:
+    if settings.dns_server:
+        res = dns.resolver.Resolver(configure=False)
+        res.nameservers = [settings.dns_server[0]]
+        res.port = settings.dns_server[1]
+    else:
+        res = dns.resolver.Resolver()
+    res.lifetime = _remaining(deadline)
+    res.timeout = min(2.0, res.lifetime)
+    return res
+
+
+def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float) -> list[Any]:
+    """Records of ``rdtype`` for ``name``; [] when none; _NotThere on NXDOMAIN."""
+    try:
+        answer = _resolver(settings, deadline).resolve(name, rdtype, search=False)
+    except dns.resolver.NXDOMAIN:
+        raise _NotThere(f"{name}: no such domain") from None
+    except dns.resolver.NoAnswer:
+        return []
+    except dns.resolver.NoNameservers as exc:
+        raise OSError(f"DNS servers failed for {name}: {exc}") from None
+    except dns.exception.Timeout:
+        raise TimeoutError(f"DNS timeout for {name} {rdtype}") from None
+    return list(answer)
+
+
+def resolve_host(host: str, settings: Settings, deadline: float) -> list[str]:
+    """IP addresses of ``host``: through Settings.dns_server when set (tests point
+    names at loopback this way), else the system resolver."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    if settings.dns_server:
+        addrs = [r.address for r in _dns_query(host, "A", settings, deadline)]
+        if not addrs:
+            addrs = [r.address for r in _dns_query(host, "AAAA", settings, deadline)]
+        if not addrs:
+            raise _NotThere(f"{host}: no address")
+        return addrs
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise _NotThere(f"{host}: {exc.strerror or exc}") from None
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _connect(host: str, port: int, settings: Settings, deadline: float) -> socket.socket:
+    last: Exception | None = None
+    for ip in resolve_host(host, settings, deadline)[:3]:
+        try:
+            return socket.create_connection((ip, port), timeout=_remaining(deadline))
+        except ConnectionRefusedError as exc:
+            last = _NotThere(f"{host}:{port} refused the connection")
+            last.__cause__ = exc
+        except OSError as exc:
+            last = exc
+    raise last or _NotThere(f"{host}: no address")
+
+
+# ---------------------------------------------------------------------------
+# HTTP (autoconfig, well-known, ISPDB)
+# ---------------------------------------------------------------------------
+def _http_get(url: str, settings: Settings, deadline: float) -> bytes:
+    """GET ``url`` (following a few redirects, never https → http); body of a 200.
+    404/410 and unreachable hosts → _NotThere; other failures → OSError/ValueError."""
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"unsupported URL {url!r}")
+        host = parts.hostname
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        timeout = _remaining(deadline)
+        conn: http.client.HTTPConnection
+        if parts.scheme == "https":
+            conn = http.client.HTTPSConnection(host, port, timeout=timeout,
+                                               context=client_context(settings))
+        else:
+            conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        # Resolve through Postier's resolver (POSTIER_DNS), not the system's.
+        conn._create_connection = (  # type: ignore[attr-defined]
+            lambda addr, timeout=None, source=None: _connect(addr[0], addr[1], settings,
+                                                             deadline))
+        try:
+            path = parts.path or "/"
+            conn.request("GET", path + (f"?{parts.query}" if parts.query else ""),
+                         headers={"User-Agent": "Postier", "Accept": "application/xml"})
+            resp = conn.getresponse()
+            if resp.status in (301, 302, 303, 307, 308):
+                location = resp.getheader("Location") or ""
+                new_url = urljoin(url, location)
+                if parts.scheme == "https" and not new_url.startswith("https://"):
+                    raise ValueError("redirect from https to plain http refused")
+                url = new_url
+                continue
+            if resp.status in (404, 410):
+                raise _NotThere(f"HTTP {resp.status}")
+            if resp.status != 200:
+                raise OSError(f"HTTP {resp.status} {resp.reason}")
+            body = resp.read(MAX_HTTP_BYTES + 1)
+            if len(body) > MAX_HTTP_BYTES:
+                raise ValueError("response too large")
+            return body
+        finally:
+            conn.close()
+    raise OSError("too many redirects")
+
+
+def _describe_error(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLError):
+        err = classify_ssl_error(exc)
+        return f"{err.code}: {err.reply or exc}"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "timeout"
+    text = str(exc) or type(exc).__name__
+    return text[:300]
+
+
+def _clientconfig_source(source: str, rank: int, url: str, email: str, settings: Settings,
+                         deadline: float, tried_source: str | None = None
+                         ) -> tuple[_Candidate | None, Tried]:
+    start = time.monotonic()
+    name = tried_source or source
+
+    def tried(result: str, detail: str = "") -> Tried:
+        return Tried(name, url, result, int((time.monotonic() - start) * 1000), detail)
+
+    try:
+        config: ClientConfig = parse_clientconfig(_http_get(url, settings, deadline), email)
+    except _NotThere as exc:
+        return None, tried("not_found", str(exc))
+    except ClientConfigError as exc:
+        return None, tried("error", f"invalid configuration file: {exc}")
+    except (OSError, ValueError, ssl.SSLError, http.client.HTTPException) as exc:
+        return None, tried("error", _describe_error(exc))
+    if not config.incoming or not config.outgoing:
+        return None, tried("not_found", "no incoming or no outgoing server in the file")
+    cand = _Candidate(rank, source, list(config.incoming), list(config.outgoing),
+                      list(config.auth), config.display_name, config.doc_url)
+    return cand, tried("found")
+
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+@dataclass
+class _Job:
+    name: str
+    target: str
+    rank: int  # the best rank this job can produce
+    run: Callable[[float], _Outcome]  # takes its deadline
+    timeout: float
+    started: float = 0.0
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.timeout
+
+
+def _autoconfig_port(settings: Settings) -> str:
+    port = settings.extra.get("POSTIER_AUTOCONFIG_PORT", "").strip()
+    return f":{int(port)}" if port.isdigit() else ""
+
+
+def _preset_outcome(email: str, domain: str) -> _Outcome:
+    start = time.monotonic()
+    preset = presets_mod.preset_for_domain(domain)
+    ms = int((time.monotonic() - start) * 1000)
+    if preset is None:
+        return _Outcome(None, [Tried("preset", domain, "not_found", ms)])
+    incoming, outgoing = preset.servers_for(email)
+    cand = _Candidate(RANKS["preset"], "preset", incoming, outgoing, list(preset.auth),
+                      preset.name, preset.doc_url, preset)
+    return _Outcome(cand, [Tried("preset", domain, "found", ms, preset.id)])
+
+
+def _mx_domains(mx_host: str) -> list[str]:
+    """Domains to ask the ISPDB for an MX host, as Thunderbird does: the host without
+    its first label, then its registrable domain (a short list of two-level suffixes
+    stands in for the public-suffix list)."""
+    labels = mx_host.lower().rstrip(".").split(".")
+    out: list[str] = []
+    if len(labels) > 2:
+        out.append(".".join(labels[1:]))
+    second_level = len(labels) >= 3 and labels[-2] in ("co", "com", "net", "org", "gov", "ac",
+                                                       "ne", "or", "gouv", "asso")
+    base = ".".join(labels[-3:] if second_level else labels[-2:])
+    if base not in out and len(labels) >= 2:
+        out.append(base)
+    return out
+
+
+def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+    start = time.monotonic()
+    target = f"MX {domain}"
+    try:
+        records = _dns_query(domain, "MX", settings, deadline)
+    except _NotThere as exc:
+        return _Outcome(None, [Tried("mx", target, "not_found",
+                                     int((time.monotonic() - start) * 1000), str(exc))])
+    except Exception as exc:  # noqa: BLE001 - any resolver failure is this source's error
+        return _Outcome(None, [Tried("mx", target, "error",
+                                     int((time.monotonic() - start) * 1000),
+                                     _describe_error(exc))])
+    hosts = [str(r.exchange).rstrip(".").lower()
+             for r in sorted(records, key=lambda r: r.preference)]
+    hosts = [h for h in hosts if h]  # "0 ." is a null MX (RFC 7505): no mail
+    ms = int((time.monotonic() - start) * 1000)
+    if not hosts:
+        return _Outcome(None, [Tried("mx", target, "not_found", ms, "no MX record")])
+    for host in hosts:
+        preset = presets_mod.preset_for_mx(host)
+        if preset:
+            incoming, outgoing = preset.servers_for(email)
+            cand = _Candidate(RANKS["mx"], "mx", incoming, outgoing, list(preset.auth),
+                              preset.name, preset.doc_url, preset)
+            return _Outcome(cand, [Tried("mx", target, "found", ms, f"{host} → {preset.id}")])
+    tried = [Tried("mx", target, "not_found", ms, f"{', '.join(hosts[:3])}: no known provider")]
+    seen: set[str] = {domain}
+    for host in hosts[:2]:
+        for mx_domain in _mx_domains(host):
+            if mx_domain in seen:
+                continue
+            seen.add(mx_domain)
+            cand, t = _clientconfig_source("mx", RANKS["mx-ispdb"],
+                                           settings.ispdb_url + quote(mx_domain), email,
+                                           settings, deadline)
+            tried.append(t)
+            if cand:
+                return _Outcome(cand, tried)
+    return _Outcome(None, tried)
+
+
+_SRV_NAMES = (("_imaps._tcp", "imap", "ssl", True), ("_imap._tcp", "imap", "starttls", True),
+              ("_submissions._tcp", "smtp", "ssl", False),
+              ("_submission._tcp", "smtp", "starttls", False))
+
+
+def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+    def one(name: str) -> tuple[list[tuple[int, int, str, int]], Tried]:
+        start = time.monotonic()
+        qname = f"{name}.{domain}"
+        try:
+            records = _dns_query(qname, "SRV", settings, deadline)
+        except _NotThere:
+            return [], Tried("srv", qname, "not_found", int((time.monotonic() - start) * 1000))
+        except Exception as exc:  # noqa: BLE001
+            return [], Tried("srv", qname, "error", int((time.monotonic() - start) * 1000),
+                             _describe_error(exc))
+        # Target "." means "service decidedly not available here" (RFC 2782/6186).
+        found = [(r.priority, -r.weight, str(r.target).rstrip("."), r.port) for r in records
+                 if str(r.target).rstrip(".") and r.port]
+        ms = int((time.monotonic() - start) * 1000)
+        return sorted(found), Tried("srv", qname, "found" if found else "not_found", ms)
+
+    results = _parallel([lambda n=n: one(n) for n, *_ in _SRV_NAMES], deadline)
+    incoming: list[ServerConfig] = []
+    outgoing: list[ServerConfig] = []
+    tried: list[Tried] = []
+    for (name, protocol, security, is_in), res in zip(_SRV_NAMES, results):
+        if res is None:
+            tried.append(Tried("srv", f"{name}.{domain}", "error",
+                               int(max(0.0, deadline - time.monotonic()) * 1000), "timeout"))
+            continue
+        records, t = res
+        tried.append(t)
+        for _, _, host, port in records:
+            server = ServerConfig(protocol, host.lower(), port, security, email)
+            (incoming if is_in else outgoing).append(server)
+    if incoming and outgoing:
+        return _Outcome(_Candidate(RANKS["srv"], "srv", recommended_order(incoming),
+                                   recommended_order(outgoing), ["password"]), tried)
+    return _Outcome(None, tried)
+
+
+def _parallel(fns: list[Callable[[], Any]], deadline: float) -> list[Any]:
+    """Run ``fns`` in daemon threads; results in order, None for those past the deadline."""
+    results: list[Any] = [None] * len(fns)
+    threads = []
+
+    def runner(i: int, fn: Callable[[], Any]) -> None:
+        try:
+            results[i] = fn()
+        except Exception:  # noqa: BLE001 - a helper must not kill its siblings
+            log.debug("parallel task failed", exc_info=True)
+
+    for i, fn in enumerate(fns):
+        t = threading.Thread(target=runner, args=(i, fn), daemon=True)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    return list(results)
+
+
+# ---------------------------------------------------------------------------
+# Guessing: probe greeting, CAPABILITY/EHLO and TLS/STARTTLS
+# ---------------------------------------------------------------------------
+class _LineReader:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.buf = sock, b""
+
+    def line(self, deadline: float) -> str:
+        while b"\n" not in self.buf:
+            if len(self.buf) > MAX_LINE:
+                raise ValueError("line too long")
+            self.sock.settimeout(_remaining(deadline))
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("connection closed by the server")
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")
+
+
+def _smtp_reply(reader: _LineReader, deadline: float) -> tuple[int, list[str]]:
+    lines = []
+    while True:
+        line = reader.line(deadline)
+        lines.append(line)
+        if len(line) < 4 or line[3] != "-":
+            break
+        if len(lines) > 200:
+            raise ValueError("reply too long")
+    code = lines[-1][:3]
+    if not code.isdigit():
+        raise ValueError(f"not an SMTP reply: {lines[-1][:80]!r}")
+    return int(code), lines
+
+
+def _imap_tagged(reader: _LineReader, tag: str, deadline: float) -> tuple[str, list[str]]:
+    untagged = []
+    for _ in range(500):
+        line = reader.line(deadline)
+        if line.startswith(tag + " "):
+            return line[len(tag) + 1:], untagged
+        untagged.append(line)
+    raise ValueError("no tagged reply")
+
+
+@dataclass(frozen=True)
+class _Probe:
+    status: str  # "ok" | "cert" (TLS works but certificate not trusted) | "plain" | "fail"
+    detail: str
+
+
+def _probe(protocol: str, host: str, port: int, security: str, settings: Settings,
+           deadline: float) -> _Probe:
+    sock = _connect(host, port, settings, deadline)
+    try:
+        if security == "ssl":
+            try:
+                sock = client_context(settings).wrap_socket(sock, server_hostname=host)
+            except ssl.SSLCertVerificationError as exc:
+                return _Probe("cert", _describe_error(exc))
+        sock.settimeout(_remaining(deadline))
+        reader = _LineReader(sock)
+        if protocol == "imap":
+            greeting = reader.line(deadline)
+            if not greeting.startswith(("* OK", "* PREAUTH")):
+                return _Probe("fail", f"not an IMAP greeting: {greeting[:80]!r}")
+            sock.sendall(b"p1 CAPABILITY\r\n")
+            status, lines = _imap_tagged(reader, "p1", deadline)
+            caps = " ".join(x for x in lines if x.upper().startswith("* CAPABILITY")).upper()
+            if security == "starttls":
+                if "STARTTLS" not in caps.split():
+                    return _Probe("plain", "no STARTTLS in CAPABILITY")
+                sock.sendall(b"p2 STARTTLS\r\n")
+                status, _ = _imap_tagged(reader, "p2", deadline)
+                if not status.upper().startswith("OK"):
+                    return _Probe("plain", f"STARTTLS refused: {status[:80]}")
+            detail = caps.removeprefix("* CAPABILITY ")[:200]
+        else:
+            code, lines = _smtp_reply(reader, deadline)
+            if code != 220:
+                return _Probe("fail", f"not an SMTP greeting: {lines[-1][:80]!r}")
+            local_ip = sock.getsockname()[0]
+            helo = f"[IPv6:{local_ip}]" if ":" in local_ip else f"[{local_ip}]"
+            sock.sendall(f"EHLO {helo}\r\n".encode())
+            code, lines = _smtp_reply(reader, deadline)
+            exts = [x[4:].upper() for x in lines[1:]]
+            if code != 250:
+                return _Probe("fail", f"EHLO refused: {lines[-1][:80]!r}")
+            if security == "starttls":
+                if not any(e.split()[:1] == ["STARTTLS"] for e in exts if e):
+                    return _Probe("plain", "no STARTTLS in EHLO")
+                sock.sendall(b"STARTTLS\r\n")
+                code, lines = _smtp_reply(reader, deadline)
+                if code != 220:
+                    return _Probe("plain", f"STARTTLS refused: {lines[-1][:80]}")
+            detail = " ".join(exts)[:200]
+        if security == "starttls":
+            try:
+                sock = client_context(settings).wrap_socket(sock, server_hostname=host)
+            except ssl.SSLCertVerificationError as exc:
+                return _Probe("cert", _describe_error(exc))
+        try:  # polite goodbye; its answer does not matter
+            sock.settimeout(0.5)
+            sock.sendall(b"p9 LOGOUT\r\n" if protocol == "imap" else b"QUIT\r\n")
+        except OSError:
+            pass
+        return _Probe("ok", detail)
+    finally:
+        sock.close()
+
+
+def guess_ports(settings: Settings) -> tuple[int, int, int, int]:
+    raw = settings.extra.get("POSTIER_GUESS_PORTS", "")
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if len(parts) == 4 and all(p.isdigit() for p in parts):
+        return tuple(int(p) for p in parts)  # type: ignore[return-value]
+    return DEFAULT_GUESS_PORTS
+
+
+def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+    imaps, imap, smtps, submission = guess_ports(settings)
+    in_hosts = [f"imap.{domain}", f"mail.{domain}", domain]
+    out_hosts = [f"smtp.{domain}", f"mail.{domain}", domain]
+    all_hosts = list(dict.fromkeys(in_hosts + out_hosts))
+    tried: list[Tried] = []
+
+    def resolves(host: str) -> tuple[bool, Tried]:
+        start = time.monotonic()
+        try:
+            resolve_host(host, settings, deadline)
+            return True, Tried("guess", host, "found", int((time.monotonic() - start) * 1000))
+        except _NotThere as exc:
+            return False, Tried("guess", host, "not_found",
+                                int((time.monotonic() - start) * 1000), str(exc))
+        except Exception as exc:  # noqa: BLE001
+            return False, Tried("guess", host, "error",
+                                int((time.monotonic() - start) * 1000), _describe_error(exc))
+
+    resolved = _parallel([lambda h=h: resolves(h) for h in all_hosts], deadline)
+    alive = set()
+    for host, res in zip(all_hosts, resolved):
+        if res is None:
+            continue
+        ok, t = res
+        if not ok:
+            tried.append(t)  # resolving hosts appear through their probes below
+        else:
+            alive.add(host)
+    plan = [("imap", h, imaps, "ssl") for h in in_hosts if h in alive]
+    plan += [("imap", h, imap, "starttls") for h in in_hosts if h in alive]
+    plan += [("smtp", h, smtps, "ssl") for h in out_hosts if h in alive]
+    plan += [("smtp", h, submission, "starttls") for h in out_hosts if h in alive]
+
+    def probe(item: tuple[str, str, int, str]) -> tuple[_Probe | None, Tried]:
+        protocol, host, port, security = item
+        start = time.monotonic()
+        target = f"{protocol} {host}:{port} {security}"
+        try:
+            result = _probe(protocol, host, port, security, settings, deadline)
+        except _NotThere as exc:
+            return None, Tried("guess", target, "not_found",
+                               int((time.monotonic() - start) * 1000), str(exc))
+        except Exception as exc:  # noqa: BLE001 - junk from a server is "not this port"
+            return None, Tried("guess", target, "error",
+                               int((time.monotonic() - start) * 1000), _describe_error(exc))
+        ms = int((time.monotonic() - start) * 1000)
+        if result.status == "fail":
+            return None, Tried("guess", target, "not_found", ms, result.detail)
+        detail = {"ok": "", "cert": "TLS works but ", "plain": "plain only: "}[result.status]
+        return result, Tried("guess", target, "found", ms, detail + result.detail)
+
+    probed = _parallel([lambda i=i: probe(i) for i in plan], deadline)
+    order = {"ok": 0, "cert": 1, "plain": 2}
+    found: list[tuple[int, int, ServerConfig]] = []
+    for index, (item, res) in enumerate(zip(plan, probed)):
+        protocol, host, port, security = item
+        if res is None:
+            tried.append(Tried("guess", f"{protocol} {host}:{port} {security}", "error",
+                               int(max(0.0, deadline - time.monotonic()) * 1000), "timeout"))
+            continue
+        result, t = res
+        tried.append(t)
+        if result is not None:
+            # A port that only talks in clear is noted, never recommended first.
+            sec = "plain" if result.status == "plain" else security
+            found.append((order[result.status], index,
+                          ServerConfig(protocol, host, port, sec, email)))
+    found.sort(key=lambda x: (x[0], x[1]))
+    incoming = [s for *_, s in found if s.protocol == "imap"]
+    outgoing = [s for *_, s in found if s.protocol == "smtp"]
+    if incoming and outgoing:
+        return _Outcome(_Candidate(RANKS["guess"], "guess", incoming, outgoing, ["password"]),
+                        tried)
+    return _Outcome(None, tried)
+
+
+# ---------------------------------------------------------------------------
+# Orchestration
+# ---------------------------------------------------------------------------
+def _jobs(email: str, domain: str, settings: Settings, source_timeout: float) -> list[_Job]:
+    scheme = settings.autoconfig_scheme
+    port = _autoconfig_port(settings)
+    autoconfig_url = (f"{scheme}://autoconfig.{domain}{port}/mail/config-v1.1.xml"
+                      f"?emailaddress={quote(email, safe='@')}")
+    wellknown_url = f"{scheme}://{domain}{port}/.well-known/autoconfig/mail/config-v1.1.xml"
+    ispdb_url = settings.ispdb_url + quote(domain)
+
+    def http_job(name: str, url: str) -> Callable[[float], _Outcome]:
+        def run(deadline: float) -> _Outcome:
+            cand, t = _clientconfig_source(name, RANKS[name], url, email, settings, deadline)
+            return _Outcome(cand, [t])
+        return run
+
+    return [
+        _Job("preset", domain, RANKS["preset"], lambda d: _preset_outcome(email, domain),
+             source_timeout),
+        _Job("autoconfig", autoconfig_url, RANKS["autoconfig"],
+             http_job("autoconfig", autoconfig_url), source_timeout),
+        _Job("well-known", wellknown_url, RANKS["well-known"],
+             http_job("well-known", wellknown_url), source_timeout),
+        _Job("ispdb", ispdb_url, RANKS["ispdb"], http_job("ispdb", ispdb_url), source_timeout),
+        _Job("mx", f"MX {domain}", RANKS["mx"],
+             lambda d: _mx_outcome(email, domain, settings, d), source_timeout),
+        _Job("srv", f"SRV {domain}", RANKS["srv"],
+             lambda d: _srv_outcome(email, domain, settings, d), source_timeout),
+        _Job("guess", domain, RANKS["guess"],
+             lambda d: _guess_outcome(email, domain, settings, d), source_timeout),
+    ]
+
+
+def _source_timeout(settings: Settings, timeout: float, override: float | None) -> float:
+    if override is None:
+        raw = settings.extra.get("POSTIER_DISCOVERY_SOURCE_TIMEOUT", "")
+        try:
+            override = float(raw) if raw else None
+        except ValueError:
+            override = None
+    if override is None:
+        # Half the overall budget, at least 3 s: a slow but alive autoconfig server
+        # still answers, a dead one costs at most this much.
+        override = max(3.0, timeout / 2)
+    return max(0.1, min(override, timeout))
+
+
+def discover(email: str, settings: Settings, *, timeout: float = 15.0,
+             progress: Callable[[Tried], None] | None = None,
+             cancel: threading.Event | None = None,
+             source_timeout: float | None = None) -> DiscoveryResult:
+    """Find the server settings for ``email``; see the module docstring.
+
+    ``progress`` is called (in the calling thread) with each Tried as it completes.
+    Raises InputError INVALID_EMAIL for a malformed address, PostierError CANCELLED
+    when ``cancel`` is set. Nothing found → ``found=False`` with what was tried.
+    """
+    address, domain = parse_email(email)
+    if not timeout or timeout <= 0:
+        raise InputError("timeout must be a positive number of seconds")
+    start = time.monotonic()
+    per_source = _source_timeout(settings, timeout, source_timeout)
+    inbox: queue.Queue[tuple[_Job, _Outcome | BaseException]] = queue.Queue()
+
+    def runner(job: _Job) -> None:
+        try:
+            inbox.put((job, job.run(job.deadline)))
+        except BaseException as exc:  # noqa: BLE001 - reported as this source's error
+            inbox.put((job, exc))
+
+    pending: list[_Job] = []
+    for job in _jobs(address, domain, settings, per_source):
+        job.started = time.monotonic()
+        pending.append(job)
+        threading.Thread(target=runner, args=(job,), name=f"discover-{job.name}",
+                         daemon=True).start()
+
+    tried: list[Tried] = []
+    best: _Candidate | None = None
+
+    def note(items: Iterable[Tried]) -> None:
+        for t in items:
+            tried.append(t)
+            if progress:
+                try:
+                    progress(t)
+                except Exception:  # noqa: BLE001 - a UI callback must not break discovery
+                    log.debug("progress callback failed", exc_info=True)
+
+    overall = start + timeout
+    while pending:
+        if best is not None and all(job.rank >= best.rank for job in pending):
+            break  # nothing still running could beat what we have
+        if cancel is not None and cancel.is_set():
+            raise PostierError("CANCELLED")
+        now = time.monotonic()
+        for job in [j for j in pending if min(j.deadline, overall) <= now]:
+            pending.remove(job)
+            note([Tried(job.name, job.target, "error", int((now - job.started) * 1000),
+                        "timeout")])
+        if not pending:
+            break
+        wait = min(min(j.deadline for j in pending), overall) - now
+        if cancel is not None:
+            wait = min(wait, 0.1)
+        try:
+            job, outcome = inbox.get(timeout=max(0.0, wait))
+        except queue.Empty:
+            continue
+        if job not in pending:
+            continue  # already given up on (past its deadline)
+        pending.remove(job)
+        if isinstance(outcome, BaseException):
+            log.debug("source %s failed", job.name, exc_info=outcome)
+            note([Tried(job.name, job.target, "error",
+                        int((time.monotonic() - job.started) * 1000),
+                        _describe_error(outcome))])
+            continue
+        note(outcome.tried)
+        cand = outcome.candidate
+        if cand is not None and (best is None or cand.rank < best.rank):
+            best = cand
+
+    elapsed = int((time.monotonic() - start) * 1000)
+    if best is None:
+        return DiscoveryResult(False, address, domain, tried=tried, elapsed_ms=elapsed)
+    preset = best.preset or _preset_for_servers(best.incoming + best.outgoing)
+    return DiscoveryResult(
+        found=True, email=address, domain=domain,
+        provider=preset.provider if preset else None,
+        source=best.source, auth=auth_list(set(best.auth)),
+        incoming=recommended_order(best.incoming), outgoing=recommended_order(best.outgoing),
+        tried=tried, elapsed_ms=elapsed, preset=preset,
+        display_name=best.display_name or (preset.name if preset else ""),
+        doc_url=best.doc_url or (preset.doc_url if preset else None))
+
+
+def _preset_for_servers(servers: list[ServerConfig]) -> Preset | None:
+    for server in servers:
+        preset = presets_mod.preset_for_host(server.host)
+        if preset:
+            return preset
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Text output
+# ---------------------------------------------------------------------------
+def format_text(result: DiscoveryResult, language: str = "en") -> str:
+    lines: list[str] = []
+    if result.found:
+        head = f"{result.email}: settings found ({result.source}"
+        head += f", {result.display_name})" if result.display_name else ")"
+        lines.append(head)
+        for label, servers in (("incoming", result.incoming), ("outgoing", result.outgoing)):
+            for i, s in enumerate(servers):
+                mark = "*" if i == 0 else " "
+                lines.append(f" {mark} {label:8} {s.protocol:4} {s.host}:{s.port} "
+                             f"{s.security:8} user {s.username}")
+        lines.append(f"   sign-in: {', '.join(result.auth)}")
+        if result.preset:
+            note = result.preset.note(language)
+            if note:
+                lines.append(f"   note: {note}")
+        if result.doc_url:
+            lines.append(f"   help: {result.doc_url}")
+    else:
+        err = PostierError("NOT_FOUND", language=language)
+        lines.append(f"{result.email}: {err.message} {err.hint}")
+    lines.append(f"   tried ({result.elapsed_ms} ms):")
+    for t in result.tried:
+        detail = f" ({t.detail})" if t.detail else ""
+        lines.append(f"     {t.source:10} {t.result:9} {t.ms:5} ms  {t.target}{detail}")
+    return "\n".join(lines)
