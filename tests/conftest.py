@@ -46,3 +46,45 @@ def postier_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     keyring.set_keyring(FileKeyring())
     return home
+
+
+def require_root() -> None:
+    """Real mail daemons start as root; missing → skip locally, fail under CI."""
+    if os.geteuid() != 0:
+        message = "the mail server rig needs root (Dovecot and Postfix start as root)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def rig():  # noqa: ANN201 - tests.support.rig.Rig, imported lazily (needs aiosmtpd/trustme)
+    """Real Dovecot + Postfix + fake remote MX on loopback, free ports, one per test session.
+
+    See tests/support/rig.py for the endpoints, users and helpers. It lives in its own
+    /tmp/postier-rig-* dir (removed at the end), not under pytest's tmp dir: that one is
+    mode 0700 and Dovecot's mail user must traverse the rig's path.
+    """
+    require_tool("dovecot")
+    require_tool("postfix")
+    require_root()
+    from tests.support.rig import Rig
+
+    started = Rig.start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="session")
+def bad_servers(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """Factory of misbehaving IMAP/SMTP servers (tests/support/misbehaving_server.py);
+    every server started through it is stopped at the end of the session."""
+    from tests.support.misbehaving_server import BadServers
+
+    servers = BadServers(directory=tmp_path_factory.mktemp("bad-servers"))
+    try:
+        yield servers
+    finally:
+        servers.stop()
