@@ -129,6 +129,13 @@ def _scan(html: str) -> _Scanner:
     return scanner
 
 
+def html_fragment(html: str) -> str:
+    """The inside of <body> when ``html`` is a whole document (as rich-text editors save
+    it), so the signature can be dropped into a message's own HTML."""
+    match = re.search(r"(?is)<body[^>]*>(.*)</body>", html or "")
+    return (match.group(1) if match else (html or "")).strip()
+
+
 def html_to_text(html: str) -> str:
     """A readable plain-text version of an HTML signature (links as ``text <url>``)."""
     raw = "".join(_scan(html).parts)

@@ -96,3 +96,10 @@ def test_explicit_blank_line_is_kept() -> None:
 
 def test_image_count() -> None:
     assert sig.image_count(LOGO + "<p>x</p>" + LOGO) == 2
+
+
+def test_fragment_of_a_whole_document() -> None:
+    doc = ('<!DOCTYPE HTML><html><head><style>p {}</style></head>'
+           '<body style="font-size:9pt;">\n<p><b>Marie</b></p></body></html>')
+    assert sig.html_fragment(doc) == "<p><b>Marie</b></p>"
+    assert sig.html_fragment("<p>x</p>") == "<p>x</p>"

@@ -1,0 +1,460 @@
+"""Step 2: address, password (or the provider's own sign-in) and display name.
+
+Discovery starts as soon as the user leaves the address field and shows each source it
+asks; its answer is said in plain words. "Manual settings" is always one click away.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QPushButton, QVBoxLayout, QWidget)
+
+from app.services.errors import PostierError, message_for
+from app.ui.worker import gui_callback, run_task
+
+from .common import (OAUTH_PROVIDERS, PAGE_MANUAL, PAGE_TEST, StepPage, WizardState,
+                     endpoint_of, first_secure, username_of, wrap_label)
+
+log = logging.getLogger(__name__)
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+class AddressPage(StepPage):
+    step_number = 2
+
+    def __init__(self, state: WizardState, settings: Any) -> None:
+        super().__init__(state)
+        self.settings = settings
+        self.setTitle(self.tr("Your address and password"))
+        self._discovery_gen = 0
+        self._discovery_cancel: threading.Event | None = None
+        self._discovering = False
+        self._discovered_for = ""
+        self._oauth_cancel: threading.Event | None = None
+        self._oauth_cfg: Any = None
+
+        form = QFormLayout()
+        self.email = QLineEdit()
+        self.email.setObjectName("email")
+        self.email.setPlaceholderText(self.tr("name@your-company.fr"))
+        self.email_error = wrap_label()
+        self.email_error.setObjectName("emailError")
+        self.email_error.setStyleSheet("color: #b00020;")
+        self.email_error.hide()
+        email_label = QLabel(self.tr("&E-mail address:"))
+        email_label.setBuddy(self.email)
+        form.addRow(email_label, self.email)
+        form.addRow("", self.email_error)
+
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # Screen-share safety: masked unless the user asks, and never copyable while masked.
+        self.show_password = QCheckBox(self.tr("S&how"))
+        self.show_password.setObjectName("showPassword")
+        self.show_password.setToolTip(self.tr("Show the password in clear (careful if your "
+                                              "screen is shared)"))
+        pw_row = QHBoxLayout()
+        pw_row.addWidget(self.password, 1)
+        pw_row.addWidget(self.show_password)
+        self.password_label = QLabel(self.tr("&Password:"))
+        self.password_label.setBuddy(self.password)
+        self.password_row = QWidget()
+        self.password_row.setLayout(pw_row)
+        pw_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.password_label, self.password_row)
+
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("displayName")
+        self.display_name.setPlaceholderText(self.tr("e.g. Marie Dupont – Dupont SARL"))
+        name_label = QLabel(self.tr("&Name shown to recipients (optional):"))
+        name_label.setBuddy(self.display_name)
+        form.addRow(name_label, self.display_name)
+        self.outer.addLayout(form)
+
+        self._build_oauth_box()
+
+        self.status = wrap_label()
+        self.status.setObjectName("discoveryStatus")
+        self.outer.addWidget(self.status)
+        self.progress = QListWidget()
+        self.progress.setObjectName("discoveryProgress")
+        self.progress.setMaximumHeight(110)
+        self.progress.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.progress.hide()
+        self.outer.addWidget(self.progress)
+        self.manual_link = QLabel(self.tr("<a href=\"manual\">Manual settings…</a> (enter the "
+                                          "server names yourself)"))
+        self.manual_link.setObjectName("manualLink")
+        self.manual_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                 | Qt.TextInteractionFlag.
+                                                 LinksAccessibleByKeyboard)
+        self.manual_link.linkActivated.connect(lambda _href: self.go_manual())
+        self.outer.addWidget(self.manual_link)
+        self.outer.addStretch(1)
+
+        self.email.editingFinished.connect(self._email_left)
+        self.email.textChanged.connect(self._email_changed)
+        self.password.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.show_password.toggled.connect(self._toggle_password)
+
+    # -- OAuth2 --------------------------------------------------------------
+    def _build_oauth_box(self) -> None:
+        self.oauth_box = QFrame()
+        self.oauth_box.setObjectName("oauthBox")
+        self.oauth_box.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(self.oauth_box)
+        self.oauth_intro = wrap_label()
+        self.oauth_intro.setObjectName("oauthIntro")
+        box.addWidget(self.oauth_intro)
+        row = QHBoxLayout()
+        self.sign_in = QPushButton()
+        self.sign_in.setObjectName("signIn")
+        self.sign_in.clicked.connect(self.start_browser_sign_in)
+        self.device_button = QPushButton(self.tr("No browser here? Sign in with a &code"))
+        self.device_button.setObjectName("deviceCode")
+        self.device_button.clicked.connect(self.start_device_sign_in)
+        self.cancel_sign_in = QPushButton(self.tr("Cancel sign-in"))
+        self.cancel_sign_in.setObjectName("cancelSignIn")
+        self.cancel_sign_in.clicked.connect(self.cancel_oauth)
+        self.cancel_sign_in.hide()
+        row.addWidget(self.sign_in)
+        row.addWidget(self.device_button)
+        row.addWidget(self.cancel_sign_in)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.oauth_status = wrap_label()
+        self.oauth_status.setObjectName("oauthStatus")
+        self.oauth_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.oauth_status)
+        self.outer.addWidget(self.oauth_box)
+        self.oauth_box.hide()
+
+    def _setup_oauth(self) -> None:
+        """Offer the provider's sign-in; without a configured client ID, explain and
+        fall back to the password."""
+        self._oauth_cfg = None
+        self.oauth_status.clear()
+        provider = self.state.choice
+        if provider not in OAUTH_PROVIDERS:
+            self.oauth_box.hide()
+            self._set_password_visible(True)
+            return
+        self.oauth_box.show()
+        name = "Microsoft" if provider == "office365" else "Google"
+        try:
+            from app.services import oauth
+
+            self._oauth_cfg = oauth.provider_config(provider, self.settings)
+        except PostierError as exc:
+            message, hint = message_for(exc.code, self.language())
+            self.oauth_intro.setText(
+                self.tr("Signing in with %1 is not available in this copy of Postier, so "
+                        "we will use a password instead.").replace("%1", name)
+                + "\n" + message + " " + hint)
+            self.sign_in.hide()
+            self.device_button.hide()
+            self._set_password_visible(True)
+            if provider == "gmail":
+                self.password_label.setText(self.tr("App &password:"))
+            return
+        self.oauth_intro.setText(self.tr("Sign in on %1's own page: Postier never sees your "
+                                         "password.").replace("%1", name))
+        self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
+        self.sign_in.show()
+        self.device_button.show()
+        self._set_password_visible(False)
+
+    def _set_password_visible(self, visible: bool) -> None:
+        self.password_label.setVisible(visible)
+        self.password_row.setVisible(visible)
+
+    def uses_oauth(self) -> bool:
+        return self._oauth_cfg is not None
+
+    def _oauth_running(self, running: bool) -> None:
+        self.sign_in.setEnabled(not running)
+        self.device_button.setEnabled(not running)
+        self.cancel_sign_in.setVisible(running)
+
+    def start_browser_sign_in(self) -> None:
+        if not self._check_email_for_oauth():
+            return
+        from app.services import oauth
+
+        cancel = threading.Event()
+        self._oauth_cancel = cancel
+        cfg, email = self._oauth_cfg, self.email.text().strip()
+        self._oauth_running(True)
+        self.oauth_status.setText(self.tr("Waiting for you to finish signing in in your web "
+                                          "browser…"))
+        opener = getattr(self.wizard(), "open_browser", None)
+        kwargs = {"open_browser": opener} if opener else {}
+        run_task(lambda: oauth.sign_in_browser(cfg, login_hint=email, cancel=cancel, **kwargs),
+                 lambda tokens, err: self._oauth_done(tokens, err, cancel))
+
+    def start_device_sign_in(self) -> None:
+        if not self._check_email_for_oauth():
+            return
+        from app.services import oauth
+
+        cancel = threading.Event()
+        self._oauth_cancel = cancel
+        cfg = self._oauth_cfg
+        self._oauth_running(True)
+        self.oauth_status.setText(self.tr("Asking for a sign-in code…"))
+        show_code = gui_callback(self._show_device_code)
+
+        def flow() -> Any:
+            code = oauth.device_start(cfg)
+            show_code(code)
+            return oauth.device_wait(cfg, code, cancel=cancel)
+
+        run_task(flow, lambda tokens, err: self._oauth_done(tokens, err, cancel))
+
+    def _show_device_code(self, code: Any) -> None:
+        self.oauth_status.setText(
+            self.tr("On any computer or phone, open %1 and enter the code %2. Waiting…")
+            .replace("%1", code.verification_uri).replace("%2", code.user_code))
+
+    def cancel_oauth(self) -> None:
+        if self._oauth_cancel is not None:
+            self._oauth_cancel.set()
+        self._oauth_running(False)
+        self.oauth_status.setText(message_for("OAUTH_CANCELLED", self.language())[0])
+
+    def _oauth_done(self, tokens: Any, err: BaseException | None,
+                    cancel: threading.Event) -> None:
+        if cancel is not self._oauth_cancel or cancel.is_set():
+            return  # cancelled or superseded: the user has moved on
+        self._oauth_running(False)
+        if err is not None:
+            code = err.code if isinstance(err, PostierError) else "OAUTH_FAILED"
+            message, hint = message_for(code, self.language())
+            extra = getattr(err, "hint", "") or ""
+            # The admin-consent link rides in the hint: show it so it can be sent on.
+            link = extra.splitlines()[-1] if "\n" in extra else ""
+            self.oauth_status.setText("\n".join(x for x in (message, hint, link) if x))
+            return
+        email = self.email.text().strip()
+        self.state.tokens = tokens
+        self.state.auth = "oauth2"
+        text = self.tr("Signed in.")
+        signed_as = getattr(tokens, "email", None)
+        if signed_as and signed_as.lower() != email.lower():
+            message, hint = message_for("OAUTH_ACCOUNT_MISMATCH", self.language())
+            text = f"{message} ({signed_as}) {hint}"
+        self.oauth_status.setText(text)
+        self.completeChanged.emit()
+
+    def _check_email_for_oauth(self) -> bool:
+        if not EMAIL_RE.match(self.email.text().strip()):
+            self._show_email_error(True)
+            self.email.setFocus()
+            return False
+        return True
+
+    # -- page life -------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802
+        self.state.manual = False
+        if self.state.auth == "oauth2" and self.state.choice not in OAUTH_PROVIDERS:
+            self.state.auth, self.state.tokens = "password", None
+        self.password_label.setText(self.tr("&Password:"))
+        self._setup_oauth()
+        if self.email.text().strip() and self._discovered_for != self._discovery_key():
+            self._email_left()
+        self.email.setFocus()
+
+    def cleanupPage(self) -> None:  # noqa: N802  (Back pressed)
+        self._stop_discovery()
+        self.cancel_oauth_silently()
+
+    def cancel_oauth_silently(self) -> None:
+        if self._oauth_cancel is not None:
+            self._oauth_cancel.set()
+
+    def _toggle_password(self, shown: bool) -> None:
+        self.password.setEchoMode(QLineEdit.EchoMode.Normal if shown
+                                  else QLineEdit.EchoMode.Password)
+
+    def _email_changed(self, _text: str) -> None:
+        if self.email_error.isVisible() and EMAIL_RE.match(self.email.text().strip()):
+            self._show_email_error(False)
+        if self._discovered_for and self._discovered_for != self._discovery_key():
+            self._discovered_for = ""
+            self.state.imap = self.state.smtp = None
+            self.status.clear()
+        self.completeChanged.emit()
+
+    def _show_email_error(self, shown: bool) -> None:
+        if shown:
+            message, hint = message_for("INVALID_EMAIL", self.language())
+            self.email_error.setText(f"{message} {hint}")
+        self.email_error.setVisible(shown)
+
+    def _discovery_key(self) -> str:
+        return f"{self.email.text().strip().lower()}|{self.state.choice}|" \
+               f"{getattr(self.state.preset, 'id', '')}"
+
+    # -- discovery -------------------------------------------------------------
+    def _email_left(self) -> None:
+        email = self.email.text().strip()
+        if not email:
+            return
+        if not EMAIL_RE.match(email):
+            self._show_email_error(True)
+            return
+        self._show_email_error(False)
+        if self._discovered_for == self._discovery_key() or self.state.manual:
+            return
+        self.start_discovery(email)
+
+    def start_discovery(self, email: str) -> None:
+        self._stop_discovery()
+        self._discovery_gen += 1
+        gen = self._discovery_gen
+        cancel = threading.Event()
+        self._discovery_cancel = cancel
+        self._discovering = True
+        self._started = time.monotonic()
+        self.progress.clear()
+        self.progress.show()
+        self.status.setText(self.tr("Looking for the settings of %1…")
+                            .replace("%1", email.rpartition("@")[2]))
+        try:
+            from app.services import discovery
+        except ImportError:
+            self._discovery_done(gen, None, None)
+            return
+        progress = gui_callback(lambda tried: self._tried(gen, tried))
+        settings = self.settings
+        run_task(lambda: discovery.discover(email, settings, timeout=15, progress=progress,
+                                            cancel=cancel),
+                 lambda result, err: self._discovery_done(gen, result, err))
+        self.completeChanged.emit()
+
+    def _stop_discovery(self) -> None:
+        if self._discovery_cancel is not None:
+            self._discovery_cancel.set()
+        self._discovery_gen += 1
+        if self._discovering:
+            self._discovering = False
+            self.status.clear()
+            self.completeChanged.emit()
+
+    def source_name(self, source: str) -> str:
+        names = {
+            "ispdb": self.tr("Thunderbird database"),
+            "autoconfig": self.tr("provider's automatic configuration"),
+            "well-known": self.tr("domain's configuration file"),
+            "mx": self.tr("mail servers of the domain (MX)"),
+            "srv": self.tr("DNS service records (SRV)"),
+            "guess": self.tr("usual server names"),
+            "preset": self.tr("Postier's list of providers"),
+        }
+        return names.get(source, source)
+
+    def result_name(self, result: str) -> str:
+        return {"found": self.tr("found"), "not_found": self.tr("nothing"),
+                "error": self.tr("no answer")}.get(result, result)
+
+    def _tried(self, gen: int, tried: Any) -> None:
+        if gen != self._discovery_gen:
+            return
+        self.progress.addItem(f"{self.source_name(tried.source)}: "
+                              f"{self.result_name(tried.result)} ({tried.ms} ms)")
+        self.progress.scrollToBottom()
+
+    def _discovery_done(self, gen: int, result: Any, err: BaseException | None) -> None:
+        if gen != self._discovery_gen:
+            return
+        self._discovering = False
+        self._discovered_for = self._discovery_key()
+        self.state.discovery = result
+        email = self.email.text().strip()
+        domain = email.rpartition("@")[2]
+        imap = smtp = None
+        source = None
+        if result is not None and getattr(result, "found", False):
+            imap = first_secure(result.incoming, "imap")
+            smtp = first_secure(result.outgoing, "smtp")
+            source = getattr(result, "source", None)
+        preset = self.state.preset
+        if (imap is None or smtp is None) and preset is not None:
+            incoming, outgoing = (preset.servers_for(email) if hasattr(preset, "servers_for")
+                                  else (preset.incoming, preset.outgoing))
+            imap = imap or first_secure(incoming, "imap")
+            smtp = smtp or first_secure(outgoing, "smtp")
+            source = source or "preset"
+        if imap is not None and smtp is not None:
+            self.state.imap, self.state.smtp = endpoint_of(imap), endpoint_of(smtp)
+            self.state.username = username_of(imap, email)
+            found_preset = getattr(result, "preset", None) or preset
+            name = getattr(found_preset, "name", None) or domain
+            self.status.setText(self.tr("Found the settings of %1.").replace("%1", name)
+                                + " " + self.tr("(source: %1)")
+                                .replace("%1", self.source_name(source or "")))
+            provider = getattr(result, "provider", None) if result is not None else None
+            if provider and not self.state.provider:
+                self.state.provider = provider
+            if found_preset is not None and not self.state.provider:
+                self.state.provider = getattr(found_preset, "id", None)
+        else:
+            self.state.imap = self.state.smtp = None
+            self.state.username = email
+            if err is not None and not isinstance(err, PostierError):
+                log.warning("discovery failed: %s", type(err).__name__)
+            self.status.setText(self.tr("No settings found for %1: click Next to enter them "
+                                        "yourself (your provider's help pages list them).")
+                                .replace("%1", domain))
+        self.completeChanged.emit()
+
+    # -- navigation -------------------------------------------------------------
+    def go_manual(self) -> None:
+        self._stop_discovery()
+        self.state.manual = True
+        self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None and self.isComplete():
+            wizard.next()
+        elif not EMAIL_RE.match(self.email.text().strip()):
+            self._show_email_error(True)
+        elif not self.uses_oauth():
+            self.password.setFocus()  # the one thing still missing
+
+    def isComplete(self) -> bool:  # noqa: N802
+        if not EMAIL_RE.match(self.email.text().strip()):
+            return False
+        if self.uses_oauth():
+            if self.state.auth != "oauth2" or self.state.tokens is None:
+                return False
+        elif not self.password.text():
+            return False
+        return self.state.manual or not self._discovering
+
+    def validatePage(self) -> bool:  # noqa: N802
+        state = self.state
+        state.email = self.email.text().strip()
+        state.display_name = self.display_name.text().strip()
+        if not self.uses_oauth():
+            state.auth, state.tokens = "password", None
+            state.password = self.password.text()
+        else:
+            state.password = ""
+        state.username = state.username or state.email
+        if state.auth == "oauth2":
+            state.username = state.email
+        return True
+
+    def nextId(self) -> int:  # noqa: N802
+        if self.state.manual or self.state.choice == "own" or self.state.imap is None \
+                or self.state.smtp is None:
+            return PAGE_MANUAL
+        return PAGE_TEST

@@ -1,0 +1,187 @@
+"""Step 5: the account is saved — summary, a test message to oneself, the sender
+domain's health (traffic lights) and what to do next."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from app.services.errors import PostierError, message_for
+from app.ui.worker import run_task
+
+from .common import StepPage, WizardState, big_font, wrap_label
+
+log = logging.getLogger(__name__)
+LIGHT = {"ok": "#1e7b34", "warn": "#c77c02", "fail": "#b00020"}
+
+
+class SimpleHealthView(QWidget):
+    """Traffic lights for a domain report, used when the full DomainHealthView is not
+    available."""
+
+    def __init__(self, language: str = "en") -> None:
+        super().__init__()
+        self.language = language
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.status = wrap_label()
+        self.layout_.addWidget(self.status)
+
+    def show_progress(self) -> None:
+        self.status.setText(self.tr("Checking the domain…"))
+
+    def show_report(self, report: Any) -> None:
+        self.status.setText(self.tr("Score: %1/100").replace("%1", str(report.score)))
+        for check in report.checks:
+            title, _detail, how = check.text(self.language)
+            dot = QLabel(f"<span style='color:{LIGHT.get(check.status, '#777')}'>●</span> "
+                         f"{title}" + (f" — {how}" if how else ""))
+            dot.setWordWrap(True)
+            self.layout_.addWidget(dot)
+
+
+class FinishPage(StepPage):
+    step_number = 5
+
+    def __init__(self, state: WizardState, settings: Any) -> None:
+        super().__init__(state)
+        self.settings = settings
+        self.setTitle(self.tr("Your account is ready"))
+        self.setFinalPage(True)
+        self.done_label = big_font(wrap_label(), 3)
+        self.done_label.setObjectName("doneLabel")
+        self.outer.addWidget(self.done_label)
+        self.summary = QFormLayout()
+        self.summary_box = QGroupBox(self.tr("Summary"))
+        self.summary_box.setLayout(self.summary)
+        self.outer.addWidget(self.summary_box)
+
+        row = QHBoxLayout()
+        self.send_button = QPushButton(self.tr("Send a test e-mail to &myself"))
+        self.send_button.setObjectName("sendTest")
+        self.send_button.clicked.connect(self.send_test)
+        row.addWidget(self.send_button)
+        self.send_status = wrap_label()
+        self.send_status.setObjectName("sendStatus")
+        self.send_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.send_status, 1)
+        self.outer.addLayout(row)
+
+        self.health_box = QGroupBox(self.tr("Will your messages reach their recipients? "
+                                            "(sender domain check)"))
+        self.health_layout = QVBoxLayout(self.health_box)
+        self.outer.addWidget(self.health_box, 1)
+        self.health_view: Any = None
+
+        self.next_steps = wrap_label()
+        self.next_steps.setObjectName("nextSteps")
+        self.outer.addWidget(self.next_steps)
+
+    def initializePage(self) -> None:  # noqa: N802
+        state = self.state
+        self.done_label.setText(self.tr("Saved: %1 works for receiving and sending.")
+                                .replace("%1", state.email))
+        while self.summary.rowCount():
+            self.summary.removeRow(0)
+
+        def sec(endpoint: Any) -> str:
+            return {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
+                                                                   endpoint.security)
+        self.summary.addRow(self.tr("Address:"), QLabel(state.email))
+        if state.display_name:
+            self.summary.addRow(self.tr("Name:"), QLabel(state.display_name))
+        self.summary.addRow(self.tr("Incoming (IMAP):"),
+                            QLabel(f"{state.imap.host}:{state.imap.port} ({sec(state.imap)})"))
+        self.summary.addRow(self.tr("Outgoing (SMTP):"),
+                            QLabel(f"{state.smtp.host}:{state.smtp.port} ({sec(state.smtp)})"))
+        self.summary.addRow(self.tr("Sign-in:"), QLabel(
+            self.tr("provider's sign-in (no password stored)") if state.auth == "oauth2"
+            else self.tr("password, kept in this computer's keyring")))
+        if state.imap_pin or state.smtp_pin:
+            self.summary.addRow(self.tr("Certificate:"),
+                                QLabel(self.tr("trusted by its fingerprint")))
+        self.summary.addRow(self.tr("Signature:"), QLabel(
+            self.tr("yes") if state.signature_html else self.tr("none")))
+        self.next_steps.setText(self.tr(
+            "Next steps: click Finish to open Postier. Write your first message from the "
+            "\"New message\" button; the sent-messages table shows what became of each one "
+            "(delivered, bounced, replied…). Fix any red light above before sending to many "
+            "people."))
+        self.send_status.clear()
+        self.start_health_check()
+
+    # -- test message ------------------------------------------------------------
+    def send_test(self) -> None:
+        state, settings = self.state, self.settings
+        try:
+            from app.services import sending
+        except ImportError:
+            self.send_status.setText(self.tr("Sending is not available in this version."))
+            return
+        self.send_button.setEnabled(False)
+        self.send_status.setText(self.tr("Sending…"))
+        subject = self.tr("Postier test message")
+        text = self.tr("Hello,\n\nThis message was sent by Postier to check that your account "
+                       "%1 can send e-mail. You can delete it.\n").replace("%1", state.email)
+        message = sending.OutgoingMessage(account_email=state.email, to=[state.email],
+                                          subject=subject, text=text, test=True)
+        run_task(lambda: sending.send_message(settings, message), self._sent)
+
+    def _sent(self, result: Any, err: BaseException | None) -> None:
+        self.send_button.setEnabled(True)
+        if err is None and getattr(result, "status", "") in ("sent", "queued"):
+            self.send_status.setText(self.tr("Sent! Look in your inbox in a minute. Server "
+                                             "reply: %1").replace("%1", result.reply or "-"))
+            return
+        code = (err.code if isinstance(err, PostierError) else
+                (getattr(result, "error", None) or {}).get("code", "PROTOCOL_ERROR"))
+        message, hint = message_for(code, self.language())
+        reply = getattr(err, "reply", None) or getattr(result, "reply", None) or ""
+        self.send_status.setText(f"{message} {hint}" + (f"\n{reply}" if reply else ""))
+
+    # -- domain health ----------------------------------------------------------
+    def _make_health_view(self) -> Any:
+        try:
+            from app.ui.domain_health_view import DomainHealthView
+
+            return DomainHealthView()
+        except Exception:  # the view is optional: the simple lights do the job
+            return SimpleHealthView(self.language())
+
+    def start_health_check(self) -> None:
+        if self.health_view is not None:
+            self.health_layout.removeWidget(self.health_view)
+            self.health_view.deleteLater()
+        self.health_view = self._make_health_view()
+        self.health_layout.addWidget(self.health_view)
+        try:
+            from app.services.domain_health import check_domain
+        except ImportError:
+            self.health_box.hide()
+            return
+        self.health_box.show()
+        self.health_view.show_progress()
+        state, settings = self.state, self.settings
+        domain = state.email.rpartition("@")[2]
+        smtp_host = state.smtp.host if state.smtp else None
+        provider = state.provider if state.provider in ("office365", "gmail") else None
+        view = self.health_view
+        timeout = float(getattr(self.wizard(), "health_timeout", 10.0))
+        run_task(lambda: check_domain(domain, settings, smtp_host=smtp_host, provider=provider,
+                                      timeout=timeout),
+                 lambda report, err: self._health_done(view, report, err))
+
+    def _health_done(self, view: Any, report: Any, err: BaseException | None) -> None:
+        if view is not self.health_view:
+            return
+        if err is not None:
+            code = err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR"
+            message, _hint = message_for(code, self.language())
+            fallback = wrap_label(message)
+            self.health_layout.addWidget(fallback)
+            return
+        view.show_report(report)

@@ -1,0 +1,179 @@
+"""Step 2 (manual): the server settings typed by hand, checked as they are typed.
+
+Only encrypted connections are offered. Ports 143 and 25 are refused with the reason,
+because users copy them from old help pages: 143 is IMAP without encryption and 25 is
+the server-to-server port that Internet providers block and that sends in clear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
+
+from app.services.endpoint import Endpoint
+
+from .common import PAGE_TEST, StepPage, WizardState, wrap_label
+
+DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 993,
+                 ("smtp", "ssl"): 465, ("smtp", "starttls"): 587}
+
+
+def port_problem(protocol: str, text: str, security: str) -> str | None:
+    """Why a typed port is refused, in the user's language (None when fine)."""
+    tr = QCoreApplication.translate
+    text = text.strip()
+    if not text:
+        return tr("ManualPage", "Enter the port number.")
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        return tr("ManualPage", "The port is a number between 1 and 65535.")
+    port = int(text)
+    if protocol == "imap" and port == 143:
+        return tr("ManualPage", "Port 143 is IMAP without encryption: your password could "
+                                "travel in clear, so Postier refuses it. Use port 993 with "
+                                "SSL/TLS.")
+    if protocol == "imap" and port in (110, 995):
+        return tr("ManualPage", "This is a POP3 port. Postier needs IMAP: use port 993 "
+                                "with SSL/TLS.")
+    if protocol == "smtp" and port == 25:
+        return tr("ManualPage", "Port 25 is for servers talking to each other: Internet "
+                                "providers block it and it may send in clear. Use 587 with "
+                                "STARTTLS or 465 with SSL/TLS.")
+    if protocol == "smtp" and port == 465 and security == "starttls":
+        return tr("ManualPage", "Port 465 uses SSL/TLS, not STARTTLS: change the security "
+                                "or use port 587.")
+    if port == 993 and security == "starttls":
+        return tr("ManualPage", "Port 993 uses SSL/TLS, not STARTTLS: change the security.")
+    return None
+
+
+def host_problem(text: str) -> str | None:
+    tr = QCoreApplication.translate
+    host = text.strip()
+    if not host:
+        return tr("ManualPage", "Enter the server name, e.g. mail.your-company.fr.")
+    if any(c.isspace() for c in host) or "@" in host or "/" in host:
+        return tr("ManualPage", "A server name has no spaces, @ or /, e.g. mail.your-company.fr.")
+    return None
+
+
+class ServerBox(QGroupBox):
+    """Host, port and security of one server."""
+
+    def __init__(self, title: str, protocol: str, host_label_text: str) -> None:
+        super().__init__(title)
+        self.protocol = protocol
+        form = QFormLayout(self)
+        self.host = QLineEdit()
+        self.host.setObjectName(f"{protocol}Host")
+        self.host.setPlaceholderText("mail.your-company.fr")
+        self.port = QLineEdit()
+        self.port.setObjectName(f"{protocol}Port")
+        self.port.setMaxLength(5)
+        self.security = QComboBox()
+        self.security.setObjectName(f"{protocol}Security")
+        tr = QCoreApplication.translate
+        self.security.addItem(tr("ManualPage", "SSL/TLS (recommended)"), "ssl")
+        self.security.addItem("STARTTLS", "starttls")
+        host_label = QLabel(host_label_text)
+        host_label.setBuddy(self.host)
+        form.addRow(host_label, self.host)
+        form.addRow(tr("ManualPage", "Port:"), self.port)
+        form.addRow(tr("ManualPage", "Security:"), self.security)
+        self.error = wrap_label()
+        self.error.setObjectName(f"{protocol}Error")
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow(self.error)
+        self.security.currentIndexChanged.connect(self._security_changed)
+
+    def _security_changed(self, _index: int) -> None:
+        # Follow the usual port for the chosen security unless the user typed another one.
+        current = self.port.text().strip()
+        usual = {str(p) for (proto, _s), p in DEFAULT_PORTS.items() if proto == self.protocol}
+        if not current or current in usual:
+            self.port.setText(str(DEFAULT_PORTS[(self.protocol, self.security.currentData())]))
+
+    def set_endpoint(self, endpoint: Endpoint | None) -> None:
+        if endpoint is None:
+            if not self.port.text():
+                self.port.setText(str(DEFAULT_PORTS[(self.protocol, "ssl")]))
+            return
+        self.host.setText(endpoint.host)
+        index = self.security.findData(endpoint.security)
+        self.security.setCurrentIndex(max(index, 0))
+        self.port.setText(str(endpoint.port))
+
+    def problem(self) -> str | None:
+        return host_problem(self.host.text()) or port_problem(
+            self.protocol, self.port.text(), self.security.currentData())
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.host.text().strip().rstrip("."), int(self.port.text()),
+                        self.security.currentData())
+
+
+class ManualPage(StepPage):
+    step_number = 2
+
+    def __init__(self, state: WizardState) -> None:
+        super().__init__(state)
+        self.setTitle(self.tr("Server settings"))
+        self.setSubTitle(self.tr("Copy them from your provider's help page or ask your IT "
+                                 "support. Only encrypted connections are possible."))
+        self.imap = ServerBox(self.tr("Incoming mail (IMAP)"), "imap",
+                              self.tr("&Incoming server:"))
+        self.smtp = ServerBox(self.tr("Outgoing mail (SMTP)"), "smtp",
+                              self.tr("&Outgoing server:"))
+        self.imap.host.setToolTip(self.tr("Incoming server, e.g. imap.your-company.fr"))
+        self.smtp.host.setToolTip(self.tr("Outgoing server, e.g. smtp.your-company.fr"))
+        self.outer.addWidget(self.imap)
+        self.outer.addWidget(self.smtp)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        user_label = QLabel(self.tr("&User name:"))
+        user_label.setBuddy(self.username)
+        form.addRow(user_label, self.username)
+        form.addRow(wrap_label(self.tr("Usually your full e-mail address.")))
+        self.outer.addLayout(form)
+        self.outer.addStretch(1)
+        for box in (self.imap, self.smtp):
+            box.host.textChanged.connect(self._validate)
+            box.port.textChanged.connect(self._validate)
+            box.security.currentIndexChanged.connect(self._validate)
+        self.username.textChanged.connect(self._validate)
+        self._touched = False
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.imap.set_endpoint(self.state.imap)
+        self.smtp.set_endpoint(self.state.smtp)
+        self.username.setText(self.state.username or self.state.email)
+        self._validate()
+        self.imap.host.setFocus()
+
+    def _validate(self, *_: Any) -> None:
+        for box in (self.imap, self.smtp):
+            problem = box.problem()
+            # Do not shout at empty fields the user has not reached yet.
+            shown = problem
+            if not box.host.text().strip() and problem == host_problem(""):
+                shown = None
+            box.error.setText(shown or "")
+            box.error.setVisible(bool(shown))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return (self.imap.problem() is None and self.smtp.problem() is None
+                and bool(self.username.text().strip()))
+
+    def validatePage(self) -> bool:  # noqa: N802
+        self.state.imap = self.imap.endpoint()
+        self.state.smtp = self.smtp.endpoint()
+        self.state.username = self.username.text().strip()
+        self.state.imap_pin = self.state.smtp_pin = None  # new servers: old trust does not apply
+        return True
+
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_TEST
+

@@ -1,0 +1,142 @@
+"""Step 1: which kind of mailbox — Office 365, Gmail, or another provider / own server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QRadioButton)
+
+from .common import StepPage, WizardState, big_font, wrap_label
+
+log = logging.getLogger(__name__)
+OWN_SERVER = "__own__"
+
+
+def load_presets() -> list[Any]:
+    """Built-in provider presets (empty while the discovery service is not there)."""
+    try:
+        from app.services import discovery
+    except ImportError:
+        return []
+    try:
+        return list(discovery.presets())
+    except Exception:  # a broken presets file must not stop the wizard
+        log.exception("could not load presets")
+        return []
+
+
+class StartPage(StepPage):
+    step_number = 1
+
+    def __init__(self, state: WizardState) -> None:
+        super().__init__(state)
+        self.setTitle(self.tr("Which mailbox do you want to set up?"))
+        self.setSubTitle(self.tr("Choose where your business e-mail is hosted. If you are not "
+                                 "sure, choose \"Other provider\" and type its name."))
+        self.presets = load_presets()
+        self.group = QButtonGroup(self)
+        self.office = QRadioButton(self.tr("&Office 365 / Microsoft 365 (work or school account)"))
+        self.gmail = QRadioButton(self.tr("&Gmail / Google Workspace"))
+        self.other = QRadioButton(self.tr("Othe&r provider (OVH, Orange, IONOS…) or my own "
+                                          "server"))
+        for i, button in enumerate((self.office, self.gmail, self.other)):
+            big_font(button, 3, False)
+            button.setObjectName(("office365", "gmail", "other")[i])
+            self.group.addButton(button, i)
+            self.outer.addWidget(button)
+        self.search_label = QLabel(self.tr("&Search your provider:"))
+        self.search = QLineEdit()
+        self.search.setObjectName("presetSearch")
+        self.search.setPlaceholderText(self.tr("Type a name, e.g. OVH"))
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
+        self.list = QListWidget()
+        self.list.setObjectName("presetList")
+        self.outer.addWidget(self.search_label)
+        self.outer.addWidget(self.search)
+        self.outer.addWidget(self.list, 1)
+        self.hint = wrap_label(self.tr("Not in the list? Choose \"My own server\": Postier will "
+                                       "look for the settings itself."))
+        self.outer.addWidget(self.hint)
+        self._fill_list()
+        self.group.idToggled.connect(self._choice_changed)
+        self.search.textChanged.connect(self._filter)
+        self.list.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
+        self.list.itemDoubleClicked.connect(lambda *_: self.wizard() and self.wizard().next())
+        self._choice_changed()
+
+    def _fill_list(self) -> None:
+        for preset in sorted(self.presets, key=lambda p: str(getattr(p, "name", "")).lower()):
+            if getattr(preset, "id", "") in ("office365", "gmail"):
+                continue  # they have their own buttons above
+            item = QListWidgetItem(str(getattr(preset, "name", getattr(preset, "id", "?"))))
+            item.setData(Qt.ItemDataRole.UserRole, preset)
+            self.list.addItem(item)
+        own = QListWidgetItem(self.tr("My own server (company or self-hosted)"))
+        own.setData(Qt.ItemDataRole.UserRole, OWN_SERVER)
+        self.list.addItem(own)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            preset = item.data(Qt.ItemDataRole.UserRole)
+            words = [item.text()]
+            if preset != OWN_SERVER:
+                words += list(getattr(preset, "domains", []) or [])
+                words.append(str(getattr(preset, "id", "")))
+            hidden = bool(needle) and preset != OWN_SERVER and not any(
+                needle in w.lower() for w in words)
+            item.setHidden(hidden)
+        visible = [self.list.item(r) for r in range(self.list.count())
+                   if not self.list.item(r).isHidden()]
+        if needle and visible:
+            self.list.setCurrentItem(visible[0])
+
+    def _choice_changed(self, *_: object) -> None:
+        other = self.other.isChecked()
+        for widget in (self.search_label, self.search, self.list, self.hint):
+            widget.setEnabled(other)
+        if other and self.list.currentItem() is None and not self.search.text():
+            self.search.setFocus()
+        self.completeChanged.emit()
+
+    def choose(self, choice: str, preset_name: str | None = None) -> None:
+        """Select a choice programmatically (tests, and "use Office 365 sign-in" links)."""
+        {"office365": self.office, "gmail": self.gmail}.get(choice, self.other).setChecked(True)
+        if preset_name is not None:
+            self.search.setText(preset_name)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt name)
+        if self.office.isChecked() or self.gmail.isChecked():
+            return True
+        return self.other.isChecked() and self.list.currentItem() is not None \
+            and not self.list.currentItem().isHidden()
+
+    def validatePage(self) -> bool:  # noqa: N802
+        state = self.state
+        state.preset = None
+        if self.office.isChecked():
+            state.choice = state.provider = "office365"
+            state.preset = self._preset_by_id("office365")
+        elif self.gmail.isChecked():
+            state.choice = state.provider = "gmail"
+            state.preset = self._preset_by_id("gmail")
+        else:
+            data = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
+            if data == OWN_SERVER:
+                state.choice, state.provider = "own", None
+            else:
+                state.choice, state.preset = "other", data
+                state.provider = getattr(data, "provider", None) or getattr(data, "id", None)
+        return True
+
+    def _preset_by_id(self, preset_id: str) -> Any:
+        for preset in self.presets:
+            if getattr(preset, "id", None) == preset_id or \
+                    getattr(preset, "provider", None) == preset_id:
+                return preset
+        return None

@@ -1,0 +1,466 @@
+"""Step 3: prove the account works — a live checklist, and on failure the plain message,
+the server's own reply, a concrete fix and, where it helps, a step-by-step panel.
+
+The check runs off the GUI thread; "Stop" abandons it at once (the service sees the
+cancel event and its late answer is ignored). Next stays disabled until a test passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from app.services.errors import PostierError, message_for
+from app.ui.worker import gui_callback, run_task
+
+from .common import PAGE_MANUAL, PAGE_SIGNATURE, StepPage, WizardState, big_font, wrap_label
+from .guidance import Guidance, guidance_for
+
+log = logging.getLogger(__name__)
+
+# Checklist rows per server; service step names fold into them (greeting is part of the
+# connection, starttls is the secure-connection row).
+ROWS = {"imap": ("dns", "connect", "tls", "login", "inbox"),
+        "smtp": ("dns", "connect", "tls", "login")}
+STEP_TO_ROW = {"resolve": "dns", "connect": "connect", "greeting": "connect", "tls": "tls",
+               "starttls": "tls", "login": "login", "select": "inbox", "send_test": "login"}
+CERT_CODES = ("CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_HOSTNAME_MISMATCH")
+MARK = {"pending": "○", "running": "…", "ok": "✔", "fail": "✘", "skipped": "–"}
+COLOR = {"pending": "#777777", "running": "#1a5fb4", "ok": "#1e7b34", "fail": "#b00020",
+         "skipped": "#999999"}
+
+
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+class ChecklistRow:
+    def __init__(self, grid: QGridLayout, row: int, text: str, name: str) -> None:
+        self.mark = QLabel()
+        self.mark.setObjectName(f"mark_{name}")
+        self.mark.setFixedWidth(28)
+        big_font(self.mark, 3)
+        self.text = QLabel(text)
+        self.time = QLabel()
+        self.time.setObjectName(f"time_{name}")
+        self.time.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.mark, row, 0)
+        grid.addWidget(self.text, row, 1)
+        grid.addWidget(self.time, row, 2)
+        self.state = "pending"
+        self.ms = 0
+        self.set("pending")
+
+    def set(self, state: str, ms: int | None = None) -> None:
+        self.state = state
+        self.mark.setText(MARK[state])
+        self.mark.setStyleSheet(f"color: {COLOR[state]};")
+        self.time.setText(f"{ms} ms" if ms is not None else "")
+
+
+class TestPage(StepPage):
+    step_number = 3
+    testFinished = Signal(bool)  # noqa: N815 (Qt naming)
+
+    def __init__(self, state: WizardState, settings: Any) -> None:
+        super().__init__(state)
+        self.settings = settings
+        self.setTitle(self.tr("Testing your account"))
+        self._gen = 0
+        self._cancel: threading.Event | None = None
+        self.running = False
+        self.last_error: Any = None
+        self.last_certificates: dict[str, Any] = {}
+        self.guidance: Guidance | None = None
+
+        self.target = wrap_label()
+        self.target.setObjectName("testTarget")
+        self.outer.addWidget(self.target)
+        lists = QHBoxLayout()
+        self.rows: dict[tuple[str, str], ChecklistRow] = {}
+        for server, title in (("imap", self.tr("Incoming mail (IMAP)")),
+                              ("smtp", self.tr("Outgoing mail (SMTP)"))):
+            box = QGroupBox(title)
+            grid = QGridLayout(box)
+            grid.setColumnStretch(1, 1)
+            for i, row in enumerate(ROWS[server]):
+                self.rows[(server, row)] = ChecklistRow(grid, i, self.row_text(server, row),
+                                                        f"{server}_{row}")
+            lists.addWidget(box)
+        self.outer.addLayout(lists)
+
+        self.verdict = big_font(wrap_label(), 4)
+        self.verdict.setObjectName("verdict")
+        self.outer.addWidget(self.verdict)
+        self._build_error_panel()
+        self._build_buttons()
+
+    # -- layout ----------------------------------------------------------------
+    def row_text(self, server: str, row: str) -> str:
+        texts = {
+            "dns": self.tr("Server name found (DNS)"),
+            "connect": self.tr("Connected to the server"),
+            "tls": self.tr("Secure connection (TLS)"),
+            "login": self.tr("Signed in") if server == "imap"
+            else self.tr("Signed in for sending"),
+            "inbox": self.tr("Inbox opened"),
+        }
+        return texts[row]
+
+    def _build_error_panel(self) -> None:
+        self.error_panel = QFrame()
+        self.error_panel.setObjectName("errorPanel")
+        self.error_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        self.error_panel.setStyleSheet("#errorPanel { background: #fff4f4; border: 1px solid "
+                                       "#e0b4b4; border-radius: 4px; }")
+        panel = QVBoxLayout(self.error_panel)
+        self.error_message = big_font(wrap_label(), 2)
+        self.error_message.setObjectName("errorMessage")
+        self.error_hint = wrap_label()
+        self.error_hint.setObjectName("errorHint")
+        self.reply_title = QLabel(self.tr("The server answered:"))
+        self.reply = wrap_label()
+        self.reply.setObjectName("serverReply")
+        self.reply.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reply.setStyleSheet("background: #ffffff; padding: 4px;")
+        for widget in (self.error_message, self.error_hint, self.reply_title, self.reply):
+            panel.addWidget(widget)
+        # The step-by-step guidance panel.
+        self.guide_box = QGroupBox()
+        self.guide_box.setObjectName("guidance")
+        guide = QVBoxLayout(self.guide_box)
+        self.guide_steps = wrap_label(rich=True)
+        self.guide_steps.setObjectName("guidanceSteps")
+        guide.addWidget(self.guide_steps)
+        self.admin_request = QPlainTextEdit()
+        self.admin_request.setObjectName("adminRequest")
+        self.admin_request.setReadOnly(True)
+        self.admin_request.setMaximumHeight(80)
+        guide.addWidget(self.admin_request)
+        panel.addWidget(self.guide_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.error_panel)
+        self.error_scroll = scroll
+        self.outer.addWidget(scroll, 1)
+        scroll.hide()
+
+    def _build_buttons(self) -> None:
+        row = QHBoxLayout()
+        self.stop_button = QPushButton(self.tr("S&top the test"))
+        self.stop_button.setObjectName("stopTest")
+        self.retry_button = QPushButton(self.tr("&Test again"))
+        self.retry_button.setObjectName("retryTest")
+        self.trust_button = QPushButton(self.tr("T&rust this certificate…"))
+        self.trust_button.setObjectName("trustCertificate")
+        self.office_button = QPushButton(self.tr("Use the &Office 365 sign-in"))
+        self.office_button.setObjectName("useOffice365")
+        self.settings_button = QPushButton(self.tr("Change the &settings"))
+        self.settings_button.setObjectName("changeSettings")
+        self.copy_request_button = QPushButton(self.tr("Copy the &message"))
+        self.copy_request_button.setObjectName("copyRequest")
+        self.diag_button = QPushButton(self.tr("Copy &diagnostics"))
+        self.diag_button.setObjectName("copyDiagnostics")
+        self.diag_button.setToolTip(self.tr("Copies a report for support: versions, steps, "
+                                            "times and server replies — never your password."))
+        for button in (self.stop_button, self.retry_button, self.trust_button,
+                       self.office_button, self.settings_button, self.copy_request_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.diag_button)
+        self.outer.addLayout(row)
+        self.copied = QLabel()
+        self.copied.setObjectName("copiedNote")
+        self.outer.addWidget(self.copied)
+        self.stop_button.clicked.connect(self.stop)
+        self.retry_button.clicked.connect(self.start_check)
+        self.trust_button.clicked.connect(self.open_trust_dialog)
+        self.office_button.clicked.connect(self._use_office365)
+        self.settings_button.clicked.connect(self._change_settings)
+        self.copy_request_button.clicked.connect(self._copy_request)
+        self.diag_button.clicked.connect(self.copy_diagnostics)
+        self._show_buttons(running=False, failed=False)
+
+    def _show_buttons(self, *, running: bool, failed: bool) -> None:
+        self.stop_button.setVisible(running)
+        self.retry_button.setVisible(not running)
+        code = _field(self.last_error, "code") if failed else None
+        server = _field(self.last_error, "server") if failed else None
+        self.trust_button.setVisible(failed and code in CERT_CODES
+                                     and bool(self.last_certificates.get(server or "")))
+        self.office_button.setVisible(failed and self.guidance is not None
+                                      and "office365" in self.guidance.actions)
+        self.settings_button.setVisible(not running and (failed or True))
+        self.copy_request_button.setVisible(failed and self.guidance is not None
+                                            and bool(self.guidance.admin_request))
+        self.diag_button.setEnabled(not running and self.state.check is not None or failed)
+
+    # -- page life ---------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802
+        self.start_check()
+
+    def cleanupPage(self) -> None:  # noqa: N802  (Back)
+        self.stop(quiet=True)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.state.check_passed and not self.running
+
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_SIGNATURE
+
+    def describe_endpoint(self, endpoint: Any) -> str:
+        security = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
+                                                                   endpoint.security)
+        return f"{endpoint.host}:{endpoint.port} ({security})"
+
+    # -- running the check ---------------------------------------------------------
+    def start_check(self) -> None:
+        self.stop(quiet=True)
+        state = self.state
+        state.check_passed = False
+        state.check = None
+        self.last_error = None
+        self.last_certificates = {}
+        self.guidance = None
+        self._gen += 1
+        gen = self._gen
+        cancel = threading.Event()
+        self._cancel = cancel
+        self.running = True
+        self._started = time.monotonic()
+        self._steps: list[Any] = []
+        for row in self.rows.values():
+            row.set("pending")
+        self._mark_running()
+        self.target.setText(self.tr("Account %1 — incoming %2, outgoing %3")
+                            .replace("%1", state.email)
+                            .replace("%2", self.describe_endpoint(state.imap))
+                            .replace("%3", self.describe_endpoint(state.smtp)))
+        self.verdict.setText(self.tr("Testing… this usually takes a few seconds."))
+        self.verdict.setStyleSheet("")
+        self.error_scroll.hide()
+        self.copied.clear()
+        self._show_buttons(running=True, failed=False)
+        self.completeChanged.emit()
+        progress = gui_callback(lambda step: self._on_step(gen, step))
+        settings = self.settings
+        credential = state.credential()
+        email, imap, smtp = state.email, state.imap, state.smtp
+        imap_pin, smtp_pin = state.imap_pin, state.smtp_pin
+        timeout = float(getattr(self.wizard(), "check_timeout", 30.0))
+
+        def check() -> Any:
+            from app.services.connection_check import check_account
+
+            return check_account(email, credential, settings, imap=imap, smtp=smtp,
+                                 timeout=timeout, imap_pin=imap_pin, smtp_pin=smtp_pin,
+                                 progress=progress, cancel=cancel)
+
+        self.task = run_task(check, lambda result, err: self._on_done(gen, result, err))
+
+    def stop(self, quiet: bool = False) -> None:
+        """Abandon a running check at once; its late answer is ignored."""
+        if self._cancel is not None:
+            self._cancel.set()
+        if not self.running:
+            return
+        self._gen += 1
+        self.running = False
+        for row in self.rows.values():
+            if row.state in ("running", "pending"):
+                row.set("skipped")
+        if not quiet:
+            self.verdict.setText(self.tr("Test stopped. Nothing was saved."))
+            self.verdict.setStyleSheet("")
+        self._show_buttons(running=False, failed=False)
+        self.completeChanged.emit()
+
+    def _mark_running(self) -> None:
+        for server, names in ROWS.items():
+            rows = [self.rows[(server, n)] for n in names]
+            if any(r.state in ("fail", "running") for r in rows):
+                continue
+            for row in rows:
+                if row.state == "pending":
+                    row.set("running")
+                    break
+
+    def _on_step(self, gen: int, step: Any) -> None:
+        if gen != self._gen:
+            return
+        self._steps.append(step)
+        self._render(self._steps, final=False)
+
+    def _render(self, steps: list[Any], final: bool) -> None:
+        for row in self.rows.values():
+            row.set("pending")
+            row.ms = 0
+        for step in steps:
+            key = (_field(step, "server"), STEP_TO_ROW.get(_field(step, "step"), ""))
+            row = self.rows.get(key)
+            if row is None:
+                continue
+            row.ms += int(_field(step, "ms", 0) or 0)
+            ok = bool(_field(step, "ok"))
+            row.set("ok" if ok and row.state != "fail" else "fail", row.ms)
+        if final:
+            for row in self.rows.values():
+                if row.state == "pending":
+                    row.set("skipped")
+        else:
+            self._mark_running()
+
+    def _on_done(self, gen: int, result: Any, err: BaseException | None) -> None:
+        if gen != self._gen:
+            return  # stopped or superseded
+        self.running = False
+        state = self.state
+        if err is not None:
+            code = err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR"
+            if not isinstance(err, PostierError):
+                log.warning("check failed unexpectedly: %s", type(err).__name__)
+            self.last_error = {"code": code, "server": getattr(err, "server", None),
+                               "reply": getattr(err, "reply", None)}
+            self._render(self._steps, final=True)
+            self._show_failure()
+            return
+        state.check = result
+        self._render(list(_field(result, "steps", []) or self._steps), final=True)
+        if _field(result, "ok"):
+            state.check_passed = True
+            elapsed = time.monotonic() - self._started
+            self.verdict.setText(self.tr("Everything works! (%1 s) Click Next to continue.")
+                                 .replace("%1", f"{elapsed:.1f}"))
+            self.verdict.setStyleSheet(f"color: {COLOR['ok']};")
+            self._show_buttons(running=False, failed=False)
+            self.completeChanged.emit()
+            self.testFinished.emit(True)
+            return
+        self.last_error = _field(result, "error") or {"code": "PROTOCOL_ERROR"}
+        self.last_certificates = dict(_field(result, "certificates", {}) or {})
+        self._show_failure()
+
+    def _show_failure(self) -> None:
+        code = _field(self.last_error, "code") or "PROTOCOL_ERROR"
+        server = _field(self.last_error, "server")
+        reply = _field(self.last_error, "reply")
+        message, hint = message_for(code, self.language())
+        where = {"imap": self.tr("Incoming mail (IMAP)"),
+                 "smtp": self.tr("Outgoing mail (SMTP)")}.get(server or "", "")
+        self.verdict.setText(self.tr("The test failed.") + (f" — {where}" if where else ""))
+        self.verdict.setStyleSheet(f"color: {COLOR['fail']};")
+        self.error_message.setText(message)
+        self.error_hint.setText(hint)
+        self.reply_title.setVisible(bool(reply))
+        self.reply.setVisible(bool(reply))
+        self.reply.setText((reply or "").strip())
+        host = ""
+        endpoint = self.state.imap if server == "imap" else self.state.smtp
+        if endpoint is not None:
+            host = endpoint.host
+        self.guidance = guidance_for(code, self.state.provider or self.state.choice, host)
+        self._show_guidance()
+        self.error_scroll.show()
+        self._show_buttons(running=False, failed=True)
+        self.completeChanged.emit()
+        self.testFinished.emit(False)
+
+    def _show_guidance(self) -> None:
+        guidance = self.guidance
+        self.guide_box.setVisible(guidance is not None)
+        if guidance is None:
+            return
+        self.guide_box.setTitle(guidance.title)
+        items = "".join(f"<li>{_escape(step)}</li>" for step in guidance.steps)
+        self.guide_steps.setText(f"<ol style='margin-left: 0px;'>{items}</ol>")
+        self.admin_request.setVisible(bool(guidance.admin_request))
+        self.admin_request.setPlainText(guidance.admin_request)
+
+    # -- actions -------------------------------------------------------------------
+    def open_trust_dialog(self) -> None:
+        from .cert_dialog import CertDialog
+
+        server = _field(self.last_error, "server") or "imap"
+        cert = self.last_certificates.get(server)
+        if not cert:
+            return
+        endpoint = self.state.imap if server == "imap" else self.state.smtp
+        dialog = CertDialog(cert, _field(self.last_error, "code"), endpoint.host, self)
+        self.cert_dialog = dialog
+        dialog.accepted.connect(lambda: self._trust(server, cert))
+        dialog.open()
+
+    def _trust(self, server: str, cert: Any) -> None:
+        fingerprint = _field(cert, "sha256")
+        if server == "imap":
+            self.state.imap_pin = fingerprint
+        else:
+            self.state.smtp_pin = fingerprint
+        # The same certificate on the other server (one host for both): trust it there too.
+        other = "smtp" if server == "imap" else "imap"
+        if _field(self.last_certificates.get(other), "sha256") == fingerprint:
+            setattr(self.state, f"{other}_pin", fingerprint)
+        self.start_check()
+
+    def _use_office365(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and hasattr(wizard, "restart_with"):
+            wizard.restart_with("office365")
+
+    def _change_settings(self) -> None:
+        self.stop(quiet=True)
+        wizard = self.wizard()
+        if wizard is not None and hasattr(wizard, "go_to_manual"):
+            wizard.go_to_manual()
+
+    def _copy_request(self) -> None:
+        if self.guidance is not None:
+            QGuiApplication.clipboard().setText(self.guidance.admin_request)
+            self.copied.setText(self.tr("Message copied: paste it into an e-mail to your "
+                                        "administrator."))
+
+    def diagnostics_text(self) -> str:
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        import app
+        from app.services.diagnostics import build_report
+
+        state = self.state
+        tried = list(_field(state.discovery, "tried", []) or []) if state.discovery else []
+        return build_report(
+            app_version=app.__version__,
+            qt_version=f"{qVersion()} (PySide6 {PySide6.__version__})",
+            email=state.email, provider=state.provider or state.choice,
+            imap=state.imap, smtp=state.smtp,
+            steps=list(_field(state.check, "steps", []) or self._steps) if state.check
+            else list(getattr(self, "_steps", [])),
+            error=self.last_error, tls=_field(state.check, "tls", {}) if state.check else {},
+            discovery_tried=tried,
+            notes=[f"Auth: {state.auth}",
+                   f"Pinned: imap={bool(state.imap_pin)} smtp={bool(state.smtp_pin)}"],
+            secrets=state.secrets(), usernames=[state.username, state.email])
+
+    def copy_diagnostics(self) -> None:
+        QGuiApplication.clipboard().setText(self.diagnostics_text())
+        self.copied.setText(self.tr("Diagnostics copied (without your password): paste them "
+                                    "into your message to support."))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Keep QCoreApplication/QFont/QWidget importable for subclass hooks in tests.
+_ = (QCoreApplication, QFont, QWidget)

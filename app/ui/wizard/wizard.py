@@ -1,0 +1,95 @@
+"""The setup wizard: start → address → (manual settings) → test → signature → finish.
+
+Constructed with a Settings object; emits ``accountSaved(email)`` once the tested
+account is stored (keyring + database). Enter means Next; Cancel also stops whatever
+is running in the background.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from app.services.config import Settings
+
+from .address_page import AddressPage
+from .common import (PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_START,
+                     PAGE_TEST, WizardState)
+from .finish_page import FinishPage
+from .manual_page import ManualPage
+from .signature_page import SignaturePage
+from .start_page import StartPage
+from .test_page import TestPage
+
+
+class SetupWizard(QWizard):
+    accountSaved = Signal(str)  # noqa: N815 (Qt naming)
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
+                 language: str | None = None) -> None:
+        super().__init__(parent)
+        from app.ui.i18n import current_language
+
+        self.settings = settings or Settings.from_env()
+        self.language = current_language(language)
+        self.check_timeout = 30.0  # seconds for the whole account test
+        self.health_timeout = 10.0
+        self.state = WizardState()
+        self.setObjectName("setupWizard")
+        self.setWindowTitle(self.tr("Postier — set up a mail account"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.start_page = StartPage(self.state)
+        self.address_page = AddressPage(self.state, self.settings)
+        self.manual_page = ManualPage(self.state)
+        self.test_page = TestPage(self.state, self.settings)
+        self.signature_page = SignaturePage(self.state, self.settings)
+        self.finish_page = FinishPage(self.state, self.settings)
+        for page_id, page in ((PAGE_START, self.start_page), (PAGE_ADDRESS, self.address_page),
+                              (PAGE_MANUAL, self.manual_page), (PAGE_TEST, self.test_page),
+                              (PAGE_SIGNATURE, self.signature_page),
+                              (PAGE_FINISH, self.finish_page)):
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_START)
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
+        self.resize(860, 700)
+        self.open_browser: Any = None  # tests replace the system browser
+
+    # -- navigation helpers used by pages ------------------------------------------
+    def go_to_manual(self) -> None:
+        """From the test page back to the manual settings (Back until we get there)."""
+        self.state.manual = True
+        while self.currentId() not in (PAGE_MANUAL, PAGE_ADDRESS, PAGE_START, -1):
+            self.back()
+        if self.currentId() == PAGE_ADDRESS:
+            self.next()
+
+    def restart_with(self, choice: str) -> None:
+        """Go back to the start and choose another way in (e.g. Office 365 sign-in)."""
+        while self.currentId() != PAGE_START and self.currentId() != -1:
+            self.back()
+        self.start_page.choose(choice)
+        self.next()
+
+    def account_was_saved(self, email: str) -> None:
+        self.accountSaved.emit(email)
+
+    # -- closing -------------------------------------------------------------------
+    def stop_background_work(self) -> None:
+        self.test_page.stop(quiet=True)
+        self.address_page.cleanupPage()
+
+    def reject(self) -> None:
+        self.stop_background_work()
+        super().reject()
+
+    def done(self, result: int) -> None:
+        self.stop_background_work()
+        super().done(result)
