@@ -170,6 +170,11 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("The input is not valid.", "Correct the value shown and try again."),
         "fr": ("La saisie n'est pas valide.", "Corrigez la valeur indiquée et réessayez."),
     },
+    "INVALID_DOMAIN": {
+        "en": ("This is not a valid domain name.", "Write it as exemple.fr (no http://, no /)."),
+        "fr": ("Ce n'est pas un nom de domaine valide.",
+               "Écrivez-le sous la forme exemple.fr (sans http://, sans /)."),
+    },
     "INVALID_EMAIL": {
         "en": ("This is not a valid email address.", "Write it as name@domain.fr."),
         "fr": ("Cette adresse e-mail n'est pas valide.", "Écrivez-la sous la forme nom@domaine.fr."),
