@@ -158,6 +158,8 @@ CREATE TABLE settings (
 _V2_TRACKING = """
 ALTER TABLE messages ADD COLUMN is_test INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN error TEXT;
+ALTER TABLE messages ADD COLUMN claimed_at TEXT;
+ALTER TABLE messages ADD COLUMN claimed_by TEXT;
 ALTER TABLE recipients ADD COLUMN to_send INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE events ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX messages_due ON messages(state, next_attempt_at);

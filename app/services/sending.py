@@ -1,0 +1,736 @@
+"""Outbox: record, then send, and know per recipient what the submission server said.
+
+Life of a message (``messages.state``), each step one transaction:
+  queued → sending (claimed by one process) → transmitting (DATA under way) → sent | failed
+  (or back to queued with a retry time when some recipients got a temporary refusal).
+Per recipient, ``recipients.to_send`` says what the outbox still owes: 1 = to send,
+2 = inside the DATA that was in flight, 0 = done (accepted or refused for good).
+
+A crash in ``sending`` is harmless: an SMTP transaction without its final dot is discarded
+by the server, so the message goes back to the queue. A crash in ``transmitting`` is the
+one ambiguous moment (the server may have accepted it): on restart the Sent folder is
+searched for the Message-ID; if it is not there the recipients are marked ``error`` and the
+message is NOT resent — the user decides (a later DSN still proves what happened).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import os
+import re
+import smtplib
+import socket
+import ssl
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from . import message_store as ms
+from .accounts import database, load_credential
+from .auth import Credential, xoauth2_string
+from .config import Settings
+from .credentials import CredentialStore
+from .errors import InputError, PostierError
+from .storage import Account, AccountStore, Database, StorageError
+from .tls import check_pin, classify_ssl_error, client_context
+
+log = logging.getLogger(__name__)
+
+# 7bit: non-ASCII bodies go quoted-printable/base64, so any server takes them.
+_POLICY = SMTP_POLICY.clone(cte_type="7bit")
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRY_BASE = 300  # seconds before the first retry after a temporary refusal
+MAX_RETRY_DELAY = 3600
+DEFAULT_GIVE_UP_AFTER = 2 * 24 * 3600
+STALE_AFTER = 600  # a claim older than this belongs to a process that died
+# Temporary by nature: worth trying again later rather than failing the message.
+_RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUND",
+              "PROTOCOL_ERROR", "SMTP_TEMPORARY"}
+_EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+
+# Test seam: called with the phase name ("recorded", "claimed", "data_done") so a test
+# can kill the process at the worst moments. None in production.
+phase_hook: Callable[[str], None] | None = None
+
+
+def _phase(name: str) -> None:
+    if phase_hook is not None:
+        phase_hook(name)
+
+
+@dataclass
+class OutgoingMessage:
+    account_email: str
+    to: list[str]
+    subject: str
+    text: str
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    html: str | None = None
+    read_receipt: bool = False
+    test: bool = False
+    resend_of: int | None = None  # recipients.id of the delivery this one repeats
+    scheduled_at: datetime | None = None
+
+
+@dataclass
+class SendResult:
+    id: int
+    message_id: str
+    status: str  # sent | failed | queued
+    reply: str | None
+    recipients: list[dict[str, Any]]
+    error: dict[str, Any] | None = None
+    dsn_requested: bool = False
+    sent_copy: str | None = None  # saved | skipped | failed: … (IMAP Sent folder)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "message_id": self.message_id,
+                                "status": self.status, "reply": self.reply,
+                                "recipients": self.recipients,
+                                "dsn_requested": self.dsn_requested}
+        if self.error is not None:
+            data["error"] = self.error
+        if self.sent_copy is not None:
+            data["sent_copy"] = self.sent_copy
+        return data
+
+    def text(self) -> str:
+        lines = [f"message {self.id} {self.message_id}: {self.status}"]
+        if self.reply:
+            lines.append(f"  server: {self.reply}")
+        for r in self.recipients:
+            extra = f" ({r['reason']})" if r.get("reason") else ""
+            lines.append(f"  {r['address']}: {r['status']}{extra}"
+                         + (f" — {r['detail']}" if r.get("detail") else ""))
+        if self.error:
+            lines.append(f"  error: {self.error.get('code')}: {self.error.get('message')}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------
+def _number(settings: Settings, db: Database, key: str, default: float) -> float:
+    """Env (POSTIER_…) overrides the database setting, which overrides the default."""
+    env_key = "POSTIER_" + key.upper().replace(".", "_")
+    raw = settings.extra.get(env_key) or db.get_setting(key)
+    try:
+        return float(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def retry_base(settings: Settings, db: Database) -> float:
+    return _number(settings, db, "send.retry_base", DEFAULT_RETRY_BASE)
+
+
+def give_up_after(settings: Settings, db: Database) -> float:
+    return _number(settings, db, "send.give_up_after", DEFAULT_GIVE_UP_AFTER)
+
+
+def _db(settings: Settings) -> Database:
+    return database(settings)
+
+
+def _now(now: datetime | None = None) -> datetime:
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------
+# Building the message
+# ---------------------------------------------------------------------------
+def _check_addresses(addresses: list[str]) -> list[str]:
+    clean = [a.strip() for a in addresses if a and a.strip()]
+    for a in clean:
+        if not _EMAIL_RE.match(a):
+            raise InputError(f"not an e-mail address: {a!r}", code="INVALID_EMAIL")
+    return clean
+
+
+def _html_with_signature(body_html: str, signature_html: str) -> str:
+    if not signature_html:
+        return body_html
+    block = f'<div class="postier-signature">-- <br>{signature_html}</div>'
+    lowered = body_html.lower()
+    at = lowered.rfind("</body>")
+    return body_html[:at] + block + body_html[at:] if at >= 0 else body_html + block
+
+
+def _signature_text(account: Account) -> str:
+    if account.signature_text:
+        return account.signature_text
+    if account.signature_html:
+        from .signature import html_to_text
+
+        return html_to_text(account.signature_html)
+    return ""
+
+
+def build_mime(account: Account, msg: OutgoingMessage, message_id: str,
+               date: datetime | None = None) -> bytes:
+    """RFC 5322 bytes (CRLF): text/plain, plus text/html when there is HTML to show
+    (the message's own or the account's HTML signature)."""
+    mail = EmailMessage(policy=_POLICY)
+    local, _, domain = account.email.partition("@")
+    mail["From"] = Address(account.display_name or "", local, domain)
+    mail["To"] = ", ".join(msg.to)
+    if msg.cc:
+        mail["Cc"] = ", ".join(msg.cc)
+    mail["Subject"] = msg.subject
+    mail["Date"] = format_datetime(_now(date))
+    mail["Message-ID"] = message_id
+    if msg.read_receipt:
+        mail["Disposition-Notification-To"] = account.email
+    if msg.test:
+        mail["X-Postier-Test"] = "yes"
+    text = msg.text.rstrip("\n") + "\n"
+    sig_text = _signature_text(account)
+    if sig_text:
+        text += "\n-- \n" + sig_text.rstrip("\n") + "\n"  # "-- " lets clients fold it away
+    mail.set_content(text)
+    if msg.html is not None or account.signature_html:
+        body_html = msg.html if msg.html is not None else (
+            "<div>" + html_lib.escape(msg.text).replace("\n", "<br>\n") + "</div>")
+        mail.add_alternative(_html_with_signature(body_html, account.signature_html),
+                             subtype="html")
+    return mail.as_bytes()
+
+
+def _redate(raw: bytes, when: datetime) -> bytes:
+    """A scheduled message carries the time it actually leaves, not when it was written."""
+    mail = BytesParser(policy=_POLICY).parsebytes(raw)
+    del mail["Date"]
+    mail["Date"] = format_datetime(when)
+    return mail.as_bytes()
+
+
+# ---------------------------------------------------------------------------
+# Recording
+# ---------------------------------------------------------------------------
+def _account(settings: Settings, email: str) -> Account:
+    try:
+        return AccountStore(_db(settings)).require(email)
+    except StorageError as exc:
+        raise PostierError(exc.code, exc.message) from exc
+
+
+def record(settings: Settings, msg: OutgoingMessage) -> int:
+    """Store the message as ``queued`` (one transaction) and return its id."""
+    to, cc, bcc = (_check_addresses(msg.to), _check_addresses(msg.cc),
+                   _check_addresses(msg.bcc))
+    if not (to or cc or bcc):
+        raise InputError("at least one recipient is needed")
+    msg.to, msg.cc, msg.bcc = to, cc, bcc
+    account = _account(settings, msg.account_email)
+    db = _db(settings)
+    domain = account.email.partition("@")[2] or "localhost"
+    message_id = make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
+    envid = uuid.uuid4().hex  # xtext-safe, short: the DSN's Original-Envelope-Id
+    raw = build_mime(account, msg, message_id)
+    created = _now()
+    start = msg.scheduled_at if msg.scheduled_at and _now(msg.scheduled_at) > created else created
+    give_up = _iso(_now(start) + timedelta(seconds=give_up_after(settings, db)))
+    recipients = ([ms.NewRecipient(a, "to") for a in to] + [ms.NewRecipient(a, "cc") for a in cc]
+                  + [ms.NewRecipient(a, "bcc") for a in bcc])
+    with db.transaction() as conn:
+        mid = ms.insert_message(
+            conn, account_id=account.id, account_email=account.email, message_id=message_id,
+            envid=envid, from_addr=account.email, subject=msg.subject, body_text=msg.text,
+            body_html=msg.html, raw=raw, recipients=recipients,
+            scheduled_at=_iso(_now(msg.scheduled_at)) if msg.scheduled_at else None,
+            give_up_at=give_up, mdn_requested=msg.read_receipt, is_test=msg.test,
+            resend_of=msg.resend_of)
+    _phase("recorded")
+    return mid
+
+
+def queue_message(settings: Settings, msg: OutgoingMessage) -> int:
+    """Record without sending (scheduled or quiet hours): ``process_queue`` sends it when due."""
+    return record(settings, msg)
+
+
+# ---------------------------------------------------------------------------
+# SMTP
+# ---------------------------------------------------------------------------
+def _network_error(exc: BaseException) -> PostierError:
+    if isinstance(exc, ssl.SSLError):
+        return classify_ssl_error(exc)
+    if isinstance(exc, socket.gaierror):
+        return PostierError("DNS_NOT_FOUND", reply=str(exc), server="smtp")
+    if isinstance(exc, ConnectionRefusedError):
+        return PostierError("CONNECT_REFUSED", reply=str(exc), server="smtp")
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return PostierError("TIMEOUT", reply=str(exc), server="smtp")
+    if isinstance(exc, OSError) and exc.errno in (101, 113, 10051, 10065):
+        return PostierError("NETWORK_UNREACHABLE", reply=str(exc), server="smtp")
+    return PostierError("PROTOCOL_ERROR", f"The connection to the mail server broke: {exc}",
+                        reply=str(exc), server="smtp")
+
+
+def _reply_text(code: int, resp: bytes | str) -> str:
+    text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def open_smtp(account: Account, settings: Settings, credential: Credential,
+              timeout: float = DEFAULT_TIMEOUT) -> smtplib.SMTP:
+    """Connect, secure and log in, following Postier's TLS policy (no plaintext)."""
+    ctx = client_context(settings, account.smtp_pin)
+    host, port = account.smtp_host, account.smtp_port
+    try:
+        if account.smtp_security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ctx)
+        elif account.smtp_security == "starttls":
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                smtp.close()
+                raise PostierError("STARTTLS_UNSUPPORTED", server="smtp")
+            smtp.starttls(context=ctx)
+        else:
+            raise PostierError("PLAINTEXT_REFUSED", server="smtp")
+        if account.smtp_pin:
+            check_pin(smtp.sock, account.smtp_pin)  # type: ignore[arg-type]
+        smtp.ehlo()
+        _login(smtp, credential)
+    except PostierError:
+        raise
+    except smtplib.SMTPConnectError as exc:  # 4xx/5xx greeting, e.g. 421 busy
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "PROTOCOL_ERROR"
+        raise PostierError(code, "The mail server refused the connection.",
+                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
+                           server="smtp") from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "AUTH_FAILED"
+        raise PostierError(code, None if code == "AUTH_FAILED" else "Temporary login failure.",
+                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
+                           server="smtp") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise PostierError("AUTH_METHOD_UNSUPPORTED", reply=str(exc), server="smtp") from exc
+    except smtplib.SMTPResponseException as exc:
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "PROTOCOL_ERROR"
+        raise PostierError(code, "The mail server refused the session.",
+                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
+                           server="smtp") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise _network_error(exc) from exc
+    return smtp
+
+
+def _login(smtp: smtplib.SMTP, credential: Credential) -> None:
+    if credential.kind == "oauth2":
+        token = credential.secret
+        smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(credential.username, token),
+                  initial_response_ok=True)
+    else:
+        smtp.login(credential.username, credential.secret)
+
+
+def _xtext(value: str) -> str:
+    """RFC 3461 xtext for ORCPT."""
+    return "".join(c if 33 <= ord(c) <= 126 and c not in "+=" else f"+{ord(c):02X}"
+                   for c in value)
+
+
+def _classify(code: int, text: str) -> tuple[str, str]:
+    """Status + reason for a refusal at MAIL/RCPT/DATA. A 4xx is always retried."""
+    from .bounce_parser import classify_reply
+
+    m = re.search(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b", text)
+    category, reason = classify_reply(code, text, m.group(0) if m else None)
+    if 400 <= code < 500:
+        return "deferred", reason or "delayed"
+    if category in ("deferred", "delivered", "auto_reply", "", None):
+        return "error", reason or "undefined"
+    return category, reason
+
+
+# ---------------------------------------------------------------------------
+# Claiming, attempting
+# ---------------------------------------------------------------------------
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim(db: Database, mid: int, now: datetime) -> Any:
+    """queued → sending, atomically: two processes never send the same message."""
+    with db.transaction() as conn:
+        cur = conn.execute("UPDATE messages SET state = 'sending', claimed_at = ?, claimed_by = ?"
+                           " WHERE id = ? AND state = 'queued'", (_iso(now), _owner(), mid))
+        if cur.rowcount != 1:
+            return None
+        row = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+        if row["scheduled_at"]:
+            conn.execute("UPDATE messages SET raw = ? WHERE id = ?",
+                         (_redate(row["raw"], now), mid))
+            row = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+    _phase("claimed")
+    return row
+
+
+def _pending(db: Database, mid: int) -> list[Any]:
+    with db.reading() as conn:
+        return conn.execute("SELECT * FROM recipients WHERE message_id = ? AND to_send = 1"
+                            " ORDER BY id", (mid,)).fetchall()
+
+
+def _result(db: Database, mid: int, error: PostierError | None = None,
+            sent_copy: str | None = None) -> SendResult:
+    with db.reading() as conn:
+        m = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+        rcpts = conn.execute("SELECT * FROM recipients WHERE message_id = ? ORDER BY id",
+                             (mid,)).fetchall()
+        accepted = _accepted(conn, mid)
+    state = m["state"]
+    if accepted:
+        status = "sent"  # some recipients may still be retried: their rows say so
+    else:
+        status = {"queued": "queued", "sending": "queued",
+                  "transmitting": "queued"}.get(state, "failed")
+    err = error.to_dict() if error else None
+    return SendResult(
+        id=mid, message_id=m["message_id"], status=status, reply=m["smtp_reply"],
+        recipients=[{"address": r["address"], "status": r["status"], "reason": r["reason"],
+                     "detail": r["detail"], "kind": r["kind"]} for r in rcpts],
+        error=err, dsn_requested=bool(m["dsn_requested"]), sent_copy=sent_copy)
+
+
+def _accepted(conn: Any, mid: int) -> int:
+    """How many recipients the submission server took (now or in an earlier attempt)."""
+    return conn.execute("SELECT COUNT(DISTINCT r.id) FROM events e JOIN recipients r"
+                        " ON r.id = e.recipient_id WHERE r.message_id = ? AND"
+                        " e.status = 'sent' AND e.source IN ('smtp', 'local')",
+                        (mid,)).fetchone()[0]
+
+
+def _finish(conn: Any, mid: int, now: datetime, reply: str | None, base: float,
+            error: PostierError | None = None) -> None:
+    """Settle the message state after an attempt; schedule a retry or give up."""
+    m = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+    left = conn.execute("SELECT * FROM recipients WHERE message_id = ? AND to_send = 1",
+                        (mid,)).fetchall()
+    if left and m["give_up_at"] and _iso(now) >= m["give_up_at"]:
+        for r in left:
+            ms.apply_status(conn, r["id"], "soft_bounce", "smtp", "expired",
+                            f"gave up retrying; last answer: {r['detail'] or reply or '-'}", now)
+        conn.execute("UPDATE recipients SET to_send = 0 WHERE message_id = ? AND to_send = 1",
+                     (mid,))
+        left = []
+    accepted = _accepted(conn, mid)
+    attempts = m["attempts"] + 1
+    if left:
+        delay = min(base * 2 ** (attempts - 1), max(MAX_RETRY_DELAY, base))
+        state, next_at = "queued", _iso(now + timedelta(seconds=delay))
+    else:
+        state, next_at = ("sent" if accepted else "failed"), None
+    conn.execute("UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?,"
+                 " smtp_reply = COALESCE(?, smtp_reply), error = ?, claimed_at = NULL,"
+                 " claimed_by = NULL WHERE id = ?",
+                 (state, attempts, next_at, reply, error.code if error else None, mid))
+
+
+def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
+             credentials: CredentialStore | None, timeout: float,
+             save_to_sent: bool | None) -> SendResult:
+    mid = row["id"]
+    base = retry_base(settings, db)
+    pending = _pending(db, mid)
+    try:
+        account = _account(settings, row["account_email"])
+        credential = load_credential(account, settings, credentials)
+        smtp = open_smtp(account, settings, credential, timeout)
+    except PostierError as exc:
+        return _connection_failed(db, mid, exc, now, base)
+    try:
+        accepted = _transaction(smtp, db, row, pending, now, base)
+    except PostierError as exc:
+        return _connection_failed(db, mid, exc, now, base)
+    except _AmbiguousData as exc:
+        with db.transaction() as conn:
+            _recover_one(conn, row, None, now, str(exc))
+        return _result(db, mid, PostierError("TIMEOUT", str(exc), server="smtp"))
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+    sent_copy = None
+    if accepted:
+        sent_copy = _save_copy(settings, account, row, credentials, save_to_sent)
+    return _result(db, mid, sent_copy=sent_copy)
+
+
+class _AmbiguousData(Exception):
+    """The whole message went out but the server's answer never came back."""
+
+
+def _data(smtp: smtplib.SMTP, raw: bytes) -> tuple[int, bytes]:
+    """smtplib's DATA, split so we know whether the connection broke before or after
+    the final dot (after it, the server may have accepted the message)."""
+    smtp.putcmd("data")
+    code, resp = smtp.getreply()
+    if code != 354:
+        return code, resp
+    body = re.sub(rb"(?m)^\.", b"..", raw)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    try:
+        return smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _AmbiguousData(f"no answer after the message was transmitted: {exc}") from exc
+
+
+def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
+                 now: datetime, base: float) -> bool:
+    """MAIL, RCPT per recipient, DATA. Refusals are classified at once per recipient."""
+    mid = row["id"]
+    dsn = smtp.has_extn("dsn")
+    mail_opts = ["RET=HDRS", f"ENVID={row['envid']}"] if dsn else []
+    if smtp.has_extn("8bitmime"):
+        mail_opts.append("BODY=8BITMIME")
+    try:
+        code, resp = smtp.mail(row["from_addr"], mail_opts)
+        refusals: dict[int, tuple[int, str]] = {}
+        accepted: list[Any] = []
+        if code != 250:
+            refusals = {r["id"]: (code, _reply_text(code, resp)) for r in pending}
+        else:
+            for r in pending:
+                opts = (["NOTIFY=SUCCESS,FAILURE,DELAY", f"ORCPT=rfc822;{_xtext(r['address'])}"]
+                        if dsn else [])
+                rcode, rresp = smtp.rcpt(r["address"], opts)
+                if rcode in (250, 251, 252):
+                    accepted.append(r)
+                else:
+                    refusals[r["id"]] = (rcode, _reply_text(rcode, rresp))
+        with db.transaction() as conn:
+            _record_refusals(conn, refusals, now)
+            for r in accepted:
+                conn.execute("UPDATE recipients SET to_send = 2 WHERE id = ?", (r["id"],))
+            conn.execute("UPDATE messages SET state = ?, dsn_requested = ? WHERE id = ?",
+                         ("transmitting" if accepted else "sending", int(dsn), mid))
+        if not accepted:
+            smtp.rset()
+            last = next(iter(refusals.values()))[1] if refusals else None
+            with db.transaction() as conn:
+                _finish(conn, mid, now, last, base)
+            return False
+        dcode, dresp = _data(smtp, row["raw"])
+        _phase("data_done")
+        reply = _reply_text(dcode, dresp)
+        with db.transaction() as conn:
+            if dcode == 250:
+                for r in accepted:
+                    ms.apply_status(conn, r["id"], "sent", "smtp", None, reply, now)
+                conn.execute("UPDATE messages SET sent_at = COALESCE(sent_at, ?) WHERE id = ?",
+                             (_iso(now), mid))
+                conn.execute("UPDATE recipients SET to_send = 0 WHERE message_id = ?"
+                             " AND to_send = 2", (mid,))
+            else:
+                _record_refusals(conn, {r["id"]: (dcode, reply) for r in accepted}, now)
+            _finish(conn, mid, now, reply, base)
+        return dcode == 250
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as exc:
+        if isinstance(exc, smtplib.SMTPResponseException):
+            raise PostierError("SMTP_TEMPORARY" if exc.smtp_code < 500 else "PROTOCOL_ERROR",
+                               "The mail server ended the session.",
+                               reply=_reply_text(exc.smtp_code, exc.smtp_error),
+                               server="smtp") from exc
+        raise _network_error(exc) from exc
+
+
+def _record_refusals(conn: Any, refusals: dict[int, tuple[int, str]], now: datetime) -> None:
+    for rid, (code, text) in refusals.items():
+        status, reason = _classify(code, text)
+        ms.apply_status(conn, rid, status, "smtp", reason, text, now)
+        # 4xx: the outbox owes another try; 5xx: the server's answer is final.
+        conn.execute("UPDATE recipients SET to_send = ? WHERE id = ?",
+                     (1 if status == "deferred" else 0, rid))
+
+
+def _connection_failed(db: Database, mid: int, exc: PostierError, now: datetime,
+                       base: float) -> SendResult:
+    """No SMTP transaction happened (or it broke before DATA finished)."""
+    retry = exc.code in _RETRYABLE
+    detail = f"{exc.code}: {exc.message}" + (f" ({exc.reply})" if exc.reply else "")
+    with db.transaction() as conn:
+        # A break before the final dot: the server discarded the message, resend is safe.
+        conn.execute("UPDATE recipients SET to_send = 1 WHERE message_id = ? AND to_send = 2",
+                     (mid,))
+        rows = conn.execute("SELECT id FROM recipients WHERE message_id = ? AND to_send = 1",
+                            (mid,)).fetchall()
+        for r in rows:
+            if retry:
+                ms.apply_status(conn, r["id"], "deferred", "smtp", "network_error"
+                                if exc.code != "SMTP_TEMPORARY" else "system_error", detail, now)
+            else:
+                ms.apply_status(conn, r["id"], "error", "smtp", "mailer_error", detail, now)
+        if not retry:
+            conn.execute("UPDATE recipients SET to_send = 0 WHERE message_id = ? AND to_send = 1",
+                         (mid,))
+        _finish(conn, mid, now, exc.reply, base, exc)
+    return _result(db, mid, exc)
+
+
+def _save_copy(settings: Settings, account: Account, row: Any,
+               credentials: CredentialStore | None, wanted: bool | None) -> str:
+    """Put a copy in the Sent folder, as a mail client would. Gmail and Microsoft 365 do
+    it themselves on submission (a second copy would be a duplicate)."""
+    if wanted is False or (wanted is None and account.provider in ("gmail", "office365")):
+        return "skipped"
+    from .tracking import append_to_sent
+
+    try:
+        with _db(settings).reading() as conn:
+            raw = conn.execute("SELECT raw FROM messages WHERE id = ?", (row["id"],)).fetchone()[0]
+        return "saved" if append_to_sent(settings, account, raw, credentials) else "skipped"
+    except PostierError as exc:
+        log.info("no copy in Sent for message %s: %s", row["id"], exc.code)
+        return f"failed: {exc.code}"
+
+
+# ---------------------------------------------------------------------------
+# Public entry points
+# ---------------------------------------------------------------------------
+def send_message(settings: Settings, msg: OutgoingMessage, *,
+                 credentials: CredentialStore | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 save_to_sent: bool | None = None) -> SendResult:
+    """Record the message, then send it now (unless scheduled for later)."""
+    mid = record(settings, msg)
+    db = _db(settings)
+    now = _now()
+    if msg.scheduled_at and _now(msg.scheduled_at) > now:
+        return _result(db, mid)
+    return _send_claimed(settings, db, mid, now, credentials, timeout, save_to_sent)
+
+
+def _send_claimed(settings: Settings, db: Database, mid: int, now: datetime,
+                  credentials: CredentialStore | None, timeout: float,
+                  save_to_sent: bool | None) -> SendResult:
+    row = _claim(db, mid, now)
+    if row is None:  # someone else is sending it
+        return _result(db, mid)
+    return _attempt(settings, db, row, now, credentials, timeout, save_to_sent)
+
+
+def process_queue(settings: Settings, *, now: datetime | None = None,
+                  credentials: CredentialStore | None = None,
+                  timeout: float = DEFAULT_TIMEOUT) -> list[SendResult]:
+    """Send every queued message that is due (scheduled time reached, retry time reached)."""
+    db = _db(settings)
+    at = _now(now)
+    stamp = _iso(at)
+    with db.reading() as conn:
+        due = [r["id"] for r in conn.execute(
+            "SELECT id FROM messages WHERE state = 'queued'"
+            " AND (scheduled_at IS NULL OR scheduled_at <= ?)"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+            (stamp, stamp)).fetchall()]
+    return [_send_claimed(settings, db, mid, at, credentials, timeout, None) for mid in due]
+
+
+def _stale(row: Any, now: datetime, stale_after: float) -> bool:
+    owner = row["claimed_by"] or ""
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and os.name == "posix":
+        if int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+    claimed = row["claimed_at"]
+    if not claimed:
+        return True
+    return (now - datetime.fromisoformat(claimed)).total_seconds() >= stale_after
+
+
+def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
+                        credentials: CredentialStore | None = None,
+                        check_sent: Callable[[Account, str], bool | None] | None = None
+                        ) -> list[int]:
+    """Messages a dead process left in ``sending``/``transmitting``: checked, never blindly
+    resent. Returns their ids."""
+    db = _db(settings)
+    now = _now()
+    with db.reading() as conn:
+        rows = conn.execute("SELECT * FROM messages WHERE state IN ('sending', 'transmitting')"
+                            ).fetchall()
+    recovered = []
+    for row in rows:
+        if not _stale(row, now, stale_after):
+            continue
+        found: bool | None = None
+        if row["state"] == "transmitting":
+            found = _look_in_sent(settings, row, credentials, check_sent)
+        with db.transaction() as conn:
+            current = conn.execute("SELECT state FROM messages WHERE id = ?",
+                                   (row["id"],)).fetchone()
+            if current is None or current["state"] != row["state"]:
+                continue  # changed under us
+            _recover_one(conn, row, found, now)
+        recovered.append(row["id"])
+    return recovered
+
+
+def _look_in_sent(settings: Settings, row: Any, credentials: CredentialStore | None,
+                  check_sent: Callable[[Account, str], bool | None] | None) -> bool | None:
+    try:
+        account = _account(settings, row["account_email"])
+        if check_sent is not None:
+            return check_sent(account, row["message_id"])
+        from .tracking import find_in_sent
+
+        return find_in_sent(settings, account, row["message_id"], credentials)
+    except PostierError as exc:
+        log.info("cannot look for message %s in Sent: %s", row["id"], exc.code)
+        return None
+
+
+_INTERRUPTED = ("Postier stopped while the server was receiving this message: it may or may "
+                "not have left. Not resent automatically; check with the recipient or in the "
+                "Sent folder before resending.")
+
+
+def _recover_one(conn: Any, row: Any, found: bool | None, now: datetime,
+                 why: str = _INTERRUPTED) -> None:
+    mid = row["id"]
+    inflight = conn.execute("SELECT id FROM recipients WHERE message_id = ? AND to_send = 2",
+                            (mid,)).fetchall()
+    if found:
+        for r in inflight:
+            ms.apply_status(conn, r["id"], "sent", "local", None,
+                            "found in the Sent folder after an interruption", now)
+        conn.execute("UPDATE messages SET sent_at = COALESCE(sent_at, ?) WHERE id = ?",
+                     (_iso(now), mid))
+    else:
+        for r in inflight:
+            ms.apply_status(conn, r["id"], "error", "local", "undefined", why, now)
+    conn.execute("UPDATE recipients SET to_send = 0 WHERE message_id = ? AND to_send = 2",
+                 (mid,))
+    left = conn.execute("SELECT COUNT(*) FROM recipients WHERE message_id = ? AND to_send = 1",
+                        (mid,)).fetchone()[0]
+    if left:
+        state = "queued"  # nothing of these was transmitted: safe to send
+    elif found:
+        state = "sent"
+    else:
+        state = "unknown" if inflight else "failed"
+    conn.execute("UPDATE messages SET state = ?, claimed_at = NULL, claimed_by = NULL,"
+                 " next_attempt_at = NULL WHERE id = ?", (state, mid))

@@ -1,0 +1,325 @@
+"""Outbox: record → send, per-recipient refusals classified at once, retries with backoff,
+give-up, claims, crash recovery. Against a real SMTP server (aiosmtpd with STARTTLS + AUTH
+on loopback, scripted replies) and, for the end-to-end paths, the Postfix/Dovecot rig."""
+
+from __future__ import annotations
+
+import email
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from app.services import accounts, sending
+from app.services.auth import Credential
+from app.services.config import Settings
+from app.services.endpoint import Endpoint
+from app.services.message_store import MessageStore
+from app.services.sending import OutgoingMessage
+from app.services.storage import Database
+from tests.support.rig import free_port
+
+
+@dataclass
+class Script:
+    """What the scripted server answers; what it received."""
+    rcpt: dict[str, str] = field(default_factory=dict)  # address → reply
+    data: str | None = None  # reply to the end of DATA
+    mail: str | None = None  # reply to MAIL FROM
+    received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler:
+    def __init__(self, script: Script) -> None:
+        self.s = script
+
+    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802,ANN001,ANN201
+        if self.s.mail:
+            return self.s.mail
+        envelope.mail_from = address
+        return "250 2.1.0 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802,ANN001,ANN201
+        reply = self.s.rcpt.get(address.lower())
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802,ANN001,ANN201
+        if self.s.data:
+            return self.s.data
+        with self.s.lock:
+            self.s.received.append((envelope.mail_from, list(envelope.rcpt_tos),
+                                    bytes(envelope.original_content)))
+        return f"250 2.0.0 Ok: queued as Q{len(self.s.received)}"
+
+
+def _auth(server, session, envelope, mechanism, auth_data) -> AuthResult:  # noqa: ANN001
+    ok = auth_data.login == b"alice@x.test" and auth_data.password == b"secret"
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def smtp_server(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    ctx = cert.configure_cert  # noqa: F841 - keep trustme's API visible
+    import ssl
+
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(server_ctx)
+    script = Script()
+    port = free_port()
+    controller = Controller(_Handler(script), hostname="127.0.0.1", port=port,
+                            tls_context=server_ctx, require_starttls=True,
+                            authenticator=_auth, auth_require_tls=True)
+    controller.start()
+    ca_file = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    yield port, script, ca_file
+    controller.stop()
+
+
+@pytest.fixture()
+def env(smtp_server, postier_env: Path):  # noqa: ANN001,ANN201
+    port, script, ca_file = smtp_server
+    script.rcpt.clear()
+    script.data = script.mail = None
+    script.received.clear()
+    settings = Settings(home=postier_env, ca_file=ca_file)
+    accounts.save_account(settings, email="alice@x.test",
+                          credential=Credential("alice@x.test", "secret"),
+                          imap=Endpoint("127.0.0.1", 1, "ssl"),
+                          smtp=Endpoint("127.0.0.1", port, "starttls"),
+                          display_name="Alice Martin", signature_text="Alice\nACME",
+                          signature_html="<b>Alice</b> — ACME")
+    return settings, script
+
+
+def _msg(**kw: Any) -> OutgoingMessage:
+    base = dict(account_email="alice@x.test", to=["bob@y.test"], subject="Devis n°12",
+                text="Bonjour,\nvoici le devis.")
+    base.update(kw)
+    return OutgoingMessage(**base)
+
+
+def _send(settings: Settings, **kw: Any) -> sending.SendResult:
+    return sending.send_message(settings, _msg(**kw), save_to_sent=False, timeout=10)
+
+
+def test_send_records_then_sends_with_signature_and_unique_ids(env) -> None:  # noqa: ANN001
+    settings, script = env
+    first = _send(settings, read_receipt=True)
+    second = _send(settings)
+    assert first.status == "sent" and first.reply.startswith("250 2.0.0 Ok: queued as")
+    assert first.recipients[0]["address"] == "bob@y.test"
+    assert first.recipients[0]["status"] == "sent"
+    assert first.message_id != second.message_id and first.id != second.id
+    sender, rcpts, raw = script.received[0]
+    assert sender == "alice@x.test" and rcpts == ["bob@y.test"]
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    assert mail["Message-ID"] == first.message_id
+    assert mail["Disposition-Notification-To"] == "alice@x.test"
+    assert "Alice Martin" in mail["From"]
+    assert mail["Subject"] == "Devis n°12"
+    assert mail.get_content_type() == "multipart/alternative"
+    plain = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    assert "voici le devis" in plain and "\n-- \nAlice\nACME" in plain
+    assert "<b>Alice</b> — ACME" in html
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    raw.decode("ascii")  # 7-bit clean: any server takes it
+    events = MessageStore(Database(settings.db_path)).rows()[0]["events"]
+    assert [e["status"] for e in events][-2:] == ["queued", "sent"]
+
+
+def test_rcpt_refusals_are_classified_per_recipient(env) -> None:  # noqa: ANN001
+    settings, script = env
+    script.rcpt = {
+        "nobody@y.test": "550 5.1.1 <nobody@y.test>: Recipient address rejected: User unknown",
+        "full@y.test": "452 4.2.2 Mailbox full, try again later",
+        "spam@y.test": "554 5.7.1 Message rejected as spam",
+    }
+    result = _send(settings, to=["bob@y.test", "nobody@y.test", "full@y.test", "spam@y.test"])
+    by = {r["address"]: r for r in result.recipients}
+    assert result.status == "sent"
+    assert by["bob@y.test"]["status"] == "sent"
+    assert (by["nobody@y.test"]["status"], by["nobody@y.test"]["reason"]) == \
+        ("hard_bounce", "user_unknown")
+    assert by["nobody@y.test"]["detail"].startswith("550 5.1.1")
+    assert by["full@y.test"]["status"] == "deferred"
+    assert by["spam@y.test"]["status"] == "spam"
+    assert script.received[0][1] == ["bob@y.test"]
+
+
+def test_all_refused_is_failed(env) -> None:  # noqa: ANN001
+    settings, script = env
+    script.rcpt = {"nobody@y.test": "550 5.1.1 User unknown"}
+    result = _send(settings, to=["nobody@y.test"])
+    assert result.status == "failed"
+    assert result.recipients[0]["status"] == "hard_bounce"
+    assert script.received == []
+
+
+def test_data_refusal_classified(env) -> None:  # noqa: ANN001
+    settings, script = env
+    script.data = "554 5.7.1 Message rejected as spam by content filter"
+    result = _send(settings, to=["a@y.test", "b@y.test"])
+    assert result.status == "failed"
+    assert {r["status"] for r in result.recipients} == {"spam"}
+
+
+def test_temporary_refusal_is_retried_with_backoff_then_sent(env) -> None:  # noqa: ANN001
+    settings, script = env
+    script.rcpt = {"full@y.test": "452 4.2.2 Mailbox full"}
+    result = _send(settings, to=["full@y.test"])
+    assert result.status == "queued"
+    db = Database(settings.db_path)
+    with db.reading() as conn:
+        row = conn.execute("SELECT * FROM messages WHERE id = ?", (result.id,)).fetchone()
+    assert row["state"] == "queued" and row["attempts"] == 1
+    next_at = datetime.fromisoformat(row["next_attempt_at"])
+    assert next_at > datetime.now(timezone.utc)
+    assert sending.process_queue(settings) == []  # not due yet: nothing sent twice
+    script.rcpt.clear()
+    done = sending.process_queue(settings, now=next_at + timedelta(seconds=1))
+    assert [d.id for d in done] == [result.id]
+    assert done[0].status == "sent" and done[0].recipients[0]["status"] == "sent"
+    assert len(script.received) == 1
+    events = MessageStore(db).rows()[0]["events"]
+    assert [e["status"] for e in events] == ["queued", "deferred", "sent"]
+
+
+def test_gives_up_after_configured_time(env) -> None:  # noqa: ANN001
+    settings, script = env
+    Database(settings.db_path).set_setting("send.give_up_after", "60")
+    script.rcpt = {"full@y.test": "452 4.2.2 Mailbox full"}
+    result = _send(settings, to=["full@y.test"])
+    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    done = sending.process_queue(settings, now=later)
+    assert done[0].status == "failed"
+    assert (done[0].recipients[0]["status"], done[0].recipients[0]["reason"]) == \
+        ("soft_bounce", "expired")
+    assert "452 4.2.2" in done[0].recipients[0]["detail"]
+    assert sending.process_queue(settings, now=later + timedelta(days=1)) == []
+    assert result.id == done[0].id
+
+
+def test_scheduled_message_waits(env) -> None:  # noqa: ANN001
+    settings, script = env
+    when = datetime.now(timezone.utc) + timedelta(hours=1)
+    mid = sending.queue_message(settings, _msg(scheduled_at=when))
+    assert sending.process_queue(settings) == []
+    assert script.received == []
+    done = sending.process_queue(settings, now=when + timedelta(seconds=1))
+    assert [d.id for d in done] == [mid] and done[0].status == "sent"
+    mail = email.message_from_bytes(script.received[0][2])
+    sent_date = email.utils.parsedate_to_datetime(mail["Date"])
+    assert abs((sent_date - when).total_seconds()) < 5  # dated when it left
+
+
+def test_wrong_password_fails_without_retry(env) -> None:  # noqa: ANN001
+    settings, script = env
+    from app.services.credentials import CredentialStore
+
+    CredentialStore().set("alice@x.test", "wrong")
+    result = _send(settings)
+    assert result.status == "failed"
+    assert result.error["code"] == "AUTH_FAILED"
+    assert result.recipients[0]["status"] == "error"
+    assert sending.process_queue(settings, now=datetime.now(timezone.utc)
+                                 + timedelta(days=1)) == []
+
+
+def test_server_down_is_deferred(env) -> None:  # noqa: ANN001
+    settings, _ = env
+    from app.services.storage import AccountStore
+
+    AccountStore(Database(settings.db_path)).update_fields("alice@x.test",
+                                                           smtp_port=free_port())
+    result = _send(settings)
+    assert result.status == "queued"
+    assert result.error["code"] == "CONNECT_REFUSED"
+    assert result.recipients[0]["status"] == "deferred"
+
+
+def test_bad_address_is_input_error_and_nothing_recorded(env) -> None:  # noqa: ANN001
+    settings, _ = env
+    from app.services.errors import InputError
+
+    with pytest.raises(InputError):
+        _send(settings, to=["not an address"])
+    assert MessageStore(Database(settings.db_path)).rows() == []
+
+
+def test_a_claimed_message_is_not_sent_twice(env) -> None:  # noqa: ANN001
+    settings, script = env
+    mid = sending.queue_message(settings, _msg())
+    db = Database(settings.db_path)
+    now = datetime.now(timezone.utc)
+    assert sending._claim(db, mid, now) is not None
+    assert sending._claim(db, mid, now) is None
+    assert sending.process_queue(settings) == []
+    assert script.received == []
+
+
+def test_recovery_requeues_what_never_reached_data(env) -> None:  # noqa: ANN001
+    settings, script = env
+    mid = sending.queue_message(settings, _msg())
+    db = Database(settings.db_path)
+    sending._claim(db, mid, datetime.now(timezone.utc))
+    with db.transaction() as conn:  # as if another, now dead, process had claimed it
+        conn.execute("UPDATE messages SET claimed_by = 'elsewhere:1' WHERE id = ?", (mid,))
+    assert sending.recover_interrupted(settings, stale_after=3600) == []  # maybe still alive
+    assert sending.recover_interrupted(settings, stale_after=0) == [mid]
+    done = sending.process_queue(settings)
+    assert [d.status for d in done] == ["sent"] and len(script.received) == 1
+
+
+def test_recovery_of_ambiguous_transmission_does_not_resend(env) -> None:  # noqa: ANN001
+    settings, script = env
+    mid = sending.queue_message(settings, _msg(to=["a@y.test", "b@y.test"]))
+    db = Database(settings.db_path)
+    with db.transaction() as conn:
+        conn.execute("UPDATE messages SET state = 'transmitting', claimed_by = 'gone:1',"
+                     " claimed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (mid,))
+        conn.execute("UPDATE recipients SET to_send = 2 WHERE message_id = ?", (mid,))
+    looked: list[str] = []
+
+    def not_in_sent(account, message_id):  # noqa: ANN001,ANN202
+        looked.append(message_id)
+        return False
+
+    assert sending.recover_interrupted(settings, check_sent=not_in_sent) == [mid]
+    assert len(looked) == 1
+    msg = MessageStore(db).message(mid)
+    assert msg["state"] == "unknown"
+    assert {r["status"] for r in msg["recipients"]} == {"error"}
+    assert sending.process_queue(settings, now=datetime.now(timezone.utc)
+                                 + timedelta(days=3)) == []
+    assert script.received == []
+
+
+def test_recovery_finds_message_in_sent(env) -> None:  # noqa: ANN001
+    settings, _ = env
+    mid = sending.queue_message(settings, _msg())
+    db = Database(settings.db_path)
+    with db.transaction() as conn:
+        conn.execute("UPDATE messages SET state = 'transmitting', claimed_by = 'gone:1',"
+                     " claimed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (mid,))
+        conn.execute("UPDATE recipients SET to_send = 2 WHERE message_id = ?", (mid,))
+    sending.recover_interrupted(settings, check_sent=lambda a, m: True)
+    msg = MessageStore(db).message(mid)
+    assert msg["state"] == "sent" and msg["recipients"][0]["status"] == "sent"
