@@ -1,7 +1,899 @@
-"""Bounce / DSN / MDN / auto-reply classifier (work in progress: parse() follows)."""
+"""Bounce / DSN / MDN / auto-reply / ARF classifier: what became of each recipient.
+
+``parse(raw)`` reads one RFC 5322 message and returns a ``Report``:
+
+* RFC 3464 delivery-status reports (``message/delivery-status``, its RFC 6533 UTF-8
+  twin, and the ``text/delivery-status`` some gateways send): per-recipient Action,
+  Status, Diagnostic-Code, Remote-MTA, plus Original-Envelope-Id and the returned
+  headers' Message-ID;
+* RFC 3798 read receipts (MDN) and RFC 5965 ARF feedback (abuse complaints);
+* RFC 3834 auto-replies (vacation / out of office, FR and EN subjects, Exchange headers);
+* the free-text bounces real MTAs send (qmail, Exim, Postfix without DSN, Sendmail,
+  Exchange/Office 365, Gmail, Yahoo, Lotus Domino, Courier, gateways, Japanese carriers,
+  French providers): recipients are the addresses the report is *about* (not the
+  daemon, not the original sender) and each gets the diagnostic next to it.
+
+It never raises: any input gives a Report (kind "other" when nothing is recognised).
+Texts are capped (64 KB per part, 1 MB per message) so a huge or hostile message
+costs bounded time. Classification of one diagnostic lives in ``smtp_reply``.
+"""
 
 from __future__ import annotations
 
-from app.services.smtp_reply import REASON_CATEGORY, classify_reply
+import html
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import HeaderParser
+from email.policy import compat32
+from email.utils import getaddresses, parseaddr
+from typing import Any, BinaryIO
 
-__all__ = ["REASON_CATEGORY", "classify_reply"]
+from app.services.smtp_reply import REASON_CATEGORY, classify_reply, extract_codes
+from app.services.smtp_reply import normalise_status, text_reason
+
+__all__ = ["REASON_CATEGORY", "RecipientStatus", "Report", "classify_files", "classify_reply",
+           "format_text", "parse"]
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 1 << 20  # bytes of a message parsed: DSN parts come before the returned mail
+MAX_PART_TEXT = 64 * 1024  # characters of one text part scanned
+MAX_PARTS = 64
+MAX_DEPTH = 8
+MAX_RECIPIENTS = 200
+MAX_DIAGNOSTIC = 500
+
+KINDS = ("dsn", "bounce", "mdn", "auto_reply", "feedback", "other")
+
+_DSN_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status",
+                        "text/delivery-status", "text/x-delivery-status"})
+_MDN_TYPES = frozenset({"message/disposition-notification",
+                        "message/global-disposition-notification"})
+_ARF_TYPES = frozenset({"message/feedback-report"})
+_HEADERS_TYPES = frozenset({"text/rfc822-headers", "message/rfc822-headers",
+                            "message/global-headers", "text/rfc822-header"})
+_MESSAGE_TYPES = frozenset({"message/rfc822", "message/global"})
+
+# --- address helpers -------------------------------------------------------------
+_ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*" \
+        r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}"
+ADDR_RE = re.compile(_ADDR)
+# A line that is *about* an address: it starts with it (Postfix "<x@y>: host ... said",
+# qmail "<x@y>:", Exim "  x@y", Sendmail "<x@y>... User unknown", Exchange "x@y").
+_ADDR_LINE_RE = re.compile(r"^[ \t>*-]*[<\"']?(?:(?:RFC822|rfc822|SMTP|smtp);\s*)?(" + _ADDR
+                           + r")[>\"']?(?=$|[\s:;,.(\[]|\.\.\.)", re.MULTILINE)
+_DAEMON_LOCAL = re.compile(
+    r"^(?:mailer[-_]?daemon|postmaster|mail[-_]?daemon|mail[-_]?delivery[-_]?(?:system|subsystem)?"
+    r"|microsoftexchange[0-9a-f]*|mdaemon|bounces?|bounce-?\w*|noreply|no-reply|mail|root"
+    r"|daemon|smtp|mta|mx|nobody|devnull|double-bounce)$", re.IGNORECASE)
+_DAEMON_NAME = re.compile(r"mailer[-_ ]?daemon|postmaster|mail delivery (?:system|subsystem)"
+                          r"|microsoft ?(?:outlook|exchange)|mail administrator|mail system"
+                          r"|delivery ?(?:status|notification)|système de distribution",
+                          re.IGNORECASE)
+_MSGID_HDR_RE = re.compile(r"^[ \t>]*Message-I[Dd]:[ \t]*(<[^<>\s]{3,250}>)",
+                           re.MULTILINE | re.IGNORECASE)
+_MSGID_RE = re.compile(r"<([^<>\s@]{1,200}@[^<>\s]{1,200})>")
+
+# --- free-text markers ----------------------------------------------------------
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|not delivered|delivery (?:status notification|failure|failed|has"
+    r" failed|problem|notification|report)|failure notice|returned mail|mail delivery failed"
+    r"|delivery status|nondeliverable|non[- ]?deliver|could not (?:be )?deliver|mail system error"
+    r"|returned to sender|delivery (?:delayed|warning)|delayed mail|warning: could not send"
+    r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
+    r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
+    r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
+    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification",
+    re.IGNORECASE)
+_BOUNCE_BODY = re.compile(
+    r"this is the mail system at host|qmail-send program|mail delivery software"
+    r"|could not be delivered to one or more|delivery has failed to these recipients"
+    r"|your message (?:to .{1,80} )?(?:couldn't|could not|wasn't|was not|cannot) be delivered"
+    r"|your message wasn't delivered|was not delivered to|delivery to the following recipients?"
+    r" (?:failed|has been delayed)|following addresses had (?:permanent )?(?:fatal )?errors"
+    r"|permanent fatal errors|unable to deliver your message|the following message to .{1,80}"
+    r" was undeliverable|message could not be delivered|returned mail|non-delivery"
+    r"|could not deliver|address(?:es)? failed|i'm afraid i wasn't able to deliver"
+    r"|votre message n'a pas pu être (?:remis|distribué|délivré)|n'a pas pu être remis"
+    r"|delivery status notification|undeliverable|transcript of session follows"
+    r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
+    r"|送信できませんでした|届きませんでした", re.IGNORECASE)
+_DELAY_MARK = re.compile(
+    r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
+    r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
+    r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
+    r"|not yet been delivered|retardé|toujours en cours|nouvelle tentative|(?:delivery|message)"
+    r" (?:is )?(?:pending|deferred)", re.IGNORECASE)
+_DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延",
+                            re.IGNORECASE)
+_SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|delivered:|successful(?:ly)? delivered"
+                              r"|delivery (?:status notification )?\(relay\)", re.IGNORECASE)
+# Where the returned original message starts in a free-text bounce.
+_CUT_RE = re.compile(
+    r"^[ \t]*-*[ \t]*(?:Below this line is a copy of the message|This is a copy of the"
+    r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
+    r"|The (?:header|headers) of the original message|Original message headers:"
+    r"|Message original|Message d'origine|En-têtes du message d'origine"
+    r"|original message follows"
+    r"|The text you sent follows|Return-path:)", re.IGNORECASE | re.MULTILINE)
+_DIAG_LINE_RE = re.compile(
+    r"(?<![\d.#])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
+    r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
+    r"|diagnostic[- ]code:|\breason:", re.IGNORECASE)
+_MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
+_LEADING_ADDR = re.compile(r"^<?" + _ADDR + r">?:\s+(?=\S)")
+_REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE) for p in (
+    r"\bhost ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-fA-F.:]+\]",
+    r"while talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:",
+    r"remote[- ]mta:\s*(?:dns;\s*)?\[?([A-Za-z0-9.:-]+)",
+    r"remote server (?:at )?([A-Za-z0-9.-]+\.[A-Za-z]{2,})",
+    r"^\s*([A-Za-z0-9.-]+\.[A-Za-z]{2,}) \[[0-9.]+\]:?$",
+    r"^\s*([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like|failed after)",
+    r"\bmx host ([A-Za-z0-9.-]+\.[A-Za-z]{2,})",
+    r"\bby ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.? \[[0-9a-fA-F.:]+\]",
+)]
+
+# --- auto-reply markers ------------------------------------------------------------
+_AUTOREPLY_SUBJECT = re.compile(
+    r"^\s*(?:\[?auto(?:matic)?[ -]?(?:reply|response|answer)\]?|réponse automatique"
+    r"|r[ée]ponse automatique|absence|absent|out of (?:the )?office|ooo\b|on vacation"
+    r"|vacation|en congés?|congés|auto ?response|autoreply|automatische antwort|abwesend"
+    r"|abwesenheit|respuesta automática|fuera de la oficina|risposta automatica"
+    r"|自動応答|自動返信|不在|away from|i am (?:currently )?(?:out|away)|je suis absent"
+    r"|message d'absence|hors du bureau)", re.IGNORECASE)
+_AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:e)? du bureau"
+                             r"|on vacation|en congés|away from (?:the office|my desk)"
+                             r"|limited access to (?:my )?e-?mail|de retour le|back on",
+                             re.IGNORECASE)
+_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|letto|開封済み)\s*:", re.IGNORECASE)
+_MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché",
+                       re.IGNORECASE)
+
+_HTML_DROP = re.compile(r"<(script|style|head)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<(?:br|/p|/div|/tr|/li|/h\d|p|div|tr|li)\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]{0,2000}>")
+_WS = re.compile(r"\s+")
+# Causes worth more than "expired" when a temporary failure ran out of retries.
+_KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",
+                             "suspend", "speeding", "too_many_conn", "bad_reputation", "blocked"})
+_FIELD_RE = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*)$")
+
+
+@dataclass
+class RecipientStatus:
+    address: str | None
+    status: str | None = None
+    reply_code: str | None = None
+    category: str = "error"
+    reason: str = "undefined"
+    diagnostic: str | None = None
+    remote_mta: str | None = None
+    original_message_id: str | None = None
+    action: str | None = None
+    final_recipient: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"address": self.address, "status": self.status, "reply_code": self.reply_code,
+                "category": self.category, "reason": self.reason,
+                "diagnostic": self.diagnostic, "remote_mta": self.remote_mta,
+                "original_message_id": self.original_message_id, "action": self.action,
+                "final_recipient": self.final_recipient}
+
+
+@dataclass
+class Report:
+    kind: str = "other"
+    recipients: list[RecipientStatus] = field(default_factory=list)
+    original_message_id: str | None = None
+    original_envid: str | None = None
+    message_id: str | None = None
+    subject: str | None = None
+    from_addr: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    mdn_disposition: str | None = None
+    reporting_mta: str | None = None
+    feedback_type: str | None = None
+
+    @property
+    def is_bounce(self) -> bool:
+        """True for delivery reports (DSNs of any action, and free-text bounces)."""
+        return self.kind in ("dsn", "bounce")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"is_bounce": self.is_bounce, "kind": self.kind,
+                "recipients": [r.to_dict() for r in self.recipients],
+                "original_message_id": self.original_message_id,
+                "original_envid": self.original_envid, "message_id": self.message_id,
+                "subject": self.subject, "from": self.from_addr,
+                "in_reply_to": self.in_reply_to, "references": self.references,
+                "mdn_disposition": self.mdn_disposition, "reporting_mta": self.reporting_mta,
+                "feedback_type": self.feedback_type}
+
+
+# =====================================================================================
+# small helpers
+# =====================================================================================
+def _clean(value: Any) -> str | None:
+    """A printable one-line str, or None: undoes surrogate escapes from 8-bit headers."""
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def _header(msg: Message, name: str) -> str | None:
+    try:
+        value = msg.get(name)
+    except Exception:  # noqa: BLE001 - malformed header objects
+        return None
+    if value is None:
+        return None
+    try:
+        decoded = str(make_header(decode_header(str(value))))
+    except Exception:  # noqa: BLE001 - bad encoded-words: keep the raw text
+        decoded = str(value)
+    return _clean(decoded)
+
+
+def _addr(value: str | None) -> str | None:
+    """The bare address in a header value or a DSN 'rfc822;x@y' field, lower-cased domain."""
+    if not value:
+        return None
+    if ";" in value:
+        addr_type, _, value = value.partition(";")
+        if addr_type.strip().lower() not in ("rfc822", "utf-8", "x-unix", "unknown", ""):
+            match = ADDR_RE.search(value)
+            return _norm_addr(match.group(0)) if match else None
+    match = ADDR_RE.search(value)
+    if match:
+        return _norm_addr(match.group(0))
+    _, parsed = parseaddr(value)
+    return _norm_addr(parsed) if "@" in parsed else None
+
+
+def _norm_addr(addr: str) -> str:
+    local, _, domain = addr.strip().strip("<>").rpartition("@")
+    return f"{local}@{domain.lower().rstrip('.')}"
+
+
+def _msgid(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = _MSGID_RE.search(value)
+    if match:
+        return f"<{match.group(1)}>"
+    token = value.strip().split()[0] if value.strip() else ""
+    return f"<{token.strip('<>')}>" if "@" in token else None
+
+
+def _decode_part(part: Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        return raw[:MAX_PART_TEXT] if isinstance(raw, str) else ""
+    if not isinstance(payload, bytes):
+        return ""
+    payload = payload[: MAX_PART_TEXT * 4]
+    charset = None
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001
+        charset = None
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return payload.decode(candidate)[:MAX_PART_TEXT]
+        except (LookupError, UnicodeDecodeError, ValueError):
+            continue
+    return payload.decode("cp1252", "replace")[:MAX_PART_TEXT]
+
+
+def _html_to_text(text: str) -> str:
+    text = _HTML_DROP.sub(" ", text)
+    text = _HTML_BREAK.sub("\n", text)
+    text = _HTML_TAG.sub(" ", text)
+    return html.unescape(text)
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type().lower()
+    except Exception:  # noqa: BLE001
+        return "text/plain"
+
+
+def _fields(text: str) -> list[list[tuple[str, str]]]:
+    """RFC 3464 field blocks of a delivery-status / disposition / feedback body."""
+    blocks: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        if line[0] in " \t" and current:
+            name, value = current[-1]
+            current[-1] = (name, f"{value} {line.strip()}")
+            continue
+        match = _FIELD_RE.match(line)
+        if match:
+            current.append((match.group(1).lower(), match.group(2).strip()))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _report_blocks(part: Message) -> list[list[tuple[str, str]]]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        text = "\n\n".join(_message_fields_text(m) for m in payload if isinstance(m, Message))
+        cte = str(part.get("Content-Transfer-Encoding", "")).lower()
+        if "base64" not in cte and "quoted" not in cte:
+            return _fields(text)
+        # Rare: an encoded delivery-status; the parser split it before decoding.
+        return _fields(_decode_raw_blocks(payload, cte))
+    return _fields(_decode_part(part))
+
+
+def _message_fields_text(msg: Message) -> str:
+    lines = []
+    for name, value in msg.items():
+        lines.append(f"{name}: {_clean(value) or ''}")
+    return "\n".join(lines)
+
+
+def _decode_raw_blocks(payload: list[Any], cte: str) -> str:
+    import base64
+    import quopri
+
+    raw = "\n".join(m.as_string() for m in payload if isinstance(m, Message))
+    data = raw.encode("ascii", "ignore")
+    try:
+        decoded = base64.b64decode(data) if "base64" in cte else quopri.decodestring(data)
+    except Exception:  # noqa: BLE001
+        return raw
+    return decoded.decode("utf-8", "replace")
+
+
+def _first(fields: list[tuple[str, str]], *names: str) -> str | None:
+    for wanted in names:
+        for name, value in fields:
+            if name == wanted:
+                return value
+    return None
+
+
+# =====================================================================================
+# walking the MIME tree
+# =====================================================================================
+@dataclass
+class _Parts:
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+    dsn: list[Message] = field(default_factory=list)
+    mdn: list[Message] = field(default_factory=list)
+    arf: list[Message] = field(default_factory=list)
+    original: Message | None = None
+    original_text: str = ""
+
+
+def _walk(msg: Message) -> _Parts:
+    parts = _Parts()
+    count = 0
+
+    def visit(part: Message, depth: int, inside_original: bool) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_PARTS or depth > MAX_DEPTH:
+            return
+        ctype = _content_type(part)
+        if ctype in _DSN_TYPES:
+            parts.dsn.append(part)
+            return
+        if ctype in _MDN_TYPES:
+            parts.mdn.append(part)
+            return
+        if ctype in _ARF_TYPES:
+            parts.arf.append(part)
+            return
+        if ctype in _HEADERS_TYPES:
+            if parts.original is None:
+                text = _decode_part(part)
+                parts.original = HeaderParser(policy=compat32).parsestr(text, headersonly=True)
+                parts.original_text += text
+            return
+        if ctype in _MESSAGE_TYPES or ctype.startswith("message/"):
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, Message):
+                if parts.original is None and ctype in _MESSAGE_TYPES:
+                    parts.original = inner
+                visit(inner, depth + 1, True)
+            return
+        if part.is_multipart():
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                for sub in payload:
+                    if isinstance(sub, Message):
+                        visit(sub, depth + 1, inside_original)
+            return
+        if not ctype.startswith("text/") and ctype != "application/octet-stream":
+            return
+        if ctype == "application/octet-stream":
+            return
+        text = _decode_part(part)
+        if inside_original:
+            if len(parts.original_text) < MAX_PART_TEXT:
+                parts.original_text += "\n" + text[:MAX_PART_TEXT]
+            return
+        if ctype == "text/html":
+            parts.htmls.append(text)
+        else:
+            parts.texts.append(text)
+
+    visit(msg, 0, False)
+    return parts
+
+
+# =====================================================================================
+# parse
+# =====================================================================================
+def parse(raw: bytes) -> Report:
+    """Classify one message. Never raises: unparseable input gives kind "other"."""
+    try:
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        return _parse(bytes(raw[:MAX_MESSAGE]))
+    except Exception:  # noqa: BLE001 - last line of defence: hostile input never crashes
+        log.debug("bounce parser gave up on a message", exc_info=True)
+        return Report()
+
+
+def _parse(raw: bytes) -> Report:
+    msg = message_from_bytes(raw, policy=compat32)
+    report = Report(
+        message_id=_msgid(_header(msg, "Message-ID")),
+        subject=_header(msg, "Subject"),
+        from_addr=_addr(_header(msg, "From")),
+        in_reply_to=_msgid(_header(msg, "In-Reply-To")),
+        references=[f"<{m}>" for m in _MSGID_RE.findall(_header(msg, "References") or "")][:50],
+    )
+    parts = _walk(msg)
+    if parts.original is not None:
+        report.original_message_id = _msgid(_header(parts.original, "Message-ID"))
+    if parts.dsn and _parse_dsn(report, parts, msg):
+        report.kind = "dsn"
+    elif parts.arf:
+        _parse_arf(report, parts)
+    elif parts.mdn:
+        _parse_mdn(report, parts)
+    elif _looks_like_bounce(msg, report, parts):
+        report.kind = "bounce"
+        _parse_free_text(report, msg, parts)
+    elif _looks_like_auto_reply(msg, report, parts):
+        report.kind = "auto_reply"
+        report.recipients = [RecipientStatus(
+            address=report.from_addr, category="auto_reply", reason="vacation",
+            diagnostic=report.subject, original_message_id=_replied_id(report))]
+    elif _looks_like_text_mdn(report, parts):
+        report.kind = "mdn"
+        report.mdn_disposition = "displayed"
+        report.recipients = [RecipientStatus(
+            address=report.from_addr, category="opened", reason="displayed",
+            diagnostic=report.subject, original_message_id=_replied_id(report))]
+    if report.original_message_id is None and report.kind in ("dsn", "bounce", "feedback"):
+        found = _MSGID_HDR_RE.search(parts.original_text) or _MSGID_HDR_RE.search(
+            "\n".join(parts.texts))
+        if found:
+            report.original_message_id = found.group(1)
+    for rcpt in report.recipients:
+        if rcpt.original_message_id is None:
+            rcpt.original_message_id = report.original_message_id
+    return report
+
+
+def _replied_id(report: Report) -> str | None:
+    if report.in_reply_to:
+        return report.in_reply_to
+    return report.references[-1] if report.references else None
+
+
+# --- RFC 3464 --------------------------------------------------------------------
+def _parse_dsn(report: Report, parts: _Parts, msg: Message) -> bool:
+    for part in parts.dsn:
+        blocks = _report_blocks(part)
+        for block in blocks:
+            envid = _first(block, "original-envelope-id")
+            if envid and not report.original_envid:
+                report.original_envid = _clean(envid)
+            mta = _first(block, "reporting-mta")
+            if mta and not report.reporting_mta:
+                report.reporting_mta = _mta(mta)
+            if _first(block, "final-recipient", "original-recipient") is None:
+                continue
+            if len(report.recipients) < MAX_RECIPIENTS:
+                report.recipients.append(_dsn_recipient(block, parts))
+    if not report.recipients:
+        return False
+    # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
+    human = _human_text(parts)
+    for rcpt in report.recipients:
+        if not rcpt.diagnostic and human:
+            rcpt.diagnostic = _clean(_diagnostic_of(_block_for(human, rcpt.address))[
+                :MAX_DIAGNOSTIC])
+        if rcpt.category == "error" and rcpt.reason in ("undefined", "on_hold") and human:
+            block = _block_for(human, rcpt.address)
+            if block:
+                category, reason = classify_reply(None, block, rcpt.status)
+                if (category, reason) != ("error", "undefined"):
+                    rcpt.category, rcpt.reason = category, reason
+                    rcpt.diagnostic = rcpt.diagnostic or _clean(block[:MAX_DIAGNOSTIC])
+    return True
+
+
+def _mta(value: str) -> str | None:
+    _, _, host = value.rpartition(";") if ";" in value else ("", "", value)
+    host = host.strip().strip("[]").split()[0] if host.strip() else ""
+    return _clean(host.rstrip(".")) if host else None
+
+
+def _dsn_recipient(block: list[tuple[str, str]], parts: _Parts) -> RecipientStatus:
+    original = _addr(_first(block, "original-recipient"))
+    final = _addr(_first(block, "final-recipient"))
+    address = original or final or _addr(_first(block, "x-actual-recipient"))
+    action = (_first(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
+    status = normalise_status(_first(block, "status"))
+    diagnostic = _first(block, "diagnostic-code") or ""
+    if ";" in diagnostic[:20]:
+        diagnostic = diagnostic.split(";", 1)[1]
+    diagnostic = _clean(diagnostic) or ""
+    reply, enhanced = extract_codes(diagnostic)
+    status = status or enhanced
+    remote = _first(block, "remote-mta")
+    rcpt = RecipientStatus(
+        address=address, status=status, reply_code=str(reply) if reply else None,
+        diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None, remote_mta=_mta(remote) if remote else None,
+        action=action, final_recipient=final)
+    if action in ("delivered", "relayed", "expanded"):
+        rcpt.category, rcpt.reason = "delivered", "delivered"
+    elif action == "delayed":
+        rcpt.category, rcpt.reason = "deferred", "delayed"
+    else:
+        category, reason = classify_reply(reply, diagnostic, status)
+        if status and status.startswith("4.") and action == "failed" and reason not in _KEEP_ON_EXPIRY:
+            # A temporary status on a failed action: the MTA retried until it gave up.
+            category, reason = "soft_bounce", "expired"
+        elif category == "delivered":  # failed action with a 2xx text: trust the action
+            category, reason = "error", "undefined"
+        rcpt.category, rcpt.reason = category, reason
+    return rcpt
+
+
+def _human_text(parts: _Parts) -> str:
+    text = "\n".join(parts.texts)
+    if not text.strip() and parts.htmls:
+        text = _html_to_text("\n".join(parts.htmls))
+    return text[:MAX_PART_TEXT]
+
+
+# --- RFC 5965 ARF ------------------------------------------------------------------
+def _parse_arf(report: Report, parts: _Parts) -> None:
+    report.kind = "feedback"
+    fields = [f for block in _report_blocks(parts.arf[0]) for f in block]
+    report.feedback_type = _clean(_first(fields, "feedback-type"))
+    address = _addr(_first(fields, "original-rcpt-to", "removal-recipient"))
+    if address is None and parts.original is not None:
+        address = _addr(_header(parts.original, "To"))
+    report.recipients = [RecipientStatus(
+        address=address, category="complaint", reason="feedback",
+        diagnostic=_clean(f"feedback-type: {report.feedback_type or 'abuse'}"),
+        remote_mta=_mta(_first(fields, "reporting-mta") or "") or None)]
+
+
+# --- RFC 3798 MDN ------------------------------------------------------------------
+def _parse_mdn(report: Report, parts: _Parts) -> None:
+    report.kind = "mdn"
+    fields = [f for block in _report_blocks(parts.mdn[0]) for f in block]
+    disposition = (_first(fields, "disposition") or "").lower()
+    kind = disposition.rpartition(";")[2].strip().split("/")[0].split()[0] if (
+        disposition.strip()) else "displayed"
+    report.mdn_disposition = kind
+    original_id = _msgid(_first(fields, "original-message-id"))
+    if original_id:
+        report.original_message_id = original_id
+    address = _addr(_first(fields, "original-recipient", "final-recipient")) or report.from_addr
+    category = "opened" if kind == "displayed" else "delivered"
+    report.recipients = [RecipientStatus(
+        address=address, category=category, reason=kind if kind else "displayed",
+        diagnostic=_clean(disposition), action=kind,
+        original_message_id=original_id or report.in_reply_to)]
+
+
+def _looks_like_text_mdn(report: Report, parts: _Parts) -> bool:
+    if not report.subject or not _MDN_SUBJECT.search(report.subject):
+        return False
+    return bool(_MDN_BODY.search(_human_text(parts)[:4000]))
+
+
+# --- RFC 3834 auto-replies ------------------------------------------------------------
+def _looks_like_auto_reply(msg: Message, report: Report, parts: _Parts) -> bool:
+    auto = (_header(msg, "Auto-Submitted") or "").lower()
+    subject = report.subject or ""
+    if auto.startswith("auto-replied"):
+        return True
+    if _header(msg, "X-Autoreply") or _header(msg, "X-Autorespond") or _header(
+            msg, "X-Autoresponder") or _header(msg, "X-Vacation"):
+        return True
+    precedence = (_header(msg, "Precedence") or "").lower()
+    if precedence == "auto_reply":
+        return True
+    if _AUTOREPLY_SUBJECT.search(subject):
+        return True
+    if auto.startswith("auto-generated") or _header(msg, "X-Auto-Response-Suppress"):
+        return bool(_AUTOREPLY_BODY.search(_human_text(parts)[:4000]))
+    return False
+
+
+# --- free-text bounces --------------------------------------------------------------------
+def _looks_like_bounce(msg: Message, report: Report, parts: _Parts) -> bool:
+    if _header(msg, "X-Failed-Recipients"):
+        return True
+    from_header = _header(msg, "From") or ""
+    local = (report.from_addr or "").rpartition("@")[0]
+    daemon = bool(_DAEMON_LOCAL.match(local)) or bool(_DAEMON_NAME.search(from_header)) or (
+        not report.from_addr)
+    subject = report.subject or ""
+    if _AUTOREPLY_SUBJECT.search(subject) and not daemon:
+        return False
+    bounce_subject = bool(_BOUNCE_SUBJECT.search(subject))
+    body = _human_text(parts)[:8000]
+    bounce_body = bool(_BOUNCE_BODY.search(body))
+    if daemon and (bounce_subject or bounce_body):
+        return True
+    return bounce_subject and bounce_body
+
+
+def _excluded(msg: Message, report: Report, parts: _Parts) -> set[str]:
+    out: set[str] = set()
+    for name in ("From", "To", "Cc", "Return-Path", "Sender", "Reply-To", "Delivered-To",
+                 "X-Original-To"):
+        value = _header(msg, name)
+        if value:
+            out.update(a.lower() for _, a in getaddresses([value]) if "@" in a)
+    if parts.original is not None:
+        for name in ("From", "Sender", "Return-Path", "Reply-To"):
+            value = _header(parts.original, name)
+            if value:
+                out.update(a.lower() for _, a in getaddresses([value]) if "@" in a)
+    return out
+
+
+def _is_candidate(addr: str, excluded: set[str], msgids: set[str]) -> bool:
+    low = addr.lower()
+    if low in excluded or low in msgids:
+        return False
+    local = low.rpartition("@")[0]
+    return not _DAEMON_LOCAL.match(local)
+
+
+def _block_for(text: str, address: str | None) -> str:
+    """The lines about ``address``: its own line and the indented/following ones."""
+    if not address:
+        return ""
+    low = text.lower()
+    start = low.find(address.lower())
+    if start < 0:
+        return ""
+    line_start = text.rfind("\n", 0, start) + 1
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end
+    return text[line_start:min(end, line_start + 2000)]
+
+
+def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
+    text = _human_text(parts)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cut = _CUT_RE.search(text)
+    head, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
+    if report.original_message_id is None:
+        found = _MSGID_HDR_RE.search(tail) or _MSGID_HDR_RE.search(head)
+        if found:
+            report.original_message_id = found.group(1)
+    # Message-IDs look like addresses: never take one for a recipient.
+    msgids = {m.strip("<>").lower() for m in _MSGID_HDR_RE.findall(text)}
+    if report.original_message_id:
+        msgids.add(report.original_message_id.strip("<>").lower())
+    excluded = _excluded(msg, report, parts)
+    # 1) the addresses the report is about, in order, each with its block of text
+    blocks: dict[str, str] = {}
+    failed = _header(msg, "X-Failed-Recipients")
+    if failed:
+        for _, a in getaddresses([failed]):
+            if "@" in a:
+                blocks.setdefault(_norm_addr(a), "")
+    for match in _ADDR_LINE_RE.finditer(head):
+        addr = _norm_addr(match.group(1))
+        if not _is_candidate(addr, excluded, msgids):
+            continue
+        block = _following_block(head, match.start())
+        if _has_diagnosis(block) or addr not in blocks:
+            if not (addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)):
+                blocks[addr] = block
+    if not blocks:
+        for match in ADDR_RE.finditer(head):
+            addr = _norm_addr(match.group(0))
+            if _is_candidate(addr, excluded, msgids) and addr not in blocks:
+                blocks[addr] = _block_for(head, addr)
+                if len(blocks) >= MAX_RECIPIENTS:
+                    break
+    # 2) one diagnostic for the whole report, for blocks that carry none
+    global_diag = _global_diagnostic(head)
+    delayed = bool(_DELAY_MARK.search(head[:6000])) or bool(
+        _DELAY_SUBJECT.search(report.subject or "") and not _has_code(global_diag))
+    delivered = bool(_SUCCESS_SUBJECT.search(report.subject or ""))
+    for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
+        diag = _diagnostic_of(block) or global_diag
+        reply, enhanced = extract_codes(diag)
+        if delivered and not _has_code(diag):
+            category, reason = "delivered", "delivered"
+        elif delayed and not (reply and reply >= 500):
+            category, reason = "deferred", "delayed"
+        else:
+            category, reason = classify_reply(reply, diag, enhanced)
+            if (category, reason) == ("error", "undefined") and block:
+                category, reason = classify_reply(None, block + "\n" + global_diag)
+        report.recipients.append(RecipientStatus(
+            address=addr, status=enhanced, reply_code=str(reply) if reply else None,
+            category=category, reason=reason,
+            diagnostic=_clean(diag[:MAX_DIAGNOSTIC]),
+            remote_mta=_remote_mta(block) or _remote_mta(head),
+            action="delayed" if category == "deferred" else (
+                "delivered" if category == "delivered" else "failed")))
+
+
+def _following_block(text: str, start: int) -> str:
+    """From ``start`` to the next blank line or the next address line (max 30 lines)."""
+    lines = text[start:start + 4000].split("\n")
+    out = [lines[0]]
+    for line in lines[1:30]:
+        if not line.strip():
+            break
+        if _ADDR_LINE_RE.match(line) and not line.startswith((" ", "\t")):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def _has_code(text: str) -> bool:
+    return bool(text) and bool(_DIAG_LINE_RE.search(text))
+
+
+def _has_diagnosis(text: str) -> bool:
+    return _has_code(text) or text_reason(text) is not None
+
+
+def _diagnostic_of(block: str) -> str:
+    """The diagnostic in a recipient's block: its first line with a code, else with a cause."""
+    if not block:
+        return ""
+    lines = block.split("\n")
+    for test in (_DIAG_LINE_RE.search, text_reason):
+        for index, line in enumerate(lines):
+            if line.strip() and test(line):
+                return _with_continuation(lines, index)
+    return ""
+
+
+def _with_continuation(lines: list[str], index: int) -> str:
+    """A diagnostic line plus its wrapped continuation (deeper indent or "550-" lines)."""
+    first = lines[index]
+    indent = len(first) - len(first.lstrip())
+    out = [first.strip()]
+    for line in lines[index + 1:index + 8]:
+        if not line.strip():
+            break
+        deeper = len(line) - len(line.lstrip()) > indent
+        if deeper or _MULTILINE_REPLY.match(line) or not (
+                extract_codes(" ".join(out))[0] or text_reason(" ".join(out))):
+            out.append(line.strip())
+        else:
+            break
+    text = " ".join(out)
+    return _LEADING_ADDR.sub("", text, count=1)
+
+
+def _global_diagnostic(head: str) -> str:
+    """The report's own diagnostic, for recipients whose block carries none."""
+    lines = head.split("\n")
+    for index, line in enumerate(lines):
+        if _DIAG_LINE_RE.search(line):
+            chunk = _with_continuation(lines, index)
+            if extract_codes(chunk)[0] or text_reason(chunk):
+                return chunk
+            follow = [x.strip() for x in lines[index + 1:index + 4] if x.strip()][:2]
+            if follow:
+                return f"{chunk} {' '.join(follow)}"
+    for index, line in enumerate(lines):
+        if line.strip() and text_reason(line):
+            return _with_continuation(lines, index)
+    return ""
+
+
+def _remote_mta(text: str) -> str | None:
+    if not text:
+        return None
+    for pattern in _REMOTE_MTA_RES:
+        match = pattern.search(text[:8000])
+        if match:
+            return match.group(1).rstrip(".").lower()
+    return None
+
+
+def _lines(text: str) -> Iterator[str]:
+    yield from text.split("\n")
+
+
+# =====================================================================================
+# CLI helpers
+# =====================================================================================
+def classify_files(paths: list[str], stdin: BinaryIO) -> list[dict[str, Any]]:
+    """One CLI.md entry per path ("-" is stdin); an unreadable file gets "error"."""
+    from app.services.errors import message_for
+
+    entries: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            if path == "-":
+                raw = stdin.read(MAX_MESSAGE * 4)
+            else:
+                with open(path, "rb") as handle:
+                    raw = handle.read(MAX_MESSAGE * 4)
+        except OSError as exc:
+            _, hint = message_for("FILE_ERROR")
+            entries.append({"file": path, "is_bounce": False, "recipients": [],
+                            "error": {"code": "FILE_ERROR",
+                                      "message": f"{path}: {exc.strerror or exc}",
+                                      "hint": hint}})
+            continue
+        entries.append({"file": path, **parse(raw).to_dict()})
+    return entries
+
+
+def format_text(entries: list[dict[str, Any]]) -> str:
+    """Readable lines for the CLI without --json."""
+    out: list[str] = []
+    for entry in entries:
+        if "error" in entry:
+            out.append(f"{entry['file']}: error: {entry['error']['message']}")
+            continue
+        head = f"{entry['file']}: {entry.get('kind', 'other')}"
+        if entry.get("original_message_id"):
+            head += f" (original {entry['original_message_id']})"
+        out.append(head)
+        if not entry["recipients"]:
+            out.append("  not a bounce")
+        for rcpt in entry["recipients"]:
+            codes = " ".join(c for c in (rcpt.get("reply_code"), rcpt.get("status")) if c)
+            line = f"  {rcpt['address'] or '?'}: {rcpt['category']} ({rcpt['reason']})"
+            if codes:
+                line += f" {codes}"
+            out.append(line)
+            if rcpt.get("diagnostic"):
+                out.append(f"    {rcpt['diagnostic']}")
+    return "\n".join(out)

@@ -32,8 +32,9 @@ REASON_CATEGORY: dict[str, str] = {
     "virus_detected": "spam",
     "vacation": "auto_reply",
     "feedback": "complaint",
-    "opened": "opened",  # MDN "displayed": not in CLI.md's bounce table, in the status model
-    "deleted": "opened",  # MDN "deleted": the message reached the reader
+    # MDN dispositions (RFC 3798): not in CLI.md's bounce table; "opened" is in the status model.
+    "displayed": "opened",
+    **{r: "delivered" for r in ("deleted", "dispatched", "processed", "denied", "failed")},
     **{r: "error" for r in ("syntax_error", "mailer_error", "on_hold", "undefined")},
 }
 
@@ -97,6 +98,9 @@ _BASIC_CODE: dict[int, str] = {
 # before the words they contain (e.g. "blocked using Spamhaus" before "spam",
 # "Sender address rejected: Domain not found" before "domain not found").
 _TEXT_RULES_SRC: list[tuple[str, str]] = [
+    ("not_compliant_rfc", r"\brfc ?(?:5322|2822|822|5321|2821)\b|not (?:rfc[- ]?)?compliant"
+                          r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
+                          r"(?:message-id|date|from|subject) header"),
     ("not_accept", r"null mx|does not accept (?:any )?(?:e-?)?mail|accepts no mail"
                    r"|domain (?:does not|doesn't) receive (?:e-?)?mail|no mail service"),
     ("auth_failure", r"\bdmarc\b|\bdkim\b.{0,60}(?:fail|invalid|missing|not pass|reject)"
@@ -113,11 +117,11 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|domain of sender address|sender domain (?:must|does not|not found)"
                  r"|bad sender|invalid sender|unknown sender|mail from (?:address )?rejected"
                  r"|sender address (?:must|does not|has null mx)|return path"
-                 r"|sendernotauthenticated|not authorized to send|\bbanned sender\b"
+                 r"|not authorized to send|\bbanned sender\b"
                  r"|expéditeur (?:refusé|rejeté|invalide|inconnu)"),
     ("virus_detected", r"\bvirus|malware|infected|trojan|\bworm\b|dangerous (?:content|attach)"
                        r"|malicious (?:content|attachment|link|payload)|ransomware|phishing"),
-    ("blocked", r"spamhaus|spamcop|\bsorbs\b|barracuda|blocklist|block list|blacklist"
+    ("blocked", r"spamhaus|spamcop|\bsorbs\b|barracudacentral|b\.barracuda|blocklist|block list|blacklist"
                 r"|black list|denylist|dnsbl|\brbl\b|\bsurbl\b|\buceprotect|\bpsbl\b"
                 r"|blocked using|listed (?:in|at|on|by)\b|is listed|\bbl\d\d\b|banned sending ip"
                 r"|(?:client|sending|your|sender) (?:host|ip|address|server|mta)[^.;\n]{0,60}"
@@ -200,14 +204,11 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|refuses to accept|not accepting (?:mail|messages) from|受信拒否"
                  r"|user has blocked|blocked by the user|your email has been blocked"),
     ("policy_violation", r"polic(?:y|ies)|prohibited|not authori[sz]ed|not allowed"
-                         r"|administrative|restricted|\bph0\d\b|denied by|access denied"),
+                         r"|administrative|restrict(?:ed|ion)|\bph0\d\b|denied by|access denied"),
     ("security_error", r"(?:must|need to|please) (?:authenticate|issue a starttls|use tls)"
                        r"|authentication (?:required|is required)|tls (?:is )?required"
                        r"|encryption (?:is )?required|starttls (?:is )?required"
                        r"|not authenticated|requires? (?:tls|encryption|authentication)"),
-    ("not_compliant_rfc", r"\brfc ?(?:5322|2822|822|5321|2821)\b|not (?:rfc[- ]?)?compliant"
-                          r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
-                          r"(?:message-id|date|from|subject) header"),
     ("content_error", r"malformed|invalid (?:message|header|mime|content|characters?)"
                       r"|bare lf|line too long|header (?:syntax|error)|illegal characters?"
                       r"|content (?:rejected|error)|8-?bit|encoding"),
@@ -217,7 +218,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                 r"|could not be delivered (?:for|within)|undeliverable for|message timed out"
                 r"|queue lifetime|expired after|n'a pas pu être remis depuis"),
     ("network_error", r"connection (?:timed out|refused|reset|lost|closed)|network"
-                      r"|no route to host|lost connection|loops? back to myself|mail loop"
+                      r"|no route to host|lost connection|loops? back to myself|mail loop|is looping"
                       r"|routing loop|too many hops|hop count|dns (?:error|failure|lookup|problem)"
                       r"|timed out|temporary lookup failure|could not connect|unable to connect"
                       r"|can't connect|host (?:is )?unreachable"),
@@ -241,7 +242,10 @@ _TEXT_OVERRIDES_STATUS = frozenset({"blocked", "auth_failure", "spam_detected", 
                                     "no_relaying", "require_ptr"})
 
 ENHANCED_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
-_REPLY_RE = re.compile(r"(?<![\d.])([245]\d\d)(?:[ -]|$)(?![\d]*\.\d)")
+_REPLY_ENH_RE = re.compile(r"(?<![\d.])([245]\d\d)[ -]#?[245]\.\d{1,3}\.\d{1,3}")
+# A bare reply code only where replies are quoted: text start, after "said:", a quote, "<<<".
+_REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)([245]\d\d)(?![\d.])(?=[ -]|$)",
+                       re.IGNORECASE)
 _MAX_TEXT = 4096
 
 
@@ -277,7 +281,7 @@ def extract_codes(text: str) -> tuple[int | None, str | None]:
     """(reply code, enhanced status) found in a diagnostic text, each None if absent."""
     sample = text[:_MAX_TEXT] if text else ""
     reply = None
-    match = _REPLY_RE.search(sample)
+    match = _REPLY_ENH_RE.search(sample) or _REPLY_RE.search(sample)
     if match:
         reply = int(match.group(1))
     enh_match = ENHANCED_RE.search(sample)
