@@ -164,23 +164,72 @@ def cmd_classify(args: argparse.Namespace) -> CommandResult:
     return CommandResult(entries, bounce_parser.format_text(entries))
 
 
+def _read_text_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", code="FILE_ERROR") from exc
+
+
 def cmd_send(args: argparse.Namespace) -> CommandResult:
-    # Owned by the sending/tracking work (issue 5): build the message from args, call
-    # app.services.sending, map the outcome to CLI.md's JSON. Services never see argparse.
-    raise PostierError("PROTOCOL_ERROR", "send is not available yet")
+    # Services never see argparse: build the message here, map the outcome to CLI.md's JSON.
+    body = args.body if args.body is not None else _read_text_file(args.body_file)
+    html = _read_text_file(args.html_file) if args.html_file else None
+    from app.services import sending
+
+    settings = _settings()
+    sending.recover_interrupted(settings)  # a previous run killed mid-send: settle it first
+    msg = sending.OutgoingMessage(account_email=args.sender, to=args.to, cc=args.cc,
+                                  bcc=args.bcc, subject=args.subject, text=body, html=html,
+                                  read_receipt=args.read_receipt, test=args.test)
+    result = sending.send_message(settings, msg)
+    return CommandResult(result.to_dict(), result.text(),
+                         EXIT_FAILED if result.status == "failed" else EXIT_OK)
 
 
 def cmd_track(args: argparse.Namespace) -> CommandResult:
-    raise PostierError("PROTOCOL_ERROR", "track is not available yet")
+    if args.timeout <= 0:
+        raise InputError("--timeout must be positive")
+    from app.services import tracking
+
+    result = tracking.track(_settings(), args.account, once=args.once, timeout=args.timeout)
+    failed = bool(result.errors) and len({e["account"] for e in result.errors}) >= max(
+        1, len(result.accounts)) and result.scanned == 0
+    return CommandResult(result.to_dict(), result.text(), EXIT_FAILED if failed else EXIT_OK)
 
 
 def cmd_messages(args: argparse.Namespace) -> CommandResult:
-    raise PostierError("PROTOCOL_ERROR", "messages is not available yet")
+    from app.services.message_store import STATUSES
+
+    if args.status and args.status not in STATUSES:
+        raise InputError(f"--status must be one of {', '.join(STATUSES)}")
+    if args.limit <= 0:
+        raise InputError("--limit must be positive")
+    from app.services.accounts import database
+    from app.services.message_store import MessageStore
+
+    rows = MessageStore(database(_settings())).rows(args.account, args.status, args.limit)
+    text = "\n".join(f"{r['id']:>5}  {r['date']}  {r['status']:<11} {r['to']:<30} {r['subject']}"
+                     for r in rows) or "(no message)"
+    return CommandResult(rows, text)
 
 
 def cmd_domain(args: argparse.Namespace) -> CommandResult:
-    # Owned by the domain-health work (issue 9).
-    raise PostierError("PROTOCOL_ERROR", "domain is not available yet")
+    from app.services import domain_health
+
+    # Bad input is refused (exit 2) before any look-up.
+    domain = domain_health.normalize_domain(args.domain)
+    ips = domain_health.normalize_ips(args.ip)
+    if args.timeout <= 0:
+        raise InputError("--timeout must be a positive number of seconds")
+    report = domain_health.check_domain(
+        domain, _settings(), smtp_host=args.smtp_host, ips=ips,
+        provider=getattr(args, "provider", None),
+        dkim_selectors=getattr(args, "dkim_selector", None) or (), timeout=args.timeout)
+    lang = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    text = domain_health.format_text(report, "fr" if lang.lower().startswith("fr") else "en")
+    return CommandResult(report.to_dict(), text, EXIT_OK if report.ok else EXIT_FAILED)
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.header import Header, decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -221,6 +222,29 @@ def _headers(raw: bytes) -> Message:
     return BytesHeaderParser(policy=compat32).parsebytes(raw)
 
 
+def _decoded(value: Any) -> str:
+    """A header as text: RFC 2047 words decoded, raw 8-bit read as UTF-8."""
+    if value is None:
+        return ""
+    try:
+        pieces = decode_header(value if isinstance(value, Header) else str(value))
+    except (ValueError, LookupError, UnicodeError):
+        return str(value)
+    out = []
+    for chunk, charset in pieces:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        for codec in ([charset] if charset and charset != "unknown-8bit" else []) + [
+                "utf-8", "latin-1"]:
+            try:
+                out.append(chunk.decode(codec))
+                break
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return "".join(out)
+
+
 def _refs(headers: Message) -> list[str]:
     found: list[str] = []
     for name in ("In-Reply-To", "References"):
@@ -255,7 +279,7 @@ def looks_interesting(headers: Message, refers_to_ours: bool) -> bool:
     if any(headers.get(h) for h in ("X-Failed-Recipients", "X-Autoreply", "X-Autorespond",
                                     "X-Auto-Response-Suppress", "Feedback-Type")):
         return True
-    return bool(_SUBJECT_HINT.search(str(headers.get("Subject", ""))))
+    return bool(_SUBJECT_HINT.search(_decoded(headers.get("Subject"))))
 
 
 # ---------------------------------------------------------------------------
@@ -358,6 +382,7 @@ def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: i
     sender = _addr(headers.get("From"))
     header_mid = (_MSGID_RE.findall(str(headers.get("Message-ID", ""))) or [None])[0]
     at = _when(headers, received)
+    subject = _decoded(headers.get("Subject"))
     with db.transaction() as conn:
         if kind == "other":
             if not _ours(conn, refs):
@@ -368,7 +393,7 @@ def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: i
             " header_message_id, subject, from_addr, received_at, matched, raw)"
             " VALUES (?,?,?,?,?,?,?,?,?,0,?)",
             (account.id, folder, uidvalidity, uid, kind, header_mid,
-             str(headers.get("Subject", ""))[:500], sender, _iso(received),
+             _decoded(headers.get("Subject"))[:500], sender, _iso(received),
              raw[:MAX_RAW_KEPT] if kind != "reply" else None))
         if cur.rowcount != 1:
             return None  # this very copy was ingested before
@@ -392,9 +417,9 @@ def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: i
             if rcpt is None:
                 continue
             if kind == "reply":
-                detail = f"reply from {sender}: {headers.get('Subject', '')}"
+                detail = f"reply from {sender}: {subject}"
             elif kind == "auto_reply":
-                detail = f"automatic reply from {sender}: {headers.get('Subject', '')}"
+                detail = f"automatic reply from {sender}: {subject}"
             matched = True
             if ms.apply_status(conn, rcpt["id"], status, source, reason, detail, at, inbound_id):
                 updates.append({"id": message["id"], "recipient": rcpt["address"],
