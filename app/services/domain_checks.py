@@ -389,10 +389,10 @@ def _spf_lookups(ctx: Context, walked: spf.SpfWalk, record: str | None) -> Check
                     "Retirez ou corrigez les include: indiqués ci-dessus."), record=record)
     return _mk("spf_lookups", OK,
                (f"SPF stays within the look-up limit ({n}/10)",
-                f"Checking your SPF costs receivers {n} DNS look-ups, within the limit of 10.",
+                f"Checking your SPF costs receivers {n} DNS look-up(s), within the limit of 10.",
                 None),
                (f"SPF reste sous la limite de requêtes ({n}/10)",
-                f"Vérifier votre SPF coûte {n} requêtes DNS, sous la limite de 10.", None),
+                f"Vérifier votre SPF coûte {n} requête(s) DNS, sous la limite de 10.", None),
                record=record)
 
 
@@ -783,7 +783,8 @@ class _HTTPSToAddress(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        context: ssl.SSLContext = self._context  # type: ignore[attr-defined]
+        self.sock = context.wrap_socket(sock, server_hostname=self.host)
 
 
 def fetch_mta_sts_policy(ctx: Context) -> tuple[str | None, str]:
@@ -1019,7 +1020,10 @@ def check_ptr(ctx: Context) -> list[Check]:
                      "ou fournisseur d'accès) : demandez-le-lui, et publiez l'adresse "
                      "correspondante :"),
                     record=record, fix_record="\n".join(fixes))]
-    if generic or errors:
+    if errors and not generic:
+        return [_cannot_check("ptr", "Reverse DNS", "DNS inverse",
+                              "; ".join(f"{ip}: {e}" for ip, e in errors))]
+    if generic:
         en = [f"{ip} is named {host}, a name typical of a home or dynamic connection."
               for ip, host in generic] + [f"{ip}: could not be checked ({e})" for ip, e in errors]
         fr = [f"{ip} s'appelle {host}, un nom typique d'une connexion domestique ou dynamique."
