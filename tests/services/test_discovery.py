@@ -1,0 +1,648 @@
+"""Discovery against real servers on loopback: a dnslib DNS server (MX, SRV, A records),
+HTTP servers for the ISPDB / autoconfig / well-known files and small TLS IMAP/SMTP
+greeting servers (trustme CA) for guessing. Free ports only.
+
+The helpers here (``Rig``, ``MailGreeter``, the XML builders) are reused by
+tests/test_cli_discover.py.
+"""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+
+from app.services import discovery
+from app.services.clientconfig import ClientConfigError
+from app.services.clientconfig import parse as parse_clientconfig
+from app.services.config import Settings
+from app.services.errors import InputError, PostierError
+from tests.support.dns_server import LocalDNS, free_port
+from tests.support.http_server import LocalHTTP
+
+AUTOCONFIG_PATH = "/mail/config-v1.1.xml"
+WELLKNOWN_PATH = "/.well-known/autoconfig/mail/config-v1.1.xml"
+
+
+def clientconfig_xml(imap_host: str, smtp_host: str, *, imap_port: int = 993,
+                     smtp_port: int = 465, extra: str = "", auth: str = "password-cleartext",
+                     username: str = "%EMAILADDRESS%") -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="test">
+    <domain>test</domain>
+    <displayName>Test provider</displayName>
+    <incomingServer type="imap">
+      <hostname>{imap_host}</hostname><port>{imap_port}</port>
+      <socketType>SSL</socketType><authentication>{auth}</authentication>
+      <username>{username}</username>
+    </incomingServer>
+    {extra}
+    <outgoingServer type="smtp">
+      <hostname>{smtp_host}</hostname><port>{smtp_port}</port>
+      <socketType>SSL</socketType><authentication>{auth}</authentication>
+      <username>{username}</username>
+    </outgoingServer>
+    <documentation url="https://help.example.test/mail"/>
+  </emailProvider>
+</clientConfig>"""
+
+
+# ---------------------------------------------------------------------------
+# A tiny IMAP/SMTP greeting server: greeting, CAPABILITY/EHLO, STARTTLS, LOGOUT/QUIT
+# ---------------------------------------------------------------------------
+class _Handler(socketserver.StreamRequestHandler):
+    server: "_GreeterServer"
+
+    def setup(self) -> None:
+        self.request.settimeout(5)
+        if self.server.mode == "ssl":
+            self.request = self.server.tls.wrap_socket(self.request, server_side=True)
+        super().setup()
+
+    def send(self, text: str) -> None:
+        self.wfile.write(text.encode() + b"\r\n")
+        self.wfile.flush()
+
+    def starttls(self) -> None:
+        self.request = self.server.tls.wrap_socket(self.request, server_side=True)
+        self.rfile = self.request.makefile("rb")
+        self.wfile = self.request.makefile("wb")
+
+    def handle(self) -> None:
+        try:
+            if self.server.protocol == "imap":
+                self.imap()
+            else:
+                self.smtp()
+        except (OSError, ssl.SSLError):
+            pass
+
+    def imap(self) -> None:
+        self.send("* OK test IMAP ready")
+        caps = "IMAP4rev1" + (" STARTTLS" if self.server.mode == "starttls" else "")
+        while line := self.rfile.readline().decode().strip():
+            tag, _, cmd = line.partition(" ")
+            cmd = cmd.upper()
+            if cmd == "CAPABILITY":
+                self.send(f"* CAPABILITY {caps}")
+                self.send(f"{tag} OK done")
+            elif cmd == "STARTTLS" and self.server.mode == "starttls":
+                self.send(f"{tag} OK begin TLS")
+                self.starttls()
+                caps = "IMAP4rev1 AUTH=PLAIN"
+            elif cmd == "LOGOUT":
+                self.send("* BYE")
+                self.send(f"{tag} OK bye")
+                return
+            else:
+                self.send(f"{tag} BAD unknown")
+
+    def smtp(self) -> None:
+        self.send("220 smtp.test ESMTP")
+        tls_offered = self.server.mode == "starttls"
+        while line := self.rfile.readline().decode().strip():
+            cmd = line.split(" ", 1)[0].upper()
+            if cmd == "EHLO":
+                self.send("250-smtp.test")
+                if tls_offered:
+                    self.send("250-STARTTLS")
+                self.send("250 AUTH PLAIN LOGIN")
+            elif cmd == "STARTTLS" and tls_offered:
+                self.send("220 go ahead")
+                self.starttls()
+                tls_offered = False
+            elif cmd == "QUIT":
+                self.send("221 bye")
+                return
+            else:
+                self.send("502 unknown")
+
+
+class _GreeterServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, protocol: str, mode: str, tls: ssl.SSLContext) -> None:
+        self.protocol, self.mode, self.tls = protocol, mode, tls
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class MailGreeter:
+    """Four listeners: IMAPS, IMAP+STARTTLS, SMTPS, submission+STARTTLS (or plain-only
+    variants with ``plain=True``), on free ports, certificate from a trustme CA."""
+
+    def __init__(self, ca: trustme.CA, names: list[str], plain: bool = False) -> None:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*names).configure_cert(tls)
+        second = "plain" if plain else "starttls"
+        self.servers = [_GreeterServer("imap", "ssl", tls), _GreeterServer("imap", second, tls),
+                        _GreeterServer("smtp", "ssl", tls), _GreeterServer("smtp", second, tls)]
+        for s in self.servers:
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05},
+                             daemon=True).start()
+
+    @property
+    def ports(self) -> tuple[int, int, int, int]:
+        return tuple(s.server_address[1] for s in self.servers)  # type: ignore[return-value]
+
+    @property
+    def ports_text(self) -> str:
+        return ",".join(str(p) for p in self.ports)
+
+    def stop(self) -> None:
+        for s in self.servers:
+            s.shutdown()
+            s.server_close()
+
+
+def closed_ports() -> str:
+    """Four ports nobody listens on: guessing gets 'connection refused' at once."""
+    return ",".join(str(free_port()) for _ in range(4))
+
+
+# ---------------------------------------------------------------------------
+# Rig: one DNS server per module, one HTTP server per test
+# ---------------------------------------------------------------------------
+class Rig:
+    def __init__(self, dns: LocalDNS, http: LocalHTTP, ca_file: Path, home: Path) -> None:
+        self.dns, self.http, self.ca_file, self.home = dns, http, ca_file, home
+        self.guess_ports = closed_ports()
+        self.source_timeout = 3.0
+
+    def zone(self, text: str) -> None:
+        self.dns.resolver.set_zone(text)
+
+    def settings(self) -> Settings:
+        return Settings(home=self.home, ispdb_url=f"{self.http.base_url}/ispdb/",
+                        dns_server=(self.dns.host, self.dns.port), ca_file=self.ca_file,
+                        autoconfig_scheme="http",
+                        extra={"POSTIER_AUTOCONFIG_PORT": str(self.http.port),
+                               "POSTIER_GUESS_PORTS": self.guess_ports,
+                               "POSTIER_DISCOVERY_SOURCE_TIMEOUT": str(self.source_timeout)})
+
+    def env(self) -> dict[str, str]:
+        s = self.settings()
+        return {"POSTIER_DNS": f"{self.dns.host}:{self.dns.port}",
+                "POSTIER_ISPDB_URL": s.ispdb_url, "POSTIER_CA_FILE": str(self.ca_file),
+                "POSTIER_AUTOCONFIG_SCHEME": "http", **s.extra}
+
+    def discover(self, email: str, **kw: object) -> discovery.DiscoveryResult:
+        kw.setdefault("timeout", 10.0)
+        return discovery.discover(email, self.settings(), **kw)  # type: ignore[arg-type]
+
+
+class _QuietLog:
+    """dnslib prints every query to stdout by default; tests do not need that."""
+
+    def __getattr__(self, name: str) -> object:
+        return lambda *args, **kwargs: None
+
+
+@pytest.fixture(scope="module")
+def dns_server() -> Iterator[LocalDNS]:
+    server = LocalDNS()
+    for inner in (server._udp, server._tcp):
+        inner.server.logger = _QuietLog()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, Path]:
+    authority = trustme.CA()
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    authority.cert_pem.write_to_path(str(path))
+    return authority, path
+
+
+@pytest.fixture(scope="module")
+def greeter(ca: tuple[trustme.CA, Path]) -> Iterator[MailGreeter]:
+    server = MailGreeter(ca[0], ["guess.test", "imap.guess.test", "mail.guess.test",
+                                 "smtp.guess.test", "plain.test", "imap.plain.test",
+                                 "smtp.plain.test"])
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def http_server() -> Iterator[LocalHTTP]:
+    server = LocalHTTP().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def rig(dns_server: LocalDNS, http_server: LocalHTTP, ca: tuple[trustme.CA, Path],
+        tmp_path: Path) -> Rig:
+    # One server per module (stopping one costs 0.5 s); each test starts from scratch.
+    http_server.httpd.routes.clear()
+    http_server.httpd.delays.clear()
+    http_server.httpd.requests.clear()
+    dns_server.resolver.set_zone("")
+    return Rig(dns_server, http_server, ca[1], tmp_path)
+
+
+# Zones and files for each source type, shared with the CLI tests.
+def setup_ispdb(rig: Rig) -> None:
+    rig.http.route("/ispdb/ispdb.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+
+
+def setup_autoconfig(rig: Rig) -> None:
+    rig.zone("autoconfig.auto.test. 60 IN A 127.0.0.1")
+    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.auto.test", "smtp.auto.test"))
+
+
+def setup_wellknown(rig: Rig) -> None:
+    rig.zone("wk.test. 60 IN A 127.0.0.1")
+    rig.http.route(WELLKNOWN_PATH, clientconfig_xml("imap.wk.test", "smtp.wk.test"))
+
+
+def setup_mx_provider(rig: Rig) -> None:
+    rig.zone("m365.test. 60 IN MX 0 m365-test.mail.protection.outlook.com.")
+
+
+def setup_mx_ispdb(rig: Rig) -> None:
+    rig.zone("client.test. 60 IN MX 10 mx1.bighost.test.\n"
+             "client.test. 60 IN MX 20 mx2.bighost.test.")
+    rig.http.route("/ispdb/bighost.test", clientconfig_xml("imap.bighost.test",
+                                                           "smtp.bighost.test"))
+
+
+def setup_srv(rig: Rig) -> None:
+    rig.zone("_imaps._tcp.srv.test. 60 IN SRV 0 1 993 mailbox.srv.test.\n"
+             "_imap._tcp.srv.test. 60 IN SRV 10 1 143 mailbox.srv.test.\n"
+             "_submissions._tcp.srv.test. 60 IN SRV 0 1 465 out.srv.test.\n"
+             "_submission._tcp.srv.test. 60 IN SRV 0 0 0 .")
+
+
+def setup_guess(rig: Rig, greeter: MailGreeter) -> None:
+    rig.guess_ports = greeter.ports_text
+    rig.zone("imap.guess.test. 60 IN A 127.0.0.1\n"
+             "smtp.guess.test. 60 IN A 127.0.0.1")
+
+
+# (setup name, address, expected source, expected incoming[0] host, outgoing[0] host)
+SOURCE_CASES = [
+    ("ispdb", "jean@ispdb.test", "ispdb", "imap.ispdb.test", "smtp.ispdb.test"),
+    ("autoconfig", "jean@auto.test", "autoconfig", "imap.auto.test", "smtp.auto.test"),
+    ("wellknown", "jean@wk.test", "well-known", "imap.wk.test", "smtp.wk.test"),
+    ("mx_provider", "jean@m365.test", "mx", "outlook.office365.com", "smtp.office365.com"),
+    ("mx_ispdb", "jean@client.test", "mx", "imap.bighost.test", "smtp.bighost.test"),
+    ("srv", "jean@srv.test", "srv", "mailbox.srv.test", "out.srv.test"),
+    ("guess", "jean@guess.test", "guess", "imap.guess.test", "smtp.guess.test"),
+    ("preset", "jean@orange.fr", "preset", "imap.orange.fr", "smtp.orange.fr"),
+]
+
+
+def apply_setup(name: str, rig: Rig, greeter: MailGreeter) -> None:
+    if name == "guess":
+        setup_guess(rig, greeter)
+    elif name != "preset":
+        globals()[f"setup_{name}"](rig)
+
+
+# ---------------------------------------------------------------------------
+# One test per source type
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("case", SOURCE_CASES, ids=[c[0] for c in SOURCE_CASES])
+def test_each_source_answers(rig: Rig, greeter: MailGreeter, case: tuple[str, ...]) -> None:
+    name, email, source, imap_host, smtp_host = case
+    apply_setup(name, rig, greeter)
+    result = rig.discover(email)
+    assert result.found, [t.to_dict() for t in result.tried]
+    assert result.source == source
+    assert result.incoming[0].host == imap_host
+    assert result.outgoing[0].host == smtp_host
+    assert result.incoming[0].protocol == "imap"
+    assert result.incoming[0].security != "plain"
+    assert any(t.source == source and t.result == "found" for t in result.tried)
+    doc = result.to_dict()
+    assert set(doc) >= {"email", "domain", "provider", "source", "auth", "incoming",
+                        "outgoing", "tried", "elapsed_ms"}
+    assert doc["email"] == email and doc["domain"] == email.split("@")[1]
+
+
+def test_ispdb_file_parsed_fully(rig: Rig) -> None:
+    pop = ('<incomingServer type="pop3"><hostname>pop.ispdb.test</hostname><port>995</port>'
+           '<socketType>SSL</socketType><username>%EMAILLOCALPART%</username>'
+           '</incomingServer>')
+    rig.http.route("/ispdb/ispdb.test", clientconfig_xml(
+        "imap.%EMAILDOMAIN%", "smtp.ispdb.test", extra=pop, username="%EMAILLOCALPART%",
+        auth="OAuth2</authentication><authentication>password-cleartext"))
+    result = rig.discover("Jean.Dupont@ISPDB.test")
+    assert result.source == "ispdb"
+    assert result.email == "Jean.Dupont@ispdb.test"
+    assert [s.host for s in result.incoming] == ["imap.ispdb.test", "pop.ispdb.test"]
+    assert result.incoming[0].username == "Jean.Dupont"
+    assert result.auth == ["oauth2", "password"]
+    assert result.doc_url == "https://help.example.test/mail"
+
+
+def test_mx_to_microsoft_sets_provider_and_preset(rig: Rig) -> None:
+    setup_mx_provider(rig)
+    result = rig.discover("jean@m365.test")
+    assert result.provider == "office365"
+    assert result.preset is not None and result.preset.id == "office365"
+    assert result.auth[0] == "oauth2"
+    assert result.outgoing[0].port == 587 and result.outgoing[0].security == "starttls"
+
+
+def test_mx_to_google(rig: Rig) -> None:
+    rig.zone("gw.test. 60 IN MX 1 aspmx.l.google.com.\ngw.test. 60 IN MX 5 alt1.aspmx.l.google.com.")
+    result = rig.discover("jean@gw.test")
+    assert (result.source, result.provider) == ("mx", "gmail")
+    assert result.incoming[0].host == "imap.gmail.com"
+
+
+def test_mx_to_ovh_preset(rig: Rig) -> None:
+    rig.zone("pme.test. 60 IN MX 1 mx1.mail.ovh.net.\npme.test. 60 IN MX 5 mx2.mail.ovh.net.")
+    result = rig.discover("contact@pme.test")
+    assert result.source == "mx" and result.preset and result.preset.id == "ovh"
+    assert result.provider is None
+    assert result.incoming[0].host == "ssl0.ovh.net"
+
+
+def test_autoconfig_receives_the_address(rig: Rig) -> None:
+    setup_autoconfig(rig)
+    rig.discover("jean+tag@auto.test")
+    assert any(r.startswith(AUTOCONFIG_PATH + "?emailaddress=jean%2Btag@auto.test")
+               for r in rig.http.requests), rig.http.requests
+
+
+def test_srv_dot_target_means_not_offered(rig: Rig) -> None:
+    setup_srv(rig)
+    result = rig.discover("jean@srv.test")
+    assert [(s.port, s.security) for s in result.outgoing] == [(465, "ssl")]
+    assert [(s.port, s.security) for s in result.incoming] == [(993, "ssl"), (143, "starttls")]
+
+
+# ---------------------------------------------------------------------------
+# Best source wins; dead sources cost at most their own timeout
+# ---------------------------------------------------------------------------
+def test_best_source_wins_even_when_a_worse_one_answers_first(rig: Rig) -> None:
+    rig.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
+    rig.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
+    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.from-autoconfig.test",
+                                                     "smtp.y.test"), delay=0.6)
+    result = rig.discover("jean@both.test")
+    assert result.source == "autoconfig"
+    assert result.incoming[0].host == "imap.from-autoconfig.test"
+    times = {t.source: t.ms for t in result.tried if t.result == "found"}
+    assert times["ispdb"] < times["autoconfig"]  # ISPDB really did answer first
+    assert result.elapsed_ms >= 600
+
+
+def test_dead_better_source_delays_only_up_to_its_timeout(rig: Rig) -> None:
+    rig.zone("dead.test. 60 IN A 127.0.0.1\nautoconfig.dead.test. 60 IN A 127.0.0.1")
+    rig.http.route("/ispdb/dead.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+    rig.http.route(AUTOCONFIG_PATH, "never", delay=30)  # accepts, then never answers
+    rig.source_timeout = 1.0
+    start = time.monotonic()
+    result = rig.discover("jean@dead.test", timeout=20)
+    elapsed = time.monotonic() - start
+    assert result.source == "ispdb"
+    assert 0.9 <= elapsed < 1.8, elapsed
+    dead = [t for t in result.tried if t.source == "autoconfig"]
+    assert dead and dead[0].result == "error" and dead[0].detail == "timeout"
+
+
+def test_dead_worse_source_does_not_delay_at_all(rig: Rig) -> None:
+    setup_autoconfig(rig)
+    rig.http.route("/ispdb/auto.test", "never", delay=30)
+    rig.source_timeout = 8.0
+    start = time.monotonic()
+    result = rig.discover("jean@auto.test", timeout=20)
+    elapsed = time.monotonic() - start
+    assert result.source == "autoconfig"
+    assert elapsed < 1.5, elapsed
+    assert not any(t.source == "ispdb" for t in result.tried)  # not waited for
+
+
+def test_overall_timeout_bounds_everything(rig: Rig) -> None:
+    rig.zone("slow.test. 60 IN A 127.0.0.1\nautoconfig.slow.test. 60 IN A 127.0.0.1")
+    rig.http.route(AUTOCONFIG_PATH, "x", delay=30)
+    rig.http.route(WELLKNOWN_PATH, "x", delay=30)
+    rig.source_timeout = 30
+    start = time.monotonic()
+    result = rig.discover("jean@slow.test", timeout=1.0)
+    assert time.monotonic() - start < 1.6
+    assert not result.found
+
+
+def test_guessing_only_counts_when_no_configuration_source_answers(
+        rig: Rig, greeter: MailGreeter) -> None:
+    setup_guess(rig, greeter)
+    rig.http.route("/ispdb/guess.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+    result = rig.discover("jean@guess.test")
+    assert result.source == "ispdb"
+
+
+def test_cancel(rig: Rig) -> None:
+    rig.zone("c.test. 60 IN A 127.0.0.1\nautoconfig.c.test. 60 IN A 127.0.0.1")
+    rig.http.route(AUTOCONFIG_PATH, "x", delay=30)
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    start = time.monotonic()
+    with pytest.raises(PostierError) as info:
+        rig.discover("jean@c.test", cancel=cancel)
+    assert info.value.code == "CANCELLED"
+    assert time.monotonic() - start < 1.5
+
+
+def test_progress_reports_every_tried_entry(rig: Rig) -> None:
+    setup_ispdb(rig)
+    seen: list[discovery.Tried] = []
+    result = rig.discover("jean@ispdb.test", progress=seen.append)
+    assert seen == result.tried and seen
+
+
+# ---------------------------------------------------------------------------
+# Guessing details: STARTTLS, plain-only, untrusted certificates
+# ---------------------------------------------------------------------------
+def test_guess_probes_tls_and_starttls(rig: Rig, greeter: MailGreeter) -> None:
+    setup_guess(rig, greeter)
+    result = rig.discover("jean@guess.test")
+    imaps, imap, smtps, submission = greeter.ports
+    assert [(s.host, s.port, s.security) for s in result.incoming] == [
+        ("imap.guess.test", imaps, "ssl"), ("imap.guess.test", imap, "starttls")]
+    assert [(s.host, s.port, s.security) for s in result.outgoing] == [
+        ("smtp.guess.test", smtps, "ssl"), ("smtp.guess.test", submission, "starttls")]
+    assert result.auth == ["password"] and result.incoming[0].username == "jean@guess.test"
+    found = [t for t in result.tried if t.source == "guess" and t.result == "found"]
+    assert any("STARTTLS" in t.detail or "AUTH" in t.detail for t in found)
+
+
+def test_guess_notes_plain_only_ports_but_never_first(rig: Rig, ca) -> None:  # noqa: ANN001
+    plain = MailGreeter(ca[0], ["imap.plain.test", "smtp.plain.test"], plain=True)
+    try:
+        rig.guess_ports = plain.ports_text
+        rig.zone("imap.plain.test. 60 IN A 127.0.0.1\nsmtp.plain.test. 60 IN A 127.0.0.1")
+        result = rig.discover("jean@plain.test")
+    finally:
+        plain.stop()
+    assert result.source == "guess"
+    assert result.incoming[0].security == "ssl"
+    assert result.incoming[-1].security == "plain"
+    assert result.outgoing[0].security == "ssl" and result.outgoing[-1].security == "plain"
+    assert any("plain only" in t.detail for t in result.tried)
+
+
+def test_guess_untrusted_certificate_is_kept_after_trusted_ones(
+        rig: Rig, greeter: MailGreeter) -> None:
+    setup_guess(rig, greeter)
+    settings = rig.settings()
+    untrusting = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
+                          dns_server=settings.dns_server, ca_file=None,
+                          autoconfig_scheme="http", extra=settings.extra)
+    result = discovery.discover("jean@guess.test", untrusting, timeout=10)
+    assert result.source == "guess"  # the user can still pin the certificate in check
+    details = [t.detail for t in result.tried if t.source == "guess" and t.result == "found"]
+    assert details and all("CERT_UNTRUSTED" in d for d in details), details
+
+
+# ---------------------------------------------------------------------------
+# Bad input and broken servers never crash
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("email", ["", "jean", "jean@", "@exemple.fr", "a@b@c", "jean@exemple",
+                                   "je an@exemple.fr", "jean@exem ple.fr", "jean@-bad.fr",
+                                   "jean@1.2.3.4", "jean..x@exemple.fr", "x" * 70 + "@a.fr"])
+def test_malformed_email_is_invalid_email(rig: Rig, email: str) -> None:
+    with pytest.raises(InputError) as info:
+        rig.discover(email)
+    assert info.value.code == "INVALID_EMAIL"
+
+
+def test_unicode_domain_is_accepted_as_idna(rig: Rig) -> None:
+    result = rig.discover("jean@café.test")
+    assert result.domain == "xn--caf-dma.test" and not result.found
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><body>Welcome to nginx</body></html>",
+    b"\x00\xff\xfe garbage \x89PNG",
+    b"<clientConfig><emailProvider><incomingServer type='imap'>",
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
+    b"<clientConfig>&l2;</clientConfig>",
+])
+def test_garbage_xml_is_an_error_entry_not_a_crash(rig: Rig, body: bytes) -> None:
+    rig.http.route("/ispdb/junk.test", body)
+    result = rig.discover("jean@junk.test")
+    assert not result.found
+    entry = next(t for t in result.tried if t.source == "ispdb")
+    assert entry.result == "error" and "invalid configuration file" in entry.detail
+
+
+def test_http_500_then_other_source(rig: Rig) -> None:
+    setup_autoconfig(rig)
+    rig.http.route("/ispdb/auto.test", "boom", status=500)
+    result = rig.discover("jean@auto.test")
+    assert result.source == "autoconfig"
+    rig.http.route(AUTOCONFIG_PATH, "boom", status=500)
+    result = rig.discover("jean@auto.test")
+    assert not result.found
+    errors = {t.source: t.detail for t in result.tried if t.result == "error"}
+    assert "HTTP 500" in errors["autoconfig"] and "HTTP 500" in errors["ispdb"]
+
+
+def test_unresolvable_domain_is_not_found_quickly(rig: Rig) -> None:
+    start = time.monotonic()
+    result = rig.discover("jean@nowhere.test")
+    assert not result.found and time.monotonic() - start < 2
+    assert {t.source for t in result.tried} >= {"preset", "autoconfig", "well-known", "ispdb",
+                                                 "mx", "srv", "guess"}
+    assert all(t.result in ("not_found", "error") for t in result.tried)
+    text = discovery.format_text(result)
+    assert "No settings were found" in text and "nowhere.test" in text
+
+
+def test_dead_dns_server_is_an_error_not_a_hang(rig: Rig) -> None:
+    settings = rig.settings()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))  # receives queries, never answers
+        dead = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
+                        dns_server=silent.getsockname(), autoconfig_scheme="http",
+                        extra={**settings.extra, "POSTIER_DISCOVERY_SOURCE_TIMEOUT": "1"})
+        start = time.monotonic()
+        result = discovery.discover("jean@exemple.test", dead, timeout=5)
+    assert not result.found and time.monotonic() - start < 2.5
+
+
+def test_junk_speaking_server_on_guess_port(rig: Rig) -> None:
+    junk = socket.socket()
+    junk.bind(("127.0.0.1", 0))
+    junk.listen()
+    port = junk.getsockname()[1]
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = junk.accept()
+            except OSError:
+                return
+            conn.sendall(b"\x16\x03\x01\x00\xff\x00binary junk\r\n" * 3)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        rig.guess_ports = f"{port},{port},{port},{port}"
+        rig.zone("imap.junk.test. 60 IN A 127.0.0.1\nsmtp.junk.test. 60 IN A 127.0.0.1")
+        result = rig.discover("jean@junk.test")
+    finally:
+        junk.close()
+    assert not result.found
+    assert any(t.source == "guess" and t.result in ("error", "not_found") for t in result.tried)
+
+
+# ---------------------------------------------------------------------------
+# clientConfig parser (pure)
+# ---------------------------------------------------------------------------
+def test_parser_orders_imap_before_pop_and_never_plain_first() -> None:
+    xml = """<clientConfig><emailProvider id="x">
+      <incomingServer type="pop3"><hostname>pop.x.fr</hostname><port>995</port>
+        <socketType>SSL</socketType><username>%EMAILADDRESS%</username></incomingServer>
+      <incomingServer type="imap"><hostname>imap.x.fr</hostname><port>143</port>
+        <socketType>plain</socketType><username>%EMAILADDRESS%</username></incomingServer>
+      <incomingServer type="imap"><hostname>imap.x.fr</hostname>
+        <socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username></incomingServer>
+      <incomingServer type="exchange"><hostname>ews.x.fr</hostname>
+        <socketType>SSL</socketType></incomingServer>
+      <outgoingServer type="smtp"><hostname>smtp.x.fr</hostname><port>25</port>
+        <socketType>plain</socketType></outgoingServer>
+      <outgoingServer type="smtp"><hostname>smtp.x.fr</hostname><port>465</port>
+        <socketType>SSL</socketType><authentication>password-encrypted</authentication>
+      </outgoingServer>
+    </emailProvider></clientConfig>"""
+    config = parse_clientconfig(xml, "a@x.fr")
+    assert [(s.protocol, s.port, s.security) for s in config.incoming] == [
+        ("imap", 143, "starttls"), ("pop3", 995, "ssl"), ("imap", 143, "plain")]
+    assert [(s.port, s.security) for s in config.outgoing] == [(465, "ssl"), (25, "plain")]
+    assert config.outgoing[0].username == "a@x.fr"  # no <username>: the address
+    assert config.auth == ("password",)
+
+
+def test_parser_namespaced_and_oauth2() -> None:
+    xml = """<clientConfig xmlns="urn:x"><emailProvider id="g">
+      <incomingServer type="imap"><hostname>imap.g.com</hostname><port>993</port>
+        <socketType>SSL</socketType><authentication>OAuth2</authentication></incomingServer>
+      <outgoingServer type="smtp"><hostname>smtp.g.com</hostname><port>465</port>
+        <socketType>SSL</socketType><authentication>OAuth2</authentication></outgoingServer>
+    </emailProvider><oAuth2><issuer>accounts.google.com</issuer></oAuth2></clientConfig>"""
+    config = parse_clientconfig(xml, "a@g.com")
+    assert config.auth == ("oauth2",)
+    assert config.oauth2["issuer"] == "accounts.google.com"
+
+
+@pytest.mark.parametrize("doc", ["", "<a/>", "<clientConfig/>", "not xml at all",
+                                 "<clientConfig><emailProvider/></clientConfig>"])
+def test_parser_rejects_unusable_documents(doc: str) -> None:
+    with pytest.raises(ClientConfigError):
+        parse_clientconfig(doc, "a@b.fr")
