@@ -91,6 +91,9 @@ def format_date(value: str, today: date | None = None, locale: QLocale | None = 
     except ValueError:
         return value
     locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:  # no locale set: ISO, never "24 11 2026"
+        return local.strftime("%H:%M" if local.date() == (today or date.today())
+                              else "%Y-%m-%d")
     qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute,
                     local.second)
     if local.date() == (today or date.today()):

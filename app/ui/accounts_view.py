@@ -1,0 +1,212 @@
+"""Accounts tab: list, add (the setup wizard), edit name and label, re-test, remove."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from app.services.config import Settings
+from app.services.storage import Account, AccountStore, Database, utcnow
+from app.ui.compose_dialog import confirm, error_text
+from app.ui.worker import run_task
+
+log = logging.getLogger(__name__)
+
+
+def retest_account(settings: Settings, account: Account) -> Any:
+    """Run the connection check again with the saved credential (worker thread)."""
+    from app.services.accounts import load_credential
+    from app.services.connection_check import check_account
+    from app.services.endpoint import Endpoint
+
+    credential = load_credential(account, settings)
+    return check_account(account.email, credential, settings,
+                         imap=Endpoint(account.imap_host, account.imap_port,
+                                       account.imap_security),
+                         smtp=Endpoint(account.smtp_host, account.smtp_port,
+                                       account.smtp_security),
+                         pin=account.imap_pin or account.smtp_pin)
+
+
+class EditAccountDialog(QDialog):
+    def __init__(self, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Edit %s") % account.email)
+        self.display_name = QLineEdit(account.display_name)
+        self.label = QLineEdit(account.label)
+        self.label.setPlaceholderText(self.tr("Project or team, e.g. Shop, Accounting"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Name shown to recipients"), self.display_name)
+        form.addRow(self.tr("Label"), self.label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class AccountsView(QWidget):
+    """The configured accounts with their sync status."""
+
+    accountsChanged = Signal()
+    addRequested = Signal()
+
+    COLUMNS = 5
+
+    def __init__(self, settings: Settings, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db = db
+        self.store = AccountStore(db)
+        self.accounts: list[Account] = []
+        self.table = QTableWidget(0, self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr("Account"), self.tr("Name"),
+                                              self.tr("Label"), self.tr("Sync status"),
+                                              self.tr("Last test")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.add_button = QPushButton(self.tr("Add account…"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.test_button = QPushButton(self.tr("Re-test"))
+        self.remove_button = QPushButton(self.tr("Remove…"))
+        self.add_button.clicked.connect(self.addRequested)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.test_button.clicked.connect(self.retest_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        # Delete asks first (remove_selected confirms); nothing is removed on one key press.
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.test_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        selected = self.selected()
+        self.accounts = self.store.list()
+        self.table.setRowCount(len(self.accounts))
+        for row, a in enumerate(self.accounts):
+            state, color = self._sync_text(a)
+            last = (self.tr("OK") if a.last_check_ok else self.tr("Failed")) \
+                if a.last_check_at else self.tr("Never")
+            cells = [a.email, a.display_name, a.label, state, last]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 3:
+                    item.setForeground(QBrush(QColor(color)))
+                    item.setToolTip(a.sync_error or "")
+                self.table.setItem(row, col, item)
+            if selected and a.email == selected.email:
+                self.table.selectRow(row)
+        self._update_buttons()
+
+    def _sync_text(self, a: Account) -> tuple[str, str]:
+        if a.needs_attention:
+            return self.tr("Needs attention: sign in again"), "#b91c1c"
+        if a.sync_state == "error":
+            return (self.tr("Not syncing: %s") % (a.sync_error or self.tr("error")),
+                    "#b91c1c")
+        if a.sync_state in ("syncing", "idle_wait", "watching"):
+            return self.tr("Watching for replies and bounces"), "#15803d"
+        return self.tr("Up to date"), "#374151"
+
+    def selected(self) -> Account | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() \
+            else []
+        if not rows or rows[0].row() >= len(self.accounts):
+            return None
+        return self.accounts[rows[0].row()]
+
+    def select(self, email: str) -> None:
+        for row, a in enumerate(self.accounts):
+            if a.email == email:
+                self.table.selectRow(row)
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        for b in (self.edit_button, self.test_button, self.remove_button):
+            b.setEnabled(has)
+
+    # -- actions -------------------------------------------------------------------
+    def edit_selected(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        dialog = EditAccountDialog(account, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.store.update_fields(account.email,
+                                     display_name=dialog.display_name.text().strip(),
+                                     label=dialog.label.text().strip())
+            self.reload()
+            self.accountsChanged.emit()
+
+    def retest_selected(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        self.status.setText(self.tr("Testing %s…") % account.email)
+        self.test_button.setEnabled(False)
+        settings = self.settings
+        run_task(lambda: retest_account(settings, account),
+                 lambda result, error: self._tested(account, result, error))
+
+    def _tested(self, account: Account, result: Any, error: BaseException | None) -> None:
+        ok = error is None and bool(getattr(result, "ok", False))
+        self.store.update_fields(account.email, last_check_at=utcnow(), last_check_ok=int(ok))
+        if ok:
+            self.status.setText(self.tr("%s works: sending and receiving are OK.")
+                                % account.email)
+        elif error is not None:
+            self.status.setText(self.tr("%s: the test could not run: %s")
+                                % (account.email, error_text(error)))
+        else:
+            errors = [getattr(e, "message", str(e)) for e in
+                      (getattr(result, "errors", None) or [])]
+            self.status.setText(self.tr("%s does not work: %s") % (
+                account.email, "; ".join(errors) or self.tr("see the details in the wizard")))
+        self.reload()
+        self.accountsChanged.emit()
+
+    def remove_selected(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        if not confirm(self, self.tr("Remove account"),
+                       self.tr("Remove %s from Postier?\n\nIts password is deleted from the "
+                               "system keyring. Messages already sent stay in the table.")
+                       % account.email):
+            return
+        from app.services.accounts import remove_account
+
+        settings = self.settings
+        run_task(lambda: remove_account(account.email, settings),
+                 lambda _r, error: self._removed(account, error))
+
+    def _removed(self, account: Account, error: BaseException | None) -> None:
+        if error is not None:
+            self.status.setText(self.tr("%s could not be removed: %s")
+                                % (account.email, error_text(error)))
+        else:
+            self.status.setText(self.tr("%s was removed.") % account.email)
+        self.reload()
+        self.accountsChanged.emit()

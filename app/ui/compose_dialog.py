@@ -1,0 +1,467 @@
+"""The composer (to/cc/bcc, subject, rich text, signature, groups, scheduled send with quiet
+hours, test to myself) and the resend dialog for a failed recipient."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QTextListFormat
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QTextEdit, QToolButton, QVBoxLayout, QWidget)
+
+from app.services import groups as groups_service
+from app.services import message_views as mv
+from app.services.config import Settings
+from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
+from app.services.storage import Account, Database
+from app.ui.worker import run_task
+
+log = logging.getLogger(__name__)
+ERROR_STYLE = "QLineEdit { border: 2px solid #dc2626; }"
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+def _format_time(when: datetime) -> str:
+    local = when.astimezone()
+    qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute)
+    return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
+
+def error_text(error: BaseException) -> str:
+    """What a failed send says to the user: the catalogue message when there is one."""
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    hint = getattr(error, "hint", None)
+    return f"{message}\n{hint}" if hint else message
+
+class AddressField(QLineEdit):
+    """A line of addresses that turns red and names the wrong ones as you type."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.textChanged.connect(self._check)
+
+    def addresses(self) -> tuple[list[str], list[str]]:
+        return groups_service.split_addresses(self.text())
+
+    def _check(self) -> None:
+        _, invalid = self.addresses()
+        self.setStyleSheet(ERROR_STYLE if invalid else "")
+        self.setToolTip(self.tr("Not an e-mail address: %s") % ", ".join(invalid)
+                        if invalid else "")
+
+    def append(self, addresses: list[str]) -> None:
+        current, _ = self.addresses()
+        known = {a.lower() for a in current}
+        extra = [a for a in addresses if a.lower() not in known]
+        if extra:
+            text = self.text().strip().rstrip(",;")
+            self.setText(", ".join(([text] if text else []) + extra))
+
+class QuietHoursNote(QLabel):
+    """Says when the message will leave when quiet hours or a schedule hold it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("QLabel { color: #92400e; }")
+
+    def show_plan(self, plan: SendPlan, quiet: QuietHours) -> None:
+        if plan.immediate:
+            self.setText("")
+            self.hide()
+            return
+        when = _format_time(plan.at)
+        if plan.held_by_quiet_hours:
+            self.setText(self.tr("Quiet hours ({start}–{end}): this message will wait and "
+                                 "leave at {when}.").format(
+                start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M"),
+                when=when))
+        else:
+            self.setText(self.tr("Scheduled: this message will leave at {when}.").format(
+                when=when))
+        self.show()
+
+class ComposeDialog(QDialog):
+    """Write and send a message. Sending runs off the GUI thread."""
+
+    sent = Signal(object)  # SendResult
+
+    def __init__(self, settings: Settings, db: Database, accounts: list[Account],
+                 parent: QWidget | None = None,
+                 clock: Callable[[], datetime] = local_now) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db = db
+        self.accounts = accounts
+        self.clock = clock
+        self.quiet = load_quiet_hours(db)
+        self.result_info: Any = None
+        self.setWindowTitle(self.tr("New message"))
+        self.resize(720, 620)
+
+        self.account_box = QComboBox()
+        for account in accounts:
+            label = f"{account.display_name} <{account.email}>" if account.display_name \
+                else account.email
+            self.account_box.addItem(label, account.email)
+        self.account_box.currentIndexChanged.connect(self._show_signature)
+        self.to_field = AddressField(self.tr("name@example.com, …"))
+        self.cc_field = AddressField(self.tr("Copy"))
+        self.bcc_field = AddressField(self.tr("Hidden copy: recipients don't see these"))
+        self.group_box = QComboBox()
+        self.group_box.setToolTip(self.tr("Group members go in Bcc so they don't see each "
+                                          "other's addresses."))
+        self.group_box.activated.connect(self._insert_group)
+        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.import_button.clicked.connect(self._import_csv)
+        self.subject = QLineEdit()
+        self.editor = QTextEdit()
+        self.editor.setAcceptRichText(True)
+        self.editor.setAccessibleName(self.tr("Message text"))
+        self.signature = QLabel()
+        self.signature.setTextFormat(Qt.TextFormat.RichText)
+        self.signature.setStyleSheet("QLabel { color: #4b5563; border-top: 1px solid #e5e7eb;"
+                                     " padding-top: 4px; }")
+        self.read_receipt = QCheckBox(self.tr("Ask for a read receipt"))
+        self.schedule_check = QCheckBox(self.tr("Send later, at"))
+        self.schedule_at = QDateTimeEdit()
+        self.schedule_at.setCalendarPopup(True)
+        self.schedule_at.setDateTime(QDateTime.currentDateTime().addSecs(3600))
+        self.schedule_at.setEnabled(False)
+        self.schedule_check.toggled.connect(self.schedule_at.setEnabled)
+        self.ignore_quiet = QCheckBox(self.tr("Send even during quiet hours"))
+        self.quiet_note = QuietHoursNote()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        for signal in (self.schedule_check.toggled, self.schedule_at.dateTimeChanged,
+                       self.ignore_quiet.toggled):
+            signal.connect(self._update_plan)
+
+        self.test_button = QPushButton(self.tr("Send test to myself"))
+        self.test_button.clicked.connect(self.send_test)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = self.buttons.addButton(self.tr("Send"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.send_button.setDefault(True)
+        self.buttons.rejected.connect(self.reject)
+        self.send_button.clicked.connect(self.send)
+
+        groups_row = QHBoxLayout()
+        groups_row.addWidget(self.group_box, 1)
+        groups_row.addWidget(self.import_button)
+        form = QFormLayout()
+        form.addRow(self.tr("From"), self.account_box)
+        form.addRow(self.tr("To"), self.to_field)
+        form.addRow(self.tr("Cc"), self.cc_field)
+        form.addRow(self.tr("Bcc"), self.bcc_field)
+        form.addRow(self.tr("Groups"), groups_row)
+        form.addRow(self.tr("Subject"), self.subject)
+        schedule_row = QHBoxLayout()
+        schedule_row.addWidget(self.schedule_check)
+        schedule_row.addWidget(self.schedule_at)
+        schedule_row.addWidget(self.ignore_quiet)
+        schedule_row.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.test_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self._format_bar())
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.signature)
+        layout.addWidget(self.read_receipt)
+        layout.addLayout(schedule_row)
+        layout.addWidget(self.quiet_note)
+        layout.addWidget(self.error_label)
+        layout.addLayout(bottom)
+        self._fill_groups()
+        self._show_signature()
+        self._update_plan()
+        # The note follows the clock: a draft left open past 20:00 starts saying it waits.
+        self._plan_timer = QTimer(self)
+        self._plan_timer.timeout.connect(self._update_plan)
+        self._plan_timer.start(30_000)
+
+    # -- parts -------------------------------------------------------------------
+    def _format_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+
+        def tool(text: str, tip: str, shortcut: str, fn: Callable[[], None]) -> None:
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(f"{tip} ({shortcut})")
+            button.setShortcut(QKeySequence(shortcut))
+            button.clicked.connect(fn)
+            row.addWidget(button)
+
+        tool(self.tr("B"), self.tr("Bold"), "Ctrl+B", lambda: self.editor.setFontWeight(
+            QFont.Weight.Normal if self.editor.fontWeight() > QFont.Weight.Normal
+            else QFont.Weight.Bold))
+        tool(self.tr("I"), self.tr("Italic"), "Ctrl+I",
+             lambda: self.editor.setFontItalic(not self.editor.fontItalic()))
+        tool(self.tr("U"), self.tr("Underline"), "Ctrl+U",
+             lambda: self.editor.setFontUnderline(not self.editor.fontUnderline()))
+        tool("•", self.tr("Bulleted list"), "Ctrl+Shift+L",
+             lambda: self.editor.textCursor().createList(QTextListFormat.Style.ListDisc))
+        row.addStretch(1)
+        return bar
+
+    def current_account(self) -> Account | None:
+        email = self.account_box.currentData()
+        return next((a for a in self.accounts if a.email == email), None)
+
+    def _show_signature(self) -> None:
+        account = self.current_account()
+        html = account.signature_html if account else ""
+        text = account.signature_text if account else ""
+        if html:
+            self.signature.setText("-- <br>" + html)
+        elif text:
+            self.signature.setText("-- <br>" + escape(text).replace("\n", "<br>"))
+        else:
+            self.signature.setText(self.tr("<i>No signature for this account.</i>"))
+
+    def _fill_groups(self) -> None:
+        self.group_box.clear()
+        self.group_box.addItem(self.tr("Add a group…"), None)
+        for group in groups_service.list_groups(self.db):
+            self.group_box.addItem(self.tr("%s (%d addresses)") % (group.name,
+                                                                   len(group.members)),
+                                   group.name)
+
+    def _insert_group(self, index: int) -> None:
+        name = self.group_box.itemData(index)
+        if name:
+            group = groups_service.get_group(self.db, name)
+            if group:
+                self.bcc_field.append([m.address for m in group.members])
+        self.group_box.setCurrentIndex(0)
+
+    def _import_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import addresses"), "",
+                                              self.tr("CSV files (*.csv *.txt)"))
+        if not path:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Group name"),
+                                        self.tr("Name of the group:"), text=Path(path).stem)
+        if ok and name.strip():
+            self.import_group(Path(path), name.strip())
+
+    def import_group(self, path: Path, name: str) -> None:
+        db = self.db
+        run_task(lambda: groups_service.import_csv(db, name, path), self._imported)
+
+    def _imported(self, result: groups_service.ImportResult | None,
+                  error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self._show_error(self.tr("The file could not be imported: %s") % error)
+            return
+        self._fill_groups()
+        self.bcc_field.append([m.address for m in result.group.members])
+        note = self.tr("%d addresses added to the group “%s”.") % (result.added,
+                                                                  result.group.name)
+        if result.skipped:
+            note += " " + self.tr("%d lines without a valid address were skipped.") % len(
+                result.skipped)
+        self.error_label.setStyleSheet("QLabel { color: #065f46; }")
+        self.error_label.setText(note)
+        self.error_label.show()
+
+    # -- plan ----------------------------------------------------------------------
+    def requested_time(self) -> datetime | None:
+        if not self.schedule_check.isChecked():
+            return None
+        return self.schedule_at.dateTime().toPython().astimezone()
+
+    def plan(self) -> SendPlan:
+        return plan_send(self.quiet, self.clock(), self.requested_time(),
+                         respect_quiet=not self.ignore_quiet.isChecked())
+
+    def _update_plan(self) -> None:
+        plan = self.plan()
+        self.quiet_note.show_plan(plan, self.quiet)
+        self.send_button.setText(self.tr("Send") if plan.immediate else self.tr("Schedule"))
+
+    # -- sending -------------------------------------------------------------------
+    def _show_error(self, text: str) -> None:
+        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def build_message(self, *, test: bool = False) -> Any:
+        """The OutgoingMessage to send, or None after telling the user what is wrong."""
+        from app.services.sending import OutgoingMessage
+
+        account = self.current_account()
+        if account is None:
+            self._show_error(self.tr("Add an account first (Accounts tab)."))
+            return None
+        if test:
+            return OutgoingMessage(
+                account_email=account.email, to=[account.email],
+                subject=self.tr("[Test] %s") % (self.subject.text() or self.tr("Postier")),
+                text=self.editor.toPlainText(), html=self.editor.toHtml(), test=True)
+        fields = {self.tr("To"): self.to_field, self.tr("Cc"): self.cc_field,
+                  self.tr("Bcc"): self.bcc_field}
+        for label, field in fields.items():
+            _, invalid = field.addresses()
+            if invalid:
+                field.setFocus()
+                self._show_error(self.tr("%s: not an e-mail address: %s") % (
+                    label, ", ".join(invalid)))
+                return None
+        to, cc, bcc = (self.to_field.addresses()[0], self.cc_field.addresses()[0],
+                       self.bcc_field.addresses()[0])
+        if not (to or cc or bcc):
+            self.to_field.setFocus()
+            self._show_error(self.tr("Add at least one recipient."))
+            return None
+        plan = self.plan()
+        return OutgoingMessage(
+            account_email=account.email, to=to, cc=cc, bcc=bcc, subject=self.subject.text(),
+            text=self.editor.toPlainText(), html=self.editor.toHtml(),
+            read_receipt=self.read_receipt.isChecked(),
+            scheduled_at=None if plan.immediate else plan.at)
+
+    def send(self) -> None:
+        msg = self.build_message()
+        if msg is not None:
+            self._dispatch(msg, close=True)
+
+    def send_test(self) -> None:
+        msg = self.build_message(test=True)
+        if msg is not None:
+            self._dispatch(msg, close=False)
+
+    def _dispatch(self, msg: Any, *, close: bool) -> None:
+        from app.services.sending import send_message
+
+        settings = self.settings
+        self.send_button.setEnabled(False)
+        self.test_button.setEnabled(False)
+        self.error_label.hide()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self.send_button.setEnabled(True)
+            self.test_button.setEnabled(True)
+            if error is not None:
+                self._show_error(error_text(error))
+                return
+            self.result_info = result
+            self.sent.emit(result)
+            if close:
+                self.accept()
+            else:
+                self.error_label.setStyleSheet("QLabel { color: #065f46; }")
+                self.error_label.setText(self.tr("Test message: %s") % mv.status_label(
+                    _overall(result), _lang()))
+                self.error_label.show()
+
+        run_task(lambda: send_message(settings, msg), done)
+
+def _overall(result: Any) -> str:
+    statuses = [r.get("status", "") for r in getattr(result, "recipients", [])]
+    return statuses[0] if len(set(statuses)) == 1 else getattr(result, "status", "")
+
+def _lang() -> str:
+    from app.ui.i18n import current_language
+
+    return current_language()
+
+class ResendDialog(QDialog):
+    """Resend a failed delivery to a corrected address; the new message is linked to the
+    old row through ``resend_of``."""
+
+    sent = Signal(object)
+
+    def __init__(self, settings: Settings, db: Database, details: mv.MessageDetails,
+                 parent: QWidget | None = None,
+                 clock: Callable[[], datetime] = local_now) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db = db
+        self.details = details
+        self.clock = clock
+        self.quiet = load_quiet_hours(db)
+        self.result_info: Any = None
+        self.setWindowTitle(self.tr("Resend"))
+        rec = details.selected
+        what, _ = mv.explain(rec.status, rec.reason, _lang())
+        intro = QLabel(self.tr("“{subject}” could not be delivered to {address}: {what}").format(
+            subject=escape(details.subject), address=escape(rec.address), what=escape(what)))
+        intro.setWordWrap(True)
+        self.address = AddressField("")
+        self.address.setText(rec.address)
+        self.address.selectAll()
+        self.quiet_note = QuietHoursNote()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = self.buttons.addButton(self.tr("Resend"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        self.send_button.clicked.connect(self.send)
+        form = QFormLayout()
+        form.addRow(self.tr("Corrected address"), self.address)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.quiet_note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.quiet_note.show_plan(plan_send(self.quiet, self.clock()), self.quiet)
+        self.resize(520, self.sizeHint().height())
+
+    def send(self) -> None:
+        from app.services.sending import OutgoingMessage, send_message
+
+        valid, invalid = self.address.addresses()
+        if invalid or len(valid) != 1:
+            self.error_label.setText(self.tr("Enter one valid e-mail address."))
+            self.error_label.show()
+            return
+        d = self.details
+        plan = plan_send(self.quiet, self.clock())
+        msg = OutgoingMessage(account_email=d.account, to=valid, subject=d.subject,
+                              text=d.body_text, html=d.body_html, resend_of=d.selected.id,
+                              scheduled_at=None if plan.immediate else plan.at)
+        settings = self.settings
+        self.send_button.setEnabled(False)
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self.send_button.setEnabled(True)
+            if error is not None:
+                self.error_label.setText(error_text(error))
+                self.error_label.show()
+                return
+            self.result_info = result
+            self.sent.emit(result)
+            self.accept()
+
+        run_task(lambda: send_message(settings, msg), done)
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """A Yes/No question whose default is No: Enter never confirms something destructive."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+_ = timedelta  # (kept for callers computing schedules relative to now)

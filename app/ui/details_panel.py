@@ -1,0 +1,185 @@
+"""Details of the selected row: the message, the recipient's timeline of events with each
+server diagnostic, and a plain-language explanation of the status with what to do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from app.services import message_views as mv
+from app.services.storage import Database
+from app.ui.messages_model import STATUS_COLORS
+from app.ui.worker import run_task
+
+
+def _when(value: str | None, locale: QLocale) -> str:
+    if not value:
+        return ""
+    try:
+        local = datetime.fromisoformat(value).astimezone()
+    except ValueError:
+        return value
+    from PySide6.QtCore import QDateTime
+
+    if locale.language() == QLocale.Language.C:
+        return local.strftime("%Y-%m-%d %H:%M")
+    qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute,
+                    local.second)
+    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
+
+
+def _tint(color: str, keep: float = 0.12) -> str:
+    """A pale version of ``color`` (mixed with white) for backgrounds."""
+    c = color.lstrip("#")
+    rgb = [int(c[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - v) * keep):02x}" for v in rgb)
+
+
+class DetailsPanel(QWidget):
+    """Shows ``MessageDetails`` for one recipient row; loads them off the GUI thread."""
+
+    resendRequested = Signal(int)  # recipients.id
+    loaded = Signal(int)
+
+    def __init__(self, db: Database, lang: str = "en", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.lang = lang
+        self.details: mv.MessageDetails | None = None
+        self._wanted: int | None = None
+        self.title = QLabel(self.tr("Select a message to see what became of it."))
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.browser.setAccessibleName(self.tr("Message details"))
+        self.resend_button = QPushButton(self.tr("Resend to a corrected address…"))
+        self.resend_button.setEnabled(False)
+        self.resend_button.clicked.connect(self._resend)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.resend_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(buttons)
+
+    # -- loading ---------------------------------------------------------------
+    def show_recipient(self, recipient_id: int | None) -> None:
+        self._wanted = recipient_id
+        if recipient_id is None:
+            self.clear()
+            return
+        db = self.db
+        run_task(lambda: mv.message_details(db, recipient_id),
+                 lambda result, error: self._on_loaded(recipient_id, result, error))
+
+    def _on_loaded(self, recipient_id: int, details: mv.MessageDetails | None,
+                   error: BaseException | None) -> None:
+        if recipient_id != self._wanted:
+            return  # the user moved on to another row meanwhile
+        if error is not None or details is None:
+            self.clear()
+            return
+        self.render(details)
+        self.loaded.emit(recipient_id)
+
+    def clear(self) -> None:
+        self.details = None
+        self.title.setText(self.tr("Select a message to see what became of it."))
+        self.browser.clear()
+        self.resend_button.setEnabled(False)
+
+    def _resend(self) -> None:
+        if self.details is not None:
+            self.resendRequested.emit(self.details.selected.id)
+
+    # -- rendering ---------------------------------------------------------------
+    def render(self, d: mv.MessageDetails) -> None:
+        self.details = d
+        rec = d.selected
+        self.title.setText(d.subject or self.tr("(no subject)"))
+        self.resend_button.setEnabled(rec.status in mv.FAILED_STATUSES
+                                      or rec.status == "deferred")
+        self.browser.setHtml(self._html(d))
+
+    def _html(self, d: mv.MessageDetails) -> str:
+        locale = QLocale()
+        rec = d.selected
+        color = STATUS_COLORS.get(rec.status, "#374151")
+        what, todo = mv.explain(rec.status, rec.reason, self.lang)
+        parts: list[str] = []
+        parts.append(
+            f"<table width='100%' cellpadding='8' bgcolor='{_tint(color)}'><tr><td>"
+            f"<span style='color:{color};font-weight:bold;font-size:large'>"
+            f"{escape(mv.status_label(rec.status, self.lang))}</span> — "
+            f"{escape(rec.address)}<br><b>{escape(what)}</b><br>"
+            f"{escape(self.tr('What to do:'))} {escape(todo)}</td></tr></table>")
+        parts.append(f"<h3>{escape(self.tr('Timeline'))}</h3>")
+        # One block per event (time · status · source, then the server's words): readable
+        # even when the panel is narrow, unlike a four-column table.
+        parts.append("<table width='100%' cellspacing='0' cellpadding='3'>")
+        for e in rec.events:
+            ecolor = STATUS_COLORS.get(e.status, "#374151") if e.applied else "#9ca3af"
+            superseded = "" if e.applied else " " + escape(self.tr("(ignored: a final status "
+                                                                   "was already known)"))
+            parts.append(
+                f"<tr><td style='border-left:3px solid {ecolor};padding-left:8px'>"
+                f"<span style='color:#6b7280'>{escape(_when(e.at, locale))}</span> · "
+                f"<b style='color:{ecolor}'>{escape(mv.status_label(e.status, self.lang))}"
+                f"</b> · <span style='color:#6b7280'>{escape(self._source(e.source))}</span>"
+                f"{superseded}")
+            if e.detail:
+                parts.append(f"<br><code>{escape(e.detail)}</code>")
+            parts.append("</td></tr>")
+        if not rec.events:
+            parts.append(f"<tr><td>{escape(self.tr('No event yet.'))}</td></tr>")
+        parts.append("</table>")
+        if d.resent_as:
+            parts.append(f"<p><b>{escape(self.tr('Resent to:'))}</b> " + ", ".join(
+                f"{escape(addr)} ({escape(mv.status_label(st, self.lang))})"
+                for _, addr, st in d.resent_as) + "</p>")
+        if d.resend_of is not None:
+            note = self.tr("This message is a resend of an earlier failed delivery.")
+            parts.append(f"<p><i>{escape(note)}</i></p>")
+        parts.append(f"<h3>{escape(self.tr('Message'))}</h3><table cellpadding='2'>")
+        rows = [(self.tr("From"), d.from_addr), (self.tr("Account"), d.account),
+                (self.tr("Created"), _when(d.created_at, locale)),
+                (self.tr("Sent"), _when(d.sent_at, locale))]
+        if d.scheduled_at:
+            rows.append((self.tr("Scheduled for"), _when(d.scheduled_at, locale)))
+        for r in d.recipients:
+            rows.append((r.kind.capitalize(), f"{r.address} — "
+                         f"{mv.status_label(r.status, self.lang)}"))
+        if d.smtp_reply:
+            rows.append((self.tr("Server reply"), d.smtp_reply))
+        for label, value in rows:
+            if value:
+                parts.append(f"<tr><td valign='top' style='color:#6b7280'>{escape(label)}</td>"
+                             f"<td>{escape(value)}</td></tr>")
+        parts.append("</table>")
+        if d.headers:
+            parts.append(f"<h3>{escape(self.tr('Headers'))}</h3><pre style='white-space:pre-wrap'>" + escape("\n".join(
+                f"{name}: {value}" for name, value in d.headers)) + "</pre>")
+        if d.body_text:
+            preview = d.body_text if len(d.body_text) < 2000 else d.body_text[:2000] + "…"
+            parts.append(f"<h3>{escape(self.tr('Text'))}</h3><pre style='white-space:pre-wrap'>"
+                         f"{escape(preview)}</pre>")
+        return "".join(parts)
+
+    def _source(self, source: str) -> str:
+        names = {"smtp": self.tr("Sending server"), "dsn": self.tr("Delivery report"),
+                 "bounce": self.tr("Bounce message"), "mdn": self.tr("Read receipt"),
+                 "reply": self.tr("Reply"), "local": self.tr("Postier")}
+        return names.get(source, source)

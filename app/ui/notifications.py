@@ -1,0 +1,180 @@
+"""Tray icon, desktop notifications, and the notification history panel with its rules."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton,
+                               QSystemTrayIcon, QVBoxLayout, QWidget)
+
+from app.services import notify_rules as nr
+from app.services.config import Settings
+from app.services.storage import Database
+from app.ui.worker import run_task
+
+log = logging.getLogger(__name__)
+
+
+class NotificationCenter(QObject):
+    """Collects new notifications after each database change and delivers them on the
+    channels the rules name: history (always, it is the in-app list), the desktop through
+    the tray icon, and e-mail to the account itself."""
+
+    delivered = Signal(list)  # list[nr.Notification]
+    activated = Signal()  # the user clicked the tray icon or a notification
+
+    def __init__(self, settings: Settings, db: Database, lang: str = "en",
+                 icon: QIcon | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db = db
+        self.lang = lang
+        self.tray: QSystemTrayIcon | None = None
+        self._busy = False
+        self.emailed: list[nr.Notification] = []
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon or QApplication.windowIcon(), self)
+            menu = QMenu()
+            show = QAction(self.tr("Show Postier"), menu)
+            show.triggered.connect(self.activated)
+            quit_action = QAction(self.tr("Quit"), menu)
+            quit_action.triggered.connect(QApplication.quit)
+            menu.addAction(show)
+            menu.addAction(quit_action)
+            self.tray.setContextMenu(menu)
+            self.tray.activated.connect(lambda _reason: self.activated.emit())
+            self.tray.messageClicked.connect(self.activated)
+            self.tray.setToolTip("Postier")
+            self.tray.show()
+
+    def set_status(self, text: str) -> None:
+        if self.tray is not None:
+            self.tray.setToolTip(f"Postier — {text}")
+
+    def check(self) -> None:
+        """Look for new notifications (off the GUI thread)."""
+        if self._busy:
+            return
+        self._busy = True
+        db, lang = self.db, self.lang
+        run_task(lambda: nr.collect(db, lang), self._collected)
+
+    def _collected(self, found: list[nr.Notification] | None,
+                   error: BaseException | None) -> None:
+        self._busy = False
+        if error is not None:
+            log.warning("notifications: %s", error)
+            return
+        if not found:
+            return
+        for n in found:
+            if "desktop" in n.channels and self.tray is not None:
+                icon = (QSystemTrayIcon.MessageIcon.Warning if n.kind != "reply"
+                        else QSystemTrayIcon.MessageIcon.Information)
+                self.tray.showMessage(n.title, n.body.splitlines()[0] if n.body else "",
+                                      icon, 8000)
+            if "email" in n.channels:
+                self._email(n)
+        self.delivered.emit(found)
+
+    def _email(self, n: nr.Notification) -> None:
+        """Send the notification to the account it concerns (best effort, never blocks)."""
+        if not n.account_email:
+            return
+        self.emailed.append(n)
+        settings = self.settings
+
+        def work() -> Any:
+            from app.services.sending import OutgoingMessage, send_message
+
+            return send_message(settings, OutgoingMessage(
+                account_email=n.account_email or "", to=[n.account_email or ""],
+                subject=f"[Postier] {n.title}", text=n.body, test=True))
+
+        run_task(work, lambda _r, e: e and log.warning("notification e-mail failed: %s", e))
+
+
+_KIND_NAMES = {"reply": "A reply arrives", "bounce": "A message bounces",
+               "sync_failed": "A mailbox stops syncing",
+               "token_expiring": "A sign-in must be renewed"}
+_CHANNEL_NAMES = {"in_app": "In the app", "desktop": "Desktop", "email": "By e-mail"}
+
+
+class NotificationsPanel(QWidget):
+    """The history (newest first) and the per-event rules."""
+
+    openMessage = Signal(int)  # messages.id
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.list = QListWidget()
+        self.list.setAlternatingRowColors(True)
+        self.list.itemActivated.connect(self._activated)
+        self.list.setAccessibleName(self.tr("Notification history"))
+        self.mark_button = QPushButton(self.tr("Mark all as read"))
+        self.mark_button.clicked.connect(self.mark_all_seen)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.mark_button)
+        rules_box = QGroupBox(self.tr("Notify me when…"))
+        grid = QGridLayout(rules_box)
+        self.rule_boxes: dict[tuple[str, str], QCheckBox] = {}
+        rules = nr.load_rules(db)
+        for col, channel in enumerate(nr.CHANNELS, start=1):
+            grid.addWidget(QLabel(self.tr(_CHANNEL_NAMES[channel])), 0, col,
+                           Qt.AlignmentFlag.AlignCenter)
+        for row, kind in enumerate(nr.KINDS, start=1):
+            grid.addWidget(QLabel(self.tr(_KIND_NAMES[kind])), row, 0)
+            for col, channel in enumerate(nr.CHANNELS, start=1):
+                box = QCheckBox()
+                box.setAccessibleName(f"{kind}:{channel}")
+                box.setChecked(channel in rules.get(kind, frozenset()))
+                box.toggled.connect(self._save_rules)
+                self.rule_boxes[(kind, channel)] = box
+                grid.addWidget(box, row, col, Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(rules_box)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        items = nr.history(self.db)
+        for n in items:
+            when = datetime.fromisoformat(n.at).astimezone().strftime("%d/%m %H:%M")
+            text = f"{when}  {n.title}" + (f"\n{n.body}" if n.body else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, n.message_id)
+            if not n.seen:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.list.addItem(item)
+        unseen = sum(1 for n in items if not n.seen)
+        self.summary.setText(self.tr("%d unread") % unseen if unseen
+                             else self.tr("No unread notification"))
+
+    def unseen(self) -> int:
+        return nr.unseen_count(self.db)
+
+    def mark_all_seen(self) -> None:
+        nr.mark_all_seen(self.db)
+        self.reload()
+
+    def _save_rules(self) -> None:
+        rules = {kind: {c for c in nr.CHANNELS if self.rule_boxes[(kind, c)].isChecked()}
+                 for kind in nr.KINDS}
+        nr.save_rules(self.db, rules)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        mid = item.data(Qt.ItemDataRole.UserRole)
+        if mid:
+            self.openMessage.emit(int(mid))
