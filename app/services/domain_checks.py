@@ -296,6 +296,22 @@ def _wanted_mechanism(ctx: Context, ips: list[str]) -> str:
     return "mx"
 
 
+def _with_sender(ctx: Context, text: str) -> str:
+    """``text`` plus what authorises the known sender, when it is obviously missing."""
+    low = text.lower()
+    if ctx.provider:
+        if not any(f"include:{inc}" in low for inc in ctx.provider.spf_includes):
+            text = spf.with_mechanism(text, f"include:{ctx.provider.spf_includes[0]}")
+        return text
+    nets = [ipaddress.ip_network(t.value, strict=False) for t in spf.parse(text).mechanisms
+            if t.name in ("ip4", "ip6")]
+    for ip in ctx.given_ips:
+        addr = ipaddress.ip_address(ip)
+        if not any(addr.version == n.version and addr in n for n in nets):
+            text = spf.with_mechanism(text, f"ip{addr.version}:{ip}")
+    return text
+
+
 def _spf_fetch(ctx: Context) -> Callable[[str], list[str] | None]:
     def fetch(name: str) -> list[str] | None:
         ans = ctx.dns.query(name, "TXT")
@@ -335,7 +351,8 @@ def check_spf(ctx: Context) -> list[Check]:
                      "destinataires considèrent SPF comme cassé (permerror) et vos messages "
                      "échouent.", "Supprimez-les tous et publiez cet unique enregistrement "
                      "fusionné :"),
-                    record=record, fix_record=_txt_line(d, spf.merge(records)))]
+                    record=record, fix_record=_txt_line(d, _with_sender(ctx,
+                                                                        spf.merge(records))))]
     parsed = spf.parse(records[0])
     if parsed.errors:
         return [_mk("spf", FAIL,
