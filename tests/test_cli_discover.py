@@ -28,9 +28,9 @@ CONTRACT_KEYS = {"email", "domain", "provider", "source", "auth", "incoming", "o
 SERVER_KEYS = {"protocol", "host", "port", "security", "username"}
 
 
-def postier(rig: Rig, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **rig.env()}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env,
+def postier(setup: Rig, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **setup.env()}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, check=False,
                           capture_output=True, text=True, timeout=60)
 
 

@@ -46,12 +46,17 @@ import dns.exception
 import dns.resolver
 
 from . import presets as presets_mod
-from .clientconfig import (ClientConfig, ClientConfigError, ServerConfig, auth_list,
-                           recommended_order)
+from .clientconfig import (
+    ClientConfig,
+    ClientConfigError,
+    ServerConfig,
+    auth_list,
+    recommended_order,
+)
 from .clientconfig import parse as parse_clientconfig
 from .config import Settings
 from .errors import InputError, PostierError
-from .presets import Preset, preset_by_id, presets  # noqa: F401  (re-exported API)
+from .presets import Preset, preset_by_id, presets
 from .tls import classify_ssl_error, client_context
 
 log = logging.getLogger(__name__)
@@ -312,8 +317,9 @@ def _clientconfig_source(source: str, rank: int, url: str, email: str, settings:
         return None, tried("error", f"invalid configuration file: {exc}")
     except (OSError, ValueError, ssl.SSLError, http.client.HTTPException) as exc:
         return None, tried("error", _describe_error(exc))
-    if not config.incoming or not config.outgoing:
-        return None, tried("not_found", "no incoming or no outgoing server in the file")
+    if not config.outgoing or not any(s.protocol == "imap" for s in config.incoming):
+        # Postier reads the mailbox over IMAP (tracking, checks): POP-only is no answer.
+        return None, tried("not_found", "no IMAP or no SMTP server in the file")
     cand = _Candidate(rank, source, list(config.incoming), list(config.outgoing),
                       list(config.auth), config.display_name, config.doc_url)
     return cand, tried("found")
@@ -460,7 +466,7 @@ def _parallel(fns: list[Callable[[], Any]], deadline: float) -> list[Any]:
     def runner(i: int, fn: Callable[[], Any]) -> None:
         try:
             results[i] = fn()
-        except Exception:  # noqa: BLE001 - a helper must not kill its siblings
+        except Exception:
             log.debug("parallel task failed", exc_info=True)
 
     for i, fn in enumerate(fns):
@@ -755,7 +761,7 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
             if progress:
                 try:
                     progress(t)
-                except Exception:  # noqa: BLE001 - a UI callback must not break discovery
+                except Exception:
                     log.debug("progress callback failed", exc_info=True)
 
     overall = start + timeout

@@ -59,7 +59,7 @@ def clientconfig_xml(imap_host: str, smtp_host: str, *, imap_port: int = 993,
 # A tiny IMAP/SMTP greeting server: greeting, CAPABILITY/EHLO, STARTTLS, LOGOUT/QUIT
 # ---------------------------------------------------------------------------
 class _Handler(socketserver.StreamRequestHandler):
-    server: "_GreeterServer"
+    server: _GreeterServer
 
     def setup(self) -> None:
         self.request.settimeout(5)
@@ -481,7 +481,7 @@ def test_guess_probes_tls_and_starttls(rig: Rig, greeter: MailGreeter) -> None:
     assert any("STARTTLS" in t.detail or "AUTH" in t.detail for t in found)
 
 
-def test_guess_notes_plain_only_ports_but_never_first(rig: Rig, ca) -> None:  # noqa: ANN001
+def test_guess_notes_plain_only_ports_but_never_first(rig: Rig, ca) -> None:
     plain = MailGreeter(ca[0], ["imap.plain.test", "smtp.plain.test"], plain=True)
     try:
         rig.guess_ports = plain.ports_text
@@ -530,8 +530,8 @@ def test_unicode_domain_is_accepted_as_idna(rig: Rig) -> None:
     b"<html><body>Welcome to nginx</body></html>",
     b"\x00\xff\xfe garbage \x89PNG",
     b"<clientConfig><emailProvider><incomingServer type='imap'>",
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
-    b"<clientConfig>&l2;</clientConfig>",
+    (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
+     b"<clientConfig>&l2;</clientConfig>"),
 ])
 def test_garbage_xml_is_an_error_entry_not_a_crash(rig: Rig, body: bytes) -> None:
     rig.http.route("/ispdb/junk.test", body)
@@ -646,3 +646,13 @@ def test_parser_namespaced_and_oauth2() -> None:
 def test_parser_rejects_unusable_documents(doc: str) -> None:
     with pytest.raises(ClientConfigError):
         parse_clientconfig(doc, "a@b.fr")
+
+
+def test_pop_only_file_is_not_an_answer(rig: Rig) -> None:
+    pop_only = clientconfig_xml("imap.x.test", "smtp.x.test").replace('type="imap"',
+                                                                       'type="pop3"')
+    rig.http.route("/ispdb/pop.test", pop_only)
+    result = rig.discover("jean@pop.test")
+    assert not result.found
+    entry = next(t for t in result.tried if t.source == "ispdb")
+    assert entry.result == "not_found" and "no IMAP" in entry.detail
