@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.services import discovery  # noqa: E402
-from app.services.config import Settings  # noqa: E402
-from tests.support.dns_server import LocalDNS, free_port  # noqa: E402
-from tests.support.http_server import LocalHTTP  # noqa: E402
+from app.services import discovery
+from app.services.config import Settings
+from tests.support.dns_server import LocalDNS, free_port
+from tests.support.http_server import LocalHTTP
 
 AUTOCONFIG = "/mail/config-v1.1.xml"
 WELLKNOWN = "/.well-known/autoconfig/mail/config-v1.1.xml"
@@ -50,8 +50,8 @@ class _Quiet:
 SCENARIOS = [
     ("worse source dead", "autoconfig answers at once, the ISPDB never answers",
      {AUTOCONFIG: (xml("autoconfig"), 0.0), "/ispdb/bench.test": (xml("ispdb"), 30.0)}),
-    ("better source dead", f"ISPDB answers at once, autoconfig hangs (source timeout "
-     f"{SOURCE_TIMEOUT:.1f} s)",
+    ("better source dead",
+     f"ISPDB answers at once, autoconfig hangs (source timeout {SOURCE_TIMEOUT:.1f} s)",
      {AUTOCONFIG: (xml("autoconfig"), 30.0), "/ispdb/bench.test": (xml("ispdb"), 0.0)}),
     ("best source slow", "ISPDB answers at once, autoconfig after 0.4 s (must win)",
      {AUTOCONFIG: (xml("autoconfig"), 0.4), "/ispdb/bench.test": (xml("ispdb"), 0.0)}),
