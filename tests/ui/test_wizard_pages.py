@@ -153,6 +153,7 @@ def test_oauth_browser_sign_in_can_be_cancelled(qtbot, postier_env: Path) -> Non
 
 def test_port_rules_explain_refusals() -> None:
     assert "143" in port_problem("imap", "143", "ssl")
+    assert port_problem("imap", "143", "starttls") is None  # encryption demanded at once
     assert "25" in port_problem("smtp", "25", "starttls")
     assert "POP3" in port_problem("imap", "995", "ssl")
     assert "587" in port_problem("smtp", "465", "starttls")
@@ -191,6 +192,9 @@ def test_manual_security_change_follows_usual_port(qtbot, postier_env: Path) -> 
     choose_own_server(qtbot, wizard)
     fill_address(qtbot, wizard, "marie@dupont.example", "pw")
     go_manual(qtbot, wizard)
+    imap = wizard.manual_page.imap
+    imap.security.setCurrentIndex(imap.security.findData("starttls"))
+    assert imap.port.text() == "143"
     box = wizard.manual_page.smtp
     box.security.setCurrentIndex(box.security.findData("ssl"))
     assert box.port.text() == "465"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLab
 from app.services.errors import PostierError, message_for
 from app.ui.worker import gui_callback, run_task
 
-from .common import (OAUTH_PROVIDERS, PAGE_MANUAL, PAGE_TEST, StepPage, WizardState,
+from .common import (OAUTH_PROVIDERS, PAGE_MANUAL, PAGE_TEST, StepPage, WizardState, alive,
                      endpoint_of, first_secure, username_of, wrap_label)
 
 log = logging.getLogger(__name__)
@@ -220,6 +220,8 @@ class AddressPage(StepPage):
         run_task(flow, lambda tokens, err: self._oauth_done(tokens, err, cancel))
 
     def _show_device_code(self, code: Any) -> None:
+        if not alive(self):
+            return
         self.oauth_status.setText(
             self.tr("On any computer or phone, open %1 and enter the code %2. Waiting…")
             .replace("%1", code.verification_uri).replace("%2", code.user_code))
@@ -232,7 +234,7 @@ class AddressPage(StepPage):
 
     def _oauth_done(self, tokens: Any, err: BaseException | None,
                     cancel: threading.Event) -> None:
-        if cancel is not self._oauth_cancel or cancel.is_set():
+        if not alive(self) or cancel is not self._oauth_cancel or cancel.is_set():
             return  # cancelled or superseded: the user has moved on
         self._oauth_running(False)
         if err is not None:
@@ -366,14 +368,14 @@ class AddressPage(StepPage):
                 "error": self.tr("no answer")}.get(result, result)
 
     def _tried(self, gen: int, tried: Any) -> None:
-        if gen != self._discovery_gen:
+        if not alive(self) or gen != self._discovery_gen:
             return
         self.progress.addItem(f"{self.source_name(tried.source)}: "
                               f"{self.result_name(tried.result)} ({tried.ms} ms)")
         self.progress.scrollToBottom()
 
     def _discovery_done(self, gen: int, result: Any, err: BaseException | None) -> None:
-        if gen != self._discovery_gen:
+        if not alive(self) or gen != self._discovery_gen:
             return
         self._discovering = False
         self._discovered_for = self._discovery_key()

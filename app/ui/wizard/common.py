@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
@@ -93,6 +94,12 @@ def username_of(server: Any, default: str) -> str:
     if name is None and isinstance(server, dict):
         name = server.get("username")
     return name or default
+
+
+def alive(widget: Any) -> bool:
+    """False once Qt deleted the widget: a background answer may arrive after the
+    wizard was closed, and must then be dropped."""
+    return widget is not None and shiboken6.isValid(widget)
 
 
 def big_font(label: QLabel, points_delta: int = 6, bold: bool = True) -> QLabel:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPus
 from app.services.errors import PostierError, message_for
 from app.ui.worker import run_task
 
-from .common import StepPage, WizardState, big_font, wrap_label
+from .common import StepPage, WizardState, alive, big_font, wrap_label
 
 log = logging.getLogger(__name__)
 LIGHT = {"ok": "#1e7b34", "warn": "#c77c02", "fail": "#b00020"}
@@ -132,6 +132,8 @@ class FinishPage(StepPage):
         run_task(lambda: sending.send_message(settings, message), self._sent)
 
     def _sent(self, result: Any, err: BaseException | None) -> None:
+        if not alive(self):
+            return
         self.send_button.setEnabled(True)
         if err is None and getattr(result, "status", "") in ("sent", "queued"):
             self.send_status.setText(self.tr("Sent! Look in your inbox in a minute. Server "
@@ -176,7 +178,7 @@ class FinishPage(StepPage):
                  lambda report, err: self._health_done(view, report, err))
 
     def _health_done(self, view: Any, report: Any, err: BaseException | None) -> None:
-        if view is not self.health_view:
+        if not alive(self) or not alive(view) or view is not self.health_view:
             return
         if err is not None:
             code = err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR"

@@ -1,61 +1,73 @@
 """Step 2 (manual): the server settings typed by hand, checked as they are typed.
 
-Only encrypted connections are offered. Ports 143 and 25 are refused with the reason,
-because users copy them from old help pages: 143 is IMAP without encryption and 25 is
-the server-to-server port that Internet providers block and that sends in clear.
+Only encrypted connections are offered. Ports users copy from old help pages are
+refused with the reason: 143 with SSL/TLS (143 starts unencrypted; accepted only with
+STARTTLS, which connection_check enforces before any login) and 25, the server-to-server
+port that Internet providers block and that may send in clear.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from app.services.endpoint import Endpoint
 
 from .common import PAGE_TEST, StepPage, WizardState, wrap_label
 
-DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 993,
+DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 143,
                  ("smtp", "ssl"): 465, ("smtp", "starttls"): 587}
+
+
+class PortRules(QObject):
+    """Field checks of the manual page, with their explanations."""
+
+    def port_problem(self, protocol: str, text: str, security: str) -> str | None:
+        """Why a typed port is refused, in the user's language (None when fine)."""
+        text = text.strip()
+        if not text:
+            return self.tr("Enter the port number.")
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            return self.tr("The port is a number between 1 and 65535.")
+        port = int(text)
+        if protocol == "imap" and port == 143 and security != "starttls":
+            # 143 starts unencrypted: only acceptable when STARTTLS is demanded at once.
+            return self.tr("Port 143 starts without encryption: your password could "
+                           "travel in clear, so Postier refuses it with SSL/TLS. Use port "
+                           "993 with SSL/TLS, or choose STARTTLS if your provider says so "
+                           "(Postier then insists on encryption before signing in).")
+        if protocol == "imap" and port in (110, 995):
+            return self.tr("This is a POP3 port. Postier needs IMAP: use port 993 "
+                           "with SSL/TLS.")
+        if protocol == "smtp" and port == 25:
+            return self.tr("Port 25 is for servers talking to each other: Internet "
+                           "providers block it and it may send in clear. Use 587 with "
+                           "STARTTLS or 465 with SSL/TLS.")
+        if protocol == "smtp" and port == 465 and security == "starttls":
+            return self.tr("Port 465 uses SSL/TLS, not STARTTLS: change the security "
+                           "or use port 587.")
+        if port == 993 and security == "starttls":
+            return self.tr("Port 993 uses SSL/TLS, not STARTTLS: change the security.")
+        return None
+
+    def host_problem(self, text: str) -> str | None:
+        host = text.strip()
+        if not host:
+            return self.tr("Enter the server name, e.g. mail.your-company.fr.")
+        if any(c.isspace() for c in host) or "@" in host or "/" in host:
+            return self.tr("A server name has no spaces, @ or /, e.g. mail.your-company.fr.")
+        return None
 
 
 def port_problem(protocol: str, text: str, security: str) -> str | None:
     """Why a typed port is refused, in the user's language (None when fine)."""
-    tr = QCoreApplication.translate
-    text = text.strip()
-    if not text:
-        return tr("ManualPage", "Enter the port number.")
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        return tr("ManualPage", "The port is a number between 1 and 65535.")
-    port = int(text)
-    if protocol == "imap" and port == 143:
-        return tr("ManualPage", "Port 143 is IMAP without encryption: your password could "
-                                "travel in clear, so Postier refuses it. Use port 993 with "
-                                "SSL/TLS.")
-    if protocol == "imap" and port in (110, 995):
-        return tr("ManualPage", "This is a POP3 port. Postier needs IMAP: use port 993 "
-                                "with SSL/TLS.")
-    if protocol == "smtp" and port == 25:
-        return tr("ManualPage", "Port 25 is for servers talking to each other: Internet "
-                                "providers block it and it may send in clear. Use 587 with "
-                                "STARTTLS or 465 with SSL/TLS.")
-    if protocol == "smtp" and port == 465 and security == "starttls":
-        return tr("ManualPage", "Port 465 uses SSL/TLS, not STARTTLS: change the security "
-                                "or use port 587.")
-    if port == 993 and security == "starttls":
-        return tr("ManualPage", "Port 993 uses SSL/TLS, not STARTTLS: change the security.")
-    return None
+    return PortRules().port_problem(protocol, text, security)
 
 
 def host_problem(text: str) -> str | None:
-    tr = QCoreApplication.translate
-    host = text.strip()
-    if not host:
-        return tr("ManualPage", "Enter the server name, e.g. mail.your-company.fr.")
-    if any(c.isspace() for c in host) or "@" in host or "/" in host:
-        return tr("ManualPage", "A server name has no spaces, @ or /, e.g. mail.your-company.fr.")
-    return None
+    return PortRules().host_problem(text)
 
 
 class ServerBox(QGroupBox):
@@ -73,14 +85,13 @@ class ServerBox(QGroupBox):
         self.port.setMaxLength(5)
         self.security = QComboBox()
         self.security.setObjectName(f"{protocol}Security")
-        tr = QCoreApplication.translate
-        self.security.addItem(tr("ManualPage", "SSL/TLS (recommended)"), "ssl")
+        self.security.addItem(self.tr("SSL/TLS (recommended)"), "ssl")
         self.security.addItem("STARTTLS", "starttls")
         host_label = QLabel(host_label_text)
         host_label.setBuddy(self.host)
         form.addRow(host_label, self.host)
-        form.addRow(tr("ManualPage", "Port:"), self.port)
-        form.addRow(tr("ManualPage", "Security:"), self.security)
+        form.addRow(self.tr("Port:"), self.port)
+        form.addRow(self.tr("Security:"), self.security)
         self.error = wrap_label()
         self.error.setObjectName(f"{protocol}Error")
         self.error.setStyleSheet("color: #b00020;")

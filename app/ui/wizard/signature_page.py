@@ -20,7 +20,7 @@ from app.services import signature as sig
 from app.services.errors import PostierError, message_for
 from app.ui.worker import run_task
 
-from .common import PAGE_FINISH, StepPage, WizardState, wrap_label
+from .common import PAGE_FINISH, StepPage, WizardState, alive, wrap_label
 
 log = logging.getLogger(__name__)
 LOGO_MAX_PX = 240  # logos are scaled down: a signature is not a banner
@@ -250,6 +250,8 @@ class SignaturePage(StepPage):
         return False
 
     def _saved(self, account: Any, err: BaseException | None) -> None:
+        if not alive(self):
+            return
         self._saving = False
         if err is not None:
             code = err.code if isinstance(err, PostierError) else "DATABASE_ERROR"

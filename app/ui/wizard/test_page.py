@@ -12,15 +12,15 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout)
 
 from app.services.errors import PostierError, message_for
 from app.ui.worker import gui_callback, run_task
 
-from .common import PAGE_MANUAL, PAGE_SIGNATURE, StepPage, WizardState, big_font, wrap_label
+from .common import PAGE_SIGNATURE, StepPage, WizardState, alive, big_font, wrap_label
 from .guidance import Guidance, guidance_for
 
 log = logging.getLogger(__name__)
@@ -260,12 +260,18 @@ class TestPage(StepPage):
         imap_pin, smtp_pin = state.imap_pin, state.smtp_pin
         timeout = float(getattr(self.wizard(), "check_timeout", 30.0))
 
+        finished = threading.Event()
+        self.worker_finished = finished  # tests and shutdown can wait for the thread itself
+
         def check() -> Any:
             from app.services.connection_check import check_account
 
-            return check_account(email, credential, settings, imap=imap, smtp=smtp,
-                                 timeout=timeout, imap_pin=imap_pin, smtp_pin=smtp_pin,
-                                 progress=progress, cancel=cancel)
+            try:
+                return check_account(email, credential, settings, imap=imap, smtp=smtp,
+                                     timeout=timeout, imap_pin=imap_pin, smtp_pin=smtp_pin,
+                                     progress=progress, cancel=cancel)
+            finally:
+                finished.set()
 
         self.task = run_task(check, lambda result, err: self._on_done(gen, result, err))
 
@@ -297,7 +303,7 @@ class TestPage(StepPage):
                     break
 
     def _on_step(self, gen: int, step: Any) -> None:
-        if gen != self._gen:
+        if not alive(self) or gen != self._gen:
             return
         self._steps.append(step)
         self._render(self._steps, final=False)
@@ -322,7 +328,7 @@ class TestPage(StepPage):
             self._mark_running()
 
     def _on_done(self, gen: int, result: Any, err: BaseException | None) -> None:
-        if gen != self._gen:
+        if not alive(self) or gen != self._gen:
             return  # stopped or superseded
         self.running = False
         state = self.state
@@ -461,6 +467,3 @@ class TestPage(StepPage):
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-
-# Keep QCoreApplication/QFont/QWidget importable for subclass hooks in tests.
-_ = (QCoreApplication, QFont, QWidget)
