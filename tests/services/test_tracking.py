@@ -25,7 +25,6 @@ from app.services import accounts, sending, tracking
 from app.services import message_store as ms
 from app.services.auth import Credential
 from app.services.config import Settings
-from app.services.endpoint import Endpoint
 from app.services.storage import Account, AccountStore, Database
 
 SENDER = "carol@example.test"  # the rig user these tests send from (others use alice)
@@ -411,3 +410,26 @@ def test_rig_kill_during_send_loses_nothing_and_sends_once(rig_settings: Setting
     _track_until(rig_settings, lambda u: any(x["id"] == mid and x["status"] == "delivered"
                                              for x in u))
     assert ms.MessageStore(db).recipient_status(mid, "bob@example.test") == "delivered"
+
+
+def test_rig_mailbox_full_deferred_then_soft_bounce(rig_settings: Settings, rig) -> None:  # noqa: ANN001
+    # Postfix retries the 452 every ~1 s; with a 1 s delay warning it sends a "delayed" DSN,
+    # and after a (shortened) queue lifetime the final "failed" one.
+    before = subprocess.run(["postconf", "-c", str(rig.postfix_dir), "-h",
+                             "maximal_queue_lifetime"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    rig.set_postfix(delay_warning_time="1s", maximal_queue_lifetime="4s")
+    try:
+        result = _send(rig_settings, ["full@remote.test"])
+        assert result.status == "sent"
+        updates = _track_until(rig_settings, lambda u: any(x["status"] == "deferred"
+                                                           for x in u), timeout=15)
+        assert {"id": result.id, "recipient": "full@remote.test", "status": "deferred"} in updates
+        updates = _track_until(rig_settings, lambda u: any(x["status"] == "soft_bounce"
+                                                           for x in u), timeout=25)
+    finally:
+        rig.set_postfix(delay_warning_time="0", maximal_queue_lifetime=before)
+    assert {"id": result.id, "recipient": "full@remote.test", "status": "soft_bounce"} in updates
+    row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
+    assert [e["status"] for e in row["events"]] == ["queued", "sent", "deferred", "soft_bounce"]
+    assert "452 4.2.2" in row["detail"]
