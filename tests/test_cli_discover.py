@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -111,3 +112,15 @@ def test_discover_text_output(rig: Rig, greeter: MailGreeter) -> None:  # noqa: 
     assert out.returncode == 0
     assert "imap.orange.fr:993" in out.stdout and "smtp.orange.fr:465" in out.stdout
     assert "assistance.orange.fr" in out.stdout
+
+
+def test_cli_exits_at_once_while_a_dead_source_still_hangs(rig: Rig) -> None:  # noqa: F811
+    from tests.services.test_discovery import setup_autoconfig
+
+    setup_autoconfig(rig)
+    rig.http.route("/ispdb/auto.test", "never", delay=30)  # worse source, never answers
+    rig.source_timeout = 20
+    start = time.monotonic()
+    out = postier(rig, "discover", "jean@auto.test", "--json", "--timeout", "25")
+    assert out.returncode == 0 and json.loads(out.stdout)["source"] == "autoconfig"
+    assert time.monotonic() - start < 5  # the abandoned thread does not hold the exit

@@ -656,3 +656,32 @@ def test_pop_only_file_is_not_an_answer(rig: Rig) -> None:
     assert not result.found
     entry = next(t for t in result.tried if t.source == "ispdb")
     assert entry.result == "not_found" and "no IMAP" in entry.detail
+
+
+def test_https_autoconfig_verifies_the_certificate(rig: Rig, ca) -> None:  # noqa: ANN001
+    """The real-world path: https, name resolved through Postier's resolver, certificate
+    checked against the name (SNI) — trusted CA answers, unknown CA is an error entry."""
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca[0].issue_cert("autoconfig.secure.test", "secure.test").configure_cert(tls)
+    https = LocalHTTP()
+    https.httpd.socket = tls.wrap_socket(https.httpd.socket, server_side=True)
+    https.start()
+    try:
+        https.route(AUTOCONFIG_PATH, clientconfig_xml("imap.secure.test", "smtp.secure.test"))
+        rig.zone("autoconfig.secure.test. 60 IN A 127.0.0.1")
+        base = rig.settings()
+        extra = {**base.extra, "POSTIER_AUTOCONFIG_PORT": str(https.port)}
+        trusted = Settings(home=base.home, ispdb_url=base.ispdb_url,
+                           dns_server=base.dns_server, ca_file=base.ca_file,
+                           autoconfig_scheme="https", extra=extra)
+        result = discovery.discover("jean@secure.test", trusted, timeout=10)
+        assert (result.source, result.incoming[0].host) == ("autoconfig", "imap.secure.test")
+        untrusted = Settings(home=base.home, ispdb_url=base.ispdb_url,
+                             dns_server=base.dns_server, ca_file=None,
+                             autoconfig_scheme="https", extra=extra)
+        result = discovery.discover("jean@secure.test", untrusted, timeout=10)
+        assert not result.found
+        entry = next(t for t in result.tried if t.source == "autoconfig")
+        assert entry.result == "error" and "CERT_UNTRUSTED" in entry.detail
+    finally:
+        https.stop()
