@@ -658,7 +658,7 @@ def test_pop_only_file_is_not_an_answer(rig: Rig) -> None:
     assert entry.result == "not_found" and "no IMAP" in entry.detail
 
 
-def test_https_autoconfig_verifies_the_certificate(rig: Rig, ca) -> None:  # noqa: ANN001
+def test_https_autoconfig_verifies_the_certificate(rig: Rig, ca) -> None:
     """The real-world path: https, name resolved through Postier's resolver, certificate
     checked against the name (SNI) — trusted CA answers, unknown CA is an error entry."""
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
