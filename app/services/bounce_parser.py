@@ -111,7 +111,7 @@ _DELAY_MARK = re.compile(
     r" (?:is )?(?:pending|deferred)", re.IGNORECASE)
 _DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延",
                             re.IGNORECASE)
-_SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|delivered:|successful(?:ly)? delivered"
+_SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
                               r"|delivery (?:status notification )?\(relay\)", re.IGNORECASE)
 # Where the returned original message starts in a free-text bounce.
 _CUT_RE = re.compile(
@@ -122,12 +122,12 @@ _CUT_RE = re.compile(
     r"|original message follows"
     r"|The text you sent follows|Return-path:)", re.IGNORECASE | re.MULTILINE)
 _DIAG_LINE_RE = re.compile(
-    r"(?<![\d.#])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
+    r"(?<![\d.])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
     r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
     r"|diagnostic[- ]code:|\breason:", re.IGNORECASE)
 _MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
 _LEADING_ADDR = re.compile(r"^<?" + _ADDR + r">?:\s+(?=\S)")
-_REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE) for p in (
+_REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     r"\bhost ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-fA-F.:]+\]",
     r"while talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:",
     r"remote[- ]mta:\s*(?:dns;\s*)?\[?([A-Za-z0-9.:-]+)",
@@ -560,11 +560,13 @@ def _dsn_recipient(block: list[tuple[str, str]], parts: _Parts) -> RecipientStat
     action = (_first(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
     status = normalise_status(_first(block, "status"))
     diagnostic = _first(block, "diagnostic-code") or ""
+    diag_type = ""
     if ";" in diagnostic[:20]:
-        diagnostic = diagnostic.split(";", 1)[1]
+        diag_type, diagnostic = diagnostic.split(";", 1)
     diagnostic = _clean(diagnostic) or ""
     reply, enhanced = extract_codes(diagnostic)
-    status = status or enhanced
+    if not status or (status.endswith(".0.0") and enhanced and enhanced[0] == status[0]):
+        status = enhanced or status  # "5.0.0" says less than the diagnostic's "5.1.1"
     remote = _first(block, "remote-mta")
     rcpt = RecipientStatus(
         address=address, status=status, reply_code=str(reply) if reply else None,
@@ -574,9 +576,12 @@ def _dsn_recipient(block: list[tuple[str, str]], parts: _Parts) -> RecipientStat
         rcpt.category, rcpt.reason = "delivered", "delivered"
     elif action == "delayed":
         rcpt.category, rcpt.reason = "deferred", "delayed"
+    elif diag_type.strip().lower() == "x-unix" and action == "failed":
+        # A local delivery program (pipe, procmail, script) failed: the mailer's error.
+        rcpt.category, rcpt.reason = "error", "mailer_error"
     else:
         category, reason = classify_reply(reply, diagnostic, status)
-        if status and status.startswith("4.") and action == "failed" and reason not in _KEEP_ON_EXPIRY:
+        if action == "failed" and _temporary(None, status) and reason not in _KEEP_ON_EXPIRY:
             # A temporary status on a failed action: the MTA retried until it gave up.
             category, reason = "soft_bounce", "expired"
         elif category == "delivered":  # failed action with a 2xx text: trust the action
@@ -749,6 +754,9 @@ def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
     delivered = bool(_SUCCESS_SUBJECT.search(report.subject or ""))
     for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
         diag = _diagnostic_of(block) or global_diag
+        if not _has_code(diag) and _has_code(global_diag) and (
+                len(blocks) == 1 or addr in global_diag.lower()):
+            diag = global_diag  # the report's coded reply says more than a sentence
         reply, enhanced = extract_codes(diag)
         if delivered and not _has_code(diag):
             category, reason = "delivered", "delivered"
@@ -758,6 +766,9 @@ def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
             category, reason = classify_reply(reply, diag, enhanced)
             if (category, reason) == ("error", "undefined") and block:
                 category, reason = classify_reply(None, block + "\n" + global_diag)
+            if _temporary(reply, enhanced) and reason not in _KEEP_ON_EXPIRY:
+                # A final report about a temporary refusal: retried until given up.
+                category, reason = "soft_bounce", "expired"
         report.recipients.append(RecipientStatus(
             address=addr, status=enhanced, reply_code=str(reply) if reply else None,
             category=category, reason=reason,
@@ -765,6 +776,12 @@ def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
             remote_mta=_remote_mta(block) or _remote_mta(head),
             action="delayed" if category == "deferred" else (
                 "delivered" if category == "delivered" else "failed")))
+
+
+def _temporary(reply: int | None, status: str | None) -> bool:
+    if reply is not None:
+        return 400 <= reply < 500
+    return bool(status and status.startswith("4."))
 
 
 def _following_block(text: str, start: int) -> str:

@@ -183,7 +183,10 @@ def build_mime(account: Account, msg: OutgoingMessage, message_id: str,
                date: datetime | None = None) -> bytes:
     """RFC 5322 bytes (CRLF): text/plain, plus text/html when there is HTML to show
     (the message's own or the account's HTML signature)."""
-    mail = EmailMessage(policy=_POLICY)
+    addresses = [account.email, *msg.to, *msg.cc]
+    # Non-ASCII addresses need RFC 6532 UTF-8 headers (sent with SMTPUTF8).
+    policy = _POLICY if all(a.isascii() for a in addresses) else _POLICY.clone(utf8=True)
+    mail = EmailMessage(policy=policy)
     local, _, domain = account.email.partition("@")
     mail["From"] = Address(account.display_name or "", local, domain)
     mail["To"] = ", ".join(msg.to)
@@ -333,8 +336,9 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
 def _login(smtp: smtplib.SMTP, credential: Credential) -> None:
     if credential.kind == "oauth2":
         token = credential.secret
-        smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(credential.username, token),
-                  initial_response_ok=True)
+        # On failure the server sends a JSON challenge; the client must answer it empty.
+        smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(
+            credential.username, token), initial_response_ok=True)
     else:
         smtp.login(credential.username, credential.secret)
 
@@ -502,10 +506,18 @@ def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
     mail_opts = ["RET=HDRS", f"ENVID={row['envid']}"] if dsn else []
     if smtp.has_extn("8bitmime"):
         mail_opts.append("BODY=8BITMIME")
+    international = not all(a.isascii() for a in [row["from_addr"]]
+                             + [r["address"] for r in pending])
     try:
-        code, resp = smtp.mail(row["from_addr"], mail_opts)
         refusals: dict[int, tuple[int, str]] = {}
         accepted: list[Any] = []
+        if international and not smtp.has_extn("smtputf8"):
+            # RFC 6531: without SMTPUTF8 the server cannot carry a non-ASCII address at all
+            code, resp = 553, b"5.6.7 this server does not accept international addresses"
+        else:
+            if international:
+                mail_opts.append("SMTPUTF8")
+            code, resp = smtp.mail(row["from_addr"], mail_opts)
         if code != 250:
             refusals = {r["id"]: (code, _reply_text(code, resp)) for r in pending}
         else:
@@ -544,7 +556,7 @@ def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
                 _record_refusals(conn, {r["id"]: (dcode, reply) for r in accepted}, now)
             _finish(conn, mid, now, reply, base)
         return dcode == 250
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as exc:
+    except (smtplib.SMTPException, OSError) as exc:
         if isinstance(exc, smtplib.SMTPResponseException):
             raise PostierError("SMTP_TEMPORARY" if exc.smtp_code < 500 else "PROTOCOL_ERROR",
                                "The mail server ended the session.",

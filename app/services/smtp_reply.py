@@ -121,9 +121,12 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|expéditeur (?:refusé|rejeté|invalide|inconnu)"),
     ("virus_detected", r"\bvirus|malware|infected|trojan|\bworm\b|dangerous (?:content|attach)"
                        r"|malicious (?:content|attachment|link|payload)|ransomware|phishing"),
+    # the recipient's own block list: before the generic "block list" of an RBL
+    ("filtered", r"recipient'?s? (?:personal )?(?:block ?list|black ?list|blocked senders)"
+                 r"|(?:blocked|refused|rejected) by the recipient|on the recipient'?s? "),
     ("blocked", r"spamhaus|spamcop|\bsorbs\b|barracudacentral|b\.barracuda|blocklist|block list|blacklist"
                 r"|black list|denylist|dnsbl|\brbl\b|\bsurbl\b|\buceprotect|\bpsbl\b"
-                r"|blocked using|listed (?:in|at|on|by)\b|is listed|\bbl\d\d\b|banned sending ip"
+                r"|blocked using|(?<!not )listed (?:in|at|on|by)\b|is listed|\bbl\d\d\b|banned sending ip"
                 r"|(?:client|sending|your|sender) (?:host|ip|address|server|mta)[^.;\n]{0,60}"
                 r"(?:blocked|banned|rejected|refused|denied|not allowed|black)"
                 r"|ip (?:address )?(?:blocked|banned|rejected|refused)|connections? (?:will )?not"
@@ -244,7 +247,7 @@ _TEXT_OVERRIDES_STATUS = frozenset({"blocked", "auth_failure", "spam_detected", 
 ENHANCED_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
 _REPLY_ENH_RE = re.compile(r"(?<![\d.])([245]\d\d)[ -]#?[245]\.\d{1,3}\.\d{1,3}")
 # A bare reply code only where replies are quoted: text start, after "said:", a quote, "<<<".
-_REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)([245]\d\d)(?![\d.])(?=[ -]|$)",
+_REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)([245]\d\d)(?![\d.])(?=[ :-]|$)",
                        re.IGNORECASE)
 _MAX_TEXT = 4096
 

@@ -1,0 +1,956 @@
+"""Prove that an account works: IMAP and SMTP, step by step, concurrently, with one deadline.
+
+Each server is checked in its own thread (resolve → connect → tls → greeting → starttls →
+login → select INBOX / MAIL FROM probe); every step is timed and reported as it finishes
+(``progress``), every failure is mapped to a stable code of ../shared/CLI.md with the
+server's raw reply. The calling thread supervises: at the deadline or on ``cancel`` it
+shuts the sockets down, so a server that never answers cannot make a check hang.
+
+Security: certificate verification is always on (``tls.client_context``); a pinned SHA-256
+fingerprint is the only exception. A password is never sent before TLS: a ``plain``
+endpoint is upgraded with STARTTLS when the server offers it, else refused
+(PLAINTEXT_REFUSED). When a certificate is refused, its details are fetched over a second,
+unverified connection that only reads the certificate (never logs in), for the trust
+dialog.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import imaplib
+import ipaddress
+import logging
+import smtplib
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .auth import Credential, oauthbearer_string, xoauth2_string
+from .config import Settings
+from .endpoint import Endpoint
+from .errors import ErrorInfo, PostierError
+from .tls import TlsInfo, check_pin, classify_ssl_error, client_context, describe_certificate
+from .tls import certificate_sha256, normalize_fingerprint, tls_info
+
+log = logging.getLogger(__name__)
+
+SERVERS = ("imap", "smtp")
+_CERT_CODES = ("CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_HOSTNAME_MISMATCH")
+# Which failure to show first when both servers failed: the most specific, actionable one.
+_PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED",
+             "IMAP_DISABLED", "SMTP_AUTH_DISABLED", "AUTH_FAILED", "AUTH_METHOD_UNSUPPORTED",
+             "SENDER_REJECTED", "PLAINTEXT_REFUSED", "STARTTLS_UNSUPPORTED", "TLS_TOO_OLD",
+             *_CERT_CODES, "TLS_HANDSHAKE_FAILED", "DNS_NOT_FOUND", "CONNECT_REFUSED",
+             "NETWORK_UNREACHABLE", "TIMEOUT", "PROTOCOL_ERROR", "NOT_FOUND", "CANCELLED")
+_MAX_REPLY = 500
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+@dataclass
+class Step:
+    server: str
+    step: str
+    ok: bool
+    ms: int
+    detail: str = ""
+    code: str | None = None
+    reply: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"server": self.server, "step": self.step, "ok": self.ok, "ms": self.ms,
+                "detail": self.detail, "code": self.code, "reply": self.reply}
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    email: str
+    incoming: Endpoint | None
+    outgoing: Endpoint | None
+    steps: list[Step] = field(default_factory=list)
+    tls: dict[str, TlsInfo] = field(default_factory=dict)
+    error: ErrorInfo | None = None
+    # Details of a refused certificate per server (subject, issuer, validity, sha256, san),
+    # for the trust dialog; read over a connection used for nothing else.
+    certificates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[str, ErrorInfo] = field(default_factory=dict)  # per server
+    server_ms: dict[str, int] = field(default_factory=dict)
+    elapsed_ms: int = 0
+    discovery: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "email": self.email,
+            "incoming": self.incoming.to_dict() if self.incoming else None,
+            "outgoing": self.outgoing.to_dict() if self.outgoing else None,
+            "steps": [s.to_dict() for s in self.steps],
+            "tls": {k: v.to_dict() for k, v in self.tls.items()},
+            "error": self.error.to_dict() if self.error else None,
+            # extras (CLI.md: keys may be added, never renamed)
+            "certificates": {k: {**v, "san": list(v.get("san", ()))}
+                             for k, v in self.certificates.items()},
+            "errors": {k: v.to_dict() for k, v in self.errors.items()},
+            "server_ms": dict(self.server_ms),
+            "elapsed_ms": self.elapsed_ms,
+            "discovery": self.discovery,
+        }
+
+
+# ---------------------------------------------------------------------------
+# Reply classification
+# ---------------------------------------------------------------------------
+def classify_reply(server: str, text: str, default: str = "AUTH_FAILED") -> str:
+    """Stable code for a server's refusal, from its verbatim reply (provider texts first)."""
+    t = text.lower()
+    if "application-specific password" in t or "invalidsecondfactor" in t or "app password" in t:
+        return "APP_PASSWORD_REQUIRED"
+    if "not enabled for imap" in t or "authenticated but not connected" in t:
+        return "IMAP_DISABLED"
+    if ("smtpclientauthentication is disabled" in t or "smtp_auth_disabled" in t
+            or "5.7.57" in t):
+        return "SMTP_AUTH_DISABLED"
+    if "basic authentication is disabled" in t or (
+            "5.7.139" in t and "credentials were incorrect" not in t):
+        return "BASIC_AUTH_DISABLED"
+    if "log in via your web browser" in t or "webalert" in t or "5.7.14" in t:
+        return "WEB_LOGIN_REQUIRED"
+    if "[cannot]" in t or "unrecognized authentication type" in t or t.startswith("504"):
+        return "AUTH_METHOD_UNSUPPORTED"
+    if "[privacyrequired]" in t or "must issue a starttls" in t:
+        return "PLAINTEXT_REFUSED"
+    return default
+
+
+def _printable(data: bytes | str, limit: int = _MAX_REPLY) -> str:
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
+    text = text.replace("\r\n", "\n").strip()
+    text = "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class _Stop(Exception):
+    """Raised by a checker to end its server's check after a failed step."""
+
+
+# ---------------------------------------------------------------------------
+# Shared state between the supervisor and the two checker threads
+# ---------------------------------------------------------------------------
+class _Run:
+    def __init__(self, deadline: float, cancel: threading.Event | None,
+                 progress: Callable[[Step], None] | None) -> None:
+        self.deadline = deadline
+        self.cancel = cancel or threading.Event()
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.steps: list[Step] = []
+        self.closed = False  # set by the supervisor: late results are dropped
+        self.socks: dict[str, socket.socket] = {}
+        self.current: dict[str, str] = {}
+        self.aborted = False
+
+    def remaining(self) -> float:
+        return max(0.01, self.deadline - time.monotonic())
+
+    def add(self, step: Step) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            self.steps.append(step)
+        if self.progress is not None:
+            try:
+                self.progress(step)
+            except Exception:  # a broken UI callback must not break the check
+                log.exception("progress callback failed")
+
+    def watch(self, server: str, sock: socket.socket) -> None:
+        """Remember the socket a server's check currently reads from (re-called after
+        each TLS wrap: the wrapped socket replaces the plain one)."""
+        with self.lock:
+            self.socks[server] = sock
+
+    def unwatch(self, server: str) -> None:
+        with self.lock:
+            self.socks.pop(server, None)
+
+    def abort_all(self) -> None:
+        """Shut every watched connection down so blocked reads return at once."""
+        with self.lock:
+            self.aborted = True
+            socks = list(self.socks.values())
+            self.socks.clear()
+        for sock in socks:
+            if sock.fileno() < 0:  # already closed or detached by a TLS wrap
+                continue
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # bypass SSLSocket's unwrap
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------------------
+# Building blocks used by both protocols
+# ---------------------------------------------------------------------------
+class _Checker:
+    server = ""
+
+    def __init__(self, run: _Run, endpoint: Endpoint, email: str, credential: Credential,
+                 settings: Settings, pin: str | None) -> None:
+        self.run = run
+        self.endpoint = endpoint
+        self.email = email
+        self.credential = credential
+        self.settings = settings
+        self.pin = normalize_fingerprint(pin) if pin else None
+        self.pinned = False  # set when the pin, not the CA, vouches for the certificate
+        self.tls: TlsInfo | None = None
+        self.error: PostierError | None = None
+        self.certificate: dict[str, Any] | None = None
+        self.effective = endpoint
+        self.completed = False
+        self._step_name = ""
+        self._t0 = 0.0
+
+    # -- step bookkeeping --------------------------------------------------
+    def begin(self, name: str) -> None:
+        if self.run.cancel.is_set():
+            raise PostierError("CANCELLED")
+        self._step_name = name
+        self.run.current[self.server] = name
+        self._t0 = time.monotonic()
+
+    def ok(self, detail: str = "") -> None:
+        self.run.add(Step(self.server, self._step_name, True, self._ms(), _printable(detail)))
+
+    def fail(self, err: PostierError) -> None:
+        if self.run.aborted:  # the failure is our own doing: the deadline or a cancel
+            err = PostierError("CANCELLED" if self.run.cancel.is_set() else "TIMEOUT",
+                               reply=f"no answer during {self._step_name}")
+        err.server = self.server
+        self.error = err
+        self.run.add(Step(self.server, self._step_name, False, self._ms(), err.message,
+                          err.code, err.reply))
+        raise _Stop
+
+    def _ms(self) -> int:
+        return int((time.monotonic() - self._t0) * 1000)
+
+    # -- network -----------------------------------------------------------
+    def resolve(self) -> list[str]:
+        self.begin("resolve")
+        try:
+            addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(", ".join(addrs))
+        return addrs
+
+    def connect(self, addrs: list[str]) -> socket.socket:
+        self.begin("connect")
+        last: PostierError | None = None
+        for ip in addrs[:4]:
+            try:
+                sock = socket.create_connection((ip, self.endpoint.port),
+                                                timeout=self.run.remaining())
+            except OSError as exc:
+                last = network_error(exc, f"{ip}:{self.endpoint.port}")
+                continue
+            self.run.watch(self.server, sock)
+            self.ok(f"{ip}:{self.endpoint.port}")
+            return sock
+        self.fail(last or PostierError("DNS_NOT_FOUND"))
+        raise AssertionError("unreachable")
+
+    def context(self) -> ssl.SSLContext:
+        return client_context(self.settings, pin=self.pin if self.pinned else None)
+
+    def handshake_error(self, exc: BaseException) -> PostierError:
+        """Map a failed handshake; for a refused certificate, fetch it for the trust dialog
+        and, if it is exactly the pinned one, ask for a pinned retry."""
+        if isinstance(exc, ssl.SSLError):
+            err = classify_ssl_error(exc)
+        else:
+            err = network_error(exc, "TLS handshake")
+        if err.code in _CERT_CODES and not self.pinned:
+            der = self.fetch_certificate()
+            if der:
+                self.certificate = describe_certificate(der)
+                if self.pin and certificate_sha256(der) == self.pin:
+                    raise _RetryPinned
+        return err
+
+    def after_handshake(self, sock: ssl.SSLSocket) -> str:
+        if self.pinned and self.pin:
+            check_pin(sock, self.pin)
+        self.tls = tls_info(sock)
+        if self.tls.version not in ("TLSv1.2", "TLSv1.3"):  # belt and braces: ctx forbids it
+            raise PostierError("TLS_TOO_OLD", reply=self.tls.version)
+        return f"{self.tls.version} {self.tls.cipher}" + (" (pinned)" if self.pinned else "")
+
+    def fetch_certificate(self) -> bytes | None:
+        """The server's certificate over a fresh, unverified connection that goes no further
+        than the handshake. Never used to log in."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        try:
+            addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
+            raw = socket.create_connection((addrs[0], self.endpoint.port),
+                                           timeout=min(5.0, self.run.remaining()))
+        except (OSError, PostierError):
+            return None
+        try:
+            if self.effective.security != "ssl":
+                self.raw_starttls(raw)
+            with ctx.wrap_socket(raw, server_hostname=self.endpoint.host) as tls_sock:
+                return tls_sock.getpeercert(binary_form=True)
+        except (OSError, ValueError):
+            return None
+        finally:
+            raw.close()
+
+    def raw_starttls(self, sock: socket.socket) -> None:
+        raise NotImplementedError
+
+    # -- driver ------------------------------------------------------------
+    def run_check(self) -> None:
+        try:
+            try:
+                self.check()
+            except _RetryPinned:
+                self.pinned = True
+                self.check()
+        except _Stop:
+            pass
+        except PostierError as exc:  # raised outside a step (e.g. CANCELLED)
+            exc.server = self.server
+            self.error = exc
+        except Exception as exc:  # never a traceback for the user: report it as a step
+            log.debug("%s check crashed", self.server, exc_info=True)
+            self.error = PostierError("PROTOCOL_ERROR", reply=f"{type(exc).__name__}: {exc}",
+                                      server=self.server)
+            self.run.add(Step(self.server, self._step_name or "connect", False, self._ms(),
+                              self.error.message, self.error.code, self.error.reply))
+        finally:
+            self.run.unwatch(self.server)
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+
+class _RetryPinned(Exception):
+    """The refused certificate is the pinned one: connect again trusting the pin."""
+
+
+def network_error(exc: BaseException, where: str) -> PostierError:
+    """Map an OSError from connect/read to a stable code."""
+    if isinstance(exc, PostierError):
+        return exc
+    if isinstance(exc, ConnectionRefusedError):
+        return PostierError("CONNECT_REFUSED", reply=f"{where}: connection refused")
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return PostierError("TIMEOUT", reply=f"{where}: no answer in time")
+    if isinstance(exc, socket.gaierror):
+        return PostierError("DNS_NOT_FOUND", reply=f"{where}: {exc.strerror or exc}")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH,
+                                                  errno.EADDRNOTAVAIL, errno.ENETDOWN):
+        return PostierError("NETWORK_UNREACHABLE", reply=f"{where}: {exc.strerror}")
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
+                        EOFError)):
+        return PostierError("PROTOCOL_ERROR", "The server closed the connection unexpectedly.",
+                            reply=f"{where}: {exc}")
+    return PostierError("PROTOCOL_ERROR", reply=f"{where}: {type(exc).__name__}: {exc}")
+
+
+def resolve_host(host: str, settings: Settings, timeout: float) -> list[str]:
+    """Addresses of ``host``: via Settings.dns_server when set (tests), else the system."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    if settings.dns_server:
+        import dns.exception
+        import dns.resolver
+
+        res = dns.resolver.Resolver(configure=False)
+        res.nameservers = [settings.dns_server[0]]
+        res.port = settings.dns_server[1]
+        res.lifetime = timeout
+        addrs: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                addrs = [r.address for r in res.resolve(host, rdtype, search=False)]
+            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+                continue
+            except dns.exception.Timeout:
+                raise PostierError("TIMEOUT", reply=f"DNS lookup of {host} timed out") from None
+            except dns.exception.DNSException as exc:
+                raise PostierError("DNS_NOT_FOUND", reply=f"{host}: {exc}") from None
+            if addrs:
+                return addrs
+        raise PostierError("DNS_NOT_FOUND", reply=f"{host}: no such host")
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise PostierError("DNS_NOT_FOUND", reply=f"{host}: {getattr(exc, 'strerror', exc)}")\
+            from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+# ---------------------------------------------------------------------------
+# IMAP
+# ---------------------------------------------------------------------------
+class _IMAP(imaplib.IMAP4):
+    """imaplib over a socket we already connected (and maybe wrapped), keeping the raw
+    lines it reads so errors carry the server's verbatim reply."""
+
+    def __init__(self, sock: socket.socket, host: str, port: int) -> None:
+        self._given = sock
+        self.last_line = b""
+        super().__init__(host, port, timeout=sock.gettimeout())
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:  # imaplib hook
+        return self._given
+
+    def _get_line(self) -> bytes:
+        line = super()._get_line()
+        self.last_line = line
+        return line
+
+    def reply(self) -> str:
+        """Last line read, without its tag: the tagged status of the last command."""
+        text = _printable(self.last_line)
+        tag, _, rest = text.partition(" ")
+        return rest if tag and tag not in ("*", "+") else text
+
+
+class _ImapChecker(_Checker):
+    server = "imap"
+
+    def check(self) -> None:
+        addrs = self.resolve()
+        sock = self.connect(addrs)
+        sock = self.implicit_tls(sock)
+        imap = self.greeting(sock)
+        try:
+            self.starttls(imap)
+            self.login(imap)
+            self.select(imap)
+            self.completed = True
+        finally:
+            try:
+                imap.shutdown()
+            except (OSError, imaplib.IMAP4.error):
+                pass
+
+    def implicit_tls(self, sock: socket.socket) -> socket.socket:
+        if self.endpoint.security != "ssl":
+            return sock
+        self.begin("tls")
+        try:
+            tls_sock = self.context().wrap_socket(sock, server_hostname=self.endpoint.host)
+            self.run.watch(self.server, tls_sock)
+            detail = self.after_handshake(tls_sock)
+        except (OSError, ValueError) as exc:
+            sock.close()
+            self.fail(self.handshake_error(exc))
+        except PostierError as exc:
+            sock.close()
+            self.fail(exc)
+        self.ok(detail)
+        return tls_sock
+
+    def greeting(self, sock: socket.socket) -> _IMAP:
+        self.begin("greeting")
+        sock.settimeout(self.run.remaining())
+        holder: list[_IMAP] = []
+        try:
+            imap = _IMAP(sock, self.endpoint.host, self.endpoint.port)
+            holder.append(imap)
+        except imaplib.IMAP4.abort as exc:
+            sock.close()
+            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(str(exc))))
+        except imaplib.IMAP4.error as exc:  # "* BYE …" or a NO greeting
+            sock.close()
+            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(str(exc))))
+        except (OSError, ValueError, EOFError) as exc:
+            sock.close()
+            self.fail(network_error(exc, "greeting"))
+        imap = holder[0]
+        self.ok(_printable(imap.welcome, 200))
+        return imap
+
+    def starttls(self, imap: _IMAP) -> None:
+        security = self.endpoint.security
+        if security == "ssl":
+            return
+        self.begin("starttls")
+        if "STARTTLS" not in imap.capabilities:
+            caps = " ".join(imap.capabilities)
+            code = "PLAINTEXT_REFUSED" if security == "plain" else "STARTTLS_UNSUPPORTED"
+            self.fail(PostierError(code, reply=f"CAPABILITY {caps}"))
+        try:
+            typ, data = imap._simple_command("STARTTLS")
+        except (imaplib.IMAP4.error, OSError) as exc:
+            self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply() or str(exc)))
+        if typ != "OK":
+            self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply()))
+        try:
+            imap.sock = self.context().wrap_socket(imap.sock, server_hostname=self.endpoint.host)
+            self.run.watch(self.server, imap.sock)
+            detail = self.after_handshake(imap.sock)
+        except PostierError as exc:
+            self.fail(exc)
+        except (OSError, ValueError) as exc:
+            self.fail(self.handshake_error(exc))
+        imap.file = imap.sock.makefile("rb")
+        imap._tls_established = True
+        try:
+            imap._get_capabilities()  # capabilities change after TLS (RFC 3501 6.2.1)
+        except (imaplib.IMAP4.error, OSError) as exc:
+            self.fail(network_error(exc, "CAPABILITY") if isinstance(exc, OSError)
+                      else PostierError("PROTOCOL_ERROR", reply=imap.reply()))
+        if security == "plain":
+            self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
+            detail += " (upgraded: the server offers STARTTLS)"
+        self.ok(detail)
+
+    def raw_starttls(self, sock: socket.socket) -> None:
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"c1 STARTTLS\r\n")
+        while True:
+            line = reader.readline()
+            if not line or line.startswith(b"c1 "):
+                break
+        if not line.upper().startswith(b"C1 OK"):
+            raise OSError("STARTTLS refused")
+
+    def login(self, imap: _IMAP) -> None:
+        self.begin("login")
+        imap.sock.settimeout(self.run.remaining())
+        caps = set(imap.capabilities)
+        cred = self.credential
+        try:
+            if cred.kind == "oauth2":
+                mech = next((m for m in ("XOAUTH2", "OAUTHBEARER") if f"AUTH={m}" in caps), None)
+                if mech is None:
+                    self.fail(PostierError("AUTH_METHOD_UNSUPPORTED",
+                                           reply="CAPABILITY " + " ".join(imap.capabilities)))
+                initial = (xoauth2_string(cred.username, cred.secret) if mech == "XOAUTH2" else
+                           oauthbearer_string(cred.username, cred.secret, self.endpoint.host,
+                                              self.endpoint.port))
+                typ, _ = imap.authenticate(mech, _sasl_responder(initial))
+            elif "LOGINDISABLED" not in caps and cred.secret.isascii() \
+                    and cred.username.isascii():
+                typ, _ = imap.login(cred.username, cred.secret)
+                mech = "LOGIN"
+            elif "AUTH=PLAIN" in caps:
+                initial = f"\0{cred.username}\0{cred.secret}"
+                typ, _ = imap.authenticate("PLAIN", _sasl_responder(initial))
+                mech = "AUTHENTICATE PLAIN"
+            else:
+                self.fail(PostierError("AUTH_METHOD_UNSUPPORTED",
+                                       reply="CAPABILITY " + " ".join(imap.capabilities)))
+        except imaplib.IMAP4.abort as exc:
+            self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
+        except imaplib.IMAP4.error:
+            reply = imap.reply()
+            self.fail(PostierError(classify_reply("imap", reply), reply=reply))
+        except (OSError, EOFError) as exc:
+            self.fail(network_error(exc, "login"))
+        if typ != "OK":
+            reply = imap.reply()
+            self.fail(PostierError(classify_reply("imap", reply), reply=reply))
+        self.ok(f"{mech} as {cred.username}")
+
+    def select(self, imap: _IMAP) -> None:
+        self.begin("select")
+        try:
+            typ, data = imap.select("INBOX", readonly=True)
+        except imaplib.IMAP4.abort as exc:
+            self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
+        except imaplib.IMAP4.error:
+            reply = imap.reply()
+            self.fail(PostierError(classify_reply("imap", reply, "PROTOCOL_ERROR"), reply=reply))
+        except (OSError, EOFError) as exc:
+            self.fail(network_error(exc, "select"))
+        if typ != "OK":
+            reply = imap.reply()
+            self.fail(PostierError(classify_reply("imap", reply, "PROTOCOL_ERROR"), reply=reply))
+        count = data[0].decode(errors="replace") if data and data[0] else "?"
+        self.ok(f"INBOX: {count} messages")
+        try:
+            imap.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+
+
+def _sasl_responder(initial: str) -> Callable[[bytes], bytes]:
+    """imaplib authobject: the initial response first, then an empty answer to any error
+    challenge (XOAUTH2 sends its JSON error as a challenge) so the server finishes."""
+    sent = []
+
+    def respond(challenge: bytes) -> bytes:
+        if sent:
+            return b""
+        sent.append(True)
+        return initial.encode()
+
+    return respond
+
+
+# ---------------------------------------------------------------------------
+# SMTP
+# ---------------------------------------------------------------------------
+def _local_name() -> str:
+    name = socket.gethostname()
+    return name if "." in name else "localhost.localdomain"  # no DNS lookup (getfqdn can hang)
+
+
+class _SMTP(smtplib.SMTP):
+    def __init__(self, sock: socket.socket, host: str) -> None:
+        self._given = sock
+        super().__init__(local_hostname=_local_name(), timeout=sock.gettimeout() or 30)
+        self._host = host
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # hook
+        return self._given
+
+
+def _smtp_reply(exc: smtplib.SMTPResponseException) -> str:
+    msg = exc.smtp_error
+    text = msg.decode("utf-8", "backslashreplace") if isinstance(msg, bytes) else str(msg)
+    return _printable(f"{exc.smtp_code} {text}")
+
+
+class _SmtpChecker(_Checker):
+    server = "smtp"
+
+    def check(self) -> None:
+        addrs = self.resolve()
+        sock = self.connect(addrs)
+        sock = self.implicit_tls(sock)
+        smtp = self.greeting(sock)
+        try:
+            self.starttls(smtp)
+            self.login(smtp)
+            self.sender(smtp)
+            self.completed = True
+        finally:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
+    implicit_tls = _ImapChecker.implicit_tls
+
+    def greeting(self, sock: socket.socket) -> _SMTP:
+        self.begin("greeting")
+        sock.settimeout(self.run.remaining())
+        smtp = _SMTP(sock, self.endpoint.host)
+        try:
+            code, msg = smtp.connect(self.endpoint.host, self.endpoint.port)
+        except smtplib.SMTPConnectError as exc:
+            sock.close()
+            self.fail(PostierError("PROTOCOL_ERROR", reply=_smtp_reply(exc)))
+        except smtplib.SMTPServerDisconnected as exc:
+            sock.close()
+            self.fail(PostierError("PROTOCOL_ERROR", "The server closed the connection "
+                                   "unexpectedly.", reply=str(exc)))
+        except smtplib.SMTPResponseException as exc:  # e.g. "500 Line too long"
+            sock.close()
+            self.fail(PostierError("PROTOCOL_ERROR", reply=_smtp_reply(exc)))
+        except (OSError, ValueError) as exc:
+            sock.close()
+            self.fail(network_error(exc, "greeting"))
+        text = _printable(f"{code} {msg.decode('utf-8', 'backslashreplace')}")
+        if code != 220:  # smtplib.connect() returns any reply; -1 = not SMTP at all
+            smtp.close()
+            self.fail(PostierError("PROTOCOL_ERROR", reply=text))
+        self.ok(text)
+        return smtp
+
+    def ehlo(self, smtp: _SMTP) -> None:
+        code, msg = smtp.ehlo()
+        if code != 250:
+            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(
+                f"{code} {msg.decode(errors='replace')}")))
+
+    def starttls(self, smtp: _SMTP) -> None:
+        security = self.endpoint.security
+        if security == "ssl":
+            return
+        self.begin("starttls")
+        try:
+            self.ehlo(smtp)
+            if not smtp.has_extn("starttls"):
+                code = "PLAINTEXT_REFUSED" if security == "plain" else "STARTTLS_UNSUPPORTED"
+                self.fail(PostierError(code, reply=_printable(
+                    "250 " + " ".join(smtp.esmtp_features))))
+            code, msg = smtp.docmd("STARTTLS")
+            if code != 220:
+                self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=_printable(
+                    f"{code} {msg.decode(errors='replace')}")))
+        except smtplib.SMTPServerDisconnected as exc:
+            self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
+        except OSError as exc:
+            self.fail(network_error(exc, "STARTTLS"))
+        try:
+            smtp.sock = self.context().wrap_socket(smtp.sock, server_hostname=self.endpoint.host)
+            self.run.watch(self.server, smtp.sock)
+            detail = self.after_handshake(smtp.sock)
+        except PostierError as exc:
+            self.fail(exc)
+        except (OSError, ValueError) as exc:
+            self.fail(self.handshake_error(exc))
+        # RFC 3207: forget what we knew before TLS.
+        smtp.file = None
+        smtp.helo_resp = smtp.ehlo_resp = None
+        smtp.esmtp_features = {}
+        smtp.does_esmtp = False
+        if security == "plain":
+            self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
+            detail += " (upgraded: the server offers STARTTLS)"
+        self.ok(detail)
+
+    def raw_starttls(self, sock: socket.socket) -> None:
+        reader = sock.makefile("rb")
+
+        def reply() -> bytes:
+            while True:
+                line = reader.readline()
+                if len(line) < 4 or line[3:4] != b"-":
+                    return line
+
+        reply()
+        sock.sendall(b"EHLO " + _local_name().encode() + b"\r\n")
+        reply()
+        sock.sendall(b"STARTTLS\r\n")
+        if not reply().startswith(b"220"):
+            raise OSError("STARTTLS refused")
+
+    def login(self, smtp: _SMTP) -> None:
+        self.begin("login")
+        smtp.sock.settimeout(self.run.remaining())
+        cred = self.credential
+        try:
+            self.ehlo(smtp)
+            offered = smtp.esmtp_features.get("auth", "").upper().split()
+            if cred.kind == "oauth2":
+                wanted = ("XOAUTH2", "OAUTHBEARER")
+            else:
+                wanted = ("PLAIN", "LOGIN")
+            mech = next((m for m in wanted if m in offered), None)
+            if mech is None:
+                self.fail(PostierError("AUTH_METHOD_UNSUPPORTED", reply=_printable(
+                    "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")))
+            code, msg = _smtp_authenticate(smtp, mech, cred, self.endpoint)
+        except smtplib.SMTPServerDisconnected as exc:
+            self.fail(PostierError("PROTOCOL_ERROR", "The server closed the connection "
+                                   "unexpectedly.", reply=str(exc)))
+        except smtplib.SMTPResponseException as exc:
+            reply = _smtp_reply(exc)
+            self.fail(PostierError(classify_reply("smtp", reply), reply=reply))
+        except OSError as exc:
+            self.fail(network_error(exc, "AUTH"))
+        if code != 235:
+            reply = _printable(f"{code} {msg.decode('utf-8', 'replace')}")
+            self.fail(PostierError(classify_reply("smtp", reply), reply=reply))
+        self.ok(f"AUTH {mech} as {cred.username}: {code} {msg.decode(errors='replace')}")
+
+    def sender(self, smtp: _SMTP) -> None:
+        """MAIL FROM probe then RSET: proves the server lets this login send as this
+        address, without sending anything."""
+        self.begin("send_test")
+        try:
+            code, msg = smtp.mail(self.email)
+            reply = _printable(f"{code} {msg.decode(errors='replace')}")
+            if code != 250:
+                self.fail(PostierError(classify_reply("smtp", reply, "SENDER_REJECTED"),
+                                       reply=reply))
+            smtp.rset()
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+        except smtplib.SMTPServerDisconnected as exc:
+            self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
+        except OSError as exc:
+            self.fail(network_error(exc, "MAIL FROM"))
+        self.ok(f"MAIL FROM:<{self.email}> accepted ({reply}); nothing sent")
+
+
+def _b64(data: str) -> str:
+    return base64.b64encode(data.encode("utf-8")).decode("ascii")
+
+
+def _smtp_authenticate(smtp: _SMTP, mech: str, cred: Credential,
+                       endpoint: Endpoint) -> tuple[int, bytes]:
+    """SMTP AUTH by hand: smtplib's auth() encodes secrets as ASCII (a French password
+    with an accent would crash it) and retries other mechanisms on failure (one refused
+    password would count twice against lockout limits)."""
+    if mech == "LOGIN":
+        code, msg = smtp.docmd("AUTH", "LOGIN " + _b64(cred.username))
+        if code == 334:
+            code, msg = smtp.docmd(_b64(cred.secret))
+        return code, msg
+    if mech == "PLAIN":
+        initial = f"\0{cred.username}\0{cred.secret}"
+    elif mech == "XOAUTH2":
+        initial = xoauth2_string(cred.username, cred.secret)
+    else:
+        initial = oauthbearer_string(cred.username, cred.secret, endpoint.host, endpoint.port)
+    code, msg = smtp.docmd("AUTH", f"{mech} {_b64(initial)}")
+    if code == 334:
+        # XOAUTH2/OAUTHBEARER: an error comes as a challenge; an empty line ends it.
+        code, msg = smtp.docmd("")
+    return code, msg
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+def check_account(email: str, credential: Credential, settings: Settings, *,
+                  imap: Endpoint | None = None, smtp: Endpoint | None = None,
+                  timeout: float = 30.0, pin: str | None = None, imap_pin: str | None = None,
+                  smtp_pin: str | None = None, progress: Callable[[Step], None] | None = None,
+                  cancel: threading.Event | None = None) -> CheckResult:
+    """Check IMAP and SMTP concurrently; never takes longer than ``timeout`` (+ ~0.1 s).
+
+    ``pin`` trusts one certificate (by SHA-256) on whichever server presents it;
+    ``imap_pin``/``smtp_pin`` pin per server. ``progress`` is called from worker threads
+    as each step finishes. ``cancel`` stops the check at once (sockets are shut down).
+    """
+    started = time.monotonic()
+    deadline = started + max(0.1, timeout)
+    run = _Run(deadline, cancel, progress)
+    discovery_info: dict[str, Any] | None = None
+    if imap is None or smtp is None:
+        try:
+            imap, smtp, discovery_info = _discover(email, settings, imap, smtp, timeout)
+        except PostierError as exc:
+            return CheckResult(ok=False, email=email, incoming=imap, outgoing=smtp,
+                               error=ErrorInfo.from_error(exc),
+                               elapsed_ms=int((time.monotonic() - started) * 1000),
+                               discovery=discovery_info)
+    checkers: list[_Checker] = [
+        _ImapChecker(run, imap, email, credential, settings, imap_pin or pin),
+        _SmtpChecker(run, smtp, email, credential, settings, smtp_pin or pin),
+    ]
+    threads = [threading.Thread(target=c.run_check, name=f"check-{c.server}", daemon=True)
+               for c in checkers]
+    for t in threads:
+        t.start()
+    run_started = time.monotonic()
+    _supervise(run, threads)
+    return _result(email, run, checkers, started, run_started, discovery_info)
+
+
+def _supervise(run: _Run, threads: list[threading.Thread]) -> None:
+    """Wait for both checks; at the deadline or on cancel, cut the connections."""
+    while any(t.is_alive() for t in threads):
+        if run.cancel.is_set() or time.monotonic() >= run.deadline:
+            run.abort_all()
+            # The threads now fail fast; give them a moment to report, but never wait long.
+            for t in threads:
+                t.join(timeout=0.2)
+            break
+        run.cancel.wait(0.02)
+        for t in threads:
+            t.join(timeout=0)
+
+
+def _result(email: str, run: _Run, checkers: list[_Checker], started: float,
+            run_started: float, discovery_info: dict[str, Any] | None) -> CheckResult:
+    cancelled = run.cancel.is_set()
+    with run.lock:
+        run.closed = True
+        steps = list(run.steps)
+    errors: dict[str, ErrorInfo] = {}
+    for c in checkers:
+        err = c.error
+        if err is None and not c.completed:
+            # Still running at the deadline / cancel: the step it was on gets the blame.
+            err = PostierError("CANCELLED" if cancelled else "TIMEOUT", server=c.server,
+                               reply=f"no answer during {run.current.get(c.server, 'connect')}")
+            steps.append(Step(c.server, run.current.get(c.server, "connect"), False,
+                              int((time.monotonic() - run_started) * 1000), err.message,
+                              err.code, err.reply))
+        elif err is not None and cancelled and err.code != "CANCELLED":
+            err = PostierError("CANCELLED", server=c.server)
+        if err is not None:
+            err.server = c.server
+            errors[c.server] = ErrorInfo.from_error(err)
+    server_ms = {s: sum(x.ms for x in steps if x.server == s) for s in SERVERS}
+    first = _most_useful(errors)
+    return CheckResult(
+        ok=not errors, email=email, incoming=checkers[0].effective,
+        outgoing=checkers[1].effective, steps=steps,
+        tls={c.server: c.tls for c in checkers if c.tls is not None},
+        error=first, certificates={c.server: c.certificate for c in checkers if c.certificate},
+        errors=errors, server_ms=server_ms,
+        elapsed_ms=int((time.monotonic() - started) * 1000), discovery=discovery_info)
+
+
+def _most_useful(errors: dict[str, ErrorInfo]) -> ErrorInfo | None:
+    if not errors:
+        return None
+    rank = {code: i for i, code in enumerate(_PRIORITY)}
+    return min(errors.values(), key=lambda e: (rank.get(e.code, len(rank)),
+                                               SERVERS.index(e.server or "imap")))
+
+
+def _discover(email: str, settings: Settings, imap: Endpoint | None, smtp: Endpoint | None,
+              timeout: float) -> tuple[Endpoint, Endpoint, dict[str, Any]]:
+    from . import discovery  # lazy: discovery pulls in HTTP/DNS machinery
+
+    found = discovery.discover(email, settings, timeout=min(timeout, 15.0))
+    info = {"source": found.source, "provider": found.provider} if found.found else \
+        {"source": None, "provider": None}
+    if not found.found or (imap is None and not found.incoming) or \
+            (smtp is None and not found.outgoing):
+        raise PostierError("NOT_FOUND")
+    if imap is None:
+        s = found.incoming[0]
+        imap = Endpoint(s.host, int(s.port), s.security)
+    if smtp is None:
+        s = found.outgoing[0]
+        smtp = Endpoint(s.host, int(s.port), s.security)
+    return imap, smtp, info
+
+
+def format_text(result: CheckResult) -> str:
+    """Readable report for the CLI (without --json)."""
+    head = "OK" if result.ok else "FAILED"
+    lines = [f"{result.email}: {head} ({result.elapsed_ms} ms)"]
+    for server, endpoint in (("imap", result.incoming), ("smtp", result.outgoing)):
+        if endpoint is None:
+            continue
+        lines.append(f"  {server} {endpoint.host}:{endpoint.port} ({endpoint.security})")
+        for s in (s for s in result.steps if s.server == server):
+            mark = "ok  " if s.ok else "FAIL"
+            extra = f" [{s.code}]" if s.code else ""
+            lines.append(f"    {mark} {s.step:<10} {s.ms:>6} ms  {s.detail}{extra}")
+            if s.reply and not s.ok:
+                lines.append(f"         server said: {s.reply}")
+    if result.error is not None:
+        e = result.error
+        lines.append(f"error: {e.code} ({e.server}): {e.message}")
+        lines.append(f"hint: {e.hint}")
+    for server, cert in result.certificates.items():
+        lines.append(f"{server} certificate: {cert.get('subject')} issued by "
+                     f"{cert.get('issuer')}, valid {cert.get('not_before')} → "
+                     f"{cert.get('not_after')}, sha256 {cert.get('sha256')}")
+    return "\n".join(lines)
+
+
+__all__ = ["CheckResult", "Step", "check_account", "classify_reply", "format_text"]
