@@ -32,8 +32,11 @@ def local_now() -> datetime:
 
 def _format_time(when: datetime) -> str:
     local = when.astimezone()
-    qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute)
-    return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return local.strftime("%Y-%m-%d %H:%M")
+    qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
+    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
 
 def error_text(error: BaseException) -> str:
     """What a failed send says to the user: the catalogue message when there is one."""

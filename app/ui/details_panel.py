@@ -170,8 +170,9 @@ class DetailsPanel(QWidget):
                              f"<td>{escape(value)}</td></tr>")
         parts.append("</table>")
         if d.headers:
-            parts.append(f"<h3>{escape(self.tr('Headers'))}</h3><pre style='white-space:pre-wrap'>" + escape("\n".join(
-                f"{name}: {value}" for name, value in d.headers)) + "</pre>")
+            lines = "\n".join(f"{name}: {value}" for name, value in d.headers)
+            parts.append(f"<h3>{escape(self.tr('Headers'))}</h3>"
+                         f"<pre style='white-space:pre-wrap'>{escape(lines)}</pre>")
         if d.body_text:
             preview = d.body_text if len(d.body_text) < 2000 else d.body_text[:2000] + "…"
             parts.append(f"<h3>{escape(self.tr('Text'))}</h3><pre style='white-space:pre-wrap'>"

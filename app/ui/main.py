@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
-from app.services.config import resources_dir
+from app.services.config import Settings, resources_dir
+
+if TYPE_CHECKING:
+    from app.services.storage import Database
 
 
 def app_icon() -> QIcon:
@@ -38,12 +42,49 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
     app = create_app(argv)
-    from app.ui.main_window import MainWindow
-
-    window = MainWindow()
-    window.show()
+    settings = Settings.from_env()
+    start(settings)
     _exit_after_from_env(app)
     return app.exec()
+
+
+def start(settings: Settings) -> QWidget:
+    """The first window: the setup wizard when no account exists yet (first start), the
+    main window otherwise. The wizard hands over to the main window when it closes, with
+    or without a saved account, so the user is never left without a window."""
+    from app.services.storage import AccountStore, open_database
+
+    db = open_database(settings.db_path)
+    if AccountStore(db).list():
+        return _show_main(settings, db)
+    try:
+        from app.ui.wizard.wizard import SetupWizard
+    except ImportError:  # a build without the wizard still opens the main window
+        return _show_main(settings, db)
+    wizard = SetupWizard(settings)
+    windows: dict[str, QWidget] = {}
+
+    def open_main(_result: int = 0) -> None:
+        if "main" not in windows:
+            windows["main"] = _show_main(settings, db)
+
+    wizard.finished.connect(open_main)
+    wizard.show()
+    _keep.append(wizard)
+    _keep.append(windows)
+    return wizard
+
+
+_keep: list[object] = []  # top-level windows without a parent must outlive start()
+
+
+def _show_main(settings: Settings, db: Database) -> QWidget:
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(settings, db)
+    window.show()
+    _keep.append(window)
+    return window
 
 
 def _exit_after_from_env(app: QApplication) -> None:

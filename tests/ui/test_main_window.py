@@ -1,0 +1,312 @@
+"""pytest-qt tests of the main window on a real SQLite database seeded like the services do."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services import message_views as mv
+from app.services.config import Settings
+from app.services.credentials import CredentialStore
+from app.services.storage import AccountStore, Database, open_database
+from app.ui.messages_model import COLUMNS, RecipientIdRole, StatusRole
+from tests.support import sent_messages as sm
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PARIS = timezone(timedelta(hours=1))
+# A night two days ahead: the held message's 09:00 is always in the future, so nothing
+# tries to reach a server in these tests whatever the real date.
+_DAY = (datetime.now(PARIS) + timedelta(days=2)).date()
+
+
+def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
+    d = _DAY + timedelta(days=day_offset)
+    return datetime(d.year, d.month, d.day, hour, minute, tzinfo=PARIS)
+
+
+@pytest.fixture()
+def env(postier_env: Path) -> tuple[Settings, Database, dict[str, int]]:
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    return settings, db, sm.demo(db)
+
+
+@pytest.fixture()
+def window(qtbot, env):  # noqa: ANN001, ANN201
+    from app.ui.main_window import MainWindow
+
+    settings, db, _ = env
+    win = MainWindow(settings, db, live_tracking=False, lang="en")
+    win.page.loader.timer.setInterval(50)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+        win.show()
+    return win
+
+
+def _statuses(win) -> set[str]:  # noqa: ANN001
+    model = win.page.model
+    return {model.data(model.index(r, 0), StatusRole) for r in range(model.rowCount())}
+
+
+def _wait_rows(qtbot, win, predicate) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: predicate(win.page.model), timeout=5000)
+
+
+def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:  # noqa: ANN001
+    page = window.page
+    assert page.model.rowCount() == len(sm.DEMO)
+    assert "1 hard bounce" in page.counters.summary()
+    assert "13 messages" in page.counters.text()
+    page.filters.set_status("hard_bounce")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
+    assert _statuses(window) == {"hard_bounce"}
+    page.filters.set_status("__problems__")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 6)
+    assert _statuses(window) <= mv.FAILED_STATUSES
+    page.filters.set_status(None)
+    page.filters.account_box.setCurrentIndex(page.filters.account_box.findData(sm.ACCOUNTS[1]))
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 3)
+    qtbot.keyClicks(page.filters.search, "F-2026-118")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
+    assert page.model.row_at(0).recipient == "jean.dupnt@exemple.fr"
+    # The counters follow account/text filters: only that row is counted.
+    assert page.counters.counts == {"hard_bounce": 1}
+    # Clicking a counter filters on its status.
+    page.filters.search.clear()
+    page.filters.account_box.setCurrentIndex(0)
+    page.counters.linkActivated.emit("delivered")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 1 and _statuses(window) == {
+        "delivered"})
+    page.filters.set_status(None)
+    page.filters.period_box.setCurrentIndex(page.filters.period_box.findData("today"))
+    _wait_rows(qtbot, window, lambda m: 0 < m.rowCount() < len(sm.DEMO))
+
+
+def test_sort_by_clicking_headers(qtbot, window) -> None:  # noqa: ANN001
+    header = window.page.table.horizontalHeader()
+    model = window.page.model
+    for name in ("recipient", "subject", "status", "account"):
+        header.setSortIndicator(COLUMNS.index(name), Qt.SortOrder.AscendingOrder)
+        qtbot.waitUntil(lambda n=name: model.sort_column == n and not model.descending,
+                        timeout=5000)
+        qtbot.waitUntil(lambda: model.rowCount() == len(sm.DEMO), timeout=5000)
+        attr = {"recipient": "recipient", "subject": "subject", "status": "status",
+                "account": "account"}[name]
+        values = [getattr(model.row_at(r), attr).lower() for r in range(model.rowCount())]
+        qtbot.waitUntil(lambda a=attr: [getattr(model.row_at(r), a).lower() for r in range(
+            model.rowCount())] == sorted(values), timeout=5000)
+
+
+def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:  # noqa: ANN001
+    _, _, ids = env
+    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+        assert window.page.select_recipient(ids["hard_bounce"])
+    text = window.page.details.browser.toPlainText()
+    assert "550 5.1.1" in text and "User unknown in virtual mailbox table" in text
+    assert "The address does not exist." in text and "Check the spelling" in text
+    assert "Bounce message" in text  # the event's source
+    assert window.page.details.resend_button.isEnabled()
+    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+        window.page.select_recipient(ids["delivered"])
+    assert not window.page.details.resend_button.isEnabled()
+
+
+def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:  # noqa: ANN001
+    _, db, ids = env
+    page = window.page
+    with qtbot.waitSignal(page.details.loaded, timeout=5000):
+        page.select_recipient(ids["sent"])
+    scroll = page.table.verticalScrollBar().value()
+    with qtbot.waitSignal(page.details.loaded, timeout=5000):  # the timeline is reloaded too
+        sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
+                     "550 5.1.1 <mairie@saint-martin.fr>: no such user")
+    assert page.table.current_recipient() == ids["sent"]
+    row = page.model.row_of(ids["sent"])
+    assert page.model.data(page.model.index(row, 0), StatusRole) == "hard_bounce"
+    assert page.table.selectionModel().isRowSelected(row)
+    assert page.table.verticalScrollBar().value() == scroll
+    assert "no such user" in page.details.browser.toPlainText()
+    assert page.counters.counts["hard_bounce"] == 2
+    # A brand-new message shows up too, selection unchanged.
+    sm.add_message(db, sm.ACCOUNTS[0], "Nouveau devis", [("neuf@exemple.fr", "sent")])
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == len(sm.DEMO) + 1)
+    assert page.table.current_recipient() == ids["sent"]
+    # …and the notification history got the bounce.
+    qtbot.waitUntil(lambda: "Notifications (2)" in window.tabs.tabText(2), timeout=5000)
+
+
+def test_delete_key_deletes_nothing(qtbot, window, env) -> None:  # noqa: ANN001
+    _, _, ids = env
+    window.page.select_recipient(ids["spam"])
+    window.page.table.setFocus()
+    qtbot.keyClick(window.page.table, Qt.Key.Key_Delete)
+    assert "nothing was deleted" in window.statusBar().currentMessage()
+    assert window.page.model.rowCount() == len(sm.DEMO)
+
+
+def test_shortcuts(qtbot, window) -> None:  # noqa: ANN001
+    assert window.compose_action.shortcut().toString() == "Ctrl+N"
+    assert window.refresh_action.shortcut().toString() == "F5"
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    window.find_action.trigger()
+    assert QApplication.focusWidget() is window.page.filters.search or \
+        window.page.filters.search.hasFocus() or not window.isActiveWindow()
+    with qtbot.waitSignal(window.page.model.refreshed, timeout=5000):
+        window.refresh_action.trigger()
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: str) -> None:  # noqa: ANN001
+    window.page.filters.set_status("__problems__")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 6)
+    out = tmp_path / "vue.csv"
+    window.export_csv(str(out), delimiter)
+    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=5000)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
+    assert len(rows) == 1 + 6
+    assert {r[2] for r in rows[1:]} == {s for s in mv.STATUSES if s in mv.FAILED_STATUSES}
+    assert "Promotion de Noël" in {r[3] for r in rows[1:]}  # accents survive
+
+
+def test_resend_creates_linked_message_in_quiet_hours(qtbot, window, env) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ResendDialog
+
+    settings, db, ids = env
+    details = mv.message_details(db, ids["hard_bounce"])
+    night = _at(0, 22, 30)
+    dialog = ResendDialog(settings, db, details, window, clock=lambda: night)
+    qtbot.addWidget(dialog)
+    assert dialog.address.text() == "jean.dupnt@exemple.fr"  # pre-filled, editable
+    assert "wait" in dialog.quiet_note.text()
+    dialog.address.setText("jean.dupont@")
+    dialog.send()
+    assert "valid" in dialog.error_label.text()
+    dialog.address.setText("jean.dupont@exemple.fr")
+    with qtbot.waitSignal(dialog.sent, timeout=10000):
+        dialog.send()
+    with db.reading() as conn:
+        row = conn.execute("SELECT m.resend_of, m.scheduled_at, m.state, r.address "
+                           "FROM messages m JOIN recipients r ON r.message_id = m.id "
+                           "WHERE m.resend_of IS NOT NULL").fetchone()
+    assert row["resend_of"] == ids["hard_bounce"] and row["address"] == "jean.dupont@exemple.fr"
+    assert row["state"] == "queued"
+    assert datetime.fromisoformat(row["scheduled_at"]) == _at(1, 9)
+    # The old row's details name the resend.
+    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+        window.page.select_recipient(ids["hard_bounce"])
+    qtbot.waitUntil(lambda: "jean.dupont@exemple.fr" in
+                    window.page.details.browser.toPlainText(), timeout=5000)
+
+
+def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
+                                                          tmp_path: Path) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ComposeDialog
+
+    settings, db, _ = env
+    night = _at(0, 21)
+    dialog = ComposeDialog(settings, db, AccountStore(db).list(), window, clock=lambda: night)
+    qtbot.addWidget(dialog)
+    assert "Boulangerie Martin" in dialog.signature.text()
+    assert "will wait and leave at" in dialog.quiet_note.text()
+    assert dialog.send_button.text() == "Schedule"
+    qtbot.keyClicks(dialog.to_field, "client@exemple.fr, pas-une-adresse")
+    assert dialog.to_field.styleSheet()  # red border
+    dialog.send()
+    assert "pas-une-adresse" in dialog.error_label.text()
+    csv_file = tmp_path / "salon.csv"
+    csv_file.write_bytes("Nom;E-mail\nÉlodie;elodie@exemple.fr\nPaul;paul@exemple.fr\n"
+                         .encode("utf-8-sig"))
+    dialog.import_group(csv_file, "Salon")
+    qtbot.waitUntil(lambda: "paul@exemple.fr" in dialog.bcc_field.text(), timeout=5000)
+    assert "2 addresses added" in dialog.error_label.text()
+    assert dialog.group_box.findData("Salon") > 0
+    dialog.to_field.setText("client@exemple.fr")
+    dialog.subject.setText("Salon du chocolat")
+    dialog.editor.setHtml("<p>Bonjour, <b>venez</b> nous voir !</p>")
+    with qtbot.waitSignal(dialog.sent, timeout=10000):
+        dialog.send()
+    with db.reading() as conn:
+        msg = conn.execute("SELECT * FROM messages WHERE subject = 'Salon du chocolat'"
+                           ).fetchone()
+        rcpts = conn.execute("SELECT address, kind FROM recipients WHERE message_id = ?",
+                             (msg["id"],)).fetchall()
+    assert msg["state"] == "queued" and "<b>venez</b>" not in (msg["body_text"] or "")
+    assert "font-weight" in (msg["body_html"] or "") or "<b>" in (msg["body_html"] or "")
+    assert datetime.fromisoformat(msg["scheduled_at"]) == _at(1, 9)
+    assert sorted((r["address"], r["kind"]) for r in rcpts) == [
+        ("client@exemple.fr", "to"), ("elodie@exemple.fr", "bcc"), ("paul@exemple.fr", "bcc")]
+
+
+def test_remove_account_asks_confirmation(qtbot, window, env, monkeypatch) -> None:  # noqa: ANN001
+    import app.ui.accounts_view as av
+
+    _, db, _ = env
+    secrets = CredentialStore()
+    secrets.set(sm.ACCOUNTS[0], "s3cret")
+    view = window.accounts
+    window.tabs.setCurrentWidget(view)
+    view.select(sm.ACCOUNTS[0])
+    asked: list[str] = []
+    monkeypatch.setattr(av, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert asked and sm.ACCOUNTS[0] in asked[0]
+    assert AccountStore(db).get(sm.ACCOUNTS[0]) is not None
+    monkeypatch.setattr(av, "confirm", lambda _p, _t, text: asked.append(text) or True)
+    with qtbot.waitSignal(view.accountsChanged, timeout=5000):
+        view.remove_button.click()
+    assert AccountStore(db).get(sm.ACCOUNTS[0]) is None
+    assert secrets.get(sm.ACCOUNTS[0]) is None
+    assert [a.email for a in view.accounts] == [sm.ACCOUNTS[1]]
+    # History stays: the account still appears in the table's account filter.
+    assert window.page.filters.account_box.findData(sm.ACCOUNTS[0]) > 0
+
+
+def test_accounts_tab_shows_sync_status_and_label(qtbot, window) -> None:  # noqa: ANN001
+    view = window.accounts
+    texts = {view.table.item(r, 0).text(): (view.table.item(r, 2).text(),
+                                            view.table.item(r, 3).text())
+             for r in range(view.table.rowCount())}
+    assert texts[sm.ACCOUNTS[1]] == ("Comptabilité", "Not syncing: IMAP login failed")
+    assert texts[sm.ACCOUNTS[0]][0] == "Boutique"
+
+
+def test_about_shows_version(qtbot, window) -> None:  # noqa: ANN001
+    from app import __version__
+
+    window.about()
+    assert window.about_dialog.version == __version__
+    assert __version__ in window.about_dialog.findChildren(type(window.status_label))[0].text()
+
+
+def test_start_opens_wizard_without_account_else_main(qtbot, postier_env: Path) -> None:
+    from app.ui import main as gui_main
+
+    settings = Settings.from_env()
+    first = gui_main.start(settings)
+    qtbot.addWidget(first)
+    assert type(first).__name__ == "SetupWizard"
+    db = open_database(settings.db_path)
+    sm.add_account(db, "a@b.fr")
+    second = gui_main.start(settings)
+    qtbot.addWidget(second)
+    assert type(second).__name__ == "MainWindow"
+    second.close()
+    first.close()
+
+
+def test_row_ids_match_selection_role(qtbot, window, env) -> None:  # noqa: ANN001
+    _, _, ids = env
+    window.page.select_recipient(ids["opened"])
+    index = window.page.table.currentIndex()
+    assert index.data(RecipientIdRole) == ids["opened"]
