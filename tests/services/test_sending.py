@@ -323,3 +323,48 @@ def test_recovery_finds_message_in_sent(env) -> None:  # noqa: ANN001
     sending.recover_interrupted(settings, check_sent=lambda a, m: True)
     msg = MessageStore(db).message(mid)
     assert msg["state"] == "sent" and msg["recipients"][0]["status"] == "sent"
+
+
+def test_international_address_goes_with_smtputf8(env) -> None:  # noqa: ANN001
+    settings, script = env  # aiosmtpd offers SMTPUTF8
+    result = _send(settings, to=["élodie@exemple.test"])
+    assert result.status == "sent"
+    assert script.received[0][1] == ["élodie@exemple.test"]
+    assert "To: élodie@exemple.test".encode() in script.received[0][2]
+
+
+def test_international_address_refused_without_smtputf8(env, smtp_server, ca) -> None:  # noqa: ANN001
+    import ssl
+
+    settings, script = env
+    cert = ca.issue_cert("127.0.0.1")
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(server_ctx)
+    port = free_port()
+    plain = Controller(_Handler(script), hostname="127.0.0.1", port=port, tls_context=server_ctx,
+                       require_starttls=True, authenticator=_auth, enable_SMTPUTF8=False)
+    plain.start()
+    try:
+        from app.services.storage import AccountStore
+
+        AccountStore(Database(settings.db_path)).update_fields("alice@x.test", smtp_port=port)
+        result = _send(settings, to=["élodie@exemple.test"])
+    finally:
+        plain.stop()
+    assert result.status == "failed"
+    assert result.recipients[0]["status"] not in ("sent", "queued", "deferred")
+    assert "international" in result.recipients[0]["detail"]
+    assert script.received == []
+
+
+def test_oauth2_account_uses_xoauth2(env) -> None:  # noqa: ANN001
+    settings, _ = env
+    calls: list[tuple[str, str]] = []
+
+    class FakeSMTP:
+        def auth(self, mechanism, authobject, initial_response_ok=True):  # noqa: ANN001,ANN201
+            calls.append((mechanism, authobject()))
+            assert authobject("eyJzdGF0dXMiOiI0MDEifQ==") == ""  # error challenge: empty reply
+
+    sending._login(FakeSMTP(), sending.Credential("alice@x.test", "tok", "oauth2"))
+    assert calls == [("XOAUTH2", "user=alice@x.test\x01auth=Bearer tok\x01\x01")]

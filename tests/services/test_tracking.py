@@ -275,6 +275,10 @@ def test_rig_send_then_success_dsn_gives_delivered(rig_settings: Settings, rig) 
     row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
     assert [e["status"] for e in row["events"]] == ["queued", "sent", "delivered"]
     assert [e["source"] for e in row["events"]][-1] == "dsn"
+    with Database(rig_settings.db_path).reading() as conn:  # our ENVID came back in the DSN
+        envid = conn.execute("SELECT envid FROM messages WHERE id = ?", (result.id,)).fetchone()[0]
+        raw = conn.execute("SELECT raw FROM inbound WHERE matched = 1").fetchone()[0]
+    assert f"Original-Envelope-Id: {envid}".encode() in raw
     # a second pass finds nothing new (UIDVALIDITY + last UID remembered)
     again = tracking.track(rig_settings, SENDER, once=True)
     assert again.updated == [] and again.scanned == 0
