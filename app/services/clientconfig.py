@@ -55,6 +55,10 @@ class ClientConfig:
     auth: tuple[str, ...]
     doc_url: str | None = None
     oauth2: dict[str, str] = field(default_factory=dict)
+    # <enable visiturl=…><instruction lang=…>: what the user must switch on first
+    # (e.g. GMX "allow POP3 & IMAP access once"), by language ("" = no lang given).
+    enable_url: str | None = None
+    instructions: dict[str, str] = field(default_factory=dict)
 
 
 def substitute(template: str, email: str) -> str:
@@ -169,6 +173,16 @@ def parse(data: bytes | str, email: str) -> ClientConfig:
     for elem in _children(root, "oAuth2"):
         oauth2 = {_local(c.tag): (c.text or "").strip() for c in elem}
         break
+    enable_url = None
+    instructions: dict[str, str] = {}
+    for elem in _children(provider, "enable"):
+        url = (elem.get("visiturl") or "").strip()
+        if url.startswith(("https://", "http://")):
+            enable_url = enable_url or url
+        for instr in _children(elem, "instruction"):
+            text = " ".join((instr.text or "").split())
+            if text:
+                instructions.setdefault((instr.get("lang") or "").lower()[:2], text)
     return ClientConfig(
         display_name=_child_text(provider, "displayName") or (provider.get("id") or ""),
         domains=tuple(d.text.strip().lower() for d in _children(provider, "domain") if d.text),
@@ -177,4 +191,6 @@ def parse(data: bytes | str, email: str) -> ClientConfig:
         auth=tuple(auth_list(kinds)),
         doc_url=doc_url,
         oauth2=oauth2,
+        enable_url=enable_url,
+        instructions=instructions,
     )

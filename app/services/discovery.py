@@ -106,6 +106,9 @@ class DiscoveryResult:
     preset: Preset | None = None
     display_name: str = ""
     doc_url: str | None = None
+    # From the configuration file's <enable>: a step the user must do first (by language).
+    enable_url: str | None = None
+    instructions: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +121,8 @@ class DiscoveryResult:
             # Extras (CLI.md allows adding keys): what the wizard shows next to the result.
             "display_name": self.display_name,
             "doc_url": self.doc_url,
+            "enable_url": self.enable_url,
+            "instructions": dict(self.instructions),
             "preset": self.preset.to_dict() if self.preset else None,
         }
 
@@ -132,6 +137,8 @@ class _Candidate:
     display_name: str = ""
     doc_url: str | None = None
     preset: Preset | None = None
+    enable_url: str | None = None
+    instructions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -321,7 +328,8 @@ def _clientconfig_source(source: str, rank: int, url: str, email: str, settings:
         # Postier reads the mailbox over IMAP (tracking, checks): POP-only is no answer.
         return None, tried("not_found", "no IMAP or no SMTP server in the file")
     cand = _Candidate(rank, source, list(config.incoming), list(config.outgoing),
-                      list(config.auth), config.display_name, config.doc_url)
+                      list(config.auth), config.display_name, config.doc_url,
+                      enable_url=config.enable_url, instructions=dict(config.instructions))
     return cand, tried("found")
 
 
@@ -809,7 +817,8 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
         incoming=recommended_order(best.incoming), outgoing=recommended_order(best.outgoing),
         tried=tried, elapsed_ms=elapsed, preset=preset,
         display_name=best.display_name or (preset.name if preset else ""),
-        doc_url=best.doc_url or (preset.doc_url if preset else None))
+        doc_url=best.doc_url or (preset.doc_url if preset else None),
+        enable_url=best.enable_url, instructions=dict(best.instructions))
 
 
 def _preset_for_servers(servers: list[ServerConfig]) -> Preset | None:
@@ -835,6 +844,10 @@ def format_text(result: DiscoveryResult, language: str = "en") -> str:
                 lines.append(f" {mark} {label:8} {s.protocol:4} {s.host}:{s.port} "
                              f"{s.security:8} user {s.username}")
         lines.append(f"   sign-in: {', '.join(result.auth)}")
+        instruction = (result.instructions.get(language[:2]) or result.instructions.get("en")
+                       or result.instructions.get("") or "")
+        if instruction or result.enable_url:
+            lines.append(f"   first: {instruction} {result.enable_url or ''}".rstrip())
         if result.preset:
             note = result.preset.note(language)
             if note:

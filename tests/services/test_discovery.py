@@ -629,6 +629,30 @@ def test_parser_orders_imap_before_pop_and_never_plain_first() -> None:
     assert config.auth == ("password",)
 
 
+def test_parser_enable_instructions() -> None:
+    xml = clientconfig_xml("imap.gmx.test", "mail.gmx.test", extra="").replace(
+        "</emailProvider>",
+        '<enable visiturl="https://hilfe.gmx.test/einschalten.html">'
+        "<instruction>You must allow access via POP3 &amp; IMAP once!</instruction>"
+        '<instruction lang="de">Sie müssen den Zugriff erlauben!</instruction>'
+        "</enable></emailProvider>")
+    config = parse_clientconfig(xml, "a@gmx.test")
+    assert config.enable_url == "https://hilfe.gmx.test/einschalten.html"
+    assert config.instructions == {"": "You must allow access via POP3 & IMAP once!",
+                                   "de": "Sie müssen den Zugriff erlauben!"}
+
+
+def test_enable_instructions_reach_the_result(rig: Rig) -> None:
+    xml = clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test").replace(
+        "</emailProvider>", '<enable visiturl="https://x.test/on"><instruction lang="en">'
+        "Turn IMAP on first</instruction></enable></emailProvider>")
+    rig.http.route("/ispdb/ispdb.test", xml)
+    result = rig.discover("jean@ispdb.test")
+    assert result.to_dict()["enable_url"] == "https://x.test/on"
+    assert result.instructions == {"en": "Turn IMAP on first"}
+    assert "Turn IMAP on first https://x.test/on" in discovery.format_text(result)
+
+
 def test_parser_namespaced_and_oauth2() -> None:
     xml = """<clientConfig xmlns="urn:x"><emailProvider id="g">
       <incomingServer type="imap"><hostname>imap.g.com</hostname><port>993</port>
