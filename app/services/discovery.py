@@ -700,8 +700,6 @@ def _jobs(email: str, domain: str, settings: Settings, source_timeout: float) ->
         return run
 
     return [
-        _Job("preset", domain, RANKS["preset"], lambda d: _preset_outcome(email, domain),
-             source_timeout),
         _Job("autoconfig", autoconfig_url, RANKS["autoconfig"],
              http_job("autoconfig", autoconfig_url), source_timeout),
         _Job("well-known", wellknown_url, RANKS["well-known"],
@@ -753,15 +751,22 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
         except BaseException as exc:  # noqa: BLE001 - reported as this source's error
             inbox.put((job, exc))
 
-    pending: list[_Job] = []
-    for job in _jobs(address, domain, settings, per_source):
-        job.started = time.monotonic()
-        pending.append(job)
-        threading.Thread(target=runner, args=(job,), name=f"discover-{job.name}",
-                         daemon=True).start()
-
     tried: list[Tried] = []
     best: _Candidate | None = None
+    pending: list[_Job] = []
+    # The built-in presets are local and rank first: when the domain is one of them
+    # (gmail.com, orange.fr…) the answer is known at once and nothing goes on the network.
+    try:
+        local = _preset_outcome(address, domain)
+    except Exception as exc:  # noqa: BLE001 - a broken presets file must not stop discovery
+        local = _Outcome(None, [Tried("preset", domain, "error", 0, _describe_error(exc))])
+    best = local.candidate
+    if best is None:
+        for job in _jobs(address, domain, settings, per_source):
+            job.started = time.monotonic()
+            pending.append(job)
+            threading.Thread(target=runner, args=(job,), name=f"discover-{job.name}",
+                             daemon=True).start()
 
     def note(items: Iterable[Tried]) -> None:
         for t in items:
@@ -772,6 +777,7 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
                 except Exception:
                     log.debug("progress callback failed", exc_info=True)
 
+    note(local.tried)
     overall = start + timeout
     while pending:
         if best is not None and all(job.rank >= best.rank for job in pending):
@@ -822,10 +828,13 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
 
 
 def _preset_for_servers(servers: list[ServerConfig]) -> Preset | None:
-    for server in servers:
-        preset = presets_mod.preset_for_host(server.host)
-        if preset:
-            return preset
+    try:
+        for server in servers:
+            preset = presets_mod.preset_for_host(server.host)
+            if preset:
+                return preset
+    except Exception:
+        log.warning("built-in presets unavailable", exc_info=True)
     return None
 
 

@@ -458,6 +458,15 @@ def test_cancel(rig: Rig) -> None:
     assert time.monotonic() - start < 1.5
 
 
+def test_preset_domain_answers_without_touching_the_network(rig: Rig) -> None:
+    rig.zone("autoconfig.orange.fr. 60 IN A 127.0.0.1")
+    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.other.test", "smtp.other.test"))
+    result = rig.discover("jean@orange.fr")
+    assert result.source == "preset" and result.preset and result.preset.id == "orange"
+    assert [t.source for t in result.tried] == ["preset"]
+    assert rig.http.requests == []  # the address was not sent anywhere
+
+
 def test_progress_reports_every_tried_entry(rig: Rig) -> None:
     setup_ispdb(rig)
     seen: list[discovery.Tried] = []
