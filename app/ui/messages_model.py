@@ -352,10 +352,19 @@ class LiveLoader(QObject):
         since = self.version[0] if self.version else None
         db = model.db
 
+        previous = self.version
+        # Statuses changed but no row came or went, and the order does not depend on
+        # status: the ids stay as they are, only the counters and those rows are re-read.
+        same_rows = (not reset and previous is not None and model.sort_column != "status"
+                     and not model.filter.statuses)
+        current = list(model._ids) if same_rows else []
+
         def work() -> tuple[Any, list[int], dict[str, int], list[int] | None]:
             version = mv.data_version(db)
-            ids, counts = model.query()
             changed = mv.changed_recipients(db, since) if since is not None else None
+            if same_rows and previous is not None and version[1:] == previous[1:]:
+                return version, current, mv.status_counts(db, model.filter), changed
+            ids, counts = model.query()
             return version, ids, counts, changed
 
         def done(result: Any, error: BaseException | None) -> None:
