@@ -40,18 +40,6 @@ then
 fi
 
 start=$(date +%s)
-# Translations: compile resources/i18n/*.ts to .qm when the sources are newer (lrelease ships
-# with PySide6-Essentials as pyside6-lrelease).
-if compgen -G "$ROOT/resources/i18n/*.ts" >/dev/null; then
-    LRELEASE="$(dirname "$PYTHON")/pyside6-lrelease"
-    for ts in "$ROOT"/resources/i18n/*.ts; do
-        qm="${ts%.ts}.qm"
-        if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
-            if [ -x "$LRELEASE" ]; then "$LRELEASE" -silent "$ts" -qm "$qm"; fi
-        fi
-    done
-fi
-
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath "$WORK" "$HERE/postier.spec"
 BUNDLE="$DIST/$NAME"
