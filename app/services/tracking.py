@@ -306,12 +306,16 @@ def _find_message(conn: Any, account: Account, report: Any, rs: Any, refs: list[
         row = ms.find_by_envid(conn, envid)
         if row is not None:
             return row
-    for mid in [getattr(rs, "original_message_id", None) if rs is not None else None,
-                getattr(report, "original_message_id", None), *reversed(refs)]:
-        if mid:
-            row = ms.find_by_message_id(conn, mid)
-            if row is not None:
-                return row
+    ids = [i for i in [getattr(rs, "original_message_id", None) if rs is not None else None,
+                       getattr(report, "original_message_id", None), *reversed(refs)] if i]
+    for mid in ids:
+        row = ms.find_by_message_id(conn, mid)
+        if row is not None:
+            return row
+    if envid or ids:
+        # The report names its message and it is none of ours (sent from another mail
+        # client): guessing by recipient would pin someone else's bounce on our mail.
+        return None
     if address:  # fallback: the last message to that address shortly before
         return ms.find_recent_to(conn, address, _iso(at), MATCH_WINDOW, account.email)
     return None
@@ -457,22 +461,23 @@ def scan_folder(client: Any, db: Database, account: Account, folder: str,
         state = conn.execute("SELECT * FROM scan_state WHERE account_id = ? AND folder = ?",
                              (account.id, folder)).fetchone()
     if state is not None and state["uidvalidity"] == uidvalidity:
-        last = state["last_uid"]
+        last = baseline = state["last_uid"]
         uids = [u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
     else:
+        # First look at this folder (or its UIDs were reset): only mail since our oldest
+        # message can be about it; everything older is skipped for good (baseline).
         last = 0
         since = _since(db, account)
-        # Nothing sent from Postier yet: nothing in this mailbox can be about our mail.
         uids = client.search(["SINCE", since.date()]) if since else []
-        if since is None:
-            last = max(client.search(["ALL"]) or [0])
+        uidnext = info.get(b"UIDNEXT")
+        baseline = int(uidnext) - 1 if uidnext else max(client.search(["ALL"]) or [0])
+    uids = sorted(uids)
     for start in range(0, len(uids), FETCH_BATCH):
-        batch = sorted(uids)[start:start + FETCH_BATCH]
+        batch = uids[start:start + FETCH_BATCH]
         _scan_batch(client, db, account, folder, uidvalidity, batch, result)
         last = max(last, batch[-1])
-        _save_state(db, account, folder, uidvalidity, last)
-    if not uids:
-        _save_state(db, account, folder, uidvalidity, last)
+        _save_state(db, account, folder, uidvalidity, last)  # progress survives a crash
+    _save_state(db, account, folder, uidvalidity, max(last, baseline))
 
 
 def _save_state(db: Database, account: Account, folder: str, uidvalidity: int,

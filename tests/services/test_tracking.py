@@ -158,6 +158,15 @@ def test_fallback_recipient_and_time_window(db_account) -> None:  # noqa: ANN001
     assert _status(db, mid, "x@remote.test") == "blocked"
 
 
+def test_report_about_a_message_sent_elsewhere_is_not_guessed(db_account) -> None:  # noqa: ANN001
+    db, account = db_account
+    mid, _, _ = _sent(db, ["x@remote.test"], 10)
+    out = _ingest(db, account, dsn("x@remote.test", "failed", "5.1.1", "550 5.1.1 unknown",
+                                   message_id="<sent-from-outlook@example.test>"))
+    assert not out.matched
+    assert _status(db, mid, "x@remote.test") == "sent"
+
+
 def test_bounce_about_unknown_message_is_kept_unmatched(db_account) -> None:  # noqa: ANN001
     db, account = db_account
     _sent(db, ["x@remote.test"], 5)
