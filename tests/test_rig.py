@@ -13,7 +13,7 @@ from email.message import EmailMessage
 import pytest
 
 
-def _ctx(ca_file) -> ssl.SSLContext:  # noqa: ANN001
+def _ctx(ca_file) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(ca_file))
 
 
@@ -24,7 +24,7 @@ def _message(sender: str, to: str, subject: str) -> EmailMessage:
     return msg
 
 
-def test_imap_endpoints_answer(rig) -> None:  # noqa: ANN001
+def test_imap_endpoints_answer(rig) -> None:
     ctx = _ctx(rig.ca_file)
     with imaplib.IMAP4_SSL(rig.imaps.host, rig.imaps.port, ssl_context=ctx, timeout=10) as m:
         assert m.sock.version() in ("TLSv1.2", "TLSv1.3")
@@ -47,7 +47,7 @@ def test_imap_endpoints_answer(rig) -> None:  # noqa: ANN001
         assert time.monotonic() - started < 1.5  # auth_failure_delay = 0
 
 
-def test_submission_delivers_locally_and_bounces_remote_failures(rig) -> None:  # noqa: ANN001
+def test_submission_delivers_locally_and_bounces_remote_failures(rig) -> None:
     ctx = _ctx(rig.ca_file)
     before_bob = len(rig.maildir_messages("bob@example.test"))
     before_alice = len(rig.maildir_messages("alice@example.test"))
@@ -70,7 +70,7 @@ def test_submission_delivers_locally_and_bounces_remote_failures(rig) -> None:  
     assert "5.1.1" in alice[-1].read_text(errors="replace")
 
 
-def test_smtps_and_relay_to_fake_mx(rig) -> None:  # noqa: ANN001
+def test_smtps_and_relay_to_fake_mx(rig) -> None:
     before = len(rig.fake_mx.messages)
     with smtplib.SMTP_SSL(rig.smtps.host, rig.smtps.port, context=_ctx(rig.ca_file),
                           timeout=10) as s:
@@ -83,7 +83,7 @@ def test_smtps_and_relay_to_fake_mx(rig) -> None:  # noqa: ANN001
     assert b"to the MX" in got[-1].content
 
 
-def test_inject_port_needs_no_auth(rig) -> None:  # noqa: ANN001
+def test_inject_port_needs_no_auth(rig) -> None:
     before = len(rig.maildir_messages("carol@example.test"))
     with smtplib.SMTP(*rig.smtp_inject, timeout=10) as s:
         s.sendmail("someone@remote.test", ["carol@example.test"],
@@ -93,7 +93,7 @@ def test_inject_port_needs_no_auth(rig) -> None:  # noqa: ANN001
     assert rig.env() == {"POSTIER_CA_FILE": str(rig.ca_file)}
 
 
-def test_bad_servers_misbehave_as_advertised(bad_servers) -> None:  # noqa: ANN001
+def test_bad_servers_misbehave_as_advertised(bad_servers) -> None:
     trusting = _ctx(bad_servers.ca_file)
     tls10 = bad_servers.tls10()
     with pytest.raises(ssl.SSLError):
@@ -104,9 +104,9 @@ def test_bad_servers_misbehave_as_advertised(bad_servers) -> None:  # noqa: ANN0
         with pytest.raises(ssl.SSLCertVerificationError, match=reason):
             imaplib.IMAP4_SSL(server.host, server.port, ssl_context=trusting, timeout=5)
     silent = bad_servers.silent()
-    with socket.create_connection((silent.host, silent.port), timeout=0.3) as sock:
-        with pytest.raises(TimeoutError):
-            sock.recv(1)
+    with socket.create_connection((silent.host, silent.port), timeout=0.3) as sock, \
+            pytest.raises(TimeoutError):
+        sock.recv(1)
     ok = bad_servers.imaps()
     with imaplib.IMAP4_SSL(ok.host, ok.port, ssl_context=trusting, timeout=5) as m:
         assert m.login("x@example.test", "pw")[0] == "OK"

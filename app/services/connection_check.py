@@ -33,9 +33,17 @@ from typing import Any
 from .auth import Credential, oauthbearer_string, xoauth2_string
 from .config import Settings
 from .endpoint import Endpoint
-from .errors import ErrorInfo, PostierError
-from .tls import TlsInfo, check_pin, classify_ssl_error, client_context, describe_certificate
-from .tls import certificate_sha256, normalize_fingerprint, tls_info
+from .errors import ErrorInfo, InputError, PostierError
+from .tls import (
+    TlsInfo,
+    certificate_sha256,
+    check_pin,
+    classify_ssl_error,
+    client_context,
+    describe_certificate,
+    normalize_fingerprint,
+    tls_info,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +238,10 @@ class _Checker:
         self.run.add(Step(self.server, self._step_name, True, self._ms(), _printable(detail)))
 
     def fail(self, err: PostierError) -> None:
-        if self.run.aborted:  # the failure is our own doing: the deadline or a cancel
+        # A connection cut by our own deadline/cancel, or a read timeout that smtplib
+        # reports as "disconnected", is not the server's protocol error.
+        late = time.monotonic() >= self.run.deadline - 0.05
+        if self.run.aborted or (late and err.code == "PROTOCOL_ERROR"):
             err = PostierError("CANCELLED" if self.run.cancel.is_set() else "TIMEOUT",
                                reply=f"no answer during {self._step_name}")
         err.server = self.server
@@ -498,7 +509,7 @@ class _ImapChecker(_Checker):
             code = "PLAINTEXT_REFUSED" if security == "plain" else "STARTTLS_UNSUPPORTED"
             self.fail(PostierError(code, reply=f"CAPABILITY {caps}"))
         try:
-            typ, data = imap._simple_command("STARTTLS")
+            typ, _data = imap._simple_command("STARTTLS")
         except (imaplib.IMAP4.error, OSError) as exc:
             self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply() or str(exc)))
         if typ != "OK":
@@ -830,6 +841,12 @@ def check_account(email: str, credential: Credential, settings: Settings, *,
     ``imap_pin``/``smtp_pin`` pin per server. ``progress`` is called from worker threads
     as each step finishes. ``cancel`` stops the check at once (sockets are shut down).
     """
+    for value in (pin, imap_pin, smtp_pin):  # bad input is refused before any network work
+        if value:
+            try:
+                normalize_fingerprint(value)
+            except PostierError as exc:
+                raise InputError(exc.message) from None
     started = time.monotonic()
     deadline = started + max(0.1, timeout)
     run = _Run(deadline, cancel, progress)

@@ -223,7 +223,7 @@ class ScriptedServer:
                 out = f"{tag} BAD unknown command"
             conn.sendall(out.encode() + b"\r\n")
 
-    def _imap_authenticate(self, conn: socket.socket, reader, tag: str, mech: str,  # noqa: ANN001
+    def _imap_authenticate(self, conn: socket.socket, reader, tag: str, mech: str,
                            initial: str) -> tuple[str, bool]:
         if mech not in self.auth_mechanisms:
             return f"{tag} NO [CANNOT] Unsupported authentication mechanism", False
@@ -288,7 +288,7 @@ class ScriptedServer:
                 out = "502 5.5.2 Command not implemented"
             conn.sendall(out.encode() + b"\r\n")
 
-    def _smtp_auth(self, conn: socket.socket, reader, args: str) -> str:  # noqa: ANN001
+    def _smtp_auth(self, conn: socket.socket, reader, args: str) -> str:
         mech, _, initial = args.partition(" ")
         mech = mech.upper()
         if mech not in self.auth_mechanisms:
@@ -358,7 +358,7 @@ def self_signed_pem(names: tuple[str, ...] = LOOPBACK_NAMES) -> tuple[bytes, byt
             sans.append(x509.IPAddress(ipaddress.ip_address(n)))
         except ValueError:
             sans.append(x509.DNSName(n))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
@@ -390,7 +390,7 @@ class BadServers:
                                         "good")
         self.tls10_ctx = _server_context(self.good_pem, good.private_key_pem.bytes(), self.dir,
                                          "tls10", legacy_tls10=True)
-        past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=400)
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
         expired = self.ca.issue_cert(*LOOPBACK_NAMES, not_before=past,
                                      not_after=past + dt.timedelta(days=90))
         self.expired_ctx = _server_context(b"".join(b.bytes() for b in expired.cert_chain_pems),

@@ -41,6 +41,8 @@ DEFAULT_USERS = {
     "alice@example.test": PASSWORD,
     "bob@example.test": PASSWORD,
     "carol@example.test": PASSWORD,
+    # non-ASCII password: French users have accents in theirs
+    "zoe@example.test": "mot-de-passe-été",
 }
 MAIL_USER = "vmail"
 # The server certificate is valid for all the names the rig's endpoints are reached by.
@@ -83,6 +85,7 @@ def _run(*cmd: str, check: bool = True, timeout: float = 30.0) -> subprocess.Com
     # the pipe and would keep it open, so communicate() would wait for them forever.
     with tempfile.TemporaryFile() as out:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                              check=False,
                               timeout=timeout)
         out.seek(0)
         text = out.read().decode(errors="replace")
@@ -131,7 +134,7 @@ def _ensure_mail_user() -> tuple[int, int]:
         entry = pwd.getpwnam(MAIL_USER)
     except KeyError:
         subprocess.run(["useradd", "-r", "-U", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-                        MAIL_USER], capture_output=True)
+                        MAIL_USER], capture_output=True, check=False)
         import pwd
 
         entry = pwd.getpwnam(MAIL_USER)  # raises if useradd failed for another reason
@@ -161,7 +164,7 @@ class _MXHandler:
     def __init__(self, messages: list[ReceivedMessage]) -> None:
         self.messages = messages
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Envelope,  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
         reply = self.RCPT_REPLIES.get(address.lower())
         if reply:
@@ -169,7 +172,7 @@ class _MXHandler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
         # Spam is refused after the content is seen, as real filters do.
         if any(r.lower() == self.SPAM for r in envelope.rcpt_tos):
             return "554 5.7.1 Message rejected as spam by content filter"
@@ -190,7 +193,7 @@ class FakeMX:
         self._controller = Controller(_MXHandler(self.messages), hostname=host, port=self.port,
                                       server_hostname="mx.remote.test", ready_timeout=10)
 
-    def start(self) -> "FakeMX":
+    def start(self) -> FakeMX:
         self._controller.start()
         return self
 
@@ -477,7 +480,7 @@ class Rig:
     # -- lifecycle ---------------------------------------------------------
     @classmethod
     def start(cls, root: Path | None = None, users: dict[str, str] | None = None,
-              attempts: int = 3) -> "Rig":
+              attempts: int = 3) -> Rig:
         """Build and start everything. ``root`` must not exist yet or be empty; by default a
         fresh world-traversable dir under /tmp (Dovecot's mail user must reach it)."""
         last: Exception | None = None
@@ -494,7 +497,7 @@ class Rig:
         raise RigError(f"rig did not start: {last}")
 
     @classmethod
-    def _start_once(cls, root: Path | None, users: dict[str, str]) -> "Rig":
+    def _start_once(cls, root: Path | None, users: dict[str, str]) -> Rig:
         uid, gid = _ensure_mail_user()
         owns = root is None
         if root is None:
@@ -596,7 +599,7 @@ class Rig:
                 except ProcessLookupError:
                     pass
 
-    def __enter__(self) -> "Rig":
+    def __enter__(self) -> Rig:
         return self
 
     def __exit__(self, *exc: object) -> None:
