@@ -54,7 +54,8 @@ def real_report(dns: LocalDNS, home: Path) -> DomainReport:
 
 def save(widget: DomainHealthView, name: str, tmp_path: Path) -> Path:
     """Into docs/screenshots when POSTIER_SCREENSHOTS=1, else the test's tmp dir."""
-    QApplication.processEvents()
+    for _ in range(5):  # let height-for-width layouts settle (wrapped records grow)
+        QApplication.processEvents()
     folder = ROOT / "docs" / "screenshots" if os.environ.get("POSTIER_SCREENSHOTS") == "1" \
         else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,6 +127,10 @@ def test_progress_then_live_rows_then_report(qtbot, dns: LocalDNS, tmp_path: Pat
     view.resize(760, 1300)
     view.show()
     save(view, "domain_health_en", tmp_path)
+    boxes = [r.record_box for r in view.rows if r.record_box is not None]
+    assert boxes
+    for box in boxes:  # wrapped records are shown whole, not cut or hidden behind a scroll bar
+        assert box.document().size().height() <= box.viewport().height() + 1
 
 
 def test_all_green_summary_and_colour(qtbot) -> None:
