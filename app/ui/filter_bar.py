@@ -120,6 +120,10 @@ class FilterBar(QWidget):
         self.filterChanged.emit(self.current_filter())
 
 
+def _nbsp(text: str) -> str:
+    return text.replace(" ", "&nbsp;")  # "1 blocked" never splits over two lines
+
+
 class CountersBar(QLabel):
     """'3 hard bounces · 12 delivered…': each counter is a link that filters on it. A
     wrapping label, so the bar never forces the table wider than the window."""
@@ -141,7 +145,7 @@ class CountersBar(QLabel):
         total = sum(counts.values())
         head = self.tr("%d messages:") % total if total else self.tr("No message yet.")
         links = [f"<a href='{s}' style='color:{STATUS_COLORS[s]};text-decoration:none'>"
-                 f"&#9679;&nbsp;{escape(mv.count_label(s, counts[s], self.lang))}</a>"
+                 f"&#9679;&nbsp;{_nbsp(escape(mv.count_label(s, counts[s], self.lang)))}</a>"
                  for s in mv.STATUSES if counts.get(s)]
         self.setText(f"<b>{escape(head)}</b>&nbsp;&nbsp; " + " &nbsp; ".join(links))
         self.setToolTip(self.tr("Click a counter to show only those messages."))

@@ -25,9 +25,11 @@ def add_account(db: Database, email: str, label: str = "", sync_state: str = "id
     AccountStore(db).add(Account(
         email=email, username=email, imap_host="imap.example.test", imap_port=993,
         imap_security="ssl", smtp_host="smtp.example.test", smtp_port=465,
-        smtp_security="ssl", label=label, sync_state=sync_state, sync_error=sync_error,
-        signature_html="<p>--<br><b>Boulangerie Martin</b></p>",
-        signature_text="--\nBoulangerie Martin"))
+        smtp_security="ssl", label=label, display_name="Boulangerie Martin",
+        sync_state=sync_state, sync_error=sync_error,
+        signature_html=("<b>Boulangerie Martin</b><br>12 rue des Halles, 69002 Lyon<br>"
+                        "04 78 00 00 00"),
+        signature_text="Boulangerie Martin\n12 rue des Halles, 69002 Lyon\n04 78 00 00 00"))
 
 
 def bulk_rows(db: Database, n: int, *, seed: int = 7, now: datetime | None = None) -> None:

@@ -1,0 +1,99 @@
+"""Screenshots of the main window for docs/screenshots/ (a demo database with every status).
+
+They are written on every run so they always show the current code; each test also
+checks what the picture must show."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale
+
+from app.services import message_views as mv
+from app.services.config import Settings
+from app.services.storage import AccountStore, open_database
+from tests.support import sent_messages as sm
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture()
+def demo_window(qtbot, postier_env: Path):  # noqa: ANN001, ANN201
+    from app.ui.main_window import MainWindow
+
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    ids = sm.demo(db)
+    win = MainWindow(settings, db, live_tracking=False, lang="en")
+    win.resize(1360, 720)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+        win.show()
+    yield win, settings, db, ids
+    QLocale.setDefault(QLocale.c())
+
+
+def _save(widget, name: str) -> Path:  # noqa: ANN001
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    assert widget.grab().save(str(path))
+    return path
+
+
+def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None:  # noqa: ANN001
+    win, _, _, ids = demo_window
+    model = win.page.model
+    assert {model.row_at(r).status for r in range(model.rowCount())} == set(mv.STATUSES)
+    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+        win.page.select_recipient(ids["hard_bounce"])
+    assert "550 5.1.1" in win.page.details.browser.toPlainText()
+    _save(win, "main_table.png")
+    _save(win.page.details, "main_details.png")
+
+
+def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ComposeDialog
+
+    win, settings, db, _ = demo_window
+    night = (datetime.now().astimezone() + timedelta(days=1)).replace(hour=21, minute=40)
+    dialog = ComposeDialog(settings, db, AccountStore(db).list(), win, clock=lambda: night)
+    qtbot.addWidget(dialog)
+    dialog.to_field.setText("a.leroy@orange.fr, j.dupont@exemple")
+    dialog.cc_field.setText("atelier@boulangerie-martin.fr")
+    dialog.subject.setText("Votre devis pour la pièce montée")
+    dialog.editor.setHtml("<p>Bonjour Madame Leroy,</p><p>Veuillez trouver ci-dessous notre "
+                          "proposition pour la <b>pièce montée</b> de 60 personnes :</p>"
+                          "<ul><li>choux caramel</li><li>nougatine</li></ul>"
+                          "<p>Bien cordialement,</p>")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "will wait" in dialog.quiet_note.text()
+    _save(dialog, "main_compose.png")
+
+
+def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ResendDialog
+
+    win, settings, db, ids = demo_window
+    dialog = ResendDialog(settings, db, mv.message_details(db, ids["hard_bounce"]), win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _save(dialog, "main_resend.png")
+    win.tabs.setCurrentWidget(win.accounts)
+    win.accounts.select(sm.ACCOUNTS[1])
+    _save(win, "main_accounts.png")
+    sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
+                 "550 5.1.1 <mairie@saint-martin.fr>: Recipient address rejected")
+    sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: Facture F-2026-117")
+    qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=5000)
+    win.tabs.setCurrentWidget(win.notifications_panel)
+    _save(win, "main_notifications.png")
+    win.about()
+    qtbot.waitExposed(win.about_dialog)
+    _save(win.about_dialog, "main_about.png")
