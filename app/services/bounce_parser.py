@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
@@ -239,11 +239,42 @@ def _header(msg: Message, name: str) -> str | None:
         return None
     if value is None:
         return None
+    if isinstance(value, Header):  # compat32 wraps raw 8-bit header bytes in a Header
+        return _clean(_header_bytes_text(value))
+    value = str(value)
+    if "=?" not in value:
+        return _clean(value)  # also keeps raw 8-bit (surrogate-escaped) UTF-8 headers intact
     try:
-        decoded = str(make_header(decode_header(str(value))))
+        decoded = str(make_header(decode_header(value)))
     except Exception:  # noqa: BLE001 - bad encoded-words: keep the raw text
-        decoded = str(value)
+        decoded = value
     return _clean(decoded)
+
+
+def _header_bytes_text(value: Header) -> str:
+    out = []
+    try:
+        chunks = decode_header(value)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        out.append(_bytes_text(chunk, None if charset in (None, "unknown-8bit") else charset))
+    return "".join(out)
+
+
+def _bytes_text(data: bytes, charset: str | None) -> str:
+    """Bytes in their declared charset, else UTF-8, else Windows-1252 (never fails)."""
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            continue
+    return data.decode("cp1252", "replace")
 
 
 def _addr(value: str | None) -> str | None:
@@ -258,6 +289,9 @@ def _addr(value: str | None) -> str | None:
     match = ADDR_RE.search(value)
     if match:
         return _norm_addr(match.group(0))
+    token = value.strip().strip("<>")
+    if "@" in token and not any(c.isspace() for c in token):
+        return _norm_addr(token)  # an internationalised (SMTPUTF8) address
     _, parsed = parseaddr(value)
     return _norm_addr(parsed) if "@" in parsed else None
 
@@ -288,19 +322,11 @@ def _decode_part(part: Message) -> str:
     if not isinstance(payload, bytes):
         return ""
     payload = payload[: MAX_PART_TEXT * 4]
-    charset = None
     try:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001
         charset = None
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return payload.decode(candidate)[:MAX_PART_TEXT]
-        except (LookupError, UnicodeDecodeError, ValueError):
-            continue
-    return payload.decode("cp1252", "replace")[:MAX_PART_TEXT]
+    return _bytes_text(payload, charset)[:MAX_PART_TEXT]
 
 
 def _html_to_text(text: str) -> str:
@@ -352,9 +378,13 @@ def _report_blocks(part: Message) -> list[list[tuple[str, str]]]:
 
 
 def _message_fields_text(msg: Message) -> str:
-    lines = []
-    for name, value in msg.items():
-        lines.append(f"{name}: {_clean(value) or ''}")
+    """A parsed field block back to text; its body holds further blocks when the parser
+    took the part for an embedded message (message/global-delivery-status)."""
+    lines = [f"{name}: {_clean(value) or ''}" for name, value in msg.items()]
+    body = msg.get_payload()
+    if isinstance(body, str) and body.strip():
+        lines.append("")
+        lines.append(body.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
     return "\n".join(lines)
 
 
@@ -413,6 +443,11 @@ def _walk(msg: Message) -> _Parts:
             parts.arf.append(part)
             return
         if ctype in _HEADERS_TYPES:
+            payload = part.get_payload()
+            if isinstance(payload, list):  # message/global-headers parsed as a message
+                if parts.original is None and payload and isinstance(payload[0], Message):
+                    parts.original = payload[0]
+                return
             if parts.original is None:
                 text = _decode_part(part)
                 parts.original = HeaderParser(policy=compat32).parsestr(text, headersonly=True)
@@ -433,6 +468,8 @@ def _walk(msg: Message) -> _Parts:
                     if isinstance(sub, Message):
                         visit(sub, depth + 1, inside_original)
             return
+        if ctype.startswith("multipart/"):
+            ctype = "text/plain"  # a multipart without boundary: its body is plain text
         if not ctype.startswith("text/") and ctype != "application/octet-stream":
             return
         if ctype == "application/octet-stream":
@@ -488,12 +525,14 @@ def _parse(raw: bytes) -> Report:
         _parse_free_text(report, msg, parts)
     elif _looks_like_auto_reply(msg, report, parts):
         report.kind = "auto_reply"
+        report.original_message_id = _replied_id(report)
         report.recipients = [RecipientStatus(
             address=report.from_addr, category="auto_reply", reason="vacation",
             diagnostic=report.subject, original_message_id=_replied_id(report))]
     elif _looks_like_text_mdn(report, parts):
         report.kind = "mdn"
         report.mdn_disposition = "displayed"
+        report.original_message_id = _replied_id(report)
         report.recipients = [RecipientStatus(
             address=report.from_addr, category="opened", reason="displayed",
             diagnostic=report.subject, original_message_id=_replied_id(report))]
@@ -502,6 +541,9 @@ def _parse(raw: bytes) -> Report:
             "\n".join(parts.texts))
         if found:
             report.original_message_id = found.group(1)
+    if report.original_message_id is None and report.kind in ("dsn", "bounce"):
+        # Exim delay warnings and Gmail bounces refer to the original in their own headers.
+        report.original_message_id = _replied_id(report)
     for rcpt in report.recipients:
         if rcpt.original_message_id is None:
             rcpt.original_message_id = report.original_message_id
@@ -615,9 +657,12 @@ def _parse_arf(report: Report, parts: _Parts) -> None:
 def _parse_mdn(report: Report, parts: _Parts) -> None:
     report.kind = "mdn"
     fields = [f for block in _report_blocks(parts.mdn[0]) for f in block]
-    disposition = (_first(fields, "disposition") or "").lower()
-    kind = disposition.rpartition(";")[2].strip().split("/")[0].split()[0] if (
-        disposition.strip()) else "displayed"
+    raw_disposition = _first(fields, "disposition") or ""
+    disposition = raw_disposition.lower()
+    words = disposition.rpartition(";")[2].strip().split("/")[0].split()
+    kind = words[0] if words else "displayed"
+    if kind not in REASON_CATEGORY:
+        kind = "displayed" if "display" in disposition else "processed"
     report.mdn_disposition = kind
     original_id = _msgid(_first(fields, "original-message-id"))
     if original_id:
@@ -626,7 +671,7 @@ def _parse_mdn(report: Report, parts: _Parts) -> None:
     category = "opened" if kind == "displayed" else "delivered"
     report.recipients = [RecipientStatus(
         address=address, category=category, reason=kind if kind else "displayed",
-        diagnostic=_clean(disposition), action=kind,
+        diagnostic=_clean(raw_disposition), action=kind,
         original_message_id=original_id or report.in_reply_to)]
 
 

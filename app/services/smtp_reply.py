@@ -131,7 +131,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                 r"(?:blocked|banned|rejected|refused|denied|not allowed|black)"
                 r"|ip (?:address )?(?:blocked|banned|rejected|refused)|connections? (?:will )?not"
                 r" (?:be )?accepted from|access denied[^.;\n]{0,40}\bip\b|service refused"
-                r"|\bofr\d*_\d+|host (?:is )?blocked|blocked by (?:mx|ip)|\bs3150\b|\bs3140\b"
+                r"|host (?:is )?blocked|blocked by (?:mx|ip)|\bs3150\b|\bs3140\b"
                 r"|adresse ip (?:bloquée|refusée|rejetée)|poor ip reputation"),
     ("bad_reputation", r"reputation|sender score|unusual rate of unsolicited|\btss0\d\b"
                        r"|\bts0\d\b|complaints? (?:rate|from|received)|user complaints"
@@ -142,7 +142,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r" (?:limit|quota)|(?:messages|mails) per (?:hour|day|minute)|grey ?list"
                  r"|gray ?list|temporarily deferred|try (?:again )?later[^.;\n]{0,40}limit"
                  r"|envoi trop rapide|trop de messages"),
-    ("too_many_conn", r"too many (?:concurrent |simultaneous |open )?(?:connections|sessions)"
+    ("too_many_conn", r"too many (?:[\w-]+ ){0,2}(?:connections|sessions)"
                       r"|connection (?:count |rate )?limit|too many recipients|max(?:imum)?"
                       r" (?:number of )?(?:connections|recipients)|trop de connexions"),
     ("no_relaying", r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))"
@@ -152,6 +152,10 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("spam_detected", r"\bspam(?:s|my)?\b|junk mail|unsolicited|\buce\b|bulk (?:e-?)?mail"
                       r"|spamassassin|likely (?:unsolicited|spam)|content looks like"
                       r"|identified as (?:junk|spam)|indésirable|pourriel|迷惑メール"),
+    # unambiguous "does not exist" wordings win over "inactive/disabled" in the same text
+    ("user_unknown", r"access denied\. as\(201806281\)|compte inexistant|adresse inexistante|user unknown|unknown user"
+                     r"|no such (?:user|mailbox|recipient)|(?:user|mailbox|account|address)"
+                     r" (?:does not|doesn't) exist"),
     ("suspend", r"(?:mailbox|account|user|address|recipient|boîte|compte)"
                 r"[^.;\n]{0,40}(?:disabled|suspended|inactive|deactivated|discontinued"
                 r"|locked|expired|désactivé|suspendu|bloqué|inactif)"
@@ -206,7 +210,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"(?:recipient|user|addressee)|recipient (?:has )?(?:blocked|refused|rejected)"
                  r"|refuses to accept|not accepting (?:mail|messages) from|受信拒否"
                  r"|user has blocked|blocked by the user|your email has been blocked"),
-    ("policy_violation", r"polic(?:y|ies)|prohibited|not authori[sz]ed|not allowed"
+    ("policy_violation", r"\bbanned(?::| (?:attachment|file|content|extension))|polic(?:y|ies)|prohibited|not authori[sz]ed|not allowed"
                          r"|administrative|restrict(?:ed|ion)|\bph0\d\b|denied by|access denied"),
     ("security_error", r"(?:must|need to|please) (?:authenticate|issue a starttls|use tls)"
                        r"|authentication (?:required|is required)|tls (?:is )?required"
@@ -300,6 +304,17 @@ def normalise_status(value: str | None) -> str | None:
     return ".".join(match.groups()) if match else None
 
 
+def _text_overrides(from_text: str | None, specific: str, enhanced: str | None) -> bool:
+    """Whether the text's cause beats a specific status code."""
+    if from_text is None or from_text == specific:
+        return False
+    if from_text in _TEXT_OVERRIDES_STATUS:
+        return True
+    # x.7.y security codes are often reused loosely (Yahoo "5.7.9 ... policy reasons"): a
+    # policy or spam cause named in the text is the better guide there.
+    return specific == "security_error" and REASON_CATEGORY[from_text] in ("blocked", "spam")
+
+
 def classify_reply(reply_code: int | None, text: str,
                    enhanced: str | None = None) -> tuple[str, str]:
     """(category, reason) per CLI.md for an SMTP reply or a DSN diagnostic.
@@ -320,7 +335,7 @@ def classify_reply(reply_code: int | None, text: str,
         return "delivered", "delivered"
     from_text = text_reason(text)
     specific = _specific(enhanced)
-    if specific and not (from_text in _TEXT_OVERRIDES_STATUS and from_text != specific):
+    if specific and not _text_overrides(from_text, specific, enhanced):
         reason = specific
     else:
         reason = from_text or _generic(enhanced) or _BASIC_CODE.get(reply_code or 0)
