@@ -83,6 +83,7 @@ class ScriptedServer:
     select_reply: str | None = None  # IMAP SELECT tagged reply
     mail_reply: str | None = None  # SMTP MAIL FROM reply
     greeting: str | None = None
+    greeting_delay: float = 0.0  # seconds before the greeting (a slow, far-away server)
     port: int = 0
     commands: list[str] = field(default_factory=list)  # what clients sent (secrets included!)
     connections: int = 0
@@ -144,6 +145,8 @@ class ScriptedServer:
                 conn = self.tls.wrap_socket(conn, server_side=True)
                 with self._lock:
                     self._clients.append(conn)
+            if self.greeting_delay:
+                self._stop.wait(self.greeting_delay)
             if self.mode == "junk":
                 conn.sendall(JUNK)
                 self._stop.wait(2)
