@@ -1,0 +1,284 @@
+"""Bounce / DSN classifier: every collected format, the reply classifier, robustness limits."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from app.services import bounce_parser
+from app.services.bounce_parser import Report, parse
+from app.services.smtp_reply import REASON_CATEGORY, classify_reply
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "bounces"
+EXPECTED: dict[str, dict] = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
+
+# shared/CLI.md's category/reason table (the contract), copied so a drift fails here.
+CLI_TABLE = {
+    "delivered": {"delivered"},
+    "deferred": {"delayed"},
+    "hard_bounce": {"user_unknown", "host_unknown", "has_moved", "not_accept"},
+    "soft_bounce": {"mailbox_full", "expired", "system_error", "system_full", "network_error",
+                    "too_many_conn", "suspend", "message_too_big", "exceed_limit", "speeding"},
+    "blocked": {"blocked", "rejected", "no_relaying", "policy_violation", "auth_failure",
+                "bad_reputation", "require_ptr", "not_compliant_rfc", "security_error",
+                "filtered", "content_error"},
+    "spam": {"spam_detected", "virus_detected"},
+    "auto_reply": {"vacation"},
+    "complaint": {"feedback"},
+    "error": {"syntax_error", "mailer_error", "on_hold", "undefined"},
+}
+# MDN dispositions (RFC 3798) are the only reasons beyond the table: the status model's "opened".
+MDN_REASONS = {"displayed": "opened", "deleted": "delivered", "dispatched": "delivered",
+               "processed": "delivered", "denied": "delivered", "failed": "delivered"}
+CLI_RECIPIENT_KEYS = {"address", "status", "reply_code", "category", "reason", "diagnostic",
+                      "remote_mta", "original_message_id"}
+
+
+def _load(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+# --- the sample table ---------------------------------------------------------------------
+def test_every_sample_has_an_expectation_and_back() -> None:
+    files = {p.name for p in SAMPLES.glob("*.eml")}
+    assert files == set(EXPECTED)
+    assert len(files) >= 60
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample(name: str) -> None:
+    expected = EXPECTED[name]
+    report = parse(_load(name))
+    got = [[r.address, r.category, r.reason, r.status] for r in report.recipients]
+    assert (report.kind, got) == (expected["kind"], expected["recipients"])
+    assert report.original_message_id == expected["original_message_id"]
+    assert report.is_bounce is (expected["kind"] in ("dsn", "bounce"))
+    if not report.is_bounce and expected["kind"] == "other":
+        assert report.recipients == []
+    for rcpt in report.recipients:
+        assert rcpt.original_message_id == (expected["original_message_id"]
+                                            or rcpt.original_message_id)
+    # whatever the input, the CLI document serialises to UTF-8 JSON
+    json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_the_samples_cover_every_category_of_the_table() -> None:
+    seen = {rcpt[1] for entry in EXPECTED.values() for rcpt in entry["recipients"]}
+    assert set(CLI_TABLE) - {"error"} <= seen
+    assert "error" in seen  # mailer_error sample
+    kinds = {entry["kind"] for entry in EXPECTED.values()}
+    assert kinds == {"dsn", "bounce", "mdn", "auto_reply", "feedback", "other"}
+
+
+def test_reason_table_matches_cli_contract() -> None:
+    for category, reasons in CLI_TABLE.items():
+        for reason in reasons:
+            assert REASON_CATEGORY[reason] == category, reason
+    extra = set(REASON_CATEGORY) - {r for rs in CLI_TABLE.values() for r in rs}
+    assert extra == set(MDN_REASONS)
+    for reason, category in MDN_REASONS.items():
+        assert REASON_CATEGORY[reason] == category
+
+
+# --- details of the DSN fields ----------------------------------------------------------
+def test_postfix_dsn_fields() -> None:
+    report = parse(_load("postfix_dsn_user_unknown.eml"))
+    assert report.original_envid == "postier-17-6f1c2a"
+    assert report.reporting_mta == "mail.exemple.fr"
+    assert report.from_addr == "MAILER-DAEMON@mail.exemple.fr"
+    (rcpt,) = report.recipients
+    assert rcpt.reply_code == "550"
+    assert rcpt.remote_mta == "mx.client.fr"
+    assert rcpt.action == "failed"
+    assert rcpt.diagnostic == ("550 5.1.1 <inconnu@client.fr>: Recipient address rejected: "
+                               "User unknown in virtual mailbox table")
+    assert CLI_RECIPIENT_KEYS <= set(rcpt.to_dict())
+    doc = report.to_dict()
+    assert doc["is_bounce"] is True and doc["original_message_id"] == "<postier.17.6f1c2a@exemple.fr>"
+
+
+def test_original_recipient_is_what_we_sent_final_recipient_kept() -> None:
+    (rcpt,) = parse(_load("sendmail_dsn_user_unknown.eml")).recipients
+    assert rcpt.address == "cmartin@partenaire.org"  # the alias we sent to (ORCPT)
+    assert rcpt.final_recipient == "claude.martin@partenaire.org"
+    assert rcpt.remote_mta == "mailhost.partenaire.org"
+
+
+def test_status_x00_is_refined_by_the_diagnostic() -> None:
+    (rcpt,) = parse(_load("exim_user_unknown.eml")).recipients
+    assert rcpt.status == "5.1.1"
+
+
+def test_free_text_bounce_gets_reply_code_and_remote_mta() -> None:
+    (rcpt,) = parse(_load("qmail_user_unknown.eml")).recipients
+    assert (rcpt.reply_code, rcpt.status, rcpt.remote_mta) == ("550", "5.1.1", "198.51.100.20")
+    assert "User unknown" in (rcpt.diagnostic or "")
+    assert "Giving up" not in (rcpt.diagnostic or "")
+
+
+def test_free_text_bounce_never_takes_the_sender_or_daemon_for_a_recipient() -> None:
+    for name, entry in EXPECTED.items():
+        if entry["kind"] != "bounce":
+            continue
+        for rcpt in parse(_load(name)).recipients:
+            assert not rcpt.address.lower().startswith(("mailer-daemon@", "postmaster@"))
+            assert rcpt.address not in ("jean@exemple.fr", "jean.dupont@gmail.com",
+                                        "yamada@exemple.jp", "jean.dupont@yahoo.fr")
+
+
+def test_mdn_and_auto_reply_point_at_the_original() -> None:
+    mdn = parse(_load("mdn_displayed_thunderbird.eml"))
+    assert (mdn.kind, mdn.mdn_disposition) == ("mdn", "displayed")
+    assert mdn.recipients[0].original_message_id == "<postier.17.6f1c2a@exemple.fr>"
+    oof = parse(_load("autoreply_fr_exchange.eml"))
+    assert oof.in_reply_to == "<postier.17.6f1c2a@exemple.fr>"
+    assert oof.references == ["<postier.17.6f1c2a@exemple.fr>"]
+    assert oof.subject == "Réponse automatique : Devis 2026-114"
+
+
+def test_human_reply_is_no_bounce_but_keeps_threading() -> None:
+    report = parse(_load("human_reply.eml"))
+    assert (report.kind, report.is_bounce, report.recipients) == ("other", False, [])
+    assert report.in_reply_to == "<postier.17.6f1c2a@exemple.fr>"
+
+
+def test_arf_feedback_type() -> None:
+    report = parse(_load("arf_abuse_complaint.eml"))
+    assert report.feedback_type == "abuse"
+    assert report.is_bounce is False
+
+
+# --- classify_reply ----------------------------------------------------------------------
+@pytest.mark.parametrize(("code", "text", "enhanced", "expected"), [
+    (550, "5.1.1 <x@y.fr>: Recipient address rejected: User unknown", None,
+     ("hard_bounce", "user_unknown")),
+    (452, "4.2.2 Mailbox full", None, ("soft_bounce", "mailbox_full")),
+    (452, "Mailbox full", "4.2.2", ("soft_bounce", "mailbox_full")),
+    (554, "5.7.1 Message rejected as spam", None, ("spam", "spam_detected")),
+    (550, "5.7.1 Service unavailable; client host [192.0.2.1] blocked by zen.spamhaus.org", None,
+     ("blocked", "blocked")),
+    (550, "5.7.26 Unauthenticated email from exemple.fr is not accepted due to domain's DMARC "
+          "policy", None, ("blocked", "auth_failure")),
+    (550, "5.7.23 SPF check failed", None, ("blocked", "auth_failure")),
+    (421, "4.7.0 Too many connections from your IP", None, ("soft_bounce", "too_many_conn")),
+    (421, "mx.example Service not available, closing transmission channel", None,
+     ("soft_bounce", "system_error")),
+    (451, "4.3.0 Temporary local problem", None, ("soft_bounce", "system_error")),
+    (450, "4.7.1 Greylisted, please retry later", None, ("soft_bounce", "speeding")),
+    (550, "5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+     None, ("hard_bounce", "user_unknown")),
+    (556, "5.1.10 Recipient address has null MX", None, ("hard_bounce", "not_accept")),
+    (551, "User not local; please try <a@b.example>", None, ("hard_bounce", "has_moved")),
+    (554, "5.7.1 <x@y>: Relay access denied", None, ("blocked", "no_relaying")),
+    (553, "5.1.8 <me@x.example>: Sender address rejected: Domain not found", None,
+     ("blocked", "rejected")),
+    (550, "5.7.1 Sender address rejected: Domain not found", None, ("blocked", "rejected")),
+    (530, "5.7.0 Must issue a STARTTLS command first", None, ("blocked", "security_error")),
+    (550, "5.7.25 The IP address sending this message does not have a PTR record", None,
+     ("blocked", "require_ptr")),
+    (552, "5.3.4 Message size exceeds fixed limit", None, ("soft_bounce", "message_too_big")),
+    (552, "5.2.3 Message exceeds the recipient's size limit", None,
+     ("soft_bounce", "exceed_limit")),
+    (554, "5.6.0 Message contains invalid header", None, ("blocked", "content_error")),
+    (550, "5.2.1 The email account that you tried to reach is disabled", None,
+     ("soft_bounce", "suspend")),
+    (550, "5.7.606 Access denied, banned sending IP [192.0.2.1]", None, ("blocked", "blocked")),
+    (554, "5.7.1 Message rejected: Virus found (Eicar-Test-Signature)", None,
+     ("spam", "virus_detected")),
+    (550, "5.7.1 [192.0.2.1] Our system has detected that this message is not RFC 5322 "
+          "compliant", None, ("blocked", "not_compliant_rfc")),
+    (500, "5.5.1 Command unrecognized", None, ("error", "syntax_error")),
+    (550, "Adresse inexistante", None, ("hard_bounce", "user_unknown")),
+    (552, "boîte pleine", None, ("soft_bounce", "mailbox_full")),
+    (None, "550 5.1.1 user unknown", None, ("hard_bounce", "user_unknown")),
+    (250, "2.0.0 Ok: queued as 4Zx1b", None, ("delivered", "delivered")),
+    (550, "", None, ("error", "on_hold")),
+    (None, "", None, ("error", "undefined")),
+    (None, "", "5.1.1", ("hard_bounce", "user_unknown")),
+    (421, "", None, ("soft_bounce", "system_error")),
+])
+def test_classify_reply(code: int | None, text: str, enhanced: str | None,
+                        expected: tuple[str, str]) -> None:
+    assert classify_reply(code, text, enhanced) == expected
+
+
+def test_classify_reply_is_reexported_and_total() -> None:
+    assert bounce_parser.classify_reply is classify_reply
+    for code in (None, 250, 421, 450, 451, 452, 500, 550, 551, 552, 553, 554, 556, 599, 999):
+        category, reason = classify_reply(code, "x")
+        assert REASON_CATEGORY[reason] == category
+
+
+# --- robustness and limits ---------------------------------------------------------------
+@pytest.mark.parametrize("name", ["postfix_dsn_user_unknown.eml", "o365_dsn_recipient_not_found.eml",
+                                  "qmail_user_unknown.eml", "mdn_displayed_thunderbird.eml"])
+def test_every_truncation_of_a_sample_parses(name: str) -> None:
+    raw = _load(name)
+    for cut in range(0, len(raw), 7):
+        report = parse(raw[:cut])
+        assert isinstance(report, Report)
+        json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"\x00" * 100, b"Content-Type: multipart/report\n\n--",
+    b"Content-Type: message/delivery-status\n\nFinal-Recipient:\nAction:\nStatus: 9.9.9.9.9\n",
+    b"From: =?utf-8?b?broken\nSubject: =?x-unknown?q?abc?=\n\nbody",
+    b"Content-Type: text/plain; charset=no-such-charset\n\n\xff\xfe",
+    b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!not base64!!!",
+])
+def test_hostile_inputs_give_a_report(raw: bytes) -> None:
+    report = parse(raw)
+    assert isinstance(report, Report)
+    json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_deeply_nested_multiparts_are_bounded() -> None:
+    depth = 300
+    head = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i)
+                    for i in range(depth))
+    raw = b"From: MAILER-DAEMON@x.example\nSubject: Undeliverable\n" + head + (
+        b"Content-Type: text/plain\n\n<a@b.example>: 550 5.1.1 user unknown\n")
+    started = time.perf_counter()
+    assert isinstance(parse(raw), Report)
+    assert time.perf_counter() - started < 5
+
+
+def test_huge_free_text_bounce_is_capped_in_time_and_recipients() -> None:
+    lines = b"".join(b"<user%d@big.example>: 550 5.1.1 user unknown\n\n" % i for i in range(50000))
+    raw = (b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail Returned to Sender\n"
+           b"Content-Type: text/plain\n\nThis is the mail system at host x.example.\n\n" + lines)
+    started = time.perf_counter()
+    report = parse(raw)
+    elapsed = time.perf_counter() - started
+    assert report.kind == "bounce"
+    assert 0 < len(report.recipients) <= bounce_parser.MAX_RECIPIENTS
+    assert elapsed < 5, elapsed
+
+
+def test_long_diagnostic_is_truncated() -> None:
+    diag = "550 5.1.1 user unknown " + "x" * 10000
+    raw = (b"Content-Type: multipart/report; report-type=delivery-status; boundary=z\n\n--z\n"
+           b"Content-Type: message/delivery-status\n\nReporting-MTA: dns; a.example\n\n"
+           b"Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
+           b"Diagnostic-Code: smtp; " + diag.encode() + b"\n\n--z--\n")
+    (rcpt,) = parse(raw).recipients
+    assert len(rcpt.diagnostic or "") <= bounce_parser.MAX_DIAGNOSTIC
+    assert rcpt.reason == "user_unknown"
+
+
+def test_classify_files_reports_unreadable_and_goes_on(tmp_path: Path) -> None:
+    import io
+
+    missing = tmp_path / "missing.eml"
+    entries = bounce_parser.classify_files(
+        [str(missing), str(SAMPLES / "qmail_user_unknown.eml"), "-"],
+        stdin=io.BytesIO(_load("postfix_dsn_delivered.eml")))
+    assert entries[0]["file"] == str(missing) and entries[0]["error"]["code"] == "FILE_ERROR"
+    assert entries[1]["recipients"][0]["reason"] == "user_unknown"
+    assert entries[2]["file"] == "-" and entries[2]["recipients"][0]["category"] == "delivered"
+    text = bounce_parser.format_text(entries)
+    assert "missing.eml: error" in text and "absent@destination.example: hard_bounce" in text
