@@ -858,7 +858,8 @@ def check_account(email: str, credential: Credential, settings: Settings, *,
     discovery_info: dict[str, Any] | None = None
     if imap is None or smtp is None:
         try:
-            imap, smtp, discovery_info = _discover(email, settings, imap, smtp, timeout)
+            imap, smtp, discovery_info = _discover(email, settings, imap, smtp, timeout,
+                                                   run.cancel)
         except PostierError as exc:
             return CheckResult(ok=False, email=email, incoming=imap, outgoing=smtp,
                                error=ErrorInfo.from_error(exc),
@@ -935,10 +936,11 @@ def _most_useful(errors: dict[str, ErrorInfo]) -> ErrorInfo | None:
 
 
 def _discover(email: str, settings: Settings, imap: Endpoint | None, smtp: Endpoint | None,
-              timeout: float) -> tuple[Endpoint, Endpoint, dict[str, Any]]:
+              timeout: float, cancel: threading.Event) -> tuple[Endpoint, Endpoint,
+                                                                dict[str, Any]]:
     from . import discovery  # lazy: discovery pulls in HTTP/DNS machinery
 
-    found = discovery.discover(email, settings, timeout=min(timeout, 15.0))
+    found = discovery.discover(email, settings, timeout=min(timeout, 15.0), cancel=cancel)
     info = {"source": found.source, "provider": found.provider} if found.found else \
         {"source": None, "provider": None}
     if not found.found or (imap is None and not found.incoming) or \

@@ -374,3 +374,30 @@ def test_discovery_failure_is_not_found(tmp_path: Path) -> None:
                                timeout=3)
     assert not result.ok and result.error.code == "NOT_FOUND"
     assert result.to_dict()["error"]["code"] == "NOT_FOUND"
+
+
+def test_without_endpoints_the_check_uses_discovery(rig, tmp_path: Path) -> None:
+    from tests.support.http_server import LocalHTTP
+
+    xml = f"""<clientConfig version="1.1"><emailProvider id="example.test">
+<domain>example.test</domain>
+<incomingServer type="imap"><hostname>127.0.0.1</hostname><port>{rig.imaps.port}</port>
+<socketType>SSL</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></incomingServer>
+<outgoingServer type="smtp"><hostname>127.0.0.1</hostname><port>{rig.submission.port}</port>
+<socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></outgoingServer>
+</emailProvider></clientConfig>"""
+    http = LocalHTTP().start()
+    try:
+        http.httpd.routes["/ispdb/example.test"] = (200, xml.encode())
+        with local_dns("") as dns:
+            settings = Settings(home=tmp_path, ispdb_url=f"{http.base_url}/ispdb/",
+                                dns_server=(dns.host, dns.port), ca_file=rig.ca_file,
+                                autoconfig_scheme="http")
+            result = check_account(ALICE, pw(), settings, timeout=10)
+    finally:
+        http.stop()
+    assert result.ok, format_text(result)
+    assert result.incoming == rig.imaps and result.outgoing == rig.submission
+    assert result.discovery["source"] == "ispdb"
