@@ -1,0 +1,109 @@
+"""End to end on the real rig (Postfix + Dovecot + fake remote MX): compose and send from the
+main window, the rows appear, Postfix's bounce comes back through IMAP to the tracker, the
+row turns red, the details show the server's diagnostic, and a resend to a corrected
+address goes out linked to the failed row."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.services import accounts
+from app.services.auth import Credential
+from app.services.config import Settings
+from app.services.storage import open_database
+from app.ui.messages_model import FAILED_BACKGROUND, StatusRole
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+pytestmark = pytest.mark.rig
+
+# Bob: no other test sends from him (Zoé has an accented password, which the IMAP
+# watcher cannot log in with yet: LOGIN is sent as ASCII).
+SENDER = "bob@example.test"
+
+
+@pytest.fixture()
+def rig_window(qtbot, rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+    from app.ui.main_window import MainWindow
+
+    monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
+    settings = Settings.from_env()
+    accounts.save_account(settings, email=SENDER,
+                          credential=Credential(SENDER, rig.users[SENDER]),
+                          imap=rig.imaps, smtp=rig.submission, display_name="Bob")
+    db = open_database(settings.db_path)
+    win = MainWindow(settings, db, live_tracking=True, lang="en")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+        win.show()
+    yield win, settings, db
+    win.close()  # stops the IMAP watcher
+
+
+def _row_status(win, address: str) -> str | None:  # noqa: ANN001
+    model = win.page.model
+    for r in range(model.rowCount()):
+        row = model.row_at(r)
+        if row is not None and row.recipient == address:
+            return row.status
+    return None
+
+
+def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ComposeDialog, ResendDialog
+
+    win, settings, db = rig_window
+    noon = datetime.now().astimezone().replace(hour=12, minute=0)  # outside quiet hours
+    dialog = ComposeDialog(settings, db, win.accounts.accounts, win, clock=lambda: noon)
+    qtbot.addWidget(dialog)
+    dialog.to_field.setText("nobody@remote.test, ok@remote.test")
+    dialog.subject.setText("Devis 2026-042")
+    dialog.editor.setPlainText("Bonjour,\nvoici le devis.")
+    with qtbot.waitSignal(dialog.sent, timeout=30_000):
+        dialog.send()
+    # The rows appear…
+    qtbot.waitUntil(lambda: win.page.model.rowCount() == 2, timeout=10_000)
+    assert _row_status(win, "ok@remote.test") in ("sent", "delivered")
+    # …the fake MX refuses nobody@ (550 5.1.1): Postfix bounces to Zoé's mailbox, the
+    # IMAP watcher ingests it and the live table turns that row into a hard bounce.
+    qtbot.waitUntil(lambda: _row_status(win, "nobody@remote.test") == "hard_bounce",
+                    timeout=60_000)
+    model = win.page.model
+    row = next(r for r in range(model.rowCount())
+               if model.row_at(r).recipient == "nobody@remote.test")
+    assert model.data(model.index(row, 0), StatusRole) == "hard_bounce"
+    assert model.data(model.index(row, 2), Qt.ItemDataRole.BackgroundRole).color().name() \
+        == FAILED_BACKGROUND
+    assert "1 hard bounce" in win.page.counters.summary()
+    rid = model.row_at(row).recipient_id
+    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+        win.page.select_recipient(rid)
+    text = win.page.details.browser.toPlainText()
+    assert "5.1.1" in text and "The address does not exist" in text
+    assert win.page.details.resend_button.isEnabled()
+
+    # Resend to the corrected address: it leaves, linked to the failed row.
+    resend = ResendDialog(settings, db, win.page.details.details, win, clock=lambda: noon)
+    qtbot.addWidget(resend)
+    assert resend.address.text() == "nobody@remote.test"
+    resend.address.setText("somebody@remote.test")
+    with qtbot.waitSignal(resend.sent, timeout=30_000):
+        resend.send()
+    assert resend.result_info.status == "sent"
+    qtbot.waitUntil(lambda: _row_status(win, "somebody@remote.test") in ("sent", "delivered"),
+                    timeout=10_000)
+    with db.reading() as conn:
+        linked = conn.execute("SELECT resend_of FROM messages m JOIN recipients r ON "
+                              "r.message_id = m.id WHERE r.address = 'somebody@remote.test'"
+                              ).fetchone()
+    assert linked["resend_of"] == rid
+    received = rig.fake_mx.wait_for(1, timeout=20)
+    assert any("somebody@remote.test" in m.rcpt_tos for m in received)
+    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+        win.page.select_recipient(rid)
+        win.page.details.show_recipient(rid)
+    assert "somebody@remote.test" in win.page.details.browser.toPlainText()
