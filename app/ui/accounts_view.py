@@ -31,7 +31,7 @@ def retest_account(settings: Settings, account: Account) -> Any:
                                        account.imap_security),
                          smtp=Endpoint(account.smtp_host, account.smtp_port,
                                        account.smtp_security),
-                         pin=account.imap_pin or account.smtp_pin)
+                         imap_pin=account.imap_pin, smtp_pin=account.smtp_pin)
 
 
 class EditAccountDialog(QDialog):
@@ -184,12 +184,24 @@ class AccountsView(QWidget):
             self.status.setText(self.tr("%s: the test could not run: %s")
                                 % (account.email, error_text(error)))
         else:
-            errors = [getattr(e, "message", str(e)) for e in
-                      (getattr(result, "errors", None) or [])]
             self.status.setText(self.tr("%s does not work: %s") % (
-                account.email, "; ".join(errors) or self.tr("see the details in the wizard")))
+                account.email, self._problem(getattr(result, "error", None))))
         self.reload()
         self.accountsChanged.emit()
+
+    def _problem(self, info: Any) -> str:
+        """The catalogue's message and hint for the check's error, in the user's language."""
+        if info is None:
+            return self.tr("see the details in the setup assistant")
+        from app.services.errors import CATALOGUE, message_for
+        from app.ui.i18n import current_language
+
+        if info.code in CATALOGUE:
+            message, hint = message_for(info.code, current_language())
+        else:
+            message, hint = info.message, info.hint
+        server = f" ({info.server})" if getattr(info, "server", None) else ""
+        return f"{message}{server} {hint}".strip()
 
     def remove_selected(self) -> None:
         account = self.selected()

@@ -107,3 +107,21 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
         win.page.select_recipient(rid)
         win.page.details.show_recipient(rid)
     assert "somebody@remote.test" in win.page.details.browser.toPlainText()
+
+
+def test_retest_account_ok_then_wrong_password(qtbot, rig_window) -> None:  # noqa: ANN001
+    from app.services.credentials import CredentialStore
+
+    win, _, _ = rig_window
+    view = win.accounts
+    view.select(SENDER)
+    with qtbot.waitSignal(view.accountsChanged, timeout=40_000):
+        view.test_button.click()
+    assert "works" in view.status.text()
+    assert view.table.item(0, 4).text() == "OK"
+    CredentialStore().set(SENDER, "not-the-password")
+    view.select(SENDER)
+    with qtbot.waitSignal(view.accountsChanged, timeout=40_000):
+        view.test_button.click()
+    assert "does not work" in view.status.text() and "password" in view.status.text()
+    assert view.table.item(0, 4).text() == "Failed"
