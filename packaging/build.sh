@@ -50,10 +50,11 @@ echo "bundle: $BUNDLE ($(du -sm "$BUNDLE" | cut -f1) MB) in $(( $(date +%s) - st
 ARCH="$(uname -m)"
 TARBALL="$DIST/$NAME-$VERSION-linux-$ARCH.tar.gz"
 # The tarball also carries the menu entry and icon, for users who install by hand.
+# Compressing takes most of the packaging time: the tarball runs alongside the .deb.
 tar -czf "$TARBALL" -C "$DIST" "$NAME" \
     --transform "s,^postier\.\(desktop\|png\)\$,$NAME/&," \
-    -C "$HERE/linux" postier.desktop -C "$ROOT/resources/icons" postier.png
-echo "tarball: $TARBALL ($(du -sm "$TARBALL" | cut -f1) MB)"
+    -C "$HERE/linux" postier.desktop -C "$ROOT/resources/icons" postier.png &
+TAR_PID=$!
 
 # .deb: a plain binary package built with dpkg-deb (no debhelper, no network).
 DEBARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
@@ -101,6 +102,8 @@ HOOK
     chmod 0755 "$PKG/DEBIAN/$script"
 done
 dpkg-deb --root-owner-group -Zgzip --build "$PKG" "$DEB" >/dev/null
+wait "$TAR_PID"
+echo "tarball: $TARBALL ($(du -sm "$TARBALL" | cut -f1) MB)"
 echo "deb: $DEB ($(du -sm "$DEB" | cut -f1) MB)"
 echo "AppImage: not built (appimagetool and its runtime are not packaged in Debian; see packaging/README.md)"
 echo "done in $(( $(date +%s) - start )) s"

@@ -1,0 +1,111 @@
+"""Start-up time of the packaged app vs running from source, and the size of the bundle.
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs N] [--build]
+
+Measures, for the PyInstaller bundle (packaging/dist/postier) and for the source tree
+(``python -m app.cli``):
+- ``postier --version``: process start to exit;
+- the GUI: process start to the first window shown (offscreen, fresh POSTIER_HOME, the
+  POSTIER_EXIT_AFTER=0 timer fires once the event loop runs, i.e. once the window is up).
+The first run of each is reported apart ("first"): it is the closest to a cold start this
+script can get without dropping the machine's page cache (which would disturb everything else
+running on it). Then the median of N runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "packaging" / "dist"
+BUNDLE = DIST / "postier"
+MARKER = "windows shown:"
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "POSTIER_EXIT_AFTER")}
+    env.update(POSTIER_HOME=str(home), QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
+               **extra)
+    return env
+
+
+def time_version(cmd: list[str], cwd: Path) -> float:
+    with tempfile.TemporaryDirectory() as home:
+        start = time.perf_counter()
+        subprocess.run([*cmd, "--version"], cwd=cwd, env=_env(Path(home)), check=True,
+                       capture_output=True)
+        return time.perf_counter() - start
+
+
+def time_first_window(cmd: list[str], cwd: Path) -> float:
+    """Seconds from exec to the first window shown (read from the app's stderr marker)."""
+    with tempfile.TemporaryDirectory() as home:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=_env(Path(home), POSTIER_EXIT_AFTER="0"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        shown_at = None
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if MARKER in line and shown_at is None:
+                shown_at = time.perf_counter() - start
+        proc.wait(timeout=60)
+        if shown_at is None or proc.returncode != 0:
+            raise RuntimeError(f"{cmd}: no window shown (exit {proc.returncode})")
+        return shown_at
+
+
+def measure(label: str, fn, cmd: list[str], cwd: Path, runs: int) -> None:  # noqa: ANN001
+    first = fn(cmd, cwd)
+    rest = [fn(cmd, cwd) for _ in range(runs)]
+    print(f"  {label:<28} first {first * 1000:7.0f} ms   median {statistics.median(rest) * 1000:7.0f}"
+          f" ms   min {min(rest) * 1000:7.0f} ms  (n={runs})")
+
+
+def size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--build", action="store_true", help="run packaging/build.sh first")
+    args = parser.parse_args()
+    exe = BUNDLE / "postier"
+    if args.build or not exe.exists():
+        print("building the bundle (packaging/build.sh --bundle-only)...", flush=True)
+        start = time.perf_counter()
+        subprocess.run(["bash", str(ROOT / "packaging" / "build.sh"), "--bundle-only"], check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"  build: {time.perf_counter() - start:.0f} s")
+
+    outside = Path(tempfile.mkdtemp(prefix="postier-bench-"))  # not the source tree
+    bundle_cmd = [str(exe)]
+    source_cmd = [sys.executable, "-m", "app.cli"]
+    print("start-up (offscreen):")
+    measure("bundle  postier --version", time_version, bundle_cmd, outside, args.runs)
+    measure("source  postier --version", time_version, source_cmd, ROOT, args.runs)
+    measure("bundle  GUI first window", time_first_window, bundle_cmd, outside, args.runs)
+    measure("source  GUI first window", time_first_window, source_cmd, ROOT, args.runs)
+
+    print("size:")
+    print(f"  bundle folder {size_mb(BUNDLE):7.1f} MB  ({BUNDLE.relative_to(ROOT)})")
+    internal = BUNDLE / "_internal"
+    print(f"    of which Qt/PySide6 {size_mb(internal / 'PySide6'):6.1f} MB, "
+          f"cryptography {size_mb(internal / 'cryptography'):5.1f} MB")
+    for pattern in ("postier-*.tar.gz", "postier_*.deb"):
+        for path in sorted(DIST.glob(pattern)):
+            print(f"  {path.name:<40} {size_mb(path):7.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
