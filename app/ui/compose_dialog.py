@@ -468,3 +468,47 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 _ = timedelta  # (kept for callers computing schedules relative to now)
+
+
+class QuietHoursDialog(QDialog):
+    """Quiet hours setting: nothing leaves between start and end (local time)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtCore import QTime
+        from PySide6.QtWidgets import QTimeEdit
+
+        self.db = db
+        quiet = load_quiet_hours(db)
+        self.setWindowTitle(self.tr("Quiet hours"))
+        self.enabled = QCheckBox(self.tr("Hold messages written during quiet hours"))
+        self.enabled.setChecked(quiet.enabled)
+        self.start = QTimeEdit(QTime(quiet.start.hour, quiet.start.minute))
+        self.end = QTimeEdit(QTime(quiet.end.hour, quiet.end.minute))
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        explain = QLabel(self.tr("Recipients don't get mail late in the evening or at night: "
+                                 "a message written then waits and leaves when quiet hours "
+                                 "end."))
+        explain.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.enabled)
+        form.addRow(self.tr("From"), self.start)
+        form.addRow(self.tr("Until"), self.end)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        from app.services.schedule import save_quiet_hours
+
+        start, end = self.start.time().toPython(), self.end.time().toPython()
+        save_quiet_hours(self.db, QuietHours(start.replace(second=0, microsecond=0),
+                                             end.replace(second=0, microsecond=0),
+                                             self.enabled.isChecked()))
+        self.accept()

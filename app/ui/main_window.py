@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.export_action = action(self.tr("Export CSV…"), "Ctrl+E", self.export_csv,
                                     self.tr("Save the rows shown as a spreadsheet file"))
         self.resend_action = action(self.tr("Resend…"), "Ctrl+R", self.resend_current)
+        self.quiet_action = action(self.tr("Quiet hours…"), None, self.quiet_hours)
         self.add_account_action = action(self.tr("Add account…"), None, self.add_account)
         self.about_action = action(self.tr("About Postier"), None, self.about)
         self.quit_action = action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.refresh_action, self.find_action])
         message_menu = menu.addMenu(self.tr("&Message"))
         message_menu.addAction(self.resend_action)
+        message_menu.addAction(self.quiet_action)
         accounts_menu = menu.addMenu(self.tr("&Accounts"))
         accounts_menu.addAction(self.add_account_action)
         help_menu = menu.addMenu(self.tr("&Help"))
@@ -369,6 +371,13 @@ class MainWindow(QMainWindow):
         dialog.sent.connect(self._sent)
         dialog.open()
         self.compose_dialog = dialog
+
+    def quiet_hours(self) -> None:
+        from app.ui.compose_dialog import QuietHoursDialog
+
+        dialog = QuietHoursDialog(self.db, self)
+        dialog.open()
+        self.quiet_dialog = dialog
 
     def resend_current(self) -> None:
         rid = self.page.table.current_recipient()

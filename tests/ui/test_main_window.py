@@ -310,3 +310,21 @@ def test_row_ids_match_selection_role(qtbot, window, env) -> None:  # noqa: ANN0
     window.page.select_recipient(ids["opened"])
     index = window.page.table.currentIndex()
     assert index.data(RecipientIdRole) == ids["opened"]
+
+
+def test_quiet_hours_dialog_saves_setting(qtbot, window, env) -> None:  # noqa: ANN001
+    from datetime import time
+
+    from PySide6.QtCore import QTime
+
+    from app.services.schedule import load_quiet_hours
+
+    _, db, _ = env
+    window.quiet_hours()
+    dialog = window.quiet_dialog
+    assert dialog.start.time() == QTime(20, 0) and dialog.end.time() == QTime(9, 0)
+    dialog.start.setTime(QTime(19, 30))
+    dialog.end.setTime(QTime(8, 0))
+    dialog.save()
+    quiet = load_quiet_hours(db)
+    assert (quiet.start, quiet.end, quiet.enabled) == (time(19, 30), time(8, 0), True)
