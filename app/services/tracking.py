@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 30.0
 FETCH_BATCH = 50
 MAX_FULL_FETCH = 2_000_000  # bytes; bigger messages are judged on their headers
-IDLE_RENEW = 25 * 60  # RFC 2177: re-issue IDLE before 29 minutes
+# Re-issue IDLE well before RFC 2177's 29 minutes; each renewal also rescans the Junk
+# folder, which IDLE on INBOX does not watch.
+IDLE_RENEW = 5 * 60
 POLL_INTERVAL = 30.0
 MAX_BACKOFF = 60.0
 MATCH_WINDOW = timedelta(days=14)
@@ -155,6 +157,13 @@ def _logout(client: Any) -> None:
             client.shutdown()
         except Exception:  # noqa: BLE001
             pass
+
+
+def _drop(client: Any) -> None:
+    try:
+        client.shutdown()
+    except Exception:  # noqa: BLE001 - already closed
+        pass
 
 
 def _folder_name(name: Any) -> str:
@@ -588,7 +597,8 @@ def _one_pass(settings: Settings, account: Account, result: TrackResult, lock: t
 
 
 def _pass_on(settings: Settings, account: Account, client: Any, result: TrackResult,
-             lock: threading.Lock, on_update: Callable[[list[dict]], None] | None) -> None:
+             lock: threading.Lock, on_update: Callable[[list[dict]], None] | None,
+             state: str = "ok") -> None:
     from imapclient.exceptions import IMAPClientError
 
     local = TrackResult()
@@ -600,7 +610,7 @@ def _pass_on(settings: Settings, account: Account, client: Any, result: TrackRes
         result.scanned += local.scanned
         result.matched += local.matched
         result.updated += local.updated
-    _mark(settings, account, "ok", None)
+    _mark(settings, account, state, None)
     if local.updated and on_update is not None:
         on_update(local.updated)
 
@@ -628,44 +638,60 @@ def _watch(settings: Settings, account: Account, result: TrackResult, lock: thre
             stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
+        broken: PostierError | None = None
         try:
-            _mark(settings, account, "watching", None)
             while not stop.is_set() and time.monotonic() < deadline:
-                _pass_on(settings, account, client, result, lock, on_update)
+                _pass_on(settings, account, client, result, lock, on_update, "watching")
                 backoff = 1.0
-                _wait_for_news(client, deadline, stop)
+                _wait_for_news(client, database(settings), account, deadline, stop)
         except PostierError as exc:
-            _failed(settings, account, result, lock, exc)
-            stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
-            backoff = min(backoff * 2, MAX_BACKOFF)
+            broken = exc
         except Exception as exc:  # noqa: BLE001 - a dropped connection: reconnect with backoff
-            _failed(settings, account, result, lock, _network_error(exc))
-            stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
-            backoff = min(backoff * 2, MAX_BACKOFF)
-        finally:
+            broken = _network_error(exc)
+        if broken is None:
             _logout(client)
+            continue
+        _drop(client)  # no LOGOUT round trip on a connection that is gone
+        _failed(settings, account, result, lock, broken)
+        stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
+        backoff = min(backoff * 2, MAX_BACKOFF)
 
 
-def _wait_for_news(client: Any, deadline: float, stop: threading.Event) -> None:
+def _wait_for_news(client: Any, db: Database, account: Account, deadline: float,
+                   stop: threading.Event) -> None:
     """Block until the INBOX changes, the time is up or we are told to stop."""
     if not client.has_capability("IDLE"):
         end = min(deadline, time.monotonic() + POLL_INTERVAL)
         while not stop.is_set() and time.monotonic() < end:
             stop.wait(min(1.0, max(0.0, end - time.monotonic())))
         return
-    client.select_folder("INBOX", readonly=True)
-    client.idle()
+    info = client.select_folder("INBOX", readonly=True)
+    with db.reading() as conn:
+        row = conn.execute("SELECT last_uid FROM scan_state WHERE account_id = ? AND"
+                           " folder = 'INBOX'", (account.id,)).fetchone()
+    if row is not None and int(info.get(b"UIDNEXT", 0)) - 1 > row["last_uid"]:
+        return  # mail arrived between the scan and now: IDLE would not announce it
+    client.idle()  # from here on the server pushes what arrives after this SELECT
     try:
         renew = time.monotonic() + IDLE_RENEW
+        quick_empty = 0
         while not stop.is_set() and time.monotonic() < min(deadline, renew):
             # short checks so that ``stop`` is honoured within a second
+            started = time.monotonic()
             responses = client.idle_check(timeout=1)
+            if any(r and r[0] == b"BYE" for r in responses):
+                raise PostierError("PROTOCOL_ERROR", "The mail server closed the connection.",
+                                   reply=str(responses), server="imap")
             if any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1):
                 return
+            # imapclient answers an EOF with an immediate empty list: a dead connection
+            quick_empty = quick_empty + 1 if not responses and \
+                time.monotonic() - started < 0.5 else 0
+            if quick_empty >= 3:
+                raise PostierError("PROTOCOL_ERROR", "The connection to the mail server "
+                                   "was lost.", server="imap")
     finally:
         client.idle_done()
-
-
 def unmatched(settings: Settings, account_email: str | None = None) -> list[dict[str, Any]]:
     return ms.MessageStore(database(settings)).unmatched_inbound(account_email)
 

@@ -446,3 +446,39 @@ def test_rig_mailbox_full_deferred_then_soft_bounce(rig_settings: Settings, rig)
     row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
     assert [e["status"] for e in row["events"]] == ["queued", "sent", "deferred", "soft_bounce"]
     assert "452 4.2.2" in row["detail"]
+
+
+def test_rig_watch_reconnects_after_a_drop(rig_settings: Settings, rig) -> None:  # noqa: ANN001
+    import threading
+
+    db = Database(rig_settings.db_path)
+    seen: list[dict] = []
+    stop = threading.Event()
+    out: dict = {}
+
+    def on_update(updates: list[dict]) -> None:
+        seen.extend(updates)
+        if any(u["status"] == "delivered" for u in seen):
+            stop.set()
+
+    watcher = threading.Thread(target=lambda: out.update(result=tracking.track(
+        rig_settings, SENDER, once=False, timeout=30, stop=stop, on_update=on_update)))
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while AccountStore(db).require(SENDER).sync_state != "watching":
+            assert time.monotonic() < deadline, "watcher never connected"
+            time.sleep(0.1)
+        time.sleep(0.5)  # inside IDLE now
+        subprocess.run(["doveadm", "-c", str(rig.dovecot_conf), "kick", SENDER], check=True,
+                       capture_output=True, timeout=10)
+        result = _send(rig_settings, ["bob@example.test"])
+        watcher.join(25)
+    finally:
+        stop.set()
+        watcher.join(5)
+    assert not watcher.is_alive()
+    assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in seen, \
+        out["result"].to_dict()
+    assert out["result"].errors, "the drop should be recorded"
+    assert AccountStore(db).require(SENDER).sync_state in ("watching", "ok")
