@@ -94,10 +94,13 @@ def collect(db: Database, lang: str = "en") -> list[Notification]:
 
 
 def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
-            message_id: int | None) -> int:
+            message_id: int | None, rules: dict[str, frozenset[str]]) -> int:
+    # Without the in-app channel it is still kept in the history, but not counted unread.
+    seen = 0 if "in_app" in rules.get(kind, frozenset()) else 1
     return int(conn.execute(
-        "INSERT INTO notifications(at, kind, title, body, account_email, message_id) "
-        "VALUES (?,?,?,?,?,?)", (utcnow(), kind, title, body, account, message_id)).lastrowid)
+        "INSERT INTO notifications(at, kind, title, body, account_email, message_id, seen) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (utcnow(), kind, title, body, account, message_id, seen)).lastrowid)
 
 
 def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
@@ -113,7 +116,7 @@ def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
             continue
         body = e["subject"] + (f"\n{e['detail']}" if e["detail"] else "")
         out.append(_insert(conn, kind, _title(kind, e["address"], lang), body,
-                           e["account_email"], e["mid"]))
+                           e["account_email"], e["mid"], rules))
     return out
 
 
@@ -130,7 +133,7 @@ def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> li
                     else "sync_failed")
             if rules.get(kind):
                 out.append(_insert(conn, kind, _title(kind, a["email"], lang),
-                                   a["sync_error"] or "", a["email"], None))
+                                   a["sync_error"] or "", a["email"], None, rules))
             conn.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (key,))
         elif not failing and known is not None:
             conn.execute("DELETE FROM settings WHERE key = ?", (key,))

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton,
@@ -99,10 +99,18 @@ class NotificationCenter(QObject):
         run_task(work, lambda _r, e: e and log.warning("notification e-mail failed: %s", e))
 
 
-_KIND_NAMES = {"reply": "A reply arrives", "bounce": "A message bounces",
-               "sync_failed": "A mailbox stops syncing",
-               "token_expiring": "A sign-in must be renewed"}
-_CHANNEL_NAMES = {"in_app": "In the app", "desktop": "Desktop", "email": "By e-mail"}
+# Marked for lupdate here, translated where shown (QCoreApplication.translate).
+_KIND_NAMES = {
+    "reply": QT_TRANSLATE_NOOP("NotificationsPanel", "A reply arrives"),
+    "bounce": QT_TRANSLATE_NOOP("NotificationsPanel", "A message bounces"),
+    "sync_failed": QT_TRANSLATE_NOOP("NotificationsPanel", "A mailbox stops syncing"),
+    "token_expiring": QT_TRANSLATE_NOOP("NotificationsPanel", "A sign-in must be renewed"),
+}
+_CHANNEL_NAMES = {
+    "in_app": QT_TRANSLATE_NOOP("NotificationsPanel", "In the app"),
+    "desktop": QT_TRANSLATE_NOOP("NotificationsPanel", "Desktop"),
+    "email": QT_TRANSLATE_NOOP("NotificationsPanel", "By e-mail"),
+}
 
 
 class NotificationsPanel(QWidget):

@@ -44,3 +44,15 @@ def test_account_recovers_then_fails_again(tmp_path: Path) -> None:
     assert nr.collect(db) == []
     AccountStore(db).update_fields("a@b.fr", sync_state="error")
     assert [n.kind for n in nr.collect(db)] == ["sync_failed"]
+
+
+def test_oauth_sign_in_to_renew_and_desktop_only_rule(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "n.sqlite3")
+    sm.add_account(db, "o@b.fr")
+    AccountStore(db).update_fields("o@b.fr", auth_kind="oauth2", needs_attention=1)
+    nr.save_rules(db, {"token_expiring": {"desktop"}})
+    found = nr.collect(db, "en")
+    assert [(n.kind, n.title) for n in found] == [("token_expiring", "Sign in again to o@b.fr")]
+    assert found[0].channels == {"desktop"}
+    # Not an in-app notification: in the history, but not counted as unread.
+    assert nr.unseen_count(db) == 0 and len(nr.history(db)) == 1

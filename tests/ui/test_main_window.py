@@ -157,11 +157,17 @@ def test_shortcuts(qtbot, window) -> None:  # noqa: ANN001
     assert window.compose_action.shortcut().toString() == "Ctrl+N"
     assert window.refresh_action.shortcut().toString() == "F5"
     assert window.find_action.shortcut().toString() == "Ctrl+F"
-    window.find_action.trigger()
-    assert QApplication.focusWidget() is window.page.filters.search or \
-        window.page.filters.search.hasFocus() or not window.isActiveWindow()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.tabs.setCurrentWidget(window.accounts)
+    qtbot.keySequence(window, "Ctrl+F")
+    assert window.tabs.currentWidget() is window.page
+    assert QApplication.focusWidget() is window.page.filters.search
     with qtbot.waitSignal(window.page.model.refreshed, timeout=5000):
-        window.refresh_action.trigger()
+        qtbot.keySequence(window, "F5")
+    qtbot.keySequence(window, "Ctrl+N")
+    assert window.compose_dialog.isVisible()
+    window.compose_dialog.reject()
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])
@@ -328,3 +334,40 @@ def test_quiet_hours_dialog_saves_setting(qtbot, window, env) -> None:  # noqa: 
     dialog.save()
     quiet = load_quiet_hours(db)
     assert (quiet.start, quiet.end, quiet.enabled) == (time(19, 30), time(8, 0), True)
+
+
+def test_live_new_rows_keep_scrolled_view_in_place(qtbot, postier_env: Path) -> None:
+    from app.ui.main_window import MainWindow
+
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    sm.bulk_rows(db, 2000)
+    win = MainWindow(settings, db, live_tracking=False, lang="en")
+    win.page.loader.timer.setInterval(50)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+        win.show()
+    table, model = win.page.table, win.page.model
+    middle = model.recipient_id(1000)
+    win.page.select_recipient(middle)
+    table.scrollTo(model.index(1000, 0), table.ScrollHint.PositionAtTop)
+    top = table.top_recipient()
+    assert top is not None and table.verticalScrollBar().value() > 0
+    # Three new messages sort above everything (newest first): what the user was looking
+    # at stays where it was on screen, and stays selected.
+    future = datetime.now(timezone.utc) + timedelta(minutes=5)
+    for i in range(3):
+        sm.add_message(db, sm.ACCOUNTS[0], f"Nouveau {i}", [(f"n{i}@exemple.fr", "sent")],
+                       created=future + timedelta(seconds=i))
+    qtbot.waitUntil(lambda: model.rowCount() == 2003, timeout=5000)
+    qtbot.waitUntil(lambda: model.row_at(0).subject == "Nouveau 2", timeout=5000)
+    assert table.top_recipient() == top
+    assert table.current_recipient() == middle
+    # At the very top, new rows come into view instead.
+    table.scrollToTop()
+    sm.add_message(db, sm.ACCOUNTS[0], "Encore", [("e@exemple.fr", "sent")],
+                   created=future + timedelta(minutes=1))
+    qtbot.waitUntil(lambda: model.rowCount() == 2004, timeout=5000)
+    qtbot.waitUntil(lambda: model.row_at(0).subject == "Encore", timeout=5000)
+    assert table.verticalScrollBar().value() == 0
+    assert table.top_recipient() == model.recipient_id(0)

@@ -125,3 +125,24 @@ def test_retest_account_ok_then_wrong_password(qtbot, rig_window) -> None:  # no
         view.test_button.click()
     assert "does not work" in view.status.text() and "password" in view.status.text()
     assert view.table.item(0, 4).text() == "Failed"
+
+
+def test_send_test_to_myself_keeps_composer_open(qtbot, rig, rig_window) -> None:  # noqa: ANN001
+    from app.ui.compose_dialog import ComposeDialog
+
+    win, settings, db = rig_window
+    dialog = ComposeDialog(settings, db, win.accounts.accounts, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.subject.setText("Essai signature")
+    dialog.editor.setPlainText("Ceci est un essai.")
+    with qtbot.waitSignal(dialog.sent, timeout=30_000):
+        dialog.send_test()
+    assert dialog.isVisible()  # a test does not close the draft
+    assert dialog.result_info.status == "sent"
+    assert "Test message: Sent" in dialog.error_label.text()
+    with db.reading() as conn:
+        row = conn.execute("SELECT m.is_test, m.subject, r.address FROM messages m JOIN "
+                           "recipients r ON r.message_id = m.id").fetchone()
+    assert (row["is_test"], row["subject"], row["address"]) == (1, "[Test] Essai signature",
+                                                                SENDER)
