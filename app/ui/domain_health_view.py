@@ -154,7 +154,8 @@ class CheckRow(QFrame):
     def _copy(self, record: str, button: QPushButton) -> None:
         QGuiApplication.clipboard().setText(record)
         button.setText(self.tr("Copied"))
-        QTimer.singleShot(2000, lambda: button.setText(self.tr("Copy")))
+        # The button is the timer's context: if the view is closed first, nothing runs.
+        QTimer.singleShot(2000, button, lambda: button.setText(self.tr("Copy")))
 
 
 class DomainHealthView(QWidget):
