@@ -66,10 +66,9 @@ class _Scanner(HTMLParser):
         if tag in ("style", "script", "head", "title"):
             self._skip += 1
         elif tag == "img":
+            # A logo adds nothing to the plain-text version (its alt text would only repeat
+            # the name above it).
             self.images.append(attr.get("src", ""))
-            alt = attr.get("alt", "").strip()
-            if alt:
-                self._emit(alt)
         elif tag == "table":
             self.tables += 1
             self._newline()

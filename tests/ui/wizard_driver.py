@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 from pathlib import Path
@@ -24,18 +25,33 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def dead_port() -> int:
-    """A loopback port nobody listens on (discovery asks it and gets a fast refusal)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    """A loopback TCP port nobody listens on: a connection there is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+_dns: Any = None
+
+
+def empty_dns() -> Any:
+    """One loopback DNS server for the whole run that knows no name (NXDOMAIN at once),
+    so discovery ends in milliseconds instead of waiting for DNS timeouts."""
+    global _dns
+    if _dns is None:
+        from tests.support.dns_server import LocalDNS
+
+        _dns = LocalDNS("").start()
+        atexit.register(_dns.stop)
+    return _dns
+
+
 def offline_settings(home: Path, ca_file: Path | None = None, **extra: str) -> Settings:
-    """Settings whose discovery can only ask dead loopback ports: fast and offline."""
-    port = dead_port()
-    return Settings(home=home, ispdb_url=f"http://127.0.0.1:{port}/", dns_server=("127.0.0.1",
-                                                                                 port),
-                    ca_file=ca_file, autoconfig_scheme="http", extra=dict(extra))
+    """Settings whose discovery can only ask loopback: an empty DNS, a closed ISPDB port."""
+    dns = empty_dns()
+    return Settings(home=home, ispdb_url=f"http://127.0.0.1:{dead_port()}/",
+                    dns_server=(dns.host, dns.port), ca_file=ca_file,
+                    autoconfig_scheme="http", extra=dict(extra))
 
 
 def make_wizard(qtbot: Any, settings: Settings, language: str = "en") -> SetupWizard:

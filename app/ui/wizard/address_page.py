@@ -33,6 +33,8 @@ class AddressPage(StepPage):
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Your address and password"))
+        self.setSubTitle(self.tr("Postier looks for your server settings as soon as you leave "
+                                 "the address field. Your password stays hidden."))
         self._discovery_gen = 0
         self._discovery_cancel: threading.Event | None = None
         self._discovering = False
@@ -74,7 +76,7 @@ class AddressPage(StepPage):
         self.display_name = QLineEdit()
         self.display_name.setObjectName("displayName")
         self.display_name.setPlaceholderText(self.tr("e.g. Marie Dupont – Dupont SARL"))
-        name_label = QLabel(self.tr("&Name shown to recipients (optional):"))
+        name_label = QLabel(self.tr("Name shown to &recipients (optional):"))
         name_label.setBuddy(self.display_name)
         form.addRow(name_label, self.display_name)
         self.outer.addLayout(form)
@@ -308,7 +310,10 @@ class AddressPage(StepPage):
     # -- discovery -------------------------------------------------------------
     def _email_left(self) -> None:
         email = self.email.text().strip()
-        if not email:
+        # Focus also leaves the field when the wizard closes or moves on: no search then.
+        wizard = self.wizard()
+        if not email or not self.isVisible() or (wizard is not None and (
+                getattr(wizard, "closing", False) or wizard.currentPage() is not self)):
             return
         if not EMAIL_RE.match(email):
             self._show_email_error(True)
@@ -370,8 +375,9 @@ class AddressPage(StepPage):
     def _tried(self, gen: int, tried: Any) -> None:
         if not alive(self) or gen != self._discovery_gen:
             return
-        self.progress.addItem(f"{self.source_name(tried.source)}: "
-                              f"{self.result_name(tried.result)} ({tried.ms} ms)")
+        self.progress.addItem(self.tr("%1: %2 (%3 ms)").replace("%1", self.source_name(
+            tried.source)).replace("%2", self.result_name(tried.result))
+            .replace("%3", str(tried.ms)))
         self.progress.scrollToBottom()
 
     def _discovery_done(self, gen: int, result: Any, err: BaseException | None) -> None:

@@ -51,6 +51,8 @@ class FinishPage(StepPage):
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Your account is ready"))
+        self.setSubTitle(self.tr("Send yourself a test message and check that your domain is "
+                                 "ready to send."))
         self.setFinalPage(True)
         self.done_label = big_font(wrap_label(), 3)
         self.done_label.setObjectName("doneLabel")
@@ -76,6 +78,7 @@ class FinishPage(StepPage):
         self.health_layout = QVBoxLayout(self.health_box)
         self.outer.addWidget(self.health_box, 1)
         self.health_view: Any = None
+        self.health_done = False
 
         self.next_steps = wrap_label()
         self.next_steps.setObjectName("nextSteps")
@@ -158,6 +161,7 @@ class FinishPage(StepPage):
         if self.health_view is not None:
             self.health_layout.removeWidget(self.health_view)
             self.health_view.deleteLater()
+        self.health_done = False
         self.health_view = self._make_health_view()
         self.health_layout.addWidget(self.health_view)
         try:
@@ -180,6 +184,7 @@ class FinishPage(StepPage):
     def _health_done(self, view: Any, report: Any, err: BaseException | None) -> None:
         if not alive(self) or not alive(view) or view is not self.health_view:
             return
+        self.health_done = True
         if err is not None:
             code = err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR"
             message, _hint = message_for(code, self.language())

@@ -140,6 +140,13 @@ class ManualPage(StepPage):
         self.smtp.host.setToolTip(self.tr("Outgoing server, e.g. smtp.your-company.fr"))
         self.outer.addWidget(self.imap)
         self.outer.addWidget(self.smtp)
+        # Same label column in both boxes, so the two forms line up.
+        labels = [box.layout().labelForField(field) for box in (self.imap, self.smtp)
+                  for field in (box.host, box.port, box.security)]
+        width = max(label.sizeHint().width() for label in labels if label is not None)
+        for label in labels:
+            if label is not None:
+                label.setMinimumWidth(width)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")

@@ -75,7 +75,7 @@ class SignaturePage(StepPage):
         toolbar.addStretch(1)
 
         grid = QGridLayout()
-        editor_label = QLabel(self.tr("&Signature:"))
+        editor_label = QLabel(self.tr("Your si&gnature:"))
         self.editor = QTextEdit()
         self.editor.setObjectName("signatureEditor")
         self.editor.setAcceptRichText(True)
@@ -189,7 +189,10 @@ class SignaturePage(StepPage):
         if uri is None:
             self.warnings.setText(self.tr("This file is not an image Postier can read."))
             return False
-        self.editor.textCursor().insertHtml(f"<img src=\"{uri}\" alt=\"logo\">")
+        # The alt text shows where images are blocked: the sender's name says more than "logo".
+        alt = html.escape(self.state.display_name or self.state.email.rpartition("@")[2],
+                          quote=True)
+        self.editor.textCursor().insertHtml(f"<img src=\"{uri}\" alt=\"{alt}\">")
         return True
 
     def signature_html(self) -> str:

@@ -52,7 +52,8 @@ class ChecklistRow:
         self.text = QLabel(text)
         self.time = QLabel()
         self.time.setObjectName(f"time_{name}")
-        self.time.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.time.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.mark, row, 0)
         grid.addWidget(self.text, row, 1)
         grid.addWidget(self.time, row, 2)
@@ -75,6 +76,8 @@ class TestPage(StepPage):
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Testing your account"))
+        self.setSubTitle(self.tr("Postier checks receiving and sending, step by step. Nothing "
+                                 "is saved until everything works."))
         self._gen = 0
         self._cancel: threading.Event | None = None
         self.running = False
@@ -95,6 +98,7 @@ class TestPage(StepPage):
             for i, row in enumerate(ROWS[server]):
                 self.rows[(server, row)] = ChecklistRow(grid, i, self.row_text(server, row),
                                                         f"{server}_{row}")
+            grid.setRowStretch(len(ROWS[server]), 1)  # rows stay at the top, aligned
             lists.addWidget(box)
         self.outer.addLayout(lists)
 
@@ -148,6 +152,7 @@ class TestPage(StepPage):
         self.admin_request.setMaximumHeight(80)
         guide.addWidget(self.admin_request)
         panel.addWidget(self.guide_box)
+        panel.addStretch(1)  # spare room goes below, not between the lines
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -61,6 +61,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
         self.resize(860, 700)
         self.open_browser: Any = None  # tests replace the system browser
+        self.closing = False
 
     # -- navigation helpers used by pages ------------------------------------------
     def go_to_manual(self) -> None:
@@ -83,6 +84,7 @@ class SetupWizard(QWizard):
 
     # -- closing -------------------------------------------------------------------
     def stop_background_work(self) -> None:
+        self.closing = True  # focus moving away while closing must start nothing new
         self.test_page.stop(quiet=True)
         self.address_page.cleanupPage()
 
@@ -93,3 +95,15 @@ class SetupWizard(QWizard):
     def done(self, result: int) -> None:
         self.stop_background_work()
         super().done(result)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        self.stop_background_work()
+        super().closeEvent(event)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802
+        self.stop_background_work()
+        super().hideEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        self.closing = False
+        super().showEvent(event)

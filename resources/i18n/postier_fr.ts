@@ -1,0 +1,2088 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="+17" />
+        <source>About Postier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Set up your business mail account, send mail, and see what became of every message.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Passwords are kept only in the system keyring.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AccountsView</name>
+    <message>
+        <location filename="../../app/ui/accounts_view.py" line="+69" />
+        <source>Account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Sync status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Last test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+15" />
+        <source>Add account…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Edit…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Re-test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Remove…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+25" />
+        <source>OK</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Never</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+14" />
+        <source>Needs attention: sign in again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Not syncing: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>error</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Watching for replies and bounces</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Up to date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+36" />
+        <source>Testing %s…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+10" />
+        <source>%s works: sending and receiving are OK.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%s: the test could not run: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%s does not work: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>see the details in the setup assistant</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+15" />
+        <source>Remove account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Remove %s from Postier?
+
+Its password is deleted from the system keyring. Messages already sent stay in the table.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+12" />
+        <source>%s could not be removed: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%s was removed.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AddressField</name>
+    <message>
+        <location filename="../../app/ui/compose_dialog.py" line="+61" />
+        <source>Not an e-mail address: %s</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AddressPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/address_page.py" line="+35" />
+        <source>Your address and password</source>
+        <translation>Votre adresse et votre mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Postier looks for your server settings as soon as you leave the address field. Your password stays hidden.</source>
+        <translation>Postier cherche les réglages de vos serveurs dès que vous quittez le champ de l'adresse. Votre mot de passe reste masqué.</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>name@your-company.fr</source>
+        <translation>nom@votre-entreprise.fr</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>&amp;E-mail address:</source>
+        <translation>Adresse &amp;e-mail :</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>S&amp;how</source>
+        <translation>Affic&amp;her</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Show the password in clear (careful if your screen is shared)</source>
+        <translation>Afficher le mot de passe en clair (attention si votre écran est partagé)</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <location line="+204" />
+        <source>&amp;Password:</source>
+        <translation>Mot de &amp;passe :</translation>
+    </message>
+    <message>
+        <location line="-195" />
+        <source>e.g. Marie Dupont – Dupont SARL</source>
+        <translation>ex. Marie Dupont – Dupont SARL</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Name shown to &amp;recipients (optional):</source>
+        <translation>Nom affiché aux &amp;destinataires (facultatif) :</translation>
+    </message>
+    <message>
+        <location line="+16" />
+        <source>&lt;a href="manual"&gt;Manual settings…&lt;/a&gt; (enter the server names yourself)</source>
+        <translation>&lt;a href="manual"&gt;Réglages manuels…&lt;/a&gt; (saisir vous-même les noms des serveurs)</translation>
+    </message>
+    <message>
+        <location line="+28" />
+        <source>No browser here? Sign in with a &amp;code</source>
+        <translation>Pas de navigateur ici ? Se connecter avec un &amp;code</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Cancel sign-in</source>
+        <translation>Annuler la connexion</translation>
+    </message>
+    <message>
+        <location line="+35" />
+        <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
+        <translation>La connexion avec %1 n'est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>App &amp;password:</source>
+        <translation>Mot de &amp;passe d'application :</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Sign in on %1's own page: Postier never sees your password.</source>
+        <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Sign in with %1</source>
+        <translation>&amp;Se connecter avec %1</translation>
+    </message>
+    <message>
+        <location line="+26" />
+        <source>Waiting for you to finish signing in in your web browser…</source>
+        <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
+    </message>
+    <message>
+        <location line="+16" />
+        <source>Asking for a sign-in code…</source>
+        <translation>Demande d'un code de connexion…</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <source>On any computer or phone, open %1 and enter the code %2. Waiting…</source>
+        <translation>Sur n'importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
+    </message>
+    <message>
+        <location line="+25" />
+        <source>Signed in.</source>
+        <translation>Connecté.</translation>
+    </message>
+    <message>
+        <location line="+83" />
+        <source>Looking for the settings of %1…</source>
+        <translation>Recherche des réglages de %1…</translation>
+    </message>
+    <message>
+        <location line="+25" />
+        <source>Thunderbird database</source>
+        <translation>base de données de Thunderbird</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>provider's automatic configuration</source>
+        <translation>configuration automatique de l'hébergeur</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>domain's configuration file</source>
+        <translation>fichier de configuration du domaine</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>mail servers of the domain (MX)</source>
+        <translation>serveurs de messagerie du domaine (MX)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>DNS service records (SRV)</source>
+        <translation>enregistrements de service DNS (SRV)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>usual server names</source>
+        <translation>noms de serveur habituels</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Postier's list of providers</source>
+        <translation>liste des hébergeurs de Postier</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>found</source>
+        <translation>trouvé</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>nothing</source>
+        <translation>rien</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>no answer</source>
+        <translation>pas de réponse</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>%1: %2 (%3 ms)</source>
+        <translation>%1 : %2 (%3 ms)</translation>
+    </message>
+    <message>
+        <location line="+31" />
+        <source>Found the settings of %1.</source>
+        <translation>Réglages de %1 trouvés.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>(source: %1)</source>
+        <translation>(source : %1)</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>No settings found for %1: click Next to enter them yourself (your provider's help pages list them).</source>
+        <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d'aide de votre hébergeur les indiquent).</translation>
+    </message>
+</context>
+<context>
+    <name>CertDialog</name>
+    <message>
+        <location filename="../../app/ui/wizard/cert_dialog.py" line="+41" />
+        <source>Server certificate</source>
+        <translation>Certificat du serveur</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Do you trust this certificate for %1?</source>
+        <translation>Faites-vous confiance à ce certificat pour %1 ?</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Issued to:</source>
+        <translation>Délivré à :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Names covered:</source>
+        <translation>Noms couverts :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Issued by:</source>
+        <translation>Délivré par :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Valid from:</source>
+        <translation>Valable du :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Valid until:</source>
+        <translation>Valable jusqu'au :</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>SHA-256 fingerprint:</source>
+        <translation>Empreinte SHA-256 :</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>I &amp;compared this fingerprint with the one my administrator gave me, and they are identical.</source>
+        <translation>J'ai &amp;comparé cette empreinte avec celle fournie par mon administrateur : elles sont identiques.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Postier will then accept exactly this certificate for this account, and warn you if it ever changes.</source>
+        <translation>Postier acceptera alors exactement ce certificat pour ce compte, et vous préviendra s'il change un jour.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;Trust this certificate</source>
+        <translation>&amp;Faire confiance à ce certificat</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Do &amp;not trust</source>
+        <translation>&amp;Ne pas faire confiance</translation>
+    </message>
+    <message>
+        <location line="+11" />
+        <source>This certificate has EXPIRED (see "Valid until"). Servers must renew their certificates; an expired one may also mean someone is impersonating the server. Check the date of this computer, and ask the administrator to renew it rather than trusting it.</source>
+        <translation>Ce certificat a EXPIRÉ (voir « Valable jusqu'au »). Les serveurs doivent renouveler leurs certificats ; un certificat expiré peut aussi signifier que quelqu'un se fait passer pour le serveur. Vérifiez la date de cet ordinateur, et demandez plutôt à l'administrateur de le renouveler.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>This certificate is for OTHER NAMES (see "Names covered") than %1. You may have mistyped the server name: prefer the name written in the certificate. Trust it only if your administrator confirms.</source>
+        <translation>Ce certificat est établi pour D'AUTRES NOMS (voir « Noms couverts ») que %1. Le nom du serveur est peut-être mal saisi : préférez le nom inscrit dans le certificat. Ne lui faites confiance que si votre administrateur le confirme.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>This certificate is not signed by an authority your computer knows: the server may use a self-signed certificate (common on company servers). Anyone could make such a certificate, so compare the fingerprint with the one your administrator gives you.</source>
+        <translation>Ce certificat n'est pas signé par une autorité connue de votre ordinateur : le serveur utilise peut-être un certificat auto-signé (fréquent sur les serveurs d'entreprise). N'importe qui peut fabriquer un tel certificat : comparez donc l'empreinte avec celle que vous donne votre administrateur.</translation>
+    </message>
+</context>
+<context>
+    <name>CheckRow</name>
+    <message>
+        <location filename="../../app/ui/domain_health_view.py" line="+125" />
+        <source>How to fix: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Published now: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>OK</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>To improve</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>To fix</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>DNS record to add</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <location line="+12" />
+        <source>Copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-10" />
+        <source>Copy the record to paste it at your DNS host</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Copied</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ComposeDialog</name>
+    <message>
+        <location filename="../../app/ui/compose_dialog.py" line="+50" />
+        <source>New message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+9" />
+        <source>name@example.com, …</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Hidden copy: recipients don't see these</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Group members go in Bcc so they don't see each other's addresses.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Import CSV…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Message text</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Ask for a read receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Send later, at</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Send even during quiet hours</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Send test to myself</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <location line="+144" />
+        <source>Send</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-133" />
+        <source>From</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+153" />
+        <source>To</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-152" />
+        <location line="+152" />
+        <source>Cc</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-151" />
+        <location line="+152" />
+        <source>Bcc</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-151" />
+        <source>Groups</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Subject</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+42" />
+        <source>B</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Bold</source>
+        <translation type="unfinished">Gras</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>I</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Italic</source>
+        <translation type="unfinished">Italique</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>U</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Underline</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Bulleted list</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+18" />
+        <source>&lt;i&gt;No signature for this account.&lt;/i&gt;</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Add a group…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%s (%d addresses)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Import addresses</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>CSV files (*.csv *.txt)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Group name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Name of the group:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+11" />
+        <source>The file could not be imported: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>%d addresses added to the group “%s”.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%d lines without a valid address were skipped.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+19" />
+        <source>Schedule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+14" />
+        <source>Add an account first (Accounts tab).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>[Test] %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Postier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>%s: not an e-mail address: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Add at least one recipient.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+39" />
+        <source>Test message: %s</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CountersBar</name>
+    <message>
+        <location filename="../../app/ui/filter_bar.py" line="+139" />
+        <source>Counters per status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+7" />
+        <source>%d messages:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>No message yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Click a counter to show only those messages.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DetailsPanel</name>
+    <message>
+        <location filename="../../app/ui/details_panel.py" line="+55" />
+        <location line="+45" />
+        <source>Select a message to see what became of it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-35" />
+        <source>Message details</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Resend to a corrected address…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+46" />
+        <source>(no subject)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+23" />
+        <source>(ignored: a final status was already known)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+19" />
+        <source>This message is a resend of an earlier failed delivery.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>From</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Scheduled for</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Server reply</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+17" />
+        <source>Sending server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Delivery report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Bounce message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Read receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Reply</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Postier</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DomainHealthView</name>
+    <message>
+        <location filename="../../app/ui/domain_health_view.py" line="+80" />
+        <source>Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+20" />
+        <source>%1/100</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%1: no blocking problem, %3 point(s) to improve.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%1: everything is in order.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>EditAccountDialog</name>
+    <message>
+        <location filename="../../app/ui/accounts_view.py" line="-186" />
+        <source>Edit %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Project or team, e.g. Shop, Accounting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Name shown to recipients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Label</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <location filename="../../app/ui/filter_bar.py" line="-124" />
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>All statuses</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Problems only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+44" />
+        <source>All accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-42" />
+        <source>Period</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Any date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Today</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Last 7 days</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Last 30 days</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Between…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>and</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Search subject, recipient, account (Ctrl+F)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Search</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FinishPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/finish_page.py" line="+53" />
+        <source>Your account is ready</source>
+        <translation>Votre compte est prêt</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Send yourself a test message and check that your domain is ready to send.</source>
+        <translation>Envoyez-vous un message de test et vérifiez que votre domaine est prêt pour l'envoi.</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Summary</source>
+        <translation>Récapitulatif</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Send a test e-mail to &amp;myself</source>
+        <translation>M'envoyer un e-mail de &amp;test</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Will your messages reach their recipients? (sender domain check)</source>
+        <translation>Vos messages arriveront-ils à destination ? (contrôle du domaine d'envoi)</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Saved: %1 works for receiving and sending.</source>
+        <translation>Enregistré : %1 fonctionne pour recevoir et envoyer.</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Address:</source>
+        <translation>Adresse :</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Incoming (IMAP):</source>
+        <translation>Réception (IMAP) :</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Outgoing (SMTP):</source>
+        <translation>Envoi (SMTP) :</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Sign-in:</source>
+        <translation>Connexion :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>provider's sign-in (no password stored)</source>
+        <translation>connexion du fournisseur (aucun mot de passe conservé)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>password, kept in this computer's keyring</source>
+        <translation>mot de passe, gardé dans le trousseau de cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Certificate:</source>
+        <translation>Certificat :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>trusted by its fingerprint</source>
+        <translation>approuvé par son empreinte</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Signature:</source>
+        <translation>Signature :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Next steps: click Finish to open Postier. Write your first message from the "New message" button; the sent-messages table shows what became of each one (delivered, bounced, replied…). Fix any red light above before sending to many people.</source>
+        <translation>Et ensuite : cliquez sur Terminer pour ouvrir Postier. Écrivez votre premier message avec le bouton « Nouveau message » ; le tableau des messages envoyés montre ce que chacun est devenu (remis, rejeté, répondu…). Corrigez tout voyant rouge ci-dessus avant d'écrire à beaucoup de monde.</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Sending is not available in this version.</source>
+        <translation>L'envoi n'est pas disponible dans cette version.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Postier test message</source>
+        <translation>Message de test Postier</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Hello,
+
+This message was sent by Postier to check that your account %1 can send e-mail. You can delete it.
+</source>
+        <translation>Bonjour,
+
+Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut envoyer des e-mails. Vous pouvez le supprimer.
+</translation>
+    </message>
+    <message>
+        <location line="+11" />
+        <source>Sent! Look in your inbox in a minute. Server reply: %1</source>
+        <translation>Envoyé ! Regardez dans votre boîte de réception d'ici une minute. Réponse du serveur : %1</translation>
+    </message>
+</context>
+<context>
+    <name>GuidanceTexts</name>
+    <message>
+        <location filename="../../app/ui/wizard/guidance.py" line="+29" />
+        <source>Create a Gmail app password</source>
+        <translation>Créer un mot de passe d'application Gmail</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Open your Google Account: myaccount.google.com, then "Security".</source>
+        <translation>Ouvrez votre compte Google : myaccount.google.com, puis « Sécurité ».</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Turn on "2-Step Verification" if it is off (Google requires it for app passwords).</source>
+        <translation>Activez la « Validation en deux étapes » si elle est désactivée (Google l'exige pour les mots de passe d'application).</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Open myaccount.google.com/apppasswords and create an app password named "Postier".</source>
+        <translation>Ouvrez myaccount.google.com/apppasswords et créez un mot de passe d'application nommé « Postier ».</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Google shows a 16-character code: copy it.</source>
+        <translation>Google affiche un code de 16 caractères : copiez-le.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Come back here, go back one step and paste the code in the password field (spaces do not matter), then test again.</source>
+        <translation>Revenez ici, revenez d'une étape en arrière et collez le code dans le champ du mot de passe (les espaces n'ont pas d'importance), puis relancez le test.</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Open Gmail in your web browser.</source>
+        <translation>Ouvrez Gmail dans votre navigateur.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Click the gear icon, then "See all settings".</source>
+        <translation>Cliquez sur la roue dentée, puis sur « Voir tous les paramètres ».</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Open the "Forwarding and POP/IMAP" tab.</source>
+        <translation>Ouvrez l'onglet « Transfert et POP/IMAP ».</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Under "IMAP access", choose "Enable IMAP", then "Save Changes" at the bottom.</source>
+        <translation>Sous « Accès IMAP », choisissez « Activer IMAP », puis « Enregistrer les modifications » en bas de page.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Come back here and click "Test again".</source>
+        <translation>Revenez ici et cliquez sur « Relancer le test ».</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <location line="+11" />
+        <source>Ask your Microsoft 365 administrator to open the admin centre (admin.microsoft.com).</source>
+        <translation>Demandez à votre administrateur Microsoft 365 d'ouvrir le centre d'administration (admin.microsoft.com).</translation>
+    </message>
+    <message>
+        <location line="-9" />
+        <location line="+11" />
+        <source>Users → Active users → click your name.</source>
+        <translation>Utilisateurs → Utilisateurs actifs → cliquer sur votre nom.</translation>
+    </message>
+    <message>
+        <location line="-10" />
+        <location line="+11" />
+        <source>"Mail" tab → "Manage email apps".</source>
+        <translation>Onglet « Courrier » → « Gérer les applications de courrier ».</translation>
+    </message>
+    <message>
+        <location line="-10" />
+        <source>Tick "IMAP" and "Authenticated SMTP", then "Save changes".</source>
+        <translation>Cocher « IMAP » et « SMTP authentifié », puis « Enregistrer les modifications ».</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+11" />
+        <source>The change can take up to an hour: then click "Test again".</source>
+        <translation>La modification peut prendre jusqu'à une heure : cliquez ensuite sur « Relancer le test ».</translation>
+    </message>
+    <message>
+        <location line="-9" />
+        <source>Turn IMAP access on</source>
+        <translation>Activer l'accès IMAP</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Turn authenticated SMTP on</source>
+        <translation>Activer le SMTP authentifié</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Tick "Authenticated SMTP", then "Save changes".</source>
+        <translation>Cocher « SMTP authentifié », puis « Enregistrer les modifications ».</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Sign in with Microsoft instead of a password</source>
+        <translation>Se connecter avec Microsoft plutôt qu'avec un mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Your organisation only accepts Microsoft's own sign-in page: this is normal and more secure.</source>
+        <translation>Votre organisation n'accepte que la page de connexion de Microsoft : c'est normal, et plus sûr.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Click "Use the Office 365 sign-in" below.</source>
+        <translation>Cliquez ci-dessous sur « Utiliser la connexion Office 365 ».</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Sign in on Microsoft's page in your browser, then come back here.</source>
+        <translation>Connectez-vous sur la page de Microsoft dans votre navigateur, puis revenez ici.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>If Microsoft says an administrator must approve Postier, send them the approval link Postier shows.</source>
+        <translation>Si Microsoft indique qu'un administrateur doit autoriser Postier, envoyez-lui le lien d'autorisation affiché par Postier.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Hello, Postier cannot connect securely to %1: the server only offers TLS versions older than 1.2, which are no longer safe. Could you enable TLS 1.2 or TLS 1.3 on the mail server (IMAP and SMTP)? Thank you.</source>
+        <translation>Bonjour, Postier ne peut pas se connecter de façon sécurisée à %1 : le serveur ne propose que des versions de TLS antérieures à 1.2, qui ne sont plus sûres. Pourriez-vous activer TLS 1.2 ou TLS 1.3 sur le serveur de messagerie (IMAP et SMTP) ? Merci.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Ask the administrator to update encryption</source>
+        <translation>Demander à l'administrateur de moderniser le chiffrement</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The server uses an outdated encryption. Postier refuses it to protect your password; there is nothing to change on this computer.</source>
+        <translation>Le serveur utilise un chiffrement dépassé. Postier le refuse pour protéger votre mot de passe ; il n'y a rien à changer sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Send the message below to the server's administrator (or your hosting provider).</source>
+        <translation>Envoyez le message ci-dessous à l'administrateur du serveur (ou à votre hébergeur).</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>When they confirm, click "Test again".</source>
+        <translation>Quand il vous le confirme, cliquez sur « Relancer le test ».</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Hello, the certificate of the mail server %1 has expired. Could you renew it (for example with Let's Encrypt)? Thank you.</source>
+        <translation>Bonjour, le certificat du serveur de messagerie %1 a expiré. Pourriez-vous le renouveler (par exemple avec Let's Encrypt) ? Merci.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Hello, the certificate of the mail server %1 is issued for another name. Which server name should I use, or could you install a certificate for this name? Thank you.</source>
+        <translation>Bonjour, le certificat du serveur de messagerie %1 est établi pour un autre nom. Quel nom de serveur dois-je utiliser, ou pourriez-vous installer un certificat pour ce nom ? Merci.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Hello, the mail server %1 presents a certificate that is not signed by a recognised authority (self-signed?). Could you install a certificate from a recognised authority (for example Let's Encrypt), or give me its SHA-256 fingerprint so that I can check it? Thank you.</source>
+        <translation>Bonjour, le serveur de messagerie %1 présente un certificat qui n'est pas signé par une autorité reconnue (auto-signé ?). Pourriez-vous installer un certificat d'une autorité reconnue (par exemple Let's Encrypt), ou me donner son empreinte SHA-256 pour que je la vérifie ? Merci.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>What to ask the server's administrator</source>
+        <translation>Que demander à l'administrateur du serveur</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Postier could not prove that this server is really the one you expect, so it did not send your password.</source>
+        <translation>Postier n'a pas pu vérifier que ce serveur est bien celui attendu : il n'a donc pas envoyé votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Send the message below to the server's administrator.</source>
+        <translation>Envoyez le message ci-dessous à l'administrateur du serveur.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>If they confirm the certificate is theirs, click "Trust this certificate…" and compare the fingerprint with theirs, character by character.</source>
+        <translation>S'il confirme que ce certificat est bien le sien, cliquez sur « Faire confiance au certificat… » et comparez l'empreinte avec la sienne, caractère par caractère.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="+187" />
+        <source>Sent messages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+125" />
+        <source>Notifications</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-83" />
+        <source>New message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Write a message (Ctrl+N)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Check for news now (F5)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Find</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Export CSV…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Save the rows shown as a spreadsheet file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Resend…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Quiet hours…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Add account…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>About Postier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+8" />
+        <source>&amp;File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>&amp;Accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Help</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Main</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+16" />
+        <source>Sent messages are kept as a record; nothing was deleted.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Refreshing…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>%d rows · updated %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>%d problems</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>all good</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Notifications (%d)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+37" />
+        <source>Add account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The setup assistant is not available: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+16" />
+        <source>Add an account first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+33" />
+        <source>Message %s: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>CSV, comma separated (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>CSV for French Excel, semicolon separated (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Export the rows shown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+17" />
+        <source>Export</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The file could not be written: %s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%d rows exported to %s</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ManualPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/manual_page.py" line="+132" />
+        <source>Server settings</source>
+        <translation>Réglages des serveurs</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Copy them from your provider's help page or ask your IT support. Only encrypted connections are possible.</source>
+        <translation>Recopiez-les depuis la page d'aide de votre hébergeur ou demandez-les à votre support informatique. Seules les connexions chiffrées sont possibles.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Incoming mail (IMAP)</source>
+        <translation>Réception du courrier (IMAP)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;Incoming server:</source>
+        <translation>Serveur de &amp;réception :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Outgoing mail (SMTP)</source>
+        <translation>Envoi du courrier (SMTP)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;Outgoing server:</source>
+        <translation>Serveur d'&amp;envoi :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Incoming server, e.g. imap.your-company.fr</source>
+        <translation>Serveur de réception, ex. imap.votre-entreprise.fr</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Outgoing server, e.g. smtp.your-company.fr</source>
+        <translation>Serveur d'envoi, ex. smtp.votre-entreprise.fr</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>&amp;User name:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Usually your full e-mail address.</source>
+        <translation>En général, votre adresse e-mail complète.</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPage</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="-343" />
+        <source>No sent message matches. Write one with Ctrl+N.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MessagesTable</name>
+    <message>
+        <location line="-22" />
+        <source>Sent messages</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>NotificationCenter</name>
+    <message>
+        <location filename="../../app/ui/notifications.py" line="+43" />
+        <source>Show Postier</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Quit</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>NotificationsPanel</name>
+    <message>
+        <location line="+59" />
+        <source>A reply arrives</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>A message bounces</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>A mailbox stops syncing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>A sign-in must be renewed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+3" />
+        <source>In the app</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Desktop</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>By e-mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+15" />
+        <source>Notification history</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Mark all as read</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Notify me when…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+36" />
+        <source>%d unread</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>No unread notification</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>PortRules</name>
+    <message>
+        <location filename="../../app/ui/wizard/manual_page.py" line="-125" />
+        <source>Enter the port number.</source>
+        <translation>Saisissez le numéro de port.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>The port is a number between 1 and 65535.</source>
+        <translation>Le port est un nombre entre 1 et 65535.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Port 143 starts without encryption: your password could travel in clear, so Postier refuses it with SSL/TLS. Use port 993 with SSL/TLS, or choose STARTTLS if your provider says so (Postier then insists on encryption before signing in).</source>
+        <translation>Le port 143 démarre sans chiffrement : votre mot de passe pourrait circuler en clair, Postier le refuse donc avec SSL/TLS. Utilisez le port 993 avec SSL/TLS, ou choisissez STARTTLS si votre hébergeur l'indique (Postier exige alors le chiffrement avant de se connecter).</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>This is a POP3 port. Postier needs IMAP: use port 993 with SSL/TLS.</source>
+        <translation>C'est un port POP3. Postier a besoin d'IMAP : utilisez le port 993 avec SSL/TLS.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Port 25 is for servers talking to each other: Internet providers block it and it may send in clear. Use 587 with STARTTLS or 465 with SSL/TLS.</source>
+        <translation>Le port 25 sert aux échanges entre serveurs : les fournisseurs d'accès le bloquent et il peut transmettre en clair. Utilisez 587 avec STARTTLS ou 465 avec SSL/TLS.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Port 465 uses SSL/TLS, not STARTTLS: change the security or use port 587.</source>
+        <translation>Le port 465 utilise SSL/TLS, pas STARTTLS : changez la sécurité ou utilisez le port 587.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Port 993 uses SSL/TLS, not STARTTLS: change the security.</source>
+        <translation>Le port 993 utilise SSL/TLS, pas STARTTLS : changez la sécurité.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Enter the server name, e.g. mail.your-company.fr.</source>
+        <translation>Saisissez le nom du serveur, ex. mail.votre-entreprise.fr.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>A server name has no spaces, @ or /, e.g. mail.your-company.fr.</source>
+        <translation>Un nom de serveur ne contient ni espace, ni @, ni /, ex. mail.votre-entreprise.fr.</translation>
+    </message>
+</context>
+<context>
+    <name>QuietHoursDialog</name>
+    <message>
+        <location filename="../../app/ui/compose_dialog.py" line="+109" />
+        <source>Quiet hours</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Hold messages written during quiet hours</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Recipients don't get mail late in the evening or at night: a message written then waits and leaves when quiet hours end.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+10" />
+        <source>From</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Until</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>QuietHoursNote</name>
+    <message>
+        <location line="-414" />
+        <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Scheduled: this message will leave at {when}.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ResendDialog</name>
+    <message>
+        <location line="+313" />
+        <location line="+15" />
+        <source>Resend</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-12" />
+        <source>“{subject}” could not be delivered to {address}: {what}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+17" />
+        <source>Corrected address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+15" />
+        <source>Enter one valid e-mail address.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SentMessagesModel</name>
+    <message>
+        <location filename="../../app/ui/messages_model.py" line="+125" />
+        <source>Date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Subject</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Recipient</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+48" />
+        <source>(no subject)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ServerBox</name>
+    <message>
+        <location filename="../../app/ui/wizard/manual_page.py" line="+28" />
+        <source>SSL/TLS (recommended)</source>
+        <translation>SSL/TLS (recommandé)</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Port:</source>
+        <translation>Port :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Security:</source>
+        <translation>Sécurité :</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <location filename="../../app/ui/wizard/wizard.py" line="+41" />
+        <source>Postier — set up a mail account</source>
+        <translation>Postier — configurer un compte de messagerie</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Suivant &gt;</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Précédent</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;Finish</source>
+        <translation>&amp;Terminer</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePage</name>
+    <message>
+        <location filename="../../app/ui/wizard/signature_page.py" line="+51" />
+        <source>Your e-mail signature</source>
+        <translation>Votre signature e-mail</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Added at the bottom of the messages you send. You can leave it empty.</source>
+        <translation>Ajoutée en bas des messages que vous envoyez. Vous pouvez la laisser vide.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Save the account</source>
+        <translation>&amp;Enregistrer le compte</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Bold</source>
+        <translation>Gras</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Italic</source>
+        <translation>Italique</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Link…</source>
+        <translation>Lien…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Logo or image…</source>
+        <translation>Logo ou image…</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Logo…</source>
+        <translation>Logo…</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Your si&amp;gnature:</source>
+        <translation>Votre si&amp;gnature :</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Preview (as recipients will see it):</source>
+        <translation>Aperçu (tel que vos destinataires le verront) :</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Plain-text version (generated, for mail programs without HTML):</source>
+        <translation>Version texte (générée, pour les logiciels de messagerie sans HTML) :</translation>
+    </message>
+    <message>
+        <location line="+71" />
+        <source>Add a link</source>
+        <translation>Ajouter un lien</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Web address (e.g. https://your-company.fr):</source>
+        <translation>Adresse web (ex. https://votre-entreprise.fr) :</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Choose your logo</source>
+        <translation>Choisissez votre logo</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Images (*.png *.jpg *.jpeg *.gif)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.gif)</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>This file is not an image Postier can read.</source>
+        <translation>Ce fichier n'est pas une image lisible par Postier.</translation>
+    </message>
+    <message>
+        <location line="+24" />
+        <source>More than one image: keep a single logo, several images make messages look like advertising to spam filters.</source>
+        <translation>Plus d'une image : gardez un seul logo, plusieurs images font passer vos messages pour de la publicité auprès des filtres anti-spam.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>The signature contains a table: many mail programs (Outlook especially) display tables badly.</source>
+        <translation>La signature contient un tableau : beaucoup de logiciels de messagerie (Outlook surtout) affichent mal les tableaux.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>The signature weighs %1 KB (over 50 KB): use a smaller logo, it is added to every message.</source>
+        <translation>La signature pèse %1 Ko (plus de 50 Ko) : utilisez un logo plus léger, elle est ajoutée à chaque message.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>An image is loaded from the Internet: most mail programs block it. Use "Logo…" to embed it.</source>
+        <translation>Une image est chargée depuis Internet : la plupart des logiciels de messagerie la bloquent. Utilisez « Logo… » pour l'intégrer.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>No plain-text version: some recipients will see nothing.</source>
+        <translation>Pas de version texte : certains destinataires ne verront rien.</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Saving…</source>
+        <translation>Enregistrement…</translation>
+    </message>
+</context>
+<context>
+    <name>SimpleHealthView</name>
+    <message>
+        <location filename="../../app/ui/wizard/finish_page.py" line="-107" />
+        <source>Checking the domain…</source>
+        <translation>Vérification du domaine…</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Score: %1/100</source>
+        <translation>Note : %1/100</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/start_page.py" line="+36" />
+        <source>Which mailbox do you want to set up?</source>
+        <translation>Quelle boîte aux lettres voulez-vous configurer ?</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Choose where your business e-mail is hosted. If you are not sure, choose "Other provider" and type its name.</source>
+        <translation>Choisissez où est hébergée votre messagerie professionnelle. En cas de doute, choisissez « Autre hébergeur » et tapez son nom.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;Office 365 / Microsoft 365 (work or school account)</source>
+        <translation>&amp;Office 365 / Microsoft 365 (compte professionnel ou scolaire)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;Gmail / Google Workspace</source>
+        <translation>&amp;Gmail / Google Workspace</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Othe&amp;r provider (OVH, Orange, IONOS…) or my own server</source>
+        <translation>Aut&amp;re hébergeur (OVH, Orange, IONOS…) ou mon propre serveur</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>&amp;Search your provider:</source>
+        <translation>&amp;Chercher votre hébergeur :</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Type a name, e.g. OVH</source>
+        <translation>Tapez un nom, ex. OVH</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Not in the list? Choose "My own server": Postier will look for the settings itself.</source>
+        <translation>Absent de la liste ? Choisissez « Mon propre serveur » : Postier cherchera les réglages lui-même.</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>My own server (company or self-hosted)</source>
+        <translation>Mon propre serveur (entreprise ou auto-hébergé)</translation>
+    </message>
+</context>
+<context>
+    <name>StepPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/common.py" line="+132" />
+        <source>Step %1 of %2</source>
+        <translation>Étape %1 sur %2</translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/test_page.py" line="+78" />
+        <source>Testing your account</source>
+        <translation>Test de votre compte</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Postier checks receiving and sending, step by step. Nothing is saved until everything works.</source>
+        <translation>Postier vérifie la réception et l'envoi, étape par étape. Rien n'est enregistré tant que tout ne fonctionne pas.</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <location line="+277" />
+        <source>Incoming mail (IMAP)</source>
+        <translation>Réception du courrier (IMAP)</translation>
+    </message>
+    <message>
+        <location line="-276" />
+        <location line="+277" />
+        <source>Outgoing mail (SMTP)</source>
+        <translation>Envoi du courrier (SMTP)</translation>
+    </message>
+    <message>
+        <location line="-257" />
+        <source>Server name found (DNS)</source>
+        <translation>Nom du serveur trouvé (DNS)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Connected to the server</source>
+        <translation>Connexion au serveur</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Secure connection (TLS)</source>
+        <translation>Connexion sécurisée (TLS)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Signed in</source>
+        <translation>Identification</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Signed in for sending</source>
+        <translation>Identification pour l'envoi</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Inbox opened</source>
+        <translation>Ouverture de la boîte de réception</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>The server answered:</source>
+        <translation>Le serveur a répondu :</translation>
+    </message>
+    <message>
+        <location line="+32" />
+        <source>S&amp;top the test</source>
+        <translation>&amp;Arrêter le test</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Test again</source>
+        <translation>&amp;Relancer le test</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>T&amp;rust this certificate…</source>
+        <translation>Faire &amp;confiance au certificat…</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Use the &amp;Office 365 sign-in</source>
+        <translation>Utiliser la connexion &amp;Office 365</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Change the &amp;settings</source>
+        <translation>&amp;Modifier les réglages</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Copy the &amp;message</source>
+        <translation>Copier le messa&amp;ge</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Copy &amp;diagnostics</source>
+        <translation>Copier le &amp;diagnostic</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Copies a report for support: versions, steps, times and server replies — never your password.</source>
+        <translation>Copie un rapport pour le support : versions, étapes, durées et réponses des serveurs — jamais votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+71" />
+        <source>Account %1 — incoming %2, outgoing %3</source>
+        <translation>Compte %1 — réception %2, envoi %3</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Testing… this usually takes a few seconds.</source>
+        <translation>Test en cours… cela prend en général quelques secondes.</translation>
+    </message>
+    <message>
+        <location line="+40" />
+        <source>Test stopped. Nothing was saved.</source>
+        <translation>Test arrêté. Rien n'a été enregistré.</translation>
+    </message>
+    <message>
+        <location line="+59" />
+        <source>Everything works! (%1 s) Click Next to continue.</source>
+        <translation>Tout fonctionne ! (%1 s) Cliquez sur Suivant pour continuer.</translation>
+    </message>
+    <message>
+        <location line="+18" />
+        <source>The test failed.</source>
+        <translation>Le test a échoué.</translation>
+    </message>
+    <message>
+        <location line="+69" />
+        <source>Message copied: paste it into an e-mail to your administrator.</source>
+        <translation>Message copié : collez-le dans un e-mail à votre administrateur.</translation>
+    </message>
+    <message>
+        <location line="+27" />
+        <source>Diagnostics copied (without your password): paste them into your message to support.</source>
+        <translation>Diagnostic copié (sans votre mot de passe) : collez-le dans votre message au support.</translation>
+    </message>
+</context>
+</TS>
