@@ -34,7 +34,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any, BinaryIO
 
 from app.services.smtp_reply import REASON_CATEGORY, classify_reply, extract_codes
-from app.services.smtp_reply import normalise_status, text_reason
+from app.services.smtp_reply import normalise_status, text_reason, text_reason_at
 
 __all__ = ["REASON_CATEGORY", "RecipientStatus", "Report", "classify_files", "classify_reply",
            "format_text", "parse"]
@@ -73,8 +73,7 @@ _DAEMON_LOCAL = re.compile(
     r"|daemon|smtp|mta|mx|nobody|devnull|double-bounce)$", re.IGNORECASE)
 _DAEMON_NAME = re.compile(r"mailer[-_ ]?daemon|postmaster|mail delivery (?:system|subsystem)"
                           r"|microsoft ?(?:outlook|exchange)|mail administrator|mail system"
-                          r"|delivery ?(?:status|notification)|système de distribution",
-                          re.IGNORECASE)
+                          r"|delivery ?(?:status|notification)|système de distribution")
 _MSGID_HDR_RE = re.compile(r"^[ \t>]*Message-I[Dd]:[ \t]*(<[^<>\s]{3,250}>)",
                            re.MULTILINE | re.IGNORECASE)
 _MSGID_RE = re.compile(r"<([^<>\s@]{1,200}@[^<>\s]{1,200})>")
@@ -88,8 +87,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
     r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
     r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
-    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification",
-    re.IGNORECASE)
+    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification")
 _BOUNCE_BODY = re.compile(
     r"this is the mail system at host|qmail-send program|mail delivery software"
     r"|could not be delivered to one or more|delivery has failed to these recipients"
@@ -102,17 +100,16 @@ _BOUNCE_BODY = re.compile(
     r"|votre message n'a pas pu être (?:remis|distribué|délivré)|n'a pas pu être remis"
     r"|delivery status notification|undeliverable|transcript of session follows"
     r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
-    r"|送信できませんでした|届きませんでした", re.IGNORECASE)
+    r"|送信できませんでした|届きませんでした")
 _DELAY_MARK = re.compile(
     r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
     r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
     r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
     r"|not yet been delivered|retardé|toujours en cours|nouvelle tentative|(?:delivery|message)"
-    r" (?:is )?(?:pending|deferred)", re.IGNORECASE)
-_DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延",
-                            re.IGNORECASE)
+    r" (?:is )?(?:pending|deferred)")
+_DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延")
 _SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
-                              r"|delivery (?:status notification )?\(relay\)", re.IGNORECASE)
+                              r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
 _CUT_RE = re.compile(
     r"^[ \t]*-*[ \t]*(?:Below this line is a copy of the message|This is a copy of the"
@@ -124,7 +121,7 @@ _CUT_RE = re.compile(
 _DIAG_LINE_RE = re.compile(
     r"(?<![\d.])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
     r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
-    r"|diagnostic[- ]code:|\breason:", re.IGNORECASE)
+    r"|diagnostic[- ]code:|\breason:")
 _MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
 _LEADING_ADDR = re.compile(r"^<?" + _ADDR + r">?:\s+(?=\S)")
 _REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
@@ -145,14 +142,12 @@ _AUTOREPLY_SUBJECT = re.compile(
     r"|vacation|en congés?|congés|auto ?response|autoreply|automatische antwort|abwesend"
     r"|abwesenheit|respuesta automática|fuera de la oficina|risposta automatica"
     r"|自動応答|自動返信|不在|away from|i am (?:currently )?(?:out|away)|je suis absent"
-    r"|message d'absence|hors du bureau)", re.IGNORECASE)
+    r"|message d'absence|hors du bureau)")
 _AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:e)? du bureau"
                              r"|on vacation|en congés|away from (?:the office|my desk)"
-                             r"|limited access to (?:my )?e-?mail|de retour le|back on",
-                             re.IGNORECASE)
-_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|letto|開封済み)\s*:", re.IGNORECASE)
-_MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché",
-                       re.IGNORECASE)
+                             r"|limited access to (?:my )?e-?mail|de retour le|back on")
+_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|letto|開封済み)\s*:")
+_MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché")
 
 _HTML_DROP = re.compile(r"<(script|style|head)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_BREAK = re.compile(r"<(?:br|/p|/div|/tr|/li|/h\d|p|div|tr|li)\b[^>]*>", re.IGNORECASE)
@@ -421,6 +416,7 @@ class _Parts:
     arf: list[Message] = field(default_factory=list)
     original: Message | None = None
     original_text: str = ""
+    human: str | None = None  # cached _human_text()
 
 
 def _walk(msg: Message) -> _Parts:
@@ -633,10 +629,12 @@ def _dsn_recipient(block: list[tuple[str, str]], parts: _Parts) -> RecipientStat
 
 
 def _human_text(parts: _Parts) -> str:
-    text = "\n".join(parts.texts)
-    if not text.strip() and parts.htmls:
-        text = _html_to_text("\n".join(parts.htmls))
-    return text[:MAX_PART_TEXT]
+    if parts.human is None:
+        text = "\n".join(parts.texts)
+        if not text.strip() and parts.htmls:
+            text = _html_to_text("\n".join(parts.htmls))
+        parts.human = text[:MAX_PART_TEXT]
+    return parts.human
 
 
 # --- RFC 5965 ARF ------------------------------------------------------------------
@@ -676,9 +674,9 @@ def _parse_mdn(report: Report, parts: _Parts) -> None:
 
 
 def _looks_like_text_mdn(report: Report, parts: _Parts) -> bool:
-    if not report.subject or not _MDN_SUBJECT.search(report.subject):
+    if not report.subject or not _MDN_SUBJECT.search(report.subject.lower()):
         return False
-    return bool(_MDN_BODY.search(_human_text(parts)[:4000]))
+    return bool(_MDN_BODY.search(_human_text(parts)[:4000].lower()))
 
 
 # --- RFC 3834 auto-replies ------------------------------------------------------------
@@ -693,10 +691,10 @@ def _looks_like_auto_reply(msg: Message, report: Report, parts: _Parts) -> bool:
     precedence = (_header(msg, "Precedence") or "").lower()
     if precedence == "auto_reply":
         return True
-    if _AUTOREPLY_SUBJECT.search(subject):
+    if _AUTOREPLY_SUBJECT.search(subject.lower()):
         return True
     if auto.startswith("auto-generated") or _header(msg, "X-Auto-Response-Suppress"):
-        return bool(_AUTOREPLY_BODY.search(_human_text(parts)[:4000]))
+        return bool(_AUTOREPLY_BODY.search(_human_text(parts)[:4000].lower()))
     return False
 
 
@@ -706,14 +704,14 @@ def _looks_like_bounce(msg: Message, report: Report, parts: _Parts) -> bool:
         return True
     from_header = _header(msg, "From") or ""
     local = (report.from_addr or "").rpartition("@")[0]
-    daemon = bool(_DAEMON_LOCAL.match(local)) or bool(_DAEMON_NAME.search(from_header)) or (
+    daemon = bool(_DAEMON_LOCAL.match(local)) or bool(_DAEMON_NAME.search(from_header.lower())) or (
         not report.from_addr)
     subject = report.subject or ""
-    if _AUTOREPLY_SUBJECT.search(subject) and not daemon:
+    if _AUTOREPLY_SUBJECT.search(subject.lower()) and not daemon:
         return False
-    bounce_subject = bool(_BOUNCE_SUBJECT.search(subject))
+    bounce_subject = bool(_BOUNCE_SUBJECT.search(subject.lower()))
     body = _human_text(parts)[:8000]
-    bounce_body = bool(_BOUNCE_BODY.search(body))
+    bounce_body = bool(_BOUNCE_BODY.search(body.lower()))
     if daemon and (bounce_subject or bounce_body):
         return True
     return bounce_subject and bounce_body
@@ -725,12 +723,12 @@ def _excluded(msg: Message, report: Report, parts: _Parts) -> set[str]:
                  "X-Original-To"):
         value = _header(msg, name)
         if value:
-            out.update(a.lower() for _, a in getaddresses([value]) if "@" in a)
+            out.update(_norm_addr(a).lower() for a in ADDR_RE.findall(value))
     if parts.original is not None:
         for name in ("From", "Sender", "Return-Path", "Reply-To"):
             value = _header(parts.original, name)
             if value:
-                out.update(a.lower() for _, a in getaddresses([value]) if "@" in a)
+                out.update(_norm_addr(a).lower() for a in ADDR_RE.findall(value))
     return out
 
 
@@ -794,9 +792,9 @@ def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
                     break
     # 2) one diagnostic for the whole report, for blocks that carry none
     global_diag = _global_diagnostic(head)
-    delayed = bool(_DELAY_MARK.search(head[:6000])) or bool(
-        _DELAY_SUBJECT.search(report.subject or "") and not _has_code(global_diag))
-    delivered = bool(_SUCCESS_SUBJECT.search(report.subject or ""))
+    delayed = bool(_DELAY_MARK.search(head[:6000].lower())) or bool(
+        _DELAY_SUBJECT.search((report.subject or "").lower()) and not _has_code(global_diag))
+    delivered = bool(_SUCCESS_SUBJECT.search((report.subject or "").lower()))
     for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
         diag = _diagnostic_of(block) or global_diag
         if not _has_code(diag) and _has_code(global_diag) and (
@@ -842,8 +840,12 @@ def _following_block(text: str, start: int) -> str:
     return "\n".join(out)
 
 
+def _diag_line(line: str) -> bool:
+    return bool(_DIAG_LINE_RE.search(line.lower()))
+
+
 def _has_code(text: str) -> bool:
-    return bool(text) and bool(_DIAG_LINE_RE.search(text))
+    return bool(text) and bool(_DIAG_LINE_RE.search(text.lower()))
 
 
 def _has_diagnosis(text: str) -> bool:
@@ -855,7 +857,7 @@ def _diagnostic_of(block: str) -> str:
     if not block:
         return ""
     lines = block.split("\n")
-    for test in (_DIAG_LINE_RE.search, text_reason):
+    for test in (_diag_line, text_reason):
         for index, line in enumerate(lines):
             if line.strip() and test(line):
                 return _with_continuation(lines, index)
@@ -867,13 +869,15 @@ def _with_continuation(lines: list[str], index: int) -> str:
     first = lines[index]
     indent = len(first) - len(first.lstrip())
     out = [first.strip()]
+    # a line that names neither a code nor a cause ("Remote host said:") takes the next one
+    bare = not (extract_codes(first)[0] or text_reason(first))
     for line in lines[index + 1:index + 8]:
         if not line.strip():
             break
         deeper = len(line) - len(line.lstrip()) > indent
-        if deeper or _MULTILINE_REPLY.match(line) or not (
-                extract_codes(" ".join(out))[0] or text_reason(" ".join(out))):
+        if deeper or _MULTILINE_REPLY.match(line) or bare:
             out.append(line.strip())
+            bare = False
         else:
             break
     text = " ".join(out)
@@ -884,17 +888,19 @@ def _global_diagnostic(head: str) -> str:
     """The report's own diagnostic, for recipients whose block carries none."""
     lines = head.split("\n")
     for index, line in enumerate(lines):
-        if _DIAG_LINE_RE.search(line):
+        if _diag_line(line):
             chunk = _with_continuation(lines, index)
             if extract_codes(chunk)[0] or text_reason(chunk):
                 return chunk
             follow = [x.strip() for x in lines[index + 1:index + 4] if x.strip()][:2]
             if follow:
                 return f"{chunk} {' '.join(follow)}"
-    for index, line in enumerate(lines):
-        if line.strip() and text_reason(line):
-            return _with_continuation(lines, index)
-    return ""
+    # No coded reply: the line naming the most specific cause (one pass of the rules).
+    reason, offset = text_reason_at(head, MAX_PART_TEXT)
+    if reason is None:
+        return ""
+    index = head.lower().count("\n", 0, offset)
+    return _with_continuation(lines, min(index, len(lines) - 1))
 
 
 def _remote_mta(text: str) -> str | None:
