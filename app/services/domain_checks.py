@@ -404,6 +404,15 @@ def _spf_lookups(ctx: Context, walked: spf.SpfWalk, record: str | None) -> Check
                     "Les destinataires s'arrêtent au premier include cassé (permerror) :\n"
                     + _bullets(walked.problems),
                     "Retirez ou corrigez les include: indiqués ci-dessus."), record=record)
+    if walked.unresolved:
+        names = ", ".join(walked.unresolved)
+        return _mk("spf_lookups", WARN,
+                   (f"SPF look-ups: {names} could not be checked",
+                    f"{n} look-up(s) counted so far; the DNS did not answer for {names}.",
+                    "Run the check again later."),
+                   (f"Requêtes SPF : {names} n'a pas pu être vérifié",
+                    f"{n} requête(s) comptée(s) ; le DNS n'a pas répondu pour {names}.",
+                    "Relancez la vérification plus tard."), record=record)
     return _mk("spf_lookups", OK,
                (f"SPF stays within the look-up limit ({n}/10)",
                 f"Checking your SPF costs receivers {n} DNS look-up(s), within the limit of 10.",

@@ -158,7 +158,8 @@ class SpfWalk:
     networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
     a_names: set[str] = field(default_factory=set)  # names of a / a:host mechanisms
     mx_names: set[str] = field(default_factory=set)  # domains of mx / mx:domain mechanisms
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # permerrors: SPF fails for receivers
+    unresolved: list[str] = field(default_factory=list)  # includes we could not fetch
     effective_all: str | None = None  # the all qualifier after following redirect=
 
 
@@ -208,7 +209,7 @@ def walk(domain: str, record: SpfRecord, fetch: FetchFn, map_fn: MapFn | None = 
         answers = list(mapper(fetch, [name for name, _ in wanted]))
         for (name, chain), found in zip(wanted, answers):
             if found is None:
-                result.problems.append(f"{name}: the SPF look-up failed")
+                result.unresolved.append(name)
             elif not found:
                 result.problems.append(f"{name}: no SPF record there (permerror)")
             elif len(found) > 1:

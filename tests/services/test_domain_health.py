@@ -600,3 +600,28 @@ def test_spf_helpers() -> None:
     assert spf.with_all("v=spf1 mx +all") == "v=spf1 mx -all"
     assert spf.merge(["v=spf1 mx -all", "v=spf1 MX a ~all"]) == "v=spf1 mx a -all"
     assert spf.is_spf("V=SPF1 -all") and not spf.is_spf("v=spf10")
+
+
+def test_spf_walk_counts_and_tells_unreachable_from_broken() -> None:
+    records = {"a.fr": "v=spf1 include:b.fr include:c.fr include:a.fr -all",
+               "b.fr": "v=spf1 mx a ~all", "c.fr": None, "d.fr": ""}
+
+    def fetch(name: str) -> list[str] | None:
+        text = records.get(name, "")
+        return None if text is None else ([text] if text else [])
+
+    walked = spf.walk("x.fr", spf.parse("v=spf1 include:a.fr include:d.fr -all"), fetch)
+    # x: 2, a: 3 (a.fr itself again is counted but not followed), b: 2
+    assert walked.lookups == 7
+    assert walked.unresolved == ["c.fr"]
+    assert walked.problems == ["d.fr: no SPF record there (permerror)"]
+    assert walked.includes == {"a.fr", "b.fr", "c.fr", "d.fr"}
+
+
+def test_dnsbl_names_ipv4_and_ipv6() -> None:
+    from app.services.dns_query import dnsbl_name
+
+    assert dnsbl_name("192.0.2.66", "zen.spamhaus.org") == "66.2.0.192.zen.spamhaus.org"
+    name = dnsbl_name("2001:db8::1", "zen.spamhaus.org")
+    assert name.startswith("1.0.0.0.") and name.endswith(".8.b.d.0.1.0.0.2.zen.spamhaus.org")
+    assert len(name.split(".")) == 32 + 3
