@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -98,7 +98,7 @@ def build_report(*, app_version: str, qt_version: str = "", python_version: str 
     """Plain-text report for support. ``secrets`` are the password/tokens in play: they
     are removed from the whole text, wherever they appear (a server may echo them)."""
     system = system_summary()
-    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
     lines = [
         "Postier diagnostics",
         f"Date: {when}",

@@ -29,21 +29,21 @@ class FakeStep:  # the shape of connection_check.Step
 
 
 def report(**overrides: object) -> str:
-    base: dict = dict(
-        app_version=app.__version__, qt_version="6.12.0", email=USER, provider="ovh",
-        imap=Endpoint("imap.example.test", 993, "ssl"),
-        smtp=Endpoint("smtp.example.test", 587, "starttls"),
-        steps=[FakeStep("imap", "connect", True, 12),
-               FakeStep("imap", "login", False, 40, code="AUTH_FAILED",
-                        reply=f"NO [AUTHENTICATIONFAILED] bad password {SECRET}")],
-        error=ErrorInfo("AUTH_FAILED", "The server refused the user name or password.",
-                        "Check the password.", "imap",
-                        f"NO [AUTHENTICATIONFAILED] bad password {SECRET}"),
-        tls={"imap": {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384",
-                      "sha256": "ab" * 32, "issuer": "CN=Test CA"}},
-        discovery_tried=[{"source": "ispdb", "target": "https://x/example.test",
-                          "result": "not_found", "ms": 41}],
-        secrets=[SECRET], usernames=[USER])
+    base: dict = {
+        "app_version": app.__version__, "qt_version": "6.12.0", "email": USER,
+        "provider": "ovh", "imap": Endpoint("imap.example.test", 993, "ssl"),
+        "smtp": Endpoint("smtp.example.test", 587, "starttls"),
+        "steps": [FakeStep("imap", "connect", True, 12),
+                  FakeStep("imap", "login", False, 40, code="AUTH_FAILED",
+                           reply=f"NO [AUTHENTICATIONFAILED] bad password {SECRET}")],
+        "error": ErrorInfo("AUTH_FAILED", "The server refused the user name or password.",
+                           "Check the password.", "imap",
+                           f"NO [AUTHENTICATIONFAILED] bad password {SECRET}"),
+        "tls": {"imap": {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384",
+                         "sha256": "ab" * 32, "issuer": "CN=Test CA"}},
+        "discovery_tried": [{"source": "ispdb", "target": "https://x/example.test",
+                             "result": "not_found", "ms": 41}],
+        "secrets": [SECRET], "usernames": [USER]}
     base.update(overrides)
     return diagnostics.build_report(**base)  # type: ignore[arg-type]
 

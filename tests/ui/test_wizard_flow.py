@@ -18,8 +18,15 @@ from app.services.credentials import CredentialStore
 from app.ui.wizard.common import PAGE_FINISH, PAGE_SIGNATURE, PAGE_TEST
 from tests.support import misbehaving_server as bad
 
-from .wizard_driver import (all_visible_text, click, click_next, make_wizard, offline_settings,
-                            run_to_test, wait_test_done)
+from .wizard_driver import (
+    all_visible_text,
+    click,
+    click_next,
+    make_wizard,
+    offline_settings,
+    run_to_test,
+    wait_test_done,
+)
 
 ALICE = "alice@example.test"
 

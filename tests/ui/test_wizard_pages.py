@@ -14,8 +14,17 @@ from app.services.endpoint import Endpoint
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_SIGNATURE
 from app.ui.wizard.manual_page import port_problem
 
-from .wizard_driver import (choose_own_server, click, click_next, fill_address, fill_manual,
-                            go_manual, make_wizard, offline_settings, type_into)
+from .wizard_driver import (
+    choose_own_server,
+    click,
+    click_next,
+    fill_address,
+    fill_manual,
+    go_manual,
+    make_wizard,
+    offline_settings,
+    type_into,
+)
 
 
 def png_bytes(width: int = 300, height: int = 120, color: int = 0x1A5FB4) -> bytes:

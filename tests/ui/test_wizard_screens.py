@@ -16,9 +16,19 @@ from app.ui.wizard.common import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 from tests.support import misbehaving_server as bad
 
 from .test_wizard_pages import png_bytes
-from .wizard_driver import (ROOT, choose_own_server, click, click_next, fill_address,
-                            fill_manual, make_wizard, offline_settings, run_to_test, screenshot,
-                            wait_test_done)
+from .wizard_driver import (
+    ROOT,
+    choose_own_server,
+    click,
+    click_next,
+    fill_address,
+    fill_manual,
+    make_wizard,
+    offline_settings,
+    run_to_test,
+    screenshot,
+    wait_test_done,
+)
 
 TS = ROOT / "resources" / "i18n" / "postier_fr.ts"
 WIZARD_CONTEXTS = {"AddressPage", "CertDialog", "FinishPage", "GuidanceTexts", "ManualPage",

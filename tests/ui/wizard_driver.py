@@ -41,7 +41,13 @@ def empty_dns() -> Any:
     if _dns is None:
         from tests.support.dns_server import LocalDNS
 
-        _dns = LocalDNS("").start()
+        from dnslib.server import DNSLogger
+
+        _dns = LocalDNS("")
+        quiet = DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data", False)
+        for server in (_dns._udp, _dns._tcp):  # the default logger prints every query
+            server.server.logger = quiet
+        _dns.start()
         atexit.register(_dns.stop)
     return _dns
 

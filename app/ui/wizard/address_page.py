@@ -13,14 +13,34 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.errors import PostierError, message_for
 from app.ui.worker import gui_callback, run_task
 
-from .common import (OAUTH_PROVIDERS, PAGE_MANUAL, PAGE_TEST, StepPage, WizardState, alive,
-                     endpoint_of, first_secure, username_of, wrap_label)
+from .common import (
+    OAUTH_PROVIDERS,
+    PAGE_MANUAL,
+    PAGE_TEST,
+    StepPage,
+    WizardState,
+    alive,
+    endpoint_of,
+    first_secure,
+    username_of,
+    wrap_label,
+)
 
 log = logging.getLogger(__name__)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -266,7 +286,7 @@ class AddressPage(StepPage):
         return True
 
     # -- page life -------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self.state.manual = False
         if self.state.auth == "oauth2" and self.state.choice not in OAUTH_PROVIDERS:
             self.state.auth, self.state.tokens = "password", None
@@ -276,7 +296,7 @@ class AddressPage(StepPage):
             self._email_left()
         self.email.setFocus()
 
-    def cleanupPage(self) -> None:  # noqa: N802  (Back pressed)
+    def cleanupPage(self) -> None:
         self._stop_discovery()
         self.cancel_oauth_silently()
 
@@ -437,7 +457,7 @@ class AddressPage(StepPage):
         elif not self.uses_oauth():
             self.password.setFocus()  # the one thing still missing
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         if not EMAIL_RE.match(self.email.text().strip()):
             return False
         if self.uses_oauth():
@@ -447,7 +467,7 @@ class AddressPage(StepPage):
             return False
         return self.state.manual or not self._discovering
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         state = self.state
         state.email = self.email.text().strip()
         state.display_name = self.display_name.text().strip()
@@ -461,7 +481,7 @@ class AddressPage(StepPage):
             state.username = state.email
         return True
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         if self.state.manual or self.state.choice == "own" or self.state.imap is None \
                 or self.state.smtp is None:
             return PAGE_MANUAL

@@ -163,7 +163,7 @@ class ManualPage(StepPage):
         self.username.textChanged.connect(self._validate)
         self._touched = False
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self.imap.set_endpoint(self.state.imap)
         self.smtp.set_endpoint(self.state.smtp)
         self.username.setText(self.state.username or self.state.email)
@@ -181,17 +181,17 @@ class ManualPage(StepPage):
             box.error.setVisible(bool(shown))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return (self.imap.problem() is None and self.smtp.problem() is None
                 and bool(self.username.text().strip()))
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         self.state.imap = self.imap.endpoint()
         self.state.smtp = self.smtp.endpoint()
         self.state.username = self.username.text().strip()
         self.state.imap_pin = self.state.smtp_pin = None  # new servers: old trust does not apply
         return True
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return PAGE_TEST
 

@@ -12,9 +12,19 @@ from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QFont, QImage, QKeySequence, QTextCharFormat
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
-                               QPlainTextEdit, QTextBrowser, QTextEdit, QToolButton, QVBoxLayout,
-                               QWizard)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWizard,
+)
 
 from app.services import signature as sig
 from app.services.errors import PostierError, message_for
@@ -131,7 +141,7 @@ class SignaturePage(StepPage):
         return button
 
     # -- editing -------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self._saved_ok = False
         self.save_error.clear()
         if not self.editor.toPlainText().strip() and not self.state.signature_html:
@@ -227,7 +237,7 @@ class SignaturePage(StepPage):
         return texts.get(warning.code, warning.code)
 
     # -- saving --------------------------------------------------------------------
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if self._saved_ok or self.state.saved is not None:
             return True
         if self._saving or not self.state.check_passed:
@@ -236,11 +246,12 @@ class SignaturePage(StepPage):
         self._saving = True
         self.save_error.setText(self.tr("Saving…"))
         state, settings = self.state, self.settings
-        kwargs = dict(email=state.email, credential=state.credential(), imap=state.imap,
-                      smtp=state.smtp, display_name=state.display_name,
-                      provider=state.provider, imap_pin=state.imap_pin,
-                      smtp_pin=state.smtp_pin, signature_html=state.signature_html,
-                      signature_text=state.signature_text)
+        kwargs: dict[str, Any] = {
+            "email": state.email, "credential": state.credential(), "imap": state.imap,
+            "smtp": state.smtp, "display_name": state.display_name,
+            "provider": state.provider, "imap_pin": state.imap_pin,
+            "smtp_pin": state.smtp_pin, "signature_html": state.signature_html,
+            "signature_text": state.signature_text}
         if state.auth == "oauth2":
             kwargs["oauth_tokens"] = state.tokens
 
@@ -272,5 +283,5 @@ class SignaturePage(StepPage):
                 wizard.account_was_saved(self.state.email)
             wizard.next()
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return PAGE_FINISH

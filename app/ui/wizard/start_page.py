@@ -6,8 +6,14 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QRadioButton)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+)
 
 from .common import StepPage, WizardState, big_font, wrap_label
 
@@ -110,13 +116,13 @@ class StartPage(StepPage):
         if preset_name is not None:
             self.search.setText(preset_name)
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt name)
+    def isComplete(self) -> bool:
         if self.office.isChecked() or self.gmail.isChecked():
             return True
         return self.other.isChecked() and self.list.currentItem() is not None \
             and not self.list.currentItem().isHidden()
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         state = self.state
         state.preset = None
         if self.office.isChecked():

@@ -14,8 +14,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+)
 
 from app.services.errors import PostierError, message_for
 from app.ui.worker import gui_callback, run_task
@@ -70,7 +79,7 @@ class ChecklistRow:
 
 class TestPage(StepPage):
     step_number = 3
-    testFinished = Signal(bool)  # noqa: N815 (Qt naming)
+    testFinished = Signal(bool)
 
     def __init__(self, state: WizardState, settings: Any) -> None:
         super().__init__(state)
@@ -212,16 +221,16 @@ class TestPage(StepPage):
         self.diag_button.setEnabled(not running and self.state.check is not None or failed)
 
     # -- page life ---------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self.start_check()
 
-    def cleanupPage(self) -> None:  # noqa: N802  (Back)
+    def cleanupPage(self) -> None:
         self.stop(quiet=True)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.state.check_passed and not self.running
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return PAGE_SIGNATURE
 
     def describe_endpoint(self, endpoint: Any) -> str:

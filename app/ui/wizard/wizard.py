@@ -15,8 +15,15 @@ from PySide6.QtWidgets import QWidget, QWizard
 from app.services.config import Settings
 
 from .address_page import AddressPage
-from .common import (PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_START,
-                     PAGE_TEST, WizardState)
+from .common import (
+    PAGE_ADDRESS,
+    PAGE_FINISH,
+    PAGE_MANUAL,
+    PAGE_SIGNATURE,
+    PAGE_START,
+    PAGE_TEST,
+    WizardState,
+)
 from .finish_page import FinishPage
 from .manual_page import ManualPage
 from .signature_page import SignaturePage
@@ -25,7 +32,7 @@ from .test_page import TestPage
 
 
 class SetupWizard(QWizard):
-    accountSaved = Signal(str)  # noqa: N815 (Qt naming)
+    accountSaved = Signal(str)
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
                  language: str | None = None) -> None:
@@ -96,14 +103,14 @@ class SetupWizard(QWizard):
         self.stop_background_work()
         super().done(result)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: Any) -> None:
         self.stop_background_work()
         super().closeEvent(event)
 
-    def hideEvent(self, event: Any) -> None:  # noqa: N802
+    def hideEvent(self, event: Any) -> None:
         self.stop_background_work()
         super().hideEvent(event)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         self.closing = False
         super().showEvent(event)
