@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.services.bounce_parser import parse  # noqa: E402
-from app.services.smtp_reply import classify_reply  # noqa: E402
+from app.services.bounce_parser import parse
+from app.services.smtp_reply import classify_reply
 
 SAMPLES = ROOT / "tests" / "data" / "bounces"
 

@@ -33,8 +33,14 @@ from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 from typing import Any, BinaryIO
 
-from app.services.smtp_reply import REASON_CATEGORY, classify_reply, extract_codes
-from app.services.smtp_reply import normalise_status, text_reason, text_reason_at
+from app.services.smtp_reply import (
+    REASON_CATEGORY,
+    classify_reply,
+    extract_codes,
+    normalise_status,
+    text_reason,
+    text_reason_at,
+)
 
 __all__ = ["REASON_CATEGORY", "RecipientStatus", "Report", "classify_files", "classify_reply",
            "format_text", "parse"]
@@ -493,7 +499,7 @@ def parse(raw: bytes) -> Report:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         return _parse(bytes(raw[:MAX_MESSAGE]))
-    except Exception:  # noqa: BLE001 - last line of defence: hostile input never crashes
+    except Exception:  # last line of defence: hostile input never crashes the caller
         log.debug("bounce parser gave up on a message", exc_info=True)
         return Report()
 
@@ -780,9 +786,10 @@ def _parse_free_text(report: Report, msg: Message, parts: _Parts) -> None:
         if not _is_candidate(addr, excluded, msgids):
             continue
         block = _following_block(head, match.start())
-        if _has_diagnosis(block) or addr not in blocks:
-            if not (addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)):
-                blocks[addr] = block
+        # an address seen twice (Exchange lists it, then diagnoses it): keep the coded block
+        keep_old = addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)
+        if (_has_diagnosis(block) or addr not in blocks) and not keep_old:
+            blocks[addr] = block
     if not blocks:
         for match in ADDR_RE.finditer(head):
             addr = _norm_addr(match.group(0))

@@ -97,7 +97,8 @@ def test_postfix_dsn_fields() -> None:
                                "User unknown in virtual mailbox table")
     assert CLI_RECIPIENT_KEYS <= set(rcpt.to_dict())
     doc = report.to_dict()
-    assert doc["is_bounce"] is True and doc["original_message_id"] == "<postier.17.6f1c2a@exemple.fr>"
+    assert doc["is_bounce"] is True
+    assert doc["original_message_id"] == "<postier.17.6f1c2a@exemple.fr>"
 
 
 def test_original_recipient_is_what_we_sent_final_recipient_kept() -> None:
@@ -160,8 +161,8 @@ def test_arf_feedback_type() -> None:
     (554, "5.7.1 Message rejected as spam", None, ("spam", "spam_detected")),
     (550, "5.7.1 Service unavailable; client host [192.0.2.1] blocked by zen.spamhaus.org", None,
      ("blocked", "blocked")),
-    (550, "5.7.26 Unauthenticated email from exemple.fr is not accepted due to domain's DMARC "
-          "policy", None, ("blocked", "auth_failure")),
+    (550, ("5.7.26 Unauthenticated email from exemple.fr is not accepted due to domain's DMARC "
+          "policy"), None, ("blocked", "auth_failure")),
     (550, "5.7.23 SPF check failed", None, ("blocked", "auth_failure")),
     (421, "4.7.0 Too many connections from your IP", None, ("soft_bounce", "too_many_conn")),
     (421, "mx.example Service not available, closing transmission channel", None,
@@ -188,8 +189,8 @@ def test_arf_feedback_type() -> None:
     (550, "5.7.606 Access denied, banned sending IP [192.0.2.1]", None, ("blocked", "blocked")),
     (554, "5.7.1 Message rejected: Virus found (Eicar-Test-Signature)", None,
      ("spam", "virus_detected")),
-    (550, "5.7.1 [192.0.2.1] Our system has detected that this message is not RFC 5322 "
-          "compliant", None, ("blocked", "not_compliant_rfc")),
+    (550, ("5.7.1 [192.0.2.1] Our system has detected that this message is not RFC 5322 "
+          "compliant"), None, ("blocked", "not_compliant_rfc")),
     (500, "5.5.1 Command unrecognized", None, ("error", "syntax_error")),
     (550, "Adresse inexistante", None, ("hard_bounce", "user_unknown")),
     (552, "boîte pleine", None, ("soft_bounce", "mailbox_full")),
@@ -213,7 +214,8 @@ def test_classify_reply_is_reexported_and_total() -> None:
 
 
 # --- robustness and limits ---------------------------------------------------------------
-@pytest.mark.parametrize("name", ["postfix_dsn_user_unknown.eml", "o365_dsn_recipient_not_found.eml",
+@pytest.mark.parametrize("name", ["postfix_dsn_user_unknown.eml",
+                                  "o365_dsn_recipient_not_found.eml",
                                   "qmail_user_unknown.eml", "mdn_displayed_thunderbird.eml"])
 def test_every_truncation_of_a_sample_parses(name: str) -> None:
     raw = _load(name)
