@@ -70,7 +70,11 @@ class ImportResult:
 
 
 class GroupError(ValueError):
-    pass
+    """``code``: GROUP_NAME_EMPTY, GROUP_EXISTS or INVALID_EMAIL (the UI words them)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def list_groups(db: Database) -> list[Group]:
@@ -91,13 +95,13 @@ def get_group(db: Database, name: str) -> Group | None:
 def create_group(db: Database, name: str, members: list[Member] | None = None) -> Group:
     name = name.strip()
     if not name:
-        raise GroupError("A group needs a name.")
+        raise GroupError("GROUP_NAME_EMPTY", "A group needs a name.")
     try:
         with db.transaction() as conn:
             gid = conn.execute("INSERT INTO groups(name) VALUES (?)", (name,)).lastrowid
             _add(conn, gid, members or [])
     except sqlite3.IntegrityError as exc:
-        raise GroupError(f"A group named {name!r} already exists.") from exc
+        raise GroupError("GROUP_EXISTS", f"A group named {name!r} already exists.") from exc
     return get_group(db, name)  # type: ignore[return-value]
 
 
@@ -105,7 +109,7 @@ def _add(conn: sqlite3.Connection, group_id: int, members: list[Member]) -> int:
     added = 0
     for m in members:
         if not is_valid_address(m.address):
-            raise GroupError(f"Not an e-mail address: {m.address!r}")
+            raise GroupError("INVALID_EMAIL", f"Not an e-mail address: {m.address!r}")
         cur = conn.execute("INSERT INTO group_members(group_id, address, name) VALUES (?,?,?) "
                            "ON CONFLICT(group_id, address) DO UPDATE SET name = "
                            "CASE WHEN excluded.name != '' THEN excluded.name ELSE name END",

@@ -126,6 +126,8 @@ class ComposeDialog(QDialog):
         self.group_box.activated.connect(self._insert_group)
         self.import_button = QPushButton(self.tr("Import CSV…"))
         self.import_button.clicked.connect(self._import_csv)
+        self.save_group_button = QPushButton(self.tr("Save recipients as a group…"))
+        self.save_group_button.clicked.connect(self._ask_group_name)
         self.subject = QLineEdit()
         self.editor = QTextEdit()
         self.editor.setAcceptRichText(True)
@@ -164,6 +166,7 @@ class ComposeDialog(QDialog):
         groups_row = QHBoxLayout()
         groups_row.addWidget(self.group_box, 1)
         groups_row.addWidget(self.import_button)
+        groups_row.addWidget(self.save_group_button)
         form = QFormLayout()
         form.addRow(self.tr("From"), self.account_box)
         form.addRow(self.tr("To"), self.to_field)
@@ -264,6 +267,34 @@ class ComposeDialog(QDialog):
                                         self.tr("Name of the group:"), text=Path(path).stem)
         if ok and name.strip():
             self.import_group(Path(path), name.strip())
+
+    def _ask_group_name(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New group"),
+                                        self.tr("Name of the group:"))
+        if ok and name.strip():
+            self.save_group(name.strip())
+
+    def save_group(self, name: str) -> bool:
+        """A group of every valid address in To, Cc and Bcc."""
+        addresses: list[str] = []
+        for field in (self.to_field, self.cc_field, self.bcc_field):
+            addresses += [a for a in field.addresses()[0] if a not in addresses]
+        if not addresses:
+            self._show_error(self.tr("Add recipients first, then save them as a group."))
+            return False
+        try:
+            groups_service.create_group(self.db, name,
+                                        [groups_service.Member(a) for a in addresses])
+        except groups_service.GroupError as exc:
+            self._show_error(self.tr("A group named “%s” already exists.") % name
+                             if exc.code == "GROUP_EXISTS" else str(exc))
+            return False
+        self._fill_groups()
+        self.error_label.setStyleSheet("QLabel { color: #065f46; }")
+        self.error_label.setText(self.tr("Group “%s” saved with %d addresses.")
+                                 % (name, len(addresses)))
+        self.error_label.show()
+        return True
 
     def import_group(self, path: Path, name: str) -> None:
         db = self.db

@@ -237,6 +237,14 @@ def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
     qtbot.waitUntil(lambda: "paul@exemple.fr" in dialog.bcc_field.text(), timeout=5000)
     assert "2 addresses added" in dialog.error_label.text()
     assert dialog.group_box.findData("Salon") > 0
+    dialog.to_field.setText("a@exemple.fr, b@exemple.fr")
+    dialog.bcc_field.clear()
+    assert dialog.save_group("Voisins")
+    assert not dialog.save_group("voisins")  # names are unique, whatever the case
+    assert "already exists" in dialog.error_label.text()
+    dialog.group_box.activated.emit(dialog.group_box.findData("Voisins"))
+    assert dialog.bcc_field.text() == "a@exemple.fr, b@exemple.fr"
+    dialog.bcc_field.setText("elodie@exemple.fr, paul@exemple.fr")
     dialog.to_field.setText("client@exemple.fr")
     dialog.subject.setText("Salon du chocolat")
     dialog.editor.setHtml("<p>Bonjour, <b>venez</b> nous voir !</p>")
@@ -302,6 +310,13 @@ def test_start_opens_wizard_without_account_else_main(qtbot, postier_env: Path) 
     first = gui_main.start(settings)
     qtbot.addWidget(first)
     assert type(first).__name__ == "SetupWizard"
+    # Closing the wizard (here without an account) hands over to the main window.
+    first.reject()
+    qtbot.waitUntil(lambda: any(type(w).__name__ == "MainWindow" and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=5000)
+    for w in QApplication.topLevelWidgets():
+        if type(w).__name__ == "MainWindow":
+            w.close()
     db = open_database(settings.db_path)
     sm.add_account(db, "a@b.fr")
     second = gui_main.start(settings)
