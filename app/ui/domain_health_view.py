@@ -19,6 +19,30 @@ COLOURS = {"ok": "#1e7b34", "warn": "#d98200", "fail": "#c0152a"}
 SYMBOLS = {"ok": "✓", "warn": "!", "fail": "✕"}  # shape as well as colour (colour blindness)
 _ORDER = {"fail": 0, "warn": 1, "ok": 2}
 
+# The check texts come in French from the service; the view's own words must follow the
+# same language even when no Qt translator is loaded (tr() still feeds other languages).
+FRENCH = {
+    "How to fix: %1": "Comment corriger : %1",
+    "Published now: %1": "Publié actuellement : %1",
+    "OK": "OK", "To improve": "À améliorer", "To fix": "À corriger",
+    "DNS record to add": "Enregistrement DNS à ajouter",
+    "Copy": "Copier", "Copied": "Copié",
+    "Copy the record to paste it at your DNS host":
+        "Copier l'enregistrement pour le coller chez votre hébergeur DNS",
+    "Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…":
+        "Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…",
+    "%1/100": "%1/100",
+    "%1: %2 problem(s) to fix, %3 point(s) to improve.":
+        "%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.",
+    "%1: no blocking problem, %3 point(s) to improve.":
+        "%1 : aucun problème bloquant, %3 point(s) à améliorer.",
+    "%1: everything is in order.": "%1 : tout est en ordre.",
+}
+
+
+def say(language: str, text: str) -> str:
+    return FRENCH.get(text, text) if language[:2] == "fr" else text
+
 
 class StatusDot(QWidget):
     """A round light with a symbol inside: green ✓, orange !, red ✕."""
@@ -97,6 +121,7 @@ class CheckRow(QFrame):
     def __init__(self, check: Any, language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = check
+        self.language = language
         self.setObjectName(f"check_{check.id}")
         self.setProperty("status", check.status)
         # A coloured edge makes the list scannable at a glance (the dot carries a symbol too).
@@ -122,30 +147,33 @@ class CheckRow(QFrame):
         self.copy_button: QPushButton | None = None
         if check.status == "ok" or not (how or check.fix_record):
             return
-        self.how = _label(self.tr("How to fix: %1").replace("%1", how or ""))
+        self.how = _label(self._say(self.tr("How to fix: %1")).replace("%1", how or ""))
         self.how.setObjectName("how")
         body.addWidget(self.how)
         if check.record and check.fix_record:
-            now = _label(self.tr("Published now: %1").replace("%1", check.record))
+            now = _label(self._say(self.tr("Published now: %1")).replace("%1", check.record))
             now.setObjectName("published")
             now.setStyleSheet("color: #555555;")
             body.addWidget(now)
         if check.fix_record:
             body.addLayout(self._record_area(check.fix_record))
 
+    def _say(self, text: str) -> str:
+        return say(self.language, text)
+
     def _status_word(self, status: str) -> str:
-        return {"ok": self.tr("OK"), "warn": self.tr("To improve"),
-                "fail": self.tr("To fix")}.get(status, status)
+        return {"ok": self._say(self.tr("OK")), "warn": self._say(self.tr("To improve")),
+                "fail": self._say(self.tr("To fix"))}.get(status, status)
 
     def _record_area(self, record: str) -> QHBoxLayout:
         row = QHBoxLayout()
         box = RecordBox(record)
         box.setObjectName("fixRecord")
-        box.setAccessibleName(self.tr("DNS record to add"))
+        box.setAccessibleName(self._say(self.tr("DNS record to add")))
         row.addWidget(box, 1)
-        button = QPushButton(self.tr("Copy"))
+        button = QPushButton(self._say(self.tr("Copy")))
         button.setObjectName("copy")
-        button.setToolTip(self.tr("Copy the record to paste it at your DNS host"))
+        button.setToolTip(self._say(self.tr("Copy the record to paste it at your DNS host")))
         button.clicked.connect(lambda: self._copy(record, button))
         row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.record_box, self.copy_button = box, button
@@ -153,9 +181,9 @@ class CheckRow(QFrame):
 
     def _copy(self, record: str, button: QPushButton) -> None:
         QGuiApplication.clipboard().setText(record)
-        button.setText(self.tr("Copied"))
+        button.setText(self._say(self.tr("Copied")))
         # The button is the timer's context: if the view is closed first, nothing runs.
-        QTimer.singleShot(2000, button, lambda: button.setText(self.tr("Copy")))
+        QTimer.singleShot(2000, button, lambda: button.setText(self._say(self.tr("Copy"))))
 
 
 class DomainHealthView(QWidget):
@@ -221,6 +249,9 @@ class DomainHealthView(QWidget):
     def set_language(self, language: str) -> None:
         self._language = language
 
+    def _say(self, text: str) -> str:
+        return say(self.language(), text)
+
     # -- content ----------------------------------------------------------------
     def clear(self) -> None:
         for row in self.rows:
@@ -233,7 +264,8 @@ class DomainHealthView(QWidget):
         self.clear()
         self.score_label.setText("…")
         self.score_label.setStyleSheet("")
-        self.summary.setText(self.tr("Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…"))
+        self.summary.setText(
+            self._say(self.tr("Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…")))
         self.busy.show()
 
     def add_check(self, check: Any) -> None:
@@ -253,14 +285,15 @@ class DomainHealthView(QWidget):
         warns = sum(c.status == "warn" for c in report.checks)
         colour = COLOURS["ok"] if report.score >= 80 else (
             COLOURS["warn"] if report.score >= 50 else COLOURS["fail"])
-        self.score_label.setText(self.tr("%1/100").replace("%1", str(report.score)))
+        self.score_label.setText(self._say(self.tr("%1/100")).replace("%1",
+                                                                       str(report.score)))
         self.score_label.setStyleSheet(f"color: {colour};")
         if fails:
-            text = self.tr("%1: %2 problem(s) to fix, %3 point(s) to improve.")
+            text = self._say(self.tr("%1: %2 problem(s) to fix, %3 point(s) to improve."))
         elif warns:
-            text = self.tr("%1: no blocking problem, %3 point(s) to improve.")
+            text = self._say(self.tr("%1: no blocking problem, %3 point(s) to improve."))
         else:
-            text = self.tr("%1: everything is in order.")
+            text = self._say(self.tr("%1: everything is in order."))
         self.summary.setText(text.replace("%1", report.domain).replace("%2", str(fails))
                              .replace("%3", str(warns)))
 

@@ -90,7 +90,8 @@ GOOD_KEY = rsa_p(2048)
 def build_zone() -> str:
     z: list[str] = []
     # Providers' own SPF records (includes are followed recursively).
-    z.append(txt("spf.protection.outlook.com", "v=spf1 ip4:40.92.0.0/15 ip6:2a01:111:f400::/48 -all"))
+    z.append(txt("spf.protection.outlook.com",
+                 "v=spf1 ip4:40.92.0.0/15 ip6:2a01:111:f400::/48 -all"))
     z.append(txt("_spf.google.com", "v=spf1 include:_netblocks.google.com ~all"))
     z.append(txt("_netblocks.google.com", "v=spf1 ip4:35.190.247.0/24 ~all"))
     # good.test: everything right, incl. MTA-STS served over HTTPS on loopback.
@@ -108,7 +109,8 @@ def build_zone() -> str:
     z += base_records("noinclude.test", spf_text="v=spf1 ip4:203.0.113.0/24 mx -all")
     z += base_records("redirect.test", spf_text="v=spf1 redirect=_spf.redirect.test")
     z.append(txt("_spf.redirect.test", "v=spf1 include:spf.protection.outlook.com -all"))
-    z += base_records("brokeninclude.test", spf_text="v=spf1 include:nothing.brokeninclude.test -all")
+    z += base_records("brokeninclude.test",
+                      spf_text="v=spf1 include:nothing.brokeninclude.test -all")
     # 11 look-ups: 4 at the top (include, a, mx, a:) + 7 reached through nested includes.
     z += base_records("lookups11.test",
                       spf_text="v=spf1 include:l1.lookups11.test a mx a:o.lookups11.test -all")
@@ -247,7 +249,8 @@ def test_to_dict_shape_and_french_text(settings: Settings) -> None:
     spf_check = next(c for c in doc["checks"] if c["id"] == "spf")
     assert spf_check["fix"].endswith(
         'nospf.test. TXT "v=spf1 include:spf.protection.outlook.com -all"')
-    assert spf_check["fix_record"] == 'nospf.test. TXT "v=spf1 include:spf.protection.outlook.com -all"'
+    assert spf_check["fix_record"] == ('nospf.test. TXT '
+                                       '"v=spf1 include:spf.protection.outlook.com -all"')
     assert spf_check["title_fr"] == "Aucun enregistrement SPF"
     assert "Santé du domaine" in format_text(report, "fr")
     assert "[FAIL] No SPF record" in format_text(report)
@@ -336,7 +339,8 @@ def test_missing_provider_include_fails_with_exact_fix(settings: Settings) -> No
     assert check.fix_record == ('noinclude.test. TXT "v=spf1 ip4:203.0.113.0/24 mx '
                                 'include:spf.protection.outlook.com -all"')
     # Via the SMTP host name instead of the provider key: Gmail this time.
-    gmail = run(settings, "good.test", provider=None, smtp_host="smtp.gmail.com").get("spf_provider")
+    gmail = run(settings, "good.test", provider=None,
+                smtp_host="smtp.gmail.com").get("spf_provider")
     assert gmail.status == FAIL and "include:_spf.google.com" in gmail.fix_record
     # An include reached through redirect= counts.
     assert status(run(settings, "redirect.test"), "spf_provider") == OK

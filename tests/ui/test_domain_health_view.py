@@ -92,11 +92,12 @@ def test_report_as_traffic_lights_with_fixes(qtbot, dns: LocalDNS, tmp_path: Pat
     save(view, "domain_health", tmp_path)
     qtbot.mouseClick(spf_row.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == box.toPlainText()
-    assert spf_row.copy_button.text() == "Copied"
+    assert spf_row.copy_button.text() == "Copié"
     # An OK check has no fix area.
     ok_row = view.row("mx")
     assert ok_row.check.status == "ok" and ok_row.record_box is None
-    assert "problem" in view.summary.text()
+    assert view.summary.text().startswith("exemple.test : 2 problème(s) à corriger")
+    assert spf_row.how.text().startswith("Comment corriger : Ajoutez include:")
 
 
 def test_progress_then_live_rows_then_report(qtbot, dns: LocalDNS, tmp_path: Path) -> None:
@@ -138,6 +139,6 @@ def test_all_green_summary_and_colour(qtbot) -> None:
     view = DomainHealthView(language="en")
     qtbot.addWidget(view)
     view.show_report(report)
-    assert "everything is in order" in view.summary.text()
+    assert view.summary.text() == "ok.fr: everything is in order."
     assert COLOURS["ok"] in view.score_label.styleSheet()
     assert view.row("mx").record_box is None
