@@ -61,7 +61,7 @@ def time_first_window(cmd: list[str], cwd: Path) -> float:
         return shown_at
 
 
-def measure(label: str, fn, cmd: list[str], cwd: Path, runs: int) -> None:  # noqa: ANN001
+def measure(label: str, fn, cmd: list[str], cwd: Path, runs: int) -> None:
     first = fn(cmd, cwd)
     rest = [fn(cmd, cwd) for _ in range(runs)]
     print(f"  {label:<28} first {first * 1000:7.0f} ms   median {statistics.median(rest) * 1000:7.0f}"
