@@ -12,8 +12,17 @@ from typing import Any
 # before the per-test fixtures of conftest run).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit, QWizard
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QToolButton,
+    QWizard,
+)
 
 from app.services.config import Settings
 from app.services.endpoint import Endpoint
@@ -39,9 +48,9 @@ def empty_dns() -> Any:
     so discovery ends in milliseconds instead of waiting for DNS timeouts."""
     global _dns
     if _dns is None:
-        from tests.support.dns_server import LocalDNS
-
         from dnslib.server import DNSLogger
+
+        from tests.support.dns_server import LocalDNS
 
         _dns = LocalDNS("")
         quiet = DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data", False)
@@ -71,6 +80,12 @@ def make_wizard(qtbot: Any, settings: Settings, language: str = "en") -> SetupWi
 
 
 def click(qtbot: Any, widget: Any) -> None:
+    if isinstance(widget, QAbstractButton) and widget.isCheckable() and \
+            not isinstance(widget, QPushButton | QToolButton):
+        # Radio buttons and check boxes react on their indicator and text only, not on
+        # the empty width a layout gives them: click where a user would.
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
+        return
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

@@ -314,6 +314,7 @@ class AddressPage(StepPage):
         if self._discovered_for and self._discovered_for != self._discovery_key():
             self._discovered_for = ""
             self.state.imap = self.state.smtp = None
+            self.state.username = ""  # it came with the old address's settings
             self.status.clear()
         self.completeChanged.emit()
 
@@ -479,7 +480,20 @@ class AddressPage(StepPage):
         state.username = state.username or state.email
         if state.auth == "oauth2":
             state.username = state.email
+        if (state.imap is None or state.smtp is None) and state.preset is not None \
+                and not state.manual:
+            self._use_preset_servers()  # Office 365 / Gmail / a chosen provider: known servers
         return True
+
+    def _use_preset_servers(self) -> None:
+        preset, email = self.state.preset, self.state.email
+        incoming, outgoing = (preset.servers_for(email) if hasattr(preset, "servers_for")
+                              else (preset.incoming, preset.outgoing))
+        imap, smtp = first_secure(incoming, "imap"), first_secure(outgoing, "smtp")
+        if imap is not None and smtp is not None:
+            self.state.imap, self.state.smtp = endpoint_of(imap), endpoint_of(smtp)
+            if self.state.auth != "oauth2":
+                self.state.username = username_of(imap, email)
 
     def nextId(self) -> int:
         if self.state.manual or self.state.choice == "own" or self.state.imap is None \
