@@ -597,6 +597,14 @@ def _dkim_fix(ctx: Context) -> str:
                      "v=DKIM1; k=rsa; p=<public key given by your mail provider>")
 
 
+def _dangling_dkim_aliases(ctx: Context, names: list[str]) -> list[tuple[str, str]]:
+    """Selectors that are CNAMEs to a name without a key: Microsoft 365 asks customers to
+    publish selector1/selector2 CNAMEs first and to switch signing on afterwards."""
+    answers = ctx.map(lambda n: ctx.dns.query(n, "CNAME"), names)
+    return [(name, ans.names()[0]) for name, ans in zip(names, answers)
+            if ans.ok and ans.records]
+
+
 def check_dkim(ctx: Context) -> list[Check]:
     d = ctx.domain
     names = [f"{s}._domainkey.{d}" for s in ctx.selectors]
@@ -625,6 +633,19 @@ def check_dkim(ctx: Context) -> list[Check]:
     if not keys:
         if errors == len(names):
             return [_cannot_check("dkim", "DKIM", "DKIM", answers[0].error)]
+        dangling = _dangling_dkim_aliases(ctx, names)
+        if dangling:
+            en = _bullets(f"{n} → {t}" for n, t in dangling)
+            return [_mk("dkim", FAIL,
+                        ("DKIM is prepared but not switched on",
+                         "These selectors are aliases (CNAME) to your provider, which publishes "
+                         "no key there yet: signing is not enabled on the provider's side.\n"
+                         + en, how_provider),
+                        ("DKIM est préparé mais pas activé",
+                         "Ces sélecteurs sont des alias (CNAME) vers votre fournisseur, qui n'y "
+                         "publie encore aucune clé : la signature n'est pas activée de son "
+                         "côté.\n" + en, how_provider_fr),
+                        record="\n".join(f"{n}. CNAME {t}." for n, t in dangling))]
         probed = ", ".join(ctx.selectors)
         return [_mk("dkim", FAIL,
                     ("No DKIM key found",

@@ -68,6 +68,12 @@ class Check:
                 "fix_fr": self.fix_fr, "fix_record": self.fix_record}
 
 
+def _strip_record(fix: str | None, record: str) -> str | None:
+    if fix is None or fix == record:
+        return None
+    return fix[: -len(record) - 1] if fix.endswith("\n" + record) else fix
+
+
 def _join_fix(how: str | None, record: str | None) -> str | None:
     if how and record:
         return f"{how}\n{record}"
@@ -90,6 +96,20 @@ class DomainReport:
     def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "checks": [c.to_dict() for c in self.checks],
                 "score": self.score}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DomainReport":
+        """Back from ``to_dict`` (a stored report, the CLI's JSON) to show it again."""
+        checks = []
+        for c in data.get("checks", []):
+            how, how_fr, record = c.get("fix"), c.get("fix_fr"), c.get("fix_record")
+            if record:  # ``fix`` is the words followed by the record: take the words back
+                how = _strip_record(how, record)
+                how_fr = _strip_record(how_fr, record)
+            checks.append(Check(c["id"], c["status"], c.get("title", ""), c.get("detail", ""),
+                                how, c.get("record"), record, c.get("title_fr", ""),
+                                c.get("detail_fr", ""), how_fr))
+        return cls(data["domain"], checks, int(data.get("score", 0)))
 
 
 # ---------------------------------------------------------------------------

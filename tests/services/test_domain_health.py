@@ -129,6 +129,9 @@ def build_zone() -> str:
     z += base_records("dkimed.test", dkim=None)
     z.append(txt("s1._domainkey.dkimed.test", f"v=DKIM1; k=ed25519; p={ed_p()}"))
     z += base_records("nodkim.test", dkim=None)
+    z += base_records("dkimalias.test", dkim=None)
+    z.append("selector1._domainkey.dkimalias.test. CNAME "
+             "selector1-dkimalias-test._domainkey.contoso.onmicrosoft.test.")
     z += base_records("customsel.test", dkim=None)
     z.append(txt("pm2026._domainkey.customsel.test", f"v=DKIM1; p={GOOD_KEY}"))
     # DMARC scenarios.
@@ -254,6 +257,13 @@ def test_to_dict_shape_and_french_text(settings: Settings) -> None:
     assert spf_check["title_fr"] == "Aucun enregistrement SPF"
     assert "Santé du domaine" in format_text(report, "fr")
     assert "[FAIL] No SPF record" in format_text(report)
+
+
+def test_report_round_trips_through_dict(settings: Settings) -> None:
+    report = run(settings, "dmarcnone.test", ips=["192.0.2.30"])
+    again = DomainReport.from_dict(report.to_dict())
+    assert again.to_dict() == report.to_dict()
+    assert again.get("dmarc").how == report.get("dmarc").how
 
 
 # ---------------------------------------------------------------------------
@@ -382,6 +392,13 @@ def test_dkim(settings: Settings, domain: str, expected: str, words: str) -> Non
     if expected != OK:
         assert check.fix_record  # Microsoft 365: the two selector CNAMEs
         assert "selector1._domainkey." in check.fix_record
+
+
+def test_dkim_alias_without_key_says_signing_is_off(settings: Settings) -> None:
+    check = run(settings, "dkimalias.test").get("dkim")
+    assert check.status == FAIL and "not switched on" in check.title
+    assert "selector1-dkimalias-test._domainkey.contoso.onmicrosoft.test" in check.detail
+    assert check.record.startswith("selector1._domainkey.dkimalias.test. CNAME ")
 
 
 def test_dkim_custom_selector_is_probed(settings: Settings) -> None:
