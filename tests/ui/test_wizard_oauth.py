@@ -105,9 +105,8 @@ def test_signing_in_as_someone_else_is_flagged(qtbot, auth_server, postier_env: 
 
 
 def test_provider_refusal_is_explained(qtbot, auth_server, postier_env: Path) -> None:
-    auth_server.state.authorize_error = ("consent_required",
-                                         "AADSTS65001: The user or administrator has not "
-                                         "consented")
+    refusal = "AADSTS65001: The user or administrator has not consented"
+    auth_server.state.authorize_error = ("consent_required", refusal)
     settings = offline_settings(postier_env, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
     wizard.open_browser = browser
