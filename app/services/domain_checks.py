@@ -799,7 +799,7 @@ def check_dmarc(ctx: Context) -> list[Check]:
     src_en = f" (inherited from {owner})" if inherited else ""
     src_fr = f" (héritée de {owner})" if inherited else ""
     if warn_en:
-        fixed = "; ".join(f"{k if k != 'v' else 'v'}={v}" for k, v in fixed_tags.items())
+        fixed = "; ".join(f"{k}={v}" for k, v in fixed_tags.items())
         return [_mk("dmarc", WARN,
                     (f"DMARC is present but weak (p={policy}){src_en}",
                      _bullets(warn_en) + extra_en,

@@ -5,6 +5,21 @@ and returns a ``DomainReport``: one ``Check`` per item with a traffic-light stat
 plain title and detail, and how to fix it with the exact DNS record to publish. Each
 check's text exists in English (``title``/``detail``/``fix``) and French (``*_fr``).
 
+JSON (``DomainReport.to_dict``, printed by ``postier domain --json``)::
+
+    {"domain": "exemple.fr", "score": 0-100,
+     "checks": [{"id": "spf", "status": "ok" | "warn" | "fail",
+                 "title": …, "detail": …,   # plain words (English)
+                 "fix": …,                   # what to do, then the exact record(s); null if ok
+                 "record": …,                # what is published now (zone-file lines) or null
+                 "fix_record": …,            # the exact record(s) alone, for a Copy button
+                 "title_fr": …, "detail_fr": …, "fix_fr": …}]}
+
+Check ids: mx, spf, spf_all, spf_lookups, spf_provider (when the provider or sending IP is
+known), dkim, dmarc, mta_sts, tls_rpt, ptr, dnsbl_ip (when the sending IP or SMTP host is
+known), dnsbl_domain. Blocklist zones: ``POSTIER_DNSBL_ZONES`` / ``POSTIER_DBL_ZONES``
+(comma-separated, empty = skip) in ``Settings.extra``.
+
 The checks themselves live in ``domain_checks``; SPF parsing in ``spf``.
 """
 
