@@ -284,3 +284,57 @@ def test_classify_files_reports_unreadable_and_goes_on(tmp_path: Path) -> None:
     assert entries[2]["file"] == "-" and entries[2]["recipients"][0]["category"] == "delivered"
     text = bounce_parser.format_text(entries)
     assert "missing.eml: error" in text and "absent@destination.example: hard_bounce" in text
+
+
+# --- what a real Postfix sends ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def dsn_rig():  # noqa: ANN201 - tests.support.rig.Rig
+    """A rig of our own (its Postfix settings are changed: not the shared session rig)."""
+    from tests.conftest import require_root, require_tool
+
+    require_tool("dovecot")
+    require_tool("postfix")
+    require_root()
+    from tests.support.rig import Rig
+
+    rig = Rig.start(users={"dsn@example.test": "secret", "reader@example.test": "secret"})
+    try:
+        # a 4xx gives up at the first attempt, so the "full mailbox" DSN comes at once
+        rig.set_postfix(maximal_queue_lifetime="0", bounce_queue_lifetime="0")
+        yield rig
+    finally:
+        rig.stop()
+
+
+@pytest.mark.rig
+def test_real_postfix_dsns_are_classified(dsn_rig) -> None:  # noqa: ANN001
+    import smtplib
+    from email.message import EmailMessage
+
+    cases = {  # recipient -> (NOTIFY, category, reason, status)
+        "nobody@remote.test": ("FAILURE", "hard_bounce", "user_unknown", "5.1.1"),
+        "spam@remote.test": ("FAILURE", "spam", "spam_detected", "5.7.1"),
+        "full@remote.test": ("FAILURE", "soft_bounce", "mailbox_full", "4.2.2"),
+        "reader@example.test": ("SUCCESS", "delivered", "delivered", "2.0.0"),
+        "accepted@remote.test": ("SUCCESS", "delivered", "delivered", "2.0.0"),
+    }
+    host, port = dsn_rig.smtp_inject
+    with smtplib.SMTP(host, port, timeout=10) as smtp:
+        for index, (rcpt, (notify, *_)) in enumerate(cases.items()):
+            msg = EmailMessage()
+            msg["From"], msg["To"], msg["Subject"] = "dsn@example.test", rcpt, f"case {index}"
+            msg["Message-ID"] = f"<rig-case-{index}@example.test>"
+            msg.set_content("Bonjour.\n")
+            smtp.send_message(msg, to_addrs=[rcpt], mail_options=["RET=HDRS", f"ENVID=env{index}"],
+                              rcpt_options=[f"NOTIFY={notify}"])
+    files = dsn_rig.wait_for_mail("dsn@example.test", count=len(cases), timeout=30)
+    assert len(files) == len(cases), dsn_rig.postfix_log()[-3000:]
+    seen = {}
+    for path in files:
+        report = parse(path.read_bytes())
+        assert report.kind == "dsn" and report.is_bounce
+        (rcpt,) = report.recipients
+        index = int(report.original_envid.removeprefix("env"))
+        assert report.original_message_id == f"<rig-case-{index}@example.test>"
+        seen[rcpt.address] = (rcpt.category, rcpt.reason, rcpt.status)
+    assert seen == {rcpt: tuple(expected[1:]) for rcpt, expected in cases.items()}
