@@ -288,7 +288,7 @@ def test_classify_files_reports_unreadable_and_goes_on(tmp_path: Path) -> None:
 
 # --- what a real Postfix sends ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def dsn_rig():  # noqa: ANN201 - tests.support.rig.Rig
+def dsn_rig():  # returns tests.support.rig.Rig (imported lazily)
     """A rig of our own (its Postfix settings are changed: not the shared session rig)."""
     from tests.conftest import require_root, require_tool
 
@@ -307,7 +307,7 @@ def dsn_rig():  # noqa: ANN201 - tests.support.rig.Rig
 
 
 @pytest.mark.rig
-def test_real_postfix_dsns_are_classified(dsn_rig) -> None:  # noqa: ANN001
+def test_real_postfix_dsns_are_classified(dsn_rig) -> None:
     import smtplib
     from email.message import EmailMessage
 
