@@ -62,7 +62,7 @@ class Context:
     @classmethod
     def create(cls, domain: str, settings: Settings, *, smtp_host: str | None,
                ips: list[str], provider: str | None, dkim_selectors: Sequence[str],
-               timeout: float) -> "Context":
+               timeout: float) -> Context:
         prov = find_provider(provider, smtp_host)
         selectors: list[str] = []
         for sel in [*dkim_selectors, *(prov.dkim_selectors if prov else ()), *COMMON_SELECTORS]:
@@ -194,7 +194,7 @@ def check_mx(ctx: Context) -> list[Check]:
                      "Aucun serveur DNS ne connaît ce domaine : personne ne peut recevoir ni "
                      "vérifier de courrier venant de lui.",
                      "Vérifiez l'orthographe, ou renouvelez le domaine chez votre registraire."))]
-    mxs = sorted(((r.preference, r.exchange.to_text().rstrip(".").lower()) for r in ans.records))
+    mxs = sorted((r.preference, r.exchange.to_text().rstrip(".").lower()) for r in ans.records)
     record = "\n".join(f"{d}. MX {p} {h or '.'}." if h else f"{d}. MX {p} ." for p, h in mxs)
     if not mxs:
         return [_mk("mx", FAIL,

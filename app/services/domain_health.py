@@ -113,7 +113,7 @@ class DomainReport:
                 "score": self.score}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DomainReport":
+    def from_dict(cls, data: dict[str, Any]) -> DomainReport:
         """Back from ``to_dict`` (a stored report, the CLI's JSON) to show it again."""
         checks = []
         for c in data.get("checks", []):

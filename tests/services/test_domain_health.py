@@ -141,7 +141,7 @@ def build_zone() -> str:
     z += base_records("dmarctwo.test")
     z.append(txt("_dmarc.dmarctwo.test", "v=DMARC1; p=none"))
     z += base_records("parent.test")  # sub.parent.test inherits the parent's DMARC
-    z += [f"sub.parent.test. MX 10 mx.parent.test.",
+    z += ["sub.parent.test. MX 10 mx.parent.test.",
           txt("sub.parent.test", "v=spf1 include:spf.protection.outlook.com -all")]
     # MX scenarios.
     z += base_records("mxcname.test", mx=False)
@@ -551,7 +551,7 @@ def test_dns_server_down_gives_warnings_not_crashes(tmp_path: Path) -> None:
 class _SlowResolver(ZoneResolver):
     """Every answer takes 100 ms: sequential look-ups would add up, concurrent ones do not."""
 
-    def resolve(self, request, handler):  # noqa: ANN001, ANN201
+    def resolve(self, request, handler):  # noqa: ANN001, ANN201 - dnslib's API
         time.sleep(0.1)
         return super().resolve(request, handler)
 
