@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
-from app.ui.wizard.common import PAGE_FINISH, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
 from tests.support import misbehaving_server as bad
 
 from .wizard_driver import (
@@ -239,3 +239,47 @@ def test_cancel_button_of_the_wizard_stops_the_test(qtbot, bad_servers,
     click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
     assert cancel.is_set()
     assert not wizard.isVisible()
+
+
+def test_failure_buttons_lead_to_the_fix(qtbot, bad_servers, postier_env: Path) -> None:
+    imap = bad_servers.imaps()
+    smtp = bad_servers.smtps(login_reply=bad.MS_SMTP_BASIC_AUTH_DISABLED)
+    wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
+    run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
+    wait_test_done(qtbot, wizard)
+    page = wizard.test_page
+    assert page.last_error.code == "BASIC_AUTH_DISABLED"
+    # "Change the settings" goes back to the manual page, with what was typed.
+    click(qtbot, page.settings_button)
+    assert wizard.currentId() == PAGE_MANUAL
+    assert wizard.manual_page.smtp.port.text() == str(smtp.port)
+    click_next(qtbot, wizard)
+    wait_test_done(qtbot, wizard)
+    # "Use the Office 365 sign-in" starts over on the Microsoft path.
+    assert page.office_button.isVisible()
+    click(qtbot, page.office_button)
+    assert wizard.currentId() == PAGE_ADDRESS
+    assert wizard.state.choice == "office365"
+    assert wizard.address_page.email.text() == "paul@dupont.example"  # kept
+
+
+def test_diagnostics_tell_support_what_discovery_tried(qtbot, bad_servers,
+                                                       postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
+    from .wizard_driver import choose_own_server, fill_address, fill_manual
+
+    choose_own_server(qtbot, wizard)
+    fill_address(qtbot, wizard, "paul@dupont.example", "Tr3s-Secret")
+    wizard.address_page.email.editingFinished.emit()
+    qtbot.waitUntil(lambda: not wizard.address_page._discovering, timeout=10000)
+    click_next(qtbot, wizard)  # nothing found → manual page
+    assert wizard.currentId() == PAGE_MANUAL
+    fill_manual(qtbot, wizard, bad_servers.imaps(login_reply="NO [AUTHENTICATIONFAILED] "
+                                                             "Tr3s-Secret is wrong").endpoint,
+                bad_servers.smtps().endpoint)
+    click_next(qtbot, wizard)
+    wait_test_done(qtbot, wizard)
+    report = wizard.test_page.diagnostics_text()
+    assert "Discovery:" in report and "ispdb" in report
+    assert "AUTH_FAILED" in report and "[redacted] is wrong" in report
+    assert "Tr3s-Secret" not in report

@@ -272,3 +272,31 @@ def test_signature_bold_and_link(qtbot, postier_env: Path) -> None:
     qtbot.keyClick(page.editor, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     # The shortcut "animate-clicks" the button: it toggles a moment later.
     qtbot.waitUntil(page.italic.isChecked, timeout=2000)
+
+
+def test_keyboard_only_mnemonics_tab_order_and_enter_is_next(qtbot, postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env))
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    # Alt+G picks Gmail (mnemonic), Enter goes on.
+    qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_G,
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(wizard.start_page.gmail.isChecked, timeout=2000)  # (animated click)
+    qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_ADDRESS, timeout=2000)
+    page = wizard.address_page
+    assert wizard.focusWidget() is page.email  # the first field has the focus
+    qtbot.keyClicks(page.email, "marie@gmail.example")
+    qtbot.keyClick(page.email, Qt.Key.Key_Tab)
+    assert wizard.focusWidget() is page.password
+    qtbot.keyClicks(page.password, "abcd efgh ijkl mnop")
+    qtbot.keyClick(page.password, Qt.Key.Key_Tab)
+    assert wizard.focusWidget() is page.show_password
+    qtbot.keyClick(page.show_password, Qt.Key.Key_Tab)
+    assert wizard.focusWidget() is page.display_name
+    # Leaving the address started discovery (offline here: it ends at once, nothing found).
+    qtbot.waitUntil(lambda: not page._discovering, timeout=10000)
+    qtbot.keyClick(page.display_name, Qt.Key.Key_Return)  # Enter = Next
+    qtbot.waitUntil(lambda: wizard.currentId() != PAGE_ADDRESS, timeout=2000)
+    assert wizard.state.password == "abcd efgh ijkl mnop"
+    assert wizard.state.email == "marie@gmail.example"
