@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QGuiApplication, QPainter,
                            QPaintEvent, QResizeEvent, QTextOption)
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
@@ -37,6 +37,11 @@ FRENCH = {
     "%1: no blocking problem, %3 point(s) to improve.":
         "%1 : aucun problème bloquant, %3 point(s) à améliorer.",
     "%1: everything is in order.": "%1 : tout est en ordre.",
+    "Copy the report": "Copier le rapport",
+    "Copy the whole report as text, to send it to whoever manages your domain":
+        "Copier tout le rapport en texte, pour l'envoyer à qui gère votre domaine",
+    "Check again": "Vérifier à nouveau",
+    "The report is copied.": "Le rapport est copié.",
 }
 
 
@@ -187,9 +192,13 @@ class CheckRow(QFrame):
 
 
 class DomainHealthView(QWidget):
-    """Score at the top, then one row per check (problems first)."""
+    """Score at the top, then one row per check (problems first). With ``with_recheck`` a
+    "Check again" button emits ``recheck_requested`` (the owner starts a new check)."""
 
-    def __init__(self, parent: QWidget | None = None, language: str | None = None) -> None:
+    recheck_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, language: str | None = None,
+                 with_recheck: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("domainHealthView")
         self._language = language
@@ -208,7 +217,22 @@ class DomainHealthView(QWidget):
         self.summary = _label()
         self.summary.setObjectName("summary")
         head.addWidget(self.summary, 1)
+        # Small businesses forward the report to whoever runs their DNS (web agency, IT).
+        self.copy_report = QPushButton(self._say(self.tr("Copy the report")))
+        self.copy_report.setObjectName("copyReport")
+        self.copy_report.setToolTip(self._say(self.tr(
+            "Copy the whole report as text, to send it to whoever manages your domain")))
+        self.copy_report.clicked.connect(self._copy_report)
+        self.copy_report.setEnabled(False)
+        head.addWidget(self.copy_report, 0, Qt.AlignmentFlag.AlignTop)
+        self.recheck = QPushButton(self._say(self.tr("Check again")))
+        self.recheck.setObjectName("recheck")
+        self.recheck.clicked.connect(self.recheck_requested)
+        self.recheck.setVisible(with_recheck)
+        self.recheck.setEnabled(False)
+        head.addWidget(self.recheck, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
+        self.report: Any = None
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # "working" without a fake percentage
@@ -262,6 +286,10 @@ class DomainHealthView(QWidget):
     def show_progress(self) -> None:
         """Checking has started: busy bar, no score yet; ``add_check`` may add rows live."""
         self.clear()
+        self.report = None
+        self._label_buttons()
+        self.copy_report.setEnabled(False)
+        self.recheck.setEnabled(False)
         self.score_label.setText("…")
         self.score_label.setStyleSheet("")
         self.summary.setText(
@@ -279,6 +307,10 @@ class DomainHealthView(QWidget):
     def show_report(self, report: Any) -> None:
         self.clear()
         self.busy.hide()
+        self.report = report
+        self._label_buttons()
+        self.copy_report.setEnabled(True)
+        self.recheck.setEnabled(True)
         for check in sorted(report.checks, key=lambda c: _ORDER.get(c.status, 3)):
             self.add_check(check)
         fails = sum(c.status == "fail" for c in report.checks)
@@ -296,6 +328,19 @@ class DomainHealthView(QWidget):
             text = self._say(self.tr("%1: everything is in order."))
         self.summary.setText(text.replace("%1", report.domain).replace("%2", str(fails))
                              .replace("%3", str(warns)))
+
+    def _label_buttons(self) -> None:
+        # The language may only be known once the view sits in its window (the wizard's).
+        self.copy_report.setText(self._say(self.tr("Copy the report")))
+        self.recheck.setText(self._say(self.tr("Check again")))
+
+    def _copy_report(self) -> None:
+        if self.report is None:
+            return
+        from app.services.domain_health import format_text
+
+        QGuiApplication.clipboard().setText(format_text(self.report, self.language()))
+        self.copy_report.setToolTip(self._say(self.tr("The report is copied.")))
 
     def row(self, check_id: str) -> CheckRow | None:
         return next((r for r in self.rows if r.check.id == check_id), None)

@@ -93,6 +93,11 @@ def test_report_as_traffic_lights_with_fixes(qtbot, dns: LocalDNS, tmp_path: Pat
     qtbot.mouseClick(spf_row.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == box.toPlainText()
     assert spf_row.copy_button.text() == "Copié"
+    # The whole report, as text in the view's language, for the web agency.
+    qtbot.mouseClick(view.copy_report, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(f"Santé du domaine d'envoi exemple.test : {report.score}/100")
+    assert box.toPlainText() in copied
     # An OK check has no fix area.
     ok_row = view.row("mx")
     assert ok_row.check.status == "ok" and ok_row.record_box is None
@@ -105,6 +110,7 @@ def test_progress_then_live_rows_then_report(qtbot, dns: LocalDNS, tmp_path: Pat
     qtbot.addWidget(view)
     view.show_progress()
     assert not view.busy.isHidden() and view.rows == []
+    assert view.recheck.isHidden()  # only on request
     view.add_check(Check("dkim", "ok", "DKIM key published", "Selector(s): s1.",
                          title_fr="Clé DKIM publiée"))
     view.add_check(Check("spf", "fail", "No SPF record", "…", "Add it:",
@@ -136,9 +142,13 @@ def test_progress_then_live_rows_then_report(qtbot, dns: LocalDNS, tmp_path: Pat
 
 def test_all_green_summary_and_colour(qtbot) -> None:
     report = DomainReport("ok.fr", [Check("mx", "ok", "MX", "fine")], 100)
-    view = DomainHealthView(language="en")
+    view = DomainHealthView(language="en", with_recheck=True)
     qtbot.addWidget(view)
+    view.show_progress()
+    assert not view.recheck.isEnabled() and not view.copy_report.isEnabled()
     view.show_report(report)
+    with qtbot.waitSignal(view.recheck_requested, timeout=1000):
+        qtbot.mouseClick(view.recheck, Qt.MouseButton.LeftButton)
     assert view.summary.text() == "ok.fr: everything is in order."
     assert COLOURS["ok"] in view.score_label.styleSheet()
     assert view.row("mx").record_box is None
