@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from app.services import message_views as mv  # noqa: E402
-from app.services.storage import open_database  # noqa: E402
-from app.ui.main_window import MessagesTable  # noqa: E402
-from app.ui.messages_model import COLUMNS, SentMessagesModel  # noqa: E402
-from tests.support import sent_messages as sm  # noqa: E402
+from app.services import message_views as mv
+from app.services.storage import open_database
+from app.ui.main_window import MessagesTable
+from app.ui.messages_model import COLUMNS, SentMessagesModel
+from tests.support import sent_messages as sm
 
 
 def rss_mb() -> float:
@@ -37,7 +37,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(label: str, fn, results: dict[str, float]) -> None:  # noqa: ANN001
+def timed(label: str, fn, results: dict[str, float]) -> None:
     t0 = time.perf_counter()
     fn()
     results[label] = (time.perf_counter() - t0) * 1000

@@ -12,7 +12,7 @@ import csv
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from pathlib import Path
@@ -125,7 +125,7 @@ class MessageDetails:
 def _utc_iso(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.astimezone()  # naive means local time, as the user typed it
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _where(flt: ViewFilter, *, with_status: bool = True) -> tuple[str, list[Any]]:
@@ -180,7 +180,7 @@ def view_ids(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
 
 
 def _to_row(row: sqlite3.Row) -> MessageRow:
-    return MessageRow(**{k: row[k] for k in row.keys()})
+    return MessageRow(**dict(zip(row.keys(), row, strict=True)))
 
 
 def fetch_rows(db: Database, ids: Sequence[int]) -> dict[int, MessageRow]:
@@ -246,7 +246,7 @@ def _headers(raw: bytes | None) -> list[tuple[str, str]]:
         return []
     try:
         msg = BytesHeaderParser(policy=default_policy).parsebytes(bytes(raw))
-    except Exception:  # a malformed stored message still shows its other details
+    except Exception:  # noqa: BLE001 - a malformed stored message still shows the rest
         return []
     return [(name, str(msg[name])) for name in _SHOWN_HEADERS if msg[name] is not None]
 
@@ -353,14 +353,14 @@ _BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
                "Rien à faire. Postier affichera ici un éventuel rejet ou une réponse."),
     },
     "deferred": {
-        "en": ("The recipient's server asked to try again later; delivery is still being "
-               "retried.",
-               "Wait: the server retries by itself. If it lasts more than a day, check the "
-               "address or call the recipient."),
-        "fr": ("Le serveur du destinataire a demandé de réessayer plus tard ; l'envoi est "
-               "retenté automatiquement.",
-               "Patientez : le serveur réessaie tout seul. Si cela dure plus d'un jour, "
-               "vérifiez l'adresse ou appelez le destinataire."),
+        "en": (("The recipient's server asked to try again later; delivery is still being "
+               "retried."),
+               ("Wait: the server retries by itself. If it lasts more than a day, check the "
+               "address or call the recipient.")),
+        "fr": (("Le serveur du destinataire a demandé de réessayer plus tard ; l'envoi est "
+               "retenté automatiquement."),
+               ("Patientez : le serveur réessaie tout seul. Si cela dure plus d'un jour, "
+               "vérifiez l'adresse ou appelez le destinataire.")),
     },
     "delivered": {
         "en": ("The recipient's server confirmed it put the message in the mailbox.",
@@ -381,18 +381,18 @@ _BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "auto_reply": {
         "en": ("An automatic answer came back (for example an out-of-office message).",
-               "The message was delivered; the person may be away. Read the answer for a "
-               "return date or another contact."),
+               ("The message was delivered; the person may be away. Read the answer for a "
+               "return date or another contact.")),
         "fr": ("Une réponse automatique est revenue (par exemple un message d'absence).",
-               "Le message est arrivé ; la personne est peut-être absente. Lisez la réponse "
-               "pour une date de retour ou un autre contact."),
+               ("Le message est arrivé ; la personne est peut-être absente. Lisez la réponse "
+               "pour une date de retour ou un autre contact.")),
     },
     "soft_bounce": {
         "en": ("The message could not be delivered for a temporary reason.",
                "Try again later; if it keeps failing, contact the recipient another way."),
         "fr": ("Le message n'a pas pu être distribué pour une raison temporaire.",
-               "Réessayez plus tard ; si l'échec se répète, contactez le destinataire "
-               "autrement."),
+               ("Réessayez plus tard ; si l'échec se répète, contactez le destinataire "
+               "autrement.")),
     },
     "hard_bounce": {
         "en": ("The address does not exist or can never receive mail.",
@@ -401,23 +401,23 @@ _BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
                "Vérifiez l'orthographe de l'adresse, puis renvoyez à l'adresse corrigée."),
     },
     "blocked": {
-        "en": ("The recipient's server refused the message because of the sender, not the "
-               "address.",
-               "Run the domain health check (SPF, DKIM, DMARC); ask your provider or "
-               "administrator if it persists."),
-        "fr": ("Le serveur du destinataire a refusé le message à cause de l'expéditeur, pas "
-               "de l'adresse.",
-               "Lancez le contrôle du domaine (SPF, DKIM, DMARC) ; demandez à votre hébergeur "
-               "ou administrateur si cela persiste."),
+        "en": (("The recipient's server refused the message because of the sender, not the "
+               "address."),
+               ("Run the domain health check (SPF, DKIM, DMARC); ask your provider or "
+               "administrator if it persists.")),
+        "fr": (("Le serveur du destinataire a refusé le message à cause de l'expéditeur, pas "
+               "de l'adresse."),
+               ("Lancez le contrôle du domaine (SPF, DKIM, DMARC) ; demandez à votre hébergeur "
+               "ou administrateur si cela persiste.")),
     },
     "spam": {
         "en": ("The recipient's server took the message for spam (or found a virus).",
-               "Avoid links to unknown sites, large images and attachments; check your "
-               "domain's SPF/DKIM/DMARC, then resend."),
-        "fr": ("Le serveur du destinataire a pris le message pour du spam (ou y a trouvé un "
-               "virus).",
-               "Évitez les liens vers des sites inconnus, les grosses images et les pièces "
-               "jointes ; vérifiez SPF/DKIM/DMARC de votre domaine, puis renvoyez."),
+               ("Avoid links to unknown sites, large images and attachments; check your "
+               "domain's SPF/DKIM/DMARC, then resend.")),
+        "fr": (("Le serveur du destinataire a pris le message pour du spam (ou y a trouvé un "
+               "virus)."),
+               ("Évitez les liens vers des sites inconnus, les grosses images et les pièces "
+               "jointes ; vérifiez SPF/DKIM/DMARC de votre domaine, puis renvoyez.")),
     },
     "complaint": {
         "en": ("The recipient marked this message as spam.",
@@ -427,8 +427,8 @@ _BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "error": {
         "en": ("Something went wrong while sending this message.",
-               "Read the server's answer below; check the account with a re-test, then "
-               "resend."),
+               ("Read the server's answer below; check the account with a re-test, then "
+               "resend.")),
         "fr": ("Un problème est survenu pendant l'envoi de ce message.",
                "Lisez la réponse du serveur ci-dessous ; re-testez le compte, puis renvoyez."),
     },
@@ -436,10 +436,10 @@ _BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
 
 _BY_REASON: dict[str, dict[str, tuple[str, str]]] = {
     "user_unknown": {
-        "en": ("The address does not exist.", "Check the spelling: a letter may be missing "
-               "or swapped. Resend to the corrected address."),
-        "fr": ("L'adresse n'existe pas.", "Vérifiez l'orthographe : une lettre manque ou est "
-               "inversée. Renvoyez à l'adresse corrigée."),
+        "en": ("The address does not exist.", ("Check the spelling: a letter may be missing "
+               "or swapped. Resend to the corrected address.")),
+        "fr": ("L'adresse n'existe pas.", ("Vérifiez l'orthographe : une lettre manque ou est "
+               "inversée. Renvoyez à l'adresse corrigée.")),
     },
     "host_unknown": {
         "en": ("The domain after the @ does not exist or receives no mail.",
@@ -463,8 +463,8 @@ _BY_REASON: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("The servers kept retrying for days and gave up.",
                "Check the address; the recipient's server may be down. Resend later."),
         "fr": ("Les serveurs ont réessayé pendant des jours puis abandonné.",
-               "Vérifiez l'adresse ; le serveur du destinataire est peut-être en panne. "
-               "Renvoyez plus tard."),
+               ("Vérifiez l'adresse ; le serveur du destinataire est peut-être en panne. "
+               "Renvoyez plus tard.")),
     },
     "message_too_big": {
         "en": ("The message is too big for the recipient's server.",
@@ -473,11 +473,11 @@ _BY_REASON: dict[str, dict[str, tuple[str, str]]] = {
                "Retirez ou réduisez les pièces jointes et images, puis renvoyez."),
     },
     "auth_failure": {
-        "en": ("The recipient's server could not verify that your domain sent this "
-               "(SPF, DKIM or DMARC).",
+        "en": (("The recipient's server could not verify that your domain sent this "
+               "(SPF, DKIM or DMARC)."),
                "Run the domain health check and fix the DNS records it names."),
-        "fr": ("Le serveur du destinataire n'a pas pu vérifier que votre domaine est bien "
-               "l'expéditeur (SPF, DKIM ou DMARC).",
+        "fr": (("Le serveur du destinataire n'a pas pu vérifier que votre domaine est bien "
+               "l'expéditeur (SPF, DKIM ou DMARC)."),
                "Lancez le contrôle du domaine et corrigez les enregistrements DNS indiqués."),
     },
     "vacation": {

@@ -8,8 +8,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services import message_views as mv
 from app.services.storage import Database
@@ -160,8 +159,8 @@ class DetailsPanel(QWidget):
         if d.scheduled_at:
             rows.append((self.tr("Scheduled for"), _when(d.scheduled_at, locale)))
         for r in d.recipients:
-            rows.append((r.kind.capitalize(), f"{r.address} — "
-                         f"{mv.status_label(r.status, self.lang)}"))
+            rows.append((r.kind.capitalize(), (f"{r.address} — "
+                         f"{mv.status_label(r.status, self.lang)}")))
         if d.smtp_reply:
             rows.append((self.tr("Server reply"), d.smtp_reply))
         for label, value in rows:

@@ -6,8 +6,7 @@ from datetime import datetime, time, timedelta
 from html import escape
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.services import message_views as mv
 from app.ui.messages_model import STATUS_COLORS, status_icon

@@ -16,8 +16,18 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QDateTime, QLocale, QModelIndex,
-                            QObject, QPersistentModelIndex, QPointF, Qt, QTimer, Signal)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from app.services import message_views as mv
@@ -26,6 +36,7 @@ from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
 
+_ROOT = QModelIndex()  # the invalid index: the model is flat
 COLUMNS: tuple[str, ...] = ("date", "status", "subject", "account", "recipient")
 PAGE = 256
 CACHE_LIMIT = 20_000
@@ -126,10 +137,10 @@ class SentMessagesModel(QAbstractTableModel):
                          self.tr("Account"), self.tr("Recipient")]
 
     # -- Qt model API ----------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ def test_demo_has_every_status_and_counts(db: Database) -> None:
 
 
 def test_filter_by_status_account_text_and_date(db: Database) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ids = sm.demo(db, now=now)
     hard = mv.view_ids(db, mv.ViewFilter(statuses=("hard_bounce",)))
     assert hard == [ids["hard_bounce"]]

@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from app.services.schedule import (QuietHours, load_quiet_hours, parse_hhmm, plan_send,
-                                   save_quiet_hours)
+from app.services.schedule import (
+    QuietHours,
+    load_quiet_hours,
+    parse_hhmm,
+    plan_send,
+    save_quiet_hours,
+)
 from app.services.storage import open_database
 
 PARIS = timezone(timedelta(hours=1))

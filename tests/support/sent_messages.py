@@ -4,7 +4,7 @@ bulk rows for 100k-row tests and benchmarks, and a small realistic demo with eve
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from app.services.message_views import STATUSES
 from app.services.storage import Account, AccountStore, Database
@@ -17,7 +17,7 @@ SOURCES = {"sent": "smtp", "deferred": "dsn", "delivered": "dsn", "opened": "mdn
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def add_account(db: Database, email: str, label: str = "", sync_state: str = "idle",
@@ -35,7 +35,7 @@ def add_account(db: Database, email: str, label: str = "", sync_state: str = "id
 def bulk_rows(db: Database, n: int, *, seed: int = 7, now: datetime | None = None) -> None:
     """``n`` messages with one recipient each and one event per non-queued recipient."""
     rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     words = ["Devis", "Facture", "Commande", "Relance", "Livraison", "Rendez-vous",
              "Promotion", "Réclamation", "Contrat", "Bon de commande"]
     messages, recipients, events = [], [], []
@@ -66,7 +66,7 @@ def add_message(db: Database, account: str, subject: str, recipients: list[tuple
                 *, created: datetime | None = None, resend_of: int | None = None,
                 raw: bytes | None = None, state: str = "sent") -> tuple[int, list[int]]:
     """One message; ``recipients`` = [(address, status)]. Returns (message id, recipient ids)."""
-    created = created or datetime.now(timezone.utc)
+    created = created or datetime.now(UTC)
     with db.transaction() as conn:
         mid = conn.execute(
             "INSERT INTO messages (account_email, message_id, envid, from_addr, subject, "
@@ -95,7 +95,7 @@ def add_event(db: Database, recipient_id: int, status: str, source: str, reason:
 
     with db.transaction() as conn:
         apply_status(conn, recipient_id, status, source, reason, detail,
-                     at or datetime.now(timezone.utc))
+                     at or datetime.now(UTC))
         eid = conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
     return eid
 
@@ -138,7 +138,7 @@ DEMO = [
 
 def demo(db: Database, now: datetime | None = None) -> dict[str, int]:
     """Every status once, two accounts; returns {status: recipient id}."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     add_account(db, ACCOUNTS[0], label="Boutique")
     add_account(db, ACCOUNTS[1], label="Comptabilité", sync_state="error",
                 sync_error="IMAP login failed")

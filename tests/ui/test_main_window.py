@@ -102,8 +102,10 @@ def test_sort_by_clicking_headers(qtbot, window) -> None:  # noqa: ANN001
         attr = {"recipient": "recipient", "subject": "subject", "status": "status",
                 "account": "account"}[name]
         values = [getattr(model.row_at(r), attr).lower() for r in range(model.rowCount())]
-        qtbot.waitUntil(lambda a=attr: [getattr(model.row_at(r), a).lower() for r in range(
-            model.rowCount())] == sorted(values), timeout=5000)
+        expected = sorted(values)
+        qtbot.waitUntil(lambda a=attr, want=expected: [getattr(model.row_at(r), a).lower()
+                                                       for r in range(model.rowCount())]
+                        == want, timeout=5000)
 
 
 def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:  # noqa: ANN001
