@@ -23,7 +23,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import Header, decode_header, make_header
@@ -148,7 +147,10 @@ _AUTOREPLY_SUBJECT = re.compile(
     r"|vacation|en congés?|congés|auto ?response|autoreply|automatische antwort|abwesend"
     r"|abwesenheit|respuesta automática|fuera de la oficina|risposta automatica"
     r"|自動応答|自動返信|不在|away from|i am (?:currently )?(?:out|away)|je suis absent"
-    r"|message d'absence|hors du bureau)")
+    r"|message d'absence|hors du bureau)"
+    # Lotus Notes / Domino: "Marie Curie est absent(e)." and "... is out of the office."
+    r"|\best absente?\b|\best absent\(e\)|\bis out of (?:the )?office\b"
+    r"|automatisch antwoord|resposta automática|autosvar")
 _AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:e)? du bureau"
                              r"|on vacation|en congés|away from (?:the office|my desk)"
                              r"|limited access to (?:my )?e-?mail|de retour le|back on")
@@ -284,6 +286,9 @@ def _addr(value: str | None) -> str | None:
         return None
     if ";" in value:
         addr_type, _, value = value.partition(";")
+        token = value.strip().strip("<>").strip()
+        if "@" in token and not any(c.isspace() or c in "<>," for c in token):
+            return _norm_addr(token)  # a DSN field holds the address as it was sent
         if addr_type.strip().lower() not in ("rfc822", "utf-8", "x-unix", "unknown", ""):
             match = ADDR_RE.search(value)
             return _norm_addr(match.group(0)) if match else None
@@ -516,7 +521,7 @@ def _parse(raw: bytes) -> Report:
     parts = _walk(msg)
     if parts.original is not None:
         report.original_message_id = _msgid(_header(parts.original, "Message-ID"))
-    if parts.dsn and _parse_dsn(report, parts, msg):
+    if parts.dsn and _parse_dsn(report, parts):
         report.kind = "dsn"
     elif parts.arf:
         _parse_arf(report, parts)
@@ -546,6 +551,8 @@ def _parse(raw: bytes) -> Report:
     if report.original_message_id is None and report.kind in ("dsn", "bounce"):
         # Exim delay warnings and Gmail bounces refer to the original in their own headers.
         report.original_message_id = _replied_id(report)
+    if report.kind == "other":
+        report.original_message_id = None  # e.g. a forwarded message/rfc822: not a report
     for rcpt in report.recipients:
         if rcpt.original_message_id is None:
             rcpt.original_message_id = report.original_message_id
@@ -559,7 +566,7 @@ def _replied_id(report: Report) -> str | None:
 
 
 # --- RFC 3464 --------------------------------------------------------------------
-def _parse_dsn(report: Report, parts: _Parts, msg: Message) -> bool:
+def _parse_dsn(report: Report, parts: _Parts) -> bool:
     for part in parts.dsn:
         blocks = _report_blocks(part)
         for block in blocks:
@@ -918,10 +925,6 @@ def _remote_mta(text: str) -> str | None:
         if match:
             return match.group(1).rstrip(".").lower()
     return None
-
-
-def _lines(text: str) -> Iterator[str]:
-    yield from text.split("\n")
 
 
 # =====================================================================================

@@ -128,7 +128,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|block list|blacklist"
                  r"|black list|denylist|dnsbl|\brbl\b|\bsurbl\b|\buceprotect|\bpsbl\b"
                  r"|blocked using|(?<!not )listed (?:in|at|on|by)\b|is listed|\bbl\d\d\b"
-                 r"|banned sending ip"
+                 r"|banned sending ip|comcast block for spam|\bbl0\d{5}\b"
                  r"|(?:client|sending|your|sender) (?:host|ip|address|server|mta)[^.;\n]{0,60}"
                  r"(?:blocked|banned|rejected|refused|denied|not allowed|black)"
                  r"|ip (?:address )?(?:blocked|banned|rejected|refused)|connections? (?:will )?not"
@@ -324,11 +324,13 @@ def _text_overrides(from_text: str | None, specific: str, enhanced: str | None) 
     """Whether the text's cause beats a specific status code."""
     if from_text is None or from_text == specific:
         return False
-    if from_text in _TEXT_OVERRIDES_STATUS:
+    if specific == "security_error" and REASON_CATEGORY[from_text] in ("blocked", "spam"):
+        # x.7.y security codes are often reused loosely (Yahoo "5.7.9 ... policy reasons"):
+        # a policy or spam cause named in the text is the better guide there.
         return True
-    # x.7.y security codes are often reused loosely (Yahoo "5.7.9 ... policy reasons"): a
-    # policy or spam cause named in the text is the better guide there.
-    return specific == "security_error" and REASON_CATEGORY[from_text] in ("blocked", "spam")
+    if REASON_CATEGORY[from_text] == REASON_CATEGORY[specific]:
+        return False  # same category: the code names the finer cause (5.7.708 reputation)
+    return from_text in _TEXT_OVERRIDES_STATUS
 
 
 def classify_reply(reply_code: int | None, text: str,
