@@ -80,14 +80,46 @@ def load_credential(account: Account, settings: Settings | None = None,
     if account.auth_kind == "oauth2":
         from . import oauth
 
-        cfg = oauth.provider_config(account.provider or "", settings or Settings.from_env())
-        token = oauth.fresh_access_token(account.email, cfg, secrets)
+        settings = settings or Settings.from_env()
+        cfg = oauth.provider_config(account.provider or "", settings)
+        try:
+            token = oauth.fresh_access_token(account.email, cfg, secrets)
+        except PostierError as exc:
+            if exc.code == "OAUTH_REAUTH_REQUIRED":
+                # The account stays, with its tokens and history: it only needs a new sign-in.
+                _mark_needs_sign_in(settings, account.email)
+            raise
         return Credential(account.username, token, "oauth2")
     secret = secrets.get(account.email, "password")
     if secret is None:
         raise PostierError("AUTH_FAILED", "No saved password for this account in the keyring.",
                            hint="Open the account and enter the password again.")
     return Credential(account.username, secret, "password")
+
+
+def _mark_needs_sign_in(settings: Settings, email: str) -> None:
+    try:
+        account_store(settings).update_fields(email, needs_attention=1,
+                                              sync_error="OAUTH_REAUTH_REQUIRED")
+    except (PostierError, StorageError):
+        pass  # the error itself still reaches the caller
+
+
+def renew_sign_in(settings: Settings, email: str, tokens: Any,
+                  credentials: CredentialStore | None = None) -> Account:
+    """Store the tokens of a new sign-in for an existing OAuth2 account (after
+    OAUTH_REAUTH_REQUIRED) and clear its "needs attention" mark. Raises
+    OAUTH_ACCOUNT_MISMATCH when the sign-in was made with another address."""
+    from . import oauth
+
+    store = account_store(settings)
+    account = _storage_call(store.require, email)
+    if tokens.email and tokens.email.lower() != account.email.lower():
+        raise PostierError("OAUTH_ACCOUNT_MISMATCH", reply=f"signed in as {tokens.email}")
+    oauth.store_tokens(account.email, tokens, credentials or CredentialStore())
+    _storage_call(lambda: store.update_fields(account.email, needs_attention=0,
+                                              sync_error=None))
+    return _storage_call(store.require, account.email)
 
 
 def list_accounts(settings: Settings) -> list[dict[str, Any]]:

@@ -52,8 +52,9 @@ MAX_RETRY_DELAY = 3600
 DEFAULT_GIVE_UP_AFTER = 2 * 24 * 3600
 STALE_AFTER = 600  # a claim older than this belongs to a process that died
 # Temporary by nature: worth trying again later rather than failing the message.
+# OAUTH_REAUTH_REQUIRED too: the message waits in the outbox until the user signs in again.
 _RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUND",
-              "PROTOCOL_ERROR", "SMTP_TEMPORARY"}
+              "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_REAUTH_REQUIRED"}
 _EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 
 # Test seam: called with the phase name ("recorded", "claimed", "data_done") so a test
@@ -317,10 +318,12 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
                            reply=_reply_text(exc.smtp_code, exc.smtp_error),
                            server="smtp") from exc
     except smtplib.SMTPAuthenticationError as exc:
-        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "AUTH_FAILED"
-        raise PostierError(code, None if code == "AUTH_FAILED" else "Temporary login failure.",
-                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
-                           server="smtp") from exc
+        from .connection_check import classify_reply  # provider texts (SMTP turned off…)
+
+        reply = _reply_text(exc.smtp_code, exc.smtp_error)
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else classify_reply("smtp", reply)
+        raise PostierError(code, None if code != "SMTP_TEMPORARY" else "Temporary login failure.",
+                           reply=reply, server="smtp") from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise PostierError("AUTH_METHOD_UNSUPPORTED", reply=str(exc), server="smtp") from exc
     except smtplib.SMTPResponseException as exc:

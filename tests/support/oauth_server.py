@@ -42,6 +42,10 @@ class AuthState:
     revoked: set[str] = field(default_factory=set)
     devices: dict[str, dict] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    # email → text a mail server shows when it refuses that mailbox (IMAP/SMTP turned off);
+    # handed to Dovecot in the introspection answer (see tests/support/oauth_rig.py)
+    refusals: dict[str, str] = field(default_factory=dict)
+    refreshed_with: list[str] = field(default_factory=list)  # refresh tokens presented
 
     def issue(self, email: str) -> dict:
         access = "at-" + secrets.token_urlsafe(16)
@@ -143,6 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, st.issue(entry["email"]))
         if grant == "refresh_token":
             token = form.get("refresh_token", "")
+            st.refreshed_with.append(token)
             email = st.refresh.get(token)
             if email is None or token in st.revoked:
                 return self._json(400, {"error": "invalid_grant", "error_description":
@@ -178,7 +183,8 @@ class _Handler(BaseHTTPRequestHandler):
         if email is None:
             return self._json(200, {"active": False})
         self._json(200, {"active": True, "username": email, "email": email,
-                         "scope": "https://mail.google.com/"})
+                         "scope": "https://mail.google.com/",
+                         "postier_refusal": self.server.state.refusals.get(email, "")})
 
 
 class _Server(ThreadingHTTPServer):
