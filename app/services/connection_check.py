@@ -287,7 +287,12 @@ class _Checker:
     def handshake_error(self, exc: BaseException) -> PostierError:
         """Map a failed handshake; for a refused certificate, fetch it for the trust dialog
         and, if it is exactly the pinned one, ask for a pinned retry."""
-        if isinstance(exc, ssl.SSLError):
+        if isinstance(exc, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(exc):
+            # The port answered in clear (e.g. SSL/TLS chosen for a STARTTLS port): not an
+            # old TLS, a wrong security setting.
+            err = PostierError("TLS_HANDSHAKE_FAILED", "The server did not start a secure "
+                               "(TLS) session on this port.", reply=str(exc))
+        elif isinstance(exc, ssl.SSLError):
             err = classify_ssl_error(exc)
         else:
             err = network_error(exc, "TLS handshake")

@@ -401,3 +401,12 @@ def test_without_endpoints_the_check_uses_discovery(rig, tmp_path: Path) -> None
     assert result.ok, format_text(result)
     assert result.incoming == rig.imaps and result.outgoing == rig.submission
     assert result.discovery["source"] == "ispdb"
+
+
+def test_tls_on_a_cleartext_port_is_tls_handshake_failed(rig, rig_settings) -> None:
+    # A frequent mistake: "SSL/TLS" chosen for a STARTTLS port (the server greets in clear).
+    wrong = Endpoint(rig.imap_starttls.host, rig.imap_starttls.port, "ssl")
+    result = check_account(ALICE, pw(), rig_settings, imap=wrong, smtp=rig.smtps, timeout=FAST)
+    assert result.error.code == "TLS_HANDSHAKE_FAILED"
+    assert failed_step(result, "imap").step == "tls"
+    assert "smtp" not in result.errors
