@@ -5,166 +5,173 @@
     <message>
         <location filename="../../app/ui/about_dialog.py" line="+17" />
         <source>About Postier</source>
-        <translation type="unfinished" />
+        <translation>À propos de Postier</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Set up your business mail account, send mail, and see what became of every message.</source>
-        <translation type="unfinished" />
+        <translation>Configurez votre messagerie professionnelle, envoyez vos courriers et voyez ce que devient chaque message.</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Passwords are kept only in the system keyring.</source>
-        <translation type="unfinished" />
+        <translation>Les mots de passe sont conservés uniquement dans le trousseau du système.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Data folder:</source>
+        <translation>Dossier des données :</translation>
     </message>
 </context>
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="+69" />
+        <location filename="../../app/ui/accounts_view.py" line="+81" />
         <source>Account</source>
-        <translation type="unfinished" />
+        <translation>Compte</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Nom</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Label</source>
-        <translation type="unfinished" />
+        <translation>Étiquette</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Sync status</source>
-        <translation type="unfinished" />
+        <translation>Synchronisation</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Last test</source>
-        <translation type="unfinished" />
+        <translation>Dernier test</translation>
     </message>
     <message>
         <location line="+15" />
         <source>Add account…</source>
-        <translation type="unfinished" />
+        <translation>Ajouter un compte…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Edit…</source>
-        <translation type="unfinished" />
+        <translation>Modifier…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Re-test</source>
-        <translation type="unfinished" />
+        <translation>Re-tester</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Remove…</source>
-        <translation type="unfinished" />
+        <translation>Supprimer…</translation>
     </message>
     <message>
         <location line="+25" />
         <source>OK</source>
-        <translation type="unfinished" />
+        <translation>OK</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Failed</source>
-        <translation type="unfinished" />
+        <translation>Échec</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Never</source>
-        <translation type="unfinished" />
+        <translation>Jamais</translation>
     </message>
     <message>
         <location line="+14" />
         <source>Needs attention: sign in again</source>
-        <translation type="unfinished" />
+        <translation>À vérifier : reconnectez-vous</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Not syncing: %s</source>
-        <translation type="unfinished" />
+        <translation>Ne se synchronise plus : %s</translation>
     </message>
     <message>
         <location line="+0" />
         <source>error</source>
-        <translation type="unfinished" />
+        <translation>erreur</translation>
     </message>
     <message>
         <location line="+3" />
         <source>Watching for replies and bounces</source>
-        <translation type="unfinished" />
+        <translation>Surveille les réponses et les rejets</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Up to date</source>
-        <translation type="unfinished" />
+        <translation>À jour</translation>
     </message>
     <message>
         <location line="+36" />
         <source>Testing %s…</source>
-        <translation type="unfinished" />
+        <translation>Test de %s…</translation>
     </message>
     <message>
         <location line="+10" />
         <source>%s works: sending and receiving are OK.</source>
-        <translation type="unfinished" />
+        <translation>%s fonctionne : l'envoi et la réception sont OK.</translation>
     </message>
     <message>
         <location line="+3" />
         <source>%s: the test could not run: %s</source>
-        <translation type="unfinished" />
+        <translation>%s : le test n'a pas pu être lancé : %s</translation>
     </message>
     <message>
         <location line="+3" />
         <source>%s does not work: %s</source>
-        <translation type="unfinished" />
+        <translation>%s ne fonctionne pas : %s</translation>
     </message>
     <message>
         <location line="+8" />
         <source>see the details in the setup assistant</source>
-        <translation type="unfinished" />
+        <translation>voyez le détail dans l'assistant de configuration</translation>
     </message>
     <message>
         <location line="+15" />
         <source>Remove account</source>
-        <translation type="unfinished" />
+        <translation>Supprimer le compte</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Remove %s from Postier?
 
 Its password is deleted from the system keyring. Messages already sent stay in the table.</source>
-        <translation type="unfinished" />
+        <translation>Supprimer %s de Postier ?
+
+Son mot de passe est effacé du trousseau du système. Les messages déjà envoyés restent dans le tableau.</translation>
     </message>
     <message>
         <location line="+12" />
         <source>%s could not be removed: %s</source>
-        <translation type="unfinished" />
+        <translation>%s n'a pas pu être supprimé : %s</translation>
     </message>
     <message>
         <location line="+3" />
         <source>%s was removed.</source>
-        <translation type="unfinished" />
+        <translation>%s a été supprimé.</translation>
     </message>
 </context>
 <context>
     <name>AddressField</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+61" />
+        <location filename="../../app/ui/compose_dialog.py" line="+76" />
         <source>Not an e-mail address: %s</source>
-        <translation type="unfinished" />
+        <translation>Adresse e-mail invalide : %s</translation>
     </message>
 </context>
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../app/ui/wizard/address_page.py" line="+35" />
+        <location filename="../../app/ui/wizard/address_page.py" line="+55" />
         <source>Your address and password</source>
         <translation>Votre adresse et votre mot de passe</translation>
     </message>
@@ -265,7 +272,7 @@ Its password is deleted from the system keyring. Messages already sent stay in t
         <translation>Connecté.</translation>
     </message>
     <message>
-        <location line="+83" />
+        <location line="+84" />
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
@@ -343,7 +350,7 @@ Its password is deleted from the system keyring. Messages already sent stay in t
 <context>
     <name>CertDialog</name>
     <message>
-        <location filename="../../app/ui/wizard/cert_dialog.py" line="+41" />
+        <location filename="../../app/ui/wizard/cert_dialog.py" line="+40" />
         <source>Server certificate</source>
         <translation>Certificat du serveur</translation>
     </message>
@@ -421,50 +428,50 @@ Its password is deleted from the system keyring. Messages already sent stay in t
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+125" />
+        <location filename="../../app/ui/domain_health_view.py" line="+155" />
         <source>How to fix: %1</source>
-        <translation type="unfinished" />
+        <translation>Comment corriger : %1</translation>
     </message>
     <message>
         <location line="+4" />
         <source>Published now: %1</source>
-        <translation type="unfinished" />
+        <translation>Publié actuellement : %1</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+11" />
         <source>OK</source>
-        <translation type="unfinished" />
+        <translation>OK</translation>
     </message>
     <message>
         <location line="+0" />
         <source>To improve</source>
-        <translation type="unfinished" />
+        <translation>À améliorer</translation>
     </message>
     <message>
         <location line="+1" />
         <source>To fix</source>
-        <translation type="unfinished" />
+        <translation>À corriger</translation>
     </message>
     <message>
         <location line="+6" />
         <source>DNS record to add</source>
-        <translation type="unfinished" />
+        <translation>Enregistrement DNS à ajouter</translation>
     </message>
     <message>
         <location line="+2" />
         <location line="+12" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Copier</translation>
     </message>
     <message>
         <location line="-10" />
         <source>Copy the record to paste it at your DNS host</source>
-        <translation type="unfinished" />
+        <translation>Copier l'enregistrement pour le coller chez votre hébergeur DNS</translation>
     </message>
     <message>
         <location line="+8" />
         <source>Copied</source>
-        <translation type="unfinished" />
+        <translation>Copié</translation>
     </message>
 </context>
 <context>
@@ -472,361 +479,459 @@ Its password is deleted from the system keyring. Messages already sent stay in t
     <message>
         <location filename="../../app/ui/compose_dialog.py" line="+50" />
         <source>New message</source>
-        <translation type="unfinished" />
+        <translation>Nouveau message</translation>
     </message>
     <message>
         <location line="+9" />
         <source>name@example.com, …</source>
-        <translation type="unfinished" />
+        <translation>nom@exemple.fr, …</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Copie</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Hidden copy: recipients don't see these</source>
-        <translation type="unfinished" />
+        <translation>Copie cachée : les destinataires ne les voient pas</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Group members go in Bcc so they don't see each other's addresses.</source>
-        <translation type="unfinished" />
+        <translation>Les membres d'un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
     </message>
     <message>
         <location line="+3" />
         <source>Import CSV…</source>
-        <translation type="unfinished" />
+        <translation>Importer un CSV…</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Save recipients as a group…</source>
+        <translation>Enregistrer les destinataires comme groupe…</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Message text</source>
-        <translation type="unfinished" />
+        <translation>Texte du message</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Ask for a read receipt</source>
-        <translation type="unfinished" />
+        <translation>Demander un accusé de lecture</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Send later, at</source>
-        <translation type="unfinished" />
+        <translation>Envoyer plus tard, à</translation>
     </message>
     <message>
         <location line="+6" />
         <source>Send even during quiet hours</source>
-        <translation type="unfinished" />
+        <translation>Envoyer même pendant les heures calmes</translation>
     </message>
     <message>
         <location line="+10" />
         <source>Send test to myself</source>
-        <translation type="unfinished" />
+        <translation>M'envoyer un test</translation>
     </message>
     <message>
         <location line="+3" />
-        <location line="+144" />
+        <location line="+173" />
         <source>Send</source>
-        <translation type="unfinished" />
+        <translation>Envoyer</translation>
     </message>
     <message>
-        <location line="-133" />
+        <location line="-161" />
         <source>From</source>
-        <translation type="unfinished" />
+        <translation>De</translation>
     </message>
     <message>
         <location line="+1" />
-        <location line="+153" />
+        <location line="+181" />
         <source>To</source>
-        <translation type="unfinished" />
+        <translation>À</translation>
     </message>
     <message>
-        <location line="-152" />
-        <location line="+152" />
+        <location line="-180" />
+        <location line="+180" />
         <source>Cc</source>
-        <translation type="unfinished" />
+        <translation>Cc</translation>
     </message>
     <message>
-        <location line="-151" />
-        <location line="+152" />
+        <location line="-179" />
+        <location line="+180" />
         <source>Bcc</source>
-        <translation type="unfinished" />
+        <translation>Cci</translation>
     </message>
     <message>
-        <location line="-151" />
+        <location line="-179" />
         <source>Groups</source>
-        <translation type="unfinished" />
+        <translation>Groupes</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Objet</translation>
     </message>
     <message>
         <location line="+42" />
         <source>B</source>
-        <translation type="unfinished" />
+        <translation>G</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Bold</source>
-        <translation type="unfinished">Gras</translation>
+        <translation>Gras</translation>
     </message>
     <message>
         <location line="+3" />
         <source>I</source>
-        <translation type="unfinished" />
+        <translation>I</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Italic</source>
-        <translation type="unfinished">Italique</translation>
+        <translation>Italique</translation>
     </message>
     <message>
         <location line="+2" />
         <source>U</source>
-        <translation type="unfinished" />
+        <translation>S</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Underline</source>
-        <translation type="unfinished" />
+        <translation>Souligné</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Bulleted list</source>
-        <translation type="unfinished" />
+        <translation>Liste à puces</translation>
     </message>
     <message>
         <location line="+18" />
         <source>&lt;i&gt;No signature for this account.&lt;/i&gt;</source>
-        <translation type="unfinished" />
+        <translation>&lt;i&gt;Pas de signature pour ce compte.&lt;/i&gt;</translation>
     </message>
     <message>
         <location line="+4" />
         <source>Add a group…</source>
-        <translation type="unfinished" />
+        <translation>Ajouter un groupe…</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%s (%d addresses)</source>
-        <translation type="unfinished" />
+        <translation>%s (%d adresses)</translation>
     </message>
     <message>
         <location line="+13" />
         <source>Import addresses</source>
-        <translation type="unfinished" />
+        <translation>Importer des adresses</translation>
     </message>
     <message>
         <location line="+1" />
         <source>CSV files (*.csv *.txt)</source>
-        <translation type="unfinished" />
+        <translation>Fichiers CSV (*.csv *.txt)</translation>
     </message>
     <message>
         <location line="+3" />
         <source>Group name</source>
-        <translation type="unfinished" />
+        <translation>Nom du groupe</translation>
     </message>
     <message>
         <location line="+1" />
+        <location line="+6" />
         <source>Name of the group:</source>
-        <translation type="unfinished" />
+        <translation>Nom du groupe :</translation>
+    </message>
+    <message>
+        <location line="-1" />
+        <source>New group</source>
+        <translation>Nouveau groupe</translation>
     </message>
     <message>
         <location line="+11" />
+        <source>Add recipients first, then save them as a group.</source>
+        <translation>Ajoutez d'abord des destinataires, puis enregistrez-les comme groupe.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>A group named “%s” already exists.</source>
+        <translation>Un groupe nommé « %s » existe déjà.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Group “%s” saved with %d addresses.</source>
+        <translation>Groupe « %s » enregistré avec %d adresses.</translation>
+    </message>
+    <message>
+        <location line="+12" />
         <source>The file could not be imported: %s</source>
-        <translation type="unfinished" />
+        <translation>Le fichier n'a pas pu être importé : %s</translation>
     </message>
     <message>
         <location line="+4" />
         <source>%d addresses added to the group “%s”.</source>
-        <translation type="unfinished" />
+        <translation>%d adresses ajoutées au groupe « %s ».</translation>
     </message>
     <message>
         <location line="+3" />
         <source>%d lines without a valid address were skipped.</source>
-        <translation type="unfinished" />
+        <translation>%d lignes sans adresse valide ont été ignorées.</translation>
     </message>
     <message>
         <location line="+19" />
         <source>Schedule</source>
-        <translation type="unfinished" />
+        <translation>Programmer</translation>
     </message>
     <message>
         <location line="+14" />
         <source>Add an account first (Accounts tab).</source>
-        <translation type="unfinished" />
+        <translation>Ajoutez d'abord un compte (onglet Comptes).</translation>
     </message>
     <message>
         <location line="+5" />
         <source>[Test] %s</source>
-        <translation type="unfinished" />
+        <translation>[Test] %s</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Postier</source>
-        <translation type="unfinished" />
+        <translation>Postier</translation>
     </message>
     <message>
         <location line="+8" />
         <source>%s: not an e-mail address: %s</source>
-        <translation type="unfinished" />
+        <translation>%s : adresse e-mail invalide : %s</translation>
     </message>
     <message>
         <location line="+7" />
         <source>Add at least one recipient.</source>
-        <translation type="unfinished" />
+        <translation>Ajoutez au moins un destinataire.</translation>
     </message>
     <message>
         <location line="+39" />
         <source>Test message: %s</source>
-        <translation type="unfinished" />
+        <translation>Message de test : %s</translation>
     </message>
 </context>
 <context>
     <name>CountersBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="+139" />
+        <location filename="../../app/ui/filter_bar.py" line="+138" />
         <source>Counters per status</source>
-        <translation type="unfinished" />
+        <translation>Compteurs par statut</translation>
     </message>
     <message>
         <location line="+7" />
         <source>%d messages:</source>
-        <translation type="unfinished" />
+        <translation>%d messages :</translation>
     </message>
     <message>
         <location line="+0" />
         <source>No message yet.</source>
-        <translation type="unfinished" />
+        <translation>Aucun message pour l'instant.</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Click a counter to show only those messages.</source>
-        <translation type="unfinished" />
+        <translation>Cliquez sur un compteur pour n'afficher que ces messages.</translation>
     </message>
 </context>
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../app/ui/details_panel.py" line="+55" />
+        <location filename="../../app/ui/details_panel.py" line="+54" />
         <location line="+45" />
         <source>Select a message to see what became of it.</source>
-        <translation type="unfinished" />
+        <translation>Sélectionnez un message pour voir ce qu'il est devenu.</translation>
     </message>
     <message>
         <location line="-35" />
         <source>Message details</source>
-        <translation type="unfinished" />
+        <translation>Détails du message</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Resend to a corrected address…</source>
-        <translation type="unfinished" />
+        <translation>Renvoyer à une adresse corrigée…</translation>
     </message>
     <message>
         <location line="+46" />
         <source>(no subject)</source>
-        <translation type="unfinished" />
+        <translation>(sans objet)</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+8" />
+        <source>What to do:</source>
+        <translation>Que faire :</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Timeline</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>No event yet.</source>
+        <translation>Aucun événement pour l'instant.</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Resent to:</source>
+        <translation>Renvoyé à :</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Headers</source>
+        <translation>En-têtes</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>To</source>
+        <translation>À</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Bcc</source>
+        <translation>Cci</translation>
+    </message>
+    <message>
+        <location line="+17" />
         <source>(ignored: a final status was already known)</source>
-        <translation type="unfinished" />
+        <translation>(ignoré : un statut définitif était déjà connu)</translation>
     </message>
     <message>
         <location line="+19" />
         <source>This message is a resend of an earlier failed delivery.</source>
-        <translation type="unfinished" />
+        <translation>Ce message renvoie un envoi précédent qui avait échoué.</translation>
     </message>
     <message>
         <location line="+3" />
         <source>From</source>
-        <translation type="unfinished" />
+        <translation>De</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Account</source>
-        <translation type="unfinished" />
+        <translation>Compte</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Created</source>
-        <translation type="unfinished" />
+        <translation>Créé</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Sent</source>
-        <translation type="unfinished" />
+        <translation>Envoyé</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Scheduled for</source>
-        <translation type="unfinished" />
+        <translation>Programmé pour</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Server reply</source>
-        <translation type="unfinished" />
+        <translation>Réponse du serveur</translation>
     </message>
     <message>
         <location line="+17" />
         <source>Sending server</source>
-        <translation type="unfinished" />
+        <translation>Serveur d'envoi</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Delivery report</source>
-        <translation type="unfinished" />
+        <translation>Rapport de distribution</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Bounce message</source>
-        <translation type="unfinished" />
+        <translation>Message de rejet</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Read receipt</source>
-        <translation type="unfinished" />
+        <translation>Accusé de lecture</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Reply</source>
-        <translation type="unfinished" />
+        <translation>Réponse</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Postier</source>
-        <translation type="unfinished" />
+        <translation>Postier</translation>
     </message>
 </context>
 <context>
     <name>DomainHealthView</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+80" />
+        <location filename="../../app/ui/domain_health_view.py" line="+32" />
+        <location line="+113" />
+        <source>Copy the report</source>
+        <translation>Copier le rapport</translation>
+    </message>
+    <message>
+        <location line="-110" />
+        <source>Copy the whole report as text, to send it to whoever manages your domain</source>
+        <translation>Copier tout le rapport en texte, pour l'envoyer à la personne qui gère votre domaine</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <location line="+107" />
+        <source>Check again</source>
+        <translation>Vérifier à nouveau</translation>
+    </message>
+    <message>
+        <location line="-39" />
         <source>Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…</source>
-        <translation type="unfinished" />
+        <translation>Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+24" />
         <source>%1/100</source>
-        <translation type="unfinished" />
+        <translation>%1/100</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+4" />
         <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
-        <translation type="unfinished" />
+        <translation>%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%1: no blocking problem, %3 point(s) to improve.</source>
-        <translation type="unfinished" />
+        <translation>%1 : aucun problème bloquant, %3 point(s) à améliorer.</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%1: everything is in order.</source>
-        <translation type="unfinished" />
+        <translation>%1 : tout est en ordre.</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>The report is copied.</source>
+        <translation>Le rapport est copié.</translation>
     </message>
 </context>
 <context>
@@ -834,22 +939,22 @@ Its password is deleted from the system keyring. Messages already sent stay in t
     <message>
         <location filename="../../app/ui/accounts_view.py" line="-186" />
         <source>Edit %s</source>
-        <translation type="unfinished" />
+        <translation>Modifier %s</translation>
     </message>
     <message>
         <location line="+3" />
         <source>Project or team, e.g. Shop, Accounting</source>
-        <translation type="unfinished" />
+        <translation>Projet ou équipe, par ex. Boutique, Comptabilité</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Name shown to recipients</source>
-        <translation type="unfinished" />
+        <translation>Nom vu par les destinataires</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Label</source>
-        <translation type="unfinished" />
+        <translation>Étiquette</translation>
     </message>
 </context>
 <context>
@@ -857,79 +962,79 @@ Its password is deleted from the system keyring. Messages already sent stay in t
     <message>
         <location filename="../../app/ui/filter_bar.py" line="-124" />
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation>Statut</translation>
     </message>
     <message>
         <location line="+1" />
         <source>All statuses</source>
-        <translation type="unfinished" />
+        <translation>Tous les statuts</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Problems only</source>
-        <translation type="unfinished" />
+        <translation>Problèmes seulement</translation>
     </message>
     <message>
         <location line="+4" />
         <source>Account</source>
-        <translation type="unfinished" />
+        <translation>Compte</translation>
     </message>
     <message>
         <location line="+1" />
         <location line="+44" />
         <source>All accounts</source>
-        <translation type="unfinished" />
+        <translation>Tous les comptes</translation>
     </message>
     <message>
         <location line="-42" />
         <source>Period</source>
-        <translation type="unfinished" />
+        <translation>Période</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Any date</source>
-        <translation type="unfinished" />
+        <translation>Toutes dates</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Today</source>
-        <translation type="unfinished" />
+        <translation>Aujourd'hui</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Last 7 days</source>
-        <translation type="unfinished" />
+        <translation>7 derniers jours</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Last 30 days</source>
-        <translation type="unfinished" />
+        <translation>30 derniers jours</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Between…</source>
-        <translation type="unfinished" />
+        <translation>Entre…</translation>
     </message>
     <message>
         <location line="+8" />
         <source>and</source>
-        <translation type="unfinished" />
+        <translation>et</translation>
     </message>
     <message>
         <location line="+3" />
         <source>Search subject, recipient, account (Ctrl+F)</source>
-        <translation type="unfinished" />
+        <translation>Rechercher objet, destinataire, compte (Ctrl+F)</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Search</source>
-        <translation type="unfinished" />
+        <translation>Rechercher</translation>
     </message>
 </context>
 <context>
     <name>FinishPage</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="+53" />
+        <location filename="../../app/ui/wizard/finish_page.py" line="+60" />
         <source>Your account is ready</source>
         <translation>Votre compte est prêt</translation>
     </message>
@@ -1084,8 +1189,8 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1" />
-        <source>Come back here, go back one step and paste the code in the password field (spaces do not matter), then test again.</source>
-        <translation>Revenez ici, revenez d'une étape en arrière et collez le code dans le champ du mot de passe (les espaces n'ont pas d'importance), puis relancez le test.</translation>
+        <source>Come back here, paste the code in the "App password" field below (spaces do not matter) and click "Test with this password".</source>
+        <translation>Revenez ici, collez le code dans le champ « Mot de passe d'application » ci-dessous (les espaces n'ont pas d'importance) et cliquez sur « Tester avec ce mot de passe ».</translation>
     </message>
     <message>
         <location line="+8" />
@@ -1245,190 +1350,190 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+187" />
+        <location filename="../../app/ui/main_window.py" line="+198" />
         <source>Sent messages</source>
-        <translation type="unfinished" />
+        <translation>Messages envoyés</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Accounts</source>
-        <translation type="unfinished" />
+        <translation>Comptes</translation>
     </message>
     <message>
         <location line="+1" />
         <location line="+125" />
         <source>Notifications</source>
-        <translation type="unfinished" />
+        <translation>Notifications</translation>
     </message>
     <message>
         <location line="-83" />
         <source>New message</source>
-        <translation type="unfinished" />
+        <translation>Nouveau message</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Write a message (Ctrl+N)</source>
-        <translation type="unfinished" />
+        <translation>Écrire un message (Ctrl+N)</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Refresh</source>
-        <translation type="unfinished" />
+        <translation>Actualiser</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Check for news now (F5)</source>
-        <translation type="unfinished" />
+        <translation>Vérifier les nouvelles maintenant (F5)</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Find</source>
-        <translation type="unfinished" />
+        <translation>Rechercher</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Export CSV…</source>
-        <translation type="unfinished" />
+        <translation>Exporter en CSV…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Save the rows shown as a spreadsheet file</source>
-        <translation type="unfinished" />
+        <translation>Enregistrer les lignes affichées dans un fichier tableur</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Resend…</source>
-        <translation type="unfinished" />
+        <translation>Renvoyer…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Quiet hours…</source>
-        <translation type="unfinished" />
+        <translation>Heures calmes…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Add account…</source>
-        <translation type="unfinished" />
+        <translation>Ajouter un compte…</translation>
     </message>
     <message>
         <location line="+1" />
         <source>About Postier</source>
-        <translation type="unfinished" />
+        <translation>À propos de Postier</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Quit</source>
-        <translation type="unfinished" />
+        <translation>Quitter</translation>
     </message>
     <message>
         <location line="+8" />
         <source>&amp;File</source>
-        <translation type="unfinished" />
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <location line="+4" />
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>&amp;Affichage</translation>
     </message>
     <message>
         <location line="+2" />
         <source>&amp;Message</source>
-        <translation type="unfinished" />
+        <translation>&amp;Message</translation>
     </message>
     <message>
         <location line="+3" />
         <source>&amp;Accounts</source>
-        <translation type="unfinished" />
+        <translation>&amp;Comptes</translation>
     </message>
     <message>
         <location line="+2" />
         <source>&amp;Help</source>
-        <translation type="unfinished" />
+        <translation>Aid&amp;e</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Main</source>
-        <translation type="unfinished" />
+        <translation>Principal</translation>
     </message>
     <message>
         <location line="+16" />
         <source>Sent messages are kept as a record; nothing was deleted.</source>
-        <translation type="unfinished" />
+        <translation>Les messages envoyés sont conservés comme trace ; rien n'a été supprimé.</translation>
     </message>
     <message>
         <location line="+9" />
         <source>Refreshing…</source>
-        <translation type="unfinished" />
+        <translation>Actualisation…</translation>
     </message>
     <message>
         <location line="+6" />
         <source>%d rows · updated %s</source>
-        <translation type="unfinished" />
+        <translation>%d lignes · mis à jour à %s</translation>
     </message>
     <message>
         <location line="+4" />
         <source>%d problems</source>
-        <translation type="unfinished" />
+        <translation>%d problèmes</translation>
     </message>
     <message>
         <location line="+1" />
         <source>all good</source>
-        <translation type="unfinished" />
+        <translation>tout va bien</translation>
     </message>
     <message>
         <location line="+13" />
         <source>Notifications (%d)</source>
-        <translation type="unfinished" />
+        <translation>Notifications (%d)</translation>
     </message>
     <message>
         <location line="+37" />
         <source>Add account</source>
-        <translation type="unfinished" />
+        <translation>Ajouter un compte</translation>
     </message>
     <message>
         <location line="+1" />
         <source>The setup assistant is not available: %s</source>
-        <translation type="unfinished" />
+        <translation>L'assistant de configuration n'est pas disponible : %s</translation>
     </message>
     <message>
         <location line="+16" />
         <source>Add an account first.</source>
-        <translation type="unfinished" />
+        <translation>Ajoutez d'abord un compte.</translation>
     </message>
     <message>
         <location line="+33" />
         <source>Message %s: %s</source>
-        <translation type="unfinished" />
+        <translation>Message %s : %s</translation>
     </message>
     <message>
         <location line="+6" />
         <source>CSV, comma separated (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>CSV, séparateur virgule (*.csv)</translation>
     </message>
     <message>
         <location line="+1" />
         <source>CSV for French Excel, semicolon separated (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>CSV pour Excel français, séparateur point-virgule (*.csv)</translation>
     </message>
     <message>
         <location line="+4" />
         <source>Export the rows shown</source>
-        <translation type="unfinished" />
+        <translation>Exporter les lignes affichées</translation>
     </message>
     <message>
         <location line="+17" />
         <source>Export</source>
-        <translation type="unfinished" />
+        <translation>Export</translation>
     </message>
     <message>
         <location line="+1" />
         <source>The file could not be written: %s</source>
-        <translation type="unfinished" />
+        <translation>Le fichier n'a pas pu être écrit : %s</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%d rows exported to %s</source>
-        <translation type="unfinished" />
+        <translation>%d lignes exportées dans %s</translation>
     </message>
 </context>
 <context>
@@ -1489,7 +1594,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location filename="../../app/ui/main_window.py" line="-343" />
         <source>No sent message matches. Write one with Ctrl+N.</source>
-        <translation type="unfinished" />
+        <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
     </message>
 </context>
 <context>
@@ -1497,20 +1602,20 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="-22" />
         <source>Sent messages</source>
-        <translation type="unfinished" />
+        <translation>Messages envoyés</translation>
     </message>
 </context>
 <context>
     <name>NotificationCenter</name>
     <message>
-        <location filename="../../app/ui/notifications.py" line="+43" />
+        <location filename="../../app/ui/notifications.py" line="+55" />
         <source>Show Postier</source>
-        <translation type="unfinished" />
+        <translation>Afficher Postier</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Quit</source>
-        <translation type="unfinished" />
+        <translation>Quitter</translation>
     </message>
 </context>
 <context>
@@ -1518,62 +1623,62 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+59" />
         <source>A reply arrives</source>
-        <translation type="unfinished" />
+        <translation>Une réponse arrive</translation>
     </message>
     <message>
         <location line="+1" />
         <source>A message bounces</source>
-        <translation type="unfinished" />
+        <translation>Un message est rejeté</translation>
     </message>
     <message>
         <location line="+1" />
         <source>A mailbox stops syncing</source>
-        <translation type="unfinished" />
+        <translation>Une boîte ne se synchronise plus</translation>
     </message>
     <message>
         <location line="+1" />
         <source>A sign-in must be renewed</source>
-        <translation type="unfinished" />
+        <translation>Une connexion doit être renouvelée</translation>
     </message>
     <message>
         <location line="+3" />
         <source>In the app</source>
-        <translation type="unfinished" />
+        <translation>Dans l'application</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Desktop</source>
-        <translation type="unfinished" />
+        <translation>Bureau</translation>
     </message>
     <message>
         <location line="+1" />
         <source>By e-mail</source>
-        <translation type="unfinished" />
+        <translation>Par e-mail</translation>
     </message>
     <message>
         <location line="+15" />
         <source>Notification history</source>
-        <translation type="unfinished" />
+        <translation>Historique des notifications</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Mark all as read</source>
-        <translation type="unfinished" />
+        <translation>Tout marquer comme lu</translation>
     </message>
     <message>
         <location line="+6" />
         <source>Notify me when…</source>
-        <translation type="unfinished" />
+        <translation>Me prévenir quand…</translation>
     </message>
     <message>
         <location line="+36" />
         <source>%d unread</source>
-        <translation type="unfinished" />
+        <translation>%d non lues</translation>
     </message>
     <message>
         <location line="+1" />
         <source>No unread notification</source>
-        <translation type="unfinished" />
+        <translation>Aucune notification non lue</translation>
     </message>
 </context>
 <context>
@@ -1629,97 +1734,97 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location filename="../../app/ui/compose_dialog.py" line="+109" />
         <source>Quiet hours</source>
-        <translation type="unfinished" />
+        <translation>Heures calmes</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Hold messages written during quiet hours</source>
-        <translation type="unfinished" />
+        <translation>Retenir les messages écrits pendant les heures calmes</translation>
     </message>
     <message>
         <location line="+6" />
         <source>Recipients don't get mail late in the evening or at night: a message written then waits and leaves when quiet hours end.</source>
-        <translation type="unfinished" />
+        <translation>Les destinataires ne reçoivent pas de courrier tard le soir ou la nuit : un message écrit à ce moment-là attend et part à la fin des heures calmes.</translation>
     </message>
     <message>
         <location line="+10" />
         <source>From</source>
-        <translation type="unfinished" />
+        <translation>De</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Until</source>
-        <translation type="unfinished" />
+        <translation>Jusqu'à</translation>
     </message>
 </context>
 <context>
     <name>QuietHoursNote</name>
     <message>
-        <location line="-414" />
+        <location line="-445" />
         <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
-        <translation type="unfinished" />
+        <translation>Heures calmes ({start}–{end}) : ce message attendra et partira le {when}.</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Scheduled: this message will leave at {when}.</source>
-        <translation type="unfinished" />
+        <translation>Programmé : ce message partira le {when}.</translation>
     </message>
 </context>
 <context>
     <name>ResendDialog</name>
     <message>
-        <location line="+313" />
+        <location line="+344" />
         <location line="+15" />
         <source>Resend</source>
-        <translation type="unfinished" />
+        <translation>Renvoyer</translation>
     </message>
     <message>
         <location line="-12" />
         <source>“{subject}” could not be delivered to {address}: {what}</source>
-        <translation type="unfinished" />
+        <translation>« {subject} » n'a pas pu être distribué à {address} : {what}</translation>
     </message>
     <message>
         <location line="+17" />
         <source>Corrected address</source>
-        <translation type="unfinished" />
+        <translation>Adresse corrigée</translation>
     </message>
     <message>
         <location line="+15" />
         <source>Enter one valid e-mail address.</source>
-        <translation type="unfinished" />
+        <translation>Saisissez une adresse e-mail valide.</translation>
     </message>
 </context>
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+125" />
+        <location filename="../../app/ui/messages_model.py" line="+136" />
         <source>Date</source>
-        <translation type="unfinished" />
+        <translation>Date</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation>Statut</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Objet</translation>
     </message>
     <message>
         <location line="+1" />
         <source>Account</source>
-        <translation type="unfinished" />
+        <translation>Compte</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Recipient</source>
-        <translation type="unfinished" />
+        <translation>Destinataire</translation>
     </message>
     <message>
         <location line="+48" />
         <source>(no subject)</source>
-        <translation type="unfinished" />
+        <translation>(sans objet)</translation>
     </message>
 </context>
 <context>
@@ -1743,7 +1848,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+41" />
+        <location filename="../../app/ui/wizard/wizard.py" line="+48" />
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
@@ -1771,7 +1876,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SignaturePage</name>
     <message>
-        <location filename="../../app/ui/wizard/signature_page.py" line="+51" />
+        <location filename="../../app/ui/wizard/signature_page.py" line="+61" />
         <source>Your e-mail signature</source>
         <translation>Votre signature e-mail</translation>
     </message>
@@ -1897,7 +2002,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../app/ui/wizard/start_page.py" line="+36" />
+        <location filename="../../app/ui/wizard/start_page.py" line="+42" />
         <source>Which mailbox do you want to set up?</source>
         <translation>Quelle boîte aux lettres voulez-vous configurer ?</translation>
     </message>
@@ -1953,7 +2058,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+78" />
+        <location filename="../../app/ui/wizard/test_page.py" line="+90" />
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>
@@ -1964,18 +2069,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14" />
-        <location line="+277" />
+        <location line="+297" />
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-276" />
-        <location line="+277" />
+        <location line="-296" />
+        <location line="+297" />
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-257" />
+        <location line="-277" />
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2010,7 +2115,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Le serveur a répondu :</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+12" />
+        <location line="+266" />
+        <source>&amp;New password:</source>
+        <translation>&amp;Nouveau mot de passe :</translation>
+    </message>
+    <message>
+        <location line="-261" />
+        <source>Test &amp;with this password</source>
+        <translation>Tester &amp;avec ce mot de passe</translation>
+    </message>
+    <message>
+        <location line="+35" />
         <source>S&amp;top the test</source>
         <translation>&amp;Arrêter le test</translation>
     </message>
@@ -2073,6 +2189,11 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+18" />
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>App &amp;password:</source>
+        <translation>Mot de &amp;passe d'application :</translation>
     </message>
     <message>
         <location line="+69" />

@@ -25,6 +25,7 @@ from .wizard_driver import (
     make_wizard,
     offline_settings,
     run_to_test,
+    type_into,
     wait_test_done,
 )
 
@@ -105,6 +106,15 @@ def test_wrong_password_shows_auth_failed_and_keeps_save_disabled(qtbot, rig,
     assert "AUTH_FAILED" in report and ALICE in report
     assert wrong not in report
     assert "Diagnostics copied" in page.copied.text()
+    # Retype the right password right there: the test passes, nothing else to redo.
+    assert page.new_password.isVisible()
+    assert page.new_password.echoMode() == page.new_password.EchoMode.Password
+    type_into(qtbot, page.new_password, rig.users[ALICE])
+    click(qtbot, page.retype_button)
+    wait_test_done(qtbot, wizard)
+    assert wizard.state.check_passed, page.error_message.text()
+    assert next_enabled(wizard)
+    assert wizard.address_page.password.text() == rig.users[ALICE]
 
 
 def test_self_signed_certificate_trust_dialog_pins_and_retest_passes(

@@ -33,8 +33,8 @@ class GuidanceTexts(QObject):
             self.tr("Open myaccount.google.com/apppasswords and create an app password "
                     "named \"Postier\"."),
             self.tr("Google shows a 16-character code: copy it."),
-            self.tr("Come back here, go back one step and paste the code in the "
-                    "password field (spaces do not matter), then test again."),
+            self.tr("Come back here, paste the code in the \"App password\" field below "
+                    "(spaces do not matter) and click \"Test with this password\"."),
         ], ("back",), links={"security": "https://myaccount.google.com/security",
                              "apppasswords": "https://myaccount.google.com/apppasswords"})
 

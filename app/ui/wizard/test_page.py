@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.services.errors import PostierError, message_for
@@ -41,6 +43,7 @@ ROWS = {"imap": ("dns", "connect", "tls", "login", "inbox"),
 STEP_TO_ROW = {"resolve": "dns", "connect": "connect", "greeting": "connect", "tls": "tls",
                "starttls": "tls", "login": "login", "select": "inbox", "send_test": "login"}
 CERT_CODES = ("CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_HOSTNAME_MISMATCH")
+PASSWORD_CODES = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED")
 MARK = {"pending": "○", "running": "…", "ok": "✔", "fail": "✘", "skipped": "–"}
 COLOR = {"pending": "#777777", "running": "#1a5fb4", "ok": "#1e7b34", "fail": "#b00020",
          "skipped": "#999999"}
@@ -148,6 +151,26 @@ class TestPage(StepPage):
         self.reply.setStyleSheet("background: #ffffff; padding: 4px;")
         for widget in (self.error_message, self.error_hint, self.reply_title, self.reply):
             panel.addWidget(widget)
+        # Retype the password (or paste an app password) right here, without going back.
+        self.retype_row = QWidget()
+        retype = QHBoxLayout(self.retype_row)
+        retype.setContentsMargins(0, 0, 0, 0)
+        self.retype_label = QLabel(self.tr("&New password:"))
+        self.new_password = QLineEdit()
+        self.new_password.setObjectName("newPassword")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)  # screen-share safety
+        self.retype_label.setBuddy(self.new_password)
+        self.retype_button = QPushButton(self.tr("Test &with this password"))
+        self.retype_button.setObjectName("testWithPassword")
+        self.retype_button.setEnabled(False)
+        retype.addWidget(self.retype_label)
+        retype.addWidget(self.new_password, 1)
+        retype.addWidget(self.retype_button)
+        panel.addWidget(self.retype_row)
+        self.new_password.textChanged.connect(
+            lambda text: self.retype_button.setEnabled(bool(text)))
+        self.new_password.returnPressed.connect(self.retry_with_new_password)
+        self.retype_button.clicked.connect(self.retry_with_new_password)
         # The step-by-step guidance panel.
         self.guide_box = QGroupBox()
         self.guide_box.setObjectName("guidance")
@@ -391,6 +414,14 @@ class TestPage(StepPage):
             host = endpoint.host
         self.guidance = guidance_for(code, self.state.provider or self.state.choice, host)
         self._show_guidance()
+        retype = code in PASSWORD_CODES and self.state.auth == "password"
+        self.retype_row.setVisible(retype)
+        self.new_password.clear()
+        if retype:
+            app_password = code == "APP_PASSWORD_REQUIRED" or (
+                self.guidance is not None and self.guidance.key == "gmail_app_password")
+            self.retype_label.setText(self.tr("App &password:") if app_password
+                                      else self.tr("&New password:"))
         self.error_scroll.show()
         self._show_buttons(running=False, failed=True)
         self.completeChanged.emit()
@@ -431,6 +462,17 @@ class TestPage(StepPage):
         other = "smtp" if server == "imap" else "imap"
         if _field(self.last_certificates.get(other), "sha256") == fingerprint:
             setattr(self.state, f"{other}_pin", fingerprint)
+        self.start_check()
+
+    def retry_with_new_password(self) -> None:
+        password = self.new_password.text()
+        if not password or self.running:
+            return
+        self.state.password = password
+        wizard = self.wizard()
+        if wizard is not None and hasattr(wizard, "address_page"):
+            wizard.address_page.password.setText(password)  # Back shows the same one
+        self.new_password.clear()
         self.start_check()
 
     def _use_office365(self) -> None:
