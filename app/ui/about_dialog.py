@@ -22,7 +22,8 @@ class AboutDialog(QDialog):
         html = (f"<h2>Postier {escape(__version__)}</h2><p>{escape(pitch)}</p>"
                 f"<p>{escape(keyring)}</p>")
         if settings is not None:
-            html += (f"<p style='color:#6b7280'>{escape(self.tr('Data folder:'))} "
+            folder = self.tr("Data folder:")
+            html += (f"<p style='color:#6b7280'>{escape(folder)} "
                      f"{escape(str(settings.home))}</p>")
         text = QLabel(html)
         text.setTextFormat(Qt.TextFormat.RichText)

@@ -115,6 +115,12 @@ class DetailsPanel(QWidget):
 
     def _html(self, d: mv.MessageDetails) -> str:
         locale = QLocale()
+        # Looked up here, outside the f-strings, so that lupdate finds them.
+        t = {"what_to_do": self.tr("What to do:"), "timeline": self.tr("Timeline"),
+             "no_event": self.tr("No event yet."), "resent_to": self.tr("Resent to:"),
+             "message": self.tr("Message"), "headers": self.tr("Headers"),
+             "text": self.tr("Text")}
+        kinds = {"to": self.tr("To"), "cc": self.tr("Cc"), "bcc": self.tr("Bcc")}
         rec = d.selected
         color = STATUS_COLORS.get(rec.status, "#374151")
         what, todo = mv.explain(rec.status, rec.reason, self.lang)
@@ -124,8 +130,8 @@ class DetailsPanel(QWidget):
             f"<span style='color:{color};font-weight:bold;font-size:large'>"
             f"{escape(mv.status_label(rec.status, self.lang))}</span> — "
             f"{escape(rec.address)}<br><b>{escape(what)}</b><br>"
-            f"{escape(self.tr('What to do:'))} {escape(todo)}</td></tr></table>")
-        parts.append(f"<h3>{escape(self.tr('Timeline'))}</h3>")
+            f"{escape(t['what_to_do'])} {escape(todo)}</td></tr></table>")
+        parts.append(f"<h3>{escape(t['timeline'])}</h3>")
         # One block per event (time · status · source, then the server's words): readable
         # even when the panel is narrow, unlike a four-column table.
         parts.append("<table width='100%' cellspacing='0' cellpadding='3'>")
@@ -143,23 +149,23 @@ class DetailsPanel(QWidget):
                 parts.append(f"<br><code>{escape(e.detail)}</code>")
             parts.append("</td></tr>")
         if not rec.events:
-            parts.append(f"<tr><td>{escape(self.tr('No event yet.'))}</td></tr>")
+            parts.append(f"<tr><td>{escape(t['no_event'])}</td></tr>")
         parts.append("</table>")
         if d.resent_as:
-            parts.append(f"<p><b>{escape(self.tr('Resent to:'))}</b> " + ", ".join(
+            parts.append(f"<p><b>{escape(t['resent_to'])}</b> " + ", ".join(
                 f"{escape(addr)} ({escape(mv.status_label(st, self.lang))})"
                 for _, addr, st in d.resent_as) + "</p>")
         if d.resend_of is not None:
             note = self.tr("This message is a resend of an earlier failed delivery.")
             parts.append(f"<p><i>{escape(note)}</i></p>")
-        parts.append(f"<h3>{escape(self.tr('Message'))}</h3><table cellpadding='2'>")
+        parts.append(f"<h3>{escape(t['message'])}</h3><table cellpadding='2'>")
         rows = [(self.tr("From"), d.from_addr), (self.tr("Account"), d.account),
                 (self.tr("Created"), _when(d.created_at, locale)),
                 (self.tr("Sent"), _when(d.sent_at, locale))]
         if d.scheduled_at:
             rows.append((self.tr("Scheduled for"), _when(d.scheduled_at, locale)))
         for r in d.recipients:
-            rows.append((r.kind.capitalize(), (f"{r.address} — "
+            rows.append((kinds.get(r.kind, r.kind), (f"{r.address} — "
                          f"{mv.status_label(r.status, self.lang)}")))
         if d.smtp_reply:
             rows.append((self.tr("Server reply"), d.smtp_reply))
@@ -170,11 +176,11 @@ class DetailsPanel(QWidget):
         parts.append("</table>")
         if d.headers:
             lines = "\n".join(f"{name}: {value}" for name, value in d.headers)
-            parts.append(f"<h3>{escape(self.tr('Headers'))}</h3>"
+            parts.append(f"<h3>{escape(t['headers'])}</h3>"
                          f"<pre style='white-space:pre-wrap'>{escape(lines)}</pre>")
         if d.body_text:
             preview = d.body_text if len(d.body_text) < 2000 else d.body_text[:2000] + "…"
-            parts.append(f"<h3>{escape(self.tr('Text'))}</h3><pre style='white-space:pre-wrap'>"
+            parts.append(f"<h3>{escape(t['text'])}</h3><pre style='white-space:pre-wrap'>"
                          f"{escape(preview)}</pre>")
         return "".join(parts)
 

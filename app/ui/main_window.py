@@ -69,8 +69,8 @@ class MessagesTable(QTableView):
         header.setHighlightSections(False)
         header.setMinimumSectionSize(60)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for name, width in (("date", 92), ("status", 125), ("account", 185),
-                            ("recipient", 205)):
+        for name, width in (("date", 92), ("status", 150), ("account", 180),
+                            ("recipient", 200)):
             self.setColumnWidth(COLUMNS.index(name), width)
         header.setSortIndicator(COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
         self.setSortingEnabled(True)

@@ -171,7 +171,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../app/ui/wizard/address_page.py" line="+55" />
+        <location filename="../../app/ui/wizard/address_page.py" line="+35" />
         <source>Your address and password</source>
         <translation>Votre adresse et votre mot de passe</translation>
     </message>
@@ -272,7 +272,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connecté.</translation>
     </message>
     <message>
-        <location line="+84" />
+        <location line="+83" />
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
@@ -350,7 +350,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CertDialog</name>
     <message>
-        <location filename="../../app/ui/wizard/cert_dialog.py" line="+40" />
+        <location filename="../../app/ui/wizard/cert_dialog.py" line="+41" />
         <source>Server certificate</source>
         <translation>Certificat du serveur</translation>
     </message>
@@ -428,50 +428,50 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+155" />
+        <location filename="../../app/ui/domain_health_view.py" line="+125" />
         <source>How to fix: %1</source>
-        <translation>Comment corriger : %1</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+4" />
         <source>Published now: %1</source>
-        <translation>Publié actuellement : %1</translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location line="+11" />
+        <location line="+8" />
         <source>OK</source>
-        <translation>OK</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+0" />
         <source>To improve</source>
-        <translation>À améliorer</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+1" />
         <source>To fix</source>
-        <translation>À corriger</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+6" />
         <source>DNS record to add</source>
-        <translation>Enregistrement DNS à ajouter</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+2" />
         <location line="+12" />
         <source>Copy</source>
-        <translation>Copier</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="-10" />
         <source>Copy the record to paste it at your DNS host</source>
-        <translation>Copier l'enregistrement pour le coller chez votre hébergeur DNS</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+8" />
         <source>Copied</source>
-        <translation>Copié</translation>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -887,51 +887,29 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DomainHealthView</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+32" />
-        <location line="+113" />
-        <source>Copy the report</source>
-        <translation>Copier le rapport</translation>
-    </message>
-    <message>
-        <location line="-110" />
-        <source>Copy the whole report as text, to send it to whoever manages your domain</source>
-        <translation>Copier tout le rapport en texte, pour l'envoyer à la personne qui gère votre domaine</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <location line="+107" />
-        <source>Check again</source>
-        <translation>Vérifier à nouveau</translation>
-    </message>
-    <message>
-        <location line="-39" />
+        <location filename="../../app/ui/domain_health_view.py" line="+80" />
         <source>Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…</source>
-        <translation>Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…</translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location line="+24" />
+        <location line="+20" />
         <source>%1/100</source>
-        <translation>%1/100</translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location line="+4" />
+        <location line="+3" />
         <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
-        <translation>%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+2" />
         <source>%1: no blocking problem, %3 point(s) to improve.</source>
-        <translation>%1 : aucun problème bloquant, %3 point(s) à améliorer.</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location line="+2" />
         <source>%1: everything is in order.</source>
-        <translation>%1 : tout est en ordre.</translation>
-    </message>
-    <message>
-        <location line="+15" />
-        <source>The report is copied.</source>
-        <translation>Le rapport est copié.</translation>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -1034,7 +1012,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FinishPage</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="+60" />
+        <location filename="../../app/ui/wizard/finish_page.py" line="+53" />
         <source>Your account is ready</source>
         <translation>Votre compte est prêt</translation>
     </message>
@@ -1189,8 +1167,8 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1" />
-        <source>Come back here, paste the code in the "App password" field below (spaces do not matter) and click "Test with this password".</source>
-        <translation>Revenez ici, collez le code dans le champ « Mot de passe d'application » ci-dessous (les espaces n'ont pas d'importance) et cliquez sur « Tester avec ce mot de passe ».</translation>
+        <source>Come back here, go back one step and paste the code in the password field (spaces do not matter), then test again.</source>
+        <translation>Revenez ici, revenez d'une étape en arrière et collez le code dans le champ du mot de passe (les espaces n'ont pas d'importance), puis relancez le test.</translation>
     </message>
     <message>
         <location line="+8" />
@@ -1848,7 +1826,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+48" />
+        <location filename="../../app/ui/wizard/wizard.py" line="+41" />
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
@@ -1876,7 +1854,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SignaturePage</name>
     <message>
-        <location filename="../../app/ui/wizard/signature_page.py" line="+61" />
+        <location filename="../../app/ui/wizard/signature_page.py" line="+51" />
         <source>Your e-mail signature</source>
         <translation>Votre signature e-mail</translation>
     </message>
@@ -2002,7 +1980,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../app/ui/wizard/start_page.py" line="+42" />
+        <location filename="../../app/ui/wizard/start_page.py" line="+36" />
         <source>Which mailbox do you want to set up?</source>
         <translation>Quelle boîte aux lettres voulez-vous configurer ?</translation>
     </message>
@@ -2058,7 +2036,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+90" />
+        <location filename="../../app/ui/wizard/test_page.py" line="+78" />
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>
@@ -2069,18 +2047,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14" />
-        <location line="+297" />
+        <location line="+277" />
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-296" />
-        <location line="+297" />
+        <location line="-276" />
+        <location line="+277" />
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-277" />
+        <location line="-257" />
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2115,18 +2093,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Le serveur a répondu :</translation>
     </message>
     <message>
-        <location line="+12" />
-        <location line="+266" />
-        <source>&amp;New password:</source>
-        <translation>&amp;Nouveau mot de passe :</translation>
-    </message>
-    <message>
-        <location line="-261" />
-        <source>Test &amp;with this password</source>
-        <translation>Tester &amp;avec ce mot de passe</translation>
-    </message>
-    <message>
-        <location line="+35" />
+        <location line="+32" />
         <source>S&amp;top the test</source>
         <translation>&amp;Arrêter le test</translation>
     </message>
@@ -2189,11 +2156,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+18" />
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
-    </message>
-    <message>
-        <location line="+19" />
-        <source>App &amp;password:</source>
-        <translation>Mot de &amp;passe d'application :</translation>
     </message>
     <message>
         <location line="+69" />

@@ -97,3 +97,33 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> N
     win.about()
     qtbot.waitExposed(win.about_dialog)
     _save(win.about_dialog, "main_about.png")
+
+
+def test_screenshot_french(qtbot, postier_env: Path) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.i18n import install_translator
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    install_translator(app, "fr")
+    try:
+        settings = Settings.from_env()
+        db = open_database(settings.db_path)
+        ids = sm.demo(db)
+        win = MainWindow(settings, db, live_tracking=False, lang="fr")
+        win.resize(1360, 720)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+            win.show()
+        with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+            win.page.select_recipient(ids["hard_bounce"])
+        assert win.tabs.tabText(0) == "Messages envoyés"
+        assert "L'adresse n'existe pas." in win.page.details.browser.toPlainText()
+        assert "1 adresse invalide" in win.page.counters.summary()
+        _save(win, "main_table_fr.png")
+        win.close()
+    finally:
+        install_translator(app, "en")
+        QLocale.setDefault(QLocale.c())
