@@ -645,7 +645,9 @@ def _send_claimed(settings: Settings, db: Database, mid: int, now: datetime,
 def process_queue(settings: Settings, *, now: datetime | None = None,
                   credentials: CredentialStore | None = None,
                   timeout: float = DEFAULT_TIMEOUT) -> list[SendResult]:
-    """Send every queued message that is due (scheduled time reached, retry time reached)."""
+    """Send every queued message that is due (scheduled time reached, retry time reached).
+    Messages a crashed process left half-sent are settled first (``recover_interrupted``)."""
+    recover_interrupted(settings, credentials=credentials)
     db = _db(settings)
     at = _now(now)
     stamp = _iso(at)

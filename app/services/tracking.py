@@ -376,69 +376,99 @@ class Ingested:
     updates: list[dict[str, Any]]
 
 
-def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: int,
-           raw: bytes, received_at: datetime | None = None) -> Ingested | None:
-    """Classify one fetched message and record what it says. Idempotent per
-    (account, folder, UIDVALIDITY, UID) and per Message-ID (a copy in Junk and INBOX, or a
-    UIDVALIDITY reset, is not counted twice). None when it is nothing for us."""
+@dataclass
+class _Analysis:
+    """What a fetched message says, worked out without touching the database."""
+
+    report: Any
+    kind: str
+    refs: list[str]
+    sender: str | None
+    header_mid: str | None
+    subject: str
+    at: datetime
+    received: datetime
+    raw: bytes
+
+
+def analyse(raw: bytes, received_at: datetime | None = None) -> _Analysis | None:
     from . import bounce_parser
 
     received = received_at or datetime.now(timezone.utc)
     headers = _headers(raw)
-    refs = _refs(headers)
     try:
         report = bounce_parser.parse(raw)
     except Exception:  # noqa: BLE001 - the parser must not crash; if it does, skip the message
-        log.exception("bounce parser failed on %s/%s", folder, uid)
+        log.exception("bounce parser failed")
         return None
-    kind = getattr(report, "kind", "other") or "other"
-    sender = _addr(headers.get("From"))
-    header_mid = (_MSGID_RE.findall(str(headers.get("Message-ID", ""))) or [None])[0]
-    at = _when(headers, received)
-    subject = _decoded(headers.get("Subject"))
+    return _Analysis(report=report, kind=getattr(report, "kind", "other") or "other",
+                     refs=_refs(headers), sender=_addr(headers.get("From")),
+                     header_mid=(_MSGID_RE.findall(str(headers.get("Message-ID", "")))
+                                 or [None])[0],
+                     subject=_decoded(headers.get("Subject")), at=_when(headers, received),
+                     received=received, raw=raw)
+
+
+def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: int,
+           raw: bytes, received_at: datetime | None = None) -> Ingested | None:
+    """Classify one fetched message and record what it says (one transaction). Idempotent
+    per (account, folder, UIDVALIDITY, UID) and per Message-ID (a copy in Junk and INBOX,
+    or a UIDVALIDITY reset, is not counted twice). None when it is nothing for us."""
+    found = analyse(raw, received_at)
+    if found is None:
+        return None
     with db.transaction() as conn:
-        if kind == "other":
-            if not _ours(conn, refs):
-                return None
-            kind = "reply"
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO inbound (account_id, folder, uidvalidity, uid, kind,"
-            " header_message_id, subject, from_addr, received_at, matched, raw)"
-            " VALUES (?,?,?,?,?,?,?,?,?,0,?)",
-            (account.id, folder, uidvalidity, uid, kind, header_mid,
-             _decoded(headers.get("Subject"))[:500], sender, _iso(received),
-             raw[:MAX_RAW_KEPT] if kind != "reply" else None))
-        if cur.rowcount != 1:
-            return None  # this very copy was ingested before
-        inbound_id = int(cur.lastrowid)
-        if header_mid and conn.execute(
-                "SELECT 1 FROM inbound WHERE account_id = ? AND header_message_id = ? AND id != ?",
-                (account.id, header_mid, inbound_id)).fetchone():
-            conn.execute("UPDATE inbound SET matched = 1, summary = 'duplicate copy' WHERE id = ?",
-                         (inbound_id,))
-            return Ingested(inbound_id, kind, False, [])
-        updates, matched, summary = [], False, []
-        source = _SOURCE_BY_KIND.get(kind, "bounce")
-        for rs, address, status, reason, detail in _recipient_updates(report, kind, sender):
-            summary.append(f"{address or '?'}: {status}" + (f" {reason}" if reason else ""))
-            if status not in ms.STATUSES:
-                continue
-            message = _find_message(conn, account, report, rs, refs, address, at)
-            if message is None:
-                continue
-            rcpt = ms.recipient_row(conn, message["id"], address)
-            if rcpt is None:
-                continue
-            if kind == "reply":
-                detail = f"reply from {sender}: {subject}"
-            elif kind == "auto_reply":
-                detail = f"automatic reply from {sender}: {subject}"
-            matched = True
-            if ms.apply_status(conn, rcpt["id"], status, source, reason, detail, at, inbound_id):
-                updates.append({"id": message["id"], "recipient": rcpt["address"],
-                                "status": status})
-        conn.execute("UPDATE inbound SET matched = ?, summary = ? WHERE id = ?",
-                     (int(matched), "; ".join(summary)[:1000] or kind, inbound_id))
+        return record(conn, account, folder, uidvalidity, uid, found)
+
+
+def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
+           found: _Analysis) -> Ingested | None:
+    """The database half of ``ingest``, inside the caller's transaction."""
+    kind = found.kind
+    if kind == "other":
+        if not _ours(conn, found.refs):
+            return None
+        kind = "reply"
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO inbound (account_id, folder, uidvalidity, uid, kind,"
+        " header_message_id, subject, from_addr, received_at, matched, raw)"
+        " VALUES (?,?,?,?,?,?,?,?,?,0,?)",
+        (account.id, folder, uidvalidity, uid, kind, found.header_mid, found.subject[:500],
+         found.sender, _iso(found.received),
+         found.raw[:MAX_RAW_KEPT] if kind != "reply" else None))
+    if cur.rowcount != 1:
+        return None  # this very copy was ingested before
+    inbound_id = int(cur.lastrowid)
+    if found.header_mid and conn.execute(
+            "SELECT 1 FROM inbound WHERE account_id = ? AND header_message_id = ? AND id != ?",
+            (account.id, found.header_mid, inbound_id)).fetchone():
+        conn.execute("UPDATE inbound SET matched = 1, summary = 'duplicate copy' WHERE id = ?",
+                     (inbound_id,))
+        return Ingested(inbound_id, kind, False, [])
+    updates, matched, summary = [], False, []
+    source = _SOURCE_BY_KIND.get(kind, "bounce")
+    for rs, address, status, reason, detail in _recipient_updates(found.report, kind,
+                                                                  found.sender):
+        summary.append(f"{address or '?'}: {status}" + (f" {reason}" if reason else ""))
+        if status not in ms.STATUSES:
+            continue
+        message = _find_message(conn, account, found.report, rs, found.refs, address, found.at)
+        if message is None:
+            continue
+        rcpt = ms.recipient_row(conn, message["id"], address)
+        if rcpt is None:
+            continue
+        if kind == "reply":
+            detail = f"reply from {found.sender}: {found.subject}"
+        elif kind == "auto_reply":
+            detail = f"automatic reply from {found.sender}: {found.subject}"
+        matched = True
+        if ms.apply_status(conn, rcpt["id"], status, source, reason, detail, found.at,
+                           inbound_id):
+            updates.append({"id": message["id"], "recipient": rcpt["address"],
+                            "status": status})
+    conn.execute("UPDATE inbound SET matched = ?, summary = ? WHERE id = ?",
+                 (int(matched), "; ".join(summary)[:1000] or kind, inbound_id))
     return Ingested(inbound_id, kind, matched, updates)
 
 
@@ -484,18 +514,22 @@ def scan_folder(client: Any, db: Database, account: Account, folder: str,
     for start in range(0, len(uids), FETCH_BATCH):
         batch = uids[start:start + FETCH_BATCH]
         _scan_batch(client, db, account, folder, uidvalidity, batch, result)
-        last = max(last, batch[-1])
-        _save_state(db, account, folder, uidvalidity, last)  # progress survives a crash
+        last = max(last, batch[-1])  # saved with the batch: progress survives a crash
     _save_state(db, account, folder, uidvalidity, max(last, baseline))
 
 
 def _save_state(db: Database, account: Account, folder: str, uidvalidity: int,
                 last: int) -> None:
     with db.transaction() as conn:
-        conn.execute("INSERT INTO scan_state (account_id, folder, uidvalidity, last_uid)"
-                     " VALUES (?,?,?,?) ON CONFLICT(account_id, folder) DO UPDATE SET"
-                     " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
-                     (account.id, folder, uidvalidity, last))
+        _save_state_in(conn, account, folder, uidvalidity, last)
+
+
+def _save_state_in(conn: Any, account: Account, folder: str, uidvalidity: int,
+                   last: int) -> None:
+    conn.execute("INSERT INTO scan_state (account_id, folder, uidvalidity, last_uid)"
+                 " VALUES (?,?,?,?) ON CONFLICT(account_id, folder) DO UPDATE SET"
+                 " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
+                 (account.id, folder, uidvalidity, last))
 
 
 def _scan_batch(client: Any, db: Database, account: Account, folder: str, uidvalidity: int,
@@ -515,15 +549,23 @@ def _scan_batch(client: Any, db: Database, account: Account, folder: str, uidval
                                (received or datetime.now(timezone.utc)).astimezone(timezone.utc))
     full_uids = [u for u, (full, _) in wanted.items() if full]
     bodies = client.fetch(full_uids, ["BODY.PEEK[]"]) if full_uids else {}
-    for uid, (full, received) in sorted(wanted.items()):
+    analysed = []
+    for uid, (full, received) in sorted(wanted.items()):  # parsing outside the write lock
         raw = (bodies.get(uid, {}).get(b"BODY[]") if full else None) or \
             heads[uid].get(b"BODY[HEADER]") or b""
-        outcome = ingest(db, account, folder, uidvalidity, uid, raw, received)
-        if outcome is None:
-            continue
-        if outcome.matched:
-            result.matched += 1
-        result.updated += outcome.updates
+        found = analyse(raw, received)
+        if found is not None:
+            analysed.append((uid, found))
+    # One transaction per batch: what it says and how far we got commit together.
+    with db.transaction() as conn:
+        for uid, found in analysed:
+            outcome = record(conn, account, folder, uidvalidity, uid, found)
+            if outcome is None:
+                continue
+            if outcome.matched:
+                result.matched += 1
+            result.updated += outcome.updates
+        _save_state_in(conn, account, folder, uidvalidity, max(uids))
 
 
 # ---------------------------------------------------------------------------
