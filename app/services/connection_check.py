@@ -56,6 +56,12 @@ _PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED
              *_CERT_CODES, "TLS_HANDSHAKE_FAILED", "DNS_NOT_FOUND", "CONNECT_REFUSED",
              "NETWORK_UNREACHABLE", "TIMEOUT", "PROTOCOL_ERROR", "NOT_FOUND", "CANCELLED")
 _MAX_REPLY = 500
+_NO_GREETING_HINT = {
+    "imap": "If this port expects SSL/TLS from the start (usually 993), choose SSL/TLS "
+            "instead of STARTTLS; otherwise a firewall may be blocking it.",
+    "smtp": "If this port expects SSL/TLS from the start (usually 465), choose SSL/TLS "
+            "instead of STARTTLS; otherwise a firewall may be blocking it.",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -246,6 +252,12 @@ class _Checker:
         if self.run.aborted or (late and err.code == "PROTOCOL_ERROR"):
             err = PostierError("CANCELLED" if self.run.cancel.is_set() else "TIMEOUT",
                                reply=f"no answer during {self._step_name}")
+        if err.code == "TIMEOUT" and self._step_name == "greeting" \
+                and self.endpoint.security != "ssl":
+            # Silence before the greeting is what a STARTTLS client meets on an implicit-TLS
+            # port (993/465): the server waits for a TLS hello that never comes.
+            err = PostierError("TIMEOUT", "The server sent no greeting in time.",
+                               reply=err.reply, hint=_NO_GREETING_HINT[self.server])
         err.server = self.server
         self.error = err
         self.run.add(Step(self.server, self._step_name, False, self._ms(), err.message,

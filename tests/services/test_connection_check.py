@@ -410,3 +410,13 @@ def test_tls_on_a_cleartext_port_is_tls_handshake_failed(rig, rig_settings) -> N
     assert result.error.code == "TLS_HANDSHAKE_FAILED"
     assert failed_step(result, "imap").step == "tls"
     assert "smtp" not in result.errors
+
+
+def test_starttls_on_an_implicit_tls_port_times_out_with_a_useful_hint(
+        rig, rig_settings) -> None:
+    # Dovecot's IMAPS port waits for a TLS hello; a STARTTLS client waits for a greeting.
+    wrong = Endpoint(rig.imaps.host, rig.imaps.port, "starttls")
+    result = check_account(ALICE, pw(), rig_settings, imap=wrong, smtp=rig.smtps, timeout=1.0)
+    assert result.error.code == "TIMEOUT" and result.error.server == "imap"
+    assert failed_step(result, "imap").step == "greeting"
+    assert "SSL/TLS" in result.error.hint and "993" in result.error.hint
