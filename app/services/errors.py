@@ -230,6 +230,14 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "fr": ("Le serveur a refusé tous les destinataires.",
                "Vérifiez les adresses ; le détail montre la réponse du serveur pour chacune."),
     },
+    "SMTP_TEMPORARY": {
+        "en": ("The mail server is refusing for the moment (temporary error).",
+               "Nothing to do: the message stays in the outbox and Postier tries again "
+               "automatically."),
+        "fr": ("Le serveur d'envoi refuse pour le moment (erreur temporaire).",
+               "Rien à faire : le message reste dans la boîte d'envoi et Postier réessaie "
+               "automatiquement."),
+    },
     "OAUTH_NOT_CONFIGURED": {
         "en": ("Sign-in with this provider is not set up in this copy of Postier.",
                "Ask your IT support for the Postier client ID (POSTIER_MS_CLIENT_ID or "

@@ -55,6 +55,8 @@ STALE_AFTER = 600  # a claim older than this belongs to a process that died
 # OAUTH_REAUTH_REQUIRED too: the message waits in the outbox until the user signs in again.
 _RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUND",
               "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_REAUTH_REQUIRED"}
+_DEFERRED_REASON = {"SMTP_TEMPORARY": "system_error", "OAUTH_REAUTH_REQUIRED": "delayed",
+                    "PROTOCOL_ERROR": "system_error"}
 _EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 
 # Test seam: called with the phase name ("recorded", "claimed", "data_done") so a test
@@ -322,8 +324,8 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
 
         reply = _reply_text(exc.smtp_code, exc.smtp_error)
         code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else classify_reply("smtp", reply)
-        raise PostierError(code, None if code != "SMTP_TEMPORARY" else "Temporary login failure.",
-                           reply=reply, server="smtp") from exc
+        raise PostierError(code, None if code != "SMTP_TEMPORARY" else
+                           "Temporary login failure.", reply=reply, server="smtp") from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise PostierError("AUTH_METHOD_UNSUPPORTED", reply=str(exc), server="smtp") from exc
     except smtplib.SMTPResponseException as exc:
@@ -588,10 +590,10 @@ def _connection_failed(db: Database, mid: int, exc: PostierError, now: datetime,
                      (mid,))
         rows = conn.execute("SELECT id FROM recipients WHERE message_id = ? AND to_send = 1",
                             (mid,)).fetchall()
+        reason = _DEFERRED_REASON.get(exc.code, "network_error")
         for r in rows:
             if retry:
-                ms.apply_status(conn, r["id"], "deferred", "smtp", "network_error"
-                                if exc.code != "SMTP_TEMPORARY" else "system_error", detail, now)
+                ms.apply_status(conn, r["id"], "deferred", "smtp", reason, detail, now)
             else:
                 ms.apply_status(conn, r["id"], "error", "smtp", "mailer_error", detail, now)
         if not retry:
