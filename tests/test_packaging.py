@@ -12,6 +12,7 @@ An up-to-date bundle (same sources, same Python and PyInstaller) is reused.
 
 from __future__ import annotations
 
+import ast
 import configparser
 import fcntl
 import hashlib
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,27 +202,61 @@ def xvfb_display() -> Iterator[str]:
         server.wait(timeout=10)
 
 
-@pytest.mark.parametrize("platform", ["offscreen", "xcb"])
-def test_bundle_gui_starts_and_shows_the_wizard(bundle: Path, tmp_path: Path, platform: str,
-                                                request: pytest.FixtureRequest) -> None:
-    """offscreen: no display needed; xcb: the plugin users get on X11, with the xcb libraries
-    and GL integrations from the bundle, on a real (virtual) X server."""
-    home = tmp_path / "fresh-home"  # first start: no database, no account
-    extra = {"POSTIER_EXIT_AFTER": "3", "QT_QPA_PLATFORM": platform}
-    if platform == "xcb":
-        extra["DISPLAY"] = request.getfixturevalue("xvfb_display")
-    proc = _run(bundle, [], tmp_path, _bundle_env(home, **extra), timeout=60)
+def _run_gui(bundle: Path, tmp_path: Path, **extra: str) -> list[tuple[str, str]]:
+    """Start the bundled GUI with a fresh POSTIER_HOME; the (class, title) of each window shown."""
+    home = tmp_path / f"fresh-home-{len(list(tmp_path.iterdir()))}"  # first start: no account
+    proc = _run(bundle, [], tmp_path, _bundle_env(home, POSTIER_EXIT_AFTER="3", **extra),
+                timeout=60)
     assert proc.returncode == 0, proc.stderr
-    before_quit, marker, _after = proc.stderr.partition("windows shown:")
+    before_quit, marker, _after = proc.stderr.partition("postier: exit after")
     assert marker, f"the GUI never reached its event loop: {proc.stderr}"
     assert "Traceback" not in before_quit, proc.stderr
     # Whatever happens while quitting, nothing may be missing from the bundle.
     for sign in ("ModuleNotFoundError", "ImportError", "FileNotFoundError", "No such file"):
         assert sign not in proc.stderr, proc.stderr
-    windows = [w.strip() for w in _after.splitlines()[0].split(",") if w.strip()]
+    windows = []
+    for line in before_quit.splitlines():
+        if "postier: window shown: " in line:
+            cls, _, title = line.split("postier: window shown: ", 1)[1].partition(" ")
+            windows.append((cls, ast.literal_eval(title)))
+    return windows
+
+
+@pytest.mark.parametrize("platform", ["offscreen", "xcb"])
+def test_bundle_gui_starts_and_shows_the_wizard(bundle: Path, tmp_path: Path, platform: str,
+                                                request: pytest.FixtureRequest) -> None:
+    """offscreen: no display needed; xcb: the plugin users get on X11, with the xcb libraries
+    and GL integrations from the bundle, on a real (virtual) X server."""
+    extra = {"QT_QPA_PLATFORM": platform, "LANG": "C.UTF-8"}
+    if platform == "xcb":
+        extra["DISPLAY"] = request.getfixturevalue("xvfb_display")
+    windows = _run_gui(bundle, tmp_path, **extra)
     # A fresh home has no account: the first window is the setup wizard (app/ui/main.py falls
     # back to the main window when the wizard fails to import, which would hide a bad bundle).
-    assert any("Wizard" in w for w in windows), f"no setup wizard shown: {proc.stderr}"
+    assert [cls for cls, _title in windows if "Wizard" in cls], windows
+
+
+def _french(context: str, source: str) -> str | None:
+    ts = ET.parse(ROOT / "resources" / "i18n" / "postier_fr.ts")
+    for ctx in ts.getroot().iter("context"):
+        if ctx.findtext("name") == context:
+            for message in ctx.iter("message"):
+                if message.findtext("source") == source:
+                    return message.findtext("translation")
+    return None
+
+
+def test_bundle_gui_speaks_french_on_a_french_system(bundle: Path, tmp_path: Path) -> None:
+    """The compiled translation is in the bundle and found at run time."""
+    inventory = json.loads((DIST / ".inventory.json").read_text())
+    if "postier_fr.qm" not in inventory["translations"]:
+        pytest.fail("resources/i18n/postier_fr.ts is missing: the app is for French users")
+    english = _run_gui(bundle, tmp_path, LANG="C.UTF-8", LC_ALL="C.UTF-8", LANGUAGE="")
+    french = _run_gui(bundle, tmp_path, LANG="fr_FR.UTF-8", LC_ALL="fr_FR.UTF-8", LANGUAGE="fr")
+    cls, title = next((c, t) for c, t in english if "Wizard" in c)
+    expected = _french(cls, title)
+    assert expected, f"no French translation of the {cls} title {title!r} in postier_fr.ts"
+    assert (cls, expected) in french
 
 
 def test_bundle_holds_resources_and_runtime_imports(bundle: Path) -> None:

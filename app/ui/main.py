@@ -90,8 +90,8 @@ def _show_main(settings: Settings, db: Database) -> QWidget:
 def _exit_after_from_env(app: QApplication) -> None:
     """POSTIER_EXIT_AFTER=<seconds>: quit on a timer (smoke test of the bundle, benchmarks).
 
-    Before quitting it names the visible top-level windows on stderr, so a test can tell
-    that the GUI really got as far as showing them.
+    Before quitting it names each visible top-level window and its title on stderr, so a
+    test can tell that the GUI really got as far as showing them, translated.
     """
     raw = os.environ.get("POSTIER_EXIT_AFTER")
     if not raw:
@@ -103,9 +103,11 @@ def _exit_after_from_env(app: QApplication) -> None:
         return
 
     def report_and_quit() -> None:
-        shown = [type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
-        print(f"postier: exit after {seconds:g} s; windows shown: {', '.join(shown)}",
-              file=sys.stderr, flush=True)
+        for widget in app.topLevelWidgets():
+            if widget.isVisible():
+                print(f"postier: window shown: {type(widget).__name__} {widget.windowTitle()!r}",
+                      file=sys.stderr)
+        print(f"postier: exit after {seconds:g} s", file=sys.stderr, flush=True)
         app.quit()
 
     QTimer.singleShot(int(seconds * 1000), report_and_quit)
