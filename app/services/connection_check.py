@@ -185,6 +185,10 @@ class _Run:
             except Exception:  # a broken UI callback must not break the check
                 log.exception("progress callback failed")
 
+    def forget(self, server: str) -> None:
+        with self.lock:
+            self.steps = [s for s in self.steps if s.server != server]
+
     def watch(self, server: str, sock: socket.socket) -> None:
         """Remember the socket a server's check currently reads from (re-called after
         each TLS wrap: the wrapped socket replaces the plain one)."""
@@ -357,6 +361,7 @@ class _Checker:
                 self.check()
             except _RetryPinned:
                 self.pinned = True
+                self.run.forget(self.server)  # the retry reports its own steps
                 self.check()
         except _Stop:
             pass
@@ -504,20 +509,14 @@ class _ImapChecker(_Checker):
     def greeting(self, sock: socket.socket) -> _IMAP:
         self.begin("greeting")
         sock.settimeout(self.run.remaining())
-        holder: list[_IMAP] = []
         try:
             imap = _IMAP(sock, self.endpoint.host, self.endpoint.port)
-            holder.append(imap)
-        except imaplib.IMAP4.abort as exc:
-            sock.close()
-            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(str(exc))))
-        except imaplib.IMAP4.error as exc:  # "* BYE …" or a NO greeting
+        except imaplib.IMAP4.error as exc:  # junk (abort), "* BYE …" or a NO greeting
             sock.close()
             self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(str(exc))))
         except (OSError, ValueError, EOFError) as exc:
             sock.close()
             self.fail(network_error(exc, "greeting"))
-        imap = holder[0]
         self.ok(_printable(imap.welcome, 200))
         return imap
 
@@ -532,8 +531,10 @@ class _ImapChecker(_Checker):
             self.fail(PostierError(code, reply=f"CAPABILITY {caps}"))
         try:
             typ, _data = imap._simple_command("STARTTLS")
-        except (imaplib.IMAP4.error, OSError) as exc:
+        except imaplib.IMAP4.error as exc:
             self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply() or str(exc)))
+        except OSError as exc:
+            self.fail(network_error(exc, "STARTTLS"))
         if typ != "OK":
             self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply()))
         try:

@@ -163,6 +163,8 @@ def test_untrusted_real_server_reports_certificate_then_pin_trusts_it(
     assert pinned.ok, format_text(pinned)
     assert pinned.tls["imap"].sha256 == cert["sha256"]
     assert any("pinned" in s.detail for s in pinned.steps if s.step == "tls")
+    assert server_steps(pinned, "imap") == ["resolve", "connect", "tls", "greeting", "login",
+                                            "select"]  # the refused first try is not listed
 
 
 def test_oauth2_against_a_password_only_server_is_auth_method_unsupported(
