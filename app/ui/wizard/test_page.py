@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -112,13 +113,20 @@ class TestPage(StepPage):
                                                         f"{server}_{row}")
             grid.setRowStretch(len(ROWS[server]), 1)  # rows stay at the top, aligned
             lists.addWidget(box)
-        self.outer.addLayout(lists)
+        # The checklist keeps its natural height (both boxes alike); spare room goes to
+        # the error panel.
+        checklist = QWidget()
+        checklist.setLayout(lists)
+        lists.setContentsMargins(0, 0, 0, 0)
+        checklist.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.outer.addWidget(checklist)
 
         self.verdict = big_font(wrap_label(), 4)
         self.verdict.setObjectName("verdict")
         self.outer.addWidget(self.verdict)
         self._build_error_panel()
         self._build_buttons()
+        self.outer.addStretch(0)
 
     # -- layout ----------------------------------------------------------------
     def row_text(self, server: str, row: str) -> str:
@@ -238,10 +246,11 @@ class TestPage(StepPage):
                                      and bool(self.last_certificates.get(server or "")))
         self.office_button.setVisible(failed and self.guidance is not None
                                       and "office365" in self.guidance.actions)
-        self.settings_button.setVisible(not running and (failed or True))
+        self.settings_button.setVisible(not running)
         self.copy_request_button.setVisible(failed and self.guidance is not None
                                             and bool(self.guidance.admin_request))
-        self.diag_button.setEnabled(not running and self.state.check is not None or failed)
+        # Versions, servers and the steps so far help support even after a Stop.
+        self.diag_button.setEnabled(not running)
 
     # -- page life ---------------------------------------------------------------
     def initializePage(self) -> None:
