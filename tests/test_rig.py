@@ -115,3 +115,22 @@ def test_bad_servers_misbehave_as_advertised(bad_servers) -> None:
         assert "LOGINDISABLED" in m.capabilities
         token = b"user=x@example.test\x01auth=Bearer good-token\x01\x01"
         assert m.authenticate("XOAUTH2", lambda _: token)[0] == "OK"
+
+
+def test_fake_mx_failures_become_dsns_and_queue_helpers_work(rig) -> None:
+    before = len(rig.maildir_messages("alice@example.test"))
+    with smtplib.SMTP(*rig.smtp_inject, timeout=10) as s:
+        s.sendmail("alice@example.test", ["spam@remote.test"],
+                   b"Subject: buy now\r\n\r\nspam\r\n")
+        s.sendmail("alice@example.test", ["full@remote.test"],
+                   b"Subject: to a full box\r\n\r\nhello\r\n")
+    alice = rig.wait_for_mail("alice@example.test", before + 1)
+    assert "5.7.1" in alice[-1].read_text(errors="replace")  # spam refused at DATA → DSN
+    deadline = time.monotonic() + 5
+    while "full@remote.test" not in rig.queue() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "452 4.2.2" in rig.queue()  # deferred, with the MX's reply
+    rig.flush_queue()
+    assert rig.queue_ids("full@remote.test")
+    rig.clear_queue("full@remote.test")
+    assert "full@remote.test" not in rig.queue()

@@ -468,8 +468,23 @@ class Rig:
     def queue(self) -> str:
         return _run("postqueue", "-c", str(self.postfix_dir), "-p").stdout
 
-    def clear_queue(self) -> None:
-        _run("postsuper", "-c", str(self.postfix_dir), "-d", "ALL", check=False)
+    def clear_queue(self, recipient: str | None = None) -> None:
+        """Delete queued mail: all of it, or only messages for ``recipient``."""
+        if recipient is None:
+            _run("postsuper", "-c", str(self.postfix_dir), "-d", "ALL", check=False)
+            return
+        for qid in self.queue_ids(recipient):
+            _run("postsuper", "-c", str(self.postfix_dir), "-d", qid, check=False)
+
+    def queue_ids(self, recipient: str) -> list[str]:
+        """Queue ids of messages waiting for ``recipient`` (from `postqueue -p`)."""
+        ids, current = [], None
+        for line in self.queue().splitlines():
+            if line and line[0].isalnum() and not line.startswith("-"):
+                current = line.split()[0].rstrip("*!")
+            elif current and line.strip().lower() == recipient.lower():
+                ids.append(current)
+        return ids
 
     def set_postfix(self, **params: str) -> None:
         """Change main.cf parameters and reload, e.g. ``maximal_queue_lifetime="0"``."""
