@@ -54,9 +54,9 @@ STALE_AFTER = 600  # a claim older than this belongs to a process that died
 # Temporary by nature: worth trying again later rather than failing the message.
 # OAUTH_REAUTH_REQUIRED too: the message waits in the outbox until the user signs in again.
 _RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUND",
-              "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_REAUTH_REQUIRED"}
+              "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_REAUTH_REQUIRED", "KEYRING_LOCKED"}
 _DEFERRED_REASON = {"SMTP_TEMPORARY": "system_error", "OAUTH_REAUTH_REQUIRED": "delayed",
-                    "PROTOCOL_ERROR": "system_error"}
+                    "KEYRING_LOCKED": "delayed", "PROTOCOL_ERROR": "system_error"}
 _EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 
 # Test seam: called with the phase name ("recorded", "claimed", "data_done") so a test

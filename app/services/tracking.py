@@ -456,6 +456,9 @@ def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
         if message is None:
             continue
         rcpt = ms.recipient_row(conn, message["id"], address)
+        final = _addr(getattr(rs, "final_recipient", None)) if rs is not None else None
+        if rcpt is None and final:  # an alias expanded downstream: the DSN's final address
+            rcpt = ms.recipient_row(conn, message["id"], final)
         if rcpt is None:
             continue
         if kind == "reply":

@@ -167,6 +167,16 @@ def test_report_about_a_message_sent_elsewhere_is_not_guessed(db_account) -> Non
     assert _status(db, mid, "x@remote.test") == "sent"
 
 
+def test_dsn_naming_another_original_recipient_falls_back_to_final(db_account) -> None:  # noqa: ANN001,E501
+    db, account = db_account
+    mid, _, envid = _sent(db, ["a@remote.test", "b@remote.test"], 11)
+    raw = dsn("b@remote.test", "failed", "5.2.2", "552 5.2.2 full", envid=envid).replace(
+        b"Original-Recipient: rfc822;b@remote.test", b"Original-Recipient: rfc822;team@remote.test")
+    assert _ingest(db, account, raw).matched
+    assert (_status(db, mid, "a@remote.test"), _status(db, mid, "b@remote.test")) == \
+        ("sent", "soft_bounce")
+
+
 def test_bounce_about_unknown_message_is_kept_unmatched(db_account) -> None:  # noqa: ANN001
     db, account = db_account
     _sent(db, ["x@remote.test"], 5)
