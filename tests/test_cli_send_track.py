@@ -124,3 +124,28 @@ def test_track_with_wrong_password_exits_1(account: str) -> None:
     assert data["errors"][0]["account"] == account
     code, listed, _ = postier("account", "list", "--json")
     assert listed[0]["sync_state"] == "error" and listed[0]["sync_error"] == "AUTH_FAILED"
+
+
+def test_track_shows_unmatched_bounce_and_watch_mode_ends(account: str, rig) -> None:  # noqa: ANN001
+    import smtplib
+
+    from tests.services.test_tracking import dsn
+
+    # A message that carol sent from another mail client bounced: no message of ours.
+    postier("send", "--from", account, "--to", "bob@example.test", "--subject", "s",
+            "--body", "b", "--json")
+    raw = dsn("ghost@remote.test", "failed", "5.1.1", "550 5.1.1 <ghost@remote.test>: unknown")
+    host, port = rig.smtp_inject
+    with smtplib.SMTP(host, port, timeout=10) as s:
+        s.sendmail("", [account], raw)
+    deadline = time.monotonic() + 15
+    unmatched: list = []
+    while not unmatched and time.monotonic() < deadline:
+        code, tracked, _ = postier("track", "--once", "--json")
+        unmatched = [u for u in tracked["unmatched"] if "ghost@remote.test" in (u["summary"] or "")]
+        time.sleep(0.3)
+    assert unmatched and unmatched[0]["kind"] == "dsn"
+    started = time.monotonic()
+    code, watched, _ = postier("track", "--timeout", "3", "--json")  # IDLE, then time is up
+    assert code == 0 and set(watched) >= {"scanned", "matched", "updated"}
+    assert time.monotonic() - started < 15

@@ -492,3 +492,32 @@ def test_rig_watch_reconnects_after_a_drop(rig_settings: Settings, rig) -> None:
         out["result"].to_dict()
     assert out["result"].errors, "the drop should be recorded"
     assert AccountStore(db).require(SENDER).sync_state in ("watching", "ok")
+
+
+def test_rig_watch_polls_when_server_has_no_idle(rig_settings: Settings, rig,  # noqa: ANN001
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    real_connect = tracking._connect
+
+    def connect_without_idle(*args, **kwargs):  # noqa: ANN002,ANN003,ANN202
+        client = real_connect(*args, **kwargs)
+        real_has = client.has_capability
+        client.has_capability = lambda cap: False if cap.upper() == "IDLE" else real_has(cap)
+        return client
+
+    monkeypatch.setattr(tracking, "_connect", connect_without_idle)
+    monkeypatch.setattr(tracking, "POLL_INTERVAL", 0.5)
+    result = _send(rig_settings, ["bob@example.test"])
+    stop = threading.Event()
+    seen: list[dict] = []
+
+    def on_update(updates: list[dict]) -> None:
+        seen.extend(updates)
+        if any(u["status"] == "delivered" for u in seen):
+            stop.set()
+
+    started = time.monotonic()
+    tracking.track(rig_settings, SENDER, once=False, timeout=20, stop=stop, on_update=on_update)
+    assert time.monotonic() - started < 15
+    assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in seen
