@@ -190,6 +190,16 @@ def _connect(settings: Settings, account: Account, credentials: CredentialStore 
                         timeout)
 
 
+def _personal_prefix(client: Any) -> str:
+    """Courier and older Cyrus put personal folders under "INBOX."."""
+    try:
+        personal = client.namespace().personal or ()
+        prefix = personal[0][0] if personal else ""
+        return prefix.decode() if isinstance(prefix, bytes) else str(prefix or "")
+    except Exception:  # noqa: BLE001 - NAMESPACE is optional (RFC 2342)
+        return ""
+
+
 def append_to_sent(settings: Settings, account: Account, raw: bytes,
                    credentials: CredentialStore | None = None,
                    timeout: float = DEFAULT_TIMEOUT) -> bool:
@@ -199,7 +209,7 @@ def append_to_sent(settings: Settings, account: Account, raw: bytes,
     try:
         folder = _special_folder(client, b"\\Sent", _SENT_NAMES)
         if folder is None:
-            folder = "Sent"
+            folder = _personal_prefix(client) + "Sent"
             client.create_folder(folder)
         client.append(folder, raw, flags=[b"\\Seen"])
         return True
