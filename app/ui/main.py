@@ -108,6 +108,8 @@ def _exit_after_from_env(app: QApplication) -> None:
                 print(f"postier: window shown: {type(widget).__name__} {widget.windowTitle()!r}",
                       file=sys.stderr)
         print(f"postier: exit after {seconds:g} s", file=sys.stderr, flush=True)
-        app.quit()
+        # exit(), not quit(): quit() closes the windows first, and closing the wizard opens
+        # the main window (and its background loads) during shutdown.
+        app.exit(0)
 
     QTimer.singleShot(int(seconds * 1000), report_and_quit)

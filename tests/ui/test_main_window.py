@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def env(postier_env: Path) -> tuple[Settings, Database, dict[str, int]]:
 
 
 @pytest.fixture()
-def window(qtbot, env):  # noqa: ANN001, ANN201
+def window(qtbot, env):
     from app.ui.main_window import MainWindow
 
     settings, db, _ = env
@@ -52,16 +52,16 @@ def window(qtbot, env):  # noqa: ANN001, ANN201
     return win
 
 
-def _statuses(win) -> set[str]:  # noqa: ANN001
+def _statuses(win) -> set[str]:
     model = win.page.model
     return {model.data(model.index(r, 0), StatusRole) for r in range(model.rowCount())}
 
 
-def _wait_rows(qtbot, win, predicate) -> None:  # noqa: ANN001
+def _wait_rows(qtbot, win, predicate) -> None:
     qtbot.waitUntil(lambda: predicate(win.page.model), timeout=5000)
 
 
-def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:  # noqa: ANN001
+def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:
     page = window.page
     assert page.model.rowCount() == len(sm.DEMO)
     assert "1 hard bounce" in page.counters.summary()
@@ -91,7 +91,7 @@ def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:  
     _wait_rows(qtbot, window, lambda m: 0 < m.rowCount() < len(sm.DEMO))
 
 
-def test_sort_by_clicking_headers(qtbot, window) -> None:  # noqa: ANN001
+def test_sort_by_clicking_headers(qtbot, window) -> None:
     header = window.page.table.horizontalHeader()
     model = window.page.model
     for name in ("recipient", "subject", "status", "account"):
@@ -108,7 +108,7 @@ def test_sort_by_clicking_headers(qtbot, window) -> None:  # noqa: ANN001
                         == want, timeout=5000)
 
 
-def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:  # noqa: ANN001
+def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:
     _, _, ids = env
     with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
         assert window.page.select_recipient(ids["hard_bounce"])
@@ -122,7 +122,7 @@ def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -
     assert not window.page.details.resend_button.isEnabled()
 
 
-def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:  # noqa: ANN001
+def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:
     _, db, ids = env
     page = window.page
     with qtbot.waitSignal(page.details.loaded, timeout=5000):
@@ -146,7 +146,7 @@ def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:
     qtbot.waitUntil(lambda: "Notifications (2)" in window.tabs.tabText(2), timeout=5000)
 
 
-def test_delete_key_deletes_nothing(qtbot, window, env) -> None:  # noqa: ANN001
+def test_delete_key_deletes_nothing(qtbot, window, env) -> None:
     _, _, ids = env
     window.page.select_recipient(ids["spam"])
     window.page.table.setFocus()
@@ -155,7 +155,7 @@ def test_delete_key_deletes_nothing(qtbot, window, env) -> None:  # noqa: ANN001
     assert window.page.model.rowCount() == len(sm.DEMO)
 
 
-def test_shortcuts(qtbot, window) -> None:  # noqa: ANN001
+def test_shortcuts(qtbot, window) -> None:
     assert window.compose_action.shortcut().toString() == "Ctrl+N"
     assert window.refresh_action.shortcut().toString() == "F5"
     assert window.find_action.shortcut().toString() == "Ctrl+F"
@@ -173,7 +173,7 @@ def test_shortcuts(qtbot, window) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])
-def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: str) -> None:  # noqa: ANN001
+def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: str) -> None:
     window.page.filters.set_status("__problems__")
     _wait_rows(qtbot, window, lambda m: m.rowCount() == 6)
     out = tmp_path / "vue.csv"
@@ -187,7 +187,7 @@ def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: s
     assert "Promotion de Noël" in {r[3] for r in rows[1:]}  # accents survive
 
 
-def test_resend_creates_linked_message_in_quiet_hours(qtbot, window, env) -> None:  # noqa: ANN001
+def test_resend_creates_linked_message_in_quiet_hours(qtbot, window, env) -> None:
     from app.ui.compose_dialog import ResendDialog
 
     settings, db, ids = env
@@ -218,7 +218,7 @@ def test_resend_creates_linked_message_in_quiet_hours(qtbot, window, env) -> Non
 
 
 def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
-                                                          tmp_path: Path) -> None:  # noqa: ANN001
+                                                          tmp_path: Path) -> None:
     from app.ui.compose_dialog import ComposeDialog
 
     settings, db, _ = env
@@ -264,7 +264,7 @@ def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
         ("client@exemple.fr", "to"), ("elodie@exemple.fr", "bcc"), ("paul@exemple.fr", "bcc")]
 
 
-def test_remove_account_asks_confirmation(qtbot, window, env, monkeypatch) -> None:  # noqa: ANN001
+def test_remove_account_asks_confirmation(qtbot, window, env, monkeypatch) -> None:
     import app.ui.accounts_view as av
 
     _, db, _ = env
@@ -288,7 +288,7 @@ def test_remove_account_asks_confirmation(qtbot, window, env, monkeypatch) -> No
     assert window.page.filters.account_box.findData(sm.ACCOUNTS[0]) > 0
 
 
-def test_accounts_tab_shows_sync_status_and_label(qtbot, window) -> None:  # noqa: ANN001
+def test_accounts_tab_shows_sync_status_and_label(qtbot, window) -> None:
     view = window.accounts
     texts = {view.table.item(r, 0).text(): (view.table.item(r, 2).text(),
                                             view.table.item(r, 3).text())
@@ -297,7 +297,7 @@ def test_accounts_tab_shows_sync_status_and_label(qtbot, window) -> None:  # noq
     assert texts[sm.ACCOUNTS[0]][0] == "Boutique"
 
 
-def test_about_shows_version(qtbot, window) -> None:  # noqa: ANN001
+def test_about_shows_version(qtbot, window) -> None:
     from app import __version__
 
     window.about()
@@ -328,14 +328,14 @@ def test_start_opens_wizard_without_account_else_main(qtbot, postier_env: Path) 
     first.close()
 
 
-def test_row_ids_match_selection_role(qtbot, window, env) -> None:  # noqa: ANN001
+def test_row_ids_match_selection_role(qtbot, window, env) -> None:
     _, _, ids = env
     window.page.select_recipient(ids["opened"])
     index = window.page.table.currentIndex()
     assert index.data(RecipientIdRole) == ids["opened"]
 
 
-def test_quiet_hours_dialog_saves_setting(qtbot, window, env) -> None:  # noqa: ANN001
+def test_quiet_hours_dialog_saves_setting(qtbot, window, env) -> None:
     from datetime import time
 
     from PySide6.QtCore import QTime
@@ -372,7 +372,7 @@ def test_live_new_rows_keep_scrolled_view_in_place(qtbot, postier_env: Path) -> 
     assert top is not None and table.verticalScrollBar().value() > 0
     # Three new messages sort above everything (newest first): what the user was looking
     # at stays where it was on screen, and stays selected.
-    future = datetime.now(timezone.utc) + timedelta(minutes=5)
+    future = datetime.now(UTC) + timedelta(minutes=5)
     for i in range(3):
         sm.add_message(db, sm.ACCOUNTS[0], f"Nouveau {i}", [(f"n{i}@exemple.fr", "sent")],
                        created=future + timedelta(seconds=i))
@@ -388,3 +388,27 @@ def test_live_new_rows_keep_scrolled_view_in_place(qtbot, postier_env: Path) -> 
     qtbot.waitUntil(lambda: model.row_at(0).subject == "Encore", timeout=5000)
     assert table.verticalScrollBar().value() == 0
     assert table.top_recipient() == model.recipient_id(0)
+
+
+def test_edit_account_label_and_add_opens_wizard(qtbot, window, env, monkeypatch) -> None:
+    import app.ui.accounts_view as av
+
+    _, db, _ = env
+    view = window.accounts
+    view.select(sm.ACCOUNTS[0])
+
+    def fill_and_accept(dialog) -> int:
+        dialog.display_name.setText("Martin & Fils")
+        dialog.label.setText("Salon 2026")
+        return av.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(av.EditAccountDialog, "exec", fill_and_accept)
+    with qtbot.waitSignal(view.accountsChanged, timeout=5000):
+        view.edit_button.click()
+    account = AccountStore(db).get(sm.ACCOUNTS[0])
+    assert (account.display_name, account.label) == ("Martin & Fils", "Salon 2026")
+    row = [a.email for a in view.accounts].index(sm.ACCOUNTS[0])
+    assert view.table.item(row, 2).text() == "Salon 2026"
+    view.add_button.click()
+    assert type(window.wizard).__name__ == "SetupWizard" and window.wizard.isVisible()
+    window.wizard.reject()

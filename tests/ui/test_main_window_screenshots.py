@@ -22,7 +22,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture()
-def demo_window(qtbot, postier_env: Path):  # noqa: ANN001, ANN201
+def demo_window(qtbot, postier_env: Path):
     from app.ui.main_window import MainWindow
 
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
@@ -38,14 +38,14 @@ def demo_window(qtbot, postier_env: Path):  # noqa: ANN001, ANN201
     QLocale.setDefault(QLocale.c())
 
 
-def _save(widget, name: str) -> Path:  # noqa: ANN001
+def _save(widget, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
     assert widget.grab().save(str(path))
     return path
 
 
-def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None:  # noqa: ANN001
+def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None:
     win, _, _, ids = demo_window
     model = win.page.model
     assert {model.row_at(r).status for r in range(model.rowCount())} == set(mv.STATUSES)
@@ -56,7 +56,7 @@ def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None: 
     _save(win.page.details, "main_details.png")
 
 
-def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:  # noqa: ANN001
+def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:
     from app.ui.compose_dialog import ComposeDialog
 
     win, settings, db, _ = demo_window
@@ -76,7 +76,7 @@ def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:  # noqa:
     _save(dialog, "main_compose.png")
 
 
-def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> None:  # noqa: ANN001
+def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> None:
     from app.ui.compose_dialog import ResendDialog
 
     win, settings, db, ids = demo_window
@@ -99,7 +99,7 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> N
     _save(win.about_dialog, "main_about.png")
 
 
-def test_screenshot_french(qtbot, postier_env: Path) -> None:  # noqa: ANN001
+def test_screenshot_french(qtbot, postier_env: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.i18n import install_translator

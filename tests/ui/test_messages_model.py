@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +9,15 @@ from PySide6.QtCore import QItemSelectionModel, QLocale, QPersistentModelIndex, 
 
 from app.services import message_views as mv
 from app.services.storage import Database, open_database
-from app.ui.messages_model import (COLUMNS, FAILED_BACKGROUND, LiveLoader, RecipientIdRole,
-                                   SentMessagesModel, StatusRole, format_date)
+from app.ui.messages_model import (
+    COLUMNS,
+    FAILED_BACKGROUND,
+    LiveLoader,
+    RecipientIdRole,
+    SentMessagesModel,
+    StatusRole,
+    format_date,
+)
 from tests.support import sent_messages as sm
 
 
@@ -70,7 +77,7 @@ def test_roles_colours_and_dates(qtbot, db: Database) -> None:
 
 def test_format_date_time_today_date_otherwise() -> None:
     locale = QLocale(QLocale.Language.French, QLocale.Country.France)
-    now = datetime(2026, 3, 4, 15, 7, tzinfo=timezone.utc).astimezone()
+    now = datetime(2026, 3, 4, 15, 7, tzinfo=UTC).astimezone()
     assert format_date(now.isoformat(), now.date(), locale) == now.strftime("%H:%M")
     older = now - timedelta(days=3)
     assert format_date(older.isoformat(), now.date(), locale) == older.strftime("%d/%m/%Y")
