@@ -65,8 +65,11 @@ _HEADERS_TYPES = frozenset({"text/rfc822-headers", "message/rfc822-headers",
 _MESSAGE_TYPES = frozenset({"message/rfc822", "message/global"})
 
 # --- address helpers -------------------------------------------------------------
-_ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*" \
-        r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}"
+# The local part is bounded (RFC 5321: 64) and must start a token: an unbounded
+# "[chars]+@" would rescan a long run of letters from every position (quadratic time).
+_LOCAL_CHARS = "A-Za-z0-9!#$%&'*+/=?^_`{|}~.-"
+_ADDR = (rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]{{1,64}}"
+         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}")
 ADDR_RE = re.compile(_ADDR)
 # A line that is *about* an address: it starts with it (Postfix "<x@y>: host ... said",
 # qmail "<x@y>:", Exim "  x@y", Sendmail "<x@y>... User unknown", Exchange "x@y").
@@ -117,7 +120,7 @@ _SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successfu
                               r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
 _CUT_RE = re.compile(
-    r"^[ \t]*-*[ \t]*(?:Below this line is a copy of the message|This is a copy of the"
+    r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|This is a copy of the"
     r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
     r"|The (?:header|headers) of the original message|Original message headers:"
     r"|Message original|Message d'origine|En-têtes du message d'origine"
@@ -157,9 +160,11 @@ _AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:
 _MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|letto|開封済み)\s*:")
 _MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché")
 
-_HTML_DROP = re.compile(r"<(script|style|head)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BLOCKS = tuple((re.compile(rf"<{tag}\b", re.IGNORECASE),
+                      re.compile(rf"</{tag}\s*>", re.IGNORECASE))
+                     for tag in ("script", "style", "head"))
 _HTML_BREAK = re.compile(r"<(?:br|/p|/div|/tr|/li|/h\d|p|div|tr|li)\b[^>]*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]{0,2000}>")
+_HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 _WS = re.compile(r"\s+")
 # Causes worth more than "expired" when a temporary failure ran out of retries.
 _KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",
@@ -335,8 +340,27 @@ def _decode_part(part: Message) -> str:
     return _bytes_text(payload, charset)[:MAX_PART_TEXT]
 
 
+def _drop_html_blocks(text: str) -> str:
+    """Remove <script>/<style>/<head> blocks in linear time (a lazy ".*?" regex is
+    quadratic when a closing tag is missing)."""
+    for opener, closer in _HTML_BLOCKS:
+        out, pos = [], 0
+        while True:
+            start = opener.search(text, pos)
+            if start is None:
+                break
+            end = closer.search(text, start.end())
+            if end is None:
+                break  # no closing tag anywhere after: keep the rest as it is
+            out.append(text[pos:start.start()])
+            pos = end.end()
+        if out:
+            text = "".join(out) + " " + text[pos:]
+    return text
+
+
 def _html_to_text(text: str) -> str:
-    text = _HTML_DROP.sub(" ", text)
+    text = _drop_html_blocks(text)
     text = _HTML_BREAK.sub("\n", text)
     text = _HTML_TAG.sub(" ", text)
     return html.unescape(text)

@@ -257,7 +257,7 @@ _TEXT_RULES: list[tuple[str, re.Pattern[str]]] = [
 _TEXT_OVERRIDES_STATUS = frozenset({"blocked", "auth_failure", "spam_detected", "virus_detected",
                                     "no_relaying", "require_ptr"})
 
-ENHANCED_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+ENHANCED_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)")
 _REPLY_ENH_RE = re.compile(r"(?<![\d.])([245]\d\d)[ -]#?[245]\.\d{1,3}\.\d{1,3}")
 # A bare reply code only where replies are quoted: text start, after "said:", a quote, "<<<".
 _REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)"

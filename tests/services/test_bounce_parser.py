@@ -261,6 +261,29 @@ def test_huge_free_text_bounce_is_capped_in_time_and_recipients() -> None:
     assert elapsed < 5, elapsed
 
 
+_H = b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n"
+
+
+@pytest.mark.parametrize("raw", [
+    _H + b"\n" + b"a" * 3_000_000,  # one endless token: no quadratic address scan
+    _H + b"\nThis is the mail system at host\n\n" + b"a." * 300_000 + b"@\n",
+    _H + b"Content-Type: text/html\n\n" + b"<script>" * 100_000,  # never closed
+    _H + b"Content-Type: text/html\n\n" + b"<" * 500_000,
+    _H + b"\n" + b" " * 1_000_000,  # a blank run at a line start (cut-line regex)
+    _H + b"\n" + b" -\t" * 300_000,
+    _H + b"\n" + b"x@y.example " * 200_000,
+    _H + b"\nx@" + b"a." * 400_000,
+    _H + b"\n" + b"5.1.1." * 100_000,
+    _H + b"\n" + b"<x@y.example>:\n" * 60_000,
+], ids=["a-run", "dots", "script", "lt", "spaces", "dashes", "addresses", "domain", "digits",
+        "address-lines"])
+def test_pathological_inputs_take_bounded_time(raw: bytes) -> None:
+    started = time.perf_counter()
+    report = parse(raw)
+    assert time.perf_counter() - started < 3
+    assert len(report.recipients) <= bounce_parser.MAX_RECIPIENTS
+
+
 def test_long_diagnostic_is_truncated() -> None:
     diag = "550 5.1.1 user unknown " + "x" * 10000
     raw = (b"Content-Type: multipart/report; report-type=delivery-status; boundary=z\n\n--z\n"
