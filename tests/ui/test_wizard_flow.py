@@ -149,22 +149,31 @@ def test_self_signed_certificate_trust_dialog_pins_and_retest_passes(
     assert next_enabled(wizard)
 
 
-def test_expired_certificate_is_explained_not_accepted(qtbot, bad_servers,
-                                                       postier_env: Path) -> None:
-    imap = bad_servers.expired("imap")
+@pytest.mark.parametrize(("kind", "code", "message_word", "request_word", "dialog_word"), [
+    ("expired", "CERT_EXPIRED", "expired", "renew", "EXPIRED"),
+    ("wrong_host", "CERT_HOSTNAME_MISMATCH", "another name", "another name", "OTHER NAMES"),
+])
+def test_bad_certificates_are_explained_never_silently_accepted(
+        qtbot, bad_servers, postier_env: Path, kind: str, code: str, message_word: str,
+        request_word: str, dialog_word: str) -> None:
+    imap = getattr(bad_servers, kind)("imap")
     smtp = bad_servers.smtps()
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
     wait_test_done(qtbot, wizard)
     page = wizard.test_page
-    assert page.last_error.code == "CERT_EXPIRED"
-    assert "expired" in page.error_message.text()
-    assert "renew" in page.admin_request.toPlainText()
+    assert page.last_error.code == code
+    assert message_word in page.error_message.text()
+    assert request_word in page.admin_request.toPlainText()
     assert not next_enabled(wizard)
-    if page.trust_button.isVisible():
-        click(qtbot, page.trust_button)
-        assert "EXPIRED" in page.cert_dialog.explanation.text()
-        page.cert_dialog.reject()
+    assert not any(c.startswith(("LOGIN", "AUTH")) for c in imap.commands)  # no password sent
+    click(qtbot, page.trust_button)
+    dialog = page.cert_dialog
+    assert dialog_word in dialog.explanation.text()
+    click(qtbot, dialog.dont_trust_button)
+    assert not dialog.isVisible()
+    assert wizard.state.imap_pin is None and not page.running
+    assert not next_enabled(wizard)
 
 
 def test_stop_during_a_test_on_a_silent_server_returns_at_once(qtbot, bad_servers,

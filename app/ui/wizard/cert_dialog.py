@@ -85,9 +85,9 @@ class CertDialog(QDialog):
         self.trust_button = self.buttons.addButton(self.tr("&Trust this certificate"),
                                                    QDialogButtonBox.ButtonRole.AcceptRole)
         self.trust_button.setObjectName("trustButton")
-        cancel = self.buttons.addButton(self.tr("Do &not trust"),
-                                        QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setDefault(True)  # Enter must never trust by accident
+        self.dont_trust_button = self.buttons.addButton(
+            self.tr("Do &not trust"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.dont_trust_button.setDefault(True)  # Enter must never trust by accident
         self.trust_button.setEnabled(False)
         self.confirm.toggled.connect(self.trust_button.setEnabled)
         self.buttons.accepted.connect(self.accept)
