@@ -83,8 +83,10 @@ def test_check_text_output(rig) -> None:
 
 
 def test_check_bad_input_exit_2_without_traceback(rig) -> None:
-    for args in (["--imap", "127.0.0.1:notaport:ssl"], ["--pin", "not-a-fingerprint"]):
-        out = postier(rig, "check", ALICE, "--json", "--password-env", "RIG_PW",
+    for email, args in ((ALICE, ["--imap", "127.0.0.1:notaport:ssl"]),
+                        (ALICE, ["--imap", ep(rig.imaps), "--pin", "not-a-fingerprint"]),
+                        ("alice-at-example.test", ["--imap", ep(rig.imaps)])):
+        out = postier(rig, "check", email, "--json", "--password-env", "RIG_PW",
                       "--smtp", ep(rig.smtps), *args)
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr

@@ -864,6 +864,9 @@ def check_account(email: str, credential: Credential, settings: Settings, *,
     ``imap_pin``/``smtp_pin`` pin per server. ``progress`` is called from worker threads
     as each step finishes. ``cancel`` stops the check at once (sockets are shut down).
     """
+    from .discovery import parse_email  # the one address validator (raises INVALID_EMAIL)
+
+    parse_email(email)
     for value in (pin, imap_pin, smtp_pin):  # bad input is refused before any network work
         if value:
             try:

@@ -422,3 +422,18 @@ def test_starttls_on_an_implicit_tls_port_times_out_with_a_useful_hint(
     assert result.error.code == "TIMEOUT" and result.error.server == "imap"
     assert failed_step(result, "imap").step == "greeting"
     assert "SSL/TLS" in result.error.hint and "993" in result.error.hint
+
+
+def test_malformed_address_is_refused_before_any_connection(bad_servers, bad_settings) -> None:
+    from app.services.errors import InputError
+
+    imap = bad_servers.imaps()
+    for bad in ("not-an-address", "jean@", "@exemple.fr", "jean@@exemple.fr"):
+        with pytest.raises(InputError) as info:
+            check_account(bad, pw(), bad_settings, imap=imap.endpoint,
+                          smtp=bad_servers.smtps().endpoint, timeout=FAST)
+        assert info.value.code == "INVALID_EMAIL"
+    with pytest.raises(InputError):
+        check_account(ALICE, pw(), bad_settings, imap=imap.endpoint, smtp=imap.endpoint,
+                      pin="not-a-fingerprint")
+    assert imap.connections == 0
