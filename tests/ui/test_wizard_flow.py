@@ -147,6 +147,11 @@ def test_self_signed_certificate_trust_dialog_pins_and_retest_passes(
     assert wizard.state.smtp_pin is None  # the other server keeps normal verification
     assert wizard.state.check_passed, page.error_message.text()
     assert next_enabled(wizard)
+    click_next(qtbot, wizard)
+    with qtbot.waitSignal(wizard.accountSaved, timeout=10000):
+        click_next(qtbot, wizard)
+    account = account_store(settings).get("paul@dupont.example")
+    assert account.imap_pin == expected.lower() and account.smtp_pin is None  # kept
 
 
 @pytest.mark.parametrize(("kind", "code", "message_word", "request_word", "dialog_word"), [
