@@ -307,3 +307,23 @@ def test_diagnostics_tell_support_what_discovery_tried(qtbot, bad_servers,
     assert "Discovery:" in report and "ispdb" in report
     assert "AUTH_FAILED" in report and "[redacted] is wrong" in report
     assert "Tr3s-Secret" not in report
+
+
+def test_saving_an_account_that_exists_says_so(qtbot, bad_servers, postier_env: Path) -> None:
+    from app.services.accounts import save_account
+    from app.services.auth import Credential
+
+    settings = offline_settings(postier_env, ca_file=bad_servers.ca_file)
+    imap, smtp = bad_servers.imaps(), bad_servers.smtps()
+    save_account(settings, email="paul@dupont.example", credential=Credential("paul", "x"),
+                 imap=imap.endpoint, smtp=smtp.endpoint)
+    wizard = make_wizard(qtbot, settings)
+    saved: list[str] = []
+    wizard.accountSaved.connect(saved.append)
+    run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
+    wait_test_done(qtbot, wizard)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)  # "Save the account"
+    page = wizard.signature_page
+    qtbot.waitUntil(lambda: "already set up" in page.save_error.text(), timeout=5000)
+    assert wizard.currentId() == PAGE_SIGNATURE and saved == []
