@@ -231,13 +231,21 @@ def _clean(value: Any) -> str | None:
     """A printable one-line str, or None: undoes surrogate escapes from 8-bit headers."""
     if value is None:
         return None
-    text = str(value)
+    text = _WS.sub(" ", _unescape(str(value))).strip()
+    return text or None
+
+
+def _unescape(text: str) -> str:
+    """Valid UTF-8 text from a str that may carry surrogate-escaped raw bytes."""
     try:
         text.encode("utf-8")
+        return text
     except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    text = _WS.sub(" ", text).strip()
-    return text or None
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # lone surrogates that are no escaped bytes
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -414,7 +422,7 @@ def _message_fields_text(msg: Message) -> str:
     body = msg.get_payload()
     if isinstance(body, str) and body.strip():
         lines.append("")
-        lines.append(body.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        lines.append(_unescape(body))
     return "\n".join(lines)
 
 
