@@ -69,7 +69,7 @@ def offline_settings(home: Path, ca_file: Path | None = None, **extra: str) -> S
                     autoconfig_scheme="http", extra=dict(extra))
 
 
-def make_wizard(qtbot: Any, settings: Settings, language: str = "en") -> SetupWizard:
+def make_wizard(qtbot: Any, settings: Settings, language: str | None = "en") -> SetupWizard:
     wizard = SetupWizard(settings, language=language)
     wizard.check_timeout = 5.0
     wizard.health_timeout = 2.0

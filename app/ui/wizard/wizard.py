@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app.services.config import Settings
@@ -31,16 +31,21 @@ from .start_page import StartPage
 from .test_page import TestPage
 
 
+def shown_language() -> str:
+    """The language the widgets are actually shown in (the installed translator), so the
+    catalogue's error messages match the rest of the page."""
+    probe = "Step %1 of %2"
+    return "fr" if QCoreApplication.translate("StepPage", probe) != probe else "en"
+
+
 class SetupWizard(QWizard):
     accountSaved = Signal(str)
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
                  language: str | None = None) -> None:
         super().__init__(parent)
-        from app.ui.i18n import current_language
-
         self.settings = settings or Settings.from_env()
-        self.language = current_language(language)
+        self.language = language if language in ("fr", "en") else shown_language()
         self.check_timeout = 30.0  # seconds for the whole account test
         self.health_timeout = 10.0
         self.state = WizardState()
