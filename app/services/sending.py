@@ -30,7 +30,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, make_msgid
+from email.utils import formataddr, format_datetime, make_msgid, parseaddr
 from typing import Any
 
 from . import message_store as ms
@@ -156,11 +156,18 @@ def _iso(dt: datetime) -> str:
 # Building the message
 # ---------------------------------------------------------------------------
 def _check_addresses(addresses: list[str]) -> list[str]:
-    clean = [a.strip() for a in addresses if a and a.strip()]
-    for a in clean:
-        if not _EMAIL_RE.match(a):
-            raise InputError(f"not an e-mail address: {a!r}", code="INVALID_EMAIL")
+    """Validated recipients, each "addr" or "Name <addr>" (the name goes in the header)."""
+    clean = []
+    for given in (a.strip() for a in addresses if a and a.strip()):
+        name, addr = parseaddr(given)
+        if not addr or not _EMAIL_RE.match(addr) or ("<" in given and not given.endswith(">")):
+            raise InputError(f"not an e-mail address: {given!r}", code="INVALID_EMAIL")
+        clean.append(formataddr((name, addr)) if name else addr)
     return clean
+
+
+def _bare(address: str) -> str:
+    return parseaddr(address)[1] or address
 
 
 def _html_with_signature(body_html: str, signature_html: str) -> str:
@@ -186,7 +193,7 @@ def build_mime(account: Account, msg: OutgoingMessage, message_id: str,
                date: datetime | None = None) -> bytes:
     """RFC 5322 bytes (CRLF): text/plain, plus text/html when there is HTML to show
     (the message's own or the account's HTML signature)."""
-    addresses = [account.email, *msg.to, *msg.cc]
+    addresses = [account.email, *(_bare(a) for a in [*msg.to, *msg.cc])]
     # Non-ASCII addresses need RFC 6532 UTF-8 headers (sent with SMTPUTF8).
     policy = _POLICY if all(a.isascii() for a in addresses) else _POLICY.clone(utf8=True)
     mail = EmailMessage(policy=policy)
@@ -249,8 +256,9 @@ def record(settings: Settings, msg: OutgoingMessage) -> int:
     created = _now()
     start = msg.scheduled_at if msg.scheduled_at and _now(msg.scheduled_at) > created else created
     give_up = _iso(_now(start) + timedelta(seconds=give_up_after(settings, db)))
-    recipients = ([ms.NewRecipient(a, "to") for a in to] + [ms.NewRecipient(a, "cc") for a in cc]
-                  + [ms.NewRecipient(a, "bcc") for a in bcc])
+    recipients = ([ms.NewRecipient(_bare(a), "to") for a in to]
+                  + [ms.NewRecipient(_bare(a), "cc") for a in cc]
+                  + [ms.NewRecipient(_bare(a), "bcc") for a in bcc])
     with db.transaction() as conn:
         mid = ms.insert_message(
             conn, account_id=account.id, account_email=account.email, message_id=message_id,

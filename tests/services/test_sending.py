@@ -368,3 +368,25 @@ def test_oauth2_account_uses_xoauth2(env) -> None:  # noqa: ANN001
 
     sending._login(FakeSMTP(), sending.Credential("alice@x.test", "tok", "oauth2"))
     assert calls == [("XOAUTH2", "user=alice@x.test\x01auth=Bearer tok\x01\x01")]
+
+
+def test_display_names_go_in_headers_bare_addresses_in_envelope(env) -> None:  # noqa: ANN001
+    settings, script = env
+    result = _send(settings, to=["Élodie Durand <elodie@y.test>"], cc=["bob@y.test"],
+                   bcc=["Archive <archive@y.test>"])
+    assert [r["address"] for r in result.recipients] == ["elodie@y.test", "bob@y.test",
+                                                         "archive@y.test"]
+    assert sorted(script.received[0][1]) == ["archive@y.test", "bob@y.test", "elodie@y.test"]
+    mail = email.message_from_bytes(script.received[0][2], policy=email.policy.default)
+    assert mail["To"] == "Élodie Durand <elodie@y.test>"
+    assert mail["Cc"] == "bob@y.test"
+    assert mail["Bcc"] is None and b"archive" not in script.received[0][2]
+
+
+@pytest.mark.parametrize("bad", ["not an address", "a@b", "Bob <bob@y.test", "<>", "a@@b.test"])
+def test_bad_addresses_are_refused(env, bad: str) -> None:  # noqa: ANN001
+    from app.services.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        _send(env[0], to=[bad])
+    assert info.value.code == "INVALID_EMAIL"
