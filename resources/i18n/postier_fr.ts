@@ -171,7 +171,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../app/ui/wizard/address_page.py" line="+35" />
+        <location filename="../../app/ui/wizard/address_page.py" line="+55" />
         <source>Your address and password</source>
         <translation>Votre adresse et votre mot de passe</translation>
     </message>
@@ -272,7 +272,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connecté.</translation>
     </message>
     <message>
-        <location line="+83" />
+        <location line="+84" />
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
@@ -350,7 +350,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CertDialog</name>
     <message>
-        <location filename="../../app/ui/wizard/cert_dialog.py" line="+41" />
+        <location filename="../../app/ui/wizard/cert_dialog.py" line="+40" />
         <source>Server certificate</source>
         <translation>Certificat du serveur</translation>
     </message>
@@ -405,12 +405,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&amp;Faire confiance à ce certificat</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+4" />
         <source>Do &amp;not trust</source>
         <translation>&amp;Ne pas faire confiance</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+10" />
         <source>This certificate has EXPIRED (see "Valid until"). Servers must renew their certificates; an expired one may also mean someone is impersonating the server. Check the date of this computer, and ask the administrator to renew it rather than trusting it.</source>
         <translation>Ce certificat a EXPIRÉ (voir « Valable jusqu'au »). Les serveurs doivent renouveler leurs certificats ; un certificat expiré peut aussi signifier que quelqu'un se fait passer pour le serveur. Vérifiez la date de cet ordinateur, et demandez plutôt à l'administrateur de le renouveler.</translation>
     </message>
@@ -428,50 +428,50 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+125" />
+        <location filename="../../app/ui/domain_health_view.py" line="+155" />
         <source>How to fix: %1</source>
-        <translation type="unfinished" />
+        <translation>Comment corriger : %1</translation>
     </message>
     <message>
         <location line="+4" />
         <source>Published now: %1</source>
-        <translation type="unfinished" />
+        <translation>Publié actuellement : %1</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+11" />
         <source>OK</source>
-        <translation type="unfinished" />
+        <translation>OK</translation>
     </message>
     <message>
         <location line="+0" />
         <source>To improve</source>
-        <translation type="unfinished" />
+        <translation>À améliorer</translation>
     </message>
     <message>
         <location line="+1" />
         <source>To fix</source>
-        <translation type="unfinished" />
+        <translation>À corriger</translation>
     </message>
     <message>
         <location line="+6" />
         <source>DNS record to add</source>
-        <translation type="unfinished" />
+        <translation>Enregistrement DNS à ajouter</translation>
     </message>
     <message>
         <location line="+2" />
         <location line="+12" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Copier</translation>
     </message>
     <message>
         <location line="-10" />
         <source>Copy the record to paste it at your DNS host</source>
-        <translation type="unfinished" />
+        <translation>Copier l'enregistrement pour le coller chez votre hébergeur DNS</translation>
     </message>
     <message>
         <location line="+8" />
         <source>Copied</source>
-        <translation type="unfinished" />
+        <translation>Copié</translation>
     </message>
 </context>
 <context>
@@ -887,29 +887,51 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DomainHealthView</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+80" />
+        <location filename="../../app/ui/domain_health_view.py" line="+32" />
+        <location line="+113" />
+        <source>Copy the report</source>
+        <translation>Copier le rapport</translation>
+    </message>
+    <message>
+        <location line="-110" />
+        <source>Copy the whole report as text, to send it to whoever manages your domain</source>
+        <translation>Copier tout le rapport en texte, pour l'envoyer à la personne qui gère votre domaine</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <location line="+107" />
+        <source>Check again</source>
+        <translation>Vérifier à nouveau</translation>
+    </message>
+    <message>
+        <location line="-39" />
         <source>Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…</source>
-        <translation type="unfinished" />
+        <translation>Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+24" />
         <source>%1/100</source>
-        <translation type="unfinished" />
+        <translation>%1/100</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+4" />
         <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
-        <translation type="unfinished" />
+        <translation>%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%1: no blocking problem, %3 point(s) to improve.</source>
-        <translation type="unfinished" />
+        <translation>%1 : aucun problème bloquant, %3 point(s) à améliorer.</translation>
     </message>
     <message>
         <location line="+2" />
         <source>%1: everything is in order.</source>
-        <translation type="unfinished" />
+        <translation>%1 : tout est en ordre.</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>The report is copied.</source>
+        <translation>Le rapport est copié.</translation>
     </message>
 </context>
 <context>
@@ -1012,7 +1034,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FinishPage</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="+53" />
+        <location filename="../../app/ui/wizard/finish_page.py" line="+60" />
         <source>Your account is ready</source>
         <translation>Votre compte est prêt</translation>
     </message>
@@ -1167,8 +1189,8 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1" />
-        <source>Come back here, go back one step and paste the code in the password field (spaces do not matter), then test again.</source>
-        <translation>Revenez ici, revenez d'une étape en arrière et collez le code dans le champ du mot de passe (les espaces n'ont pas d'importance), puis relancez le test.</translation>
+        <source>Come back here, paste the code in the "App password" field below (spaces do not matter) and click "Test with this password".</source>
+        <translation>Revenez ici, collez le code dans le champ « Mot de passe d'application » ci-dessous (les espaces n'ont pas d'importance) et cliquez sur « Tester avec ce mot de passe ».</translation>
     </message>
     <message>
         <location line="+8" />
@@ -1826,7 +1848,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+41" />
+        <location filename="../../app/ui/wizard/wizard.py" line="+53" />
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
@@ -1854,7 +1876,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SignaturePage</name>
     <message>
-        <location filename="../../app/ui/wizard/signature_page.py" line="+51" />
+        <location filename="../../app/ui/wizard/signature_page.py" line="+61" />
         <source>Your e-mail signature</source>
         <translation>Votre signature e-mail</translation>
     </message>
@@ -1980,7 +2002,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../app/ui/wizard/start_page.py" line="+36" />
+        <location filename="../../app/ui/wizard/start_page.py" line="+42" />
         <source>Which mailbox do you want to set up?</source>
         <translation>Quelle boîte aux lettres voulez-vous configurer ?</translation>
     </message>
@@ -2036,7 +2058,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+78" />
+        <location filename="../../app/ui/wizard/test_page.py" line="+91" />
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>
@@ -2047,18 +2069,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14" />
-        <location line="+277" />
+        <location line="+305" />
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-276" />
-        <location line="+277" />
+        <location line="-304" />
+        <location line="+305" />
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-257" />
+        <location line="-278" />
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2093,7 +2115,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Le serveur a répondu :</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+12" />
+        <location line="+267" />
+        <source>&amp;New password:</source>
+        <translation>&amp;Nouveau mot de passe :</translation>
+    </message>
+    <message>
+        <location line="-262" />
+        <source>Test &amp;with this password</source>
+        <translation>Tester &amp;avec ce mot de passe</translation>
+    </message>
+    <message>
+        <location line="+35" />
         <source>S&amp;top the test</source>
         <translation>&amp;Arrêter le test</translation>
     </message>
@@ -2133,7 +2166,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Copie un rapport pour le support : versions, étapes, durées et réponses des serveurs — jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+71" />
+        <location line="+72" />
         <source>Account %1 — incoming %2, outgoing %3</source>
         <translation>Compte %1 — réception %2, envoi %3</translation>
     </message>
@@ -2156,6 +2189,11 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+18" />
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>App &amp;password:</source>
+        <translation>Mot de &amp;passe d'application :</translation>
     </message>
     <message>
         <location line="+69" />
