@@ -301,6 +301,14 @@ def test_rig_send_then_success_dsn_gives_delivered(rig_settings: Settings, rig) 
     # a second pass finds nothing new (UIDVALIDITY + last UID remembered)
     again = tracking.track(rig_settings, SENDER, once=True)
     assert again.updated == [] and again.scanned == 0
+    # UIDVALIDITY changed (mailbox rebuilt on the server): rescanned, nothing counted twice
+    with Database(rig_settings.db_path).transaction() as conn:
+        conn.execute("UPDATE scan_state SET uidvalidity = 1, last_uid = 0")
+        conn.execute("UPDATE inbound SET uidvalidity = 1")  # the old UIDs mean nothing now
+    rebuilt = tracking.track(rig_settings, SENDER, once=True)
+    assert rebuilt.scanned > 0 and rebuilt.updated == []
+    rid = row["recipient_id"]
+    assert len(ms.MessageStore(Database(rig_settings.db_path)).events(rid)) == 3
 
 
 def test_rig_remote_unknown_user_hard_bounce(rig_settings: Settings, rig) -> None:  # noqa: ANN001
