@@ -327,3 +327,26 @@ def test_saving_an_account_that_exists_says_so(qtbot, bad_servers, postier_env: 
     page = wizard.signature_page
     qtbot.waitUntil(lambda: "already set up" in page.save_error.text(), timeout=5000)
     assert wizard.currentId() == PAGE_SIGNATURE and saved == []
+
+
+def test_enter_never_goes_back_during_a_test_and_means_next_after(qtbot, bad_servers,
+                                                                  postier_env: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    imap, smtp = bad_servers.silent("imap"), bad_servers.smtps()
+    wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
+    wizard.check_timeout = 30.0
+    run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint_as("ssl"),
+                smtp.endpoint)
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_TEST and wizard.test_page.running
+    wizard.test_page.stop()
+    good = bad_servers.imaps()
+    wizard.state.imap = good.endpoint
+    click(qtbot, wizard.test_page.retry_button)
+    wait_test_done(qtbot, wizard)
+    assert wizard.state.check_passed
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_SIGNATURE

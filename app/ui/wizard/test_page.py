@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -299,6 +299,10 @@ class TestPage(StepPage):
         self.copied.clear()
         self._show_buttons(running=True, failed=False)
         self.completeChanged.emit()
+        # Park the focus on the page: an impatient Enter must neither go Back nor Stop.
+        # (After the wizard has finished switching pages, which moves the focus itself.)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        QTimer.singleShot(0, lambda: alive(self) and self.running and self.setFocus())
         progress = gui_callback(lambda step: self._on_step(gen, step))
         settings = self.settings
         credential = state.credential()
@@ -397,6 +401,7 @@ class TestPage(StepPage):
             self.verdict.setStyleSheet(f"color: {COLOR['ok']};")
             self._show_buttons(running=False, failed=False)
             self.completeChanged.emit()
+            self._focus_next()
             self.testFinished.emit(True)
             return
         self.last_error = _field(result, "error") or {"code": "PROTOCOL_ERROR"}
@@ -434,6 +439,10 @@ class TestPage(StepPage):
         self.error_scroll.show()
         self._show_buttons(running=False, failed=True)
         self.completeChanged.emit()
+        if self.retype_row.isVisible():
+            self.new_password.setFocus()  # Enter re-tests with the new password
+        else:
+            self.retry_button.setFocus()
         self.testFinished.emit(False)
 
     def _show_guidance(self) -> None:
@@ -446,6 +455,13 @@ class TestPage(StepPage):
         self.guide_steps.setText(f"<ol style='margin-left: 0px;'>{items}</ol>")
         self.admin_request.setVisible(bool(guidance.admin_request))
         self.admin_request.setPlainText(guidance.admin_request)
+
+    def _focus_next(self) -> None:
+        from PySide6.QtWidgets import QWizard
+
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setFocus()  # Enter = Next
 
     # -- actions -------------------------------------------------------------------
     def open_trust_dialog(self) -> None:
