@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
@@ -98,12 +98,14 @@ def provider_config(provider: str, settings: Settings) -> ProviderConfig:
                                   f"{env.get('POSTIER_MS_TENANT', 'organizations')}")
         if not client_id:
             raise PostierError("OAUTH_NOT_CONFIGURED")
-        base = authority.rsplit("/", 1)[0]
+        # The admin-consent endpoint wants the permissions to approve (``scope``); for the
+        # "organizations" authority the admin's own tenant is used.
+        consent = (f"{authority}/v2.0/adminconsent?client_id={quote(client_id)}"
+                   f"&scope={quote(' '.join(MS_SCOPES[:2]))}")
         return ProviderConfig(
             "microsoft", client_id, None, f"{authority}/oauth2/v2.0/authorize",
             f"{authority}/oauth2/v2.0/token", f"{authority}/oauth2/v2.0/devicecode",
-            None, f"{base}/organizations/v2.0/adminconsent?client_id={client_id}",
-            tuple(MS_SCOPES), verify)
+            None, consent, tuple(MS_SCOPES), verify)
     if provider in ("google", "gmail"):
         client_id = env.get("POSTIER_GOOGLE_CLIENT_ID", "")
         if not client_id:
@@ -391,7 +393,7 @@ def revoke(cfg: ProviderConfig, email: str, credentials: CredentialStore | None 
             resp = session.post(cfg.revoke_url, data={"token": token}, timeout=timeout,
                                 withhold_token=True)
             revoked = resp.status_code < 400
-        except Exception as exc:  # revocation is best effort; the tokens are forgotten anyway
+        except Exception as exc:  # noqa: BLE001 - best effort; the tokens are forgotten anyway
             log.warning("token revocation failed: %s", type(exc).__name__)
     store.delete(email, "oauth2_refresh")
     store.delete(email, "oauth2_access")
