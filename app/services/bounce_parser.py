@@ -75,10 +75,10 @@ ADDR_RE = re.compile(_ADDR)
 # qmail "<x@y>:", Exim "  x@y", Sendmail "<x@y>... User unknown", Exchange "x@y").
 _ADDR_LINE_RE = re.compile(r"^[ \t>*-]*[<\"']?(?:(?:RFC822|rfc822|SMTP|smtp);\s*)?(" + _ADDR
                            + r")[>\"']?(?=$|[\s:;,.(\[]|\.\.\.)", re.MULTILINE)
+# Local parts of report senders, never recipients ("mail@", "nobody@" can be real people's).
 _DAEMON_LOCAL = re.compile(
     r"^(?:mailer[-_]?daemon|postmaster|mail[-_]?daemon|mail[-_]?delivery[-_]?(?:system|subsystem)?"
-    r"|microsoftexchange[0-9a-f]*|mdaemon|bounces?|bounce-?\w*|noreply|no-reply|mail|root"
-    r"|daemon|smtp|mta|mx|nobody|devnull|double-bounce)$", re.IGNORECASE)
+    r"|microsoftexchange[0-9a-f]*|mdaemon|double-bounce|devnull)$", re.IGNORECASE)
 _DAEMON_NAME = re.compile(r"mailer[-_ ]?daemon|postmaster|mail delivery (?:system|subsystem)"
                           r"|microsoft ?(?:outlook|exchange)|mail administrator|mail system"
                           r"|delivery ?(?:status|notification)|système de distribution")
@@ -120,7 +120,8 @@ _SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successfu
                               r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
 _CUT_RE = re.compile(
-    r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|This is a copy of the"
+    r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
+    r" original message|This is a copy of the"
     r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
     r"|The (?:header|headers) of the original message|Original message headers:"
     r"|Message original|Message d'origine|En-têtes du message d'origine"

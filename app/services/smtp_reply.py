@@ -217,6 +217,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                   r"|user has blocked|blocked by the user|your email has been blocked")),
     ("policy_violation", (r"\bbanned(?::| (?:attachment|file|content|extension))"
                           r"|polic(?:y|ies)|prohibited|not authori[sz]ed|not allowed"
+                          r"|(?:do not|don't) have permission"
                           r"|administrative|restrict(?:ed|ion)|\bph0\d\b|denied by|access denied")),
     ("security_error", (r"(?:must|need to|please) (?:authenticate|issue a starttls|use tls)"
                         r"|authentication (?:required|is required)|tls (?:is )?required"
