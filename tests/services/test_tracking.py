@@ -529,3 +529,37 @@ def test_rig_watch_polls_when_server_has_no_idle(rig_settings: Settings, rig,  #
     tracking.track(rig_settings, SENDER, once=False, timeout=20, stop=stop, on_update=on_update)
     assert time.monotonic() - started < 15
     assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in seen
+
+
+def test_rig_kill_at_random_moments_never_duplicates(rig_settings: Settings, rig) -> None:  # noqa: ANN001
+    """`postier send` killed (SIGKILL) at spread-out moments, from start-up to after the
+    server's answer: whatever was recorded ends up sent exactly once, or flagged for the
+    user when the server may have taken it; never twice."""
+    import re as _re
+
+    runs = 8
+    for i in range(runs):
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "send", "--from", SENDER,
+                                 "--to", "bob@example.test", "--subject", f"stress-{i}-end",
+                                 "--body", "x", "--json"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(0.15 + 0.12 * i)  # from "still importing" to "long done"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    sending.recover_interrupted(rig_settings)
+    sending.process_queue(rig_settings)
+    db = Database(rig_settings.db_path)
+    time.sleep(1.0)  # let Postfix deliver what it took
+    copies: dict[str, int] = {}
+    for path in rig.maildir_messages("bob@example.test"):
+        found = _re.search(rb"Subject: (stress-\d+-end)", path.read_bytes())
+        if found:
+            copies[found.group(1).decode()] = copies.get(found.group(1).decode(), 0) + 1
+    assert all(n == 1 for n in copies.values()), copies
+    recorded = {r["subject"]: r for r in ms.MessageStore(db).rows()}
+    assert set(copies) <= set(recorded), "something left without being recorded first"
+    for subject, row in recorded.items():
+        if row["status"] == "error":  # the ambiguous window: flagged, not resent
+            assert row["state"] == "unknown" and copies.get(subject, 0) <= 1
+        else:
+            assert row["status"] == "sent" and copies.get(subject) == 1, (subject, row)
