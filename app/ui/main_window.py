@@ -12,10 +12,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -226,6 +227,11 @@ class MainWindow(QMainWindow):
             self.queue_timer.start(QUEUE_INTERVAL_MS)
             self.start_tracking()
         self._restore_geometry()
+        # Quitting from the tray menu or a timer skips closeEvent: stop the watchers anyway,
+        # or the thread pool would wait for them at exit.
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._quitting)
 
     # -- actions -------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -498,11 +504,20 @@ class MainWindow(QMainWindow):
         if stored is not None:
             self.restoreGeometry(stored)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("main/geometry", self.saveGeometry())
+    def _shutdown(self) -> None:
         self.page.loader.stop()
         self.queue_timer.stop()
         self.stop_tracking()
         if self.notifier.tray is not None:
             self.notifier.tray.hide()
+
+    def _quitting(self) -> None:
+        self._shutdown()
+        # Let the watchers notice the stop and report back while Qt still exists (a few
+        # seconds at most: a send in progress is never cut, the outbox resumes it anyway).
+        QThreadPool.globalInstance().waitForDone(3000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        self._shutdown()
         super().closeEvent(event)
