@@ -72,7 +72,7 @@ _SPECIFIC_STATUS: dict[str, str] = {
 
 # Generic enhanced codes: only used when the text says nothing better.
 _GENERIC_STATUS: dict[str, str] = {
-    "0.0": "undefined", "1.0": "user_unknown", "1.4": "user_unknown", "1.5": "delivered",
+    "1.0": "user_unknown", "1.4": "user_unknown", "1.5": "delivered",
     "1.9": "user_unknown",
     "1.10": "not_accept",  # RFC 7505 null MX (Microsoft reuses it for "recipient not found")
     "2.0": "suspend", "2.4": "system_error",
@@ -359,10 +359,9 @@ def classify_reply(reply_code: int | None, text: str,
     else:
         reason = from_text or _generic(enhanced) or _BASIC_CODE.get(reply_code or 0)
         if reason is None:
-            if reply_code is not None and 400 <= reply_code < 500:
-                reason = "system_error"
-            elif reply_code is not None and reply_code >= 500:
-                reason = "on_hold"
-            else:
-                reason = "undefined"
+            # Only the class is known (x.0.0, a bare 554): temporary → system_error,
+            # permanent → on_hold (refused, cause not said), nothing at all → undefined.
+            klass = (reply_code // 100 if reply_code is not None
+                     else int(enhanced[0]) if enhanced else None)
+            reason = {4: "system_error", 5: "on_hold"}.get(klass or 0, "undefined")
     return REASON_CATEGORY[reason], reason
