@@ -1350,7 +1350,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+198" />
+        <location filename="../../app/ui/main_window.py" line="+199" />
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1361,7 +1361,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1" />
-        <location line="+125" />
+        <location line="+130" />
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
@@ -1592,7 +1592,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-343" />
+        <location filename="../../app/ui/main_window.py" line="-348" />
         <source>No sent message matches. Write one with Ctrl+N.</source>
         <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
     </message>
@@ -1891,14 +1891,26 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>&amp;Enregistrer le compte</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+6" />
         <source>Bold</source>
         <translation>Gras</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+0" />
+        <source>B</source>
+        <comment>bold button</comment>
+        <translation>G</translation>
+    </message>
+    <message>
+        <location line="+6" />
         <source>Italic</source>
         <translation>Italique</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>I</source>
+        <comment>italic button</comment>
+        <translation>I</translation>
     </message>
     <message>
         <location line="+6" />
@@ -1956,7 +1968,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Ce fichier n'est pas une image lisible par Postier.</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+16" />
+        <source>Hello, … (your message)</source>
+        <translation>Bonjour, … (votre message)</translation>
+    </message>
+    <message>
+        <location line="+10" />
         <source>More than one image: keep a single logo, several images make messages look like advertising to spam filters.</source>
         <translation>Plus d'une image : gardez un seul logo, plusieurs images font passer vos messages pour de la publicité auprès des filtres anti-spam.</translation>
     </message>
@@ -2069,18 +2086,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14" />
-        <location line="+305" />
+        <location line="+310" />
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-304" />
-        <location line="+305" />
+        <location line="-309" />
+        <location line="+310" />
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-278" />
+        <location line="-283" />
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2116,12 +2133,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+12" />
-        <location line="+267" />
+        <location line="+272" />
         <source>&amp;New password:</source>
         <translation>&amp;Nouveau mot de passe :</translation>
     </message>
     <message>
-        <location line="-262" />
+        <location line="-267" />
         <source>Test &amp;with this password</source>
         <translation>Tester &amp;avec ce mot de passe</translation>
     </message>
@@ -2176,7 +2193,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Test en cours… cela prend en général quelques secondes.</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+44" />
         <source>Test stopped. Nothing was saved.</source>
         <translation>Test arrêté. Rien n'a été enregistré.</translation>
     </message>
@@ -2186,7 +2203,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Tout fonctionne ! (%1 s) Cliquez sur Suivant pour continuer.</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+19" />
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
     </message>
@@ -2196,7 +2213,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Mot de &amp;passe d'application :</translation>
     </message>
     <message>
-        <location line="+69" />
+        <location line="+80" />
         <source>Message copied: paste it into an e-mail to your administrator.</source>
         <translation>Message copié : collez-le dans un e-mail à votre administrateur.</translation>
     </message>

@@ -66,13 +66,15 @@ class SignaturePage(StepPage):
         self._saved_ok = False
 
         toolbar = QHBoxLayout()
-        self.bold = self._tool(self.tr("Bold"), "B", QKeySequence.StandardKey.Bold, "bold")
+        # The letters on the buttons follow the language (French "G" for Gras).
+        self.bold = self._tool(self.tr("Bold"), self.tr("B", "bold button"),
+                               QKeySequence.StandardKey.Bold, "bold")
         self.bold.setCheckable(True)
         font = QFont(self.bold.font())
         font.setBold(True)
         self.bold.setFont(font)
-        self.italic = self._tool(self.tr("Italic"), "I", QKeySequence.StandardKey.Italic,
-                                 "italic")
+        self.italic = self._tool(self.tr("Italic"), self.tr("I", "italic button"),
+                                 QKeySequence.StandardKey.Italic, "italic")
         self.italic.setCheckable(True)
         font = QFont(self.italic.font())
         font.setItalic(True)
@@ -212,7 +214,10 @@ class SignaturePage(StepPage):
 
     def _changed(self) -> None:
         body = self.signature_html()
-        self.preview.setHtml(body)
+        # Shown as it ends a message: the sending service adds the same "-- " line.
+        sample = html.escape(self.tr("Hello, … (your message)"))
+        self.preview.setHtml(f"<p style='color:#777777'>{sample}</p><p style='margin:0'>-- </p>"
+                             f"{body}")
         text = sig.html_to_text(body)
         self.plain.setPlainText(text)
         warnings = sig.lint(body, text)
