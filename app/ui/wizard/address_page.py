@@ -159,11 +159,15 @@ class AddressPage(StepPage):
         self.outer.addWidget(self.oauth_box)
         self.oauth_box.hide()
 
+    def set_oauth_status(self, text: str) -> None:
+        self.oauth_status.setText(text)
+        self.oauth_status.setVisible(bool(text))  # no empty gap in the box
+
     def _setup_oauth(self) -> None:
         """Offer the provider's sign-in; without a configured client ID, explain and
         fall back to the password."""
         self._oauth_cfg = None
-        self.oauth_status.clear()
+        self.set_oauth_status("")
         provider = self.state.choice
         if provider not in OAUTH_PROVIDERS:
             self.oauth_box.hide()
@@ -176,11 +180,11 @@ class AddressPage(StepPage):
 
             self._oauth_cfg = oauth.provider_config(provider, self.settings)
         except PostierError as exc:
-            message, hint = message_for(exc.code, self.language())
+            _message, hint = message_for(exc.code, self.language())
             self.oauth_intro.setText(
                 self.tr("Signing in with %1 is not available in this copy of Postier, so "
                         "we will use a password instead.").replace("%1", name)
-                + "\n" + message + " " + hint)
+                + "\n" + hint)
             self.sign_in.hide()
             self.device_button.hide()
             self._set_password_visible(True)
@@ -215,7 +219,7 @@ class AddressPage(StepPage):
         self._oauth_cancel = cancel
         cfg, email = self._oauth_cfg, self.email.text().strip()
         self._oauth_running(True)
-        self.oauth_status.setText(self.tr("Waiting for you to finish signing in in your web "
+        self.set_oauth_status(self.tr("Waiting for you to finish signing in in your web "
                                           "browser…"))
         opener = getattr(self.wizard(), "open_browser", None)
         kwargs = {"open_browser": opener} if opener else {}
@@ -231,7 +235,7 @@ class AddressPage(StepPage):
         self._oauth_cancel = cancel
         cfg = self._oauth_cfg
         self._oauth_running(True)
-        self.oauth_status.setText(self.tr("Asking for a sign-in code…"))
+        self.set_oauth_status(self.tr("Asking for a sign-in code…"))
         show_code = gui_callback(self._show_device_code)
 
         def flow() -> Any:
@@ -244,7 +248,7 @@ class AddressPage(StepPage):
     def _show_device_code(self, code: Any) -> None:
         if not alive(self):
             return
-        self.oauth_status.setText(
+        self.set_oauth_status(
             self.tr("On any computer or phone, open %1 and enter the code %2. Waiting…")
             .replace("%1", code.verification_uri).replace("%2", code.user_code))
 
@@ -252,7 +256,7 @@ class AddressPage(StepPage):
         if self._oauth_cancel is not None:
             self._oauth_cancel.set()
         self._oauth_running(False)
-        self.oauth_status.setText(message_for("OAUTH_CANCELLED", self.language())[0])
+        self.set_oauth_status(message_for("OAUTH_CANCELLED", self.language())[0])
 
     def _oauth_done(self, tokens: Any, err: BaseException | None,
                     cancel: threading.Event) -> None:
@@ -265,7 +269,7 @@ class AddressPage(StepPage):
             extra = getattr(err, "hint", "") or ""
             # The admin-consent link rides in the hint: show it so it can be sent on.
             link = extra.splitlines()[-1] if "\n" in extra else ""
-            self.oauth_status.setText("\n".join(x for x in (message, hint, link) if x))
+            self.set_oauth_status("\n".join(x for x in (message, hint, link) if x))
             return
         email = self.email.text().strip()
         self.state.tokens = tokens
@@ -275,7 +279,7 @@ class AddressPage(StepPage):
         if signed_as and signed_as.lower() != email.lower():
             message, hint = message_for("OAUTH_ACCOUNT_MISMATCH", self.language())
             text = f"{message} ({signed_as}) {hint}"
-        self.oauth_status.setText(text)
+        self.set_oauth_status(text)
         self.completeChanged.emit()
 
     def _check_email_for_oauth(self) -> bool:
