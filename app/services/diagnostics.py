@@ -92,7 +92,8 @@ def build_report(*, app_version: str, qt_version: str = "", python_version: str 
                  os_name: str = "", email: str = "", provider: str | None = None,
                  imap: Any = None, smtp: Any = None, steps: Sequence[Any] = (),
                  error: Any = None, tls: Mapping[str, Any] | None = None,
-                 discovery_tried: Sequence[Any] = (), notes: Sequence[str] = (),
+                 discovery_tried: Sequence[Any] = (), domain_health: Any = None,
+                 notes: Sequence[str] = (),
                  secrets: Iterable[str | None] = (), usernames: Iterable[str] = (),
                  now: datetime | None = None) -> str:
     """Plain-text report for support. ``secrets`` are the password/tokens in play: they
@@ -146,6 +147,14 @@ def build_report(*, app_version: str, qt_version: str = "", python_version: str 
             lines.append(f"Server reply: {_one_line(err['reply'])}")
         if err.get("hint"):
             lines.append(f"Hint: {_one_line(err['hint'])}")
+    if domain_health is not None:
+        report = _as_dict(domain_health)
+        lines += ["", (f"Domain health: {report.get('domain', '?')} "
+                       f"score {report.get('score', '?')}/100")]
+        for check in report.get("checks", []):
+            c = _as_dict(check)
+            lines.append(f"  [{c.get('status', '?')!s:<4}] {c.get('id', '?')}: "
+                         f"{_one_line(c.get('title', ''))}")
     if notes:
         lines += ["", *notes]
     return redact("\n".join(lines) + "\n", secrets, usernames)

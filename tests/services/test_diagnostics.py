@@ -100,3 +100,14 @@ def test_steps_as_plain_dicts_are_accepted() -> None:
          "code": "STARTTLS_UNSUPPORTED", "reply": "502 5.5.1 unknown command\nsecond line"}])
     assert "smtp/starttls" in text
     assert "502 5.5.1 unknown command | second line" in text
+
+
+def test_domain_health_summary_is_included() -> None:
+    from app.services.domain_health import Check, DomainReport
+
+    report = DomainReport("dupont.fr", [Check("spf", "fail", "No SPF record", "…"),
+                                        Check("mx", "ok", "MX present", "…")], 40)
+    text = diagnostics.build_report(app_version="1", domain_health=report)
+    assert "Domain health: dupont.fr score 40/100" in text
+    assert "[fail] spf: No SPF record" in text
+    assert "[ok  ] mx: MX present" in text
