@@ -101,7 +101,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("not_compliant_rfc", (r"\brfc ?(?:5322|2822|822|5321|2821)\b|not (?:rfc[- ]?)?compliant"
                            r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
                            r"(?:message-id|date|from|subject) header")),
-    ("not_accept", (r"null mx|does not accept (?:any )?(?:e-?)?mail|accepts no mail"
+    ("not_accept", (r"null mx|does not accept (?:any )?(?:e-?)?mail(?! from)|accepts no mail"
                     r"|domain (?:does not|doesn't) receive (?:e-?)?mail|no mail service")),
     ("auth_failure", (r"\bdmarc\b|\bdkim\b.{0,60}(?:fail|invalid|missing|not pass|reject)"
                       r"|\bspf\b.{0,80}(?:fail|check|reject|not pass|not designate|record|policy)"
@@ -111,14 +111,26 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("require_ptr", (r"reverse (?:dns|lookup|hostname)|\bptr\b|\brdns\b"
                      r"|cannot find your hostname|can't find your hostname|no reverse"
                      r"|not have a reverse|unable to verify your hostname|hostname lookup")),
-    ("rejected", (r"sender (?:address |domain )?(?:rejected|refused|denied|blocked|invalid|unknown)"
+    ("rejected", (r"sender(?! ip)\b[^.;\n]{0,30}(?:rejected|refused|denied|blocked|invalid"
+                  r"|unknown|blacklisted|black ?list|not pre-?approved|is (?:a )?spammer)"
+                  r"|sender (?:address |domain )?(?:rejected|refused|denied|blocked|invalid"
+                  r"|unknown)"
                   r"|sender (?:verify|verification|address verification) fail"
                   r"|(?:sender|from) (?:address )?(?:is )?not (?:allowed|permitted|accepted)"
                   r"|domain of sender address|sender domain (?:must|does not|not found)"
-                  r"|bad sender|invalid sender|unknown sender|mail from (?:address )?rejected"
+                  r"|bad sender(?! ip)|invalid sender|unknown sender"
+                  r"|mail from (?:address )?rejected"
+                  r"|bogus mail from|mail from not owned|null sender|empty envelope sender"
+                  r"|sender domain is empty|returned mail not accepted|unroutable sender"
+                  r"|does not accept mail from|valid sender domain|\bbatv\b|backscatter"
+                  r"|your e-?mail address (?:has been|is) blacklisted|provide a valid from"
+                  r"|from: domain is invalid|[ée]metteur (?:invalide|refus[ée]|inconnu)"
                   r"|sender address (?:must|does not|has null mx)|return path"
                   r"|not authorized to send|\bbanned sender\b"
                   r"|expéditeur (?:refusé|rejeté|invalide|inconnu)")),
+    # URL blocklists judge the content; "spam or virus" scanners: before virus and blocked
+    ("spam_detected", (r"blacklisted url|\buribl\b|\bsurbl\b|url blocklist|spam or virus"
+                       r"|spam/virus")),
     ("virus_detected", (r"\bvirus|malware|infected|trojan|\bworm\b|dangerous (?:content|attach)"
                         r"|malicious (?:content|attachment|link|payload)|ransomware|phishing")),
     # the recipient's own block list: before the generic "block list" of an RBL
@@ -126,7 +138,7 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                   r"|(?:blocked|refused|rejected) by the recipient|on the recipient'?s? ")),
     ("blocked", (r"spamhaus|spamcop|\bsorbs\b|barracudacentral|b\.barracuda|blocklist"
                  r"|block list|blacklist"
-                 r"|black list|denylist|dnsbl|\brbl\b|\bsurbl\b|\buceprotect|\bpsbl\b"
+                 r"|black list|denylist|dnsbl|\brbl\b|\buceprotect|\bpsbl\b"
                  r"|blocked using|(?<!not )listed (?:in|at|on|by)\b|is listed|\bbl\d\d\b"
                  r"|banned sending ip|comcast block for spam|\bbl0\d{5}\b"
                  r"|(?:client|sending|your|sender) (?:host|ip|address|server|mta)[^.;\n]{0,60}"
@@ -134,10 +146,19 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|ip (?:address )?(?:blocked|banned|rejected|refused)|connections? (?:will )?not"
                  r" (?:be )?accepted from|access denied[^.;\n]{0,40}\bip\b|service refused"
                  r"|host (?:is )?blocked|blocked by (?:mx|ip)|\bs3150\b|\bs3140\b"
-                 r"|adresse ip (?:bloquée|refusée|rejetée)|poor ip reputation")),
+                 r"|adresse ip (?:bloquée|refusée|rejetée)|poor ip reputation"
+                 r"|sender ip|bad ip|invalid ip|dynamic ip|dynamic/|dial-?up|open (?:proxy|relay)"
+                 r"|(?:blocked|refused) - see http|sending spam|spams? from your ip|spam ips"
+                 r"|zombie|spammer|unwanted messages|not allowed to connect"
+                 r"|accepting mail from your ip|smtp server of your (?:isp|provider)"
+                 r"|(?:server )?access (?:from |forbidden by )(?:your )?ip|your access ip"
+                 r"|\bip\b[^;\n]{0,40}(?:blocked|blacklisted|listed as|abusive)"
+                 r"|mail server at [^;\n]{0,60} is blocked")),
     ("bad_reputation", (r"reputation|sender score|unusual rate of unsolicited|\btss0\d\b"
                         r"|\bts0\d\b|complaints? (?:rate|from|received)|user complaints"
                         r"|not (?:yet )?trusted|low (?:sender )?score")),
+    ("mailbox_full", (r"too many messages (?:on the server|in (?:the |his |her )?mailbox)"
+                      r"|too much mail data|number of messages in[^.;\n]{0,30}mailbox")),
     ("speeding", (r"rate[- ]limit|rate of|too many (?:messages|mails|emails)|sending rate"
                   r"|throttl|too fast|too much mail|recipientthresholdexceeded|slow down"
                   r"|(?:exceeded|over) (?:the |its |their )?(?:hourly|daily|sending|message)"
@@ -164,16 +185,23 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|locked|expired|désactivé|suspendu|bloqué|inactif)"
                  r"|(?:disabled|suspended|inactive|deactivated|expired) (?:mailbox|account|user)"
                  r"|mailbox (?:is )?not (?:active|enabled)|account (?:is )?(?:not )?(?:in)?active"
-                 r"|no longer (?:active|in use)|このアカウントは(?:停止|無効)")),
+                 r"|no longer (?:active|in use)|このアカウントは(?:停止|無効)"
+                 r"|(?:is|has been|currently|user|recipient) (?:currently |temporarily )?"
+                 r"suspend(?:ed)?\b|temporar(?:y|ily) (?:locked|inactive)|archived? recipient"
+                 r"|archiv[ée]e|(?:user|account|mailbox)[^.;\n]{0,20}(?:terminated|frozen)"
+                 r"|has been (?:disabled|deactivated)")),
     ("mailbox_full", (r"(?:mailbox|inbox|mail ?box|account|user|recipient)[^.;\n]{0,40}"
-                      r"(?:full|over (?:the |its |their )?(?:quota|limit)|exceeded)"
+                      r"(?:full|over (?:the |its |their )?(?:quota|limit)|exceeded|exceeds"
+                      r"|would exceed)"
                       r"|over ?quota|quota (?:exceeded|exceed|full)|exceeded (?:the |its )?"
                       r"(?:storage|quota)|insufficient (?:storage|space) (?:for|in) (?:the )?"
                       r"(?:user|mailbox|recipient)|mailboxfull|storage (?:quota|allocation)"
                       r"|out of (?:storage|space) (?:for|in)"
                       r"|bo[îi]te[^.;\n]{0,30}(?:pleine|saturée)"
                       r"|espace (?:de stockage )?(?:insuffisant|plein)|容量(?:超過|オーバー|が一杯)"
-                      r"|メールボックスが一杯|quota dépassé")),
+                      r"|メールボックスが一杯|quota dépassé|full mailbox|mailfolder is full"
+                      r"|quota violation|(?:mailbox|disk|maildir) quota|space has been used up"
+                      r"|(?:insufficient|not enough|not sufficient) disk space")),
     ("exceed_limit", (r"exceeds? (?:the )?(?:recipient|user|mailbox)'?s? (?:size )?limit"
                       r"|size limit (?:for|of) (?:this |the )?(?:recipient|user|mailbox)")),
     ("message_too_big", (r"message (?:size|length|is) (?:exceeds|too|larger|over)"
@@ -189,8 +217,9 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                       r"|could not find any host|no (?:valid )?mx|nxdomain|name service error"
                       r"|domain (?:is )?(?:invalid|not valid)|unknown domain|invalid domain"
                       r"|unable to resolve|domaine (?:inexistant|inconnu|introuvable)"
-                      r"|recipient domain")),
-    ("has_moved", (r"has moved|user not local|no longer (?:at|with|valid|works|employed)"
+                      r"|recipient domain|domain (?:is not reachable|must exist)"
+                      r"|name or service not known|domain[^.;\n]{0,40}is unknown")),
+    ("has_moved", (r"has moved|user not local|no longer (?:at|with|works|employed)"
                    r"|changed (?:his|her|their) (?:e-?mail )?address|address has changed"
                    r"|a changé d'adresse")),
     ("user_unknown", (r"user (?:unknown|not found|not exist|does not exist|doesn't exist|invalid)"
@@ -210,7 +239,20 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                       r"|destinataire[^.;\n]{0,20}(?:inconnu|invalide|inexistant)"
                       r"|utilisateur[^.;\n]{0,20}(?:inconnu|inexistant)|n'existe pas"
                       r"|compte inexistant|宛先(?:が)?(?:見つかりません|不明|存在しません)"
-                      r"|存在しない|ユーザ(?:ー)?(?:が)?(?:存在しません|不明)")),
+                      r"|存在しない|ユーザ(?:ー)?(?:が)?(?:存在しません|不明)"
+                      r"|bad (?:destination |recipient )?address|not present|can'?t accept user"
+                      r"|cannot accept user|destination (?:server rejected recipients"
+                      r"|addresses were unknown)|not an? (?:active|local|valid) (?:address|user"
+                      r"|recipient|mailbox)|recipient (?:is )?not (?:local|accepted|ok)\b"
+                      r"|nessun utente|no existe (?:dicha persona|ese usuario)"
+                      r"|adresse[^.;\n]{0,20}nicht gefunden|no (?:account|mailbox|mail box|user)"
+                      r"[^.;\n]{0,30}(?:by that name|available|here)|no one at this address"
+                      r"|no valid recipients|badrcptto|badrecipientto|validrcptto"
+                      r"|envelope recipient (?:has been )?denied|name is not found"
+                      r"|no longer valid|missing home directory|unknown (?:virtual )?user"
+                      r"|user\b[^.;\n]{0,40}(?:unknown|not known|not found)|>\s*not found"
+                      r"|non-?existent (?:user|address|mailbox|recipient)"
+                      r"|unknown (?:e-?mail )?address")),
     ("filtered", (r"filtered|content filter|(?:refused|rejected|blocked) by (?:the )?"
                   r"(?:recipient|user|addressee)|recipient (?:has )?(?:blocked|refused|rejected)"
                   r"|refuses to accept|not accepting (?:mail|messages) from|受信拒否"

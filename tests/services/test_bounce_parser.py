@@ -206,6 +206,49 @@ def test_classify_reply(code: int | None, text: str, enhanced: str | None,
     assert classify_reply(code, text, enhanced) == expected
 
 
+# Diagnostics without an enhanced code: the wording alone must name the cause.
+@pytest.mark.parametrize(("text", "reason"), [
+    ("550 sorry, no mailbox here by that name", "user_unknown"),
+    ("550 Requested action not taken: mailbox unavailable", "user_unknown"),
+    ("550 <marc@client.example> not found", "user_unknown"),
+    ("550 no such person at this address", "user_unknown"),
+    ("550 Recipient is not local", "user_unknown"),
+    ("553 sorry, your envelope recipient is in my badrcptto list", "user_unknown"),
+    ("550 Unknown local part marc in <marc@client.example>", "user_unknown"),
+    ("550 user (marc) unknown", "user_unknown"),
+    ("550 Adresse nicht gefunden", "user_unknown"),
+    ("550 This email address is wrong or no longer valid", "user_unknown"),
+    ("552 Mailbox size limit exceeded", "mailbox_full"),
+    ("552 user has too many messages on the server", "mailbox_full"),
+    ("550 maildir over quota", "mailbox_full"),
+    ("554 This account has been disabled or discontinued", "suspend"),
+    ("550 mailbox is frozen", "suspend"),
+    ("550 Recipient rejected: temporarily inactive", "suspend"),
+    ("550 Host or domain name not found", "host_unknown"),
+    ("550 Name or service not known", "host_unknown"),
+    ("554 Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked"),
+    ("550 we do not accept mail from dynamic IPs", "blocked"),
+    ("421 Too many spams from your IP (192.0.2.1)", "blocked"),
+    ("550 sorry, your remotehost looks suspiciously like spammer", "blocked"),
+    ("554 Rejecting open proxy 192.0.2.1", "blocked"),
+    ("550 Please use the SMTP server of your ISP", "blocked"),
+    ("550 Server IP 192.0.2.1 listed as abusive", "blocked"),
+    ("550 Sender verify failed", "rejected"),
+    ("553 Sender is in my black list", "rejected"),
+    ("550 Emetteur invalide", "rejected"),
+    ("554 Bad sender IP address", "blocked"),
+    ("550 This server does not accept mail from example.com", "rejected"),
+    ("554 Message rejected: spam score 14.2 exceeds threshold", "spam_detected"),
+    ("550 Blacklisted URL in message", "spam_detected"),
+    ("554 Message contains spam or virus", "spam_detected"),
+    ("554 Message rejected: virus found in attachment", "virus_detected"),
+    ("550 relay not permitted", "no_relaying"),
+    ("550 Sender address rejected: Access denied", "rejected"),
+])
+def test_free_text_wordings(text: str, reason: str) -> None:
+    assert classify_reply(None, text) == (REASON_CATEGORY[reason], reason)
+
+
 def test_classify_reply_is_reexported_and_total() -> None:
     assert bounce_parser.classify_reply is classify_reply
     for code in (None, 250, 421, 450, 451, 452, 500, 550, 551, 552, 553, 554, 556, 599, 999):
