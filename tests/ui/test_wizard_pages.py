@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 
 from app.services import signature as sig
 from app.services.endpoint import Endpoint
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_SIGNATURE
+from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
 from app.ui.wizard.manual_page import port_problem
 
 from .wizard_driver import (
@@ -300,3 +300,18 @@ def test_keyboard_only_mnemonics_tab_order_and_enter_is_next(qtbot, postier_env:
     qtbot.waitUntil(lambda: wizard.currentId() != PAGE_ADDRESS, timeout=2000)
     assert wizard.state.password == "abcd efgh ijkl mnop"
     assert wizard.state.email == "marie@gmail.example"
+
+
+def test_a_chosen_provider_needs_no_discovery(qtbot, postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env))
+    page = wizard.start_page
+    click(qtbot, page.other)
+    type_into(qtbot, page.search, "OVH")
+    click_next(qtbot, wizard)
+    fill_address(qtbot, wizard, "marie@dupont.example", "pw")
+    wizard.address_page.start_discovery("marie@dupont.example")  # still searching…
+    click_next(qtbot, wizard)  # …but OVH's servers are known: straight to the test
+    assert wizard.currentId() == PAGE_TEST
+    assert wizard.state.imap.host.endswith("ovh.net")
+    assert wizard.state.imap.security in ("ssl", "starttls")
+    wizard.test_page.stop()

@@ -470,10 +470,13 @@ class AddressPage(StepPage):
                 return False
         elif not self.password.text():
             return False
-        return self.state.manual or not self._discovering
+        # A chosen provider already names its servers: no need to wait for the search.
+        return self.state.manual or not self._discovering or self.state.preset is not None
 
     def validatePage(self) -> bool:
         state = self.state
+        if self._discovering:
+            self._stop_discovery()
         state.email = self.email.text().strip()
         state.display_name = self.display_name.text().strip()
         if not self.uses_oauth():
