@@ -6,8 +6,9 @@ into the keyring first; if the database insert then fails, the secret is removed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .auth import Credential
 from .config import Settings
@@ -15,6 +16,8 @@ from .credentials import CredentialStore
 from .endpoint import Endpoint
 from .errors import PostierError
 from .storage import Account, AccountStore, Database, StorageError
+
+T = TypeVar("T")
 
 
 def database(settings: Settings) -> Database:
@@ -72,10 +75,11 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
 
 
 def load_credential(account: Account, settings: Settings | None = None,
-                    credentials: CredentialStore | None = None) -> Credential:
+                    credentials: CredentialStore | None = None, *,
+                    force_refresh: bool = False) -> Credential:
     """The credential to log in with. For OAuth2 accounts this is a current access token,
     refreshed through the provider when about to expire (OAUTH_REAUTH_REQUIRED when the
-    sign-in was revoked: the caller marks the account as needing attention)."""
+    sign-in was revoked: the account is then marked as needing attention)."""
     secrets = credentials or CredentialStore()
     if account.auth_kind == "oauth2":
         from . import oauth
@@ -83,7 +87,7 @@ def load_credential(account: Account, settings: Settings | None = None,
         settings = settings or Settings.from_env()
         cfg = oauth.provider_config(account.provider or "", settings)
         try:
-            token = oauth.fresh_access_token(account.email, cfg, secrets)
+            token = oauth.fresh_access_token(account.email, cfg, secrets, force=force_refresh)
         except PostierError as exc:
             if exc.code == "OAUTH_REAUTH_REQUIRED":
                 # The account stays, with its tokens and history: it only needs a new sign-in.
@@ -95,6 +99,29 @@ def load_credential(account: Account, settings: Settings | None = None,
         raise PostierError("AUTH_FAILED", "No saved password for this account in the keyring.",
                            hint="Open the account and enter the password again.")
     return Credential(account.username, secret, "password")
+
+
+def connect_with_credential(account: Account, settings: Settings,
+                            credentials: CredentialStore | None,
+                            connect: Callable[[Credential], T]) -> T:
+    """``connect(credential)`` with the account's credential. For OAuth2, a token the server
+    refuses before its expiry (access revoked at the provider, clock skew) is refreshed
+    once and tried again; refused again, the sign-in itself is no longer good:
+    OAUTH_REAUTH_REQUIRED (account marked), never "check your password"."""
+    credential = load_credential(account, settings, credentials)
+    try:
+        return connect(credential)
+    except PostierError as exc:
+        if credential.kind != "oauth2" or exc.code != "AUTH_FAILED":
+            raise
+    credential = load_credential(account, settings, credentials, force_refresh=True)
+    try:
+        return connect(credential)
+    except PostierError as exc:
+        if exc.code != "AUTH_FAILED":
+            raise
+        _mark_needs_sign_in(settings, account.email)
+        raise PostierError("OAUTH_REAUTH_REQUIRED", reply=exc.reply, server=exc.server) from exc
 
 
 def _mark_needs_sign_in(settings: Settings, email: str) -> None:

@@ -366,13 +366,16 @@ def load_tokens(email: str, credentials: CredentialStore | None = None) -> Token
 
 
 def fresh_access_token(email: str, cfg: ProviderConfig,
-                       credentials: CredentialStore | None = None) -> str:
-    """A valid access token for ``email``, refreshed (and re-stored) when about to expire.
+                       credentials: CredentialStore | None = None, *,
+                       force: bool = False) -> str:
+    """A valid access token for ``email``, refreshed (and re-stored) when about to expire,
+    or always with ``force`` (a server refused the current one before its expiry).
     Raises OAUTH_REAUTH_REQUIRED when the refresh token was revoked or expired."""
     tokens = load_tokens(email, credentials)
-    if tokens is None or (tokens.expiring() and not tokens.refresh_token):
+    stale = force or (tokens is not None and tokens.expiring())
+    if tokens is None or (stale and not tokens.refresh_token):
         raise PostierError("OAUTH_REAUTH_REQUIRED")
-    if tokens.expiring():
+    if stale:
         tokens = refresh(cfg, tokens.refresh_token or "")
         store_tokens(email, tokens, credentials)
     return tokens.access_token

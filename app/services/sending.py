@@ -34,7 +34,7 @@ from email.utils import formataddr, format_datetime, make_msgid, parseaddr
 from typing import Any
 
 from . import message_store as ms
-from .accounts import database, load_credential
+from .accounts import connect_with_credential, database
 from .auth import Credential, xoauth2_string
 from .config import Settings
 from .credentials import CredentialStore
@@ -467,8 +467,9 @@ def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
     pending = _pending(db, mid)
     try:
         account = _account(settings, row["account_email"])
-        credential = load_credential(account, settings, credentials)
-        smtp = open_smtp(account, settings, credential, timeout)
+        # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
+        smtp = connect_with_credential(account, settings, credentials,
+                                       lambda cred: open_smtp(account, settings, cred, timeout))
     except PostierError as exc:
         return _connection_failed(db, mid, exc, now, base)
     try:

@@ -32,7 +32,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
 
 from . import message_store as ms
-from .accounts import database, load_credential
+from .accounts import connect_with_credential, database
 from .auth import Credential
 from .config import Settings
 from .credentials import CredentialStore
@@ -143,7 +143,10 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     except PostierError:
         raise
     except LoginError as exc:
-        raise PostierError("AUTH_FAILED", reply=str(exc), server="imap") from exc
+        from .connection_check import classify_reply  # provider texts (IMAP turned off…)
+
+        raise PostierError(classify_reply("imap", str(exc)), reply=str(exc),
+                           server="imap") from exc
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
     return client
@@ -186,8 +189,9 @@ def _special_folder(client: Any, flag: bytes, names: set[str]) -> str | None:
 
 def _connect(settings: Settings, account: Account, credentials: CredentialStore | None,
              timeout: float) -> Any:
-    return imap_connect(account, settings, load_credential(account, settings, credentials),
-                        timeout)
+    # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
+    return connect_with_credential(account, settings, credentials,
+                                   lambda cred: imap_connect(account, settings, cred, timeout))
 
 
 def _personal_prefix(client: Any) -> str:

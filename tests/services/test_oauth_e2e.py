@@ -299,6 +299,38 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_loses_nothing(
     assert delivered(orig, "bob@example.test", "waits for a new sign-in")
 
 
+def test_access_token_refused_before_expiry_is_refreshed_once(
+        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+    """The provider killed the access token early (e.g. access removed then granted again):
+    the server refuses it, Postier refreshes once and goes on, no password hint."""
+    tokens, _ = set_up_account(settings, orig, "gmail")
+    auth.state.revoked.add(tokens.access_token)
+    result = send(settings, ["bob@example.test"], "after an early refusal")
+    assert result.status == "sent", result.to_dict()
+    assert auth.state.refreshed_with == [tokens.refresh_token]
+    assert tracking.track(settings, EMAIL, once=True).errors == []
+    assert len(auth.state.refreshed_with) == 1  # the new token is kept and reused
+    assert account(settings).needs_attention == 0
+
+
+def test_token_refused_even_after_refresh_asks_to_sign_in_again(
+        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+    """A fresh token the mail server still refuses (here: the provider now answers for
+    another user): the sign-in is no longer good for this mailbox. Sign in again, the
+    message waits in the outbox, no "check your password"."""
+    set_up_account(settings, orig)
+    auth.state.access.clear()  # every access token the server knew is gone
+    auth.state.approve_as = "alice@example.test"
+    for refresh_token in auth.state.refresh:
+        auth.state.refresh[refresh_token] = "alice@example.test"
+    result = send(settings, ["bob@example.test"], "refused twice")
+    assert result.error is not None and result.error["code"] == "OAUTH_REAUTH_REQUIRED"
+    assert result.status == "queued"
+    assert account(settings).needs_attention == 1
+    tracked = tracking.track(settings, EMAIL, once=True)
+    assert [e["code"] for e in tracked.errors] == ["OAUTH_REAUTH_REQUIRED"]
+
+
 def sending_rows(settings: Settings) -> list[dict]:
     with Database(settings.db_path).reading() as conn:
         return [dict(r) for r in conn.execute("SELECT id, state FROM messages").fetchall()]
@@ -412,6 +444,18 @@ def test_imap_disabled_for_the_mailbox(settings: Settings, orig: OAuthRig) -> No
     assert check.errors["imap"].code == "IMAP_DISABLED"
     assert "not enabled for IMAP" in (check.errors["imap"].reply or "")
     assert "smtp" not in check.errors  # only IMAP is off
+
+
+def test_imap_disabled_later_is_reported_by_tracking(settings: Settings,
+                                                     orig: OAuthRig) -> None:
+    set_up_account(settings, orig, "gmail")
+    orig.set_access(imap=False, refusal=GMAIL_IMAP_OFF)
+    try:
+        tracked = tracking.track(settings, EMAIL, once=True)
+    finally:
+        orig.set_access()
+    assert [e["code"] for e in tracked.errors] == ["IMAP_DISABLED"]
+    assert account(settings).sync_error == "IMAP_DISABLED"
 
 
 def test_smtp_disabled_for_the_mailbox(settings: Settings, orig: OAuthRig) -> None:
