@@ -113,7 +113,8 @@ class SetupWizard(QWizard):
         super().closeEvent(event)
 
     def hideEvent(self, event: Any) -> None:
-        self.stop_background_work()
+        if not event.spontaneous():  # minimising is spontaneous: a running test goes on
+            self.stop_background_work()
         super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
