@@ -202,12 +202,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5" />
-        <location line="+204" />
+        <location line="+209" />
         <source>&amp;Password:</source>
         <translation>Mot de &amp;passe :</translation>
     </message>
     <message>
-        <location line="-195" />
+        <location line="-200" />
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -232,7 +232,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+39" />
         <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
         <translation>La connexion avec %1 n'est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
     </message>
@@ -252,7 +252,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&amp;Se connecter avec %1</translation>
     </message>
     <message>
-        <location line="+26" />
+        <location line="+27" />
         <source>Waiting for you to finish signing in in your web browser…</source>
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
@@ -1973,7 +1973,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Bonjour, … (votre message)</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+11" />
         <source>More than one image: keep a single logo, several images make messages look like advertising to spam filters.</source>
         <translation>Plus d'une image : gardez un seul logo, plusieurs images font passer vos messages pour de la publicité auprès des filtres anti-spam.</translation>
     </message>
