@@ -128,6 +128,8 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                   r"|sender address (?:must|does not|has null mx)|return path"
                   r"|not authorized to send|\bbanned sender\b"
                   r"|expéditeur (?:refusé|rejeté|invalide|inconnu)")),
+    # "not an open relay" is about relaying, not about an open-relay sender (blocked below)
+    ("no_relaying", r"not an open relay"),
     # URL blocklists judge the content; "spam or virus" scanners: before virus and blocked
     ("spam_detected", (r"blacklisted url|\buribl\b|\bsurbl\b|url blocklist|spam or virus"
                        r"|spam/virus")),
@@ -171,7 +173,10 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("no_relaying", (r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))"
                      r"|relaying (?:prohibited|disallowed)|(?:not permitted|unable|we do not)"
                      r" (?:to )?relay|not allowed to relay|allowed rcpthosts|not our customer"
-                     r"|relay not permitted|tenantattribution|relais (?:refusé|interdit)")),
+                     r"|relay not permitted|tenantattribution|relais (?:refusé|interdit)"
+                     r"|as a relay|insecure mail relay|no relaying|not a gateway|not local host"
+                     r"|relaying mail to|specified domain is not allowed|allowed rcpthost"
+                     r"|not configured to relay|don't handle mail for|non-local e-?mail address")),
     ("spam_detected", (r"\bspam(?:s|my)?\b|junk mail|unsolicited|\buce\b|bulk (?:e-?)?mail"
                        r"|spamassassin|likely (?:unsolicited|spam)|content looks like"
                        r"|identified as (?:junk|spam)|indésirable|pourriel|迷惑メール")),
@@ -211,6 +216,10 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                          r"|maximum (?:message )?size|taille (?:du message|maximale)")),
     ("system_full", (r"insufficient system storage|system (?:is )?full|disk (?:is )?full"
                      r"|no space left|out of disk|out of (?:storage|space)\b")),
+    # temporary DNS trouble and mail loops: before "host not found" / "could not be found"
+    ("network_error", (r"dns records for|host name lookup failure|host not found, try again"
+                       r"|name server reply|forwarding loop|message looping|routing loop"
+                       r"|unable to resolve route|unrouteable mail domain")),
     ("host_unknown", (r"host (?:or domain name )?(?:not found|unknown)|unknown host"
                       r"|domain (?:name )?(?:does not exist|not found|unknown|inexistant|inconnu)"
                       r"|no such domain|unrouteable|unroutable|couldn't find any host"
@@ -256,10 +265,15 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("filtered", (r"filtered|content filter|(?:refused|rejected|blocked) by (?:the )?"
                   r"(?:recipient|user|addressee)|recipient (?:has )?(?:blocked|refused|rejected)"
                   r"|refuses to accept|not accepting (?:mail|messages) from|受信拒否"
-                  r"|user has blocked|blocked by the user|your email has been blocked")),
+                  r"|user has blocked|blocked by the user|your email has been blocked"
+                  r"|protected by|not accepting any mail|due to user rules|refuses? to receive"
+                  r"|only accepting mail from|recipient preferences|user reject\b")),
     ("policy_violation", (r"\bbanned(?::| (?:attachment|file|content|extension))"
                           r"|polic(?:y|ies)|prohibited|not authori[sz]ed|not allowed"
-                          r"|(?:do not|don't) have permission"
+                          r"|(?:do not|don't) have permission|illegal attachment|members-only"
+                          r"|non-member|closed mailing list|organi[sz]ational settings"
+                          r"|protocol violation|not subscribed to this group|mass mailer"
+                          r"|messages containing images"
                           r"|administrative|restrict(?:ed|ion)|\bph0\d\b|denied by|access denied")),
     ("security_error", (r"(?:must|need to|please) (?:authenticate|issue a starttls|use tls)"
                         r"|authentication (?:required|is required)|tls (?:is )?required"
@@ -272,7 +286,9 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                  r"|delivery time expired|(?:message|delivery) (?:has )?expired|gave up"
                  r"|giving up|i'm not going to try again|(?:in|on) (?:the )?queue too long"
                  r"|could not be delivered (?:for|within)|undeliverable for|message timed out"
-                 r"|queue lifetime|expired after|n'a pas pu être remis depuis")),
+                 r"|queue lifetime|expired after|n'a pas pu être remis depuis"
+                 r"|failing for a long time|not been collected after|after multiple retries"
+                 r"|within the allowed queue period|long failure period")),
     ("network_error", (r"connection (?:timed out|refused|reset|lost|closed)|network"
                        r"|no route to host|lost connection|loops? back to myself|mail loop"
                        r"|is looping"
@@ -282,7 +298,11 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
     ("system_error", (r"system error|local error|internal (?:server )?error|temporary (?:failure"
                       r"|error|problem)|server (?:is )?(?:busy|unavailable|error)|try again later"
                       r"|service (?:temporarily )?(?:not available|unavailable)|out of memory"
-                      r"|resources? (?:temporarily )?unavailable|configuration error")),
+                      r"|resources? (?:temporarily )?unavailable|configuration error"
+                      r"|forwarding loop broken|can't create user output file|could not load drd"
+                      r"|interrupted system call|error while being processed|queue file write"
+                      r"|misconfigured|service currently unavailable|config error"
+                      r"|temporary local problem|timeout waiting for input")),
     ("mailer_error", (r"mailer error|program exited|command died|unknown mailer|\bx-unix;"
                       r"|procmail|pipe to |exit (?:code|status) \d")),
     ("syntax_error", (r"syntax error|command unrecognized|unrecognized command|bad sequence"

@@ -244,6 +244,18 @@ def test_classify_reply(code: int | None, text: str, enhanced: str | None,
     ("554 Message rejected: virus found in attachment", "virus_detected"),
     ("550 relay not permitted", "no_relaying"),
     ("550 Sender address rejected: Access denied", "rejected"),
+    ("553 sorry, that domain isn't in my list of allowed rcpthosts", "no_relaying"),
+    ("550 we don't handle mail for client.example", "no_relaying"),
+    ("550 This system is not configured to relay mail", "no_relaying"),
+    ("451 Temporary local problem - please try later", "system_error"),
+    ("451 queue file write error", "system_error"),
+    ("554 Too many hops, possible mail loop", "network_error"),
+    ("451 Host name lookup failure", "network_error"),
+    ("550 user refuses to receive this mail", "filtered"),
+    ("550 message rejected due to user rules", "filtered"),
+    ("550 Posting by non-member to a members-only list", "policy_violation"),
+    ("554 message bounced due to organizational settings", "policy_violation"),
+    ("unable to deliver message after multiple retries", "expired"),
 ])
 def test_free_text_wordings(text: str, reason: str) -> None:
     assert classify_reply(None, text) == (REASON_CATEGORY[reason], reason)
