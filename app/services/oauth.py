@@ -280,7 +280,16 @@ def _wait_for_redirect(server: _LoopbackServer, cancel: threading.Event | None,
 # ---------------------------------------------------------------------------
 # Device-code flow (RFC 8628)
 # ---------------------------------------------------------------------------
+def supports_device_flow(cfg: ProviderConfig) -> bool:
+    """Google's device flow refuses the Gmail scope (only a short list of scopes is
+    allowed there), so only Microsoft offers "sign in with a code" for mail."""
+    return cfg.provider == "microsoft"
+
+
 def device_start(cfg: ProviderConfig, timeout: float = 15.0) -> DeviceCode:
+    if not supports_device_flow(cfg):
+        raise PostierError("OAUTH_FAILED", "Google does not allow mail access with a sign-in "
+                           "code: use the sign-in in the browser.")
     session = _session(cfg)
     data = {"client_id": cfg.client_id, "scope": " ".join(cfg.scopes)}
 
@@ -430,4 +439,5 @@ __all__ = [
     "revoke",
     "sign_in_browser",
     "store_tokens",
+    "supports_device_flow",
 ]

@@ -104,12 +104,23 @@ def test_device_flow_waits_while_pending_then_succeeds(auth_server: LocalAuthSer
 
 def test_device_flow_refused_by_user(auth_server: LocalAuthServer,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = oauth.provider_config("google", _settings(auth_server, monkeypatch))
+    cfg = oauth.provider_config("microsoft", _settings(auth_server, monkeypatch))
     auth_server.state.device_result = ("access_denied", "user said no")
     code = oauth.device_start(cfg)
     with pytest.raises(PostierError) as err:
         oauth.device_wait(cfg, code, sleep=lambda s: None)
     assert err.value.code == "OAUTH_CANCELLED"
+
+
+def test_device_flow_not_offered_for_google(auth_server: LocalAuthServer,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Google refuses the Gmail scope in its device flow: say so before asking it."""
+    cfg = oauth.provider_config("google", _settings(auth_server, monkeypatch))
+    assert not oauth.supports_device_flow(cfg)
+    with pytest.raises(PostierError) as err:
+        oauth.device_start(cfg)
+    assert err.value.code == "OAUTH_FAILED" and "browser" in err.value.message
+    assert not any("device" in r for r in auth_server.state.requests)
 
 
 def test_expired_access_token_is_refreshed_and_stored(auth_server: LocalAuthServer,

@@ -195,7 +195,8 @@ class AddressPage(StepPage):
                                          "password.").replace("%1", name))
         self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
         self.sign_in.show()
-        self.device_button.show()
+        # Google refuses mail access through its device-code flow: browser only there.
+        self.device_button.setVisible(oauth.supports_device_flow(self._oauth_cfg))
         self._set_password_visible(False)
 
     def _set_password_visible(self, visible: bool) -> None:
