@@ -202,12 +202,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5" />
-        <location line="+209" />
+        <location line="+216" />
         <source>&amp;Password:</source>
         <translation>Mot de &amp;passe :</translation>
     </message>
     <message>
-        <location line="-200" />
+        <location line="-207" />
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -217,7 +217,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Nom affiché aux &amp;destinataires (facultatif) :</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+23" />
         <source>&lt;a href="manual"&gt;Manual settings…&lt;/a&gt; (enter the server names yourself)</source>
         <translation>&lt;a href="manual"&gt;Réglages manuels…&lt;/a&gt; (saisir vous-même les noms des serveurs)</translation>
     </message>
@@ -272,7 +272,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connecté.</translation>
     </message>
     <message>
-        <location line="+84" />
+        <location line="+85" />
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
@@ -342,9 +342,14 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>(source : %1)</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+13" />
         <source>No settings found for %1: click Next to enter them yourself (your provider's help pages list them).</source>
         <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d'aide de votre hébergeur les indiquent).</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>This address is hosted by %1: signing in on its own page is recommended. &lt;a href="switch"&gt;Use the %1 sign-in&lt;/a&gt;</source>
+        <translation>Cette adresse est hébergée par %1 : la connexion par sa propre page est recommandée. &lt;a href="switch"&gt;Utiliser la connexion %1&lt;/a&gt;</translation>
     </message>
 </context>
 <context>

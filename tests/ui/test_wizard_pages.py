@@ -315,3 +315,30 @@ def test_a_chosen_provider_needs_no_discovery(qtbot, postier_env: Path) -> None:
     assert wizard.state.imap.host.endswith("ovh.net")
     assert wizard.state.imap.security in ("ssl", "starttls")
     wizard.test_page.stop()
+
+
+def test_address_at_microsoft_suggests_the_office365_sign_in(qtbot, postier_env: Path) -> None:
+    from tests.support.dns_server import LocalDNS
+
+    dns = LocalDNS("dupont.example. 300 IN MX 10 dupont-example.mail.protection.outlook.com.")
+    dns.start()
+    try:
+        settings = offline_settings(postier_env, POSTIER_MS_CLIENT_ID="client-id")
+        settings = type(settings)(home=settings.home, ispdb_url=settings.ispdb_url,
+                                  dns_server=(dns.host, dns.port), autoconfig_scheme="http",
+                                  extra=settings.extra)
+        wizard = make_wizard(qtbot, settings)
+        choose_own_server(qtbot, wizard)
+        page = wizard.address_page
+        fill_address(qtbot, wizard, "marie@dupont.example", "pw")
+        page.email.editingFinished.emit()
+        qtbot.waitUntil(lambda: not page._discovering, timeout=20000)
+        assert wizard.state.provider == "office365", page.status.text()
+        assert page.provider_hint.isVisible()
+        assert "Microsoft 365" in page.provider_hint.text()
+        page.provider_hint.linkActivated.emit("switch")
+        assert wizard.currentId() == PAGE_ADDRESS
+        assert wizard.state.choice == "office365"
+        assert page.sign_in.isVisible() and not page.password.isVisible()
+    finally:
+        dns.stop()

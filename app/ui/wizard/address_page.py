@@ -106,6 +106,13 @@ class AddressPage(StepPage):
         self.status = wrap_label()
         self.status.setObjectName("discoveryStatus")
         self.outer.addWidget(self.status)
+        # "This address is at Microsoft 365 / Google: use their sign-in" (when available).
+        self.provider_hint = wrap_label(rich=True)
+        self.provider_hint.setObjectName("providerHint")
+        self.provider_hint.linkActivated.connect(self._switch_to_provider)
+        self.provider_hint.hide()
+        self._hinted_provider: str | None = None
+        self.outer.addWidget(self.provider_hint)
         self.progress = QListWidget()
         self.progress.setObjectName("discoveryProgress")
         self.progress.setMaximumHeight(110)
@@ -359,6 +366,7 @@ class AddressPage(StepPage):
         self._started = time.monotonic()
         self.progress.clear()
         self.progress.show()
+        self.provider_hint.hide()
         self.status.setText(self.tr("Looking for the settings of %1…")
                             .replace("%1", email.rpartition("@")[2]))
         try:
@@ -438,6 +446,7 @@ class AddressPage(StepPage):
             provider = getattr(result, "provider", None) if result is not None else None
             if provider and not self.state.provider:
                 self.state.provider = provider
+            self._offer_provider_sign_in(provider)
             if found_preset is not None and not self.state.provider:
                 self.state.provider = getattr(found_preset, "id", None)
         else:
@@ -449,6 +458,32 @@ class AddressPage(StepPage):
                                         "yourself (your provider's help pages list them).")
                                 .replace("%1", domain))
         self.completeChanged.emit()
+
+    def _offer_provider_sign_in(self, provider: str | None) -> None:
+        """The address turned out to be at Microsoft 365 or Google while the user chose
+        "other": their own sign-in works where passwords are often refused."""
+        self.provider_hint.hide()
+        self._hinted_provider = None
+        if provider not in OAUTH_PROVIDERS or self.state.choice in OAUTH_PROVIDERS:
+            return
+        try:
+            from app.services import oauth
+
+            oauth.provider_config(provider, self.settings)
+        except PostierError:
+            return  # not configured here: the password path is the only one anyway
+        name = "Microsoft 365" if provider == "office365" else "Google"
+        self._hinted_provider = provider
+        self.provider_hint.setText(
+            self.tr("This address is hosted by %1: signing in on its own page is "
+                    "recommended. <a href=\"switch\">Use the %1 sign-in</a>")
+            .replace("%1", name))
+        self.provider_hint.show()
+
+    def _switch_to_provider(self, _href: str) -> None:
+        wizard = self.wizard()
+        if self._hinted_provider and wizard is not None and hasattr(wizard, "restart_with"):
+            wizard.restart_with(self._hinted_provider)
 
     # -- navigation -------------------------------------------------------------
     def go_manual(self) -> None:
