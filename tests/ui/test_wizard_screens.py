@@ -199,3 +199,19 @@ def test_screens_of_stopped_test_and_oauth(qtbot, bad_servers, language: str,
     click_next(qtbot, configured)
     fill_address(qtbot, configured, "marie@dupont.example", "")
     screenshot(configured, f"wizard_2_office365_sign_in_{lang}", tmp_path)
+
+
+def test_compiled_translation_matches_its_source(tmp_path: Path) -> None:
+    """The committed .qm is what lrelease makes of the committed .ts (run
+    resources/i18n/update.sh after editing translations)."""
+    import shutil
+    import subprocess
+    import sys
+
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    tool = str(lrelease) if lrelease.exists() else shutil.which("pyside6-lrelease")
+    assert tool, "pyside6-lrelease ships with PySide6-Essentials"
+    out = tmp_path / "check.qm"
+    subprocess.run([tool, str(TS), "-qm", str(out)], check=True, capture_output=True,
+                   timeout=60)
+    assert out.read_bytes() == TS.with_suffix(".qm").read_bytes()
