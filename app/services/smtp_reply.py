@@ -102,15 +102,27 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                            r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
                            r"(?:message-id|date|from|subject) header")),
     ("not_accept", (r"null mx|does not accept (?:any )?(?:e-?)?mail(?! from)|accepts no mail"
-                    r"|domain (?:does not|doesn't) receive (?:e-?)?mail|no mail service")),
+                    r"|domain (?:does not|doesn't) receive (?:e-?)?mail|no mail service"
+                    r"|does not accept mail \(nullmx\)|mail receiving disabled|no mx record found"
+                    r"|no route for current request")),
     ("auth_failure", (r"\bdmarc\b|\bdkim\b.{0,60}(?:fail|invalid|missing|not pass|reject)"
                       r"|\bspf\b.{0,80}(?:fail|check|reject|not pass|not designate|record|policy)"
                       r"|sender policy framework|unauthenticated (?:e-?mail|mail|message)"
                       r"|this mail is unauthenticated|authentication checks? (?:did not|failed)"
-                      r"|not (?:pass|passing) authentication|\barc\b validation fail")),
+                      r"|not (?:pass|passing) authentication|\barc\b validation fail"
+                      r"|\bspf\b (?:settings|records?)|required authentication level"
+                      r"|authentication requirements|per it'?s spf")),
     ("require_ptr", (r"reverse (?:dns|lookup|hostname)|\bptr\b|\brdns\b"
                      r"|cannot find your hostname|can't find your hostname|no reverse"
-                     r"|not have a reverse|unable to verify your hostname|hostname lookup")),
+                     r"|not have a reverse|unable to verify your hostname|hostname lookup"
+                     r"|ip name lookup failed|cannot resolve your address|unresolvable relay host"
+                     r"|mismatches client ip")),
+    # a group's delivery restriction (Microsoft 365 5.7.133...) says "authentication required"
+    ("policy_violation", (r"delivery restriction|sendernotauthenticatedforgroup"
+                          r"|not authenticated (?:for|when sending to) (?:this )?group")),
+    ("security_error", (r"authentication (?:is )?required|authentification requise"
+                        r"|unauthenticated senders|authentication credentials invalid"
+                        r"|authentication fail(?:ure|ed)|authentication turned on")),
     ("rejected", (r"sender(?! ip)\b[^.;\n]{0,30}(?:rejected|refused|denied|blocked|invalid"
                   r"|unknown|blacklisted|black ?list|not pre-?approved|is (?:a )?spammer)"
                   r"|sender (?:address |domain )?(?:rejected|refused|denied|blocked|invalid"
@@ -166,7 +178,8 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                   r"|(?:exceeded|over) (?:the |its |their )?(?:hourly|daily|sending|message)"
                   r" (?:limit|quota)|(?:messages|mails) per (?:hour|day|minute)|grey ?list"
                   r"|gray ?list|temporarily deferred|try (?:again )?later[^.;\n]{0,40}limit"
-                  r"|envoi trop rapide|trop de messages")),
+                  r"|envoi trop rapide|trop de messages|try again slower|at a rate that"
+                  r"|too many errors from your ip")),
     ("too_many_conn", (r"too many (?:[\w-]+ ){0,2}(?:connections|sessions)"
                        r"|connection (?:count |rate )?limit|too many recipients|max(?:imum)?"
                        r" (?:number of )?(?:connections|recipients)|trop de connexions")),
@@ -213,7 +226,9 @@ _TEXT_RULES_SRC: list[tuple[str, str]] = [
                          r"|message too (?:large|big)|too (?:large|big)\b|size (?:limit|exceeds)"
                          r"|exceeds? (?:the )?(?:maximum|max|fixed maximum|allowed)"
                          r" (?:message )?size"
-                         r"|maximum (?:message )?size|taille (?:du message|maximale)")),
+                         r"|maximum (?:message )?size|taille (?:du message|maximale)"
+                         r"|maximum (?:inbound|incoming) message size|line limit exceeded"
+                         r"|max message size|taille limite du message")),
     ("system_full", (r"insufficient system storage|system (?:is )?full|disk (?:is )?full"
                      r"|no space left|out of disk|out of (?:storage|space)\b")),
     # temporary DNS trouble and mail loops: before "host not found" / "could not be found"

@@ -256,6 +256,14 @@ def test_classify_reply(code: int | None, text: str, enhanced: str | None,
     ("550 Posting by non-member to a members-only list", "policy_violation"),
     ("554 message bounced due to organizational settings", "policy_violation"),
     ("unable to deliver message after multiple retries", "expired"),
+    ("535 Authentication credentials invalid", "security_error"),
+    ("550 unauthenticated senders not allowed", "security_error"),
+    ("450 please try again slower", "speeding"),
+    ("550 Access denied. IP name lookup failed [192.0.2.1]", "require_ptr"),
+    ("550 please inspect your SPF settings", "auth_failure"),
+    ("552 Message exceeded maximum inbound message size", "message_too_big"),
+    ("550 mail receiving disabled", "not_accept"),
+    ("550 Delivery restriction check failed: authentication required", "policy_violation"),
 ])
 def test_free_text_wordings(text: str, reason: str) -> None:
     assert classify_reply(None, text) == (REASON_CATEGORY[reason], reason)
