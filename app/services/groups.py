@@ -145,13 +145,21 @@ def _decode(data: bytes) -> str:
 
 def parse_csv(data: bytes) -> tuple[list[Member], list[tuple[int, str]]]:
     """Members found in a CSV file, and the lines skipped (no valid address in them)."""
-    text = _decode(data)
+    # UTF-16 exports (Excel "Unicode text") and stray NUL bytes would stop the csv module.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        text = _decode(data)
+    text = text.replace("\x00", "")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";" if text.count(";") > text.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    except csv.Error:  # not CSV at all (a binary file picked by mistake): line by line
+        rows = [line.split(delimiter) for line in text.splitlines()]
     email_col = name_col = None
     start = 0
     if rows:

@@ -62,3 +62,12 @@ def test_import_headerless_latin1_comma(db: Database, tmp_path: Path) -> None:
     assert sorted((m.address, m.name) for m in result.group.members) == [
         ("bob@exemple.fr", "Bob"), ("gerard@exemple.fr", "Gérard")]
     assert result.skipped == [(3, "cassé")]
+
+
+def test_import_utf16_excel_and_garbage(db: Database) -> None:
+    data = "E-mail\tNom\r\nzoe@exemple.fr\tZoé\r\n".encode("utf-16")
+    result = g.import_csv(db, "Unicode", data)
+    assert [(m.address, m.name) for m in result.group.members] == [("zoe@exemple.fr", "Zoé")]
+    junk = bytes(range(256)) * 4
+    result = g.import_csv(db, "Junk", junk)  # never raises: nothing usable is skipped
+    assert result.added == 0 and result.group.members == []
