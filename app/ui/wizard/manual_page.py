@@ -161,7 +161,6 @@ class ManualPage(StepPage):
             box.port.textChanged.connect(self._validate)
             box.security.currentIndexChanged.connect(self._validate)
         self.username.textChanged.connect(self._validate)
-        self._touched = False
 
     def initializePage(self) -> None:
         self.imap.set_endpoint(self.state.imap)
