@@ -412,3 +412,14 @@ def test_edit_account_label_and_add_opens_wizard(qtbot, window, env, monkeypatch
     view.add_button.click()
     assert type(window.wizard).__name__ == "SetupWizard" and window.wizard.isVisible()
     window.wizard.reject()
+
+
+def test_export_to_unwritable_place_says_so(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    import app.ui.main_window as mw
+
+    shown: list[str] = []
+    monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    window.export_csv(str(tmp_path / "missing-folder" / "x.csv"), ";")
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert "could not be written" in shown[0]
+    assert not (tmp_path / "missing-folder").exists()
