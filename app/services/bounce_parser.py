@@ -612,7 +612,7 @@ def _parse_dsn(report: Report, parts: _Parts) -> bool:
             if _first(block, "final-recipient", "original-recipient") is None:
                 continue
             if len(report.recipients) < MAX_RECIPIENTS:
-                report.recipients.append(_dsn_recipient(block, parts))
+                report.recipients.append(_dsn_recipient(block))
     if not report.recipients:
         return False
     # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
@@ -637,7 +637,7 @@ def _mta(value: str) -> str | None:
     return _clean(host.rstrip(".")) if host else None
 
 
-def _dsn_recipient(block: list[tuple[str, str]], parts: _Parts) -> RecipientStatus:
+def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     original = _addr(_first(block, "original-recipient"))
     final = _addr(_first(block, "final-recipient"))
     address = original or final or _addr(_first(block, "x-actual-recipient"))
