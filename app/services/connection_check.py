@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import errno
 import imaplib
-import ipaddress
 import logging
 import smtplib
 import socket
@@ -30,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import dns_query
 from .auth import Credential, oauthbearer_string, xoauth2_string
 from .config import Settings
 from .endpoint import Endpoint
@@ -408,39 +408,13 @@ def network_error(exc: BaseException, where: str) -> PostierError:
 
 
 def resolve_host(host: str, settings: Settings, timeout: float) -> list[str]:
-    """Addresses of ``host``: via Settings.dns_server when set (tests), else the system."""
+    """Addresses of ``host`` (see dns_query.resolve_host), failures as stable codes."""
     try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    if settings.dns_server:
-        import dns.exception
-        import dns.resolver
-
-        res = dns.resolver.Resolver(configure=False)
-        res.nameservers = [settings.dns_server[0]]
-        res.port = settings.dns_server[1]
-        res.lifetime = timeout
-        addrs: list[str] = []
-        for rdtype in ("A", "AAAA"):
-            try:
-                addrs = [r.address for r in res.resolve(host, rdtype, search=False)]
-            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-                continue
-            except dns.exception.Timeout:
-                raise PostierError("TIMEOUT", reply=f"DNS lookup of {host} timed out") from None
-            except dns.exception.DNSException as exc:
-                raise PostierError("DNS_NOT_FOUND", reply=f"{host}: {exc}") from None
-            if addrs:
-                return addrs
-        raise PostierError("DNS_NOT_FOUND", reply=f"{host}: no such host")
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise PostierError("DNS_NOT_FOUND", reply=f"{host}: {getattr(exc, 'strerror', exc)}")\
-            from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+        return dns_query.resolve_host(host, settings, timeout)
+    except dns_query.DnsTimeout:
+        raise PostierError("TIMEOUT", reply=f"DNS lookup of {host} timed out") from None
+    except (dns_query.NameNotFound, dns_query.DnsFailure) as exc:
+        raise PostierError("DNS_NOT_FOUND", reply=str(exc)) from None
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,6 @@ Test hooks (read from ``Settings.extra``, i.e. the environment):
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import logging
 import queue
 import re
@@ -42,9 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-import dns.exception
-import dns.resolver
-
+from . import dns_query
 from . import presets as presets_mod
 from .clientconfig import (
     ClientConfig,
@@ -187,53 +184,20 @@ def _remaining(deadline: float, cap: float | None = None) -> float:
     return min(left, cap) if cap else left
 
 
-def _resolver(settings: Settings, deadline: float) -> dns.resolver.Resolver:
-    if settings.dns_server:
-        res = dns.resolver.Resolver(configure=False)
-        res.nameservers = [settings.dns_server[0]]
-        res.port = settings.dns_server[1]
-    else:
-        res = dns.resolver.Resolver()
-    res.lifetime = _remaining(deadline)
-    res.timeout = min(2.0, res.lifetime)
-    return res
-
-
 def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float) -> list[Any]:
     """Records of ``rdtype`` for ``name``; [] when none; _NotThere on NXDOMAIN."""
     try:
-        answer = _resolver(settings, deadline).resolve(name, rdtype, search=False)
-    except dns.resolver.NXDOMAIN:
-        raise _NotThere(f"{name}: no such domain") from None
-    except dns.resolver.NoAnswer:
-        return []
-    except dns.resolver.NoNameservers as exc:
-        raise OSError(f"DNS servers failed for {name}: {exc}") from None
-    except dns.exception.Timeout:
-        raise TimeoutError(f"DNS timeout for {name} {rdtype}") from None
-    return list(answer)
+        return dns_query.records(name, rdtype, settings, _remaining(deadline))
+    except dns_query.NameNotFound as exc:
+        raise _NotThere(str(exc)) from None
 
 
 def resolve_host(host: str, settings: Settings, deadline: float) -> list[str]:
-    """IP addresses of ``host``: through Settings.dns_server when set (tests point
-    names at loopback this way), else the system resolver."""
+    """IP addresses of ``host`` (see dns_query.resolve_host); _NotThere when it has none."""
     try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    if settings.dns_server:
-        addrs = [r.address for r in _dns_query(host, "A", settings, deadline)]
-        if not addrs:
-            addrs = [r.address for r in _dns_query(host, "AAAA", settings, deadline)]
-        if not addrs:
-            raise _NotThere(f"{host}: no address")
-        return addrs
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise _NotThere(f"{host}: {exc.strerror or exc}") from None
-    return list(dict.fromkeys(info[4][0] for info in infos))
+        return dns_query.resolve_host(host, settings, _remaining(deadline))
+    except dns_query.NameNotFound as exc:
+        raise _NotThere(str(exc)) from None
 
 
 def _connect(host: str, port: int, settings: Settings, deadline: float) -> socket.socket:

@@ -1,7 +1,10 @@
-"""A small thread-safe DNS helper over dnspython for the domain health check.
+"""The one DNS client: thread-safe, over dnspython, honouring ``settings.dns_server``.
 
-Answers are plain values (status + records) instead of exceptions so that checks can
-say precisely "no record", "domain does not exist" or "the DNS server did not answer".
+Used by discovery (MX/SRV, host addresses), the connection check (host addresses) and the
+domain health check (every record type, cached per run). Answers are plain values
+(status + records) so that checks can say precisely "no record", "domain does not exist"
+or "the DNS server did not answer"; :func:`records` and :func:`resolve_host` raise instead
+(NameNotFound / DnsTimeout / DnsFailure), and each caller maps those to its own terms.
 The resolver is the system's, or ``settings.dns_server`` (``POSTIER_DNS``) when set.
 """
 
@@ -23,11 +26,24 @@ from .config import Settings
 OK, NXDOMAIN, NODATA, ERROR = "ok", "nxdomain", "nodata", "error"
 
 
+class NameNotFound(LookupError):
+    """The name does not exist, or has no address (a definite answer, not a failure)."""
+
+
+class DnsTimeout(TimeoutError):
+    """The DNS server did not answer in time."""
+
+
+class DnsFailure(OSError):
+    """The DNS server answered with an error (SERVFAIL, refused…) or could not be asked."""
+
+
 @dataclass(frozen=True)
 class Answer:
     status: str
     records: list[Any] = field(default_factory=list)  # dnspython rdata objects
     error: str = ""
+    timeout: bool = False  # ERROR because the server stayed silent
 
     @property
     def ok(self) -> bool:
@@ -44,6 +60,11 @@ class Answer:
 
     def names(self) -> list[str]:
         return [r.to_text().rstrip(".").lower() for r in self.records]
+
+    def raise_error(self, name: str) -> None:
+        """Raise DnsTimeout/DnsFailure for an ERROR answer (nothing otherwise)."""
+        if self.status == ERROR:
+            raise (DnsTimeout if self.timeout else DnsFailure)(f"{name}: {self.error}")
 
 
 def make_resolver(settings: Settings, timeout: float) -> dns.resolver.Resolver:
@@ -63,6 +84,56 @@ def make_resolver(settings: Settings, timeout: float) -> dns.resolver.Resolver:
     return resolver
 
 
+def ask(resolver: dns.resolver.Resolver, name: str, rdtype: str, lifetime: float) -> Answer:
+    """One question, every dnspython outcome mapped to an Answer (the only such mapping)."""
+    try:
+        qname = dns.name.from_text(name)
+        result = resolver.resolve(qname, rdtype, search=False, lifetime=lifetime)
+    except dns.resolver.NXDOMAIN:
+        return Answer(NXDOMAIN)
+    except dns.resolver.NoAnswer:
+        return Answer(NODATA)
+    except dns.exception.Timeout:
+        return Answer(ERROR, error="the DNS server did not answer in time", timeout=True)
+    except dns.resolver.NoNameservers:
+        return Answer(ERROR, error="the DNS server failed to answer (SERVFAIL)")
+    except (dns.exception.DNSException, OSError, ValueError) as exc:
+        return Answer(ERROR, error=f"DNS error: {exc}")
+    return Answer(OK, list(result))
+
+
+def records(name: str, rdtype: str, settings: Settings, timeout: float) -> list[Any]:
+    """Records of ``rdtype`` for ``name``, uncached; [] when the name has none.
+    Raises NameNotFound (NXDOMAIN), DnsTimeout, DnsFailure."""
+    answer = ask(make_resolver(settings, timeout), name, rdtype, timeout)
+    if answer.status == NXDOMAIN:
+        raise NameNotFound(f"{name}: no such domain")
+    answer.raise_error(name)
+    return answer.records
+
+
+def resolve_host(host: str, settings: Settings, timeout: float) -> list[str]:
+    """IP addresses of ``host``: an IP literal as is; through Settings.dns_server when set
+    (tests point names at loopback this way: A first, AAAA only when there is no A), else
+    the system resolver. Raises NameNotFound, DnsTimeout, DnsFailure."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    if settings.dns_server:
+        for rdtype in ("A", "AAAA"):  # NameNotFound on A: the name itself does not exist
+            addrs = [r.address for r in records(host, rdtype, settings, timeout)]
+            if addrs:
+                return addrs
+        raise NameNotFound(f"{host}: no address")
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise NameNotFound(f"{host}: {getattr(exc, 'strerror', None) or exc}") from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
 class DnsClient:
     """Caches answers for one run: several checks ask for the same MX / A records."""
 
@@ -78,37 +149,20 @@ class DnsClient:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        answer = self._ask(key[0], rdtype, timeout)
+        answer = ask(self.resolver, key[0], rdtype, timeout or self.timeout)
         if answer.status != ERROR:  # a timeout may be retried by another check
             with self._lock:
                 self._cache[key] = answer
         return answer
 
-    def _ask(self, name: str, rdtype: str, timeout: float | None) -> Answer:
-        try:
-            qname = dns.name.from_text(name)
-            result = self.resolver.resolve(qname, rdtype, search=False,
-                                           lifetime=timeout or self.timeout)
-        except dns.resolver.NXDOMAIN:
-            return Answer(NXDOMAIN)
-        except dns.resolver.NoAnswer:
-            return Answer(NODATA)
-        except dns.exception.Timeout:
-            return Answer(ERROR, error="the DNS server did not answer in time")
-        except dns.resolver.NoNameservers:
-            return Answer(ERROR, error="the DNS server failed to answer (SERVFAIL)")
-        except (dns.exception.DNSException, OSError, ValueError) as exc:
-            return Answer(ERROR, error=f"DNS error: {exc}")
-        return Answer(OK, list(result))
-
     def addresses(self, name: str) -> Answer:
         """A and AAAA together (missing only when neither exists)."""
         a, aaaa = self.query(name, "A"), self.query(name, "AAAA")
-        records = a.records + aaaa.records
-        if records:
-            return Answer(OK, records)
-        if a.status == ERROR or aaaa.status == ERROR:
-            return Answer(ERROR, error=a.error or aaaa.error)
+        if a.records or aaaa.records:
+            return Answer(OK, a.records + aaaa.records)
+        failed = a if a.status == ERROR else aaaa
+        if failed.status == ERROR:
+            return Answer(ERROR, error=failed.error, timeout=failed.timeout)
         return Answer(NXDOMAIN if a.status == NXDOMAIN else NODATA)
 
 
