@@ -47,7 +47,7 @@ def window(qtbot, env):
     win = MainWindow(settings, db, live_tracking=False, lang="en")
     win.page.loader.timer.setInterval(50)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
         win.show()
     return win
 
@@ -58,7 +58,7 @@ def _statuses(win) -> set[str]:
 
 
 def _wait_rows(qtbot, win, predicate) -> None:
-    qtbot.waitUntil(lambda: predicate(win.page.model), timeout=5000)
+    qtbot.waitUntil(lambda: predicate(win.page.model), timeout=10_000)
 
 
 def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:
@@ -97,27 +97,27 @@ def test_sort_by_clicking_headers(qtbot, window) -> None:
     for name in ("recipient", "subject", "status", "account"):
         header.setSortIndicator(COLUMNS.index(name), Qt.SortOrder.AscendingOrder)
         qtbot.waitUntil(lambda n=name: model.sort_column == n and not model.descending,
-                        timeout=5000)
-        qtbot.waitUntil(lambda: model.rowCount() == len(sm.DEMO), timeout=5000)
+                        timeout=10_000)
+        qtbot.waitUntil(lambda: model.rowCount() == len(sm.DEMO), timeout=10_000)
         attr = {"recipient": "recipient", "subject": "subject", "status": "status",
                 "account": "account"}[name]
         values = [getattr(model.row_at(r), attr).lower() for r in range(model.rowCount())]
         expected = sorted(values)
         qtbot.waitUntil(lambda a=attr, want=expected: [getattr(model.row_at(r), a).lower()
                                                        for r in range(model.rowCount())]
-                        == want, timeout=5000)
+                        == want, timeout=10_000)
 
 
 def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:
     _, _, ids = env
-    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(window.page.details.loaded, timeout=10_000):
         assert window.page.select_recipient(ids["hard_bounce"])
     text = window.page.details.browser.toPlainText()
     assert "550 5.1.1" in text and "User unknown in virtual mailbox table" in text
     assert "The address does not exist." in text and "Check the spelling" in text
     assert "Bounce message" in text  # the event's source
     assert window.page.details.resend_button.isEnabled()
-    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(window.page.details.loaded, timeout=10_000):
         window.page.select_recipient(ids["delivered"])
     assert not window.page.details.resend_button.isEnabled()
 
@@ -125,10 +125,10 @@ def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -
 def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:
     _, db, ids = env
     page = window.page
-    with qtbot.waitSignal(page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(page.details.loaded, timeout=10_000):
         page.select_recipient(ids["sent"])
     scroll = page.table.verticalScrollBar().value()
-    with qtbot.waitSignal(page.details.loaded, timeout=5000):  # the timeline is reloaded too
+    with qtbot.waitSignal(page.details.loaded, timeout=10_000):  # the timeline is reloaded too
         sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
                      "550 5.1.1 <mairie@saint-martin.fr>: no such user")
     assert page.table.current_recipient() == ids["sent"]
@@ -143,7 +143,7 @@ def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:
     _wait_rows(qtbot, window, lambda m: m.rowCount() == len(sm.DEMO) + 1)
     assert page.table.current_recipient() == ids["sent"]
     # …and the notification history got the bounce.
-    qtbot.waitUntil(lambda: "Notifications (2)" in window.tabs.tabText(2), timeout=5000)
+    qtbot.waitUntil(lambda: "Notifications (2)" in window.tabs.tabText(2), timeout=10_000)
 
 
 def test_delete_key_deletes_nothing(qtbot, window, env) -> None:
@@ -160,12 +160,12 @@ def test_shortcuts(qtbot, window) -> None:
     assert window.refresh_action.shortcut().toString() == "F5"
     assert window.find_action.shortcut().toString() == "Ctrl+F"
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
     window.tabs.setCurrentWidget(window.accounts)
     qtbot.keySequence(window, "Ctrl+F")
     assert window.tabs.currentWidget() is window.page
     assert QApplication.focusWidget() is window.page.filters.search
-    with qtbot.waitSignal(window.page.model.refreshed, timeout=5000):
+    with qtbot.waitSignal(window.page.model.refreshed, timeout=10_000):
         qtbot.keySequence(window, "F5")
     qtbot.keySequence(window, "Ctrl+N")
     assert window.compose_dialog.isVisible()
@@ -178,7 +178,7 @@ def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: s
     _wait_rows(qtbot, window, lambda m: m.rowCount() == 6)
     out = tmp_path / "vue.csv"
     window.export_csv(str(out), delimiter)
-    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=10_000)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
@@ -211,10 +211,10 @@ def test_resend_creates_linked_message_in_quiet_hours(qtbot, window, env) -> Non
     assert row["state"] == "queued"
     assert datetime.fromisoformat(row["scheduled_at"]) == _at(1, 9)
     # The old row's details name the resend.
-    with qtbot.waitSignal(window.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(window.page.details.loaded, timeout=10_000):
         window.page.select_recipient(ids["hard_bounce"])
     qtbot.waitUntil(lambda: "jean.dupont@exemple.fr" in
-                    window.page.details.browser.toPlainText(), timeout=5000)
+                    window.page.details.browser.toPlainText(), timeout=10_000)
 
 
 def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
@@ -236,7 +236,7 @@ def test_compose_validates_groups_and_waits_in_quiet_hours(qtbot, window, env,
     csv_file.write_bytes("Nom;E-mail\nÉlodie;elodie@exemple.fr\nPaul;paul@exemple.fr\n"
                          .encode("utf-8-sig"))
     dialog.import_group(csv_file, "Salon")
-    qtbot.waitUntil(lambda: "paul@exemple.fr" in dialog.bcc_field.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "paul@exemple.fr" in dialog.bcc_field.text(), timeout=10_000)
     assert "2 addresses added" in dialog.error_label.text()
     assert dialog.group_box.findData("Salon") > 0
     dialog.to_field.setText("a@exemple.fr, b@exemple.fr")
@@ -279,7 +279,7 @@ def test_remove_account_asks_confirmation(qtbot, window, env, monkeypatch) -> No
     assert asked and sm.ACCOUNTS[0] in asked[0]
     assert AccountStore(db).get(sm.ACCOUNTS[0]) is not None
     monkeypatch.setattr(av, "confirm", lambda _p, _t, text: asked.append(text) or True)
-    with qtbot.waitSignal(view.accountsChanged, timeout=5000):
+    with qtbot.waitSignal(view.accountsChanged, timeout=10_000):
         view.remove_button.click()
     assert AccountStore(db).get(sm.ACCOUNTS[0]) is None
     assert secrets.get(sm.ACCOUNTS[0]) is None
@@ -315,7 +315,7 @@ def test_start_opens_wizard_without_account_else_main(qtbot, postier_env: Path) 
     # Closing the wizard (here without an account) hands over to the main window.
     first.reject()
     qtbot.waitUntil(lambda: any(type(w).__name__ == "MainWindow" and w.isVisible()
-                                for w in QApplication.topLevelWidgets()), timeout=5000)
+                                for w in QApplication.topLevelWidgets()), timeout=10_000)
     for w in QApplication.topLevelWidgets():
         if type(w).__name__ == "MainWindow":
             w.close()
@@ -362,7 +362,7 @@ def test_live_new_rows_keep_scrolled_view_in_place(qtbot, postier_env: Path) -> 
     win = MainWindow(settings, db, live_tracking=False, lang="en")
     win.page.loader.timer.setInterval(50)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
         win.show()
     table, model = win.page.table, win.page.model
     middle = model.recipient_id(1000)
@@ -376,16 +376,16 @@ def test_live_new_rows_keep_scrolled_view_in_place(qtbot, postier_env: Path) -> 
     for i in range(3):
         sm.add_message(db, sm.ACCOUNTS[0], f"Nouveau {i}", [(f"n{i}@exemple.fr", "sent")],
                        created=future + timedelta(seconds=i))
-    qtbot.waitUntil(lambda: model.rowCount() == 2003, timeout=5000)
-    qtbot.waitUntil(lambda: model.row_at(0).subject == "Nouveau 2", timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == 2003, timeout=10_000)
+    qtbot.waitUntil(lambda: model.row_at(0).subject == "Nouveau 2", timeout=10_000)
     assert table.top_recipient() == top
     assert table.current_recipient() == middle
     # At the very top, new rows come into view instead.
     table.scrollToTop()
     sm.add_message(db, sm.ACCOUNTS[0], "Encore", [("e@exemple.fr", "sent")],
                    created=future + timedelta(minutes=1))
-    qtbot.waitUntil(lambda: model.rowCount() == 2004, timeout=5000)
-    qtbot.waitUntil(lambda: model.row_at(0).subject == "Encore", timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == 2004, timeout=10_000)
+    qtbot.waitUntil(lambda: model.row_at(0).subject == "Encore", timeout=10_000)
     assert table.verticalScrollBar().value() == 0
     assert table.top_recipient() == model.recipient_id(0)
 
@@ -403,7 +403,7 @@ def test_edit_account_label_and_add_opens_wizard(qtbot, window, env, monkeypatch
         return av.QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(av.EditAccountDialog, "exec", fill_and_accept)
-    with qtbot.waitSignal(view.accountsChanged, timeout=5000):
+    with qtbot.waitSignal(view.accountsChanged, timeout=10_000):
         view.edit_button.click()
     account = AccountStore(db).get(sm.ACCOUNTS[0])
     assert (account.display_name, account.label) == ("Martin & Fils", "Salon 2026")
@@ -420,6 +420,6 @@ def test_export_to_unwritable_place_says_so(qtbot, window, tmp_path: Path, monke
     shown: list[str] = []
     monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
     window.export_csv(str(tmp_path / "missing-folder" / "x.csv"), ";")
-    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "could not be written" in shown[0]
     assert not (tmp_path / "missing-folder").exists()

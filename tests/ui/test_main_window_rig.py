@@ -42,7 +42,7 @@ def rig_window(qtbot, rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch):
     notify_rules.save_rules(db, {"bounce": {"in_app", "desktop", "email"}})
     win = MainWindow(settings, db, live_tracking=True, lang="en")
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
         win.show()
     yield win, settings, db
     win.close()  # stops the IMAP watcher
@@ -92,7 +92,7 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
                             "'[Postier]%'").fetchone()
     assert note["subject"] == "[Postier] Not delivered to nobody@remote.test"
     assert note["is_test"] == 1
-    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(rid)
     text = win.page.details.browser.toPlainText()
     assert "5.1.1" in text and "The address does not exist" in text
@@ -115,7 +115,7 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
     assert linked["resend_of"] == rid
     received = rig.fake_mx.wait_for(1, timeout=20)
     assert any("somebody@remote.test" in m.rcpt_tos for m in received)
-    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(rid)
         win.page.details.show_recipient(rid)
     assert "somebody@remote.test" in win.page.details.browser.toPlainText()

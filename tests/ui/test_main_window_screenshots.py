@@ -32,7 +32,7 @@ def demo_window(qtbot, postier_env: Path):
     win = MainWindow(settings, db, live_tracking=False, lang="en")
     win.resize(1360, 720)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
         win.show()
     yield win, settings, db, ids
     QLocale.setDefault(QLocale.c())
@@ -49,7 +49,7 @@ def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None:
     win, _, _, ids = demo_window
     model = win.page.model
     assert {model.row_at(r).status for r in range(model.rowCount())} == set(mv.STATUSES)
-    with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+    with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(ids["hard_bounce"])
     assert "550 5.1.1" in win.page.details.browser.toPlainText()
     _save(win, "main_table.png")
@@ -91,7 +91,7 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> N
     sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
                  "550 5.1.1 <mairie@saint-martin.fr>: Recipient address rejected")
     sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: Facture F-2026-117")
-    qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=5000)
+    qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=10_000)
     win.tabs.setCurrentWidget(win.notifications_panel)
     _save(win, "main_notifications.png")
     win.about()
@@ -115,9 +115,9 @@ def test_screenshot_french(qtbot, postier_env: Path) -> None:
         win = MainWindow(settings, db, live_tracking=False, lang="fr")
         win.resize(1360, 720)
         qtbot.addWidget(win)
-        with qtbot.waitSignal(win.page.model.refreshed, timeout=5000):
+        with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
             win.show()
-        with qtbot.waitSignal(win.page.details.loaded, timeout=5000):
+        with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
             win.page.select_recipient(ids["hard_bounce"])
         assert win.tabs.tabText(0) == "Messages envoyés"
         assert "L'adresse n'existe pas." in win.page.details.browser.toPlainText()

@@ -96,11 +96,11 @@ def test_live_status_change_keeps_selection(qtbot, db: Database) -> None:
     ids = sm.demo(db)
     model = SentMessagesModel(db)
     loader = LiveLoader(model, interval_ms=50)
-    with qtbot.waitSignal(model.refreshed, timeout=5000):
+    with qtbot.waitSignal(model.refreshed, timeout=10_000):
         loader.start()
     sel = _select(model, ids["sent"])
     row = model.row_of(ids["sent"])
-    with qtbot.waitSignal(model.dataChanged, timeout=5000) as blocker:
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000) as blocker:
         sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown", "550 5.1.1")
     assert blocker.args[0].row() <= row <= blocker.args[1].row()
     assert model.data(model.index(row, 0), StatusRole) == "hard_bounce"
@@ -114,16 +114,16 @@ def test_live_new_rows_and_reorder_move_selection(qtbot, db: Database) -> None:
     model = SentMessagesModel(db)
     model.sort(COLUMNS.index("status"), Qt.SortOrder.AscendingOrder)
     loader = LiveLoader(model, interval_ms=50)
-    with qtbot.waitSignal(model.refreshed, timeout=5000):
+    with qtbot.waitSignal(model.refreshed, timeout=10_000):
         loader.start()
     sel = _select(model, ids["sent"])
     keep = QPersistentModelIndex(model.index(model.row_of(ids["replied"]), 2))
     n = model.rowCount()
-    with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+    with qtbot.waitSignal(model.rowsInserted, timeout=10_000):
         sm.add_message(db, sm.ACCOUNTS[0], "Nouveau", [("new@exemple.fr", "delivered")])
     assert model.rowCount() == n + 1
     # A status change that moves the row in status order: the selection follows it.
-    with qtbot.waitSignal(model.layoutChanged, timeout=5000):
+    with qtbot.waitSignal(model.layoutChanged, timeout=10_000):
         sm.add_event(db, ids["sent"], "blocked", "smtp", "blocked", "554 5.7.1")
     assert model.data(sel.currentIndex(), RecipientIdRole) == ids["sent"]
     assert model.data(sel.currentIndex(), StatusRole) == "blocked"
