@@ -70,6 +70,9 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
     try:
         return _storage_call(store.add, account)
     except BaseException:
+        from .oauth import forget_tokens
+
+        forget_tokens(email, secrets)
         secrets.delete_all(email)  # no orphan secret for an account that isn't there
         raise
 
@@ -163,6 +166,9 @@ def remove_account(email: str, settings: Settings,
     if account is not None and account.auth_kind == "oauth2":
         _revoke_quietly(account, settings, secrets)
     removed = _storage_call(account_store(settings).remove, email)
+    from .oauth import forget_tokens
+
+    forget_tokens(email, secrets)  # also when revocation could not run (offline, no client ID)
     secrets.delete_all(email)
     return removed
 

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from . import dns_query
 from .auth import Credential, oauthbearer_string, xoauth2_string
@@ -56,6 +56,8 @@ _PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED
              *_CERT_CODES, "TLS_HANDSHAKE_FAILED", "DNS_NOT_FOUND", "CONNECT_REFUSED",
              "NETWORK_UNREACHABLE", "TIMEOUT", "PROTOCOL_ERROR", "NOT_FOUND", "CANCELLED")
 _MAX_REPLY = 500
+# Longest base64 initial response sent on the AUTH line itself (see _smtp_authenticate).
+_MAX_INITIAL_RESPONSE = 1900
 _NO_GREETING_HINT = {
     "imap": "If this port expects SSL/TLS from the start (usually 993), choose SSL/TLS "
             "instead of STARTTLS; otherwise a firewall may be blocking it.",
@@ -249,7 +251,7 @@ class _Checker:
     def ok(self, detail: str = "") -> None:
         self.run.add(Step(self.server, self._step_name, True, self._ms(), _printable(detail)))
 
-    def fail(self, err: PostierError) -> None:
+    def fail(self, err: PostierError) -> NoReturn:
         # A connection cut by our own deadline/cancel, or a read timeout that smtplib
         # reports as "disconnected", is not the server's protocol error.
         late = time.monotonic() >= self.run.deadline - 0.05
@@ -295,10 +297,31 @@ class _Checker:
             self.ok(f"{ip}:{self.endpoint.port}")
             return sock
         self.fail(last or PostierError("DNS_NOT_FOUND"))
-        raise AssertionError("unreachable")
 
     def context(self) -> ssl.SSLContext:
         return client_context(self.settings, pin=self.pin if self.pinned else None)
+
+    def tls_handshake(self, sock: socket.socket) -> tuple[ssl.SSLSocket, str]:
+        """TLS over ``sock`` (implicit or after STARTTLS): the TLS socket, now the one
+        watched, and the step's detail. A failure ends the step with its code."""
+        try:
+            tls_sock = self.context().wrap_socket(sock, server_hostname=self.endpoint.host)
+            self.run.watch(self.server, tls_sock)
+            return tls_sock, self.after_handshake(tls_sock)
+        except PostierError as exc:
+            error = exc
+        except (OSError, ValueError) as exc:
+            error = self.handshake_error(exc)
+        sock.close()  # a no-op once wrap_socket has taken the connection over
+        self.fail(error)
+
+    def implicit_tls(self, sock: socket.socket) -> socket.socket:
+        if self.endpoint.security != "ssl":
+            return sock
+        self.begin("tls")
+        tls_sock, detail = self.tls_handshake(sock)
+        self.ok(detail)
+        return tls_sock
 
     def handshake_error(self, exc: BaseException) -> PostierError:
         """Map a failed handshake; for a refused certificate, fetch it for the trust dialog
@@ -380,6 +403,31 @@ class _Checker:
             self.run.finished.release()
 
     def check(self) -> None:
+        """resolve → connect → tls → greeting → starttls → login → the protocol's proof."""
+        session = self.greeting(self.implicit_tls(self.connect(self.resolve())))
+        try:
+            self.starttls(session)
+            self.login(session)
+            self.prove(session)
+            self.completed = True
+        finally:
+            self.close(session)
+
+    # -- per protocol (session: the imaplib/smtplib object over our socket) ----------
+    def greeting(self, sock: socket.socket) -> Any:
+        raise NotImplementedError
+
+    def starttls(self, session: Any) -> None:
+        raise NotImplementedError
+
+    def login(self, session: Any) -> None:
+        raise NotImplementedError
+
+    def prove(self, session: Any) -> None:
+        """The step that proves the account usable (IMAP: select INBOX; SMTP: MAIL FROM)."""
+        raise NotImplementedError
+
+    def close(self, session: Any) -> None:
         raise NotImplementedError
 
 
@@ -447,38 +495,11 @@ class _IMAP(imaplib.IMAP4):
 class _ImapChecker(_Checker):
     server = "imap"
 
-    def check(self) -> None:
-        addrs = self.resolve()
-        sock = self.connect(addrs)
-        sock = self.implicit_tls(sock)
-        imap = self.greeting(sock)
+    def close(self, imap: _IMAP) -> None:
         try:
-            self.starttls(imap)
-            self.login(imap)
-            self.select(imap)
-            self.completed = True
-        finally:
-            try:
-                imap.shutdown()
-            except (OSError, imaplib.IMAP4.error):
-                pass
-
-    def implicit_tls(self, sock: socket.socket) -> socket.socket:
-        if self.endpoint.security != "ssl":
-            return sock
-        self.begin("tls")
-        try:
-            tls_sock = self.context().wrap_socket(sock, server_hostname=self.endpoint.host)
-            self.run.watch(self.server, tls_sock)
-            detail = self.after_handshake(tls_sock)
-        except (OSError, ValueError) as exc:
-            sock.close()
-            self.fail(self.handshake_error(exc))
-        except PostierError as exc:
-            sock.close()
-            self.fail(exc)
-        self.ok(detail)
-        return tls_sock
+            imap.shutdown()
+        except (OSError, imaplib.IMAP4.error):
+            pass
 
     def greeting(self, sock: socket.socket) -> _IMAP:
         self.begin("greeting")
@@ -511,14 +532,7 @@ class _ImapChecker(_Checker):
             self.fail(network_error(exc, "STARTTLS"))
         if typ != "OK":
             self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply()))
-        try:
-            imap.sock = self.context().wrap_socket(imap.sock, server_hostname=self.endpoint.host)
-            self.run.watch(self.server, imap.sock)
-            detail = self.after_handshake(imap.sock)
-        except PostierError as exc:
-            self.fail(exc)
-        except (OSError, ValueError) as exc:
-            self.fail(self.handshake_error(exc))
+        imap.sock, detail = self.tls_handshake(imap.sock)
         imap.file = imap.sock.makefile("rb")
         imap._tls_established = True
         try:
@@ -580,7 +594,8 @@ class _ImapChecker(_Checker):
             self.fail(PostierError(classify_reply("imap", reply), reply=reply))
         self.ok(f"{mech} as {cred.username}")
 
-    def select(self, imap: _IMAP) -> None:
+    def prove(self, imap: _IMAP) -> None:
+        """SELECT INBOX (read-only): the mailbox is really there for this login."""
         self.begin("select")
         try:
             typ, data = imap.select("INBOX", readonly=True)
@@ -643,23 +658,11 @@ def _smtp_reply(exc: smtplib.SMTPResponseException) -> str:
 class _SmtpChecker(_Checker):
     server = "smtp"
 
-    def check(self) -> None:
-        addrs = self.resolve()
-        sock = self.connect(addrs)
-        sock = self.implicit_tls(sock)
-        smtp = self.greeting(sock)
+    def close(self, smtp: _SMTP) -> None:
         try:
-            self.starttls(smtp)
-            self.login(smtp)
-            self.sender(smtp)
-            self.completed = True
-        finally:
-            try:
-                smtp.close()
-            except OSError:
-                pass
-
-    implicit_tls = _ImapChecker.implicit_tls
+            smtp.close()
+        except OSError:
+            pass
 
     def greeting(self, sock: socket.socket) -> _SMTP:
         self.begin("greeting")
@@ -712,14 +715,7 @@ class _SmtpChecker(_Checker):
             self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
         except OSError as exc:
             self.fail(network_error(exc, "STARTTLS"))
-        try:
-            smtp.sock = self.context().wrap_socket(smtp.sock, server_hostname=self.endpoint.host)
-            self.run.watch(self.server, smtp.sock)
-            detail = self.after_handshake(smtp.sock)
-        except PostierError as exc:
-            self.fail(exc)
-        except (OSError, ValueError) as exc:
-            self.fail(self.handshake_error(exc))
+        smtp.sock, detail = self.tls_handshake(smtp.sock)
         # RFC 3207: forget what we knew before TLS.
         smtp.file = None
         smtp.helo_resp = smtp.ehlo_resp = None
@@ -775,7 +771,7 @@ class _SmtpChecker(_Checker):
             self.fail(PostierError(classify_reply("smtp", reply), reply=reply))
         self.ok(f"AUTH {mech} as {cred.username}: {code} {msg.decode(errors='replace')}")
 
-    def sender(self, smtp: _SMTP) -> None:
+    def prove(self, smtp: _SMTP) -> None:
         """MAIL FROM probe then RSET: proves the server lets this login send as this
         address, without sending anything."""
         self.begin("send_test")
@@ -817,7 +813,15 @@ def _smtp_authenticate(smtp: _SMTP, mech: str, cred: Credential,
         initial = xoauth2_string(cred.username, cred.secret)
     else:
         initial = oauthbearer_string(cred.username, cred.secret, endpoint.host, endpoint.port)
-    code, msg = smtp.docmd("AUTH", f"{mech} {_b64(initial)}")
+    encoded = _b64(initial)
+    if len(encoded) > _MAX_INITIAL_RESPONSE:
+        # Postfix reads a command line of at most 2048 octets and Microsoft-sized OAuth2
+        # tokens are longer: send the response after the server's empty 334 (RFC 4954 §4).
+        code, msg = smtp.docmd("AUTH", mech)
+        if code == 334:
+            code, msg = smtp.docmd(encoded)
+    else:
+        code, msg = smtp.docmd("AUTH", f"{mech} {encoded}")
     if code == 334:
         # XOAUTH2/OAUTHBEARER: an error comes as a challenge; an empty line ends it.
         code, msg = smtp.docmd("")

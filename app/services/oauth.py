@@ -352,18 +352,57 @@ def refresh(cfg: ProviderConfig, refresh_token: str) -> TokenSet:
     return _to_tokens(raw, previous_refresh=refresh_token)
 
 
+# Windows Credential Manager refuses secrets over 2560 bytes (1280 UTF-16 characters,
+# keyring issue #540) and Microsoft tokens are often longer: long values are kept as
+# numbered parts ("oauth2_access.0", ".1", …) behind a small header under the usual name.
+_PART_CHARS = 1000
+_PARTS_HEADER = "postier-parts-v1:"
+_MAX_PARTS = 64
+
+
+def _set_long(store: CredentialStore, email: str, kind: str, value: str) -> None:
+    _delete_parts(store, email, kind)
+    if len(value) <= _PART_CHARS and not value.startswith(_PARTS_HEADER):
+        store.set(email, value, kind)
+        return
+    parts = [value[i:i + _PART_CHARS] for i in range(0, len(value), _PART_CHARS)]
+    if len(parts) > _MAX_PARTS:
+        raise PostierError("OAUTH_FAILED", reply=f"token of {len(value)} characters")
+    for i, part in enumerate(parts):
+        store.set(email, part, f"{kind}.{i}")
+    store.set(email, f"{_PARTS_HEADER}{len(parts)}", kind)
+
+
+def _get_long(store: CredentialStore, email: str, kind: str) -> str | None:
+    value = store.get(email, kind)
+    if value is None or not value.startswith(_PARTS_HEADER):
+        return value
+    try:
+        count = int(value[len(_PARTS_HEADER):])
+    except ValueError:
+        return None
+    parts = [store.get(email, f"{kind}.{i}") for i in range(min(count, _MAX_PARTS))]
+    return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
+
+
+def _delete_parts(store: CredentialStore, email: str, kind: str) -> None:
+    for i in range(_MAX_PARTS):
+        if not store.delete(email, f"{kind}.{i}"):
+            break
+
+
 def store_tokens(email: str, tokens: TokenSet, credentials: CredentialStore | None = None) -> None:
     store = credentials or CredentialStore()
     if tokens.refresh_token:
-        store.set(email, tokens.refresh_token, "oauth2_refresh")
-    store.set(email, json.dumps({"access_token": tokens.access_token,
-                                 "expires_at": tokens.expires_at}), "oauth2_access")
+        _set_long(store, email, "oauth2_refresh", tokens.refresh_token)
+    _set_long(store, email, "oauth2_access", json.dumps({"access_token": tokens.access_token,
+                                                         "expires_at": tokens.expires_at}))
 
 
 def load_tokens(email: str, credentials: CredentialStore | None = None) -> TokenSet | None:
     store = credentials or CredentialStore()
-    access_raw = store.get(email, "oauth2_access")
-    refresh_token = store.get(email, "oauth2_refresh")
+    access_raw = _get_long(store, email, "oauth2_access")
+    refresh_token = _get_long(store, email, "oauth2_refresh")
     if access_raw is None and refresh_token is None:
         return None
     try:
@@ -372,6 +411,14 @@ def load_tokens(email: str, credentials: CredentialStore | None = None) -> Token
         access = {}
     return TokenSet(access.get("access_token", ""), refresh_token,
                     float(access.get("expires_at", 0)))
+
+
+def forget_tokens(email: str, credentials: CredentialStore | None = None) -> None:
+    """Delete every keyring entry holding this account's tokens (parts included)."""
+    store = credentials or CredentialStore()
+    for kind in ("oauth2_refresh", "oauth2_access"):
+        _delete_parts(store, email, kind)
+        store.delete(email, kind)
 
 
 def fresh_access_token(email: str, cfg: ProviderConfig,
@@ -407,8 +454,7 @@ def revoke(cfg: ProviderConfig, email: str, credentials: CredentialStore | None 
             revoked = resp.status_code < 400
         except Exception as exc:  # noqa: BLE001 - best effort; the tokens are forgotten anyway
             log.warning("token revocation failed: %s", type(exc).__name__)
-    store.delete(email, "oauth2_refresh")
-    store.delete(email, "oauth2_access")
+    forget_tokens(email, store)
     return revoked
 
 
@@ -431,6 +477,7 @@ __all__ = [
     "TokenSet",
     "device_start",
     "device_wait",
+    "forget_tokens",
     "fresh_access_token",
     "load_tokens",
     "map_oauth_error",

@@ -349,9 +349,12 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
 def _login(smtp: smtplib.SMTP, credential: Credential) -> None:
     if credential.kind == "oauth2":
         token = credential.secret
+        initial = xoauth2_string(credential.username, token)
         # On failure the server sends a JSON challenge; the client must answer it empty.
-        smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(
-            credential.username, token), initial_response_ok=True)
+        # A long (Microsoft-sized) token goes after the server's empty 334 instead of on
+        # the AUTH line: Postfix reads command lines of at most 2048 octets.
+        smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial,
+                  initial_response_ok=len(initial) * 4 // 3 < 1900)
     else:
         smtp.login(credential.username, credential.secret)
 

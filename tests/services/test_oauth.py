@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import keyring
+import keyring.errors
 import pytest
 
 from app.services import oauth
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from tests.support.file_keyring import FileKeyring
 from tests.support.oauth_server import LocalAuthServer, follow_like_a_browser
 
 
@@ -182,3 +187,30 @@ def test_plain_http_endpoint_refused_unless_loopback(monkeypatch: pytest.MonkeyP
 def test_tokens_never_in_repr() -> None:
     tokens = oauth.TokenSet("at-secret", "rt-secret", 0.0, "a@b.fr")
     assert "secret" not in repr(tokens)
+
+
+class WindowsLikeKeyring(FileKeyring):
+    """Refuses what Windows Credential Manager refuses: more than 1280 characters."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if len(password) > 1280:
+            raise keyring.errors.PasswordSetError("The stub received bad data")
+        super().set_password(service, username, password)
+
+
+def test_long_microsoft_sized_tokens_fit_a_windows_keyring(postier_env: Path) -> None:
+    keyring.set_keyring(WindowsLikeKeyring())
+    access, refresh_token = "at-" + "a" * 2600, "rt-" + "r" * 1500
+    oauth.store_tokens("alice@example.test", oauth.TokenSet(access, refresh_token, 123.0))
+    stored = oauth.load_tokens("alice@example.test")
+    assert stored is not None
+    assert (stored.access_token, stored.refresh_token, stored.expires_at) == (
+        access, refresh_token, 123.0)
+    raw = json.loads((postier_env.parent / "keyring.json").read_text())
+    assert max(len(v) for v in raw.values()) <= 1280 and len(raw) > 2
+    # a shorter token later leaves no stale parts behind
+    oauth.store_tokens("alice@example.test", oauth.TokenSet("at-short", "rt-short", 1.0))
+    assert oauth.load_tokens("alice@example.test").access_token == "at-short"
+    assert len(json.loads((postier_env.parent / "keyring.json").read_text())) == 2
+    oauth.forget_tokens("alice@example.test")
+    assert json.loads((postier_env.parent / "keyring.json").read_text()) == {}

@@ -200,6 +200,27 @@ def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
     assert postfix_sasl_methods(orig) == {"XOAUTH2"}
 
 
+def test_microsoft_sized_tokens_through_a_windows_sized_keyring(
+        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+    """2.5 kB tokens (Microsoft's are JWTs of that size) through a keyring that, like
+    Windows Credential Manager, refuses values over 1280 characters, then XOAUTH2 on the
+    real servers with the token read back from it."""
+    import keyring
+
+    from tests.services.test_oauth import WindowsLikeKeyring
+
+    keyring.set_keyring(WindowsLikeKeyring())
+    auth.state.token_chars = 2500
+    tokens, _ = set_up_account(settings, orig)
+    assert len(tokens.access_token) == 2500 and len(tokens.refresh_token or "") == 2500
+    assert max(len(v) for v in keyring_entries(settings.home).values()) <= 1280
+    result = send(settings, ["bob@example.test"], "long token")
+    assert result.status == "sent", result.to_dict()
+    assert tracking.track(settings, EMAIL, once=True).errors == []
+    assert accounts.remove_account(EMAIL, settings)
+    assert keyring_entries(settings.home) == {}
+
+
 def test_password_sign_in_is_refused_for_the_oauth_mailbox(settings: Settings,
                                                           orig: OAuthRig) -> None:
     """The rig's OAuth mailbox really is OAuth-only: its (right) password is refused on

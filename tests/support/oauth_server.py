@@ -46,14 +46,21 @@ class AuthState:
     # handed to Dovecot in the introspection answer (see tests/support/oauth_rig.py)
     refusals: dict[str, str] = field(default_factory=dict)
     refreshed_with: list[str] = field(default_factory=list)  # refresh tokens presented
+    token_chars: int = 0  # > 0: tokens this long, like Microsoft's (1-3 kB JWTs)
 
     def issue(self, email: str) -> dict:
-        access = "at-" + secrets.token_urlsafe(16)
-        refresh = "rt-" + secrets.token_urlsafe(16)
+        access = self._token("at-")
+        refresh = self._token("rt-")
         self.access[access] = (email, time.time() + self.access_ttl)
         self.refresh[refresh] = email
         return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
                 "expires_in": self.access_ttl, "id_token": fake_id_token(email)}
+
+    def _token(self, prefix: str) -> str:
+        token = prefix + secrets.token_urlsafe(16)
+        while len(token) < self.token_chars:
+            token += secrets.token_urlsafe(48)
+        return token[:max(self.token_chars, len(prefix) + 16)] if self.token_chars else token
 
     def token_valid(self, token: str) -> str | None:
         email, expires = self.access.get(token, (None, 0.0))
