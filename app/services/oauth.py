@@ -427,14 +427,29 @@ def fresh_access_token(email: str, cfg: ProviderConfig,
     """A valid access token for ``email``, refreshed (and re-stored) when about to expire,
     or always with ``force`` (a server refused the current one before its expiry).
     Raises OAUTH_REAUTH_REQUIRED when the refresh token was revoked or expired."""
-    tokens = load_tokens(email, credentials)
-    stale = force or (tokens is not None and tokens.expiring())
-    if tokens is None or (stale and not tokens.refresh_token):
-        raise PostierError("OAUTH_REAUTH_REQUIRED")
-    if stale:
-        tokens = refresh(cfg, tokens.refresh_token or "")
-        store_tokens(email, tokens, credentials)
-    return tokens.access_token
+    before = load_tokens(email, credentials)
+    # One refresh at a time per account: tracking threads and a send may all find the
+    # token expiring at once; the later ones then use the token the first one stored.
+    with _refresh_lock(email):
+        tokens = load_tokens(email, credentials)
+        renewed = (tokens is not None and before is not None
+                   and tokens.access_token != before.access_token and not tokens.expiring())
+        stale = (force and not renewed) or (tokens is not None and tokens.expiring())
+        if tokens is None or (stale and not tokens.refresh_token):
+            raise PostierError("OAUTH_REAUTH_REQUIRED")
+        if stale:
+            tokens = refresh(cfg, tokens.refresh_token or "")
+            store_tokens(email, tokens, credentials)
+        return tokens.access_token
+
+
+_REFRESH_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _refresh_lock(email: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _REFRESH_LOCKS.setdefault(email.lower(), threading.Lock())
 
 
 def revoke(cfg: ProviderConfig, email: str, credentials: CredentialStore | None = None,

@@ -214,3 +214,23 @@ def test_long_microsoft_sized_tokens_fit_a_windows_keyring(postier_env: Path) ->
     assert len(json.loads((postier_env.parent / "keyring.json").read_text())) == 2
     oauth.forget_tokens("alice@example.test")
     assert json.loads((postier_env.parent / "keyring.json").read_text()) == {}
+
+
+def test_concurrent_users_of_an_expiring_token_refresh_it_once(
+        auth_server: LocalAuthServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tracking threads and a send finding the token expiring together: one refresh, and
+    everyone gets the new token (a refresh-token rotation never races itself)."""
+    cfg = oauth.provider_config("microsoft", _settings(auth_server, monkeypatch))
+    auth_server.state.access_ttl = 1
+    oauth.store_tokens("alice@example.test",
+                       oauth.sign_in_browser(cfg, open_browser=_browser, timeout=20))
+    auth_server.state.access_ttl = 3600
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(
+        oauth.fresh_access_token("alice@example.test", cfg))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(auth_server.state.refreshed_with) == 1
+    assert len(set(got)) == 1 and auth_server.state.token_valid(got[0]) == "alice@example.test"
