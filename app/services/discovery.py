@@ -271,6 +271,23 @@ def _describe_error(exc: BaseException) -> str:
     return text[:300]
 
 
+def _ms(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)
+
+
+def _failed(source: str, target: str, start: float, exc: BaseException) -> Tried:
+    """What a source that raised tried: _NotThere is a not_found, anything else an error."""
+    if isinstance(exc, _NotThere):
+        return Tried(source, target, "not_found", _ms(start), str(exc))
+    return Tried(source, target, "error", _ms(start), _describe_error(exc))
+
+
+def _too_late(source: str, target: str, deadline: float) -> Tried:
+    """A parallel task still running at the deadline."""
+    return Tried(source, target, "error", int(max(0.0, deadline - time.monotonic()) * 1000),
+                 "timeout")
+
+
 def _clientconfig_source(source: str, rank: int, url: str, email: str, settings: Settings,
                          deadline: float, tried_source: str | None = None
                          ) -> tuple[_Candidate | None, Tried]:
@@ -278,7 +295,7 @@ def _clientconfig_source(source: str, rank: int, url: str, email: str, settings:
     name = tried_source or source
 
     def tried(result: str, detail: str = "") -> Tried:
-        return Tried(name, url, result, int((time.monotonic() - start) * 1000), detail)
+        return Tried(name, url, result, _ms(start), detail)
 
     try:
         config: ClientConfig = parse_clientconfig(_http_get(url, settings, deadline), email)
@@ -352,17 +369,12 @@ def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float) ->
     target = f"MX {domain}"
     try:
         records = _dns_query(domain, "MX", settings, deadline)
-    except _NotThere as exc:
-        return _Outcome(None, [Tried("mx", target, "not_found",
-                                     int((time.monotonic() - start) * 1000), str(exc))])
     except Exception as exc:  # noqa: BLE001 - any resolver failure is this source's error
-        return _Outcome(None, [Tried("mx", target, "error",
-                                     int((time.monotonic() - start) * 1000),
-                                     _describe_error(exc))])
+        return _Outcome(None, [_failed("mx", target, start, exc)])
     hosts = [str(r.exchange).rstrip(".").lower()
              for r in sorted(records, key=lambda r: r.preference)]
     hosts = [h for h in hosts if h]  # "0 ." is a null MX (RFC 7505): no mail
-    ms = int((time.monotonic() - start) * 1000)
+    ms = _ms(start)
     if not hosts:
         return _Outcome(None, [Tried("mx", target, "not_found", ms, "no MX record")])
     for host in hosts:
@@ -400,15 +412,13 @@ def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -
         try:
             records = _dns_query(qname, "SRV", settings, deadline)
         except _NotThere:
-            return [], Tried("srv", qname, "not_found", int((time.monotonic() - start) * 1000))
+            return [], Tried("srv", qname, "not_found", _ms(start))  # the usual answer: no detail
         except Exception as exc:  # noqa: BLE001
-            return [], Tried("srv", qname, "error", int((time.monotonic() - start) * 1000),
-                             _describe_error(exc))
+            return [], _failed("srv", qname, start, exc)
         # Target "." means "service decidedly not available here" (RFC 2782/6186).
         found = [(r.priority, -r.weight, str(r.target).rstrip("."), r.port) for r in records
                  if str(r.target).rstrip(".") and r.port]
-        ms = int((time.monotonic() - start) * 1000)
-        return sorted(found), Tried("srv", qname, "found" if found else "not_found", ms)
+        return sorted(found), Tried("srv", qname, "found" if found else "not_found", _ms(start))
 
     results = _parallel([lambda n=n: one(n) for n, *_ in _SRV_NAMES], deadline)
     incoming: list[ServerConfig] = []
@@ -416,8 +426,7 @@ def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -
     tried: list[Tried] = []
     for (name, protocol, security, is_in), res in zip(_SRV_NAMES, results):
         if res is None:
-            tried.append(Tried("srv", f"{name}.{domain}", "error",
-                               int(max(0.0, deadline - time.monotonic()) * 1000), "timeout"))
+            tried.append(_too_late("srv", f"{name}.{domain}", deadline))
             continue
         records, t = res
         tried.append(t)
@@ -580,13 +589,9 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
         start = time.monotonic()
         try:
             resolve_host(host, settings, deadline)
-            return True, Tried("guess", host, "found", int((time.monotonic() - start) * 1000))
-        except _NotThere as exc:
-            return False, Tried("guess", host, "not_found",
-                                int((time.monotonic() - start) * 1000), str(exc))
+            return True, Tried("guess", host, "found", _ms(start))
         except Exception as exc:  # noqa: BLE001
-            return False, Tried("guess", host, "error",
-                                int((time.monotonic() - start) * 1000), _describe_error(exc))
+            return False, _failed("guess", host, start, exc)
 
     resolved = _parallel([lambda h=h: resolves(h) for h in all_hosts], deadline)
     alive = set()
@@ -609,13 +614,9 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
         target = f"{protocol} {host}:{port} {security}"
         try:
             result = _probe(protocol, host, port, security, settings, deadline)
-        except _NotThere as exc:
-            return None, Tried("guess", target, "not_found",
-                               int((time.monotonic() - start) * 1000), str(exc))
         except Exception as exc:  # noqa: BLE001 - junk from a server is "not this port"
-            return None, Tried("guess", target, "error",
-                               int((time.monotonic() - start) * 1000), _describe_error(exc))
-        ms = int((time.monotonic() - start) * 1000)
+            return None, _failed("guess", target, start, exc)
+        ms = _ms(start)
         if result.status == "fail":
             return None, Tried("guess", target, "not_found", ms, result.detail)
         detail = {"ok": "", "cert": "TLS works but ", "plain": "plain only: "}[result.status]
@@ -627,8 +628,7 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
     for index, (item, res) in enumerate(zip(plan, probed)):
         protocol, host, port, security = item
         if res is None:
-            tried.append(Tried("guess", f"{protocol} {host}:{port} {security}", "error",
-                               int(max(0.0, deadline - time.monotonic()) * 1000), "timeout"))
+            tried.append(_too_late("guess", f"{protocol} {host}:{port} {security}", deadline))
             continue
         result, t = res
         tried.append(t)
@@ -768,15 +768,14 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
         if isinstance(outcome, BaseException):
             log.debug("source %s failed", job.name, exc_info=outcome)
             note([Tried(job.name, job.target, "error",
-                        int((time.monotonic() - job.started) * 1000),
-                        _describe_error(outcome))])
+                        _ms(job.started), _describe_error(outcome))])
             continue
         note(outcome.tried)
         cand = outcome.candidate
         if cand is not None and (best is None or cand.rank < best.rank):
             best = cand
 
-    elapsed = int((time.monotonic() - start) * 1000)
+    elapsed = _ms(start)
     if best is None:
         return DiscoveryResult(False, address, domain, tried=tried, elapsed_ms=elapsed)
     preset = best.preset or _preset_for_servers(best.incoming + best.outgoing)
