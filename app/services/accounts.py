@@ -152,6 +152,30 @@ def renew_sign_in(settings: Settings, email: str, tokens: Any,
     return _storage_call(store.require, account.email)
 
 
+def sign_in_again(settings: Settings, email: str, *, device: bool = False,
+                  open_browser: Callable[[str], Any] | None = None,
+                  show_code: Callable[[Any], Any] | None = None,
+                  cancel: Any = None, credentials: CredentialStore | None = None) -> Account:
+    """The "Sign in again" action for an OAuth2 account marked as needing attention: the
+    provider's page (or a device code shown through ``show_code``), pre-filled with the
+    account's address, then ``renew_sign_in``. Run it off the GUI thread."""
+    from . import oauth
+
+    account = _storage_call(account_store(settings).require, email)
+    if account.auth_kind != "oauth2":
+        raise PostierError("INVALID_INPUT", f"{email} does not use the provider's sign-in")
+    cfg = oauth.provider_config(account.provider or "", settings)
+    if device:
+        code = oauth.device_start(cfg)
+        if show_code is not None:
+            show_code(code)
+        tokens = oauth.device_wait(cfg, code, cancel=cancel)
+    else:
+        extra = {"open_browser": open_browser} if open_browser else {}
+        tokens = oauth.sign_in_browser(cfg, login_hint=account.email, cancel=cancel, **extra)
+    return renew_sign_in(settings, email, tokens, credentials)
+
+
 def list_accounts(settings: Settings) -> list[dict[str, Any]]:
     return [a.to_dict() for a in _storage_call(account_store(settings).list)]
 

@@ -311,9 +311,10 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_loses_nothing(
     assert CredentialStore().get(EMAIL, "oauth2_refresh") == tokens.refresh_token
     assert result.id in [r["id"] for r in sending_rows(settings)]
 
-    again = sign_in(settings)
-    accounts.renew_sign_in(settings, EMAIL, again)
-    assert account(settings).needs_attention == 0
+    browser = Browser()  # the "Sign in again" action
+    renewed = accounts.sign_in_again(settings, EMAIL, open_browser=browser)
+    assert renewed.needs_attention == 0 and account(settings).needs_attention == 0
+    assert oauth.authorization_query(browser.urls[0])["login_hint"] == EMAIL
     later = datetime.now(UTC) + timedelta(hours=1)
     sent = sending.process_queue(settings, now=later, timeout=15)
     assert [(r.id, r.status) for r in sent] == [(result.id, "sent")]
@@ -355,6 +356,21 @@ def test_token_refused_even_after_refresh_asks_to_sign_in_again(
 def sending_rows(settings: Settings) -> list[dict]:
     with Database(settings.db_path).reading() as conn:
         return [dict(r) for r in conn.execute("SELECT id, state FROM messages").fetchall()]
+
+
+def test_sign_in_again_with_a_device_code(settings: Settings, orig: OAuthRig,
+                                          auth: LocalAuthServer) -> None:
+    """Support renews the sign-in over a screen share: a code instead of a browser here."""
+    tokens, _ = set_up_account(settings, orig)
+    auth.state.revoked.add(tokens.refresh_token or "")
+    auth.state.access.clear()
+    assert send(settings, ["bob@example.test"], "after the code").status == "queued"
+    codes: list[oauth.DeviceCode] = []
+    accounts.sign_in_again(settings, EMAIL, device=True, show_code=codes.append)
+    assert [c.user_code for c in codes] == ["ABCD-EFGH"]
+    assert account(settings).needs_attention == 0
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert [r.status for r in sending.process_queue(settings, now=later, timeout=15)] == ["sent"]
 
 
 def test_renewing_with_another_address_is_refused(settings: Settings, orig: OAuthRig,
