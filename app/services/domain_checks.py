@@ -165,6 +165,16 @@ def _txt_line(name: str, text: str) -> str:
     return f'{name}. TXT "{text}"'
 
 
+def _txt_lines(name: str, texts: list[str]) -> str | None:
+    """The records as zone-file lines, as shown to the user; None when there are none."""
+    return "\n".join(_txt_line(name, t) for t in texts) or None
+
+
+def _versioned(ans: Answer, version: str) -> list[str]:
+    """The TXT records that start with ``version`` (``v=DMARC1``…), in any case."""
+    return [t for t in ans.texts() if t.strip().lower().startswith(version.lower())]
+
+
 def _bullets(items: Iterable[str]) -> str:
     return "\n".join(f"• {i}" for i in items)
 
@@ -328,7 +338,7 @@ def check_spf(ctx: Context) -> list[Check]:
         return [_cannot_check("spf", "SPF", "SPF", ans.error)]
     records = [t for t in ans.texts() if spf.is_spf(t)]
     wanted = _wanted_mechanism(ctx, [] if ctx.provider else ctx.given_ips)
-    record = "\n".join(_txt_line(d, r) for r in records) or None
+    record = _txt_lines(d, records)
     if not records:
         return [_mk("spf", FAIL,
                     ("No SPF record",
@@ -713,7 +723,7 @@ def _find_dmarc(ctx: Context) -> tuple[str, Answer, list[str]]:
     for i in range(len(labels) - 1):
         owner = ".".join(labels[i:])
         ans = ctx.dns.query(f"_dmarc.{owner}", "TXT")
-        found = [t for t in ans.texts() if t.strip().lower().startswith("v=dmarc1")]
+        found = _versioned(ans, "v=DMARC1")
         if first is None:
             first = (owner, ans, found)
         if ans.status == ERROR or found:
@@ -728,7 +738,7 @@ def check_dmarc(ctx: Context) -> list[Check]:
     if ans.status == ERROR:
         return [_cannot_check("dmarc", "DMARC", "DMARC", ans.error)]
     name = f"_dmarc.{owner}"
-    record = "\n".join(_txt_line(name, t) for t in found) or None
+    record = _txt_lines(name, found)
     good = f"v=DMARC1; p=quarantine; rua=mailto:postmaster@{d}"
     if not found:
         return [_mk("dmarc", FAIL,
@@ -888,8 +898,8 @@ def check_mta_sts(ctx: Context) -> list[Check]:
     ans = ctx.dns.query(name, "TXT")
     if ans.status == ERROR:
         return [_cannot_check("mta_sts", "MTA-STS", "MTA-STS", ans.error)]
-    found = [t for t in ans.texts() if t.strip().lower().startswith("v=stsv1")]
-    record = "\n".join(_txt_line(name, t) for t in found) or None
+    found = _versioned(ans, "v=STSv1")
+    record = _txt_lines(name, found)
     if not found:
         return [_mk("mta_sts", WARN,
                     ("MTA-STS is not set up (optional)",
@@ -973,8 +983,8 @@ def check_tls_rpt(ctx: Context) -> list[Check]:
     ans = ctx.dns.query(name, "TXT")
     if ans.status == ERROR:
         return [_cannot_check("tls_rpt", "TLS-RPT", "TLS-RPT", ans.error)]
-    found = [t for t in ans.texts() if t.strip().lower().startswith("v=tlsrptv1")]
-    record = "\n".join(_txt_line(name, t) for t in found) or None
+    found = _versioned(ans, "v=TLSRPTv1")
+    record = _txt_lines(name, found)
     good = _txt_line(name, f"v=TLSRPTv1; rua=mailto:postmaster@{d}")
     if not found:
         return [_mk("tls_rpt", WARN,
