@@ -145,6 +145,18 @@ def classify_reply(server: str, text: str, default: str = "AUTH_FAILED") -> str:
     return default
 
 
+def _login_refused(server: str, reply: str, credential: Credential) -> PostierError:
+    """The login refusal in plain words; a refused OAuth2 token is no password problem."""
+    code = classify_reply(server, reply)
+    if code == "AUTH_FAILED" and credential.kind == "oauth2":
+        return PostierError(
+            code, "The server refused the sign-in for this mailbox.",
+            hint="Sign in again with the account of this address (the provider's page must "
+                 "show the same address). If it still fails, ask the administrator whether "
+                 "IMAP/SMTP access is allowed for this mailbox.", reply=reply)
+    return PostierError(code, reply=reply)
+
+
 def _printable(data: bytes | str, limit: int = _MAX_REPLY) -> str:
     text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
     text = text.replace("\r\n", "\n").strip()
@@ -586,12 +598,12 @@ class _ImapChecker(_Checker):
             self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
         except imaplib.IMAP4.error:
             reply = imap.reply()
-            self.fail(PostierError(classify_reply("imap", reply), reply=reply))
+            self.fail(_login_refused("imap", reply, self.credential))
         except (OSError, EOFError) as exc:
             self.fail(network_error(exc, "login"))
         if typ != "OK":
             reply = imap.reply()
-            self.fail(PostierError(classify_reply("imap", reply), reply=reply))
+            self.fail(_login_refused("imap", reply, self.credential))
         self.ok(f"{mech} as {cred.username}")
 
     def prove(self, imap: _IMAP) -> None:
@@ -763,12 +775,12 @@ class _SmtpChecker(_Checker):
                                    "unexpectedly.", reply=str(exc)))
         except smtplib.SMTPResponseException as exc:
             reply = _smtp_reply(exc)
-            self.fail(PostierError(classify_reply("smtp", reply), reply=reply))
+            self.fail(_login_refused("smtp", reply, self.credential))
         except OSError as exc:
             self.fail(network_error(exc, "AUTH"))
         if code != 235:
             reply = _printable(f"{code} {msg.decode('utf-8', 'replace')}")
-            self.fail(PostierError(classify_reply("smtp", reply), reply=reply))
+            self.fail(_login_refused("smtp", reply, self.credential))
         self.ok(f"AUTH {mech} as {cred.username}: {code} {msg.decode(errors='replace')}")
 
     def prove(self, smtp: _SMTP) -> None:
