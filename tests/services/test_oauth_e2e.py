@@ -262,6 +262,8 @@ def test_token_of_another_mailbox_is_refused(settings: Settings, orig: OAuthRig,
         imap=orig.rig.imaps, smtp=orig.rig.submission, timeout=15)
     assert check.errors["imap"].code == "AUTH_FAILED"
     assert check.errors["smtp"].code == "AUTH_FAILED"
+    for error in check.errors.values():  # token words, not "check the password / Caps Lock"
+        assert "Sign in again" in error.hint and "Caps Lock" not in error.hint
 
 
 # ---------------------------------------------------------------------------
