@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, ROOT, require_tool
-from tests.support.dns_server import local_dns
+from tests.support.dns_server import free_port, local_dns
 from tests.support.http_server import LocalHTTP
 
 # The first test also pays for the build (session fixture): give it room beyond the suite's
@@ -202,9 +202,11 @@ def xvfb_display() -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def _run_gui(bundle: Path, tmp_path: Path, **extra: str) -> list[tuple[str, str]]:
-    """Start the bundled GUI with a fresh POSTIER_HOME; the (class, title) of each window shown."""
-    home = tmp_path / f"fresh-home-{len(list(tmp_path.iterdir()))}"  # first start: no account
+def _run_gui(bundle: Path, tmp_path: Path, home: Path | None = None,
+             **extra: str) -> list[tuple[str, str]]:
+    """Start the bundled GUI (by default with a fresh POSTIER_HOME: first start, no account);
+    the (class, title) of each window shown. It must exit by itself: a hang fails."""
+    home = home or tmp_path / f"fresh-home-{len(list(tmp_path.iterdir()))}"
     proc = _run(bundle, [], tmp_path, _bundle_env(home, POSTIER_EXIT_AFTER="3", **extra),
                 timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -232,6 +234,23 @@ def test_bundle_gui_starts_and_shows_the_wizard(bundle: Path, tmp_path: Path, pl
     # A fresh home has no account: the first window is the setup wizard (app/ui/main.py falls
     # back to the main window when the wizard fails to import, which would hide a bad bundle).
     assert [cls for cls, _title in windows if "Wizard" in cls], windows
+
+
+def test_bundle_gui_opens_the_main_window_when_an_account_exists(bundle: Path,
+                                                                  tmp_path: Path) -> None:
+    """The other first window: sent-messages table, watchers and notifier start (their
+    servers are unreachable, and the system keyring has no password) and stop on exit."""
+    from app.services.storage import Account, AccountStore, open_database
+
+    home = tmp_path / "home"
+    home.mkdir()
+    closed_port = free_port()
+    AccountStore(open_database(home / "postier.sqlite3")).add(Account(
+        email="jean@example.test", username="jean@example.test", imap_host="127.0.0.1",
+        imap_port=closed_port, imap_security="ssl", smtp_host="127.0.0.1",
+        smtp_port=closed_port, smtp_security="ssl"))
+    windows = _run_gui(bundle, tmp_path, home=home, LANG="C.UTF-8")
+    assert [cls for cls, _title in windows if "MainWindow" in cls], windows
 
 
 def _french(context: str, source: str) -> str | None:
