@@ -129,15 +129,26 @@ def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> li
         failing = a["sync_state"] == "error" or bool(a["needs_attention"])
         known = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         if failing and known is None:
-            kind = ("token_expiring" if a["auth_kind"] == "oauth2" and a["needs_attention"]
-                    else "sync_failed")
+            # sync_error holds a catalogue code; a refused OAuth2 sign-in is its own kind.
+            code = a["sync_error"] or ""
+            kind = "token_expiring" if code == "OAUTH_REAUTH_REQUIRED" else "sync_failed"
             if rules.get(kind):
                 out.append(_insert(conn, kind, _title(kind, a["email"], lang),
-                                   a["sync_error"] or "", a["email"], None, rules))
+                                   _code_text(code, lang), a["email"], None, rules))
             conn.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (key,))
         elif not failing and known is not None:
             conn.execute("DELETE FROM settings WHERE key = ?", (key,))
     return out
+
+
+def _code_text(code: str, lang: str) -> str:
+    """The catalogue's message and hint for an error code, the code itself otherwise."""
+    from .errors import CATALOGUE, message_for
+
+    if code in CATALOGUE:
+        message, hint = message_for(code, "fr" if lang == "fr" else "en")
+        return f"{message} {hint}"
+    return code
 
 
 def history(db: Database, limit: int = 200) -> list[Notification]:

@@ -137,14 +137,25 @@ class AccountsView(QWidget):
         self._update_buttons()
 
     def _sync_text(self, a: Account) -> tuple[str, str]:
-        if a.needs_attention:
+        """What the mailbox watcher last said. ``sync_error`` holds an error code of the
+        catalogue (AUTH_FAILED, TIMEOUT, OAUTH_REAUTH_REQUIRED…), shown in plain words."""
+        if a.sync_error == "OAUTH_REAUTH_REQUIRED":
             return self.tr("Needs attention: sign in again"), "#b91c1c"
         if a.sync_state == "error":
-            return (self.tr("Not syncing: %s") % (a.sync_error or self.tr("error")),
-                    "#b91c1c")
-        if a.sync_state in ("syncing", "idle_wait", "watching"):
+            return (self.tr("Not syncing: %s") % self._code_text(a.sync_error), "#b91c1c")
+        if a.sync_state == "watching":
             return self.tr("Watching for replies and bounces"), "#15803d"
-        return self.tr("Up to date"), "#374151"
+        if a.sync_state == "ok":
+            return self.tr("Up to date"), "#374151"
+        return self.tr("Not checked yet"), "#6b7280"
+
+    def _code_text(self, code: str | None) -> str:
+        from app.services.errors import CATALOGUE, message_for
+        from app.ui.i18n import current_language
+
+        if code and code in CATALOGUE:
+            return message_for(code, current_language())[0]
+        return code or self.tr("error")
 
     def selected(self) -> Account | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() \

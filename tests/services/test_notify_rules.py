@@ -38,8 +38,10 @@ def test_rules_round_trip_and_disabled_kind(tmp_path: Path) -> None:
 
 def test_account_recovers_then_fails_again(tmp_path: Path) -> None:
     db = open_database(tmp_path / "n.sqlite3")
-    sm.add_account(db, "a@b.fr", sync_state="error", sync_error="login failed")
-    assert len(nr.collect(db)) == 1
+    sm.add_account(db, "a@b.fr", sync_state="error", sync_error="AUTH_FAILED")
+    found = nr.collect(db, "fr")
+    assert [n.kind for n in found] == ["sync_failed"]
+    assert "mot de passe" in found[0].body  # the catalogue's words, not the code
     AccountStore(db).update_fields("a@b.fr", sync_state="idle")
     assert nr.collect(db) == []
     AccountStore(db).update_fields("a@b.fr", sync_state="error")
@@ -49,7 +51,8 @@ def test_account_recovers_then_fails_again(tmp_path: Path) -> None:
 def test_oauth_sign_in_to_renew_and_desktop_only_rule(tmp_path: Path) -> None:
     db = open_database(tmp_path / "n.sqlite3")
     sm.add_account(db, "o@b.fr")
-    AccountStore(db).update_fields("o@b.fr", auth_kind="oauth2", needs_attention=1)
+    AccountStore(db).update_fields("o@b.fr", auth_kind="oauth2", needs_attention=1,
+                                   sync_error="OAUTH_REAUTH_REQUIRED")
     nr.save_rules(db, {"token_expiring": {"desktop"}})
     found = nr.collect(db, "en")
     assert [(n.kind, n.title) for n in found] == [("token_expiring", "Sign in again to o@b.fr")]

@@ -141,7 +141,7 @@ def demo(db: Database, now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     add_account(db, ACCOUNTS[0], label="Boutique")
     add_account(db, ACCOUNTS[1], label="Comptabilité", sync_state="error",
-                sync_error="IMAP login failed")
+                sync_error="AUTH_FAILED")
     out: dict[str, int] = {}
     for i, (subject, address, status) in enumerate(DEMO):
         account = ACCOUNTS[1] if "Facture" in subject or "Relance" in subject else ACCOUNTS[0]

@@ -293,7 +293,8 @@ def test_accounts_tab_shows_sync_status_and_label(qtbot, window) -> None:
     texts = {view.table.item(r, 0).text(): (view.table.item(r, 2).text(),
                                             view.table.item(r, 3).text())
              for r in range(view.table.rowCount())}
-    assert texts[sm.ACCOUNTS[1]] == ("Comptabilité", "Not syncing: IMAP login failed")
+    assert texts[sm.ACCOUNTS[1]] == (
+        "Comptabilité", "Not syncing: The server refused the user name or password.")
     assert texts[sm.ACCOUNTS[0]][0] == "Boutique"
 
 
