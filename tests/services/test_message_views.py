@@ -137,3 +137,12 @@ def test_100k_rows_queries_fast(db: Database) -> None:
     # Generous bounds (2-core CI); the benchmark prints the real figures.
     assert load < 2 and sort < 2 and filt < 2
     assert sum(mv.status_counts(db).values()) == 100_000
+
+
+def test_data_version_moves_on_account_sync_state(db: Database) -> None:
+    from app.services.storage import AccountStore
+
+    sm.demo(db)
+    before = mv.data_version(db)
+    AccountStore(db).update_fields(sm.ACCOUNTS[0], sync_state="watching")
+    assert mv.data_version(db) != before

@@ -424,3 +424,15 @@ def test_export_to_unwritable_place_says_so(qtbot, window, tmp_path: Path, monke
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "could not be written" in shown[0]
     assert not (tmp_path / "missing-folder").exists()
+
+
+def test_account_sync_state_change_shows_live(qtbot, window, env) -> None:
+    _, db, _ = env
+    AccountStore(db).update_fields(sm.ACCOUNTS[0], sync_state="watching")
+    view = window.accounts
+
+    def shown() -> str:
+        row = [a.email for a in view.accounts].index(sm.ACCOUNTS[0])
+        return view.table.item(row, 3).text()
+
+    qtbot.waitUntil(lambda: shown() == "Watching for replies and bounces", timeout=10_000)
