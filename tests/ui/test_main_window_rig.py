@@ -58,6 +58,7 @@ def _row_status(win, address: str) -> str | None:
 
 
 def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> None:
+    from app.services import notify_rules
     from app.ui.compose_dialog import ComposeDialog, ResendDialog
 
     win, settings, db = rig_window
@@ -85,7 +86,9 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
     assert "1 hard bounce" in win.page.counters.summary()
     rid = model.row_at(row).recipient_id
     # The bounce is in the notification history and went out by e-mail to Bob.
-    qtbot.waitUntil(lambda: "Notifications (1)" in win.tabs.tabText(2), timeout=10_000)
+    qtbot.waitUntil(lambda: any(n.title == "Not delivered to nobody@remote.test"
+                                for n in notify_rules.history(db)), timeout=10_000)
+    qtbot.waitUntil(lambda: "Notifications (" in win.tabs.tabText(2), timeout=10_000)
     qtbot.waitUntil(lambda: _row_status(win, SENDER) in ("sent", "delivered"), timeout=20_000)
     with db.reading() as conn:
         note = conn.execute("SELECT subject, is_test FROM messages WHERE subject LIKE "
