@@ -86,7 +86,7 @@
         <translation>Jamais</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+16" />
         <source>Needs attention: sign in again</source>
         <translation>À vérifier : reconnectez-vous</translation>
     </message>
@@ -96,34 +96,39 @@
         <translation>Ne se synchronise plus : %s</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+5" />
+        <source>Not checked yet</source>
+        <translation>Pas encore vérifié</translation>
+    </message>
+    <message>
+        <location line="+8" />
         <source>error</source>
         <translation>erreur</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="-11" />
         <source>Watching for replies and bounces</source>
         <translation>Surveille les réponses et les rejets</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2" />
         <source>Up to date</source>
         <translation>À jour</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+45" />
         <source>Testing %s…</source>
         <translation>Test de %s…</translation>
     </message>
     <message>
         <location line="+10" />
         <source>%s works: sending and receiving are OK.</source>
-        <translation>%s fonctionne : l'envoi et la réception sont OK.</translation>
+        <translation>%s fonctionne : l&apos;envoi et la réception sont OK.</translation>
     </message>
     <message>
         <location line="+3" />
         <source>%s: the test could not run: %s</source>
-        <translation>%s : le test n'a pas pu être lancé : %s</translation>
+        <translation>%s : le test n&apos;a pas pu être lancé : %s</translation>
     </message>
     <message>
         <location line="+3" />
@@ -133,7 +138,7 @@
     <message>
         <location line="+8" />
         <source>see the details in the setup assistant</source>
-        <translation>voyez le détail dans l'assistant de configuration</translation>
+        <translation>voyez le détail dans l&apos;assistant de configuration</translation>
     </message>
     <message>
         <location line="+15" />
@@ -152,7 +157,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+12" />
         <source>%s could not be removed: %s</source>
-        <translation>%s n'a pas pu être supprimé : %s</translation>
+        <translation>%s n&apos;a pas pu être supprimé : %s</translation>
     </message>
     <message>
         <location line="+3" />
@@ -498,13 +503,13 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+1" />
-        <source>Hidden copy: recipients don't see these</source>
+        <source>Hidden copy: recipients don&apos;t see these</source>
         <translation>Copie cachée : les destinataires ne les voient pas</translation>
     </message>
     <message>
         <location line="+2" />
-        <source>Group members go in Bcc so they don't see each other's addresses.</source>
-        <translation>Les membres d'un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
+        <source>Group members go in Bcc so they don&apos;t see each other&apos;s addresses.</source>
+        <translation>Les membres d&apos;un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
     </message>
     <message>
         <location line="+3" />
@@ -539,7 +544,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+10" />
         <source>Send test to myself</source>
-        <translation>M'envoyer un test</translation>
+        <translation>M&apos;envoyer un test</translation>
     </message>
     <message>
         <location line="+3" />
@@ -659,7 +664,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+11" />
         <source>Add recipients first, then save them as a group.</source>
-        <translation>Ajoutez d'abord des destinataires, puis enregistrez-les comme groupe.</translation>
+        <translation>Ajoutez d&apos;abord des destinataires, puis enregistrez-les comme groupe.</translation>
     </message>
     <message>
         <location line="+6" />
@@ -674,7 +679,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+12" />
         <source>The file could not be imported: %s</source>
-        <translation>Le fichier n'a pas pu être importé : %s</translation>
+        <translation>Le fichier n&apos;a pas pu être importé : %s</translation>
     </message>
     <message>
         <location line="+4" />
@@ -694,7 +699,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+14" />
         <source>Add an account first (Accounts tab).</source>
-        <translation>Ajoutez d'abord un compte (onglet Comptes).</translation>
+        <translation>Ajoutez d&apos;abord un compte (onglet Comptes).</translation>
     </message>
     <message>
         <location line="+5" />
@@ -737,12 +742,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+0" />
         <source>No message yet.</source>
-        <translation>Aucun message pour l'instant.</translation>
+        <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
         <location line="+5" />
         <source>Click a counter to show only those messages.</source>
-        <translation>Cliquez sur un compteur pour n'afficher que ces messages.</translation>
+        <translation>Cliquez sur un compteur pour n&apos;afficher que ces messages.</translation>
     </message>
 </context>
 <context>
@@ -751,7 +756,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location filename="../../app/ui/details_panel.py" line="+54" />
         <location line="+45" />
         <source>Select a message to see what became of it.</source>
-        <translation>Sélectionnez un message pour voir ce qu'il est devenu.</translation>
+        <translation>Sélectionnez un message pour voir ce qu&apos;il est devenu.</translation>
     </message>
     <message>
         <location line="-35" />
@@ -781,7 +786,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+1" />
         <source>No event yet.</source>
-        <translation>Aucun événement pour l'instant.</translation>
+        <translation>Aucun événement pour l&apos;instant.</translation>
     </message>
     <message>
         <location line="+0" />
@@ -861,7 +866,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+17" />
         <source>Sending server</source>
-        <translation>Serveur d'envoi</translation>
+        <translation>Serveur d&apos;envoi</translation>
     </message>
     <message>
         <location line="+0" />
@@ -942,7 +947,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>EditAccountDialog</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="-186" />
+        <location filename="../../app/ui/accounts_view.py" line="-197" />
         <source>Edit %s</source>
         <translation>Modifier %s</translation>
     </message>
@@ -1003,7 +1008,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+0" />
         <source>Today</source>
-        <translation>Aujourd'hui</translation>
+        <translation>Aujourd&apos;hui</translation>
     </message>
     <message>
         <location line="+1" />
@@ -1463,7 +1468,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+16" />
         <source>Sent messages are kept as a record; nothing was deleted.</source>
-        <translation>Les messages envoyés sont conservés comme trace ; rien n'a été supprimé.</translation>
+        <translation>Les messages envoyés sont conservés comme trace ; rien n&apos;a été supprimé.</translation>
     </message>
     <message>
         <location line="+9" />
@@ -1498,12 +1503,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+1" />
         <source>The setup assistant is not available: %s</source>
-        <translation>L'assistant de configuration n'est pas disponible : %s</translation>
+        <translation>L&apos;assistant de configuration n&apos;est pas disponible : %s</translation>
     </message>
     <message>
         <location line="+16" />
         <source>Add an account first.</source>
-        <translation>Ajoutez d'abord un compte.</translation>
+        <translation>Ajoutez d&apos;abord un compte.</translation>
     </message>
     <message>
         <location line="+33" />
@@ -1533,7 +1538,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+1" />
         <source>The file could not be written: %s</source>
-        <translation>Le fichier n'a pas pu être écrit : %s</translation>
+        <translation>Le fichier n&apos;a pas pu être écrit : %s</translation>
     </message>
     <message>
         <location line="+2" />
@@ -1648,7 +1653,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+3" />
         <source>In the app</source>
-        <translation>Dans l'application</translation>
+        <translation>Dans l&apos;application</translation>
     </message>
     <message>
         <location line="+1" />
@@ -1748,7 +1753,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+6" />
-        <source>Recipients don't get mail late in the evening or at night: a message written then waits and leaves when quiet hours end.</source>
+        <source>Recipients don&apos;t get mail late in the evening or at night: a message written then waits and leaves when quiet hours end.</source>
         <translation>Les destinataires ne reçoivent pas de courrier tard le soir ou la nuit : un message écrit à ce moment-là attend et part à la fin des heures calmes.</translation>
     </message>
     <message>
@@ -1759,7 +1764,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+1" />
         <source>Until</source>
-        <translation>Jusqu'à</translation>
+        <translation>Jusqu&apos;à</translation>
     </message>
 </context>
 <context>
@@ -1786,7 +1791,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="-12" />
         <source>“{subject}” could not be delivered to {address}: {what}</source>
-        <translation>« {subject} » n'a pas pu être distribué à {address} : {what}</translation>
+        <translation>« {subject} » n&apos;a pas pu être distribué à {address} : {what}</translation>
     </message>
     <message>
         <location line="+17" />
