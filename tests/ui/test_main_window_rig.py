@@ -116,8 +116,9 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
                               "r.message_id = m.id WHERE r.address = 'somebody@remote.test'"
                               ).fetchone()
     assert linked["resend_of"] == rid
-    received = rig.fake_mx.wait_for(1, timeout=20)
-    assert any("somebody@remote.test" in m.rcpt_tos for m in received)
+    # Postfix relays to the fake MX on its own time: wait for that very message.
+    qtbot.waitUntil(lambda: any("somebody@remote.test" in m.rcpt_tos
+                                for m in rig.fake_mx.messages), timeout=30_000)
     with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(rid)
         win.page.details.show_recipient(rid)
@@ -161,3 +162,33 @@ def test_send_test_to_myself_keeps_composer_open(qtbot, rig, rig_window) -> None
                            "recipients r ON r.message_id = m.id").fetchone()
     assert (row["is_test"], row["subject"], row["address"]) == (1, "[Test] Essai signature",
                                                                 SENDER)
+
+
+def test_scheduled_message_waits_then_outbox_sends_it(qtbot, rig, rig_window) -> None:
+    from PySide6.QtCore import QDateTime
+
+    from app.ui.compose_dialog import ComposeDialog
+
+    win, settings, db = rig_window
+    dialog = ComposeDialog(settings, db, win.accounts.accounts, win)
+    qtbot.addWidget(dialog)
+    dialog.to_field.setText("later@remote.test")
+    dialog.subject.setText("Programmé")
+    dialog.editor.setPlainText("Bonjour")
+    dialog.ignore_quiet.setChecked(True)  # whatever the hour the suite runs at
+    dialog.schedule_check.setChecked(True)
+    dialog.schedule_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    assert "will leave at" in dialog.quiet_note.text()
+    with qtbot.waitSignal(dialog.sent, timeout=30_000):
+        dialog.send()
+    assert dialog.result_info.status == "queued"
+    qtbot.waitUntil(lambda: _row_status(win, "later@remote.test") == "queued", timeout=10_000)
+    win.process_queue()  # not due yet: nothing leaves
+    qtbot.wait(500)
+    assert _row_status(win, "later@remote.test") == "queued"
+    qtbot.wait(3000)
+    win.process_queue()  # the window's outbox timer does this every 30 s
+    qtbot.waitUntil(lambda: _row_status(win, "later@remote.test") in ("sent", "delivered"),
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: any("later@remote.test" in m.rcpt_tos
+                                for m in rig.fake_mx.messages), timeout=30_000)
