@@ -56,7 +56,9 @@ tar -czf "$TARBALL" -C "$DIST" "$NAME" \
     -C "$HERE/linux" postier.desktop -C "$ROOT/resources/icons" postier.png &
 TAR_PID=$!
 
-# .deb: a plain binary package built with dpkg-deb (no debhelper, no network).
+# .deb: a plain binary package built with dpkg-deb (no debhelper, no network). Depends lists
+# what PyInstaller leaves to the system (libc, GL/EGL, libxcb, Wayland) and the libraries
+# whose data files come from the system (fontconfig → fonts, xkbcommon → keymaps).
 DEBARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
 DEB="$DIST/${NAME}_${VERSION}_${DEBARCH}.deb"
 PKG="$WORK/deb/$NAME"
@@ -80,7 +82,7 @@ Version: $VERSION
 Architecture: $DEBARCH
 Maintainer: Postier <support@postier.invalid>
 Installed-Size: $SIZE_KB
-Depends: libc6, libegl1, libgl1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libdbus-1-3
+Depends: libc6, libegl1, libgl1, libxcb1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libdbus-1-3, libwayland-client0, libwayland-cursor0, libwayland-egl1
 Recommends: gnome-keyring | kwalletmanager
 Section: mail
 Priority: optional

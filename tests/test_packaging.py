@@ -320,7 +320,8 @@ def test_bundle_leaves_out_unused_qt_and_misses_no_library(bundle: Path) -> None
     assert size_mb < 250, f"bundle grew to {size_mb:.0f} MB: did a big Qt module slip in?"
 
 
-def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path) -> None:
+def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path,
+                                                                   tmp_path: Path) -> None:
     deb = DEB
     fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Version"],
                             capture_output=True, text=True, check=True).stdout
@@ -338,6 +339,12 @@ def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path
     entry = desktop["Desktop Entry"]
     assert entry["Type"] == "Application" and entry["Exec"].split()[0] == NAME
     assert f"./usr/share/icons/hicolor/scalable/apps/{entry['Icon']}.svg" in listing
+
+    # The packaged program runs from where the package puts it.
+    root = tmp_path / "deb-root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    proc = _run(root / "opt" / NAME, ["--version"], tmp_path, _bundle_env(tmp_path / "home"))
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"postier {VERSION}"), proc.stderr
 
     arch = os.uname().machine
     with tarfile.open(DIST / f"{NAME}-{VERSION}-linux-{arch}.tar.gz") as tar:
