@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
         self.accounts.reload()
         if self._live_tracking:
             self.process_queue()
+            # Reconnect the mailbox watchers now (one may be waiting out a back-off after
+            # a network error): its first pass reads what arrived meanwhile.
+            self.start_tracking()
         self.statusBar().showMessage(self.tr("Refreshing…"), 2000)
 
     def _update_status(self) -> None:

@@ -73,6 +73,7 @@ def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> Non
     # The rows appear…
     qtbot.waitUntil(lambda: win.page.model.rowCount() >= 2, timeout=10_000)
     assert _row_status(win, "ok@remote.test") in ("sent", "delivered")
+    win.refresh_action.trigger()  # F5 restarts the mailbox watcher: it must pick up from there
     # …the fake MX refuses nobody@ (550 5.1.1): Postfix bounces to Zoé's mailbox, the
     # IMAP watcher ingests it and the live table turns that row into a hard bounce.
     qtbot.waitUntil(lambda: _row_status(win, "nobody@remote.test") == "hard_bounce",
