@@ -241,7 +241,8 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
             act.setToolTip(tip or text)
-            act.triggered.connect(slot)
+            # triggered(bool) would hand "checked" to slots with optional arguments.
+            act.triggered.connect(lambda _checked=False: slot())
             self.addAction(act)
             return act
 

@@ -436,3 +436,23 @@ def test_account_sync_state_change_shows_live(qtbot, window, env) -> None:
         return view.table.item(row, 3).text()
 
     qtbot.waitUntil(lambda: shown() == "Watching for replies and bounces", timeout=10_000)
+
+
+def test_export_action_asks_where_and_for_french_excel(qtbot, window, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    import app.ui.main_window as mw
+
+    target = tmp_path / "choisi.csv"
+    asked: list[tuple] = []
+
+    def fake_dialog(_parent, _title, _start, filters, preferred):
+        asked.append((filters, preferred))
+        return str(target), filters.split(";;")[1]  # the user picks the ';' format
+
+    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", fake_dialog)
+    qtbot.keySequence(window, "Ctrl+E")
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=10_000)
+    header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Date;Status;")
+    assert "semicolon" in asked[0][0]
