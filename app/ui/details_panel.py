@@ -106,12 +106,16 @@ class DetailsPanel(QWidget):
 
     # -- rendering ---------------------------------------------------------------
     def render(self, d: mv.MessageDetails) -> None:
+        same = self.details is not None and self.details.selected.id == d.selected.id
+        scroll = self.browser.verticalScrollBar().value()
         self.details = d
         rec = d.selected
         self.title.setText(d.subject or self.tr("(no subject)"))
         self.resend_button.setEnabled(rec.status in mv.FAILED_STATUSES
                                       or rec.status == "deferred")
         self.browser.setHtml(self._html(d))
+        if same:  # a live refresh of the row being read: stay where the reader was
+            self.browser.verticalScrollBar().setValue(scroll)
 
     def _html(self, d: mv.MessageDetails) -> str:
         locale = QLocale()
