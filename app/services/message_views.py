@@ -152,12 +152,18 @@ def _where(flt: ViewFilter, *, with_status: bool = True) -> tuple[str, list[Any]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _order(sort: str, descending: bool) -> str:
+def _order(sort: str, descending: bool, flt: ViewFilter | None = None) -> str:
     if sort not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {sort!r}")
     direction = "DESC" if descending else "ASC"
+    column = SORT_COLUMNS[sort]
+    if flt is not None and flt.text.strip():
+        # A text search keeps few rows: sorting them beats walking the whole sort index
+        # with a look-up per row (35 ms instead of 300 ms at 100k). Unary + hides the index.
+        column = "+" + column + ("" if "COLLATE" in column else " COLLATE NOCASE"
+                                 if sort in ("recipient", "subject") else "")
     # r.id breaks ties so the order is stable between refreshes (selection stays put).
-    return f" ORDER BY {SORT_COLUMNS[sort]} {direction}, r.id {direction}"
+    return f" ORDER BY {column} {direction}, r.id {direction}"
 
 
 def _recipients_only(flt: ViewFilter, sort: str) -> bool:
@@ -174,7 +180,7 @@ def view_ids(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
     # on the recipients indexes alone (3-4x faster at 100k rows).
     source = ("recipients r" if _recipients_only(flt, sort)
               else "recipients r JOIN messages m ON m.id = r.message_id")
-    sql = f"SELECT r.id FROM {source}" + where + _order(sort, descending)
+    sql = f"SELECT r.id FROM {source}" + where + _order(sort, descending, flt)
     with db.reading() as conn:
         return [row[0] for row in conn.execute(sql, params)]
 
@@ -199,9 +205,13 @@ def status_counts(db: Database, flt: ViewFilter = ViewFilter()) -> dict[str, int
     """How many rows per status within the filter, ignoring its status part: the counters
     tell what there is to look at, including the statuses not selected right now."""
     where, params = _where(flt, with_status=False)
-    source = ("recipients r" if _recipients_only(flt, "status")
-              else "recipients r JOIN messages m ON m.id = r.message_id")
-    sql = f"SELECT r.status, COUNT(*) FROM {source}" + where + " GROUP BY r.status"
+    if _recipients_only(flt, "status"):
+        sql = "SELECT r.status, COUNT(*) FROM recipients r" + where + " GROUP BY r.status"
+    else:
+        # With the join, walking the status index costs a look-up per row in status order;
+        # a plain scan grouped in a temporary tree is 4x faster (unary + hides the index).
+        sql = ("SELECT r.status, COUNT(*) FROM recipients r "
+               "JOIN messages m ON m.id = r.message_id" + where + " GROUP BY +r.status")
     with db.reading() as conn:
         return {status: count for status, count in conn.execute(sql, params)}
 
@@ -519,7 +529,7 @@ def iter_view(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
     """Every row of the view, in order, streamed (exports do not hold 100k rows)."""
     where, params = _where(flt)
     with db.reading() as conn:
-        for row in conn.execute(_ROW_SELECT + where + _order(sort, descending), params):
+        for row in conn.execute(_ROW_SELECT + where + _order(sort, descending, flt), params):
             yield _to_row(row)
 
 

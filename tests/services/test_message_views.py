@@ -146,3 +146,19 @@ def test_data_version_moves_on_account_sync_state(db: Database) -> None:
     before = mv.data_version(db)
     AccountStore(db).update_fields(sm.ACCOUNTS[0], sync_state="watching")
     assert mv.data_version(db) != before
+
+
+@pytest.mark.parametrize("column", list(mv.SORT_COLUMNS))
+def test_sort_with_text_search_still_sorted(db: Database, column: str) -> None:
+    sm.bulk_rows(db, 2000)
+    flt = mv.ViewFilter(text="devis")
+    attr = {"date": "created_at", "status": "status", "subject": "subject",
+            "account": "account", "recipient": "recipient"}[column]
+    for descending in (False, True):
+        ids = mv.view_ids(db, flt, sort=column, descending=descending)
+        rows = mv.fetch_rows(db, ids)
+        assert ids and all("devis" in rows[i].subject.lower() for i in ids)
+        values = [getattr(rows[i], attr).lower() for i in ids]
+        assert values == sorted(values, reverse=descending)
+    counts = mv.status_counts(db, flt)
+    assert sum(counts.values()) == len(ids)
