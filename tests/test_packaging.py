@@ -25,6 +25,7 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -351,3 +352,64 @@ def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path
         members = set(tar.getnames())
     assert {f"{NAME}/{NAME}", f"{NAME}/postier.desktop", f"{NAME}/postier.png",
             f"{NAME}/_internal/resources/icons/postier.png"} <= members
+
+
+# ---------------------------------------------------------------------------
+# The CA run-time hook (packaging/rthooks/pyi_rth_postier_ca.py): plain-Python cases, then
+# its presence in the bundle.
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def ca_hook(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    import importlib.util
+
+    # Loading runs the hook; with SSL_CERT_FILE set it leaves this process's environment alone.
+    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/set-by-test.pem")
+    path = PACKAGING / "rthooks" / "pyi_rth_postier_ca.py"
+    spec = importlib.util.spec_from_file_location("pyi_rth_postier_ca", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert os.environ["SSL_CERT_FILE"] == "/nonexistent/set-by-test.pem"
+    return module
+
+
+@pytest.mark.parametrize(("case", "environ", "platform", "has_default", "existing", "expected"), [
+    ("default store present", {}, "linux", True, ["/etc/pki/tls/certs/ca-bundle.crt"], None),
+    ("Fedora: Debian's path missing", {}, "linux", False,
+     ["/etc/pki/tls/certs/ca-bundle.crt"], "/etc/pki/tls/certs/ca-bundle.crt"),
+    ("macOS: framework path missing", {}, "darwin", False, ["/etc/ssl/cert.pem"],
+     "/etc/ssl/cert.pem"),
+    ("Debian bundle preferred", {}, "linux", False,
+     ["/etc/ssl/cert.pem", "/etc/ssl/certs/ca-certificates.crt"],
+     "/etc/ssl/certs/ca-certificates.crt"),
+    ("user's SSL_CERT_FILE wins", {"SSL_CERT_FILE": "/x.pem"}, "linux", False,
+     ["/etc/ssl/cert.pem"], None),
+    ("user's SSL_CERT_DIR wins", {"SSL_CERT_DIR": "/certs"}, "darwin", False,
+     ["/etc/ssl/cert.pem"], None),
+    ("Windows reads its own store", {}, "win32", False, [], None),
+])
+def test_ca_hook_points_openssl_at_a_store_that_exists(ca_hook: ModuleType, case: str,
+                                                       environ: dict[str, str],
+                                                       platform: str, has_default: bool,
+                                                       existing: list[str],
+                                                       expected: str | None) -> None:
+    chosen = ca_hook.ca_bundle_to_use(environ=environ, platform=platform,
+                                      has_default=lambda: has_default,
+                                      isfile=lambda p: p in existing)
+    assert chosen == expected, case
+
+
+def test_ca_hook_falls_back_to_certifi(ca_hook: ModuleType) -> None:
+    import certifi
+
+    chosen = ca_hook.ca_bundle_to_use(environ={}, platform="linux", has_default=lambda: False,
+                                      isfile=lambda p: False)
+    assert chosen == certifi.where() and Path(chosen).is_file()
+
+
+def test_ca_hook_and_certifi_are_in_the_bundle(bundle: Path) -> None:
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(bundle / NAME))
+    assert "pyi_rth_postier_ca" in archive.toc
+    assert "certifi" in archive.open_embedded_archive("PYZ.pyz").toc
+    assert (bundle / "_internal" / "certifi" / "cacert.pem").is_file()
