@@ -95,7 +95,8 @@ def measure(label: str, fn, cmd: list[str], cwd: Path, runs: int,
 def size_mb(path: Path) -> float:
     if path.is_file():
         return path.stat().st_size / 1e6
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+    files = (p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / 1e6
 
 
 def main() -> int:

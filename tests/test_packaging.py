@@ -1,4 +1,4 @@
-"""Smoke test of the packaged app: build the PyInstaller bundle with packaging/build.sh, then run it.
+"""Smoke test of the packaged app: build the PyInstaller bundle with packaging/build.sh, run it.
 
 It runs the *bundle* (not the source tree), from a directory outside the checkout and without
 PYTHONPATH, so a missing data file, hidden import or shared library fails here rather than on a
@@ -413,3 +413,57 @@ def test_ca_hook_and_certifi_are_in_the_bundle(bundle: Path) -> None:
     assert "pyi_rth_postier_ca" in archive.toc
     assert "certifi" in archive.open_embedded_archive("PYZ.pyz").toc
     assert (bundle / "_internal" / "certifi" / "cacert.pem").is_file()
+
+
+# ---------------------------------------------------------------------------
+# Icons: the rendered files follow the SVG; the GUI loads them.
+# ---------------------------------------------------------------------------
+def _mean_difference(a: object, b: object) -> float:
+    """Mean absolute difference per RGBA channel (0-255) of two same-sized QImages."""
+    from PySide6.QtGui import QImage
+
+    rgba = QImage.Format.Format_RGBA8888
+    raw = [bytes(img.convertToFormat(rgba).constBits())  # type: ignore[attr-defined]
+           for img in (a, b)]
+    return sum(abs(x - y) for x, y in zip(*raw, strict=True)) / len(raw[0])
+
+
+def test_rendered_icons_match_the_svg(qapp: object) -> None:
+    """After editing postier.svg, packaging/render_icons.py must be run (and its output
+    committed): the PNG/ICO/ICNS shipped must be what the SVG draws."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
+
+    sys.path.insert(0, str(PACKAGING))
+    try:
+        import render_icons
+    finally:
+        sys.path.remove(str(PACKAGING))
+    renderer = QSvgRenderer(str(render_icons.SVG))
+    assert renderer.isValid()
+    icons = ROOT / "resources" / "icons"
+    for size in render_icons.PNG_SIZES:
+        fresh = QImage.fromData(render_icons.render_png(renderer, size))
+        shipped = QImage(str(icons / f"postier-{size}.png"))
+        assert (shipped.width(), shipped.height()) == (size, size)
+        # Not byte-equal: another Qt version may anti-alias an edge a little differently.
+        assert _mean_difference(fresh, shipped) < 1.0, f"postier-{size}.png is stale"
+    ico = (PACKAGING / "windows" / "postier.ico").read_bytes()
+    assert ico[:4] == b"\0\0\1\0" and int.from_bytes(ico[4:6], "little") == len(
+        render_icons.ICO_SIZES)
+    icns = (PACKAGING / "macos" / "postier.icns").read_bytes()
+    assert icns[:4] == b"icns" and int.from_bytes(icns[4:8], "big") == len(icns)
+    for kind in render_icons.ICNS_TYPES:
+        assert kind in icns
+
+
+def test_gui_window_icon_has_every_size(qapp: object) -> None:
+    from app.ui.main import app_icon
+
+    sizes = sorted(s.width() for s in app_icon().availableSizes())
+    sys.path.insert(0, str(PACKAGING))
+    try:
+        import render_icons
+    finally:
+        sys.path.remove(str(PACKAGING))
+    assert sizes == sorted(render_icons.PNG_SIZES)
