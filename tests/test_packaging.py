@@ -6,7 +6,8 @@ user's machine. Slow (a build is ~1 min): skip it locally with POSTIER_SKIP_PACK
 never skipped under CI=true.
 
 Several test sessions share this checkout: the build happens under an exclusive lock, the
-bundle is then used under a shared one, so nobody rebuilds it while another session runs it.
+bundle is then used under a shared one, so nobody rebuilds it while another session runs these
+tests.
 An up-to-date bundle (same sources, same Python and PyInstaller) is reused.
 """
 
@@ -33,7 +34,7 @@ from tests.conftest import IN_CI, ROOT, require_tool
 from tests.support.dns_server import free_port, local_dns
 from tests.support.http_server import LocalHTTP
 
-# The first test also pays for the build (session fixture): give it room beyond the suite's
+# The first test also pays for the build (module fixture): give it room beyond the suite's
 # 120 s default; each run of the bundle below has its own short timeout.
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(600)]
 
@@ -111,9 +112,12 @@ def _inventory() -> dict[str, list[str]]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bundle() -> Iterator[Path]:
-    """packaging/dist/postier, built (or reused when up to date) by packaging/build.sh."""
+    """packaging/dist/postier, built (or reused when up to date) by packaging/build.sh.
+
+    Module scope (only this module uses it): the shared lock is released when these tests
+    end, not when the whole suite does, so another session waits seconds, not minutes."""
     if os.environ.get("POSTIER_SKIP_PACKAGING") == "1" and not IN_CI:
         pytest.skip("POSTIER_SKIP_PACKAGING=1")
     WORK.mkdir(parents=True, exist_ok=True)
