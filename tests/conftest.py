@@ -17,6 +17,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# pytest-qt creates its QApplication before any fixture runs: the platform must be set now.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def require_tool(name: str) -> str:

@@ -300,7 +300,7 @@ def test_bundle_holds_resources_and_runtime_imports(bundle: Path) -> None:
                "keyring.backends.Windows", "keyring.backends.macOS", "keyring.backends.chainer",
                "keyring.backends.fail", "dns.rdtypes.ANY.MX", "dns.rdtypes.ANY.TXT",
                "dns.rdtypes.IN.SRV", "dns.rdtypes.IN.A", "dns.rdtypes.IN.AAAA",
-               "dns.rdtypes.ANY.PTR", "imapclient", "msal", "cryptography.x509"]
+               "dns.rdtypes.ANY.PTR", "imapclient", "authlib.integrations.requests_client", "cryptography.x509"]
     app_modules = inventory["app_modules"]
     assert [m for m in dynamic + app_modules if m not in modules] == []
 

@@ -64,8 +64,13 @@ def start(settings: Settings) -> QWidget:
     wizard = SetupWizard(settings)
     windows: dict[str, QWidget] = {}
 
+    quitting: list[bool] = []
+    QApplication.instance().aboutToQuit.connect(lambda: quitting.append(True))
+
     def open_main(_result: int = 0) -> None:
-        if "main" not in windows:
+        # Quitting closes the wizard too: opening the main window then would start
+        # background work in an application that is shutting down.
+        if "main" not in windows and not quitting:
             windows["main"] = _show_main(settings, db)
 
     wizard.finished.connect(open_main)

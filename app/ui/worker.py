@@ -49,7 +49,10 @@ def gui_callback(fn: Callable[..., Any]) -> Callable[..., None]:
     relay = _get_relay()
 
     def wrapper(*args: Any) -> None:
-        relay.call.emit(fn, args)
+        try:
+            relay.call.emit(fn, args)
+        except RuntimeError:  # the app quit while this worker ran: nobody to tell
+            log.debug("result dropped after shutdown")
 
     return wrapper
 
