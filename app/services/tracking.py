@@ -136,10 +136,7 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
             client.starttls(ctx)
         if account.imap_pin:
             check_pin(client.socket(), account.imap_pin)
-        if credential.kind == "oauth2":
-            client.oauth2_login(credential.username, credential.secret)
-        else:
-            client.login(credential.username, credential.secret)
+        _login(client, credential)
     except PostierError:
         raise
     except LoginError as exc:
@@ -150,6 +147,24 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
     return client
+
+
+def _login(client: Any, credential: Credential) -> None:
+    """Log in by the same rule as connection_check: LOGIN only for an ASCII user name and
+    password on a server that allows it; else AUTHENTICATE PLAIN, which carries UTF-8
+    (imaplib sends LOGIN arguments as ASCII, so "mot-de-passe-été" would crash it)."""
+    if credential.kind == "oauth2":
+        client.oauth2_login(credential.username, credential.secret)
+        return
+    caps = {c.upper() for c in client.capabilities()}
+    if b"LOGINDISABLED" not in caps and credential.username.isascii() \
+            and credential.secret.isascii():
+        client.login(credential.username, credential.secret)
+    elif b"AUTH=PLAIN" in caps:
+        client.plain_login(credential.username, credential.secret)  # sent as UTF-8
+    else:
+        raise PostierError("AUTH_METHOD_UNSUPPORTED", server="imap", reply="CAPABILITY "
+                           + " ".join(c.decode(errors="replace") for c in sorted(caps)))
 
 
 def _logout(client: Any) -> None:

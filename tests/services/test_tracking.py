@@ -96,13 +96,14 @@ def db_account(postier_env: Path) -> tuple[Database, Account]:
     return db, account
 
 
-def _sent(db: Database, rcpts: list[str], n: int, minutes_ago: int = 5) -> tuple[int, str, str]:
+def _sent(db: Database, rcpts: list[str], n: int, minutes_ago: int = 5,
+          sender: str = SENDER) -> tuple[int, str, str]:
     message_id, envid = f"<msg{n}.{time.time_ns()}@example.test>", f"env{n}x{time.time_ns()}"
     when = (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).isoformat(
         timespec="seconds")
     with db.transaction() as conn:
-        mid = ms.insert_message(conn, account_id=None, account_email=SENDER,
-                                message_id=message_id, envid=envid, from_addr=SENDER,
+        mid = ms.insert_message(conn, account_id=None, account_email=sender,
+                                message_id=message_id, envid=envid, from_addr=sender,
                                 subject="hello", body_text="x", body_html=None, raw=b"",
                                 recipients=[ms.NewRecipient(a) for a in rcpts])
         conn.execute("UPDATE messages SET sent_at = ?, created_at = ?, state = 'sent'"
@@ -563,3 +564,27 @@ def test_rig_kill_at_random_moments_never_duplicates(rig_settings: Settings, rig
             assert row["state"] == "unknown" and copies.get(subject, 0) <= 1
         else:
             assert row["status"] == "sent" and copies.get(subject) == 1, (subject, row)
+
+
+@pytest.mark.parametrize("endpoint", ["imaps", "imap_strict"])
+def test_rig_non_ascii_password_tracks(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+                                       endpoint: str) -> None:
+    # zoe's password has an accent: IMAP LOGIN cannot carry it (imaplib quotes as ASCII),
+    # AUTHENTICATE PLAIN in UTF-8 can. 127.0.0.2 (imap_strict) also advertises
+    # LOGINDISABLED before STARTTLS.
+    zoe = "zoe@example.test"
+    assert not rig.users[zoe].isascii()
+    monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
+    settings = Settings.from_env()
+    accounts.save_account(settings, email=zoe, credential=Credential(zoe, rig.users[zoe]),
+                          imap=getattr(rig, endpoint), smtp=rig.submission)
+    db = Database(settings.db_path)
+    mid, message_id, _ = _sent(db, ["bob@example.test"], 90, sender=zoe)
+    before = len(rig.maildir_messages(zoe))
+    _inject(rig, reply("Bob <bob@example.test>", message_id), rcpt=zoe)
+    rig.wait_for_mail(zoe, before + 1)
+    result = tracking.track(settings, zoe, once=True)
+    assert result.errors == []
+    assert {"id": mid, "recipient": "bob@example.test", "status": "replied"} in result.updated
+    account = AccountStore(db).require(zoe)
+    assert account.needs_attention == 0 and account.sync_error is None
