@@ -38,6 +38,7 @@ from .accounts import connect_with_credential, database
 from .auth import Credential, xoauth2_string
 from .config import Settings
 from .credentials import CredentialStore
+from .endpoint import Endpoint
 from .errors import InputError, PostierError
 from .storage import Account, AccountStore, Database, StorageError
 from .tls import check_pin, classify_ssl_error, client_context
@@ -319,7 +320,7 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
         if account.smtp_pin:
             check_pin(smtp.sock, account.smtp_pin)  # type: ignore[arg-type]
         smtp.ehlo()
-        _login(smtp, credential)
+        _login(smtp, credential, Endpoint(host, port, account.smtp_security))
     except PostierError:
         raise
     except smtplib.SMTPConnectError as exc:  # 4xx/5xx greeting, e.g. 421 busy
@@ -346,7 +347,7 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
     return smtp
 
 
-def _login(smtp: smtplib.SMTP, credential: Credential) -> None:
+def _login(smtp: smtplib.SMTP, credential: Credential, endpoint: Endpoint | None = None) -> None:
     if credential.kind == "oauth2":
         token = credential.secret
         initial = xoauth2_string(credential.username, token)
@@ -356,7 +357,25 @@ def _login(smtp: smtplib.SMTP, credential: Credential) -> None:
         smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial,
                   initial_response_ok=len(initial) * 4 // 3 < 1900)
     else:
-        smtp.login(credential.username, credential.secret)
+        _password_login(smtp, credential, endpoint)
+
+
+def _password_login(smtp: smtplib.SMTP, credential: Credential,
+                    endpoint: Endpoint | None) -> None:
+    """AUTH PLAIN (else LOGIN) in UTF-8, as the account check logged in. smtplib's login()
+    encodes the secret as ASCII (a password with an accent raised UnicodeEncodeError) and
+    tries the next mechanism after a refusal (one wrong password counted twice)."""
+    from .connection_check import _smtp_authenticate  # the one hand-written SMTP AUTH
+
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    mech = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+    if mech is None:
+        raise smtplib.SMTPNotSupportedError(
+            "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")
+    # (the endpoint is read by OAUTHBEARER only, never for PLAIN/LOGIN)
+    code, msg = _smtp_authenticate(smtp, mech, credential, endpoint)  # type: ignore[arg-type]
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, msg)
 
 
 def _xtext(value: str) -> str:

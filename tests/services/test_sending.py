@@ -390,3 +390,24 @@ def test_bad_addresses_are_refused(env, bad: str) -> None:  # noqa: ANN001
     with pytest.raises(InputError) as info:
         _send(env[0], to=[bad])
     assert info.value.code == "INVALID_EMAIL"
+
+
+@pytest.mark.parametrize("endpoint", ["submission", "smtps"])
+def test_rig_non_ascii_password_sends(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+                                      endpoint: str) -> None:
+    # smtplib's login() encodes AUTH PLAIN/LOGIN as ASCII: "mot-de-passe-été" crashed it.
+    zoe = "zoe@example.test"
+    assert not rig.users[zoe].isascii()
+    monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
+    settings = Settings.from_env()
+    accounts.save_account(settings, email=zoe, credential=Credential(zoe, rig.users[zoe]),
+                          imap=rig.imaps, smtp=getattr(rig, endpoint), display_name="Zoé")
+    before = len(rig.maildir_messages("bob@example.test"))
+    msg = OutgoingMessage(account_email=zoe, to=["bob@example.test"], subject="Été",
+                          text="Bonjour !")
+    result = sending.send_message(settings, msg, timeout=15)
+    assert result.status == "sent", result.error
+    assert result.reply.startswith("250")
+    assert result.sent_copy == "saved"  # the IMAP side (APPEND to Sent) logged in too
+    received = rig.wait_for_mail("bob@example.test", before + 1)
+    assert any(result.message_id.encode() in p.read_bytes() for p in received)
