@@ -34,6 +34,7 @@ from .auth import Credential, oauthbearer_string, xoauth2_string
 from .config import Settings
 from .endpoint import Endpoint
 from .errors import ErrorInfo, InputError, PostierError
+from .server_greeting import greet
 from .tls import (
     TlsInfo,
     certificate_sha256,
@@ -377,16 +378,15 @@ class _Checker:
             return None
         try:
             if self.effective.security != "ssl":
-                self.raw_starttls(raw)
+                deadline = time.monotonic() + min(5.0, self.run.remaining())
+                if greet(raw, self.server, deadline, starttls=True).status != "ok":
+                    return None
             with ctx.wrap_socket(raw, server_hostname=self.endpoint.host) as tls_sock:
                 return tls_sock.getpeercert(binary_form=True)
         except (OSError, ValueError):
             return None
         finally:
             raw.close()
-
-    def raw_starttls(self, sock: socket.socket) -> None:
-        raise NotImplementedError
 
     # -- driver ------------------------------------------------------------
     def run_check(self) -> None:
@@ -557,17 +557,6 @@ class _ImapChecker(_Checker):
             detail += " (upgraded: the server offers STARTTLS)"
         self.ok(detail)
 
-    def raw_starttls(self, sock: socket.socket) -> None:
-        reader = sock.makefile("rb")
-        reader.readline()
-        sock.sendall(b"c1 STARTTLS\r\n")
-        while True:
-            line = reader.readline()
-            if not line or line.startswith(b"c1 "):
-                break
-        if not line.upper().startswith(b"C1 OK"):
-            raise OSError("STARTTLS refused")
-
     def login(self, imap: _IMAP) -> None:
         self.begin("login")
         imap.sock.settimeout(self.run.remaining())
@@ -737,22 +726,6 @@ class _SmtpChecker(_Checker):
             self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
             detail += " (upgraded: the server offers STARTTLS)"
         self.ok(detail)
-
-    def raw_starttls(self, sock: socket.socket) -> None:
-        reader = sock.makefile("rb")
-
-        def reply() -> bytes:
-            while True:
-                line = reader.readline()
-                if len(line) < 4 or line[3:4] != b"-":
-                    return line
-
-        reply()
-        sock.sendall(b"EHLO " + _local_name().encode() + b"\r\n")
-        reply()
-        sock.sendall(b"STARTTLS\r\n")
-        if not reply().startswith(b"220"):
-            raise OSError("STARTTLS refused")
 
     def login(self, smtp: _SMTP) -> None:
         self.begin("login")

@@ -54,6 +54,7 @@ from .clientconfig import parse as parse_clientconfig
 from .config import Settings
 from .errors import InputError, PostierError
 from .presets import Preset, preset_by_id, presets
+from .server_greeting import greet, remaining
 from .tls import classify_ssl_error, client_context
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,6 @@ RANKS = {"preset": 0, "autoconfig": 1, "well-known": 2, "ispdb": 3, "mx": 4, "mx
 DEFAULT_GUESS_PORTS = (993, 143, 465, 587)
 MAX_HTTP_BYTES = 512 * 1024
 MAX_REDIRECTS = 3
-MAX_LINE = 8192
 
 
 # ---------------------------------------------------------------------------
@@ -179,15 +179,10 @@ def parse_email(email: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 # Network helpers (DNS through Settings.dns_server when set)
 # ---------------------------------------------------------------------------
-def _remaining(deadline: float, cap: float | None = None) -> float:
-    left = max(0.05, deadline - time.monotonic())
-    return min(left, cap) if cap else left
-
-
 def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float) -> list[Any]:
     """Records of ``rdtype`` for ``name``; [] when none; _NotThere on NXDOMAIN."""
     try:
-        return dns_query.records(name, rdtype, settings, _remaining(deadline))
+        return dns_query.records(name, rdtype, settings, remaining(deadline))
     except dns_query.NameNotFound as exc:
         raise _NotThere(str(exc)) from None
 
@@ -195,7 +190,7 @@ def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float) -> l
 def resolve_host(host: str, settings: Settings, deadline: float) -> list[str]:
     """IP addresses of ``host`` (see dns_query.resolve_host); _NotThere when it has none."""
     try:
-        return dns_query.resolve_host(host, settings, _remaining(deadline))
+        return dns_query.resolve_host(host, settings, remaining(deadline))
     except dns_query.NameNotFound as exc:
         raise _NotThere(str(exc)) from None
 
@@ -204,7 +199,7 @@ def _connect(host: str, port: int, settings: Settings, deadline: float) -> socke
     last: Exception | None = None
     for ip in resolve_host(host, settings, deadline)[:3]:
         try:
-            return socket.create_connection((ip, port), timeout=_remaining(deadline))
+            return socket.create_connection((ip, port), timeout=remaining(deadline))
         except ConnectionRefusedError as exc:
             last = _NotThere(f"{host}:{port} refused the connection")
             last.__cause__ = exc
@@ -225,7 +220,7 @@ def _http_get(url: str, settings: Settings, deadline: float) -> bytes:
             raise ValueError(f"unsupported URL {url!r}")
         host = parts.hostname
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        timeout = _remaining(deadline)
+        timeout = remaining(deadline)
         conn: http.client.HTTPConnection
         if parts.scheme == "https":
             conn = http.client.HTTPSConnection(host, port, timeout=timeout,
@@ -462,48 +457,6 @@ def _parallel(fns: list[Callable[[], Any]], deadline: float) -> list[Any]:
 # ---------------------------------------------------------------------------
 # Guessing: probe greeting, CAPABILITY/EHLO and TLS/STARTTLS
 # ---------------------------------------------------------------------------
-class _LineReader:
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock, self.buf = sock, b""
-
-    def line(self, deadline: float) -> str:
-        while b"\n" not in self.buf:
-            if len(self.buf) > MAX_LINE:
-                raise ValueError("line too long")
-            self.sock.settimeout(_remaining(deadline))
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise ConnectionError("connection closed by the server")
-            self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        return line.decode("utf-8", "replace").rstrip("\r")
-
-
-def _smtp_reply(reader: _LineReader, deadline: float) -> tuple[int, list[str]]:
-    lines = []
-    while True:
-        line = reader.line(deadline)
-        lines.append(line)
-        if len(line) < 4 or line[3] != "-":
-            break
-        if len(lines) > 200:
-            raise ValueError("reply too long")
-    code = lines[-1][:3]
-    if not code.isdigit():
-        raise ValueError(f"not an SMTP reply: {lines[-1][:80]!r}")
-    return int(code), lines
-
-
-def _imap_tagged(reader: _LineReader, tag: str, deadline: float) -> tuple[str, list[str]]:
-    untagged = []
-    for _ in range(500):
-        line = reader.line(deadline)
-        if line.startswith(tag + " "):
-            return line[len(tag) + 1:], untagged
-        untagged.append(line)
-    raise ValueError("no tagged reply")
-
-
 @dataclass(frozen=True)
 class _Probe:
     status: str  # "ok" | "cert" (TLS works but certificate not trusted) | "plain" | "fail"
@@ -519,42 +472,9 @@ def _probe(protocol: str, host: str, port: int, security: str, settings: Setting
                 sock = client_context(settings).wrap_socket(sock, server_hostname=host)
             except ssl.SSLCertVerificationError as exc:
                 return _Probe("cert", _describe_error(exc))
-        sock.settimeout(_remaining(deadline))
-        reader = _LineReader(sock)
-        if protocol == "imap":
-            greeting = reader.line(deadline)
-            if not greeting.startswith(("* OK", "* PREAUTH")):
-                return _Probe("fail", f"not an IMAP greeting: {greeting[:80]!r}")
-            sock.sendall(b"p1 CAPABILITY\r\n")
-            status, lines = _imap_tagged(reader, "p1", deadline)
-            caps = " ".join(x for x in lines if x.upper().startswith("* CAPABILITY")).upper()
-            if security == "starttls":
-                if "STARTTLS" not in caps.split():
-                    return _Probe("plain", "no STARTTLS in CAPABILITY")
-                sock.sendall(b"p2 STARTTLS\r\n")
-                status, _ = _imap_tagged(reader, "p2", deadline)
-                if not status.upper().startswith("OK"):
-                    return _Probe("plain", f"STARTTLS refused: {status[:80]}")
-            detail = caps.removeprefix("* CAPABILITY ")[:200]
-        else:
-            code, lines = _smtp_reply(reader, deadline)
-            if code != 220:
-                return _Probe("fail", f"not an SMTP greeting: {lines[-1][:80]!r}")
-            local_ip = sock.getsockname()[0]
-            helo = f"[IPv6:{local_ip}]" if ":" in local_ip else f"[{local_ip}]"
-            sock.sendall(f"EHLO {helo}\r\n".encode())
-            code, lines = _smtp_reply(reader, deadline)
-            exts = [x[4:].upper() for x in lines[1:]]
-            if code != 250:
-                return _Probe("fail", f"EHLO refused: {lines[-1][:80]!r}")
-            if security == "starttls":
-                if not any(e.split()[:1] == ["STARTTLS"] for e in exts if e):
-                    return _Probe("plain", "no STARTTLS in EHLO")
-                sock.sendall(b"STARTTLS\r\n")
-                code, lines = _smtp_reply(reader, deadline)
-                if code != 220:
-                    return _Probe("plain", f"STARTTLS refused: {lines[-1][:80]}")
-            detail = " ".join(exts)[:200]
+        greeting = greet(sock, protocol, deadline, starttls=security == "starttls")
+        if greeting.status != "ok":
+            return _Probe(greeting.status, greeting.detail)
         if security == "starttls":
             try:
                 sock = client_context(settings).wrap_socket(sock, server_hostname=host)
@@ -565,7 +485,7 @@ def _probe(protocol: str, host: str, port: int, security: str, settings: Setting
             sock.sendall(b"p9 LOGOUT\r\n" if protocol == "imap" else b"QUIT\r\n")
         except OSError:
             pass
-        return _Probe("ok", detail)
+        return _Probe("ok", greeting.detail)
     finally:
         sock.close()
 

@@ -212,6 +212,21 @@ def test_network_unreachable(rig_settings) -> None:
     assert result.error.code == "NETWORK_UNREACHABLE"
 
 
+def test_untrusted_starttls_servers_report_their_certificates_for_a_pin(
+        rig, tmp_path: Path) -> None:
+    """The certificate of a STARTTLS port is read by talking IMAP/SMTP up to STARTTLS."""
+    no_ca = Settings(home=tmp_path)
+    result = check_account(ALICE, pw(), no_ca, imap=rig.imap_starttls, smtp=rig.submission,
+                           timeout=FAST)
+    for server in ("imap", "smtp"):
+        assert result.errors[server].code == "CERT_UNTRUSTED"
+        assert failed_step(result, server).step == "starttls"
+        assert "127.0.0.1" in result.certificates[server]["san"]
+    pinned = check_account(ALICE, pw(), no_ca, imap=rig.imap_starttls, smtp=rig.submission,
+                           timeout=FAST, pin=result.certificates["imap"]["sha256"])
+    assert pinned.ok, format_text(pinned)
+
+
 # ---------------------------------------------------------------------------
 # Broken servers
 # ---------------------------------------------------------------------------
