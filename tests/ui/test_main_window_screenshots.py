@@ -1,7 +1,8 @@
-"""Screenshots of the main window for docs/screenshots/ (a demo database with every status).
+"""Screenshots of the main window (a demo database with every status).
 
-They are written on every run so they always show the current code; each test also
-checks what the picture must show."""
+They are taken on every run (each test also checks what the picture must show) but go
+into docs/screenshots/ only when POSTIER_SCREENSHOTS=1, as the wizard's do: a normal
+test run leaves the tracked pictures alone."""
 
 from __future__ import annotations
 
@@ -38,25 +39,45 @@ def demo_window(qtbot, postier_env: Path):
     QLocale.setDefault(QLocale.c())
 
 
-def _save(widget, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
+def _save(widget, name: str, tmp_path: Path) -> Path:
+    """Into docs/screenshots when POSTIER_SCREENSHOTS=1, else the test's tmp dir."""
+    folder = SHOTS if os.environ.get("POSTIER_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     assert widget.grab().save(str(path))
     return path
 
 
-def test_screenshot_table_every_status_and_details(qtbot, demo_window) -> None:
+def test_screenshots_stay_out_of_the_tree_unless_asked(qtbot, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("Postier")
+    qtbot.addWidget(label)
+    tracked = SHOTS / "main_about.png"
+    before = tracked.stat().st_mtime_ns if tracked.exists() else None
+    monkeypatch.delenv("POSTIER_SCREENSHOTS", raising=False)
+    path = _save(label, "main_about.png", tmp_path)
+    assert path == tmp_path / "main_about.png" and path.stat().st_size > 0
+    assert (tracked.stat().st_mtime_ns if tracked.exists() else None) == before
+    docs = tmp_path / "docs"
+    monkeypatch.setitem(globals(), "SHOTS", docs)  # asked for: the docs folder (here a tmp one)
+    monkeypatch.setenv("POSTIER_SCREENSHOTS", "1")
+    assert _save(label, "main_about.png", tmp_path) == docs / "main_about.png"
+
+
+def test_screenshot_table_every_status_and_details(qtbot, demo_window, tmp_path: Path) -> None:
     win, _, _, ids = demo_window
     model = win.page.model
     assert {model.row_at(r).status for r in range(model.rowCount())} == set(mv.STATUSES)
     with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(ids["hard_bounce"])
     assert "550 5.1.1" in win.page.details.browser.toPlainText()
-    _save(win, "main_table.png")
-    _save(win.page.details, "main_details.png")
+    _save(win, "main_table.png", tmp_path)
+    _save(win.page.details, "main_details.png", tmp_path)
 
 
-def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:
+def test_screenshot_compose_in_quiet_hours(qtbot, demo_window, tmp_path: Path) -> None:
     from app.ui.compose_dialog import ComposeDialog
 
     win, settings, db, _ = demo_window
@@ -73,10 +94,11 @@ def test_screenshot_compose_in_quiet_hours(qtbot, demo_window) -> None:
     dialog.show()
     qtbot.waitExposed(dialog)
     assert "will wait" in dialog.quiet_note.text()
-    _save(dialog, "main_compose.png")
+    _save(dialog, "main_compose.png", tmp_path)
 
 
-def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> None:
+def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window,
+                                                       tmp_path: Path) -> None:
     from app.ui.compose_dialog import ResendDialog
 
     win, settings, db, ids = demo_window
@@ -84,22 +106,22 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window) -> N
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    _save(dialog, "main_resend.png")
+    _save(dialog, "main_resend.png", tmp_path)
     win.tabs.setCurrentWidget(win.accounts)
     win.accounts.select(sm.ACCOUNTS[1])
-    _save(win, "main_accounts.png")
+    _save(win, "main_accounts.png", tmp_path)
     sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
                  "550 5.1.1 <mairie@saint-martin.fr>: Recipient address rejected")
     sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: Facture F-2026-117")
     qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=10_000)
     win.tabs.setCurrentWidget(win.notifications_panel)
-    _save(win, "main_notifications.png")
+    _save(win, "main_notifications.png", tmp_path)
     win.about()
     qtbot.waitExposed(win.about_dialog)
-    _save(win.about_dialog, "main_about.png")
+    _save(win.about_dialog, "main_about.png", tmp_path)
 
 
-def test_screenshot_french(qtbot, postier_env: Path) -> None:
+def test_screenshot_french(qtbot, postier_env: Path, tmp_path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.i18n import install_translator
@@ -122,7 +144,7 @@ def test_screenshot_french(qtbot, postier_env: Path) -> None:
         assert win.tabs.tabText(0) == "Messages envoyés"
         assert "L'adresse n'existe pas." in win.page.details.browser.toPlainText()
         assert "1 adresse invalide" in win.page.counters.summary()
-        _save(win, "main_table_fr.png")
+        _save(win, "main_table_fr.png", tmp_path)
         win.close()
     finally:
         install_translator(app, "en")
