@@ -124,8 +124,10 @@ class CheckResult:
 # ---------------------------------------------------------------------------
 # Reply classification
 # ---------------------------------------------------------------------------
-def classify_reply(server: str, text: str, default: str = "AUTH_FAILED") -> str:
-    """Stable code for a server's refusal, from its verbatim reply (provider texts first)."""
+def refusal_code(server: str, text: str, default: str = "AUTH_FAILED") -> str:
+    """Stable code for a server's refusal of a login, SELECT or MAIL FROM, from its verbatim
+    reply (provider texts first). Not to be confused with smtp_reply.refusal_code, which
+    sorts delivery failures (bounces) into categories."""
     t = text.lower()
     if "application-specific password" in t or "invalidsecondfactor" in t or "app password" in t:
         return "APP_PASSWORD_REQUIRED"
@@ -148,7 +150,7 @@ def classify_reply(server: str, text: str, default: str = "AUTH_FAILED") -> str:
 
 def _login_refused(server: str, reply: str, credential: Credential) -> PostierError:
     """The login refusal in plain words; a refused OAuth2 token is no password problem."""
-    code = classify_reply(server, reply)
+    code = refusal_code(server, reply)
     if code == "AUTH_FAILED" and credential.kind == "oauth2":
         return PostierError(
             code, "The server refused the sign-in for this mailbox.",
@@ -604,12 +606,12 @@ class _ImapChecker(_Checker):
             self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
         except imaplib.IMAP4.error:
             reply = imap.reply()
-            self.fail(PostierError(classify_reply("imap", reply, "PROTOCOL_ERROR"), reply=reply))
+            self.fail(PostierError(refusal_code("imap", reply, "PROTOCOL_ERROR"), reply=reply))
         except (OSError, EOFError) as exc:
             self.fail(network_error(exc, "select"))
         if typ != "OK":
             reply = imap.reply()
-            self.fail(PostierError(classify_reply("imap", reply, "PROTOCOL_ERROR"), reply=reply))
+            self.fail(PostierError(refusal_code("imap", reply, "PROTOCOL_ERROR"), reply=reply))
         count = data[0].decode(errors="replace") if data and data[0] else "?"
         self.ok(f"INBOX: {count} messages")
         try:
@@ -764,7 +766,7 @@ class _SmtpChecker(_Checker):
             code, msg = smtp.mail(self.email)
             reply = _printable(f"{code} {msg.decode(errors='replace')}")
             if code != 250:
-                self.fail(PostierError(classify_reply("smtp", reply, "SENDER_REJECTED"),
+                self.fail(PostierError(refusal_code("smtp", reply, "SENDER_REJECTED"),
                                        reply=reply))
             smtp.rset()
             try:
@@ -964,4 +966,4 @@ def format_text(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["CheckResult", "Step", "check_account", "classify_reply", "format_text"]
+__all__ = ["CheckResult", "Step", "check_account", "format_text", "refusal_code"]

@@ -329,10 +329,10 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
                            reply=_reply_text(exc.smtp_code, exc.smtp_error),
                            server="smtp") from exc
     except smtplib.SMTPAuthenticationError as exc:
-        from .connection_check import classify_reply  # provider texts (SMTP turned off…)
+        from .connection_check import refusal_code  # provider texts (SMTP turned off…)
 
         reply = _reply_text(exc.smtp_code, exc.smtp_error)
-        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else classify_reply("smtp", reply)
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else refusal_code("smtp", reply)
         raise PostierError(code, None if code != "SMTP_TEMPORARY" else
                            "Temporary login failure.", reply=reply, server="smtp") from exc
     except smtplib.SMTPNotSupportedError as exc:

@@ -140,9 +140,9 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     except PostierError:
         raise
     except LoginError as exc:
-        from .connection_check import classify_reply  # provider texts (IMAP turned off…)
+        from .connection_check import refusal_code  # provider texts (IMAP turned off…)
 
-        raise PostierError(classify_reply("imap", str(exc)), reply=str(exc),
+        raise PostierError(refusal_code("imap", str(exc)), reply=str(exc),
                            server="imap") from exc
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
