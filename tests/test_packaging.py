@@ -450,8 +450,11 @@ def test_rendered_icons_match_the_svg(qapp: object) -> None:
         fresh = QImage.fromData(render_icons.render_png(renderer, size))
         shipped = QImage(str(icons / f"postier-{size}.png"))
         assert (shipped.width(), shipped.height()) == (size, size)
-        # Not byte-equal: another Qt version may anti-alias an edge a little differently.
-        assert _mean_difference(fresh, shipped) < 1.0, f"postier-{size}.png is stale"
+        # Not byte-equal: another Qt version may anti-alias an edge a little differently,
+        # and at 16/24 px one shifted edge pixel is a large share of the image (seen once
+        # in a full CI run: 1.26 at 24 px). An edited SVG moves the mean far more than that.
+        limit = 1.0 if size >= 32 else 3.0
+        assert _mean_difference(fresh, shipped) < limit, f"postier-{size}.png is stale"
     ico = (PACKAGING / "windows" / "postier.ico").read_bytes()
     assert ico[:4] == b"\0\0\1\0" and int.from_bytes(ico[4:6], "little") == len(
         render_icons.ICO_SIZES)
