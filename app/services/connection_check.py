@@ -330,6 +330,20 @@ class _Checker:
         sock.close()  # a no-op once wrap_socket has taken the connection over
         self.fail(error)
 
+    def no_starttls(self, reply: str) -> NoReturn:
+        """The server offers no STARTTLS: a "plain" endpoint is refused (never a password in
+        clear), a "starttls" one is misconfigured."""
+        plain = self.endpoint.security == "plain"
+        self.fail(PostierError("PLAINTEXT_REFUSED" if plain else "STARTTLS_UNSUPPORTED",
+                               reply=reply))
+
+    def upgraded(self, detail: str) -> None:
+        """End the starttls step; a "plain" endpoint is kept as "starttls" from now on."""
+        if self.endpoint.security == "plain":
+            self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
+            detail += " (upgraded: the server offers STARTTLS)"
+        self.ok(detail)
+
     def implicit_tls(self, sock: socket.socket) -> socket.socket:
         if self.endpoint.security != "ssl":
             return sock
@@ -530,14 +544,11 @@ class _ImapChecker(_Checker):
         return imap
 
     def starttls(self, imap: _IMAP) -> None:
-        security = self.endpoint.security
-        if security == "ssl":
+        if self.endpoint.security == "ssl":
             return
         self.begin("starttls")
         if "STARTTLS" not in imap.capabilities:
-            caps = " ".join(imap.capabilities)
-            code = "PLAINTEXT_REFUSED" if security == "plain" else "STARTTLS_UNSUPPORTED"
-            self.fail(PostierError(code, reply=f"CAPABILITY {caps}"))
+            self.no_starttls(f"CAPABILITY {' '.join(imap.capabilities)}")
         try:
             typ, _data = imap._simple_command("STARTTLS")
         except imaplib.IMAP4.error as exc:
@@ -554,10 +565,7 @@ class _ImapChecker(_Checker):
         except (imaplib.IMAP4.error, OSError) as exc:
             self.fail(network_error(exc, "CAPABILITY") if isinstance(exc, OSError)
                       else PostierError("PROTOCOL_ERROR", reply=imap.reply()))
-        if security == "plain":
-            self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
-            detail += " (upgraded: the server offers STARTTLS)"
-        self.ok(detail)
+        self.upgraded(detail)
 
     def login(self, imap: _IMAP) -> None:
         self.begin("login")
@@ -700,16 +708,13 @@ class _SmtpChecker(_Checker):
                 f"{code} {msg.decode(errors='replace')}")))
 
     def starttls(self, smtp: _SMTP) -> None:
-        security = self.endpoint.security
-        if security == "ssl":
+        if self.endpoint.security == "ssl":
             return
         self.begin("starttls")
         try:
             self.ehlo(smtp)
             if not smtp.has_extn("starttls"):
-                code = "PLAINTEXT_REFUSED" if security == "plain" else "STARTTLS_UNSUPPORTED"
-                self.fail(PostierError(code, reply=_printable(
-                    "250 " + " ".join(smtp.esmtp_features))))
+                self.no_starttls(_printable("250 " + " ".join(smtp.esmtp_features)))
             code, msg = smtp.docmd("STARTTLS")
             if code != 220:
                 self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=_printable(
@@ -724,10 +729,7 @@ class _SmtpChecker(_Checker):
         smtp.helo_resp = smtp.ehlo_resp = None
         smtp.esmtp_features = {}
         smtp.does_esmtp = False
-        if security == "plain":
-            self.effective = Endpoint(self.endpoint.host, self.endpoint.port, "starttls")
-            detail += " (upgraded: the server offers STARTTLS)"
-        self.ok(detail)
+        self.upgraded(detail)
 
     def login(self, smtp: _SMTP) -> None:
         self.begin("login")
