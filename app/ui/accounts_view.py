@@ -1,9 +1,14 @@
-"""Accounts tab: list, add (the setup wizard), edit name and label, re-test, remove."""
+"""Accounts tab: list, add (the setup wizard), edit name and label, re-test, remove, and
+"Sign in again" for an OAuth2 account whose sign-in expired or was revoked."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
+
+import shiboken6
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.services.config import Settings
 from app.services.storage import Account, AccountStore, Database, utcnow
 from app.ui.compose_dialog import confirm, error_text
-from app.ui.worker import run_task
+from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,13 @@ def retest_account(settings: Settings, account: Account) -> Any:
                          smtp=Endpoint(account.smtp_host, account.smtp_port,
                                        account.smtp_security),
                          imap_pin=account.imap_pin, smtp_pin=account.smtp_pin)
+
+
+def needs_sign_in(account: Account) -> bool:
+    """An OAuth2 account whose refresh was refused (revoked, expired): only a new sign-in
+    on the provider's page brings it back; a password account needs its password instead."""
+    return account.auth_kind == "oauth2" and bool(
+        account.needs_attention or account.sync_error == "OAUTH_REAUTH_REQUIRED")
 
 
 class EditAccountDialog(QDialog):
@@ -103,17 +116,45 @@ class AccountsView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.test_button.clicked.connect(self.retest_selected)
         self.remove_button.clicked.connect(self.remove_selected)
+        # Shown only for an OAuth2 account whose sign-in must be renewed.
+        self.sign_in_button = QPushButton(self.tr("Sign in again"))
+        self.sign_in_button.setObjectName("signInAgain")
+        self.sign_in_button.setToolTip(self.tr("Renew the sign-in on the provider's own page; "
+                                               "messages and history are kept"))
+        self.sign_in_button.clicked.connect(lambda: self.sign_in_selected())
+        self.device_button = QPushButton(self.tr("Sign in with a code"))
+        self.device_button.setObjectName("signInWithCode")
+        self.device_button.setToolTip(self.tr("No browser on this computer: sign in on a "
+                                              "phone or another computer with a code"))
+        self.device_button.clicked.connect(lambda: self.sign_in_selected(device=True))
+        self.sign_in_progress = QProgressBar()
+        self.sign_in_progress.setRange(0, 0)  # busy: nobody knows how long the user takes
+        self.sign_in_progress.setMaximumWidth(160)
+        self.sign_in_progress.setTextVisible(False)
+        self.cancel_sign_in_button = QPushButton(self.tr("Cancel sign-in"))
+        self.cancel_sign_in_button.setObjectName("cancelSignIn")
+        self.cancel_sign_in_button.clicked.connect(self.cancel_sign_in)
+        # Tests (and a future "copy the link" option) replace the system browser here.
+        self.open_browser: Callable[[str], Any] | None = None
+        self._sign_in_cancel: threading.Event | None = None
+        self._signing_in_email: str | None = None
         # Delete asks first (remove_selected confirms); nothing is removed on one key press.
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.test_button, self.remove_button):
+        for b in (self.add_button, self.edit_button, self.test_button, self.remove_button,
+                  self.sign_in_button, self.device_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.sign_in_progress)
+        progress_row.addWidget(self.cancel_sign_in_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.status)
+        layout.addLayout(progress_row)
+        self._show_sign_in_progress(False)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reload()
 
@@ -170,9 +211,27 @@ class AccountsView(QWidget):
                 self.table.selectRow(row)
 
     def _update_buttons(self) -> None:
-        has = self.selected() is not None
+        account = self.selected()
+        has = account is not None
         for b in (self.edit_button, self.test_button, self.remove_button):
             b.setEnabled(has)
+        needs = account is not None and needs_sign_in(account)
+        self.sign_in_button.setVisible(needs)
+        self.device_button.setVisible(needs and self._device_flow_offered(account))
+        busy = self._sign_in_cancel is not None
+        self.sign_in_button.setEnabled(not busy)
+        self.device_button.setEnabled(not busy)
+
+    def _device_flow_offered(self, account: Account) -> bool:
+        """Google refuses mail access through its device-code flow: browser only there."""
+        from app.services import oauth
+        from app.services.errors import PostierError
+
+        try:
+            return oauth.supports_device_flow(oauth.provider_config(account.provider or "",
+                                                                    self.settings))
+        except PostierError:
+            return False
 
     # -- actions -------------------------------------------------------------------
     def edit_selected(self) -> None:
@@ -249,3 +308,85 @@ class AccountsView(QWidget):
             self.status.setText(self.tr("%s was removed.") % account.email)
         self.reload()
         self.accountsChanged.emit()
+
+    # -- sign in again (OAuth2) ------------------------------------------------------
+    def sign_in_selected(self, device: bool = False) -> None:
+        """Renew the sign-in of the selected OAuth2 account, off the GUI thread; the
+        provider's page is pre-filled with the account's address."""
+        account = self.selected()
+        if account is None or not needs_sign_in(account) or self._sign_in_cancel is not None:
+            return
+        from app.services.accounts import sign_in_again
+
+        cancel = threading.Event()
+        self._sign_in_cancel = cancel
+        self._signing_in_email = account.email
+        self._show_sign_in_progress(True)
+        self._update_buttons()
+        if device:
+            self.status.setText(self.tr("%s: asking the provider for a sign-in code…")
+                                % account.email)
+        else:
+            self.status.setText(self.tr("%s: finish signing in in your web browser. Waiting…")
+                                % account.email)
+        settings, email = self.settings, account.email
+        show_code = gui_callback(lambda code: self._show_code(email, code, cancel))
+        kwargs = {"open_browser": self.open_browser} if self.open_browser else {}
+        run_task(lambda: sign_in_again(settings, email, device=device, show_code=show_code,
+                                       cancel=cancel, **kwargs),
+                 lambda result, error: self._signed_in(email, result, error, cancel))
+
+    def _show_code(self, email: str, code: Any, cancel: threading.Event) -> None:
+        if not shiboken6.isValid(self) or cancel is not self._sign_in_cancel:
+            return
+        self.status.setText(self.tr("%1: on any computer or phone, open %2 and enter the code "
+                                    "%3. Waiting…").replace("%1", email)
+                            .replace("%2", code.verification_uri)
+                            .replace("%3", code.user_code))
+
+    def cancel_sign_in(self) -> None:
+        cancel, email = self._sign_in_cancel, self._signing_in_email
+        if cancel is None:
+            return
+        cancel.set()  # the worker stops waiting for the browser/code at its next look
+        self._sign_in_done_ui()
+        from app.services.errors import message_for
+        from app.ui.i18n import current_language
+
+        message, _hint = message_for("OAUTH_CANCELLED", current_language())
+        self.status.setText(f"{email}: {message}")
+
+    def _signed_in(self, email: str, account: Any, error: BaseException | None,
+                   cancel: threading.Event) -> None:
+        if not shiboken6.isValid(self) or cancel is not self._sign_in_cancel \
+                or cancel.is_set():
+            return  # cancelled: the user has moved on
+        self._sign_in_done_ui()
+        if error is None:
+            self.status.setText(self.tr("%s: signed in again. Replies and bounces are followed "
+                                        "again.") % email)
+        else:
+            self.status.setText(f"{email}: {self._sign_in_problem(error)}")
+        self.reload()  # renew_sign_in cleared needs_attention: the red line goes
+        if error is None:
+            self.accountsChanged.emit()  # the main window restarts the mailbox watchers
+
+    def _sign_in_problem(self, error: BaseException) -> str:
+        from app.services.errors import PostierError, message_for
+        from app.ui.i18n import current_language
+
+        code = error.code if isinstance(error, PostierError) else "OAUTH_FAILED"
+        message, hint = message_for(code, current_language())
+        if code == "OAUTH_ACCOUNT_MISMATCH" and getattr(error, "reply", None):
+            message = f"{message} ({error.reply})"  # "signed in as <other address>"
+        return f"{message} {hint}".strip()
+
+    def _sign_in_done_ui(self) -> None:
+        self._sign_in_cancel = None
+        self._signing_in_email = None
+        self._show_sign_in_progress(False)
+        self._update_buttons()
+
+    def _show_sign_in_progress(self, shown: bool) -> None:
+        self.sign_in_progress.setVisible(shown)
+        self.cancel_sign_in_button.setVisible(shown)

@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../app/ui/about_dialog.py" line="+17" />
+        <location filename="../../app/ui/about_dialog.py" line="+17"/>
         <source>About Postier</source>
         <translation>À propos de Postier</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Set up your business mail account, send mail, and see what became of every message.</source>
         <translation>Configurez votre messagerie professionnelle, envoyez vos courriers et voyez ce que devient chaque message.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Passwords are kept only in the system keyring.</source>
         <translation>Les mots de passe sont conservés uniquement dans le trousseau du système.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Data folder:</source>
         <translation>Dossier des données :</translation>
     </message>
@@ -26,127 +27,172 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="+81" />
+        <location filename="../../app/ui/accounts_view.py" line="+94"/>
         <source>Account</source>
         <translation>Compte</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Sync status</source>
         <translation>Synchronisation</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Last test</source>
         <translation>Dernier test</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Add account…</source>
         <translation>Ajouter un compte…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Edit…</source>
         <translation>Modifier…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Re-test</source>
         <translation>Re-tester</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Remove…</source>
         <translation>Supprimer…</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+6"/>
+        <source>Sign in again</source>
+        <translation>Se reconnecter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Renew the sign-in on the provider&apos;s own page; messages and history are kept</source>
+        <translation>Renouveler la connexion sur la page du fournisseur ; les messages et l&apos;historique sont conservés</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign in with a code</source>
+        <translation>Se connecter avec un code</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No browser on this computer: sign in on a phone or another computer with a code</source>
+        <translation>Pas de navigateur sur cet ordinateur : connectez-vous sur un téléphone ou un autre ordinateur avec un code</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancel sign-in</source>
+        <translation>Annuler la connexion</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Never</source>
         <translation>Jamais</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Needs attention: sign in again</source>
         <translation>À vérifier : reconnectez-vous</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Not syncing: %s</source>
         <translation>Ne se synchronise plus : %s</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Not checked yet</source>
         <translation>Pas encore vérifié</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
     <message>
-        <location line="-11" />
+        <location line="+128"/>
+        <source>%s: asking the provider for a sign-in code…</source>
+        <translation>%s : demande d&apos;un code de connexion au fournisseur…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%s: finish signing in in your web browser. Waiting…</source>
+        <translation>%s : terminez la connexion dans votre navigateur. En attente…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1: on any computer or phone, open %2 and enter the code %3. Waiting…</source>
+        <translation>%1 : sur n&apos;importe quel ordinateur ou téléphone, ouvrez %2 et saisissez le code %3. En attente…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%s: signed in again. Replies and bounces are followed again.</source>
+        <translation>%s : reconnecté. Les réponses et les retours sont de nouveau suivis.</translation>
+    </message>
+    <message>
+        <location line="-178"/>
         <source>Watching for replies and bounces</source>
         <translation>Surveille les réponses et les rejets</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Up to date</source>
         <translation>À jour</translation>
     </message>
     <message>
-        <location line="+45" />
+        <location line="+63"/>
         <source>Testing %s…</source>
         <translation>Test de %s…</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>%s works: sending and receiving are OK.</source>
         <translation>%s fonctionne : l&apos;envoi et la réception sont OK.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>%s: the test could not run: %s</source>
         <translation>%s : le test n&apos;a pas pu être lancé : %s</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>%s does not work: %s</source>
         <translation>%s ne fonctionne pas : %s</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>see the details in the setup assistant</source>
         <translation>voyez le détail dans l&apos;assistant de configuration</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Remove account</source>
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Remove %s from Postier?
 
 Its password is deleted from the system keyring. Messages already sent stay in the table.</source>
@@ -155,12 +201,12 @@ Its password is deleted from the system keyring. Messages already sent stay in t
 Son mot de passe est effacé du trousseau du système. Les messages déjà envoyés restent dans le tableau.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>%s could not be removed: %s</source>
         <translation>%s n&apos;a pas pu être supprimé : %s</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>%s was removed.</source>
         <translation>%s a été supprimé.</translation>
     </message>
@@ -168,7 +214,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressField</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+76" />
+        <location filename="../../app/ui/compose_dialog.py" line="+76"/>
         <source>Not an e-mail address: %s</source>
         <translation>Adresse e-mail invalide : %s</translation>
     </message>
@@ -176,310 +222,310 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../app/ui/wizard/address_page.py" line="+55" />
+        <location filename="../../app/ui/wizard/address_page.py" line="+55"/>
         <source>Your address and password</source>
         <translation>Votre adresse et votre mot de passe</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Postier looks for your server settings as soon as you leave the address field. Your password stays hidden.</source>
-        <translation>Postier cherche les réglages de vos serveurs dès que vous quittez le champ de l'adresse. Votre mot de passe reste masqué.</translation>
+        <translation>Postier cherche les réglages de vos serveurs dès que vous quittez le champ de l&apos;adresse. Votre mot de passe reste masqué.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>name@your-company.fr</source>
         <translation>nom@votre-entreprise.fr</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>&amp;E-mail address:</source>
         <translation>Adresse &amp;e-mail :</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>S&amp;how</source>
         <translation>Affic&amp;her</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Show the password in clear (careful if your screen is shared)</source>
         <translation>Afficher le mot de passe en clair (attention si votre écran est partagé)</translation>
     </message>
     <message>
-        <location line="+5" />
-        <location line="+216" />
+        <location line="+5"/>
+        <location line="+216"/>
         <source>&amp;Password:</source>
         <translation>Mot de &amp;passe :</translation>
     </message>
     <message>
-        <location line="-207" />
+        <location line="-207"/>
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Name shown to &amp;recipients (optional):</source>
         <translation>Nom affiché aux &amp;destinataires (facultatif) :</translation>
     </message>
     <message>
-        <location line="+23" />
-        <source>&lt;a href="manual"&gt;Manual settings…&lt;/a&gt; (enter the server names yourself)</source>
-        <translation>&lt;a href="manual"&gt;Réglages manuels…&lt;/a&gt; (saisir vous-même les noms des serveurs)</translation>
+        <location line="+23"/>
+        <source>&lt;a href=&quot;manual&quot;&gt;Manual settings…&lt;/a&gt; (enter the server names yourself)</source>
+        <translation>&lt;a href=&quot;manual&quot;&gt;Réglages manuels…&lt;/a&gt; (saisir vous-même les noms des serveurs)</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+28"/>
         <source>No browser here? Sign in with a &amp;code</source>
         <translation>Pas de navigateur ici ? Se connecter avec un &amp;code</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Cancel sign-in</source>
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+39"/>
         <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
-        <translation>La connexion avec %1 n'est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
+        <translation>La connexion avec %1 n&apos;est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>App &amp;password:</source>
-        <translation>Mot de &amp;passe d'application :</translation>
+        <translation>Mot de &amp;passe d&apos;application :</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Sign in on %1's own page: Postier never sees your password.</source>
+        <location line="+2"/>
+        <source>Sign in on %1&apos;s own page: Postier never sees your password.</source>
         <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Sign in with %1</source>
         <translation>&amp;Se connecter avec %1</translation>
     </message>
     <message>
-        <location line="+27" />
+        <location line="+27"/>
         <source>Waiting for you to finish signing in in your web browser…</source>
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Asking for a sign-in code…</source>
-        <translation>Demande d'un code de connexion…</translation>
+        <translation>Demande d&apos;un code de connexion…</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>On any computer or phone, open %1 and enter the code %2. Waiting…</source>
-        <translation>Sur n'importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
+        <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+25"/>
         <source>Signed in.</source>
         <translation>Connecté.</translation>
     </message>
     <message>
-        <location line="+85" />
+        <location line="+85"/>
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+25"/>
         <source>Thunderbird database</source>
         <translation>base de données de Thunderbird</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>provider's automatic configuration</source>
-        <translation>configuration automatique de l'hébergeur</translation>
+        <location line="+1"/>
+        <source>provider&apos;s automatic configuration</source>
+        <translation>configuration automatique de l&apos;hébergeur</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>domain's configuration file</source>
+        <location line="+1"/>
+        <source>domain&apos;s configuration file</source>
         <translation>fichier de configuration du domaine</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>mail servers of the domain (MX)</source>
         <translation>serveurs de messagerie du domaine (MX)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>DNS service records (SRV)</source>
         <translation>enregistrements de service DNS (SRV)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>usual server names</source>
         <translation>noms de serveur habituels</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Postier's list of providers</source>
+        <location line="+1"/>
+        <source>Postier&apos;s list of providers</source>
         <translation>liste des hébergeurs de Postier</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>found</source>
         <translation>trouvé</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>nothing</source>
         <translation>rien</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>no answer</source>
         <translation>pas de réponse</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>%1: %2 (%3 ms)</source>
         <translation>%1 : %2 (%3 ms)</translation>
     </message>
     <message>
-        <location line="+31" />
+        <location line="+31"/>
         <source>Found the settings of %1.</source>
         <translation>Réglages de %1 trouvés.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>(source: %1)</source>
         <translation>(source : %1)</translation>
     </message>
     <message>
-        <location line="+13" />
-        <source>No settings found for %1: click Next to enter them yourself (your provider's help pages list them).</source>
-        <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d'aide de votre hébergeur les indiquent).</translation>
+        <location line="+13"/>
+        <source>No settings found for %1: click Next to enter them yourself (your provider&apos;s help pages list them).</source>
+        <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d&apos;aide de votre hébergeur les indiquent).</translation>
     </message>
     <message>
-        <location line="+21" />
-        <source>This address is hosted by %1: signing in on its own page is recommended. &lt;a href="switch"&gt;Use the %1 sign-in&lt;/a&gt;</source>
-        <translation>Cette adresse est hébergée par %1 : la connexion par sa propre page est recommandée. &lt;a href="switch"&gt;Utiliser la connexion %1&lt;/a&gt;</translation>
+        <location line="+21"/>
+        <source>This address is hosted by %1: signing in on its own page is recommended. &lt;a href=&quot;switch&quot;&gt;Use the %1 sign-in&lt;/a&gt;</source>
+        <translation>Cette adresse est hébergée par %1 : la connexion par sa propre page est recommandée. &lt;a href=&quot;switch&quot;&gt;Utiliser la connexion %1&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
     <name>CertDialog</name>
     <message>
-        <location filename="../../app/ui/wizard/cert_dialog.py" line="+40" />
+        <location filename="../../app/ui/wizard/cert_dialog.py" line="+40"/>
         <source>Server certificate</source>
         <translation>Certificat du serveur</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Do you trust this certificate for %1?</source>
         <translation>Faites-vous confiance à ce certificat pour %1 ?</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Issued to:</source>
         <translation>Délivré à :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Names covered:</source>
         <translation>Noms couverts :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Issued by:</source>
         <translation>Délivré par :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Valid from:</source>
         <translation>Valable du :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Valid until:</source>
-        <translation>Valable jusqu'au :</translation>
+        <translation>Valable jusqu&apos;au :</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>SHA-256 fingerprint:</source>
         <translation>Empreinte SHA-256 :</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>I &amp;compared this fingerprint with the one my administrator gave me, and they are identical.</source>
-        <translation>J'ai &amp;comparé cette empreinte avec celle fournie par mon administrateur : elles sont identiques.</translation>
+        <translation>J&apos;ai &amp;comparé cette empreinte avec celle fournie par mon administrateur : elles sont identiques.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Postier will then accept exactly this certificate for this account, and warn you if it ever changes.</source>
-        <translation>Postier acceptera alors exactement ce certificat pour ce compte, et vous préviendra s'il change un jour.</translation>
+        <translation>Postier acceptera alors exactement ce certificat pour ce compte, et vous préviendra s&apos;il change un jour.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Trust this certificate</source>
         <translation>&amp;Faire confiance à ce certificat</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Do &amp;not trust</source>
         <translation>&amp;Ne pas faire confiance</translation>
     </message>
     <message>
-        <location line="+10" />
-        <source>This certificate has EXPIRED (see "Valid until"). Servers must renew their certificates; an expired one may also mean someone is impersonating the server. Check the date of this computer, and ask the administrator to renew it rather than trusting it.</source>
-        <translation>Ce certificat a EXPIRÉ (voir « Valable jusqu'au »). Les serveurs doivent renouveler leurs certificats ; un certificat expiré peut aussi signifier que quelqu'un se fait passer pour le serveur. Vérifiez la date de cet ordinateur, et demandez plutôt à l'administrateur de le renouveler.</translation>
+        <location line="+10"/>
+        <source>This certificate has EXPIRED (see &quot;Valid until&quot;). Servers must renew their certificates; an expired one may also mean someone is impersonating the server. Check the date of this computer, and ask the administrator to renew it rather than trusting it.</source>
+        <translation>Ce certificat a EXPIRÉ (voir « Valable jusqu&apos;au »). Les serveurs doivent renouveler leurs certificats ; un certificat expiré peut aussi signifier que quelqu&apos;un se fait passer pour le serveur. Vérifiez la date de cet ordinateur, et demandez plutôt à l&apos;administrateur de le renouveler.</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>This certificate is for OTHER NAMES (see "Names covered") than %1. You may have mistyped the server name: prefer the name written in the certificate. Trust it only if your administrator confirms.</source>
-        <translation>Ce certificat est établi pour D'AUTRES NOMS (voir « Noms couverts ») que %1. Le nom du serveur est peut-être mal saisi : préférez le nom inscrit dans le certificat. Ne lui faites confiance que si votre administrateur le confirme.</translation>
+        <location line="+5"/>
+        <source>This certificate is for OTHER NAMES (see &quot;Names covered&quot;) than %1. You may have mistyped the server name: prefer the name written in the certificate. Trust it only if your administrator confirms.</source>
+        <translation>Ce certificat est établi pour D&apos;AUTRES NOMS (voir « Noms couverts ») que %1. Le nom du serveur est peut-être mal saisi : préférez le nom inscrit dans le certificat. Ne lui faites confiance que si votre administrateur le confirme.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>This certificate is not signed by an authority your computer knows: the server may use a self-signed certificate (common on company servers). Anyone could make such a certificate, so compare the fingerprint with the one your administrator gives you.</source>
-        <translation>Ce certificat n'est pas signé par une autorité connue de votre ordinateur : le serveur utilise peut-être un certificat auto-signé (fréquent sur les serveurs d'entreprise). N'importe qui peut fabriquer un tel certificat : comparez donc l'empreinte avec celle que vous donne votre administrateur.</translation>
+        <translation>Ce certificat n&apos;est pas signé par une autorité connue de votre ordinateur : le serveur utilise peut-être un certificat auto-signé (fréquent sur les serveurs d&apos;entreprise). N&apos;importe qui peut fabriquer un tel certificat : comparez donc l&apos;empreinte avec celle que vous donne votre administrateur.</translation>
     </message>
 </context>
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+155" />
+        <location filename="../../app/ui/domain_health_view.py" line="+155"/>
         <source>How to fix: %1</source>
         <translation>Comment corriger : %1</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Published now: %1</source>
         <translation>Publié actuellement : %1</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>To improve</source>
         <translation>À améliorer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>To fix</source>
         <translation>À corriger</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>DNS record to add</source>
         <translation>Enregistrement DNS à ajouter</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+12" />
+        <location line="+2"/>
+        <location line="+12"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
     <message>
-        <location line="-10" />
+        <location line="-10"/>
         <source>Copy the record to paste it at your DNS host</source>
-        <translation>Copier l'enregistrement pour le coller chez votre hébergeur DNS</translation>
+        <translation>Copier l&apos;enregistrement pour le coller chez votre hébergeur DNS</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
@@ -487,242 +533,242 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>ComposeDialog</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+50" />
+        <location filename="../../app/ui/compose_dialog.py" line="+50"/>
         <source>New message</source>
         <translation>Nouveau message</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>name@example.com, …</source>
         <translation>nom@exemple.fr, …</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Copy</source>
         <translation>Copie</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Hidden copy: recipients don&apos;t see these</source>
         <translation>Copie cachée : les destinataires ne les voient pas</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Group members go in Bcc so they don&apos;t see each other&apos;s addresses.</source>
         <translation>Les membres d&apos;un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Import CSV…</source>
         <translation>Importer un CSV…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Save recipients as a group…</source>
         <translation>Enregistrer les destinataires comme groupe…</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Message text</source>
         <translation>Texte du message</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Ask for a read receipt</source>
         <translation>Demander un accusé de lecture</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Send later, at</source>
         <translation>Envoyer plus tard, à</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Send even during quiet hours</source>
         <translation>Envoyer même pendant les heures calmes</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Send test to myself</source>
         <translation>M&apos;envoyer un test</translation>
     </message>
     <message>
-        <location line="+3" />
-        <location line="+173" />
+        <location line="+3"/>
+        <location line="+173"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location line="-161" />
+        <location line="-161"/>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+181" />
+        <location line="+1"/>
+        <location line="+181"/>
         <source>To</source>
         <translation>À</translation>
     </message>
     <message>
-        <location line="-180" />
-        <location line="+180" />
+        <location line="-180"/>
+        <location line="+180"/>
         <source>Cc</source>
         <translation>Cc</translation>
     </message>
     <message>
-        <location line="-179" />
-        <location line="+180" />
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Bcc</source>
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="-179" />
+        <location line="-179"/>
         <source>Groups</source>
         <translation>Groupes</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="+42"/>
         <source>B</source>
         <translation>G</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Bold</source>
         <translation>Gras</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>I</source>
         <translation>I</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Italic</source>
         <translation>Italique</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>U</source>
         <translation>S</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Underline</source>
         <translation>Souligné</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Bulleted list</source>
         <translation>Liste à puces</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>&lt;i&gt;No signature for this account.&lt;/i&gt;</source>
         <translation>&lt;i&gt;Pas de signature pour ce compte.&lt;/i&gt;</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Add a group…</source>
         <translation>Ajouter un groupe…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%s (%d addresses)</source>
         <translation>%s (%d adresses)</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Import addresses</source>
         <translation>Importer des adresses</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Fichiers CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Group name</source>
         <translation>Nom du groupe</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+6" />
+        <location line="+1"/>
+        <location line="+6"/>
         <source>Name of the group:</source>
         <translation>Nom du groupe :</translation>
     </message>
     <message>
-        <location line="-1" />
+        <location line="-1"/>
         <source>New group</source>
         <translation>Nouveau groupe</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Add recipients first, then save them as a group.</source>
         <translation>Ajoutez d&apos;abord des destinataires, puis enregistrez-les comme groupe.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>A group named “%s” already exists.</source>
         <translation>Un groupe nommé « %s » existe déjà.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Group “%s” saved with %d addresses.</source>
         <translation>Groupe « %s » enregistré avec %d adresses.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>The file could not be imported: %s</source>
         <translation>Le fichier n&apos;a pas pu être importé : %s</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%d addresses added to the group “%s”.</source>
         <translation>%d adresses ajoutées au groupe « %s ».</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>%d lines without a valid address were skipped.</source>
         <translation>%d lignes sans adresse valide ont été ignorées.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>Schedule</source>
         <translation>Programmer</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>Add an account first (Accounts tab).</source>
         <translation>Ajoutez d&apos;abord un compte (onglet Comptes).</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>[Test] %s</source>
         <translation>[Test] %s</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Postier</source>
         <translation>Postier</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>%s: not an e-mail address: %s</source>
         <translation>%s : adresse e-mail invalide : %s</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Add at least one recipient.</source>
         <translation>Ajoutez au moins un destinataire.</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+39"/>
         <source>Test message: %s</source>
         <translation>Message de test : %s</translation>
     </message>
@@ -730,22 +776,22 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CountersBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="+138" />
+        <location filename="../../app/ui/filter_bar.py" line="+138"/>
         <source>Counters per status</source>
         <translation>Compteurs par statut</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>%d messages:</source>
         <translation>%d messages :</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>No message yet.</source>
         <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Click a counter to show only those messages.</source>
         <translation>Cliquez sur un compteur pour n&apos;afficher que ces messages.</translation>
     </message>
@@ -753,143 +799,143 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../app/ui/details_panel.py" line="+54" />
-        <location line="+45" />
+        <location filename="../../app/ui/details_panel.py" line="+54"/>
+        <location line="+45"/>
         <source>Select a message to see what became of it.</source>
         <translation>Sélectionnez un message pour voir ce qu&apos;il est devenu.</translation>
     </message>
     <message>
-        <location line="-35" />
+        <location line="-35"/>
         <source>Message details</source>
         <translation>Détails du message</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Resend to a corrected address…</source>
         <translation>Renvoyer à une adresse corrigée…</translation>
     </message>
     <message>
-        <location line="+46" />
+        <location line="+48"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+10"/>
         <source>What to do:</source>
         <translation>Que faire :</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Timeline</source>
         <translation>Historique</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>No event yet.</source>
         <translation>Aucun événement pour l&apos;instant.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Resent to:</source>
         <translation>Renvoyé à :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Headers</source>
         <translation>En-têtes</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>To</source>
         <translation>À</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Cc</source>
         <translation>Cc</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Bcc</source>
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>(ignored: a final status was already known)</source>
         <translation>(ignoré : un statut définitif était déjà connu)</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>This message is a resend of an earlier failed delivery.</source>
         <translation>Ce message renvoie un envoi précédent qui avait échoué.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Account</source>
         <translation>Compte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Sent</source>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Scheduled for</source>
         <translation>Programmé pour</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Server reply</source>
         <translation>Réponse du serveur</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Sending server</source>
         <translation>Serveur d&apos;envoi</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Delivery report</source>
         <translation>Rapport de distribution</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Bounce message</source>
         <translation>Message de rejet</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Read receipt</source>
         <translation>Accusé de lecture</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Postier</source>
         <translation>Postier</translation>
     </message>
@@ -897,49 +943,49 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DomainHealthView</name>
     <message>
-        <location filename="../../app/ui/domain_health_view.py" line="+32" />
-        <location line="+113" />
+        <location filename="../../app/ui/domain_health_view.py" line="+32"/>
+        <location line="+113"/>
         <source>Copy the report</source>
         <translation>Copier le rapport</translation>
     </message>
     <message>
-        <location line="-110" />
+        <location line="-110"/>
         <source>Copy the whole report as text, to send it to whoever manages your domain</source>
-        <translation>Copier tout le rapport en texte, pour l'envoyer à la personne qui gère votre domaine</translation>
+        <translation>Copier tout le rapport en texte, pour l&apos;envoyer à la personne qui gère votre domaine</translation>
     </message>
     <message>
-        <location line="+4" />
-        <location line="+107" />
+        <location line="+4"/>
+        <location line="+107"/>
         <source>Check again</source>
         <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-        <location line="-39" />
+        <location line="-39"/>
         <source>Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…</source>
         <translation>Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+24"/>
         <source>%1/100</source>
         <translation>%1/100</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
         <translation>%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1: no blocking problem, %3 point(s) to improve.</source>
         <translation>%1 : aucun problème bloquant, %3 point(s) à améliorer.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1: everything is in order.</source>
         <translation>%1 : tout est en ordre.</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>The report is copied.</source>
         <translation>Le rapport est copié.</translation>
     </message>
@@ -947,22 +993,22 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>EditAccountDialog</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="-197" />
+        <location filename="../../app/ui/accounts_view.py" line="-243"/>
         <source>Edit %s</source>
         <translation>Modifier %s</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Project or team, e.g. Shop, Accounting</source>
         <translation>Projet ou équipe, par ex. Boutique, Comptabilité</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Name shown to recipients</source>
         <translation>Nom vu par les destinataires</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
@@ -970,73 +1016,73 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="-124" />
+        <location filename="../../app/ui/filter_bar.py" line="-124"/>
         <source>Status</source>
         <translation>Statut</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>All statuses</source>
         <translation>Tous les statuts</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Problems only</source>
         <translation>Problèmes seulement</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Account</source>
         <translation>Compte</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+44" />
+        <location line="+1"/>
+        <location line="+44"/>
         <source>All accounts</source>
         <translation>Tous les comptes</translation>
     </message>
     <message>
-        <location line="-42" />
+        <location line="-42"/>
         <source>Period</source>
         <translation>Période</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Any date</source>
         <translation>Toutes dates</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Today</source>
         <translation>Aujourd&apos;hui</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Last 7 days</source>
         <translation>7 derniers jours</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Last 30 days</source>
         <translation>30 derniers jours</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Between…</source>
         <translation>Entre…</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>and</source>
         <translation>et</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Search subject, recipient, account (Ctrl+F)</source>
         <translation>Rechercher objet, destinataire, compte (Ctrl+F)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Search</source>
         <translation>Rechercher</translation>
     </message>
@@ -1044,117 +1090,117 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FinishPage</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="+60" />
+        <location filename="../../app/ui/wizard/finish_page.py" line="+60"/>
         <source>Your account is ready</source>
         <translation>Votre compte est prêt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Send yourself a test message and check that your domain is ready to send.</source>
-        <translation>Envoyez-vous un message de test et vérifiez que votre domaine est prêt pour l'envoi.</translation>
+        <translation>Envoyez-vous un message de test et vérifiez que votre domaine est prêt pour l&apos;envoi.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Summary</source>
         <translation>Récapitulatif</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Send a test e-mail to &amp;myself</source>
-        <translation>M'envoyer un e-mail de &amp;test</translation>
+        <translation>M&apos;envoyer un e-mail de &amp;test</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Will your messages reach their recipients? (sender domain check)</source>
-        <translation>Vos messages arriveront-ils à destination ? (contrôle du domaine d'envoi)</translation>
+        <translation>Vos messages arriveront-ils à destination ? (contrôle du domaine d&apos;envoi)</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Saved: %1 works for receiving and sending.</source>
         <translation>Enregistré : %1 fonctionne pour recevoir et envoyer.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Address:</source>
         <translation>Adresse :</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Name:</source>
         <translation>Nom :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Incoming (IMAP):</source>
         <translation>Réception (IMAP) :</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Outgoing (SMTP):</source>
         <translation>Envoi (SMTP) :</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Sign-in:</source>
         <translation>Connexion :</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>provider's sign-in (no password stored)</source>
+        <location line="+1"/>
+        <source>provider&apos;s sign-in (no password stored)</source>
         <translation>connexion du fournisseur (aucun mot de passe conservé)</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>password, kept in this computer's keyring</source>
+        <location line="+1"/>
+        <source>password, kept in this computer&apos;s keyring</source>
         <translation>mot de passe, gardé dans le trousseau de cet ordinateur</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Certificate:</source>
         <translation>Certificat :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>trusted by its fingerprint</source>
         <translation>approuvé par son empreinte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signature:</source>
         <translation>Signature :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>yes</source>
         <translation>oui</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Next steps: click Finish to open Postier. Write your first message from the "New message" button; the sent-messages table shows what became of each one (delivered, bounced, replied…). Fix any red light above before sending to many people.</source>
-        <translation>Et ensuite : cliquez sur Terminer pour ouvrir Postier. Écrivez votre premier message avec le bouton « Nouveau message » ; le tableau des messages envoyés montre ce que chacun est devenu (remis, rejeté, répondu…). Corrigez tout voyant rouge ci-dessus avant d'écrire à beaucoup de monde.</translation>
+        <location line="+2"/>
+        <source>Next steps: click Finish to open Postier. Write your first message from the &quot;New message&quot; button; the sent-messages table shows what became of each one (delivered, bounced, replied…). Fix any red light above before sending to many people.</source>
+        <translation>Et ensuite : cliquez sur Terminer pour ouvrir Postier. Écrivez votre premier message avec le bouton « Nouveau message » ; le tableau des messages envoyés montre ce que chacun est devenu (remis, rejeté, répondu…). Corrigez tout voyant rouge ci-dessus avant d&apos;écrire à beaucoup de monde.</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Sending is not available in this version.</source>
-        <translation>L'envoi n'est pas disponible dans cette version.</translation>
+        <translation>L&apos;envoi n&apos;est pas disponible dans cette version.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Sending…</source>
         <translation>Envoi…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Postier test message</source>
         <translation>Message de test Postier</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Hello,
 
 This message was sent by Postier to check that your account %1 can send e-mail. You can delete it.
@@ -1165,383 +1211,383 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 </translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Sent! Look in your inbox in a minute. Server reply: %1</source>
-        <translation>Envoyé ! Regardez dans votre boîte de réception d'ici une minute. Réponse du serveur : %1</translation>
+        <translation>Envoyé ! Regardez dans votre boîte de réception d&apos;ici une minute. Réponse du serveur : %1</translation>
     </message>
 </context>
 <context>
     <name>GuidanceTexts</name>
     <message>
-        <location filename="../../app/ui/wizard/guidance.py" line="+29" />
+        <location filename="../../app/ui/wizard/guidance.py" line="+29"/>
         <source>Create a Gmail app password</source>
-        <translation>Créer un mot de passe d'application Gmail</translation>
+        <translation>Créer un mot de passe d&apos;application Gmail</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Open your Google Account: myaccount.google.com, then "Security".</source>
+        <location line="+1"/>
+        <source>Open your Google Account: myaccount.google.com, then &quot;Security&quot;.</source>
         <translation>Ouvrez votre compte Google : myaccount.google.com, puis « Sécurité ».</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Turn on "2-Step Verification" if it is off (Google requires it for app passwords).</source>
-        <translation>Activez la « Validation en deux étapes » si elle est désactivée (Google l'exige pour les mots de passe d'application).</translation>
+        <location line="+1"/>
+        <source>Turn on &quot;2-Step Verification&quot; if it is off (Google requires it for app passwords).</source>
+        <translation>Activez la « Validation en deux étapes » si elle est désactivée (Google l&apos;exige pour les mots de passe d&apos;application).</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Open myaccount.google.com/apppasswords and create an app password named "Postier".</source>
-        <translation>Ouvrez myaccount.google.com/apppasswords et créez un mot de passe d'application nommé « Postier ».</translation>
+        <location line="+2"/>
+        <source>Open myaccount.google.com/apppasswords and create an app password named &quot;Postier&quot;.</source>
+        <translation>Ouvrez myaccount.google.com/apppasswords et créez un mot de passe d&apos;application nommé « Postier ».</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Google shows a 16-character code: copy it.</source>
         <translation>Google affiche un code de 16 caractères : copiez-le.</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Come back here, paste the code in the "App password" field below (spaces do not matter) and click "Test with this password".</source>
-        <translation>Revenez ici, collez le code dans le champ « Mot de passe d'application » ci-dessous (les espaces n'ont pas d'importance) et cliquez sur « Tester avec ce mot de passe ».</translation>
+        <location line="+1"/>
+        <source>Come back here, paste the code in the &quot;App password&quot; field below (spaces do not matter) and click &quot;Test with this password&quot;.</source>
+        <translation>Revenez ici, collez le code dans le champ « Mot de passe d&apos;application » ci-dessous (les espaces n&apos;ont pas d&apos;importance) et cliquez sur « Tester avec ce mot de passe ».</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Open Gmail in your web browser.</source>
         <translation>Ouvrez Gmail dans votre navigateur.</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Click the gear icon, then "See all settings".</source>
+        <location line="+1"/>
+        <source>Click the gear icon, then &quot;See all settings&quot;.</source>
         <translation>Cliquez sur la roue dentée, puis sur « Voir tous les paramètres ».</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Open the "Forwarding and POP/IMAP" tab.</source>
-        <translation>Ouvrez l'onglet « Transfert et POP/IMAP ».</translation>
+        <location line="+1"/>
+        <source>Open the &quot;Forwarding and POP/IMAP&quot; tab.</source>
+        <translation>Ouvrez l&apos;onglet « Transfert et POP/IMAP ».</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Under "IMAP access", choose "Enable IMAP", then "Save Changes" at the bottom.</source>
+        <location line="+1"/>
+        <source>Under &quot;IMAP access&quot;, choose &quot;Enable IMAP&quot;, then &quot;Save Changes&quot; at the bottom.</source>
         <translation>Sous « Accès IMAP », choisissez « Activer IMAP », puis « Enregistrer les modifications » en bas de page.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Come back here and click "Test again".</source>
+        <location line="+2"/>
+        <source>Come back here and click &quot;Test again&quot;.</source>
         <translation>Revenez ici et cliquez sur « Relancer le test ».</translation>
     </message>
     <message>
-        <location line="+4" />
-        <location line="+11" />
+        <location line="+4"/>
+        <location line="+11"/>
         <source>Ask your Microsoft 365 administrator to open the admin centre (admin.microsoft.com).</source>
-        <translation>Demandez à votre administrateur Microsoft 365 d'ouvrir le centre d'administration (admin.microsoft.com).</translation>
+        <translation>Demandez à votre administrateur Microsoft 365 d&apos;ouvrir le centre d&apos;administration (admin.microsoft.com).</translation>
     </message>
     <message>
-        <location line="-9" />
-        <location line="+11" />
+        <location line="-9"/>
+        <location line="+11"/>
         <source>Users → Active users → click your name.</source>
         <translation>Utilisateurs → Utilisateurs actifs → cliquer sur votre nom.</translation>
     </message>
     <message>
-        <location line="-10" />
-        <location line="+11" />
-        <source>"Mail" tab → "Manage email apps".</source>
+        <location line="-10"/>
+        <location line="+11"/>
+        <source>&quot;Mail&quot; tab → &quot;Manage email apps&quot;.</source>
         <translation>Onglet « Courrier » → « Gérer les applications de courrier ».</translation>
     </message>
     <message>
-        <location line="-10" />
-        <source>Tick "IMAP" and "Authenticated SMTP", then "Save changes".</source>
+        <location line="-10"/>
+        <source>Tick &quot;IMAP&quot; and &quot;Authenticated SMTP&quot;, then &quot;Save changes&quot;.</source>
         <translation>Cocher « IMAP » et « SMTP authentifié », puis « Enregistrer les modifications ».</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+11" />
-        <source>The change can take up to an hour: then click "Test again".</source>
-        <translation>La modification peut prendre jusqu'à une heure : cliquez ensuite sur « Relancer le test ».</translation>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>The change can take up to an hour: then click &quot;Test again&quot;.</source>
+        <translation>La modification peut prendre jusqu&apos;à une heure : cliquez ensuite sur « Relancer le test ».</translation>
     </message>
     <message>
-        <location line="-9" />
+        <location line="-9"/>
         <source>Turn IMAP access on</source>
-        <translation>Activer l'accès IMAP</translation>
+        <translation>Activer l&apos;accès IMAP</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Turn authenticated SMTP on</source>
         <translation>Activer le SMTP authentifié</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>Tick "Authenticated SMTP", then "Save changes".</source>
+        <location line="+5"/>
+        <source>Tick &quot;Authenticated SMTP&quot;, then &quot;Save changes&quot;.</source>
         <translation>Cocher « SMTP authentifié », puis « Enregistrer les modifications ».</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Sign in with Microsoft instead of a password</source>
-        <translation>Se connecter avec Microsoft plutôt qu'avec un mot de passe</translation>
+        <translation>Se connecter avec Microsoft plutôt qu&apos;avec un mot de passe</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Your organisation only accepts Microsoft's own sign-in page: this is normal and more secure.</source>
-        <translation>Votre organisation n'accepte que la page de connexion de Microsoft : c'est normal, et plus sûr.</translation>
+        <location line="+1"/>
+        <source>Your organisation only accepts Microsoft&apos;s own sign-in page: this is normal and more secure.</source>
+        <translation>Votre organisation n&apos;accepte que la page de connexion de Microsoft : c&apos;est normal, et plus sûr.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Click "Use the Office 365 sign-in" below.</source>
+        <location line="+2"/>
+        <source>Click &quot;Use the Office 365 sign-in&quot; below.</source>
         <translation>Cliquez ci-dessous sur « Utiliser la connexion Office 365 ».</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Sign in on Microsoft's page in your browser, then come back here.</source>
+        <location line="+1"/>
+        <source>Sign in on Microsoft&apos;s page in your browser, then come back here.</source>
         <translation>Connectez-vous sur la page de Microsoft dans votre navigateur, puis revenez ici.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>If Microsoft says an administrator must approve Postier, send them the approval link Postier shows.</source>
-        <translation>Si Microsoft indique qu'un administrateur doit autoriser Postier, envoyez-lui le lien d'autorisation affiché par Postier.</translation>
+        <translation>Si Microsoft indique qu&apos;un administrateur doit autoriser Postier, envoyez-lui le lien d&apos;autorisation affiché par Postier.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Hello, Postier cannot connect securely to %1: the server only offers TLS versions older than 1.2, which are no longer safe. Could you enable TLS 1.2 or TLS 1.3 on the mail server (IMAP and SMTP)? Thank you.</source>
         <translation>Bonjour, Postier ne peut pas se connecter de façon sécurisée à %1 : le serveur ne propose que des versions de TLS antérieures à 1.2, qui ne sont plus sûres. Pourriez-vous activer TLS 1.2 ou TLS 1.3 sur le serveur de messagerie (IMAP et SMTP) ? Merci.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Ask the administrator to update encryption</source>
-        <translation>Demander à l'administrateur de moderniser le chiffrement</translation>
+        <translation>Demander à l&apos;administrateur de moderniser le chiffrement</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The server uses an outdated encryption. Postier refuses it to protect your password; there is nothing to change on this computer.</source>
-        <translation>Le serveur utilise un chiffrement dépassé. Postier le refuse pour protéger votre mot de passe ; il n'y a rien à changer sur cet ordinateur.</translation>
+        <translation>Le serveur utilise un chiffrement dépassé. Postier le refuse pour protéger votre mot de passe ; il n&apos;y a rien à changer sur cet ordinateur.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Send the message below to the server's administrator (or your hosting provider).</source>
-        <translation>Envoyez le message ci-dessous à l'administrateur du serveur (ou à votre hébergeur).</translation>
+        <location line="+2"/>
+        <source>Send the message below to the server&apos;s administrator (or your hosting provider).</source>
+        <translation>Envoyez le message ci-dessous à l&apos;administrateur du serveur (ou à votre hébergeur).</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>When they confirm, click "Test again".</source>
+        <location line="+2"/>
+        <source>When they confirm, click &quot;Test again&quot;.</source>
         <translation>Quand il vous le confirme, cliquez sur « Relancer le test ».</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>Hello, the certificate of the mail server %1 has expired. Could you renew it (for example with Let's Encrypt)? Thank you.</source>
-        <translation>Bonjour, le certificat du serveur de messagerie %1 a expiré. Pourriez-vous le renouveler (par exemple avec Let's Encrypt) ? Merci.</translation>
+        <location line="+5"/>
+        <source>Hello, the certificate of the mail server %1 has expired. Could you renew it (for example with Let&apos;s Encrypt)? Thank you.</source>
+        <translation>Bonjour, le certificat du serveur de messagerie %1 a expiré. Pourriez-vous le renouveler (par exemple avec Let&apos;s Encrypt) ? Merci.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Hello, the certificate of the mail server %1 is issued for another name. Which server name should I use, or could you install a certificate for this name? Thank you.</source>
         <translation>Bonjour, le certificat du serveur de messagerie %1 est établi pour un autre nom. Quel nom de serveur dois-je utiliser, ou pourriez-vous installer un certificat pour ce nom ? Merci.</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>Hello, the mail server %1 presents a certificate that is not signed by a recognised authority (self-signed?). Could you install a certificate from a recognised authority (for example Let's Encrypt), or give me its SHA-256 fingerprint so that I can check it? Thank you.</source>
-        <translation>Bonjour, le serveur de messagerie %1 présente un certificat qui n'est pas signé par une autorité reconnue (auto-signé ?). Pourriez-vous installer un certificat d'une autorité reconnue (par exemple Let's Encrypt), ou me donner son empreinte SHA-256 pour que je la vérifie ? Merci.</translation>
+        <location line="+4"/>
+        <source>Hello, the mail server %1 presents a certificate that is not signed by a recognised authority (self-signed?). Could you install a certificate from a recognised authority (for example Let&apos;s Encrypt), or give me its SHA-256 fingerprint so that I can check it? Thank you.</source>
+        <translation>Bonjour, le serveur de messagerie %1 présente un certificat qui n&apos;est pas signé par une autorité reconnue (auto-signé ?). Pourriez-vous installer un certificat d&apos;une autorité reconnue (par exemple Let&apos;s Encrypt), ou me donner son empreinte SHA-256 pour que je la vérifie ? Merci.</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>What to ask the server's administrator</source>
-        <translation>Que demander à l'administrateur du serveur</translation>
+        <location line="+5"/>
+        <source>What to ask the server&apos;s administrator</source>
+        <translation>Que demander à l&apos;administrateur du serveur</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Postier could not prove that this server is really the one you expect, so it did not send your password.</source>
-        <translation>Postier n'a pas pu vérifier que ce serveur est bien celui attendu : il n'a donc pas envoyé votre mot de passe.</translation>
+        <translation>Postier n&apos;a pas pu vérifier que ce serveur est bien celui attendu : il n&apos;a donc pas envoyé votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Send the message below to the server's administrator.</source>
-        <translation>Envoyez le message ci-dessous à l'administrateur du serveur.</translation>
+        <location line="+2"/>
+        <source>Send the message below to the server&apos;s administrator.</source>
+        <translation>Envoyez le message ci-dessous à l&apos;administrateur du serveur.</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>If they confirm the certificate is theirs, click "Trust this certificate…" and compare the fingerprint with theirs, character by character.</source>
-        <translation>S'il confirme que ce certificat est bien le sien, cliquez sur « Faire confiance au certificat… » et comparez l'empreinte avec la sienne, caractère par caractère.</translation>
+        <location line="+1"/>
+        <source>If they confirm the certificate is theirs, click &quot;Trust this certificate…&quot; and compare the fingerprint with theirs, character by character.</source>
+        <translation>S&apos;il confirme que ce certificat est bien le sien, cliquez sur « Faire confiance au certificat… » et comparez l&apos;empreinte avec la sienne, caractère par caractère.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+199" />
+        <location filename="../../app/ui/main_window.py" line="+199"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Accounts</source>
         <translation>Comptes</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+130" />
+        <location line="+1"/>
+        <location line="+134"/>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location line="-83" />
+        <location line="-86"/>
         <source>New message</source>
         <translation>Nouveau message</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Write a message (Ctrl+N)</source>
         <translation>Écrire un message (Ctrl+N)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Check for news now (F5)</source>
         <translation>Vérifier les nouvelles maintenant (F5)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Find</source>
         <translation>Rechercher</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Export CSV…</source>
         <translation>Exporter en CSV…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Save the rows shown as a spreadsheet file</source>
         <translation>Enregistrer les lignes affichées dans un fichier tableur</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Resend…</source>
         <translation>Renvoyer…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Quiet hours…</source>
         <translation>Heures calmes…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Add account…</source>
         <translation>Ajouter un compte…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>About Postier</source>
         <translation>À propos de Postier</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Message</source>
         <translation>&amp;Message</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Help</source>
         <translation>Aid&amp;e</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Sent messages are kept as a record; nothing was deleted.</source>
         <translation>Les messages envoyés sont conservés comme trace ; rien n&apos;a été supprimé.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+12"/>
         <source>Refreshing…</source>
         <translation>Actualisation…</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>%d rows · updated %s</source>
         <translation>%d lignes · mis à jour à %s</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%d problems</source>
         <translation>%d problèmes</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>all good</source>
         <translation>tout va bien</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Notifications (%d)</source>
         <translation>Notifications (%d)</translation>
     </message>
     <message>
-        <location line="+37" />
+        <location line="+37"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The setup assistant is not available: %s</source>
         <translation>L&apos;assistant de configuration n&apos;est pas disponible : %s</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Add an account first.</source>
         <translation>Ajoutez d&apos;abord un compte.</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+33"/>
         <source>Message %s: %s</source>
         <translation>Message %s : %s</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>CSV, comma separated (*.csv)</source>
         <translation>CSV, séparateur virgule (*.csv)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>CSV for French Excel, semicolon separated (*.csv)</source>
         <translation>CSV pour Excel français, séparateur point-virgule (*.csv)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Export the rows shown</source>
         <translation>Exporter les lignes affichées</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The file could not be written: %s</source>
         <translation>Le fichier n&apos;a pas pu être écrit : %s</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%d rows exported to %s</source>
         <translation>%d lignes exportées dans %s</translation>
     </message>
@@ -1549,52 +1595,52 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ManualPage</name>
     <message>
-        <location filename="../../app/ui/wizard/manual_page.py" line="+132" />
+        <location filename="../../app/ui/wizard/manual_page.py" line="+132"/>
         <source>Server settings</source>
         <translation>Réglages des serveurs</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Copy them from your provider's help page or ask your IT support. Only encrypted connections are possible.</source>
-        <translation>Recopiez-les depuis la page d'aide de votre hébergeur ou demandez-les à votre support informatique. Seules les connexions chiffrées sont possibles.</translation>
+        <location line="+1"/>
+        <source>Copy them from your provider&apos;s help page or ask your IT support. Only encrypted connections are possible.</source>
+        <translation>Recopiez-les depuis la page d&apos;aide de votre hébergeur ou demandez-les à votre support informatique. Seules les connexions chiffrées sont possibles.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Incoming server:</source>
         <translation>Serveur de &amp;réception :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Outgoing server:</source>
-        <translation>Serveur d'&amp;envoi :</translation>
+        <translation>Serveur d&apos;&amp;envoi :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Incoming server, e.g. imap.your-company.fr</source>
         <translation>Serveur de réception, ex. imap.votre-entreprise.fr</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Outgoing server, e.g. smtp.your-company.fr</source>
-        <translation>Serveur d'envoi, ex. smtp.votre-entreprise.fr</translation>
+        <translation>Serveur d&apos;envoi, ex. smtp.votre-entreprise.fr</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>&amp;User name:</source>
         <translation>&amp;Identifiant :</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Usually your full e-mail address.</source>
         <translation>En général, votre adresse e-mail complète.</translation>
     </message>
@@ -1602,7 +1648,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-348" />
+        <location filename="../../app/ui/main_window.py" line="-352"/>
         <source>No sent message matches. Write one with Ctrl+N.</source>
         <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
     </message>
@@ -1610,7 +1656,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesTable</name>
     <message>
-        <location line="-22" />
+        <location line="-22"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1618,12 +1664,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>NotificationCenter</name>
     <message>
-        <location filename="../../app/ui/notifications.py" line="+55" />
+        <location filename="../../app/ui/notifications.py" line="+55"/>
         <source>Show Postier</source>
         <translation>Afficher Postier</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
@@ -1631,62 +1677,62 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>NotificationsPanel</name>
     <message>
-        <location line="+59" />
+        <location line="+59"/>
         <source>A reply arrives</source>
         <translation>Une réponse arrive</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>A message bounces</source>
         <translation>Un message est rejeté</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>A mailbox stops syncing</source>
         <translation>Une boîte ne se synchronise plus</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>A sign-in must be renewed</source>
         <translation>Une connexion doit être renouvelée</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>In the app</source>
         <translation>Dans l&apos;application</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Desktop</source>
         <translation>Bureau</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>By e-mail</source>
         <translation>Par e-mail</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Notification history</source>
         <translation>Historique des notifications</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Mark all as read</source>
         <translation>Tout marquer comme lu</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Notify me when…</source>
         <translation>Me prévenir quand…</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+36"/>
         <source>%d unread</source>
         <translation>%d non lues</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>No unread notification</source>
         <translation>Aucune notification non lue</translation>
     </message>
@@ -1694,47 +1740,47 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>PortRules</name>
     <message>
-        <location filename="../../app/ui/wizard/manual_page.py" line="-125" />
+        <location filename="../../app/ui/wizard/manual_page.py" line="-125"/>
         <source>Enter the port number.</source>
         <translation>Saisissez le numéro de port.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The port is a number between 1 and 65535.</source>
         <translation>Le port est un nombre entre 1 et 65535.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Port 143 starts without encryption: your password could travel in clear, so Postier refuses it with SSL/TLS. Use port 993 with SSL/TLS, or choose STARTTLS if your provider says so (Postier then insists on encryption before signing in).</source>
-        <translation>Le port 143 démarre sans chiffrement : votre mot de passe pourrait circuler en clair, Postier le refuse donc avec SSL/TLS. Utilisez le port 993 avec SSL/TLS, ou choisissez STARTTLS si votre hébergeur l'indique (Postier exige alors le chiffrement avant de se connecter).</translation>
+        <translation>Le port 143 démarre sans chiffrement : votre mot de passe pourrait circuler en clair, Postier le refuse donc avec SSL/TLS. Utilisez le port 993 avec SSL/TLS, ou choisissez STARTTLS si votre hébergeur l&apos;indique (Postier exige alors le chiffrement avant de se connecter).</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>This is a POP3 port. Postier needs IMAP: use port 993 with SSL/TLS.</source>
-        <translation>C'est un port POP3. Postier a besoin d'IMAP : utilisez le port 993 avec SSL/TLS.</translation>
+        <translation>C&apos;est un port POP3. Postier a besoin d&apos;IMAP : utilisez le port 993 avec SSL/TLS.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Port 25 is for servers talking to each other: Internet providers block it and it may send in clear. Use 587 with STARTTLS or 465 with SSL/TLS.</source>
-        <translation>Le port 25 sert aux échanges entre serveurs : les fournisseurs d'accès le bloquent et il peut transmettre en clair. Utilisez 587 avec STARTTLS ou 465 avec SSL/TLS.</translation>
+        <translation>Le port 25 sert aux échanges entre serveurs : les fournisseurs d&apos;accès le bloquent et il peut transmettre en clair. Utilisez 587 avec STARTTLS ou 465 avec SSL/TLS.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Port 465 uses SSL/TLS, not STARTTLS: change the security or use port 587.</source>
         <translation>Le port 465 utilise SSL/TLS, pas STARTTLS : changez la sécurité ou utilisez le port 587.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Port 993 uses SSL/TLS, not STARTTLS: change the security.</source>
         <translation>Le port 993 utilise SSL/TLS, pas STARTTLS : changez la sécurité.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Enter the server name, e.g. mail.your-company.fr.</source>
         <translation>Saisissez le nom du serveur, ex. mail.votre-entreprise.fr.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>A server name has no spaces, @ or /, e.g. mail.your-company.fr.</source>
         <translation>Un nom de serveur ne contient ni espace, ni @, ni /, ex. mail.votre-entreprise.fr.</translation>
     </message>
@@ -1742,27 +1788,27 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>QuietHoursDialog</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+109" />
+        <location filename="../../app/ui/compose_dialog.py" line="+109"/>
         <source>Quiet hours</source>
         <translation>Heures calmes</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Hold messages written during quiet hours</source>
         <translation>Retenir les messages écrits pendant les heures calmes</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Recipients don&apos;t get mail late in the evening or at night: a message written then waits and leaves when quiet hours end.</source>
         <translation>Les destinataires ne reçoivent pas de courrier tard le soir ou la nuit : un message écrit à ce moment-là attend et part à la fin des heures calmes.</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Until</source>
         <translation>Jusqu&apos;à</translation>
     </message>
@@ -1770,12 +1816,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>QuietHoursNote</name>
     <message>
-        <location line="-445" />
+        <location line="-445"/>
         <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
         <translation>Heures calmes ({start}–{end}) : ce message attendra et partira le {when}.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Scheduled: this message will leave at {when}.</source>
         <translation>Programmé : ce message partira le {when}.</translation>
     </message>
@@ -1783,23 +1829,23 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ResendDialog</name>
     <message>
-        <location line="+344" />
-        <location line="+15" />
+        <location line="+344"/>
+        <location line="+15"/>
         <source>Resend</source>
         <translation>Renvoyer</translation>
     </message>
     <message>
-        <location line="-12" />
+        <location line="-12"/>
         <source>“{subject}” could not be delivered to {address}: {what}</source>
         <translation>« {subject} » n&apos;a pas pu être distribué à {address} : {what}</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Corrected address</source>
         <translation>Adresse corrigée</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Enter one valid e-mail address.</source>
         <translation>Saisissez une adresse e-mail valide.</translation>
     </message>
@@ -1807,32 +1853,32 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+136" />
+        <location filename="../../app/ui/messages_model.py" line="+136"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Status</source>
         <translation>Statut</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Account</source>
         <translation>Compte</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Recipient</source>
         <translation>Destinataire</translation>
     </message>
     <message>
-        <location line="+48" />
+        <location line="+48"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
@@ -1840,17 +1886,17 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ServerBox</name>
     <message>
-        <location filename="../../app/ui/wizard/manual_page.py" line="+28" />
+        <location filename="../../app/ui/wizard/manual_page.py" line="+28"/>
         <source>SSL/TLS (recommended)</source>
         <translation>SSL/TLS (recommandé)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Port:</source>
         <translation>Port :</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Security:</source>
         <translation>Sécurité :</translation>
     </message>
@@ -1858,27 +1904,27 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+53" />
+        <location filename="../../app/ui/wizard/wizard.py" line="+53"/>
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Suivant &gt;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Précédent</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Finish</source>
         <translation>&amp;Terminer</translation>
     </message>
@@ -1886,129 +1932,129 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SignaturePage</name>
     <message>
-        <location filename="../../app/ui/wizard/signature_page.py" line="+61" />
+        <location filename="../../app/ui/wizard/signature_page.py" line="+61"/>
         <source>Your e-mail signature</source>
         <translation>Votre signature e-mail</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Added at the bottom of the messages you send. You can leave it empty.</source>
         <translation>Ajoutée en bas des messages que vous envoyez. Vous pouvez la laisser vide.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Save the account</source>
         <translation>&amp;Enregistrer le compte</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Bold</source>
         <translation>Gras</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>B</source>
         <comment>bold button</comment>
         <translation>G</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Italic</source>
         <translation>Italique</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>I</source>
         <comment>italic button</comment>
         <translation>I</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Link…</source>
         <translation>Lien…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Logo or image…</source>
         <translation>Logo ou image…</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Logo…</source>
         <translation>Logo…</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Your si&amp;gnature:</source>
         <translation>Votre si&amp;gnature :</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Preview (as recipients will see it):</source>
         <translation>Aperçu (tel que vos destinataires le verront) :</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Plain-text version (generated, for mail programs without HTML):</source>
         <translation>Version texte (générée, pour les logiciels de messagerie sans HTML) :</translation>
     </message>
     <message>
-        <location line="+71" />
+        <location line="+71"/>
         <source>Add a link</source>
         <translation>Ajouter un lien</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Web address (e.g. https://your-company.fr):</source>
         <translation>Adresse web (ex. https://votre-entreprise.fr) :</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Choose your logo</source>
         <translation>Choisissez votre logo</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Images (*.png *.jpg *.jpeg *.gif)</source>
         <translation>Images (*.png *.jpg *.jpeg *.gif)</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>This file is not an image Postier can read.</source>
-        <translation>Ce fichier n'est pas une image lisible par Postier.</translation>
+        <translation>Ce fichier n&apos;est pas une image lisible par Postier.</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Hello, … (your message)</source>
         <translation>Bonjour, … (votre message)</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>More than one image: keep a single logo, several images make messages look like advertising to spam filters.</source>
-        <translation>Plus d'une image : gardez un seul logo, plusieurs images font passer vos messages pour de la publicité auprès des filtres anti-spam.</translation>
+        <translation>Plus d&apos;une image : gardez un seul logo, plusieurs images font passer vos messages pour de la publicité auprès des filtres anti-spam.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The signature contains a table: many mail programs (Outlook especially) display tables badly.</source>
         <translation>La signature contient un tableau : beaucoup de logiciels de messagerie (Outlook surtout) affichent mal les tableaux.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The signature weighs %1 KB (over 50 KB): use a smaller logo, it is added to every message.</source>
         <translation>La signature pèse %1 Ko (plus de 50 Ko) : utilisez un logo plus léger, elle est ajoutée à chaque message.</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>An image is loaded from the Internet: most mail programs block it. Use "Logo…" to embed it.</source>
-        <translation>Une image est chargée depuis Internet : la plupart des logiciels de messagerie la bloquent. Utilisez « Logo… » pour l'intégrer.</translation>
+        <location line="+3"/>
+        <source>An image is loaded from the Internet: most mail programs block it. Use &quot;Logo…&quot; to embed it.</source>
+        <translation>Une image est chargée depuis Internet : la plupart des logiciels de messagerie la bloquent. Utilisez « Logo… » pour l&apos;intégrer.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>No plain-text version: some recipients will see nothing.</source>
         <translation>Pas de version texte : certains destinataires ne verront rien.</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Saving…</source>
         <translation>Enregistrement…</translation>
     </message>
@@ -2016,12 +2062,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SimpleHealthView</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="-107" />
+        <location filename="../../app/ui/wizard/finish_page.py" line="-107"/>
         <source>Checking the domain…</source>
         <translation>Vérification du domaine…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Score: %1/100</source>
         <translation>Note : %1/100</translation>
     </message>
@@ -2029,47 +2075,47 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../app/ui/wizard/start_page.py" line="+42" />
+        <location filename="../../app/ui/wizard/start_page.py" line="+42"/>
         <source>Which mailbox do you want to set up?</source>
         <translation>Quelle boîte aux lettres voulez-vous configurer ?</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Choose where your business e-mail is hosted. If you are not sure, choose "Other provider" and type its name.</source>
+        <location line="+1"/>
+        <source>Choose where your business e-mail is hosted. If you are not sure, choose &quot;Other provider&quot; and type its name.</source>
         <translation>Choisissez où est hébergée votre messagerie professionnelle. En cas de doute, choisissez « Autre hébergeur » et tapez son nom.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Office 365 / Microsoft 365 (work or school account)</source>
         <translation>&amp;Office 365 / Microsoft 365 (compte professionnel ou scolaire)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Gmail / Google Workspace</source>
         <translation>&amp;Gmail / Google Workspace</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Othe&amp;r provider (OVH, Orange, IONOS…) or my own server</source>
         <translation>Aut&amp;re hébergeur (OVH, Orange, IONOS…) ou mon propre serveur</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>&amp;Search your provider:</source>
         <translation>&amp;Chercher votre hébergeur :</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Type a name, e.g. OVH</source>
         <translation>Tapez un nom, ex. OVH</translation>
     </message>
     <message>
-        <location line="+8" />
-        <source>Not in the list? Choose "My own server": Postier will look for the settings itself.</source>
+        <location line="+8"/>
+        <source>Not in the list? Choose &quot;My own server&quot;: Postier will look for the settings itself.</source>
         <translation>Absent de la liste ? Choisissez « Mon propre serveur » : Postier cherchera les réglages lui-même.</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>My own server (company or self-hosted)</source>
         <translation>Mon propre serveur (entreprise ou auto-hébergé)</translation>
     </message>
@@ -2077,7 +2123,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../app/ui/wizard/common.py" line="+132" />
+        <location filename="../../app/ui/wizard/common.py" line="+132"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>
@@ -2085,150 +2131,150 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+91" />
+        <location filename="../../app/ui/wizard/test_page.py" line="+91"/>
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Postier checks receiving and sending, step by step. Nothing is saved until everything works.</source>
-        <translation>Postier vérifie la réception et l'envoi, étape par étape. Rien n'est enregistré tant que tout ne fonctionne pas.</translation>
+        <translation>Postier vérifie la réception et l&apos;envoi, étape par étape. Rien n&apos;est enregistré tant que tout ne fonctionne pas.</translation>
     </message>
     <message>
-        <location line="+14" />
-        <location line="+310" />
+        <location line="+14"/>
+        <location line="+310"/>
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-309" />
-        <location line="+310" />
+        <location line="-309"/>
+        <location line="+310"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-283" />
+        <location line="-283"/>
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Connected to the server</source>
         <translation>Connexion au serveur</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Secure connection (TLS)</source>
         <translation>Connexion sécurisée (TLS)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signed in</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signed in for sending</source>
-        <translation>Identification pour l'envoi</translation>
+        <translation>Identification pour l&apos;envoi</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Inbox opened</source>
         <translation>Ouverture de la boîte de réception</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>The server answered:</source>
         <translation>Le serveur a répondu :</translation>
     </message>
     <message>
-        <location line="+12" />
-        <location line="+272" />
+        <location line="+12"/>
+        <location line="+272"/>
         <source>&amp;New password:</source>
         <translation>&amp;Nouveau mot de passe :</translation>
     </message>
     <message>
-        <location line="-267" />
+        <location line="-267"/>
         <source>Test &amp;with this password</source>
         <translation>Tester &amp;avec ce mot de passe</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+35"/>
         <source>S&amp;top the test</source>
         <translation>&amp;Arrêter le test</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Test again</source>
         <translation>&amp;Relancer le test</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>T&amp;rust this certificate…</source>
         <translation>Faire &amp;confiance au certificat…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Use the &amp;Office 365 sign-in</source>
         <translation>Utiliser la connexion &amp;Office 365</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Change the &amp;settings</source>
         <translation>&amp;Modifier les réglages</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Copy the &amp;message</source>
         <translation>Copier le messa&amp;ge</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Copy &amp;diagnostics</source>
         <translation>Copier le &amp;diagnostic</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Copies a report for support: versions, steps, times and server replies — never your password.</source>
         <translation>Copie un rapport pour le support : versions, étapes, durées et réponses des serveurs — jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+72" />
+        <location line="+72"/>
         <source>Account %1 — incoming %2, outgoing %3</source>
         <translation>Compte %1 — réception %2, envoi %3</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Testing… this usually takes a few seconds.</source>
         <translation>Test en cours… cela prend en général quelques secondes.</translation>
     </message>
     <message>
-        <location line="+44" />
+        <location line="+44"/>
         <source>Test stopped. Nothing was saved.</source>
-        <translation>Test arrêté. Rien n'a été enregistré.</translation>
+        <translation>Test arrêté. Rien n&apos;a été enregistré.</translation>
     </message>
     <message>
-        <location line="+59" />
+        <location line="+59"/>
         <source>Everything works! (%1 s) Click Next to continue.</source>
         <translation>Tout fonctionne ! (%1 s) Cliquez sur Suivant pour continuer.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>App &amp;password:</source>
-        <translation>Mot de &amp;passe d'application :</translation>
+        <translation>Mot de &amp;passe d&apos;application :</translation>
     </message>
     <message>
-        <location line="+80" />
+        <location line="+80"/>
         <source>Message copied: paste it into an e-mail to your administrator.</source>
         <translation>Message copié : collez-le dans un e-mail à votre administrateur.</translation>
     </message>
     <message>
-        <location line="+27" />
+        <location line="+27"/>
         <source>Diagnostics copied (without your password): paste them into your message to support.</source>
         <translation>Diagnostic copié (sans votre mot de passe) : collez-le dans votre message au support.</translation>
     </message>
