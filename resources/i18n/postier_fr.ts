@@ -232,7 +232,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Postier cherche les réglages de vos serveurs dès que vous quittez le champ de l&apos;adresse. Votre mot de passe reste masqué.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>name@your-company.fr</source>
         <translation>nom@votre-entreprise.fr</translation>
     </message>
@@ -253,12 +253,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5"/>
-        <location line="+216"/>
+        <location line="+256"/>
         <source>&amp;Password:</source>
         <translation>Mot de &amp;passe :</translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-247"/>
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -283,7 +283,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
         <translation>La connexion avec %1 n&apos;est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
     </message>
@@ -298,12 +298,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+129"/>
         <source>&amp;Sign in with %1</source>
         <translation>&amp;Se connecter avec %1</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="-100"/>
         <source>Waiting for you to finish signing in in your web browser…</source>
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
@@ -318,9 +318,24 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+31"/>
+        <source>The mail server refused this sign-in: sign in again with the account of %1.</source>
+        <translation>Le serveur de messagerie a refusé cette connexion : reconnectez-vous avec le compte de %1.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The provider&apos;s page signed in %1, but the address being set up is %2: Postier could only open the mailbox of %1. Click &quot;Sign in again with %2&quot; and choose that account (or sign out of %1 on the provider&apos;s page first), or correct the address above.</source>
+        <translation>La page du fournisseur a connecté %1, mais l&apos;adresse en cours de configuration est %2 : Postier ne pourrait ouvrir que la boîte de %1. Cliquez sur « Se reconnecter avec %2 » et choisissez ce compte (ou déconnectez d&apos;abord %1 sur la page du fournisseur), ou corrigez l&apos;adresse ci-dessus.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Signed in.</source>
         <translation>Connecté.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sign &amp;in again with %1</source>
+        <translation>Se &amp;reconnecter avec %1</translation>
     </message>
     <message>
         <location line="+85"/>
@@ -941,6 +956,39 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
 </context>
 <context>
+    <name>DomainHealthDialog</name>
+    <message>
+        <location filename="../../app/ui/domain_health_dialog.py" line="+76"/>
+        <source>Domain health — %1</source>
+        <translation>Santé du domaine — %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sending domain %1, used by %2</source>
+        <translation>Domaine d&apos;envoi %1, utilisé par %2</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Checking now…</source>
+        <translation>Vérification en cours…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Report of %1. Checking again…</source>
+        <translation>Rapport du %1. Nouvelle vérification en cours…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checked on %1.</source>
+        <translation>Vérifié le %1.</translation>
+    </message>
+</context>
+<context>
     <name>DomainHealthView</name>
     <message>
         <location filename="../../app/ui/domain_health_view.py" line="+32"/>
@@ -1406,7 +1454,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+199"/>
+        <location filename="../../app/ui/main_window.py" line="+201"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1417,12 +1465,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1"/>
-        <location line="+134"/>
+        <location line="+139"/>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-90"/>
         <source>New message</source>
         <translation>Nouveau message</translation>
     </message>
@@ -1472,6 +1520,16 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Ajouter un compte…</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Domain health…</source>
+        <translation>Santé du domaine…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the account&apos;s sending domain: SPF, DKIM, DMARC, blocklists (Ctrl+D)</source>
+        <translation>Vérifier le domaine d&apos;envoi du compte : SPF, DKIM, DMARC, listes de blocage (Ctrl+D)</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>About Postier</source>
         <translation>À propos de Postier</translation>
@@ -1502,7 +1560,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>&amp;Comptes</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>&amp;Help</source>
         <translation>Aid&amp;e</translation>
     </message>
@@ -1552,12 +1610,23 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>L&apos;assistant de configuration n&apos;est pas disponible : %s</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
+        <location line="+42"/>
         <source>Add an account first.</source>
         <translation>Ajoutez d&apos;abord un compte.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="-33"/>
+        <source>Domain health</source>
+        <translation>Santé du domaine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Which account&apos;s domain should be checked?</source>
+        <translation>Le domaine de quel compte faut-il vérifier ?</translation>
+    </message>
+    <message>
+        <location line="+65"/>
         <source>Message %s: %s</source>
         <translation>Message %s : %s</translation>
     </message>
@@ -1648,7 +1717,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-352"/>
+        <location filename="../../app/ui/main_window.py" line="-398"/>
         <source>No sent message matches. Write one with Ctrl+N.</source>
         <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
     </message>
@@ -2131,7 +2200,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+91"/>
+        <location filename="../../app/ui/wizard/test_page.py" line="+94"/>
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>
@@ -2142,18 +2211,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14"/>
-        <location line="+310"/>
+        <location line="+321"/>
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-309"/>
-        <location line="+310"/>
+        <location line="-320"/>
+        <location line="+321"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-283"/>
+        <location line="-294"/>
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2189,12 +2258,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+12"/>
-        <location line="+272"/>
+        <location line="+284"/>
         <source>&amp;New password:</source>
         <translation>&amp;Nouveau mot de passe :</translation>
     </message>
     <message>
-        <location line="-267"/>
+        <location line="-279"/>
         <source>Test &amp;with this password</source>
         <translation>Tester &amp;avec ce mot de passe</translation>
     </message>
@@ -2230,6 +2299,11 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+2"/>
+        <source>Sign &amp;in again</source>
+        <translation>&amp;Se reconnecter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Copy &amp;diagnostics</source>
         <translation>Copier le &amp;diagnostic</translation>
     </message>
@@ -2239,7 +2313,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Copie un rapport pour le support : versions, étapes, durées et réponses des serveurs — jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Account %1 — incoming %2, outgoing %3</source>
         <translation>Compte %1 — réception %2, envoi %3</translation>
     </message>
@@ -2259,17 +2333,27 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Tout fonctionne ! (%1 s) Cliquez sur Suivant pour continuer.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
+        <source>The server refused the sign-in for this mailbox.</source>
+        <translation>Le serveur a refusé la connexion pour cette boîte aux lettres.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in again with the account of %1: the provider&apos;s page must show this address. If it still fails, ask your administrator whether IMAP and SMTP access is allowed for this mailbox.</source>
+        <translation>Reconnectez-vous avec le compte de %1 : la page du fournisseur doit afficher cette adresse. Si cela échoue encore, demandez à votre administrateur si l&apos;accès IMAP et SMTP est autorisé pour cette boîte aux lettres.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The test failed.</source>
         <translation>Le test a échoué.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>App &amp;password:</source>
         <translation>Mot de &amp;passe d&apos;application :</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+90"/>
         <source>Message copied: paste it into an e-mail to your administrator.</source>
         <translation>Message copié : collez-le dans un e-mail à votre administrateur.</translation>
     </message>

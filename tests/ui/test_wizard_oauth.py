@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWizard
 
 from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
-from app.ui.wizard.common import PAGE_FINISH, PAGE_TEST
+from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_TEST
 from tests.support import misbehaving_server as bad
 from tests.support.oauth_server import LocalAuthServer, follow_like_a_browser
 
@@ -22,6 +23,7 @@ from .wizard_driver import (
     go_manual,
     make_wizard,
     offline_settings,
+    screenshot,
     type_into,
     wait_test_done,
 )
@@ -89,7 +91,39 @@ def test_sign_in_then_xoauth2_test_then_tokens_saved(qtbot, bad_servers, auth_se
     assert bad.GOOD_TOKEN not in wizard.test_page.diagnostics_text()
 
 
-def test_signing_in_as_someone_else_is_flagged(qtbot, auth_server, postier_env: Path) -> None:
+def test_signing_in_as_someone_else_blocks_next_until_signed_in_right(
+        qtbot, auth_server, postier_env: Path, tmp_path: Path) -> None:
+    auth_server.state.approve_as = "bob@example.test"
+    settings = offline_settings(postier_env, **auth_server.env())
+    wizard = make_wizard(qtbot, settings)
+    opened: list[str] = []
+    wizard.open_browser = lambda url: (opened.append(url), browser(url))
+    click(qtbot, wizard.start_page.office)
+    click_next(qtbot, wizard)
+    page = wizard.address_page
+    type_into(qtbot, page.email, ALICE)
+    click(qtbot, page.sign_in)
+    qtbot.waitUntil(lambda: wizard.state.auth == "oauth2", timeout=10000)
+    text = page.oauth_status.text()
+    assert "different address" in text
+    assert "bob@example.test" in text and ALICE in text  # who signed in, who was typed
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not page.isComplete() and not next_button.isEnabled()
+    page.manual_link.linkActivated.emit("manual")  # no way around it either
+    assert wizard.currentId() == PAGE_ADDRESS
+    assert page.sign_in.text().replace("&", "") == f"Sign in again with {ALICE}"
+    screenshot(wizard, "wizard_2_oauth_other_account_en", tmp_path)
+    # signing in again with the right account unblocks
+    auth_server.state.approve_as = ALICE
+    click(qtbot, page.sign_in)
+    qtbot.waitUntil(lambda: page.oauth_status.text() == "Signed in.", timeout=10000)
+    assert len(opened) == 2 and "login_hint=alice%40example.test" in opened[1]
+    assert page.isComplete() and next_button.isEnabled()
+    assert page.sign_in.text().replace("&", "") == "Sign in with Microsoft"
+
+
+def test_correcting_the_typed_address_to_the_signed_in_one_unblocks(
+        qtbot, auth_server, postier_env: Path) -> None:
     auth_server.state.approve_as = "bob@example.test"
     settings = offline_settings(postier_env, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
@@ -97,11 +131,48 @@ def test_signing_in_as_someone_else_is_flagged(qtbot, auth_server, postier_env: 
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     page = wizard.address_page
-    type_into(qtbot, page.email, ALICE)
+    type_into(qtbot, page.email, "bbo@example.test")  # a typo
     click(qtbot, page.sign_in)
     qtbot.waitUntil(lambda: wizard.state.auth == "oauth2", timeout=10000)
-    assert "different address" in page.oauth_status.text()
-    assert "bob@example.test" in page.oauth_status.text()
+    assert not page.isComplete()
+    type_into(qtbot, page.email, "bob@example.test")
+    assert page.isComplete()
+    assert page.oauth_status.text() == "Signed in."
+
+
+def test_refused_token_shows_sign_in_advice_not_password_advice(
+        qtbot, bad_servers, auth_server, postier_env: Path, tmp_path: Path) -> None:
+    # The scripted servers accept only bad.GOOD_TOKEN: the provider's token is refused,
+    # as when the mailbox belongs to another tenant or mail access is not allowed.
+    settings = offline_settings(postier_env, ca_file=bad_servers.ca_file, **auth_server.env())
+    wizard = make_wizard(qtbot, settings)
+    wizard.open_browser = browser
+    click(qtbot, wizard.start_page.office)
+    click_next(qtbot, wizard)
+    page = wizard.address_page
+    type_into(qtbot, page.email, ALICE)
+    click(qtbot, page.sign_in)
+    qtbot.waitUntil(lambda: page.oauth_status.text() == "Signed in.", timeout=10000)
+    go_manual(qtbot, wizard)
+    fill_manual(qtbot, wizard, bad_servers.oauth_only_imap().endpoint,
+                bad_servers.oauth_only_smtp().endpoint)
+    click_next(qtbot, wizard)
+    wait_test_done(qtbot, wizard)
+    test = wizard.test_page
+    assert not wizard.state.check_passed
+    shown = f"{test.error_message.text()} {test.error_hint.text()}"
+    assert "refused the sign-in" in test.error_message.text()
+    assert ALICE in test.error_hint.text() and "Sign in again" in test.error_hint.text()
+    for password_advice in ("password", "Caps Lock", "app password"):
+        assert password_advice not in shown, password_advice
+    assert not test.retype_row.isVisible() and not test.guide_box.isVisible()
+    assert not test.office_button.isVisible()  # already the Microsoft sign-in
+    assert test.sign_in_again_button.isVisible()
+    screenshot(wizard, "wizard_4_test_oauth_refused_en", tmp_path)
+    click(qtbot, test.sign_in_again_button)
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_ADDRESS, timeout=3000)
+    assert not page.isComplete()  # a new sign-in is needed before going on
+    assert page.sign_in.isVisible() and page.sign_in.isEnabled()
 
 
 def test_provider_refusal_is_explained(qtbot, auth_server, postier_env: Path) -> None:

@@ -61,6 +61,8 @@ class AddressPage(StepPage):
         self._discovered_for = ""
         self._oauth_cancel: threading.Event | None = None
         self._oauth_cfg: Any = None
+        # The address the provider says was signed in (None before a sign-in).
+        self._signed_in_as: str | None = None
 
         form = QFormLayout()
         self.email = QLineEdit()
@@ -174,6 +176,7 @@ class AddressPage(StepPage):
         """Offer the provider's sign-in; without a configured client ID, explain and
         fall back to the password."""
         self._oauth_cfg = None
+        self._signed_in_as = None
         self.set_oauth_status("")
         provider = self.state.choice
         if provider not in OAUTH_PROVIDERS:
@@ -200,7 +203,7 @@ class AddressPage(StepPage):
             return
         self.oauth_intro.setText(self.tr("Sign in on %1's own page: Postier never sees your "
                                          "password.").replace("%1", name))
-        self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
+        self._sign_in_text()
         self.sign_in.show()
         # Google refuses mail access through its device-code flow: browser only there.
         self.device_button.setVisible(oauth.supports_device_flow(self._oauth_cfg))
@@ -279,16 +282,55 @@ class AddressPage(StepPage):
             link = extra.splitlines()[-1] if "\n" in extra else ""
             self.set_oauth_status("\n".join(x for x in (message, hint, link) if x))
             return
-        email = self.email.text().strip()
         self.state.tokens = tokens
         self.state.auth = "oauth2"
-        text = self.tr("Signed in.")
-        signed_as = getattr(tokens, "email", None)
-        if signed_as and signed_as.lower() != email.lower():
-            message, hint = message_for("OAUTH_ACCOUNT_MISMATCH", self.language())
-            text = f"{message} ({signed_as}) {hint}"
-        self.set_oauth_status(text)
+        self._signed_in_as = getattr(tokens, "email", None)
+        self._show_sign_in_result()
+
+    def forget_sign_in(self) -> None:
+        """The server refused these tokens: Next waits for a new sign-in."""
+        self.state.tokens = None
+        self._signed_in_as = None
+        self.set_oauth_status(self.tr("The mail server refused this sign-in: sign in again "
+                                      "with the account of %1.")
+                              .replace("%1", self.email.text().strip()))
+        self._sign_in_text()
         self.completeChanged.emit()
+        self.sign_in.setFocus()
+
+    def _mismatch(self) -> bool:
+        """Signed in, but as another address than the typed one: the tokens would open
+        someone else's mailbox (or none), so Next stays off until this is put right."""
+        signed_as, email = self._signed_in_as, self.email.text().strip()
+        return bool(self.uses_oauth() and self.state.auth == "oauth2" and signed_as
+                    and signed_as.lower() != email.lower())
+
+    def _show_sign_in_result(self) -> None:
+        if self.state.auth != "oauth2" or self.state.tokens is None:
+            return
+        if self._mismatch():
+            message, _hint = message_for("OAUTH_ACCOUNT_MISMATCH", self.language())
+            self.set_oauth_status(
+                message + "\n" + self.tr("The provider's page signed in %1, but the address "
+                                         "being set up is %2: Postier could only open the "
+                                         "mailbox of %1. Click \"Sign in again with %2\" and "
+                                         "choose that account (or sign out of %1 on the "
+                                         "provider's page first), or correct the address above.")
+                .replace("%1", self._signed_in_as or "").replace("%2", self.email.text().strip()))
+            self.oauth_status.setStyleSheet("color: #b00020;")
+        else:
+            self.set_oauth_status(self.tr("Signed in."))
+            self.oauth_status.setStyleSheet("")
+        self._sign_in_text()
+        self.completeChanged.emit()
+
+    def _sign_in_text(self) -> None:
+        if self._mismatch():
+            self.sign_in.setText(self.tr("Sign &in again with %1")
+                                 .replace("%1", self.email.text().strip()))
+        else:
+            name = "Microsoft" if self.state.choice == "office365" else "Google"
+            self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
 
     def _check_email_for_oauth(self) -> bool:
         if not EMAIL_RE.match(self.email.text().strip()):
@@ -323,6 +365,8 @@ class AddressPage(StepPage):
     def _email_changed(self, _text: str) -> None:
         if self.email_error.isVisible() and EMAIL_RE.match(self.email.text().strip()):
             self._show_email_error(False)
+        if self._signed_in_as:
+            self._show_sign_in_result()  # a corrected address may now match the sign-in
         if self._discovered_for and self._discovered_for != self._discovery_key():
             self._discovered_for = ""
             self.state.imap = self.state.smtp = None
@@ -502,7 +546,7 @@ class AddressPage(StepPage):
         if not EMAIL_RE.match(self.email.text().strip()):
             return False
         if self.uses_oauth():
-            if self.state.auth != "oauth2" or self.state.tokens is None:
+            if self.state.auth != "oauth2" or self.state.tokens is None or self._mismatch():
                 return False
         elif not self.password.text():
             return False

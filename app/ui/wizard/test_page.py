@@ -45,6 +45,9 @@ STEP_TO_ROW = {"resolve": "dns", "connect": "connect", "greeting": "connect", "t
                "starttls": "tls", "login": "login", "select": "inbox", "send_test": "login"}
 CERT_CODES = ("CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_HOSTNAME_MISMATCH")
 PASSWORD_CODES = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED")
+# Refusals that mean "wrong password" for a password but "this sign-in does not open this
+# mailbox" for an OAuth2 token: password advice would send the user the wrong way.
+SIGN_IN_REFUSALS = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED", "BASIC_AUTH_DISABLED")
 MARK = {"pending": "○", "running": "…", "ok": "✔", "fail": "✘", "skipped": "–"}
 COLOR = {"pending": "#777777", "running": "#1a5fb4", "ok": "#1e7b34", "fail": "#b00020",
          "skipped": "#999999"}
@@ -215,12 +218,15 @@ class TestPage(StepPage):
         self.settings_button.setObjectName("changeSettings")
         self.copy_request_button = QPushButton(self.tr("Copy the &message"))
         self.copy_request_button.setObjectName("copyRequest")
+        self.sign_in_again_button = QPushButton(self.tr("Sign &in again"))
+        self.sign_in_again_button.setObjectName("signInAgain")
         self.diag_button = QPushButton(self.tr("Copy &diagnostics"))
         self.diag_button.setObjectName("copyDiagnostics")
         self.diag_button.setToolTip(self.tr("Copies a report for support: versions, steps, "
                                             "times and server replies — never your password."))
-        for button in (self.stop_button, self.retry_button, self.trust_button,
-                       self.office_button, self.settings_button, self.copy_request_button):
+        for button in (self.stop_button, self.retry_button, self.sign_in_again_button,
+                       self.trust_button, self.office_button, self.settings_button,
+                       self.copy_request_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.diag_button)
@@ -234,6 +240,7 @@ class TestPage(StepPage):
         self.office_button.clicked.connect(self._use_office365)
         self.settings_button.clicked.connect(self._change_settings)
         self.copy_request_button.clicked.connect(self._copy_request)
+        self.sign_in_again_button.clicked.connect(self._sign_in_again)
         self.diag_button.clicked.connect(self.copy_diagnostics)
         self._show_buttons(running=False, failed=False)
 
@@ -249,6 +256,7 @@ class TestPage(StepPage):
         self.settings_button.setVisible(not running)
         self.copy_request_button.setVisible(failed and self.guidance is not None
                                             and bool(self.guidance.admin_request))
+        self.sign_in_again_button.setVisible(failed and self._sign_in_refused())
         # Versions, servers and the steps so far help support even after a Stop.
         self.diag_button.setEnabled(not running)
 
@@ -413,6 +421,12 @@ class TestPage(StepPage):
         server = _field(self.last_error, "server")
         reply = _field(self.last_error, "reply")
         message, hint = message_for(code, self.language())
+        if self._sign_in_refused():
+            message = self.tr("The server refused the sign-in for this mailbox.")
+            hint = self.tr("Sign in again with the account of %1: the provider's page must "
+                           "show this address. If it still fails, ask your administrator "
+                           "whether IMAP and SMTP access is allowed for this mailbox.") \
+                .replace("%1", self.state.email)
         where = {"imap": self.tr("Incoming mail (IMAP)"),
                  "smtp": self.tr("Outgoing mail (SMTP)")}.get(server or "", "")
         self.verdict.setText(self.tr("The test failed.") + (f" — {where}" if where else ""))
@@ -426,7 +440,8 @@ class TestPage(StepPage):
         endpoint = self.state.imap if server == "imap" else self.state.smtp
         if endpoint is not None:
             host = endpoint.host
-        self.guidance = guidance_for(code, self.state.provider or self.state.choice, host)
+        self.guidance = None if self._sign_in_refused() else guidance_for(
+            code, self.state.provider or self.state.choice, host)
         self._show_guidance()
         retype = code in PASSWORD_CODES and self.state.auth == "password"
         self.retype_row.setVisible(retype)
@@ -499,6 +514,16 @@ class TestPage(StepPage):
             wizard.address_page.password.setText(password)  # Back shows the same one
         self.new_password.clear()
         self.start_check()
+
+    def _sign_in_refused(self) -> bool:
+        """An OAuth2 sign-in refused by the server (not a password problem)."""
+        return self.state.auth == "oauth2" and _field(self.last_error, "code") in SIGN_IN_REFUSALS
+
+    def _sign_in_again(self) -> None:
+        self.stop(quiet=True)
+        wizard = self.wizard()
+        if wizard is not None and hasattr(wizard, "back_to_sign_in"):
+            wizard.back_to_sign_in()
 
     def _use_office365(self) -> None:
         wizard = self.wizard()

@@ -84,6 +84,13 @@ class SetupWizard(QWizard):
         if self.currentId() == PAGE_ADDRESS:
             self.next()
 
+    def back_to_sign_in(self) -> None:
+        """From the test page back to the address page, where the provider's sign-in
+        must be done again (the refused tokens are dropped)."""
+        while self.currentId() not in (PAGE_ADDRESS, PAGE_START, -1):
+            self.back()
+        self.address_page.forget_sign_in()
+
     def restart_with(self, choice: str) -> None:
         """Go back to the start and choose another way in (e.g. Office 365 sign-in)."""
         while self.currentId() != PAGE_START and self.currentId() != -1:
