@@ -15,6 +15,8 @@ from app.services.storage import Database
 from app.ui.messages_model import STATUS_COLORS
 from app.ui.worker import run_task
 
+GREY = "#9ca3af"  # superseded events: kept in the timeline, but not the status
+
 
 def _when(value: str | None, locale: QLocale) -> str:
     if not value:
@@ -139,18 +141,23 @@ class DetailsPanel(QWidget):
         # One block per event (time · status · source, then the server's words): readable
         # even when the panel is narrow, unlike a four-column table.
         parts.append("<table width='100%' cellspacing='0' cellpadding='3'>")
+        note = self.tr("(did not change the status)")
         for e in rec.events:
-            ecolor = STATUS_COLORS.get(e.status, "#374151") if e.applied else "#9ca3af"
-            superseded = "" if e.applied else " " + escape(self.tr("(ignored: a final status "
-                                                                   "was already known)"))
+            # A superseded event (a weaker signal after a stronger one, applied = 0) stays
+            # visible, all in grey, so nobody reads it as the current status.
+            ecolor = STATUS_COLORS.get(e.status, "#374151") if e.applied else GREY
+            muted = "#6b7280" if e.applied else GREY
+            superseded = "" if e.applied else \
+                f" <i style='color:{GREY}'>{escape(note)}</i>"
             parts.append(
                 f"<tr><td style='border-left:3px solid {ecolor};padding-left:8px'>"
-                f"<span style='color:#6b7280'>{escape(_when(e.at, locale))}</span> · "
+                f"<span style='color:{muted}'>{escape(_when(e.at, locale))}</span> · "
                 f"<b style='color:{ecolor}'>{escape(mv.status_label(e.status, self.lang))}"
-                f"</b> · <span style='color:#6b7280'>{escape(self._source(e.source))}</span>"
+                f"</b> · <span style='color:{muted}'>{escape(self._source(e.source))}</span>"
                 f"{superseded}")
             if e.detail:
-                parts.append(f"<br><code>{escape(e.detail)}</code>")
+                style = "" if e.applied else f" style='color:{GREY}'"
+                parts.append(f"<br><code{style}>{escape(e.detail)}</code>")
             parts.append("</td></tr>")
         if not rec.events:
             parts.append(f"<tr><td>{escape(t['no_event'])}</td></tr>")

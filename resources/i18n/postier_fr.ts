@@ -814,7 +814,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../app/ui/details_panel.py" line="+54"/>
+        <location filename="../../app/ui/details_panel.py" line="+56"/>
         <location line="+45"/>
         <source>Select a message to see what became of it.</source>
         <translation>Sélectionnez un message pour voir ce qu&apos;il est devenu.</translation>
@@ -885,12 +885,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>(ignored: a final status was already known)</source>
-        <translation>(ignoré : un statut définitif était déjà connu)</translation>
+        <location line="+15"/>
+        <source>(did not change the status)</source>
+        <translation>(n&apos;a pas changé le statut)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+26"/>
         <source>This message is a resend of an earlier failed delivery.</source>
         <translation>Ce message renvoie un envoi précédent qui avait échoué.</translation>
     </message>
