@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -206,6 +208,7 @@ class MainWindow(QMainWindow):
         self._tracker_stop: threading.Event | None = None
         self._live_tracking = live_tracking
         self._queue_busy = False
+        self.health_dialogs: dict[str, Any] = {}
 
         self.page.details.resendRequested.connect(self.resend)
         self.page.model.refreshed.connect(self._update_status)
@@ -257,6 +260,9 @@ class MainWindow(QMainWindow):
         self.resend_action = action(self.tr("Resend…"), "Ctrl+R", self.resend_current)
         self.quiet_action = action(self.tr("Quiet hours…"), None, self.quiet_hours)
         self.add_account_action = action(self.tr("Add account…"), None, self.add_account)
+        self.domain_health_action = action(
+            self.tr("Domain health…"), "Ctrl+D", self.domain_health,
+            self.tr("Check the account's sending domain: SPF, DKIM, DMARC, blocklists (Ctrl+D)"))
         self.about_action = action(self.tr("About Postier"), None, self.about)
         self.quit_action = action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
         # Keys the menus cannot own: Delete in the table, Escape in the search field.
@@ -277,6 +283,7 @@ class MainWindow(QMainWindow):
         message_menu.addAction(self.quiet_action)
         accounts_menu = menu.addMenu(self.tr("&Accounts"))
         accounts_menu.addAction(self.add_account_action)
+        accounts_menu.addAction(self.domain_health_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
         toolbar = QToolBar(self.tr("Main"))
@@ -377,6 +384,47 @@ class MainWindow(QMainWindow):
                                                    self._accounts_changed()))
         wizard.open()
         self.wizard = wizard
+
+    def domain_health(self, email: str | None = None) -> None:
+        """Ctrl+D: the domain health window of ``email``, else of the account selected in
+        the Accounts tab, else of the only account; with several, the user picks one."""
+        accounts = AccountStore(self.db).list()
+        if not accounts:
+            self.tabs.setCurrentWidget(self.accounts)
+            self.statusBar().showMessage(self.tr("Add an account first."), 5000)
+            return
+        chosen = next((a for a in accounts if a.email == email), None) if email else None
+        chosen = chosen or self.accounts.selected() or (accounts[0] if len(accounts) == 1
+                                                        else None)
+        if chosen is not None:
+            self._open_domain_health(chosen.email)
+            return
+        picker = QInputDialog(self)
+        picker.setWindowTitle(self.tr("Domain health"))
+        picker.setLabelText(self.tr("Which account's domain should be checked?"))
+        picker.setComboBoxItems([a.email for a in accounts])
+        picker.setComboBoxEditable(False)
+        picker.textValueSelected.connect(self._open_domain_health)
+        picker.open()
+        self.account_picker = picker
+
+    def _open_domain_health(self, email: str) -> None:
+        from app.ui.domain_health_dialog import DomainHealthDialog
+
+        account = AccountStore(self.db).get(email)
+        if account is None:
+            return
+        # One window per account: asking again brings it forward.
+        dialog = self.health_dialogs.get(email)
+        if dialog is None or not shiboken6.isValid(dialog):
+            dialog = DomainHealthDialog(self.settings, self.db, account, self,
+                                        language=self.lang)
+            # finished, not destroyed: deletion comes later, after a reopen could find it.
+            dialog.finished.connect(lambda _result=0: self.health_dialogs.pop(email, None))
+            self.health_dialogs[email] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     # -- compose / resend ----------------------------------------------------------
     def compose(self) -> None:
