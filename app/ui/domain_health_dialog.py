@@ -16,6 +16,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.services.config import Settings
@@ -84,6 +85,9 @@ class DomainHealthDialog(QDialog):
         self.heading.setObjectName("heading")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
         layout.addWidget(self.heading)
         self.as_of = QLabel()
         self.as_of.setObjectName("asOf")
