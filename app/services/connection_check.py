@@ -57,7 +57,7 @@ _PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED
              *_CERT_CODES, "TLS_HANDSHAKE_FAILED", "DNS_NOT_FOUND", "CONNECT_REFUSED",
              "NETWORK_UNREACHABLE", "TIMEOUT", "PROTOCOL_ERROR", "NOT_FOUND", "CANCELLED")
 _MAX_REPLY = 500
-# Longest base64 initial response sent on the AUTH line itself (see _smtp_authenticate).
+# Longest base64 initial response sent on the AUTH line itself (see smtp_authenticate).
 _MAX_INITIAL_RESPONSE = 1900
 _NO_GREETING_HINT = {
     "imap": "If this port expects SSL/TLS from the start (usually 993), choose SSL/TLS "
@@ -355,15 +355,7 @@ class _Checker:
     def handshake_error(self, exc: BaseException) -> PostierError:
         """Map a failed handshake; for a refused certificate, fetch it for the trust dialog
         and, if it is exactly the pinned one, ask for a pinned retry."""
-        if isinstance(exc, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(exc):
-            # The port answered in clear (e.g. SSL/TLS chosen for a STARTTLS port): not an
-            # old TLS, a wrong security setting.
-            err = PostierError("TLS_HANDSHAKE_FAILED", "The server did not start a secure "
-                               "(TLS) session on this port.", reply=str(exc))
-        elif isinstance(exc, ssl.SSLError):
-            err = classify_ssl_error(exc)
-        else:
-            err = network_error(exc, "TLS handshake")
+        err = network_error(exc, "TLS handshake")
         if err.code in _CERT_CODES and not self.pinned:
             der = self.fetch_certificate()
             if der:
@@ -463,18 +455,36 @@ class _RetryPinned(Exception):
     """The refused certificate is the pinned one: connect again trusting the pin."""
 
 
-def network_error(exc: BaseException, where: str) -> PostierError:
-    """Map an OSError from connect/read to a stable code."""
+def network_error(exc: BaseException, where: str, server: str | None = None) -> PostierError:
+    """Map a failure of connect / TLS / read to a stable code (the check, sending and
+    tracking all speak through this one mapping)."""
+    err = _network_error(exc, where)
+    if server is not None and err.server is None:
+        err.server = server
+    return err
+
+
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.ENETDOWN,
+                10051, 10065}  # the last two: WSAENETUNREACH, WSAEHOSTUNREACH on Windows
+
+
+def _network_error(exc: BaseException, where: str) -> PostierError:
     if isinstance(exc, PostierError):
         return exc
+    if isinstance(exc, ssl.SSLError):
+        if "WRONG_VERSION_NUMBER" in str(exc):
+            # The port answered in clear (e.g. SSL/TLS chosen for a STARTTLS port): not an
+            # old TLS, a wrong security setting.
+            return PostierError("TLS_HANDSHAKE_FAILED", "The server did not start a secure "
+                                "(TLS) session on this port.", reply=str(exc))
+        return classify_ssl_error(exc)
     if isinstance(exc, ConnectionRefusedError):
         return PostierError("CONNECT_REFUSED", reply=f"{where}: connection refused")
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return PostierError("TIMEOUT", reply=f"{where}: no answer in time")
     if isinstance(exc, socket.gaierror):
         return PostierError("DNS_NOT_FOUND", reply=f"{where}: {exc.strerror or exc}")
-    if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH,
-                                                  errno.EADDRNOTAVAIL, errno.ENETDOWN):
+    if isinstance(exc, OSError) and exc.errno in _UNREACHABLE:
         return PostierError("NETWORK_UNREACHABLE", reply=f"{where}: {exc.strerror}")
     if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
                         EOFError)):
@@ -746,7 +756,7 @@ class _SmtpChecker(_Checker):
             if mech is None:
                 self.fail(PostierError("AUTH_METHOD_UNSUPPORTED", reply=_printable(
                     "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")))
-            code, msg = _smtp_authenticate(smtp, mech, cred, self.endpoint)
+            code, msg = smtp_authenticate(smtp, mech, cred, self.endpoint)
         except smtplib.SMTPServerDisconnected as exc:
             self.fail(PostierError("PROTOCOL_ERROR", "The server closed the connection "
                                    "unexpectedly.", reply=str(exc)))
@@ -786,7 +796,7 @@ def _b64(data: str) -> str:
     return base64.b64encode(data.encode("utf-8")).decode("ascii")
 
 
-def _smtp_authenticate(smtp: _SMTP, mech: str, cred: Credential,
+def smtp_authenticate(smtp: _SMTP, mech: str, cred: Credential,
                        endpoint: Endpoint) -> tuple[int, bytes]:
     """SMTP AUTH by hand: smtplib's auth() encodes secrets as ASCII (a French password
     with an accent would crash it) and retries other mechanisms on failure (one refused

@@ -21,7 +21,6 @@ import os
 import re
 import smtplib
 import socket
-import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,13 +34,13 @@ from typing import Any
 
 from . import message_store as ms
 from .accounts import connect_with_credential, database
-from .auth import Credential, xoauth2_string
+from .auth import Credential
 from .config import Settings
 from .credentials import CredentialStore
 from .endpoint import Endpoint
 from .errors import InputError, PostierError
 from .storage import Account, AccountStore, Database, StorageError
-from .tls import check_pin, classify_ssl_error, client_context
+from .tls import check_pin, client_context
 
 log = logging.getLogger(__name__)
 
@@ -281,18 +280,9 @@ def queue_message(settings: Settings, msg: OutgoingMessage) -> int:
 # SMTP
 # ---------------------------------------------------------------------------
 def _network_error(exc: BaseException) -> PostierError:
-    if isinstance(exc, ssl.SSLError):
-        return classify_ssl_error(exc)
-    if isinstance(exc, socket.gaierror):
-        return PostierError("DNS_NOT_FOUND", reply=str(exc), server="smtp")
-    if isinstance(exc, ConnectionRefusedError):
-        return PostierError("CONNECT_REFUSED", reply=str(exc), server="smtp")
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return PostierError("TIMEOUT", reply=str(exc), server="smtp")
-    if isinstance(exc, OSError) and exc.errno in (101, 113, 10051, 10065):
-        return PostierError("NETWORK_UNREACHABLE", reply=str(exc), server="smtp")
-    return PostierError("PROTOCOL_ERROR", f"The connection to the mail server broke: {exc}",
-                        reply=str(exc), server="smtp")
+    from .connection_check import network_error
+
+    return network_error(exc, "SMTP", server="smtp")
 
 
 def _reply_text(code: int, resp: bytes | str) -> str:
@@ -348,32 +338,19 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
 
 
 def _login(smtp: smtplib.SMTP, credential: Credential, endpoint: Endpoint | None = None) -> None:
-    if credential.kind == "oauth2":
-        token = credential.secret
-        initial = xoauth2_string(credential.username, token)
-        # On failure the server sends a JSON challenge; the client must answer it empty.
-        # A long (Microsoft-sized) token goes after the server's empty 334 instead of on
-        # the AUTH line: Postfix reads command lines of at most 2048 octets.
-        smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial,
-                  initial_response_ok=len(initial) * 4 // 3 < 1900)
-    else:
-        _password_login(smtp, credential, endpoint)
-
-
-def _password_login(smtp: smtplib.SMTP, credential: Credential,
-                    endpoint: Endpoint | None) -> None:
-    """AUTH PLAIN (else LOGIN) in UTF-8, as the account check logged in. smtplib's login()
-    encodes the secret as ASCII (a password with an accent raised UnicodeEncodeError) and
-    tries the next mechanism after a refusal (one wrong password counted twice)."""
-    from .connection_check import _smtp_authenticate  # the one hand-written SMTP AUTH
+    """Log in as the account check did (one hand-written SMTP AUTH for both): UTF-8
+    passwords (smtplib's login() encodes ASCII only and tries a second mechanism after a
+    refusal, counting one wrong password twice), XOAUTH2/OAUTHBEARER for OAuth2 accounts."""
+    from .connection_check import smtp_authenticate
 
     offered = smtp.esmtp_features.get("auth", "").upper().split()
-    mech = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+    wanted = ("XOAUTH2", "OAUTHBEARER") if credential.kind == "oauth2" else ("PLAIN", "LOGIN")
+    mech = next((m for m in wanted if m in offered), None)
     if mech is None:
         raise smtplib.SMTPNotSupportedError(
             "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")
-    # (the endpoint is read by OAUTHBEARER only, never for PLAIN/LOGIN)
-    code, msg = _smtp_authenticate(smtp, mech, credential, endpoint)  # type: ignore[arg-type]
+    # (the endpoint is read by OAUTHBEARER only)
+    code, msg = smtp_authenticate(smtp, mech, credential, endpoint)  # type: ignore[arg-type]
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, msg)
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +36,7 @@ from .config import Settings
 from .credentials import CredentialStore
 from .errors import PostierError
 from .storage import Account, AccountStore, Database, StorageError
-from .tls import check_pin, classify_ssl_error, client_context
+from .tls import check_pin, client_context
 
 log = logging.getLogger(__name__)
 
@@ -103,18 +101,9 @@ class TrackResult:
 # IMAP connection
 # ---------------------------------------------------------------------------
 def _network_error(exc: BaseException) -> PostierError:
-    if isinstance(exc, ssl.SSLError):
-        return classify_ssl_error(exc)
-    if isinstance(exc, socket.gaierror):
-        return PostierError("DNS_NOT_FOUND", reply=str(exc), server="imap")
-    if isinstance(exc, ConnectionRefusedError):
-        return PostierError("CONNECT_REFUSED", reply=str(exc), server="imap")
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return PostierError("TIMEOUT", reply=str(exc), server="imap")
-    if isinstance(exc, OSError) and exc.errno in (101, 113, 10051, 10065):
-        return PostierError("NETWORK_UNREACHABLE", reply=str(exc), server="imap")
-    return PostierError("PROTOCOL_ERROR", f"The connection to the mail server broke: {exc}",
-                        reply=str(exc), server="imap")
+    from .connection_check import network_error
+
+    return network_error(exc, "IMAP", server="imap")
 
 
 def imap_connect(account: Account, settings: Settings, credential: Credential,
