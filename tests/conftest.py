@@ -90,3 +90,29 @@ def bad_servers(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
         yield servers
     finally:
         servers.stop()
+
+
+@pytest.fixture(scope="module")
+def auth():  # noqa: ANN201 - Iterator[LocalAuthServer]
+    """The local OAuth2 authorization server, one per test module."""
+    from tests.support.oauth_server import LocalAuthServer
+
+    server = LocalAuthServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def oauth_rig(auth):  # noqa: ANN001,ANN201 - Iterator[OAuthRig]
+    """Dovecot + Postfix where the OAuth mailbox signs in with XOAUTH2 only (introspection
+    against ``auth``), one per test module: tests switch IMAP/SMTP off for it."""
+    require_tool("dovecot")
+    require_tool("postfix")
+    require_root()
+    from tests.support.oauth_rig import OAuthRig
+
+    started = OAuthRig.start(auth)
+    try:
+        yield started
+    finally:
+        started.stop()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,50 +15,28 @@ from app.services import accounts, oauth
 from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
-from tests.conftest import require_root, require_tool
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
-from tests.support.oauth_server import AuthState, LocalAuthServer, follow_like_a_browser
+from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def auth() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def orig(auth: LocalAuthServer) -> Iterator[OAuthRig]:
-    require_tool("dovecot")
-    require_tool("postfix")
-    require_root()
-    started = OAuthRig.start(auth)
-    try:
-        yield started
-    finally:
-        started.stop()
-
-
 @pytest.fixture
-def tokens(orig: OAuthRig, auth: LocalAuthServer, postier_env: Path,
+def tokens(oauth_rig: OAuthRig, auth: LocalAuthServer, postier_env: Path,
            monkeypatch: pytest.MonkeyPatch) -> oauth.TokenSet:
     """An OAuth2 account for the rig's OAuth-only mailbox, saved as the wizard saves it."""
     auth.httpd.state = AuthState(approve_as=OAUTH_USER)
-    for key, value in orig.env().items():
+    for key, value in oauth_rig.env().items():
         monkeypatch.setenv(key, value)  # inherited by the `postier` subprocesses
     settings = Settings.from_env()
 
-    def browser(url: str) -> None:
-        threading.Thread(target=follow_like_a_browser, args=(url,), daemon=True).start()
-
     signed = oauth.sign_in_browser(oauth.provider_config("office365", settings),
-                                   login_hint=OAUTH_USER, open_browser=browser, timeout=20)
+                                   login_hint=OAUTH_USER, open_browser=browser_in_background,
+                                   timeout=20)
     accounts.save_account(settings, email=OAUTH_USER,
                           credential=Credential(OAUTH_USER, signed.access_token, "oauth2"),
-                          imap=orig.rig.imaps, smtp=orig.rig.submission, provider="office365",
-                          oauth_tokens=signed)
+                          imap=oauth_rig.rig.imaps, smtp=oauth_rig.rig.submission,
+                          provider="office365", oauth_tokens=signed)
     return signed
 
 
@@ -77,7 +53,7 @@ def secrets_of(signed: oauth.TokenSet) -> list[str]:
                         stored.access_token if stored else None) if t]
 
 
-def test_send_track_list_with_an_oauth_account(tokens: oauth.TokenSet, orig: OAuthRig) -> None:
+def test_send_track_list_with_an_oauth_account(tokens: oauth.TokenSet, oauth_rig: OAuthRig) -> None:
     code, sent, out = postier("send", "--from", OAUTH_USER, "--to", "bob@example.test",
                               "--subject", "CLI via XOAUTH2", "--body", "Bonjour", "--json")
     assert code == 0 and sent["status"] == "sent", out
@@ -88,7 +64,7 @@ def test_send_track_list_with_an_oauth_account(tokens: oauth.TokenSet, orig: OAu
     assert [(a["email"], a["auth_kind"]) for a in listed] == [(OAUTH_USER, "oauth2")]
     for secret in secrets_of(tokens):
         assert secret not in out + out2 + out3
-    methods = {line.split("method=")[1].split(",")[0] for line in orig.logins()}
+    methods = {line.split("method=")[1].split(",")[0] for line in oauth_rig.logins()}
     assert methods == {"XOAUTH2"}
 
 

@@ -10,7 +10,6 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError, message_for
 from app.services.storage import AccountStore, Database
-from tests.conftest import require_root, require_tool
 from tests.support.oauth_rig import (
     GMAIL_IMAP_OFF,
     MS_SMTP_OFF,
@@ -39,25 +37,6 @@ EMAIL = OAUTH_USER
 # ---------------------------------------------------------------------------
 # Fixtures
 # ---------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def auth() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def orig(auth: LocalAuthServer) -> Iterator[OAuthRig]:
-    require_tool("dovecot")
-    require_tool("postfix")
-    require_root()
-    started = OAuthRig.start(auth)
-    try:
-        yield started
-    finally:
-        started.stop()
-
-
 @pytest.fixture(autouse=True)
 def fresh_auth_state(auth: LocalAuthServer) -> None:
     """Each test starts with a fresh authorization server (no tokens, no errors)."""
@@ -65,8 +44,8 @@ def fresh_auth_state(auth: LocalAuthServer) -> None:
 
 
 @pytest.fixture
-def settings(orig: OAuthRig, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for key, value in orig.env().items():
+def settings(oauth_rig: OAuthRig, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key, value in oauth_rig.env().items():
         monkeypatch.setenv(key, value)
     return Settings.from_env()
 
@@ -100,13 +79,13 @@ def sign_in(settings: Settings, provider: str = "office365",
                                  timeout=20)
 
 
-def set_up_account(settings: Settings, orig: OAuthRig, provider: str = "office365"
+def set_up_account(settings: Settings, oauth_rig: OAuthRig, provider: str = "office365"
                    ) -> tuple[oauth.TokenSet, connection_check.CheckResult]:
     """What the wizard does: sign in, check with the token, store the account."""
     tokens = sign_in(settings, provider)
     credential = Credential(EMAIL, tokens.access_token, "oauth2")
-    check = connection_check.check_account(EMAIL, credential, settings, imap=orig.rig.imaps,
-                                           smtp=orig.rig.submission, timeout=15)
+    check = connection_check.check_account(EMAIL, credential, settings, imap=oauth_rig.rig.imaps,
+                                           smtp=oauth_rig.rig.submission, timeout=15)
     assert check.ok, check.to_dict()
     accounts.save_account(settings, email=EMAIL, credential=credential, imap=check.incoming,
                           smtp=check.outgoing, provider=provider, oauth_tokens=tokens,
@@ -134,12 +113,12 @@ def database_bytes(settings: Settings) -> bytes:
     return b"".join(p.read_bytes() for p in settings.home.glob("postier.sqlite3*"))
 
 
-def delivered(orig: OAuthRig, mailbox: str, subject: str, timeout: float = 10.0) -> bool:
+def delivered(oauth_rig: OAuthRig, mailbox: str, subject: str, timeout: float = 10.0) -> bool:
     """Whether a message with this subject reached the mailbox (the rig is shared by the
     module's tests: older messages are there too)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(subject.encode() in p.read_bytes() for p in orig.rig.maildir_messages(mailbox)):
+        if any(subject.encode() in p.read_bytes() for p in oauth_rig.rig.maildir_messages(mailbox)):
             return True
         time.sleep(0.05)
     return False
@@ -157,8 +136,8 @@ def track_until(settings: Settings, done: Any, timeout: float = 20.0) -> list[di
         time.sleep(0.3)
 
 
-def postfix_sasl_methods(orig: OAuthRig) -> set[str]:
-    return {part.split("=", 1)[1].strip(",") for line in orig.rig.postfix_log().splitlines()
+def postfix_sasl_methods(oauth_rig: OAuthRig) -> set[str]:
+    return {part.split("=", 1)[1].strip(",") for line in oauth_rig.rig.postfix_log().splitlines()
             if f"sasl_username={EMAIL}" in line
             for part in line.split() if part.startswith("sasl_method=")}
 
@@ -168,7 +147,7 @@ def postfix_sasl_methods(orig: OAuthRig) -> set[str]:
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("provider", ["office365", "gmail"])
 def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer, provider: str) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer, provider: str) -> None:
     browser = Browser()
     tokens = sign_in(settings, provider, browser)
     query = oauth.authorization_query(browser.urls[0])
@@ -177,8 +156,8 @@ def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
     assert tokens.email == EMAIL
 
     credential = Credential(EMAIL, tokens.access_token, "oauth2")
-    check = connection_check.check_account(EMAIL, credential, settings, imap=orig.rig.imaps,
-                                           smtp=orig.rig.submission, timeout=15)
+    check = connection_check.check_account(EMAIL, credential, settings, imap=oauth_rig.rig.imaps,
+                                           smtp=oauth_rig.rig.submission, timeout=15)
     assert check.ok, check.to_dict()
     logins = {s.server: s.detail for s in check.steps if s.step == "login"}
     assert logins["imap"].startswith("XOAUTH2") and "AUTH XOAUTH2" in logins["smtp"]
@@ -194,7 +173,7 @@ def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
 
     result = send(settings, ["bob@example.test", "nobody@remote.test"], f"via {provider}")
     assert result.status == "sent", result.to_dict()
-    assert delivered(orig, "bob@example.test", f"via {provider}")
+    assert delivered(oauth_rig, "bob@example.test", f"via {provider}")
 
     updates = track_until(settings, lambda u: any(x["recipient"] == "nobody@remote.test"
                                                   for x in u))
@@ -202,13 +181,13 @@ def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
             "status": "hard_bounce"} in updates
 
     # Only XOAUTH2 ever reached the servers for this mailbox.
-    methods = {line.split("method=")[1].split(",")[0] for line in orig.logins()}
+    methods = {line.split("method=")[1].split(",")[0] for line in oauth_rig.logins()}
     assert methods == {"XOAUTH2"}
-    assert postfix_sasl_methods(orig) == {"XOAUTH2"}
+    assert postfix_sasl_methods(oauth_rig) == {"XOAUTH2"}
 
 
 def test_microsoft_sized_tokens_through_a_windows_sized_keyring(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     """2.5 kB tokens (Microsoft's are JWTs of that size) through a keyring that, like
     Windows Credential Manager, refuses values over 1280 characters, then XOAUTH2 on the
     real servers with the token read back from it."""
@@ -218,7 +197,7 @@ def test_microsoft_sized_tokens_through_a_windows_sized_keyring(
 
     keyring.set_keyring(WindowsLikeKeyring())
     auth.state.token_chars = 2500
-    tokens, _ = set_up_account(settings, orig)
+    tokens, _ = set_up_account(settings, oauth_rig)
     assert len(tokens.access_token) == 2500 and len(tokens.refresh_token or "") == 2500
     assert max(len(v) for v in keyring_entries(settings.home).values()) <= 1280
     result = send(settings, ["bob@example.test"], "long token")
@@ -229,35 +208,35 @@ def test_microsoft_sized_tokens_through_a_windows_sized_keyring(
 
 
 def test_password_sign_in_is_refused_for_the_oauth_mailbox(settings: Settings,
-                                                          orig: OAuthRig) -> None:
+                                                          oauth_rig: OAuthRig) -> None:
     """The rig's OAuth mailbox really is OAuth-only: its (right) password is refused on
     IMAP and SMTP alike, while password users still sign in."""
     check = connection_check.check_account(
-        EMAIL, Credential(EMAIL, OAUTH_USER_PASSWORD), settings, imap=orig.rig.imaps,
-        smtp=orig.rig.submission, timeout=15)
+        EMAIL, Credential(EMAIL, OAUTH_USER_PASSWORD), settings, imap=oauth_rig.rig.imaps,
+        smtp=oauth_rig.rig.submission, timeout=15)
     assert not check.ok
     assert check.errors["imap"].code == "AUTH_FAILED"
     assert check.errors["smtp"].code == "AUTH_FAILED"
     other = connection_check.check_account(
         "alice@example.test", Credential("alice@example.test", "secret"), settings,
-        imap=orig.rig.imaps, smtp=orig.rig.submission, timeout=15)
+        imap=oauth_rig.rig.imaps, smtp=oauth_rig.rig.submission, timeout=15)
     assert other.ok
 
 
-def test_oauthbearer_is_accepted_too(settings: Settings, orig: OAuthRig) -> None:
+def test_oauthbearer_is_accepted_too(settings: Settings, oauth_rig: OAuthRig) -> None:
     """RFC 7628 OAUTHBEARER as built by auth.oauthbearer_string works on the real server."""
     tokens = sign_in(settings, "gmail")
-    ctx = ssl.create_default_context(cafile=str(orig.rig.ca_file))
-    imap = imaplib.IMAP4_SSL(orig.rig.imaps.host, orig.rig.imaps.port, ssl_context=ctx)
+    ctx = ssl.create_default_context(cafile=str(oauth_rig.rig.ca_file))
+    imap = imaplib.IMAP4_SSL(oauth_rig.rig.imaps.host, oauth_rig.rig.imaps.port, ssl_context=ctx)
     assert "AUTH=OAUTHBEARER" in imap.capabilities
-    initial = oauthbearer_string(EMAIL, tokens.access_token, orig.rig.imaps.host,
-                                 orig.rig.imaps.port)
+    initial = oauthbearer_string(EMAIL, tokens.access_token, oauth_rig.rig.imaps.host,
+                                 oauth_rig.rig.imaps.port)
     typ, _ = imap.authenticate("OAUTHBEARER", lambda _c: initial.encode())
     assert typ == "OK"
     imap.logout()
 
 
-def test_token_of_another_mailbox_is_refused(settings: Settings, orig: OAuthRig,
+def test_token_of_another_mailbox_is_refused(settings: Settings, oauth_rig: OAuthRig,
                                              auth: LocalAuthServer) -> None:
     """Signed in as someone else: the wizard warns (OAUTH_ACCOUNT_MISMATCH) and the server
     refuses the token for this mailbox anyway."""
@@ -266,7 +245,7 @@ def test_token_of_another_mailbox_is_refused(settings: Settings, orig: OAuthRig,
     assert tokens.email == "alice@example.test"
     check = connection_check.check_account(
         EMAIL, Credential(EMAIL, tokens.access_token, "oauth2"), settings,
-        imap=orig.rig.imaps, smtp=orig.rig.submission, timeout=15)
+        imap=oauth_rig.rig.imaps, smtp=oauth_rig.rig.submission, timeout=15)
     assert check.errors["imap"].code == "AUTH_FAILED"
     assert check.errors["smtp"].code == "AUTH_FAILED"
     for error in check.errors.values():  # token words, not "check the password / Caps Lock"
@@ -277,9 +256,9 @@ def test_token_of_another_mailbox_is_refused(settings: Settings, orig: OAuthRig,
 # Refresh, expiry, revocation
 # ---------------------------------------------------------------------------
 def test_expired_access_token_is_refreshed_and_kept_in_the_keyring_only(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     auth.state.access_ttl = 1  # already inside the refresh margin when stored
-    tokens, _ = set_up_account(settings, orig)
+    tokens, _ = set_up_account(settings, oauth_rig)
     auth.state.access_ttl = 3600
     time.sleep(1.1)
     assert auth.state.token_valid(tokens.access_token) is None  # the server says: expired
@@ -300,9 +279,9 @@ def test_expired_access_token_is_refreshed_and_kept_in_the_keyring_only(
 
 
 def test_revoked_refresh_token_asks_to_sign_in_again_and_loses_nothing(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     auth.state.access_ttl = 1
-    tokens, _ = set_up_account(settings, orig)
+    tokens, _ = set_up_account(settings, oauth_rig)
     auth.state.access_ttl = 3600
     auth.state.revoked.add(tokens.refresh_token or "")  # e.g. password changed, admin revoked
 
@@ -327,14 +306,14 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_loses_nothing(
     later = datetime.now(UTC) + timedelta(hours=1)
     sent = sending.process_queue(settings, now=later, timeout=15)
     assert [(r.id, r.status) for r in sent] == [(result.id, "sent")]
-    assert delivered(orig, "bob@example.test", "waits for a new sign-in")
+    assert delivered(oauth_rig, "bob@example.test", "waits for a new sign-in")
 
 
 def test_access_token_refused_before_expiry_is_refreshed_once(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     """The provider killed the access token early (e.g. access removed then granted again):
     the server refuses it, Postier refreshes once and goes on, no password hint."""
-    tokens, _ = set_up_account(settings, orig, "gmail")
+    tokens, _ = set_up_account(settings, oauth_rig, "gmail")
     auth.state.revoked.add(tokens.access_token)
     result = send(settings, ["bob@example.test"], "after an early refusal")
     assert result.status == "sent", result.to_dict()
@@ -345,11 +324,11 @@ def test_access_token_refused_before_expiry_is_refreshed_once(
 
 
 def test_token_refused_even_after_refresh_asks_to_sign_in_again(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     """A fresh token the mail server still refuses (here: the provider now answers for
     another user): the sign-in is no longer good for this mailbox. Sign in again, the
     message waits in the outbox, no "check your password"."""
-    set_up_account(settings, orig)
+    set_up_account(settings, oauth_rig)
     auth.state.access.clear()  # every access token the server knew is gone
     auth.state.approve_as = "alice@example.test"
     for refresh_token in auth.state.refresh:
@@ -367,10 +346,10 @@ def sending_rows(settings: Settings) -> list[dict]:
         return [dict(r) for r in conn.execute("SELECT id, state FROM messages").fetchall()]
 
 
-def test_sign_in_again_with_a_device_code(settings: Settings, orig: OAuthRig,
+def test_sign_in_again_with_a_device_code(settings: Settings, oauth_rig: OAuthRig,
                                           auth: LocalAuthServer) -> None:
     """Support renews the sign-in over a screen share: a code instead of a browser here."""
-    tokens, _ = set_up_account(settings, orig)
+    tokens, _ = set_up_account(settings, oauth_rig)
     auth.state.revoked.add(tokens.refresh_token or "")
     auth.state.access.clear()
     assert send(settings, ["bob@example.test"], "after the code").status == "queued"
@@ -382,9 +361,9 @@ def test_sign_in_again_with_a_device_code(settings: Settings, orig: OAuthRig,
     assert [r.status for r in sending.process_queue(settings, now=later, timeout=15)] == ["sent"]
 
 
-def test_renewing_with_another_address_is_refused(settings: Settings, orig: OAuthRig,
+def test_renewing_with_another_address_is_refused(settings: Settings, oauth_rig: OAuthRig,
                                                   auth: LocalAuthServer) -> None:
-    tokens, _ = set_up_account(settings, orig)
+    tokens, _ = set_up_account(settings, oauth_rig)
     auth.state.approve_as = "alice@example.test"
     other = sign_in(settings)
     with pytest.raises(PostierError) as err:
@@ -394,8 +373,8 @@ def test_renewing_with_another_address_is_refused(settings: Settings, orig: OAut
 
 
 def test_removing_the_account_revokes_at_google_and_forgets_tokens(
-        settings: Settings, orig: OAuthRig, auth: LocalAuthServer) -> None:
-    tokens, _ = set_up_account(settings, orig, "gmail")
+        settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
+    tokens, _ = set_up_account(settings, oauth_rig, "gmail")
     assert accounts.remove_account(EMAIL, settings) is True
     assert tokens.refresh_token in auth.state.revoked
     assert not any(k.endswith((":oauth2_refresh", ":oauth2_access"))
@@ -485,42 +464,42 @@ def test_forged_redirect_is_refused(settings: Settings) -> None:
 # ---------------------------------------------------------------------------
 # IMAP / SMTP turned off for the mailbox: the server's refusal, mapped
 # ---------------------------------------------------------------------------
-def test_imap_disabled_for_the_mailbox(settings: Settings, orig: OAuthRig) -> None:
+def test_imap_disabled_for_the_mailbox(settings: Settings, oauth_rig: OAuthRig) -> None:
     tokens = sign_in(settings, "gmail")
-    orig.set_access(imap=False, refusal=GMAIL_IMAP_OFF)
+    oauth_rig.set_access(imap=False, refusal=GMAIL_IMAP_OFF)
     try:
         check = connection_check.check_account(
             EMAIL, Credential(EMAIL, tokens.access_token, "oauth2"), settings,
-            imap=orig.rig.imaps, smtp=orig.rig.submission, timeout=15)
+            imap=oauth_rig.rig.imaps, smtp=oauth_rig.rig.submission, timeout=15)
     finally:
-        orig.set_access()
+        oauth_rig.set_access()
     assert check.errors["imap"].code == "IMAP_DISABLED"
     assert "not enabled for IMAP" in (check.errors["imap"].reply or "")
     assert "smtp" not in check.errors  # only IMAP is off
 
 
 def test_imap_disabled_later_is_reported_by_tracking(settings: Settings,
-                                                     orig: OAuthRig) -> None:
-    set_up_account(settings, orig, "gmail")
-    orig.set_access(imap=False, refusal=GMAIL_IMAP_OFF)
+                                                     oauth_rig: OAuthRig) -> None:
+    set_up_account(settings, oauth_rig, "gmail")
+    oauth_rig.set_access(imap=False, refusal=GMAIL_IMAP_OFF)
     try:
         tracked = tracking.track(settings, EMAIL, once=True)
     finally:
-        orig.set_access()
+        oauth_rig.set_access()
     assert [e["code"] for e in tracked.errors] == ["IMAP_DISABLED"]
     assert account(settings).sync_error == "IMAP_DISABLED"
 
 
-def test_smtp_disabled_for_the_mailbox(settings: Settings, orig: OAuthRig) -> None:
-    tokens, _ = set_up_account(settings, orig)
-    orig.set_access(smtp=False, refusal=MS_SMTP_OFF)
+def test_smtp_disabled_for_the_mailbox(settings: Settings, oauth_rig: OAuthRig) -> None:
+    tokens, _ = set_up_account(settings, oauth_rig)
+    oauth_rig.set_access(smtp=False, refusal=MS_SMTP_OFF)
     try:
         check = connection_check.check_account(
             EMAIL, Credential(EMAIL, tokens.access_token, "oauth2"), settings,
-            imap=orig.rig.imaps, smtp=orig.rig.submission, timeout=15)
+            imap=oauth_rig.rig.imaps, smtp=oauth_rig.rig.submission, timeout=15)
         result = send(settings, ["bob@example.test"], "smtp is off")
     finally:
-        orig.set_access()
+        oauth_rig.set_access()
     assert check.errors["smtp"].code == "SMTP_AUTH_DISABLED"
     assert "SmtpClientAuthentication is disabled" in (check.errors["smtp"].reply or "")
     assert "imap" not in check.errors

@@ -250,3 +250,11 @@ def follow_like_a_browser(url: str) -> None:
     except urllib.error.HTTPError as exc:  # 302 surfaces as an HTTPError without redirects
         location = exc.headers["Location"]
         urllib.request.urlopen(location, timeout=10).read()
+
+
+def browser_in_background(url: str) -> None:
+    """An ``open_browser`` for the sign-in flows: a real browser returns at once and loads
+    the page on its own, so the redirect is followed on another thread."""
+    import threading
+
+    threading.Thread(target=follow_like_a_browser, args=(url,), daemon=True).start()

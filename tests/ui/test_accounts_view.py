@@ -5,8 +5,6 @@ driven like a browser would."""
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from app.services.endpoint import Endpoint
 from app.services.errors import PostierError
 from app.services.storage import AccountStore, Database
 from app.ui.accounts_view import AccountsView
-from tests.support.oauth_server import AuthState, LocalAuthServer, follow_like_a_browser
+from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
 
 ALICE = "alice@example.test"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -34,18 +32,6 @@ def _save(widget, name: str, tmp_path: Path) -> Path:  # noqa: ANN001
     return path
 
 
-@pytest.fixture(scope="module")
-def auth() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
-
-
-def browser(url: str) -> None:
-    # A real browser returns at once and loads the page on its own.
-    threading.Thread(target=follow_like_a_browser, args=(url,), daemon=True).start()
-
-
 @pytest.fixture()
 def revoked(auth: LocalAuthServer, postier_env: Path) -> Settings:
     """An Office 365 account signed in for real, then revoked at the provider and marked
@@ -53,7 +39,8 @@ def revoked(auth: LocalAuthServer, postier_env: Path) -> Settings:
     auth.httpd.state = AuthState(approve_as=ALICE)
     settings = Settings(home=postier_env, extra=auth.env())
     cfg = oauth.provider_config("office365", settings)
-    tokens = oauth.sign_in_browser(cfg, login_hint=ALICE, open_browser=browser, timeout=10)
+    tokens = oauth.sign_in_browser(cfg, login_hint=ALICE, open_browser=browser_in_background,
+                                   timeout=10)
     accounts.save_account(settings, email=ALICE,
                           credential=Credential(ALICE, tokens.access_token, "oauth2"),
                           imap=Endpoint("127.0.0.1", 993, "ssl"),
@@ -91,7 +78,7 @@ def test_sign_in_again_renews_and_clears_the_attention(qtbot, auth: LocalAuthSer
     assert not view.cancel_sign_in_button.isVisible()
     _save(view, "accounts_sign_in_again.png", tmp_path)
     opened: list[str] = []
-    view.open_browser = lambda url: (opened.append(url), browser(url))
+    view.open_browser = lambda url: (opened.append(url), browser_in_background(url))
     old_refresh = CredentialStore().get(ALICE, "oauth2_refresh")
     view.sign_in_button.click()
     assert view.sign_in_progress.isVisible() and view.cancel_sign_in_button.isVisible()
@@ -131,7 +118,7 @@ def test_signing_in_as_someone_else_is_refused(qtbot, auth: LocalAuthServer,
                                                revoked: Settings) -> None:
     auth.state.approve_as = "bob@example.test"
     view = _view(qtbot, revoked)
-    view.open_browser = browser
+    view.open_browser = browser_in_background
     view.sign_in_button.click()
     qtbot.waitUntil(lambda: view.sign_in_button.isEnabled(), timeout=10_000)
     assert "different address" in view.status.text()

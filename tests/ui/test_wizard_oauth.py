@@ -3,7 +3,6 @@ server here), test with XOAUTH2 and store tokens — never a password."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_TEST
 from tests.support import misbehaving_server as bad
-from tests.support.oauth_server import LocalAuthServer, follow_like_a_browser
+from tests.support.oauth_server import browser_in_background, LocalAuthServer
 
 from .wizard_driver import (
     click,
@@ -38,11 +37,6 @@ def auth_server() -> Iterator[LocalAuthServer]:
     server.stop()
 
 
-def browser(url: str) -> None:
-    # A real browser returns at once and loads the page on its own.
-    threading.Thread(target=follow_like_a_browser, args=(url,), daemon=True).start()
-
-
 @pytest.mark.parametrize(("choice", "button_word"), [("office365", "Microsoft"),
                                                      ("gmail", "Google")])
 def test_sign_in_then_xoauth2_test_then_tokens_saved(qtbot, bad_servers, auth_server,
@@ -60,7 +54,7 @@ def test_sign_in_then_xoauth2_test_then_tokens_saved(qtbot, bad_servers, auth_se
     settings = offline_settings(postier_env, ca_file=bad_servers.ca_file, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
     opened: list[str] = []
-    wizard.open_browser = lambda url: (opened.append(url), browser(url))
+    wizard.open_browser = lambda url: (opened.append(url), browser_in_background(url))
     click(qtbot, getattr(wizard.start_page, "office" if choice == "office365" else "gmail"))
     click_next(qtbot, wizard)
     page = wizard.address_page
@@ -97,7 +91,7 @@ def test_signing_in_as_someone_else_blocks_next_until_signed_in_right(
     settings = offline_settings(postier_env, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
     opened: list[str] = []
-    wizard.open_browser = lambda url: (opened.append(url), browser(url))
+    wizard.open_browser = lambda url: (opened.append(url), browser_in_background(url))
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     page = wizard.address_page
@@ -127,7 +121,7 @@ def test_correcting_the_typed_address_to_the_signed_in_one_unblocks(
     auth_server.state.approve_as = "bob@example.test"
     settings = offline_settings(postier_env, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
-    wizard.open_browser = browser
+    wizard.open_browser = browser_in_background
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     page = wizard.address_page
@@ -146,7 +140,7 @@ def test_refused_token_shows_sign_in_advice_not_password_advice(
     # as when the mailbox belongs to another tenant or mail access is not allowed.
     settings = offline_settings(postier_env, ca_file=bad_servers.ca_file, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
-    wizard.open_browser = browser
+    wizard.open_browser = browser_in_background
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     page = wizard.address_page
@@ -180,7 +174,7 @@ def test_provider_refusal_is_explained(qtbot, auth_server, postier_env: Path) ->
     auth_server.state.authorize_error = ("consent_required", refusal)
     settings = offline_settings(postier_env, **auth_server.env())
     wizard = make_wizard(qtbot, settings)
-    wizard.open_browser = browser
+    wizard.open_browser = browser_in_background
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     page = wizard.address_page

@@ -4,8 +4,6 @@ saves then sends with XOAUTH2; its password could not have worked."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,9 +12,8 @@ from app.services import sending
 from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
 from app.ui.wizard.common import PAGE_FINISH, PAGE_TEST
-from tests.conftest import require_root, require_tool
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
-from tests.support.oauth_server import AuthState, LocalAuthServer, follow_like_a_browser
+from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
 
 from .wizard_driver import (
     click,
@@ -30,37 +27,14 @@ from .wizard_driver import (
 )
 
 
-@pytest.fixture(scope="module")
-def auth() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def orig(auth: LocalAuthServer) -> Iterator[OAuthRig]:
-    require_tool("dovecot")
-    require_tool("postfix")
-    require_root()
-    started = OAuthRig.start(auth)
-    try:
-        yield started
-    finally:
-        started.stop()
-
-
-def browser(url: str) -> None:
-    threading.Thread(target=follow_like_a_browser, args=(url,), daemon=True).start()
-
-
 @pytest.mark.parametrize("choice", ["office365", "gmail"])
 def test_wizard_sign_in_checks_saves_and_the_account_sends(
-        qtbot, orig: OAuthRig, auth: LocalAuthServer, postier_env: Path,
+        qtbot, oauth_rig: OAuthRig, auth: LocalAuthServer, postier_env: Path,
         choice: str) -> None:
     auth.httpd.state = AuthState(approve_as=OAUTH_USER)
-    settings = offline_settings(postier_env, ca_file=orig.rig.ca_file, **auth.env())
+    settings = offline_settings(postier_env, ca_file=oauth_rig.rig.ca_file, **auth.env())
     wizard = make_wizard(qtbot, settings)
-    wizard.open_browser = browser
+    wizard.open_browser = browser_in_background
     click(qtbot, getattr(wizard.start_page, "office" if choice == "office365" else "gmail"))
     click_next(qtbot, wizard)
     page = wizard.address_page
@@ -71,7 +45,7 @@ def test_wizard_sign_in_checks_saves_and_the_account_sends(
     qtbot.waitUntil(lambda: wizard.state.auth == "oauth2", timeout=10000)
     assert page.oauth_status.text() == "Signed in."
     go_manual(qtbot, wizard)
-    fill_manual(qtbot, wizard, orig.rig.imaps, orig.rig.submission)
+    fill_manual(qtbot, wizard, oauth_rig.rig.imaps, oauth_rig.rig.submission)
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_TEST
     wait_test_done(qtbot, wizard)
@@ -89,5 +63,5 @@ def test_wizard_sign_in_checks_saves_and_the_account_sends(
         account_email=OAUTH_USER, to=["bob@example.test"], subject=f"wizard {choice}",
         text="Bonjour"), timeout=15)
     assert result.status == "sent", result.to_dict()
-    methods = {line.split("method=")[1].split(",")[0] for line in orig.logins()}
+    methods = {line.split("method=")[1].split(",")[0] for line in oauth_rig.logins()}
     assert methods == {"XOAUTH2"}
