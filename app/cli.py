@@ -356,10 +356,13 @@ def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
         log.debug("unexpected error", exc_info=True)
         _emit_error("INTERNAL_ERROR", f"{type(exc).__name__}: {exc}", as_json)
         return EXIT_FAILED
-    if as_json:
-        print(json.dumps(result.data, ensure_ascii=False, default=str))
-    elif result.text:
-        print(result.text)
+    try:
+        if as_json:
+            print(json.dumps(result.data, ensure_ascii=False, default=str), flush=True)
+        elif result.text:
+            print(result.text, flush=True)
+    except BrokenPipeError:  # `postier … | head`: the reader left, that's not our failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return result.code
 
 

@@ -63,3 +63,19 @@ def test_password_from_stdin_never_echoed() -> None:
               "--smtp", "127.0.0.1:1:ssl", "--timeout", "3", "--json",
               stdin="Sup3r-Secret-Value\n")
     assert "Sup3r-Secret-Value" not in out.stdout + out.stderr
+
+
+def test_reader_closing_the_pipe_early_gives_no_traceback() -> None:
+    """`postier classify *.eml --json | head -c 10`: the output is larger than the pipe
+    buffer, the reader leaves, and the command must end quietly."""
+    from pathlib import Path
+
+    samples = sorted(str(p) for p in (Path(__file__).parent / "data" / "bounces").glob("*.eml"))
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "classify", *samples, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10).startswith(b"[")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
