@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.services.config import Settings, resources_dir
+from app.services.storage import StorageError
+from app.ui.i18n import current_language
 
 if TYPE_CHECKING:
     from app.services.storage import Database
@@ -42,10 +44,35 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
     app = create_app(argv)
-    settings = Settings.from_env()
-    start(settings)
+    try:
+        settings = Settings.from_env()
+        start(settings)
+    except (ValueError, StorageError) as exc:
+        # A bad POSTIER_* setting, a database from a newer Postier, an unreadable data
+        # folder: say so in a window (the user launched us by double-click, there is no
+        # terminal) and leave the data untouched.
+        show_startup_error(exc)
+        return 1
     _exit_after_from_env(app)
     return app.exec()
+
+
+def show_startup_error(exc: Exception) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services.errors import message_for
+
+    code = getattr(exc, "code", "INVALID_INPUT")
+    message, hint = message_for(code, current_language())
+    box = QMessageBox(QMessageBox.Icon.Critical, "Postier",
+                      QApplication.translate("Startup", "Postier cannot start."))
+    box.setInformativeText(f"{message}\n{hint}")
+    box.setDetailedText(str(getattr(exc, "message", exc)))
+    _keep.append(box)
+    if os.environ.get("POSTIER_EXIT_AFTER"):  # smoke tests: never block on a modal box
+        box.show()
+        return
+    box.exec()
 
 
 def start(settings: Settings) -> QWidget:
@@ -57,10 +84,8 @@ def start(settings: Settings) -> QWidget:
     db = open_database(settings.db_path)
     if AccountStore(db).list():
         return _show_main(settings, db)
-    try:
-        from app.ui.wizard.wizard import SetupWizard
-    except ImportError:  # a build without the wizard still opens the main window
-        return _show_main(settings, db)
+    from app.ui.wizard.wizard import SetupWizard
+
     wizard = SetupWizard(settings)
     windows: dict[str, QWidget] = {}
 

@@ -958,7 +958,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DomainHealthDialog</name>
     <message>
-        <location filename="../../app/ui/domain_health_dialog.py" line="+76"/>
+        <location filename="../../app/ui/domain_health_dialog.py" line="+77"/>
         <source>Domain health — %1</source>
         <translation>Santé du domaine — %1</translation>
     </message>
@@ -968,7 +968,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Domaine d&apos;envoi %1, utilisé par %2</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Close</source>
         <translation>Fermer</translation>
     </message>
@@ -2187,6 +2187,14 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+17"/>
         <source>My own server (company or self-hosted)</source>
         <translation>Mon propre serveur (entreprise ou auto-hébergé)</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="+68"/>
+        <source>Postier cannot start.</source>
+        <translation>Postier ne peut pas démarrer.</translation>
     </message>
 </context>
 <context>
