@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.services.config import resources_dir
@@ -23,8 +23,12 @@ def install_translator(app: QApplication, language: str | None = None) -> str:
         app.removeTranslator(old)
     _installed.clear()
     if lang != "en":
-        translator = QTranslator(app)
-        if translator.load(str(resources_dir() / "i18n" / f"postier_{lang}.qm")):
-            app.installTranslator(translator)
-            _installed.append(translator)
+        # Qt's own strings too (message box buttons, "Show Details…", context menus).
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name, folder in ((f"qtbase_{lang}", qt_dir),
+                             (f"postier_{lang}", str(resources_dir() / "i18n"))):
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                _installed.append(translator)
     return lang

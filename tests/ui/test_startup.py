@@ -38,3 +38,14 @@ def test_bad_setting_is_explained(qapp: QApplication, monkeypatch: pytest.Monkey
     [box] = _boxes()
     assert "POSTIER_DNS" in box.detailedText()
     box.close()
+
+
+def test_french_also_translates_qts_own_strings(qapp: QApplication) -> None:
+    from app.ui.i18n import install_translator
+
+    try:
+        install_translator(qapp, "fr")
+        assert QApplication.translate("QMessageBox", "Show Details...") == "Montrer les détails..."
+    finally:
+        install_translator(qapp, "en")
+    assert QApplication.translate("QMessageBox", "Show Details...") == "Show Details..."
