@@ -62,11 +62,27 @@ def read_secret(args: argparse.Namespace) -> str | None:
         value = os.environ.get(args.password_env)
         if value is None:
             raise InputError(f"environment variable {args.password_env} is not set")
-        return value
+        return _usable_secret(value, f"environment variable {args.password_env}")
     if getattr(args, "password_stdin", False):
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
+        try:
+            line = sys.stdin.readline()
+        except UnicodeDecodeError:
+            line = "\udcff"  # reported below as not UTF-8, never echoed
+        return _usable_secret(line.rstrip("\r\n"), "standard input")
     return None
+
+
+def _usable_secret(value: str, where: str) -> str:
+    """An empty password (empty stdin, empty variable) or one that is not UTF-8 text
+    (undecodable bytes become lone surrogates) is bad input: refused before any
+    connection, and the message never shows the value."""
+    if not value:
+        raise InputError(f"no password in {where}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"the password in {where} is not UTF-8 text") from None
+    return value
 
 
 def _add_secret_args(p: argparse.ArgumentParser) -> None:
@@ -314,8 +330,11 @@ def _run_gui() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=os.environ.get("POSTIER_LOG", "WARNING").upper(),
-                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("POSTIER_LOG", "WARNING").upper()
+    if not isinstance(logging.getLevelName(level), int):  # POSTIER_LOG=bogus: no traceback
+        level = "WARNING"
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
     as_json = _wants_json(argv)
     if not argv:
         return _run_gui()

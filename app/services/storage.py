@@ -187,16 +187,20 @@ class Database:
 
     # -- connection -------------------------------------------------------
     def connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:  # e.g. POSTIER_HOME is a file
             raise StorageError("DATABASE_ERROR", f"Cannot open {self.path}: {exc}") from exc
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 15000")
-        if not self._ready:
-            self._prepare(conn)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 15000")
+            if not self._ready:
+                self._prepare(conn)
+        except sqlite3.DatabaseError as exc:  # a damaged or foreign file: "not a database"
+            conn.close()
+            raise StorageError("DATABASE_ERROR", f"Cannot open {self.path}: {exc}") from exc
         return conn
 
     @contextmanager

@@ -1,0 +1,100 @@
+"""Bad input that must give a one-line error or a JSON error, never a traceback (CLI.md):
+broken environment values, empty or undecodable passwords, a data dir that is a file or a
+data file that is no database. No server needed: all of these are refused before any I/O."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Endpoints nothing listens on: a check that got past input validation would fail with
+# exit 1 (CONNECT_REFUSED), not exit 2, so the exit code tells the two apart.
+DEAD = ["--imap", "127.0.0.1:1:ssl", "--smtp", "127.0.0.1:1:ssl", "--timeout", "3"]
+
+
+def run(*args: str | bytes, stdin: bytes = b"",
+        env: dict[str, str | bytes] | None = None) -> subprocess.CompletedProcess[bytes]:
+    full_env = {k.encode(): v.encode() for k, v in os.environ.items()}
+    for key, value in (env or {}).items():
+        full_env[key.encode()] = value if isinstance(value, bytes) else value.encode()
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], input=stdin,
+                          env=full_env, capture_output=True, timeout=60, cwd=ROOT,
+                          check=False)
+
+
+def assert_json_error(out: subprocess.CompletedProcess[bytes], exit_code: int,
+                      code: str) -> dict:
+    assert b"Traceback" not in out.stdout + out.stderr, out.stderr.decode(errors="replace")
+    assert out.returncode == exit_code, out
+    doc = json.loads(out.stdout)  # exactly one JSON document
+    assert set(doc["error"]) >= {"code", "message"}
+    assert doc["error"]["code"] == code, doc
+    assert isinstance(doc["error"]["message"], str) and doc["error"]["message"]
+    return doc
+
+
+def test_unknown_log_level_is_ignored_not_a_traceback() -> None:
+    out = run("account", "list", "--json", env={"POSTIER_LOG": "bogus"})
+    assert b"Traceback" not in out.stderr
+    assert out.returncode == 0 and json.loads(out.stdout) == []
+
+
+@pytest.mark.parametrize("stdin", [b"", b"\n"], ids=["empty", "empty-line"])
+def test_empty_password_on_stdin_is_refused(stdin: bytes) -> None:
+    out = run("check", "jean@exemple.fr", "--password-stdin", *DEAD, "--json", stdin=stdin)
+    assert_json_error(out, 2, "INVALID_INPUT")
+
+
+def test_empty_password_variable_is_refused() -> None:
+    out = run("check", "jean@exemple.fr", "--password-env", "PW", *DEAD, "--json",
+              env={"PW": ""})
+    assert_json_error(out, 2, "INVALID_INPUT")
+
+
+def test_password_that_is_not_utf8_is_refused_without_echo() -> None:
+    secret = b"\xff\xfeSecretNotUtf8"
+    out = run("check", "jean@exemple.fr", "--password-env", "PW", *DEAD, "--json",
+              env={"PW": secret})
+    doc = assert_json_error(out, 2, "INVALID_INPUT")
+    assert "UTF-8" in doc["error"]["message"]
+    assert b"SecretNotUtf8" not in out.stdout + out.stderr
+    out = run("check", "jean@exemple.fr", "--password-stdin", *DEAD, "--json",
+              stdin=secret + b"\n", env={"PYTHONIOENCODING": "utf-8"})
+    assert_json_error(out, 2, "INVALID_INPUT")
+    assert b"SecretNotUtf8" not in out.stdout + out.stderr
+
+
+def test_password_that_is_not_utf8_without_json_is_one_line() -> None:
+    out = run("check", "jean@exemple.fr", "--password-env", "PW", *DEAD, env={"PW": b"\xff"})
+    assert out.returncode == 2 and out.stdout == b""
+    assert len(out.stderr.strip().splitlines()) == 1 and b"Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("command", [["account", "list"], ["messages"]])
+def test_data_dir_that_is_a_file_is_a_database_error(tmp_path: Path,
+                                                      command: list[str]) -> None:
+    home = tmp_path / "not-a-dir"
+    home.write_bytes(os.urandom(64))
+    out = run(*command, "--json", env={"POSTIER_HOME": str(home)})
+    assert_json_error(out, 1, "DATABASE_ERROR")
+
+
+@pytest.mark.parametrize("command", [["account", "list"], ["messages"]])
+def test_data_file_that_is_no_database_is_a_database_error(tmp_path: Path,
+                                                           command: list[str]) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    junk = os.urandom(4096)
+    (home / "postier.sqlite3").write_bytes(junk)
+    out = run(*command, "--json", env={"POSTIER_HOME": str(home)})
+    assert_json_error(out, 1, "DATABASE_ERROR")
+    assert (home / "postier.sqlite3").read_bytes() == junk  # left untouched
+    text = run(*command, env={"POSTIER_HOME": str(home)})
+    assert text.returncode == 1 and text.stdout == b""
+    assert len(text.stderr.strip().splitlines()) == 1 and b"Traceback" not in text.stderr
