@@ -20,6 +20,13 @@ a dead source delays the answer by at most its own timeout, and never when it co
 only give a worse answer. Guessing therefore only counts when no configuration source
 answers. Threads are daemons: an abandoned lookup never keeps the process alive.
 
+Cancel is prompt: ``discover`` raises CANCELLED within ~0.1 s of ``cancel`` being set, and
+whenever it returns (answer, cancel or timeout) it stops the sources still running: their
+sockets are shut down (a blocked connect, TLS handshake or HTTP read returns at once) and
+their DNS questions, asked through dnspython's asyncio resolver, are cancelled. So a user
+typing several addresses in a row does not pile up lookups. Every thread is named
+``discover-…``.
+
 Test hooks (read from ``Settings.extra``, i.e. the environment):
 ``POSTIER_AUTOCONFIG_PORT`` port for autoconfig/well-known URLs (loopback tests),
 ``POSTIER_GUESS_PORTS`` ``IMAPS,IMAP,SMTPS,SUBMISSION`` ports for guessing
@@ -28,7 +35,9 @@ Test hooks (read from ``Settings.extra``, i.e. the environment):
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import ipaddress
 import logging
 import queue
 import re
@@ -40,6 +49,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
+
+import dns.asyncresolver
+import dns.resolver
 
 from . import dns_query
 from . import presets as presets_mod
@@ -148,6 +160,66 @@ class _NotThere(Exception):
     """The thing looked for does not exist (NXDOMAIN, 404, refused): result not_found."""
 
 
+class _Stopped(Exception):
+    """The lookup was stopped (cancel, or discover() already returned): give up at once."""
+
+
+class _Stop:
+    """One lookup's off switch, shared by its source threads.
+
+    Sources register each socket they open; ``set()`` shuts them all down so that a
+    thread blocked in connect/recv (HTTP, TLS handshake, greeting) returns at once. A
+    duplicate of each socket is kept, not the socket itself: a TLS wrap detaches the
+    original object, the duplicate still reaches the same connection.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        # id(socket as opened) -> (that socket, kept so the id stays unique; its duplicate)
+        self._socks: dict[int, tuple[socket.socket, socket.socket]] = {}
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise _Stopped("lookup stopped")
+
+    def wait(self, timeout: float) -> bool:
+        return self._event.wait(timeout)
+
+    def watch(self, sock: socket.socket) -> None:
+        """Register ``sock`` (as opened, before any TLS wrap) until :meth:`release`.
+        Raises _Stopped (and closes ``sock``) when the lookup is already stopped."""
+        with self._lock:
+            if not self._event.is_set():
+                self._socks[id(sock)] = (sock, sock.dup())
+                return
+        sock.close()
+        raise _Stopped("lookup stopped")
+
+    def release(self, sock: socket.socket) -> None:
+        """Forget ``sock`` (the object given to :meth:`watch`); call once it is closed,
+        or its duplicate would keep the connection open."""
+        with self._lock:
+            entry = self._socks.pop(id(sock), None)
+        if entry is not None:
+            entry[1].close()
+
+    def set(self) -> None:
+        with self._lock:
+            self._event.set()
+            socks = list(self._socks.values())
+            self._socks.clear()
+        for _, dup in socks:
+            try:
+                dup.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # not connected yet, or already closed by its owner
+            dup.close()
+
+
 # ---------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------
@@ -179,31 +251,108 @@ def parse_email(email: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 # Network helpers (DNS through Settings.dns_server when set)
 # ---------------------------------------------------------------------------
-def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float) -> list[Any]:
+class _StoppableResolver:
+    """dnspython's resolver, asked through its asyncio twin so that a stopped lookup
+    cancels the question (and closes its socket) instead of waiting out its lifetime.
+    Has the one method dns_query.ask uses, so its mapping of outcomes stays the only one."""
+
+    def __init__(self, resolver: dns.resolver.Resolver, stop: _Stop) -> None:
+        self._resolver = dns.asyncresolver.Resolver(configure=False)
+        # Same configuration (name servers and their ports, timeouts, search…): both
+        # classes keep it in the same BaseResolver attributes.
+        self._resolver.__dict__.update(vars(resolver))
+        self._stop = stop
+
+    def resolve(self, qname: Any, rdtype: str, search: bool = False,
+                lifetime: float | None = None) -> Any:
+        stop = self._stop
+
+        async def ask() -> Any:
+            task = asyncio.ensure_future(self._resolver.resolve(qname, rdtype, search=search,
+                                                                lifetime=lifetime))
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=0.05)
+                if done:
+                    return task.result()
+                if stop.is_set():
+                    task.cancel()
+                    raise _Stopped("lookup stopped")
+
+        stop.check()
+        return asyncio.run(ask())
+
+
+def _records(name: str, rdtype: str, settings: Settings, timeout: float,
+             stop: _Stop | None) -> list[Any]:
+    """dns_query.records, stoppable when ``stop`` is given."""
+    if stop is None:
+        return dns_query.records(name, rdtype, settings, timeout)
+    resolver = _StoppableResolver(dns_query.make_resolver(settings, timeout), stop)
+    answer = dns_query.ask(resolver, name, rdtype, timeout)  # type: ignore[arg-type]
+    if answer.status == dns_query.NXDOMAIN:
+        raise dns_query.NameNotFound(f"{name}: no such domain")
+    answer.raise_error(name)
+    return answer.records
+
+
+def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float,
+               stop: _Stop | None = None) -> list[Any]:
     """Records of ``rdtype`` for ``name``; [] when none; _NotThere on NXDOMAIN."""
     try:
-        return dns_query.records(name, rdtype, settings, remaining(deadline))
+        return _records(name, rdtype, settings, remaining(deadline), stop)
     except dns_query.NameNotFound as exc:
         raise _NotThere(str(exc)) from None
 
 
-def resolve_host(host: str, settings: Settings, deadline: float) -> list[str]:
-    """IP addresses of ``host`` (see dns_query.resolve_host); _NotThere when it has none."""
+def resolve_host(host: str, settings: Settings, deadline: float,
+                 stop: _Stop | None = None) -> list[str]:
+    """IP addresses of ``host`` (see dns_query.resolve_host); _NotThere when it has none.
+    With ``stop``, questions to ``settings.dns_server`` are stoppable; the system resolver
+    (getaddrinfo) cannot be interrupted and stays bounded by its own timeouts."""
     try:
-        return dns_query.resolve_host(host, settings, remaining(deadline))
+        if stop is None or not settings.dns_server:
+            return dns_query.resolve_host(host, settings, remaining(deadline))
+        try:
+            ipaddress.ip_address(host)
+            return [host]
+        except ValueError:
+            pass
+        for rdtype in ("A", "AAAA"):  # as dns_query.resolve_host: AAAA only without A
+            addrs = [r.address for r in _records(host, rdtype, settings, remaining(deadline),
+                                                 stop)]
+            if addrs:
+                return addrs
+        raise dns_query.NameNotFound(f"{host}: no address")
     except dns_query.NameNotFound as exc:
         raise _NotThere(str(exc)) from None
 
 
-def _connect(host: str, port: int, settings: Settings, deadline: float) -> socket.socket:
+def _connect(host: str, port: int, settings: Settings, deadline: float,
+             stop: _Stop | None = None) -> socket.socket:
+    """A connected socket to ``host``; with ``stop``, the socket is watched from before its
+    connect: the caller calls ``stop.release(sock)`` once done with it."""
     last: Exception | None = None
-    for ip in resolve_host(host, settings, deadline)[:3]:
+    for ip in resolve_host(host, settings, deadline, stop)[:3]:
         try:
-            return socket.create_connection((ip, port), timeout=remaining(deadline))
+            if stop is None:
+                return socket.create_connection((ip, port), timeout=remaining(deadline))
+            family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            stop.watch(sock)
+            try:
+                sock.settimeout(remaining(deadline))
+                sock.connect((ip, port))
+            except BaseException:
+                sock.close()
+                stop.release(sock)
+                raise
+            return sock
         except ConnectionRefusedError as exc:
             last = _NotThere(f"{host}:{port} refused the connection")
             last.__cause__ = exc
         except OSError as exc:
+            if stop is not None and stop.is_set():
+                raise _Stopped("lookup stopped") from None
             last = exc
     raise last or _NotThere(f"{host}: no address")
 
@@ -211,10 +360,22 @@ def _connect(host: str, port: int, settings: Settings, deadline: float) -> socke
 # ---------------------------------------------------------------------------
 # HTTP (autoconfig, well-known, ISPDB)
 # ---------------------------------------------------------------------------
-def _http_get(url: str, settings: Settings, deadline: float) -> bytes:
+def _http_get(url: str, settings: Settings, deadline: float,
+              stop: _Stop | None = None) -> bytes:
     """GET ``url`` (following a few redirects, never https → http); body of a 200.
-    404/410 and unreachable hosts → _NotThere; other failures → OSError/ValueError."""
+    404/410 and unreachable hosts → _NotThere; other failures → OSError/ValueError.
+    With ``stop``, its connections are watched: stopping the lookup cuts them."""
+    opened: list[socket.socket] = []
+
+    def create(addr: tuple[str, int], timeout: Any = None, source: Any = None
+               ) -> socket.socket:
+        sock = _connect(addr[0], addr[1], settings, deadline, stop)
+        opened.append(sock)
+        return sock
+
     for _ in range(MAX_REDIRECTS + 1):
+        if stop is not None:
+            stop.check()
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"unsupported URL {url!r}")
@@ -228,9 +389,7 @@ def _http_get(url: str, settings: Settings, deadline: float) -> bytes:
         else:
             conn = http.client.HTTPConnection(host, port, timeout=timeout)
         # Resolve through Postier's resolver (POSTIER_DNS), not the system's.
-        conn._create_connection = (  # type: ignore[attr-defined]
-            lambda addr, timeout=None, source=None: _connect(addr[0], addr[1], settings,
-                                                             deadline))
+        conn._create_connection = create  # type: ignore[attr-defined]
         try:
             path = parts.path or "/"
             conn.request("GET", path + (f"?{parts.query}" if parts.query else ""),
@@ -253,6 +412,11 @@ def _http_get(url: str, settings: Settings, deadline: float) -> bytes:
             return body
         finally:
             conn.close()
+            for sock in opened:
+                sock.close()  # a no-op after a TLS wrap (the wrapper is closed above)
+                if stop is not None:
+                    stop.release(sock)
+            opened.clear()
     raise OSError("too many redirects")
 
 
@@ -284,8 +448,8 @@ def _too_late(source: str, target: str, deadline: float) -> Tried:
 
 
 def _clientconfig_source(source: str, rank: int, url: str, email: str, settings: Settings,
-                         deadline: float, tried_source: str | None = None
-                         ) -> tuple[_Candidate | None, Tried]:
+                         deadline: float, tried_source: str | None = None,
+                         stop: _Stop | None = None) -> tuple[_Candidate | None, Tried]:
     start = time.monotonic()
     name = tried_source or source
 
@@ -293,7 +457,7 @@ def _clientconfig_source(source: str, rank: int, url: str, email: str, settings:
         return Tried(name, url, result, _ms(start), detail)
 
     try:
-        config: ClientConfig = parse_clientconfig(_http_get(url, settings, deadline), email)
+        config: ClientConfig = parse_clientconfig(_http_get(url, settings, deadline, stop), email)
     except _NotThere as exc:
         return None, tried("not_found", str(exc))
     except ClientConfigError as exc:
@@ -359,11 +523,12 @@ def _mx_domains(mx_host: str) -> list[str]:
     return out
 
 
-def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float,
+                stop: _Stop | None = None) -> _Outcome:
     start = time.monotonic()
     target = f"MX {domain}"
     try:
-        records = _dns_query(domain, "MX", settings, deadline)
+        records = _dns_query(domain, "MX", settings, deadline, stop)
     except Exception as exc:  # noqa: BLE001 - any resolver failure is this source's error
         return _Outcome(None, [_failed("mx", target, start, exc)])
     hosts = [str(r.exchange).rstrip(".").lower()
@@ -388,7 +553,7 @@ def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float) ->
             seen.add(mx_domain)
             cand, t = _clientconfig_source("mx", RANKS["mx-ispdb"],
                                            settings.ispdb_url + quote(mx_domain), email,
-                                           settings, deadline)
+                                           settings, deadline, stop=stop)
             tried.append(t)
             if cand:
                 return _Outcome(cand, tried)
@@ -400,12 +565,13 @@ _SRV_NAMES = (("_imaps._tcp", "imap", "ssl", True), ("_imap._tcp", "imap", "star
               ("_submission._tcp", "smtp", "starttls", False))
 
 
-def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float,
+                 stop: _Stop | None = None) -> _Outcome:
     def one(name: str) -> tuple[list[tuple[int, int, str, int]], Tried]:
         start = time.monotonic()
         qname = f"{name}.{domain}"
         try:
-            records = _dns_query(qname, "SRV", settings, deadline)
+            records = _dns_query(qname, "SRV", settings, deadline, stop)
         except _NotThere:
             return [], Tried("srv", qname, "not_found", _ms(start))  # the usual answer: no detail
         except Exception as exc:  # noqa: BLE001
@@ -415,7 +581,8 @@ def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -
                  if str(r.target).rstrip(".") and r.port]
         return sorted(found), Tried("srv", qname, "found" if found else "not_found", _ms(start))
 
-    results = _parallel([lambda n=n: one(n) for n, *_ in _SRV_NAMES], deadline)
+    results = _parallel([lambda n=n: one(n) for n, *_ in _SRV_NAMES], deadline, stop,
+                        "discover-srv")
     incoming: list[ServerConfig] = []
     outgoing: list[ServerConfig] = []
     tried: list[Tried] = []
@@ -434,8 +601,10 @@ def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float) -
     return _Outcome(None, tried)
 
 
-def _parallel(fns: list[Callable[[], Any]], deadline: float) -> list[Any]:
-    """Run ``fns`` in daemon threads; results in order, None for those past the deadline."""
+def _parallel(fns: list[Callable[[], Any]], deadline: float, stop: _Stop | None = None,
+              name: str = "discover-task") -> list[Any]:
+    """Run ``fns`` in daemon threads named ``name-<i>``; results in order, None for those
+    past the deadline. Returns at once when ``stop`` is set."""
     results: list[Any] = [None] * len(fns)
     threads = []
 
@@ -446,11 +615,14 @@ def _parallel(fns: list[Callable[[], Any]], deadline: float) -> list[Any]:
             log.debug("parallel task failed", exc_info=True)
 
     for i, fn in enumerate(fns):
-        t = threading.Thread(target=runner, args=(i, fn), daemon=True)
+        t = threading.Thread(target=runner, args=(i, fn), name=f"{name}-{i}", daemon=True)
         t.start()
         threads.append(t)
     for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
+        while t.is_alive() and time.monotonic() < deadline:
+            if stop is not None:
+                stop.check()
+            t.join(min(0.05, max(0.0, deadline - time.monotonic())))
     return list(results)
 
 
@@ -464,8 +636,8 @@ class _Probe:
 
 
 def _probe(protocol: str, host: str, port: int, security: str, settings: Settings,
-           deadline: float) -> _Probe:
-    sock = _connect(host, port, settings, deadline)
+           deadline: float, stop: _Stop | None = None) -> _Probe:
+    sock = raw = _connect(host, port, settings, deadline, stop)
     try:
         if security == "ssl":
             try:
@@ -488,6 +660,9 @@ def _probe(protocol: str, host: str, port: int, security: str, settings: Setting
         return _Probe("ok", greeting.detail)
     finally:
         sock.close()
+        raw.close()  # a no-op after a TLS wrap
+        if stop is not None:
+            stop.release(raw)
 
 
 def guess_ports(settings: Settings) -> tuple[int, int, int, int]:
@@ -498,7 +673,8 @@ def guess_ports(settings: Settings) -> tuple[int, int, int, int]:
     return DEFAULT_GUESS_PORTS
 
 
-def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float) -> _Outcome:
+def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float,
+                   stop: _Stop | None = None) -> _Outcome:
     imaps, imap, smtps, submission = guess_ports(settings)
     in_hosts = [f"imap.{domain}", f"mail.{domain}", domain]
     out_hosts = [f"smtp.{domain}", f"mail.{domain}", domain]
@@ -508,12 +684,13 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
     def resolves(host: str) -> tuple[bool, Tried]:
         start = time.monotonic()
         try:
-            resolve_host(host, settings, deadline)
+            resolve_host(host, settings, deadline, stop)
             return True, Tried("guess", host, "found", _ms(start))
         except Exception as exc:  # noqa: BLE001
             return False, _failed("guess", host, start, exc)
 
-    resolved = _parallel([lambda h=h: resolves(h) for h in all_hosts], deadline)
+    resolved = _parallel([lambda h=h: resolves(h) for h in all_hosts], deadline, stop,
+                         "discover-guess-dns")
     alive = set()
     for host, res in zip(all_hosts, resolved):
         if res is None:
@@ -533,7 +710,7 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
         start = time.monotonic()
         target = f"{protocol} {host}:{port} {security}"
         try:
-            result = _probe(protocol, host, port, security, settings, deadline)
+            result = _probe(protocol, host, port, security, settings, deadline, stop)
         except Exception as exc:  # noqa: BLE001 - junk from a server is "not this port"
             return None, _failed("guess", target, start, exc)
         ms = _ms(start)
@@ -542,7 +719,8 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
         detail = {"ok": "", "cert": "TLS works but ", "plain": "plain only: "}[result.status]
         return result, Tried("guess", target, "found", ms, detail + result.detail)
 
-    probed = _parallel([lambda i=i: probe(i) for i in plan], deadline)
+    probed = _parallel([lambda i=i: probe(i) for i in plan], deadline, stop,
+                       "discover-guess-probe")
     order = {"ok": 0, "cert": 1, "plain": 2}
     found: list[tuple[int, int, ServerConfig]] = []
     for index, (item, res) in enumerate(zip(plan, probed)):
@@ -569,7 +747,8 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float)
 # ---------------------------------------------------------------------------
 # Orchestration
 # ---------------------------------------------------------------------------
-def _jobs(email: str, domain: str, settings: Settings, source_timeout: float) -> list[_Job]:
+def _jobs(email: str, domain: str, settings: Settings, source_timeout: float,
+          stop: _Stop) -> list[_Job]:
     scheme = settings.autoconfig_scheme
     port = _autoconfig_port(settings)
     autoconfig_url = (f"{scheme}://autoconfig.{domain}{port}/mail/config-v1.1.xml"
@@ -579,7 +758,8 @@ def _jobs(email: str, domain: str, settings: Settings, source_timeout: float) ->
 
     def http_job(name: str, url: str) -> Callable[[float], _Outcome]:
         def run(deadline: float) -> _Outcome:
-            cand, t = _clientconfig_source(name, RANKS[name], url, email, settings, deadline)
+            cand, t = _clientconfig_source(name, RANKS[name], url, email, settings, deadline,
+                                           stop=stop)
             return _Outcome(cand, [t])
         return run
 
@@ -590,11 +770,11 @@ def _jobs(email: str, domain: str, settings: Settings, source_timeout: float) ->
              http_job("well-known", wellknown_url), source_timeout),
         _Job("ispdb", ispdb_url, RANKS["ispdb"], http_job("ispdb", ispdb_url), source_timeout),
         _Job("mx", f"MX {domain}", RANKS["mx"],
-             lambda d: _mx_outcome(email, domain, settings, d), source_timeout),
+             lambda d: _mx_outcome(email, domain, settings, d, stop), source_timeout),
         _Job("srv", f"SRV {domain}", RANKS["srv"],
-             lambda d: _srv_outcome(email, domain, settings, d), source_timeout),
+             lambda d: _srv_outcome(email, domain, settings, d, stop), source_timeout),
         _Job("guess", domain, RANKS["guess"],
-             lambda d: _guess_outcome(email, domain, settings, d), source_timeout),
+             lambda d: _guess_outcome(email, domain, settings, d, stop), source_timeout),
     ]
 
 
@@ -620,11 +800,23 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
 
     ``progress`` is called (in the calling thread) with each Tried as it completes.
     Raises InputError INVALID_EMAIL for a malformed address, PostierError CANCELLED
-    when ``cancel`` is set. Nothing found → ``found=False`` with what was tried.
+    (within ~0.1 s) when ``cancel`` is set. Nothing found → ``found=False`` with what was
+    tried. Sources still running when it returns or raises are stopped.
     """
     address, domain = parse_email(email)
     if not timeout or timeout <= 0:
         raise InputError("timeout must be a positive number of seconds")
+    stop = _Stop()
+    try:
+        return _discover(address, domain, settings, timeout, progress, cancel,
+                         source_timeout, stop)
+    finally:
+        stop.set()  # nobody will read the sources still running: cut them off
+
+
+def _discover(address: str, domain: str, settings: Settings, timeout: float,
+              progress: Callable[[Tried], None] | None, cancel: threading.Event | None,
+              source_timeout: float | None, stop: _Stop) -> DiscoveryResult:
     start = time.monotonic()
     per_source = _source_timeout(settings, timeout, source_timeout)
     inbox: queue.Queue[tuple[_Job, _Outcome | BaseException]] = queue.Queue()
@@ -646,7 +838,7 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
         local = _Outcome(None, [Tried("preset", domain, "error", 0, _describe_error(exc))])
     best = local.candidate
     if best is None:
-        for job in _jobs(address, domain, settings, per_source):
+        for job in _jobs(address, domain, settings, per_source, stop):
             job.started = time.monotonic()
             pending.append(job)
             threading.Thread(target=runner, args=(job,), name=f"discover-{job.name}",
@@ -677,7 +869,7 @@ def discover(email: str, settings: Settings, *, timeout: float = 15.0,
             break
         wait = min(min(j.deadline for j in pending), overall) - now
         if cancel is not None:
-            wait = min(wait, 0.1)
+            wait = min(wait, 0.05)  # look at cancel often: the answer must be prompt
         try:
             job, outcome = inbox.get(timeout=max(0.0, wait))
         except queue.Empty:

@@ -458,6 +458,83 @@ def test_cancel(rig: Rig) -> None:
     assert time.monotonic() - start < 1.5
 
 
+def _discovery_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("discover-")}
+
+
+def _cancel_after(rig: Rig, settings: Settings, email: str) -> tuple[float, set[str]]:
+    """Run discover, cancel it after 0.3 s: (seconds until it raised, names of its threads
+    seen while it ran). Asserts that it raised CANCELLED."""
+    before = _discovery_threads()
+    cancel = threading.Event()
+    seen: set[str] = set()
+    timer = threading.Timer(0.3, lambda: (seen.update(
+        t.name for t in _discovery_threads() - before), cancel.set()))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(PostierError) as info:
+        discovery.discover(email, settings, timeout=15, cancel=cancel)
+    elapsed = time.monotonic() - start
+    assert info.value.code == "CANCELLED"
+    # Within 1 s more, every thread this lookup started has ended.
+    until = time.monotonic() + 1.0
+    while _discovery_threads() - before and time.monotonic() < until:
+        time.sleep(0.02)
+    assert not _discovery_threads() - before, sorted(
+        t.name for t in _discovery_threads() - before)
+    return elapsed, seen
+
+
+def test_cancel_stops_hanging_http_and_probes_at_once(rig: Rig) -> None:
+    # Every HTTP source accepts and never answers; the guess ports accept and never greet.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(32)
+    port = silent.getsockname()[1]
+    try:
+        rig.guess_ports = ",".join([str(port)] * 4)
+        rig.zone("hang.test. 60 IN A 127.0.0.1\nautoconfig.hang.test. 60 IN A 127.0.0.1\n"
+                 "imap.hang.test. 60 IN A 127.0.0.1\nsmtp.hang.test. 60 IN A 127.0.0.1")
+        for path in (AUTOCONFIG_PATH, WELLKNOWN_PATH, "/ispdb/hang.test"):
+            rig.http.route(path, "never", delay=30)
+        rig.source_timeout = 7.5
+        elapsed, seen = _cancel_after(rig, rig.settings(), "jean@hang.test")
+    finally:
+        silent.close()
+    assert elapsed < 0.5, elapsed
+    # The hanging sources were really running when cancel came, probes included.
+    assert {"discover-autoconfig", "discover-well-known", "discover-ispdb",
+            "discover-guess"} <= seen, seen
+    assert any(name.startswith("discover-guess-probe-") for name in seen), seen
+
+
+def test_cancel_stops_unanswered_dns_questions_at_once(rig: Rig) -> None:
+    settings = rig.settings()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as mute:
+        mute.bind(("127.0.0.1", 0))  # receives queries, never answers
+        dead = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
+                        dns_server=mute.getsockname(), autoconfig_scheme="http",
+                        extra={**settings.extra, "POSTIER_DISCOVERY_SOURCE_TIMEOUT": "7.5"})
+        rig.http.route("/ispdb/mute.test", "never", delay=30)
+        elapsed, seen = _cancel_after(rig, dead, "jean@mute.test")
+    assert elapsed < 0.5, elapsed
+    assert {"discover-mx", "discover-srv", "discover-guess"} <= seen, seen
+    assert any(name.startswith("discover-srv-") for name in seen), seen
+
+
+def test_sources_left_running_are_stopped_when_the_answer_is_known(rig: Rig) -> None:
+    # autoconfig answers; the worse ISPDB hangs: discover returns and the ISPDB fetch stops.
+    setup_autoconfig(rig)
+    rig.http.route("/ispdb/auto.test", "never", delay=30)
+    before = _discovery_threads()
+    result = rig.discover("jean@auto.test", timeout=20)
+    assert result.source == "autoconfig"
+    until = time.monotonic() + 1.0
+    while _discovery_threads() - before and time.monotonic() < until:
+        time.sleep(0.02)
+    assert not _discovery_threads() - before
+
+
 def test_preset_domain_answers_without_touching_the_network(rig: Rig) -> None:
     rig.zone("autoconfig.orange.fr. 60 IN A 127.0.0.1")
     rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.other.test", "smtp.other.test"))
