@@ -140,8 +140,8 @@ def cmd_check(args: argparse.Namespace) -> CommandResult:
     result = connection_check.check_account(
         args.email, credential, _settings(), imap=imap, smtp=smtp,
         timeout=args.timeout, pin=args.pin)
-    return CommandResult(result.to_dict(), connection_check.format_text(result),
-                         EXIT_OK if result.ok else EXIT_FAILED)
+    return _scrubbed(CommandResult(result.to_dict(), connection_check.format_text(result),
+                                   EXIT_OK if result.ok else EXIT_FAILED), credential)
 
 
 def cmd_account_add(args: argparse.Namespace) -> CommandResult:
@@ -151,8 +151,25 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
                                    display_name=args.name or "")
-    return CommandResult(outcome.to_dict(), outcome.text(),
-                         EXIT_OK if outcome.ok else EXIT_FAILED)
+    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(),
+                                   EXIT_OK if outcome.ok else EXIT_FAILED), credential)
+
+
+def _scrubbed(result: CommandResult, credential: Any) -> CommandResult:
+    """The result without the password in any form: a server that echoes the AUTH or
+    LOGIN line in its refusal puts it into the check's ``reply`` fields."""
+    from app.services.diagnostics import scrub
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, credential.secret, credential.username)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return CommandResult(clean(result.data), clean(result.text), result.code)
 
 
 def cmd_account_list(args: argparse.Namespace) -> CommandResult:

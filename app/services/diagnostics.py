@@ -32,7 +32,8 @@ _GENERIC_PATTERNS = [
 
 def _variants(secret: str, usernames: Iterable[str]) -> set[str]:
     """The forms a secret can take on the wire or in a reply."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret)}
+    forms = {secret, quote(secret, safe=""), quote_plus(secret),
+             secret.replace("\\", "\\\\").replace('"', '\\"')}  # IMAP quoted string
     b64 = base64.b64encode(secret.encode()).decode()
     forms.update({b64, b64.rstrip("=")})
     for user in usernames:
@@ -56,6 +57,20 @@ def redact(text: str, secrets: Iterable[str | None] = (), usernames: Iterable[st
         text = text.replace(form, REDACTED)
     for pattern in _GENERIC_PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
+
+
+def scrub(text: str, secret: str | None, username: str = "") -> str:
+    """``text`` (a server's reply, an error message) without ``secret`` in any form a
+    server could echo back: some answer a refused login with the command they got, e.g.
+    ``535 5.7.8 Authentication failed for: AUTH PLAIN <base64>`` or ``NO bad: LOGIN user
+    "password"``. Only the known secret is removed: the generic patterns of ``redact``
+    would also mask harmless details such as "AUTH PLAIN as jean@exemple.fr"."""
+    if not secret or not text:
+        return text
+    for form in sorted(_variants(secret, [username] if username else []), key=len,
+                       reverse=True):
+        text = text.replace(form, REDACTED)
     return text
 
 

@@ -342,6 +342,7 @@ def _login(smtp: smtplib.SMTP, credential: Credential, endpoint: Endpoint | None
     passwords (smtplib's login() encodes ASCII only and tries a second mechanism after a
     refusal, counting one wrong password twice), XOAUTH2/OAUTHBEARER for OAuth2 accounts."""
     from .connection_check import smtp_authenticate
+    from .diagnostics import scrub
 
     offered = smtp.esmtp_features.get("auth", "").upper().split()
     wanted = ("XOAUTH2", "OAUTHBEARER") if credential.kind == "oauth2" else ("PLAIN", "LOGIN")
@@ -352,7 +353,10 @@ def _login(smtp: smtplib.SMTP, credential: Credential, endpoint: Endpoint | None
     # (the endpoint is read by OAUTHBEARER only)
     code, msg = smtp_authenticate(smtp, mech, credential, endpoint)  # type: ignore[arg-type]
     if code != 235:
-        raise smtplib.SMTPAuthenticationError(code, msg)
+        # Some servers echo the AUTH line in their refusal: it must not reach the
+        # messages table, the CLI or the GUI.
+        text = scrub(msg.decode(errors="replace"), credential.secret, credential.username)
+        raise smtplib.SMTPAuthenticationError(code, text.encode())
 
 
 def _xtext(value: str) -> str:

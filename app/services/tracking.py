@@ -130,9 +130,12 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
         raise
     except LoginError as exc:
         from .connection_check import refusal_code  # provider texts (IMAP turned off…)
+        from .diagnostics import scrub
 
-        raise PostierError(refusal_code("imap", str(exc)), reply=str(exc),
-                           server="imap") from exc
+        # Some servers echo the LOGIN/AUTHENTICATE line in their refusal: never let the
+        # password reach the account's stored error, the CLI or the GUI.
+        reply = scrub(str(exc), credential.secret, credential.username)
+        raise PostierError(refusal_code("imap", reply), reply=reply, server="imap") from None
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
     return client
