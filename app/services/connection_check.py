@@ -20,6 +20,7 @@ import base64
 import errno
 import imaplib
 import logging
+import select
 import smtplib
 import socket
 import ssl
@@ -65,6 +66,18 @@ _NO_GREETING_HINT = {
     "smtp": "If this port expects SSL/TLS from the start (usually 465), choose SSL/TLS "
             "instead of STARTTLS; otherwise a firewall may be blocking it.",
 }
+# A STARTTLS client on an implicit-TLS port (993/465) waits for a greeting while the
+# server waits for our TLS hello. After this much silence we try a TLS handshake on a
+# second connection: if it works, the security setting is wrong, said at once instead of
+# at the deadline. Real servers greet within milliseconds; a slow one only costs the probe.
+_GREETING_GRACE = 2.0
+_TLS_PROBE_TIMEOUT = 2.0
+_IMPLICIT_TLS_MESSAGE = ("This port expects SSL/TLS from the start: choose SSL/TLS instead "
+                         "of STARTTLS.")
+_IMPLICIT_TLS_HINT = ("Port {port} answered a secure (TLS) connection but sent no greeting "
+                      "in clear: set the security of this server to SSL/TLS (usually port "
+                      "{usual}), or use the STARTTLS port your provider gives ({starttls}).")
+_USUAL_PORTS = {"imap": (993, 143), "smtp": (465, 587)}
 
 
 # ---------------------------------------------------------------------------
@@ -316,6 +329,57 @@ class _Checker:
     def context(self) -> ssl.SSLContext:
         return client_context(self.settings, pin=self.pin if self.pinned else None)
 
+    def expect_greeting(self, sock: socket.socket) -> None:
+        """Before reading a greeting in clear (STARTTLS/plain endpoints): when none comes
+        within a short grace and the port speaks TLS from the start, fail at once with
+        TLS_HANDSHAKE_FAILED and the right advice instead of waiting for the deadline."""
+        if self.endpoint.security == "ssl":
+            return
+        grace = min(_GREETING_GRACE, self.run.remaining() / 2)
+        try:
+            readable, _, _ = select.select([sock], [], [], grace)
+        except (OSError, ValueError):
+            return  # closed under us (cancel/deadline): the read that follows reports it
+        if readable or self.run.aborted:
+            return
+        version = self.tls_first(sock)
+        if version is None:
+            return  # not TLS either: keep waiting for the greeting until the deadline
+        imp, starttls = _USUAL_PORTS[self.server]
+        sock.close()
+        self.fail(PostierError(
+            "TLS_HANDSHAKE_FAILED", _IMPLICIT_TLS_MESSAGE,
+            hint=_IMPLICIT_TLS_HINT.format(port=self.endpoint.port, usual=imp,
+                                           starttls=starttls),
+            reply=f"no greeting within {grace:.1f} s; port {self.endpoint.port} completed "
+                  f"a {version} handshake on a second connection"))
+
+    def tls_first(self, sock: socket.socket) -> str | None:
+        """TLS version negotiated by a handshake on a second connection to the same address
+        (nothing sent after it, no certificate check: only "does this port speak TLS
+        first?"), or None when it does not."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        key = f"{self.server}:tls-probe"  # watched: cancel/deadline cut it too
+        try:
+            peer = sock.getpeername()[:2]
+            probe = socket.create_connection(
+                peer, timeout=min(_TLS_PROBE_TIMEOUT, self.run.remaining()))
+        except OSError:
+            return None
+        try:
+            with ctx.wrap_socket(probe, server_hostname=self.endpoint.host,
+                                 do_handshake_on_connect=False) as tls_sock:
+                self.run.watch(key, tls_sock)  # the TLS socket: the wrap detached ``probe``
+                tls_sock.do_handshake()
+                return tls_sock.version() or "TLS"
+        except (OSError, ValueError):
+            return None
+        finally:
+            self.run.unwatch(key)
+            probe.close()  # a no-op once wrapped
+
     def tls_handshake(self, sock: socket.socket) -> tuple[ssl.SSLSocket, str]:
         """TLS over ``sock`` (implicit or after STARTTLS): the TLS socket, now the one
         watched, and the step's detail. A failure ends the step with its code."""
@@ -541,6 +605,7 @@ class _ImapChecker(_Checker):
 
     def greeting(self, sock: socket.socket) -> _IMAP:
         self.begin("greeting")
+        self.expect_greeting(sock)
         sock.settimeout(self.run.remaining())
         try:
             imap = _IMAP(sock, self.endpoint.host, self.endpoint.port)
@@ -687,6 +752,7 @@ class _SmtpChecker(_Checker):
 
     def greeting(self, sock: socket.socket) -> _SMTP:
         self.begin("greeting")
+        self.expect_greeting(sock)
         sock.settimeout(self.run.remaining())
         smtp = _SMTP(sock, self.endpoint.host)
         try:

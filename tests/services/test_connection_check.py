@@ -296,6 +296,8 @@ def test_silent_server_times_out_at_the_deadline(bad_servers, bad_settings) -> N
     assert 0.9 <= elapsed < 2.0
     assert {e.code for e in result.errors.values()} == {"TIMEOUT"}
     assert failed_step(result, "imap").step == "greeting"
+    # Neither a greeting nor TLS: the hint still names the implicit-TLS ports.
+    assert "SSL/TLS" in result.error.hint and "993" in result.error.hint
 
 
 def test_cancel_stops_at_once(bad_servers, bad_settings) -> None:
@@ -429,14 +431,43 @@ def test_tls_on_a_cleartext_port_is_tls_handshake_failed(rig, rig_settings) -> N
     assert "smtp" not in result.errors
 
 
-def test_starttls_on_an_implicit_tls_port_times_out_with_a_useful_hint(
-        rig, rig_settings) -> None:
-    # Dovecot's IMAPS port waits for a TLS hello; a STARTTLS client waits for a greeting.
-    wrong = Endpoint(rig.imaps.host, rig.imaps.port, "starttls")
-    result = check_account(ALICE, pw(), rig_settings, imap=wrong, smtp=rig.smtps, timeout=1.0)
-    assert result.error.code == "TIMEOUT" and result.error.server == "imap"
-    assert failed_step(result, "imap").step == "greeting"
-    assert "SSL/TLS" in result.error.hint and "993" in result.error.hint
+@pytest.mark.parametrize("server", ["imap", "smtp"])
+def test_starttls_on_an_implicit_tls_port_is_said_early_and_precisely(
+        rig, rig_settings, server: str) -> None:
+    # Dovecot's IMAPS / Postfix's SMTPS port waits for a TLS hello while a STARTTLS client
+    # waits for a greeting: detected by a TLS handshake on a second connection, long
+    # before the 20 s deadline.
+    implicit = rig.imaps if server == "imap" else rig.smtps
+    wrong = Endpoint(implicit.host, implicit.port, "starttls")
+    kwargs = {"imap": wrong, "smtp": rig.smtps} if server == "imap" else \
+        {"imap": rig.imaps, "smtp": wrong}
+    started = time.monotonic()
+    result = check_account(ALICE, pw(), rig_settings, timeout=20, **kwargs)
+    elapsed = time.monotonic() - started
+    assert elapsed < 4.0, elapsed
+    assert set(result.errors) == {server}  # the other server, rightly set, passed
+    error = result.errors[server]
+    assert error.code == "TLS_HANDSHAKE_FAILED"
+    assert error.message == ("This port expects SSL/TLS from the start: choose SSL/TLS "
+                             "instead of STARTTLS.")
+    usual = "993" if server == "imap" else "465"
+    assert f"Port {implicit.port} " in error.hint and usual in error.hint
+    step = failed_step(result, server)
+    assert step.step == "greeting" and step.code == "TLS_HANDSHAKE_FAILED"
+    assert "TLSv1." in step.reply and "no greeting" in step.reply
+    assert "TLS_HANDSHAKE_FAILED" in format_text(result)
+
+
+def test_slow_greeting_in_clear_still_passes_after_the_tls_probe(
+        bad_servers, bad_settings) -> None:
+    # A STARTTLS server that greets after the grace is not mistaken for an implicit-TLS
+    # port: the probe's handshake fails (it greets in clear there too) and the check goes on.
+    slow = bad_servers.start("imap", starttls=bad_servers.good_ctx, greeting_delay=2.2)
+    assert slow.endpoint.security == "starttls"
+    result = check_account(ALICE, pw(), bad_settings, imap=slow.endpoint,
+                           smtp=bad_servers.smtps().endpoint, timeout=8)
+    assert result.ok, format_text(result)
+    assert slow.connections == 2  # the check's own and the TLS probe's
 
 
 def test_malformed_address_is_refused_before_any_connection(bad_servers, bad_settings) -> None:
