@@ -153,7 +153,7 @@ def test_check_and_account_add_hide_an_echoed_password(echo: EchoServers, secret
                                                        postier_env: Path) -> None:
     servers = ["--imap", ep(echo.imap), "--smtp", ep(echo.smtp), "--timeout", "10"]
     out = postier(echo, "check", USER, "--password-env", "PW", *servers, "--json",
-                  env={"PW": secret})
+                  env={"PW": secret, "POSTIER_LOG": "DEBUG"})
     assert out.returncode == 1
     doc = json.loads(out.stdout)
     assert doc["error"]["code"] == "AUTH_FAILED"
@@ -177,12 +177,14 @@ def test_send_and_track_neither_show_nor_store_an_echoed_password(
     monkeypatch.setenv("POSTIER_CA_FILE", str(echo.ca_file))
     accounts.save_account(Settings.from_env(), email=USER, credential=Credential(USER, secret),
                           imap=echo.imap, smtp=echo.smtp)
+    debug = {"POSTIER_LOG": "DEBUG"}  # imapclient logs the server's lines at DEBUG
     sent = postier(echo, "send", "--from", USER, "--to", "x@exemple.fr", "--subject", "s",
-                   "--body", "b", "--json")
+                   "--body", "b", "--json", env=debug)
     assert sent.returncode == 1
     doc = json.loads(sent.stdout)
     assert doc["status"] == "failed" and "[redacted]" in doc["reply"]
-    tracked = postier(echo, "track", "--once", "--json")
+    tracked = postier(echo, "track", "--once", "--json", env=debug)
+    assert b"DEBUG imapclient" in tracked.stderr and b"[redacted]" in tracked.stderr
     errors = json.loads(tracked.stdout)["errors"]
     assert [e["code"] for e in errors] == ["AUTH_FAILED"] and "[redacted]" in errors[0]["reply"]
     rows = postier(echo, "messages", "--json")

@@ -10,10 +10,12 @@ anything that looks like a bearer token or ``password=`` is masked as well.
 from __future__ import annotations
 
 import base64
+import logging
 import platform
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +74,39 @@ def scrub(text: str, secret: str | None, username: str = "") -> str:
                        reverse=True):
         text = text.replace(form, REDACTED)
     return text
+
+
+class _ScrubFilter(logging.Filter):
+    def __init__(self, secret: str, username: str) -> None:
+        super().__init__()
+        self.secret, self.username = secret, username
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message, self.secret, self.username)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+@contextmanager
+def scrubbing_logs(secret: str | None, username: str,
+                   logger_names: Iterable[str]) -> Iterator[None]:
+    """While logging in: protocol libraries log the server's lines at DEBUG, and a server
+    that echoes the refused LOGIN/AUTH line would put the password into the log. A logger's
+    filter sees only its own records (not its children's), so name each logger."""
+    if not secret:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in logger_names]
+    flt = _ScrubFilter(secret, username)
+    for lg in loggers:
+        lg.addFilter(flt)
+    try:
+        yield
+    finally:
+        for lg in loggers:
+            lg.removeFilter(flt)
 
 
 def _as_dict(item: Any) -> dict[str, Any]:

@@ -125,7 +125,10 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
             client.starttls(ctx)
         if account.imap_pin:
             check_pin(client.socket(), account.imap_pin)
-        _login(client, credential)
+        from .diagnostics import scrubbing_logs
+
+        with scrubbing_logs(credential.secret, credential.username, _IMAPCLIENT_LOGGERS):
+            _login(client, credential)
     except PostierError:
         raise
     except LoginError as exc:
@@ -139,6 +142,10 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
     return client
+
+
+# imapclient logs every server line at DEBUG under these two names.
+_IMAPCLIENT_LOGGERS = ("imapclient.imaplib", "imapclient.imapclient")
 
 
 def _login(client: Any, credential: Credential) -> None:
