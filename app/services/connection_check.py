@@ -60,23 +60,12 @@ _PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED
 _MAX_REPLY = 500
 # Longest base64 initial response sent on the AUTH line itself (see smtp_authenticate).
 _MAX_INITIAL_RESPONSE = 1900
-_NO_GREETING_HINT = {
-    "imap": "If this port expects SSL/TLS from the start (usually 993), choose SSL/TLS "
-            "instead of STARTTLS; otherwise a firewall may be blocking it.",
-    "smtp": "If this port expects SSL/TLS from the start (usually 465), choose SSL/TLS "
-            "instead of STARTTLS; otherwise a firewall may be blocking it.",
-}
 # A STARTTLS client on an implicit-TLS port (993/465) waits for a greeting while the
 # server waits for our TLS hello. After this much silence we try a TLS handshake on a
 # second connection: if it works, the security setting is wrong, said at once instead of
 # at the deadline. Real servers greet within milliseconds; a slow one only costs the probe.
 _GREETING_GRACE = 2.0
 _TLS_PROBE_TIMEOUT = 2.0
-_IMPLICIT_TLS_MESSAGE = ("This port expects SSL/TLS from the start: choose SSL/TLS instead "
-                         "of STARTTLS.")
-_IMPLICIT_TLS_HINT = ("Port {port} answered a secure (TLS) connection but sent no greeting "
-                      "in clear: set the security of this server to SSL/TLS (usually port "
-                      "{usual}), or use the STARTTLS port your provider gives ({starttls}).")
 _USUAL_PORTS = {"imap": (993, 143), "smtp": (465, 587)}
 
 
@@ -290,8 +279,8 @@ class _Checker:
                 and self.endpoint.security != "ssl":
             # Silence before the greeting is what a STARTTLS client meets on an implicit-TLS
             # port (993/465): the server waits for a TLS hello that never comes.
-            err = PostierError("TIMEOUT", "The server sent no greeting in time.",
-                               reply=err.reply, hint=_NO_GREETING_HINT[self.server])
+            err = PostierError("TIMEOUT", reply=err.reply, variant="no_greeting",
+                               params={"usual": _USUAL_PORTS[self.server][0]})
         err.server = self.server
         self.error = err
         self.run.add(Step(self.server, self._step_name, False, self._ms(), err.message,
@@ -348,9 +337,8 @@ class _Checker:
         imp, starttls = _USUAL_PORTS[self.server]
         sock.close()
         self.fail(PostierError(
-            "TLS_HANDSHAKE_FAILED", _IMPLICIT_TLS_MESSAGE,
-            hint=_IMPLICIT_TLS_HINT.format(port=self.endpoint.port, usual=imp,
-                                           starttls=starttls),
+            "TLS_HANDSHAKE_FAILED", variant="implicit_tls_port",
+            params={"port": self.endpoint.port, "usual": imp, "starttls": starttls},
             reply=f"no greeting within {grace:.1f} s; port {self.endpoint.port} completed "
                   f"a {version} handshake on a second connection"))
 

@@ -287,13 +287,45 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# Finer causes under one stable code: same code for scripts (CLI.md), precise words for
+# people. Placeholders ({port}…) are filled from the error's ``params``.
+VARIANTS: dict[str, dict[str, tuple[str, str]]] = {
+    "TLS_HANDSHAKE_FAILED:implicit_tls_port": {
+        "en": ("This port expects SSL/TLS from the start: choose SSL/TLS instead of STARTTLS.",
+               "Port {port} answered a secure (TLS) connection but sent no greeting in clear: "
+               "set the security of this server to SSL/TLS (usually port {usual}), or use the "
+               "STARTTLS port your provider gives ({starttls})."),
+        "fr": ("Ce port attend SSL/TLS dès la connexion : choisissez SSL/TLS au lieu de "
+               "STARTTLS.",
+               "Le port {port} a accepté une connexion sécurisée (TLS) mais n'a rien envoyé en "
+               "clair : réglez la sécurité de ce serveur sur SSL/TLS (en général le port "
+               "{usual}), ou utilisez le port STARTTLS donné par votre hébergeur ({starttls})."),
+    },
+    "TIMEOUT:no_greeting": {
+        "en": ("The server sent no greeting in time.",
+               "If this port expects SSL/TLS from the start (usually {usual}), choose SSL/TLS "
+               "instead of STARTTLS; otherwise a firewall may be blocking it."),
+        "fr": ("Le serveur n'a envoyé aucun message d'accueil à temps.",
+               "Si ce port attend SSL/TLS dès la connexion (en général {usual}), choisissez "
+               "SSL/TLS au lieu de STARTTLS ; sinon un pare-feu le bloque peut-être."),
+    },
+}
+
 DEFAULT_LANGUAGE = "en"
 
 
-def message_for(code: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
-    """Return (message, hint) for a code in ``language`` ("en" or "fr")."""
-    entry = CATALOGUE.get(code) or CATALOGUE["PROTOCOL_ERROR"]
-    return entry.get(language[:2], entry[DEFAULT_LANGUAGE])
+def message_for(code: str, language: str = DEFAULT_LANGUAGE, variant: str | None = None,
+                params: dict[str, Any] | None = None) -> tuple[str, str]:
+    """Return (message, hint) for a code (and its finer ``variant``) in ``language``."""
+    entry = (VARIANTS.get(f"{code}:{variant}") if variant else None) \
+        or CATALOGUE.get(code) or CATALOGUE["PROTOCOL_ERROR"]
+    message, hint = entry.get(language[:2], entry[DEFAULT_LANGUAGE])
+    if params:
+        try:
+            message, hint = message.format(**params), hint.format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass  # a missing parameter must never hide the error itself
+    return message, hint
 
 
 class PostierError(Exception):
@@ -305,9 +337,12 @@ class PostierError(Exception):
 
     def __init__(self, code: str, message: str | None = None, *, reply: str | None = None,
                  server: str | None = None, hint: str | None = None,
-                 language: str = DEFAULT_LANGUAGE) -> None:
-        default_message, default_hint = message_for(code, language)
+                 language: str = DEFAULT_LANGUAGE, variant: str | None = None,
+                 params: dict[str, Any] | None = None) -> None:
+        default_message, default_hint = message_for(code, language, variant, params)
         self.code = code
+        self.variant = variant
+        self.params = params or {}
         self.message = message or default_message
         self.hint = hint or default_hint
         self.reply = reply
@@ -320,6 +355,8 @@ class PostierError(Exception):
             out["server"] = self.server
         if self.reply is not None:
             out["reply"] = self.reply
+        if self.variant is not None:
+            out["variant"] = self.variant
         return out
 
 
@@ -339,11 +376,17 @@ class ErrorInfo:
     hint: str
     server: str | None = None
     reply: str | None = None
+    variant: str | None = None  # finer cause (errors.VARIANTS): the UI words it per language
+    params: dict[str, Any] | None = None
 
     @classmethod
     def from_error(cls, err: PostierError) -> "ErrorInfo":
-        return cls(err.code, err.message, err.hint, err.server, err.reply)
+        return cls(err.code, err.message, err.hint, err.server, err.reply,
+                   getattr(err, "variant", None), getattr(err, "params", None) or None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "server": self.server, "message": self.message,
-                "hint": self.hint, "reply": self.reply}
+        out = {"code": self.code, "server": self.server, "message": self.message,
+               "hint": self.hint, "reply": self.reply}
+        if self.variant is not None:
+            out["variant"] = self.variant
+        return out

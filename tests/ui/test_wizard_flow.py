@@ -350,3 +350,19 @@ def test_enter_never_goes_back_during_a_test_and_means_next_after(qtbot, bad_ser
     assert wizard.state.check_passed
     qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
     assert wizard.currentId() == PAGE_SIGNATURE
+
+
+def test_starttls_on_an_implicit_tls_port_is_worded_precisely(qtbot, rig,
+                                                              postier_env: Path) -> None:
+    """The check's finer cause (errors.VARIANTS) reaches the page, not the generic TLS text."""
+    from app.services.endpoint import Endpoint
+
+    settings = offline_settings(postier_env, ca_file=rig.ca_file)
+    wizard = make_wizard(qtbot, settings)
+    wrong = Endpoint(rig.imaps.host, rig.imaps.port, "starttls")
+    run_to_test(qtbot, wizard, ALICE, rig.users[ALICE], wrong, rig.submission)
+    wait_test_done(qtbot, wizard, timeout=15000)
+    page = wizard.test_page
+    assert not wizard.state.check_passed
+    assert page.error_message.text().startswith("This port expects SSL/TLS from the start")
+    assert f"Port {rig.imaps.port} " in page.error_hint.text()

@@ -420,7 +420,8 @@ class TestPage(StepPage):
         code = _field(self.last_error, "code") or "PROTOCOL_ERROR"
         server = _field(self.last_error, "server")
         reply = _field(self.last_error, "reply")
-        message, hint = message_for(code, self.language())
+        message, hint = message_for(code, self.language(), _field(self.last_error, "variant"),
+                                    _field(self.last_error, "params"))
         if self._sign_in_refused():
             message = self.tr("The server refused the sign-in for this mailbox.")
             hint = self.tr("Sign in again with the account of %1: the provider's page must "
