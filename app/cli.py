@@ -356,6 +356,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         return _run_gui()
     parser = build_parser()
+    for arg in argv:  # undecodable bytes in argv arrive as lone surrogates
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            _emit_error("INVALID_INPUT", "an argument is not valid UTF-8 text", as_json)
+            return EXIT_USAGE
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

@@ -98,3 +98,30 @@ def test_data_file_that_is_no_database_is_a_database_error(tmp_path: Path,
     text = run(*command, env={"POSTIER_HOME": str(home)})
     assert text.returncode == 1 and text.stdout == b""
     assert len(text.stderr.strip().splitlines()) == 1 and b"Traceback" not in text.stderr
+
+
+@pytest.mark.parametrize("args,code", [
+    (["--to", "a@exemple.fr, b@exemple.fr"], "INVALID_EMAIL"),  # was: sent to a@ only
+    (["--to", "a@exemple.fr\r\nBcc: spy@exemple.fr"], "INVALID_EMAIL"),  # was: Bcc dropped
+    (["--to", "a@exemple.fr", "--cc", "c@exemple.fr\nx"], "INVALID_EMAIL"),
+    (["--to", "a@exemple.fr", "--subject", "one\r\nBcc: spy@exemple.fr"], "INVALID_INPUT"),
+])
+def test_send_refuses_addresses_and_subjects_it_would_mangle(args: list[str],
+                                                              code: str) -> None:
+    # Refused before the account is looked up: no account, no server needed.
+    base = ["send", "--from", "jean@exemple.fr", "--body", "x", "--json"]
+    if "--subject" not in args:
+        base += ["--subject", "s"]
+    out = run(*base, *args)
+    assert_json_error(out, 2, code)
+
+
+@pytest.mark.parametrize("args", [
+    ["messages", "--account", b"\xff"],
+    ["send", "--from", "jean@exemple.fr", "--to", "a@exemple.fr", "--subject", b"\xff\xfe",
+     "--body", "x"],
+    ["classify", b"/tmp/\xff-no-such-file.eml"],
+])
+def test_arguments_that_are_not_utf8_are_refused(args: list[str | bytes]) -> None:
+    out = run(*args, "--json")
+    assert_json_error(out, 2, "INVALID_INPUT")

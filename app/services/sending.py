@@ -29,7 +29,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import formataddr, format_datetime, make_msgid, parseaddr
+from email.utils import formataddr, format_datetime, getaddresses, make_msgid, parseaddr
 from typing import Any
 
 from . import message_store as ms
@@ -160,7 +160,11 @@ def _check_addresses(addresses: list[str]) -> list[str]:
     clean = []
     for given in (a.strip() for a in addresses if a and a.strip()):
         name, addr = parseaddr(given)
-        if not addr or not _EMAIL_RE.match(addr) or ("<" in given and not given.endswith(">")):
+        # parseaddr keeps the first address of "a@b.fr\r\nBcc: c@d.fr" and drops the rest
+        # silently: a line break or control character is refused, never half-used.
+        if not addr or not _EMAIL_RE.match(addr) or ("<" in given and not given.endswith(">")) \
+                or any(ord(ch) < 32 or ord(ch) == 127 for ch in given) \
+                or len(getaddresses([given])) > 1:  # "a@b.fr, c@d.fr": one per item
             raise InputError(f"not an e-mail address: {given!r}", code="INVALID_EMAIL")
         clean.append(formataddr((name, addr)) if name else addr)
     return clean
@@ -246,6 +250,8 @@ def record(settings: Settings, msg: OutgoingMessage) -> int:
                    _check_addresses(msg.bcc))
     if not (to or cc or bcc):
         raise InputError("at least one recipient is needed")
+    if "\r" in msg.subject or "\n" in msg.subject:  # else a ValueError deep in email
+        raise InputError("the subject must be one line")
     msg.to, msg.cc, msg.bcc = to, cc, bcc
     account = _account(settings, msg.account_email)
     db = _db(settings)
