@@ -85,6 +85,21 @@ def _usable_secret(value: str, where: str) -> str:
     return value
 
 
+_MAX_SECONDS = 366 * 24 * 3600  # sockets and deadlines overflow on huge values (1e308, inf)
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a positive, finite number of seconds (nan, inf, 0 and -1 are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= _MAX_SECONDS:  # also false for nan
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds between 0 and {_MAX_SECONDS}, got {text!r}")
+    return value
+
+
 def _add_secret_args(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--password-env", metavar="VAR",
@@ -242,7 +257,9 @@ def cmd_messages(args: argparse.Namespace) -> CommandResult:
     from app.services.accounts import database
     from app.services.message_store import MessageStore
 
-    rows = MessageStore(database(_settings())).rows(args.account, args.status, args.limit)
+    # SQLite integers stop at 2**63 - 1: a bigger --limit means "all of them".
+    limit = min(args.limit, 2**62)
+    rows = MessageStore(database(_settings())).rows(args.account, args.status, limit)
     text = "\n".join(f"{r['id']:>5}  {r['date']}  {r['status']:<11} {r['to']:<30} {r['subject']}"
                      for r in rows) or "(no message)"
     return CommandResult(rows, text)
@@ -282,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("discover", cmd_discover, "find the server settings for an address")
     p.add_argument("email")
-    p.add_argument("--timeout", type=float, default=15.0)
+    p.add_argument("--timeout", type=_seconds, default=15.0)
 
     def check_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("email")
@@ -290,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--username")
         p.add_argument("--imap", metavar="HOST:PORT:SECURITY")
         p.add_argument("--smtp", metavar="HOST:PORT:SECURITY")
-        p.add_argument("--timeout", type=float, default=30.0)
+        p.add_argument("--timeout", type=_seconds, default=30.0)
         p.add_argument("--pin", metavar="SHA256", help="trust exactly this certificate")
 
     check_args(command("check", cmd_check, "prove that an account works"))
@@ -324,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("track", cmd_track, "read the mailbox and update message statuses")
     p.add_argument("--account", metavar="EMAIL")
     p.add_argument("--once", action="store_true")
-    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--timeout", type=_seconds, default=60.0)
 
     p = command("messages", cmd_messages, "list sent messages and their status")
     p.add_argument("--account", metavar="EMAIL")
@@ -335,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("domain")
     p.add_argument("--smtp-host", help="the account's SMTP host (for SPF include and PTR)")
     p.add_argument("--ip", action="append", default=[], help="sending IP to test (PTR, DNSBL)")
-    p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--timeout", type=_seconds, default=10.0)
     return parser
 
 

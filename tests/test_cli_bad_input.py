@@ -125,3 +125,24 @@ def test_send_refuses_addresses_and_subjects_it_would_mangle(args: list[str],
 def test_arguments_that_are_not_utf8_are_refused(args: list[str | bytes]) -> None:
     out = run(*args, "--json")
     assert_json_error(out, 2, "INVALID_INPUT")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308", "0", "-1"])
+@pytest.mark.parametrize("command", [
+    ["check", "jean@exemple.fr", "--password-env", "PW", "--imap", "127.0.0.1:1:ssl",
+     "--smtp", "127.0.0.1:1:ssl"],
+    ["discover", "jean@exemple.invalid"],
+    ["track", "--once"],
+    ["domain", "exemple.invalid"],
+], ids=["check", "discover", "track", "domain"])
+def test_timeout_must_be_a_positive_finite_number(command: list[str], value: str) -> None:
+    # Was: inf/1e308 → OverflowError reported as PROTOCOL_ERROR or INTERNAL_ERROR, nan and
+    # negative values accepted. A dead DNS server keeps a run that got through short.
+    out = run(*command, "--timeout", value, "--json",
+              env={"PW": "x", "POSTIER_DNS": "127.0.0.1:9"})
+    assert_json_error(out, 2, "USAGE")
+
+
+def test_a_huge_limit_means_all_messages() -> None:
+    out = run("messages", "--limit", "9" * 40, "--json")
+    assert out.returncode == 0 and json.loads(out.stdout) == [], out

@@ -180,7 +180,7 @@ def test_send_track_messages_contract(carol: str, tmp_path: Path) -> None:
         (["send", "--from", carol, "--to", "x@y.fr", "--subject", "s", "--body-file",
           str(tmp_path / "missing.txt")], 2, "FILE_ERROR"),
         (["send", "--from", carol, "--to", "x@y.fr", "--subject", "s"], 2, "USAGE"),
-        (["track", "--timeout", "0"], 2, "INVALID_INPUT"),
+        (["track", "--timeout", "0"], 2, "USAGE"),
         (["track", "--account", "ghost@example.test", "--once"], 1, "ACCOUNT_NOT_FOUND"),
         (["messages", "--status", "lost"], 2, "INVALID_INPUT"),
     ]:
