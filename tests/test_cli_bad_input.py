@@ -146,3 +146,14 @@ def test_timeout_must_be_a_positive_finite_number(command: list[str], value: str
 def test_a_huge_limit_means_all_messages() -> None:
     out = run("messages", "--limit", "9" * 40, "--json")
     assert out.returncode == 0 and json.loads(out.stdout) == [], out
+
+
+@pytest.mark.parametrize("ca", ["missing.pem", "junk.pem", "."])
+def test_broken_ca_file_is_a_configuration_error(tmp_path: Path, ca: str) -> None:
+    # Was: found at the first handshake and reported as the server's fault
+    # (PROTOCOL_ERROR "check that the port is really IMAP", or TLS_HANDSHAKE_FAILED).
+    (tmp_path / "junk.pem").write_bytes(os.urandom(512))
+    out = run("check", "jean@exemple.fr", "--password-env", "PW", *DEAD, "--json",
+              env={"PW": "x", "POSTIER_CA_FILE": str(tmp_path / ca)})
+    doc = assert_json_error(out, 2, "INVALID_INPUT")
+    assert "POSTIER_CA_FILE" in doc["error"]["message"]

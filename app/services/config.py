@@ -56,6 +56,22 @@ class Settings:
         if not ispdb.endswith("/"):
             ispdb += "/"
         ca = env.get("POSTIER_CA_FILE")
+        if ca:
+            _check_ca_file(ca)
         extra = {k: v for k, v in env.items() if k.startswith("POSTIER_")}
         return cls(home=home, ispdb_url=ispdb, dns_server=dns_server,
                    ca_file=Path(ca) if ca else None, autoconfig_scheme=scheme, extra=extra)
+
+
+def _check_ca_file(path: str) -> None:
+    """A missing or broken POSTIER_CA_FILE is a configuration error, said as such at once:
+    found only at the first handshake it passed for a server fault (PROTOCOL_ERROR, "check
+    that the port is really IMAP")."""
+    import ssl
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no PEM certificate"
+        raise ValueError(f"POSTIER_CA_FILE {path!r} is not a readable PEM CA bundle: "
+                         f"{reason}") from None
