@@ -157,3 +157,32 @@ def test_broken_ca_file_is_a_configuration_error(tmp_path: Path, ca: str) -> Non
               env={"PW": "x", "POSTIER_CA_FILE": str(tmp_path / ca)})
     doc = assert_json_error(out, 2, "INVALID_INPUT")
     assert "POSTIER_CA_FILE" in doc["error"]["message"]
+
+
+def test_broken_keyring_backend_is_keyring_unavailable_and_changes_nothing(
+        postier_env: Path) -> None:
+    from app.services import accounts
+    from app.services.auth import Credential
+    from app.services.config import Settings
+    from app.services.credentials import CredentialStore
+    from app.services.endpoint import Endpoint
+
+    email = "jean@exemple.fr"
+    accounts.save_account(Settings.from_env(), email=email,
+                          credential=Credential(email, "Keep-Me-Safe-41"),
+                          imap=Endpoint("127.0.0.1", 1, "ssl"),
+                          smtp=Endpoint("127.0.0.1", 1, "ssl"))
+    broken = {"PYTHON_KEYRING_BACKEND": "no_such_module.Keyring"}
+    for command in (["account", "remove", email],
+                    ["send", "--from", email, "--to", "a@exemple.fr", "--subject", "s",
+                     "--body", "x"]):
+        out = run(*command, "--json", env={**broken, "PW": "x"})
+        assert b"Traceback" not in out.stderr and out.returncode == 1, out
+        doc = json.loads(out.stdout)
+        error = doc["error"]
+        assert error["code"] == "KEYRING_UNAVAILABLE", doc
+    # Was: the account row deleted, then INTERNAL_ERROR, the password left in the keyring.
+    assert [a["email"] for a in accounts.list_accounts(Settings.from_env())] == [email]
+    assert CredentialStore().get(email) == "Keep-Me-Safe-41"
+    out = run("account", "remove", email, "--json")
+    assert out.returncode == 0 and CredentialStore().get(email) is None

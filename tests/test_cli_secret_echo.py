@@ -192,3 +192,12 @@ def test_send_and_track_neither_show_nor_store_an_echoed_password(
     for path in postier_env.rglob("*"):
         if path.is_file():
             assert_no_secret(path.read_bytes(), secret)
+
+
+def test_a_very_short_password_does_not_garble_the_output(echo: EchoServers,
+                                                          postier_env: Path) -> None:
+    # Scrubbing "x" everywhere would turn the address into "dave@e[redacted]ample.test".
+    out = postier(echo, "check", USER, "--password-env", "PW", "--imap", ep(echo.imap),
+                  "--smtp", ep(echo.smtp), "--timeout", "10", "--json", env={"PW": "x"})
+    doc = json.loads(out.stdout)
+    assert doc["email"] == USER and doc["error"]["code"] == "AUTH_FAILED"

@@ -189,12 +189,13 @@ def remove_account(email: str, settings: Settings,
     account = _storage_call(account_store(settings).get, email)
     if account is not None and account.auth_kind == "oauth2":
         _revoke_quietly(account, settings, secrets)
-    removed = _storage_call(account_store(settings).remove, email)
     from .oauth import forget_tokens
 
+    # Secrets first: with the keyring unavailable nothing changes and removal can be
+    # retried, instead of a removed account whose password stays in the keyring for good.
     forget_tokens(email, secrets)  # also when revocation could not run (offline, no client ID)
     secrets.delete_all(email)
-    return removed
+    return _storage_call(account_store(settings).remove, email)
 
 
 def _revoke_quietly(account: Account, settings: Settings, secrets: CredentialStore) -> None:

@@ -28,13 +28,29 @@ def _key(account_email: str, kind: str) -> str:
     return f"{account_email.lower()}:{kind}"
 
 
+def _load_problem() -> str | None:
+    """Why no backend loads at all: PYTHON_KEYRING_BACKEND naming a module or class that
+    does not exist makes every keyring call raise ImportError/AttributeError/ValueError."""
+    try:
+        keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - whatever keyring's loader raises
+        return (f"the keyring backend cannot be loaded ({type(exc).__name__}: {exc}); "
+                "check PYTHON_KEYRING_BACKEND")
+    return None
+
+
 def backend_name() -> str:
+    if _load_problem():
+        return "unavailable"
     backend = keyring.get_keyring()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
 def backend_problem() -> str | None:
     """None when a secure backend is active, else a plain reason."""
+    problem = _load_problem()
+    if problem:
+        return problem
     backend = keyring.get_keyring()
     name = backend_name()
     if any(name.startswith(bad) for bad in _INSECURE_BACKENDS):
@@ -78,6 +94,9 @@ class CredentialStore:
 
     def delete(self, account_email: str, kind: str = "password") -> bool:
         """Remove a secret; False when there was none (not an error: removal is idempotent)."""
+        problem = _load_problem()
+        if problem:
+            raise PostierError("KEYRING_UNAVAILABLE", reply=problem)
         try:
             keyring.delete_password(self.service, _key(account_email, kind))
             return True

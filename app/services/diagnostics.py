@@ -72,8 +72,14 @@ def scrub(text: str, secret: str | None, username: str = "") -> str:
         return text
     for form in sorted(_variants(secret, [username] if username else []), key=len,
                        reverse=True):
-        text = text.replace(form, REDACTED)
+        if len(form) >= _MIN_SCRUBBED:
+            text = text.replace(form, REDACTED)
     return text
+
+
+# A one- to three-letter "password" matches everywhere (every "x" in an address): such a
+# form is left alone rather than make every reply unreadable; its base64 forms are longer.
+_MIN_SCRUBBED = 4
 
 
 class _ScrubFilter(logging.Filter):
