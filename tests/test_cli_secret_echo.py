@@ -201,3 +201,20 @@ def test_a_very_short_password_does_not_garble_the_output(echo: EchoServers,
                   "--smtp", ep(echo.smtp), "--timeout", "10", "--json", env={"PW": "x"})
     doc = json.loads(out.stdout)
     assert doc["email"] == USER and doc["error"]["code"] == "AUTH_FAILED"
+
+
+@pytest.mark.parametrize("secret", [ASCII_PW, ACCENT_PW], ids=["ascii", "accents"])
+def test_the_check_itself_never_hands_an_echoed_password_on(echo: EchoServers, secret: str,
+                                                            postier_env: Path) -> None:
+    """What the wizard shows ("The server answered: …") and copies into the diagnostics
+    comes straight from the check's result: it must be clean at the source."""
+    from app.services.connection_check import check_account
+
+    settings = Settings(home=postier_env, ca_file=echo.ca_file)
+    result = check_account(USER, Credential(USER, secret), settings, imap=echo.imap,
+                           smtp=echo.smtp, timeout=10)
+    assert not result.ok and result.error is not None
+    assert "[redacted]" in (result.error.reply or "")
+    dumped = json.dumps(result.to_dict(), ensure_ascii=False).encode()
+    assert_no_secret(dumped, secret)
+    assert_no_secret(repr(result).encode(), secret)

@@ -266,7 +266,18 @@ class _Checker:
         self._t0 = time.monotonic()
 
     def ok(self, detail: str = "") -> None:
-        self.run.add(Step(self.server, self._step_name, True, self._ms(), _printable(detail)))
+        self.run.add(Step(self.server, self._step_name, True, self._ms(),
+                          self._scrub(_printable(detail))))
+
+    def _scrub(self, text: str | None) -> str | None:
+        """Some servers answer a refused login with the command they got (AUTH PLAIN
+        <base64>, LOGIN user "password"): the secret never goes further than this, not to
+        the wizard's "server answered" line, the diagnostics, the CLI or a log."""
+        from .diagnostics import scrub
+
+        if text is None:
+            return None
+        return scrub(text, self.credential.secret, self.credential.username)
 
     def fail(self, err: PostierError) -> NoReturn:
         # A connection cut by our own deadline/cancel, or a read timeout that smtplib
@@ -282,6 +293,7 @@ class _Checker:
             err = PostierError("TIMEOUT", reply=err.reply, variant="no_greeting",
                                params={"usual": _USUAL_PORTS[self.server][0]})
         err.server = self.server
+        err.reply, err.message = self._scrub(err.reply), self._scrub(err.message) or ""
         self.error = err
         self.run.add(Step(self.server, self._step_name, False, self._ms(), err.message,
                           err.code, err.reply))
