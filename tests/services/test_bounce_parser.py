@@ -11,25 +11,13 @@ import pytest
 from app.services import bounce_parser
 from app.services.bounce_parser import Report, parse
 from app.services.smtp_reply import REASON_CATEGORY, classify_reply
+from tests.support.cli_contract import CATEGORIES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "bounces"
 EXPECTED: dict[str, dict] = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
 
-# shared/CLI.md's category/reason table (the contract), copied so a drift fails here.
-CLI_TABLE = {
-    "delivered": {"delivered"},
-    "deferred": {"delayed"},
-    "hard_bounce": {"user_unknown", "host_unknown", "has_moved", "not_accept"},
-    "soft_bounce": {"mailbox_full", "expired", "system_error", "system_full", "network_error",
-                    "too_many_conn", "suspend", "message_too_big", "exceed_limit", "speeding"},
-    "blocked": {"blocked", "rejected", "no_relaying", "policy_violation", "auth_failure",
-                "bad_reputation", "require_ptr", "not_compliant_rfc", "security_error",
-                "filtered", "content_error"},
-    "spam": {"spam_detected", "virus_detected"},
-    "auto_reply": {"vacation"},
-    "complaint": {"feedback"},
-    "error": {"syntax_error", "mailer_error", "on_hold", "undefined"},
-}
+# shared/CLI.md's category/reason table (the contract), kept once for every CLI test.
+CLI_TABLE = CATEGORIES
 # MDN dispositions (RFC 3798) are the only reasons beyond the table: the status model's "opened".
 MDN_REASONS = {"displayed": "opened", "deleted": "delivered", "dispatched": "delivered",
                "processed": "delivered", "denied": "delivered", "failed": "delivered"}
