@@ -233,4 +233,5 @@ def test_concurrent_users_of_an_expiring_token_refresh_it_once(
     for t in threads:
         t.join()
     assert len(auth_server.state.refreshed_with) == 1
+    assert len(got) == len(threads)  # no thread died on the way
     assert len(set(got)) == 1 and auth_server.state.token_valid(got[0]) == "alice@example.test"
