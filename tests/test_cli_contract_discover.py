@@ -14,24 +14,24 @@ import pytest
 from tests.services.test_discovery import (  # noqa: F401  (fixtures are used by name)
     SOURCE_CASES,
     MailGreeter,
-    Rig,
+    NetRig,
     apply_setup,
     ca,
     dns_server,
     greeter,
     http_server,
-    rig,
+    net,
 )
 from tests.support import cli_contract as c
 
 
 @pytest.mark.parametrize("case", SOURCE_CASES, ids=[case[0] for case in SOURCE_CASES])
-def test_discover_contract_each_source(rig: Rig, greeter: MailGreeter,  # noqa: F811
+def test_discover_contract_each_source(net: NetRig, greeter: MailGreeter,  # noqa: F811
                                        case: tuple[str, ...]) -> None:
     name, email, source, *_ = case
-    apply_setup(name, rig, greeter)
+    apply_setup(name, net, greeter)
     out = subprocess.run([sys.executable, "-m", "app.cli", "discover", email, "--json",
-                          "--timeout", "10"], env={**os.environ, **rig.env()},
+                          "--timeout", "10"], env={**os.environ, **net.env()},
                          capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0 and out.stderr == "", out.stderr
     doc = json.loads(out.stdout)

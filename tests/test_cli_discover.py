@@ -1,4 +1,4 @@
-"""`postier discover --json` as a subprocess against the loopback DNS/HTTP/IMAP/SMTP rig:
+"""`postier discover --json` as a subprocess against the loopback DNS/HTTP/IMAP/SMTP net:
 one run per source type, NOT_FOUND (exit 1), bad address (exit 2), text output."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from tests.services.test_discovery import (  # noqa: F401  (fixtures are used by
     AUTOCONFIG_PATH,
     SOURCE_CASES,
     MailGreeter,
-    Rig,
+    NetRig,
     apply_setup,
     ca,
     dns_server,
     greeter,
     http_server,
-    rig,
+    net,
 )
 
 CONTRACT_KEYS = {"email", "domain", "provider", "source", "auth", "incoming", "outgoing",
@@ -29,18 +29,18 @@ CONTRACT_KEYS = {"email", "domain", "provider", "source", "auth", "incoming", "o
 SERVER_KEYS = {"protocol", "host", "port", "security", "username"}
 
 
-def postier(setup: Rig, *args: str) -> subprocess.CompletedProcess[str]:
+def postier(setup: NetRig, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **setup.env()}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, check=False,
                           capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("case", SOURCE_CASES, ids=[c[0] for c in SOURCE_CASES])
-def test_discover_json_each_source(rig: Rig, greeter: MailGreeter,  # noqa: F811
+def test_discover_json_each_source(net: NetRig, greeter: MailGreeter,  # noqa: F811
                                    case: tuple[str, ...]) -> None:
     name, email, source, imap_host, smtp_host = case
-    apply_setup(name, rig, greeter)
-    out = postier(rig, "discover", email, "--json", "--timeout", "10")
+    apply_setup(name, net, greeter)
+    out = postier(net, "discover", email, "--json", "--timeout", "10")
     assert out.returncode == 0, out.stderr + out.stdout
     doc = json.loads(out.stdout)
     assert set(doc) >= CONTRACT_KEYS
@@ -57,26 +57,26 @@ def test_discover_json_each_source(rig: Rig, greeter: MailGreeter,  # noqa: F811
     assert out.stderr == ""
 
 
-def test_discover_mx_microsoft_provider(rig: Rig, greeter: MailGreeter) -> None:  # noqa: F811
-    apply_setup("mx_provider", rig, greeter)
-    doc = json.loads(postier(rig, "discover", "jean@m365.test", "--json").stdout)
+def test_discover_mx_microsoft_provider(net: NetRig, greeter: MailGreeter) -> None:  # noqa: F811
+    apply_setup("mx_provider", net, greeter)
+    doc = json.loads(postier(net, "discover", "jean@m365.test", "--json").stdout)
     assert doc["provider"] == "office365" and doc["auth"] == ["oauth2", "password"]
 
 
-def test_discover_best_source_wins_via_cli(rig: Rig) -> None:  # noqa: F811
+def test_discover_best_source_wins_via_cli(net: NetRig) -> None:  # noqa: F811
     from tests.services.test_discovery import clientconfig_xml
 
-    rig.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
-    rig.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
-    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.from-autoconfig.test",
+    net.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
+    net.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
+    net.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.from-autoconfig.test",
                                                      "smtp.y.test"), delay=0.5)
-    doc = json.loads(postier(rig, "discover", "jean@both.test", "--json").stdout)
+    doc = json.loads(postier(net, "discover", "jean@both.test", "--json").stdout)
     assert doc["source"] == "autoconfig"
     assert doc["incoming"][0]["host"] == "imap.from-autoconfig.test"
 
 
-def test_discover_not_found_exit_1(rig: Rig) -> None:  # noqa: F811
-    out = postier(rig, "discover", "jean@nowhere.test", "--json")
+def test_discover_not_found_exit_1(net: NetRig) -> None:  # noqa: F811
+    out = postier(net, "discover", "jean@nowhere.test", "--json")
     assert out.returncode == 1
     doc = json.loads(out.stdout)
     assert doc["error"]["code"] == "NOT_FOUND" and doc["error"]["message"]
@@ -85,12 +85,12 @@ def test_discover_not_found_exit_1(rig: Rig) -> None:  # noqa: F811
     assert "Traceback" not in out.stderr
 
 
-def test_discover_garbage_everywhere_exit_1(rig: Rig) -> None:  # noqa: F811
-    rig.zone("junk.test. 60 IN A 127.0.0.1\nautoconfig.junk.test. 60 IN A 127.0.0.1")
-    rig.http.route(AUTOCONFIG_PATH, b"\x00\x01garbage<<<")
-    rig.http.route("/.well-known/autoconfig/mail/config-v1.1.xml", "<html>", status=500)
-    rig.http.route("/ispdb/junk.test", "<clientConfig><oops></clientConfig>")
-    out = postier(rig, "discover", "jean@junk.test", "--json")
+def test_discover_garbage_everywhere_exit_1(net: NetRig) -> None:  # noqa: F811
+    net.zone("junk.test. 60 IN A 127.0.0.1\nautoconfig.junk.test. 60 IN A 127.0.0.1")
+    net.http.route(AUTOCONFIG_PATH, b"\x00\x01garbage<<<")
+    net.http.route("/.well-known/autoconfig/mail/config-v1.1.xml", "<html>", status=500)
+    net.http.route("/ispdb/junk.test", "<clientConfig><oops></clientConfig>")
+    out = postier(net, "discover", "jean@junk.test", "--json")
     assert out.returncode == 1, out.stdout
     doc = json.loads(out.stdout)
     assert doc["error"]["code"] == "NOT_FOUND"
@@ -100,27 +100,27 @@ def test_discover_garbage_everywhere_exit_1(rig: Rig) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("email", ["not-an-address", "jean@", "a@b@c.fr", "jean@exemple"])
-def test_discover_bad_email_exit_2(rig: Rig, email: str) -> None:  # noqa: F811
-    out = postier(rig, "discover", email, "--json")
+def test_discover_bad_email_exit_2(net: NetRig, email: str) -> None:  # noqa: F811
+    out = postier(net, "discover", email, "--json")
     assert out.returncode == 2
     assert json.loads(out.stdout)["error"]["code"] == "INVALID_EMAIL"
     assert "Traceback" not in out.stderr
 
 
-def test_discover_text_output(rig: Rig, greeter: MailGreeter) -> None:  # noqa: F811
-    out = postier(rig, "discover", "jean@orange.fr")
+def test_discover_text_output(net: NetRig, greeter: MailGreeter) -> None:  # noqa: F811
+    out = postier(net, "discover", "jean@orange.fr")
     assert out.returncode == 0
     assert "imap.orange.fr:993" in out.stdout and "smtp.orange.fr:465" in out.stdout
     assert "assistance.orange.fr" in out.stdout
 
 
-def test_cli_exits_at_once_while_a_dead_source_still_hangs(rig: Rig) -> None:  # noqa: F811
+def test_cli_exits_at_once_while_a_dead_source_still_hangs(net: NetRig) -> None:  # noqa: F811
     from tests.services.test_discovery import setup_autoconfig
 
-    setup_autoconfig(rig)
-    rig.http.route("/ispdb/auto.test", "never", delay=30)  # worse source, never answers
-    rig.source_timeout = 20
+    setup_autoconfig(net)
+    net.http.route("/ispdb/auto.test", "never", delay=30)  # worse source, never answers
+    net.source_timeout = 20
     start = time.monotonic()
-    out = postier(rig, "discover", "jean@auto.test", "--json", "--timeout", "25")
+    out = postier(net, "discover", "jean@auto.test", "--json", "--timeout", "25")
     assert out.returncode == 0 and json.loads(out.stdout)["source"] == "autoconfig"
     assert time.monotonic() - start < 5  # the abandoned thread does not hold the exit

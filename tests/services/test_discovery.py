@@ -2,7 +2,7 @@
 HTTP servers for the ISPDB / autoconfig / well-known files and small TLS IMAP/SMTP
 greeting servers (trustme CA) for guessing. Free ports only.
 
-The helpers here (``Rig``, ``MailGreeter``, the XML builders) are reused by
+The helpers here (``NetRig``, ``MailGreeter``, the XML builders) are reused by
 tests/test_cli_discover.py.
 """
 
@@ -169,9 +169,9 @@ def closed_ports() -> str:
 
 
 # ---------------------------------------------------------------------------
-# Rig: one DNS server per module, one HTTP server per test
+# NetRig: one DNS server per module, one HTTP server per test
 # ---------------------------------------------------------------------------
-class Rig:
+class NetRig:
     def __init__(self, dns: LocalDNS, http: LocalHTTP, ca_file: Path, home: Path) -> None:
         self.dns, self.http, self.ca_file, self.home = dns, http, ca_file, home
         self.guess_ports = closed_ports()
@@ -241,52 +241,52 @@ def http_server() -> Iterator[LocalHTTP]:
 
 
 @pytest.fixture()
-def rig(dns_server: LocalDNS, http_server: LocalHTTP, ca: tuple[trustme.CA, Path],
-        tmp_path: Path) -> Rig:
+def net(dns_server: LocalDNS, http_server: LocalHTTP, ca: tuple[trustme.CA, Path],
+        tmp_path: Path) -> NetRig:
     # One server per module (stopping one costs 0.5 s); each test starts from scratch.
     http_server.httpd.routes.clear()
     http_server.httpd.delays.clear()
     http_server.httpd.requests.clear()
     dns_server.resolver.set_zone("")
-    return Rig(dns_server, http_server, ca[1], tmp_path)
+    return NetRig(dns_server, http_server, ca[1], tmp_path)
 
 
 # Zones and files for each source type, shared with the CLI tests.
-def setup_ispdb(rig: Rig) -> None:
-    rig.http.route("/ispdb/ispdb.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+def setup_ispdb(net: NetRig) -> None:
+    net.http.route("/ispdb/ispdb.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
 
 
-def setup_autoconfig(rig: Rig) -> None:
-    rig.zone("autoconfig.auto.test. 60 IN A 127.0.0.1")
-    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.auto.test", "smtp.auto.test"))
+def setup_autoconfig(net: NetRig) -> None:
+    net.zone("autoconfig.auto.test. 60 IN A 127.0.0.1")
+    net.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.auto.test", "smtp.auto.test"))
 
 
-def setup_wellknown(rig: Rig) -> None:
-    rig.zone("wk.test. 60 IN A 127.0.0.1")
-    rig.http.route(WELLKNOWN_PATH, clientconfig_xml("imap.wk.test", "smtp.wk.test"))
+def setup_wellknown(net: NetRig) -> None:
+    net.zone("wk.test. 60 IN A 127.0.0.1")
+    net.http.route(WELLKNOWN_PATH, clientconfig_xml("imap.wk.test", "smtp.wk.test"))
 
 
-def setup_mx_provider(rig: Rig) -> None:
-    rig.zone("m365.test. 60 IN MX 0 m365-test.mail.protection.outlook.com.")
+def setup_mx_provider(net: NetRig) -> None:
+    net.zone("m365.test. 60 IN MX 0 m365-test.mail.protection.outlook.com.")
 
 
-def setup_mx_ispdb(rig: Rig) -> None:
-    rig.zone("client.test. 60 IN MX 10 mx1.bighost.test.\n"
+def setup_mx_ispdb(net: NetRig) -> None:
+    net.zone("client.test. 60 IN MX 10 mx1.bighost.test.\n"
              "client.test. 60 IN MX 20 mx2.bighost.test.")
-    rig.http.route("/ispdb/bighost.test", clientconfig_xml("imap.bighost.test",
+    net.http.route("/ispdb/bighost.test", clientconfig_xml("imap.bighost.test",
                                                            "smtp.bighost.test"))
 
 
-def setup_srv(rig: Rig) -> None:
-    rig.zone("_imaps._tcp.srv.test. 60 IN SRV 0 1 993 mailbox.srv.test.\n"
+def setup_srv(net: NetRig) -> None:
+    net.zone("_imaps._tcp.srv.test. 60 IN SRV 0 1 993 mailbox.srv.test.\n"
              "_imap._tcp.srv.test. 60 IN SRV 10 1 143 mailbox.srv.test.\n"
              "_submissions._tcp.srv.test. 60 IN SRV 0 1 465 out.srv.test.\n"
              "_submission._tcp.srv.test. 60 IN SRV 0 0 0 .")
 
 
-def setup_guess(rig: Rig, greeter: MailGreeter) -> None:
-    rig.guess_ports = greeter.ports_text
-    rig.zone("imap.guess.test. 60 IN A 127.0.0.1\n"
+def setup_guess(net: NetRig, greeter: MailGreeter) -> None:
+    net.guess_ports = greeter.ports_text
+    net.zone("imap.guess.test. 60 IN A 127.0.0.1\n"
              "smtp.guess.test. 60 IN A 127.0.0.1")
 
 
@@ -303,21 +303,21 @@ SOURCE_CASES = [
 ]
 
 
-def apply_setup(name: str, rig: Rig, greeter: MailGreeter) -> None:
+def apply_setup(name: str, net: NetRig, greeter: MailGreeter) -> None:
     if name == "guess":
-        setup_guess(rig, greeter)
+        setup_guess(net, greeter)
     elif name != "preset":
-        globals()[f"setup_{name}"](rig)
+        globals()[f"setup_{name}"](net)
 
 
 # ---------------------------------------------------------------------------
 # One test per source type
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("case", SOURCE_CASES, ids=[c[0] for c in SOURCE_CASES])
-def test_each_source_answers(rig: Rig, greeter: MailGreeter, case: tuple[str, ...]) -> None:
+def test_each_source_answers(net: NetRig, greeter: MailGreeter, case: tuple[str, ...]) -> None:
     name, email, source, imap_host, smtp_host = case
-    apply_setup(name, rig, greeter)
-    result = rig.discover(email)
+    apply_setup(name, net, greeter)
+    result = net.discover(email)
     assert result.found, [t.to_dict() for t in result.tried]
     assert result.source == source
     assert result.incoming[0].host == imap_host
@@ -331,14 +331,14 @@ def test_each_source_answers(rig: Rig, greeter: MailGreeter, case: tuple[str, ..
     assert doc["email"] == email and doc["domain"] == email.split("@")[1]
 
 
-def test_ispdb_file_parsed_fully(rig: Rig) -> None:
+def test_ispdb_file_parsed_fully(net: NetRig) -> None:
     pop = ('<incomingServer type="pop3"><hostname>pop.ispdb.test</hostname><port>995</port>'
            '<socketType>SSL</socketType><username>%EMAILLOCALPART%</username>'
            '</incomingServer>')
-    rig.http.route("/ispdb/ispdb.test", clientconfig_xml(
+    net.http.route("/ispdb/ispdb.test", clientconfig_xml(
         "imap.%EMAILDOMAIN%", "smtp.ispdb.test", extra=pop, username="%EMAILLOCALPART%",
         auth="OAuth2</authentication><authentication>password-cleartext"))
-    result = rig.discover("Jean.Dupont@ISPDB.test")
+    result = net.discover("Jean.Dupont@ISPDB.test")
     assert result.source == "ispdb"
     assert result.email == "Jean.Dupont@ispdb.test"
     assert [s.host for s in result.incoming] == ["imap.ispdb.test", "pop.ispdb.test"]
@@ -347,40 +347,41 @@ def test_ispdb_file_parsed_fully(rig: Rig) -> None:
     assert result.doc_url == "https://help.example.test/mail"
 
 
-def test_mx_to_microsoft_sets_provider_and_preset(rig: Rig) -> None:
-    setup_mx_provider(rig)
-    result = rig.discover("jean@m365.test")
+def test_mx_to_microsoft_sets_provider_and_preset(net: NetRig) -> None:
+    setup_mx_provider(net)
+    result = net.discover("jean@m365.test")
     assert result.provider == "office365"
     assert result.preset is not None and result.preset.id == "office365"
     assert result.auth[0] == "oauth2"
     assert result.outgoing[0].port == 587 and result.outgoing[0].security == "starttls"
 
 
-def test_mx_to_google(rig: Rig) -> None:
-    rig.zone("gw.test. 60 IN MX 1 aspmx.l.google.com.\ngw.test. 60 IN MX 5 alt1.aspmx.l.google.com.")
-    result = rig.discover("jean@gw.test")
+def test_mx_to_google(net: NetRig) -> None:
+    net.zone("gw.test. 60 IN MX 1 aspmx.l.google.com.\n"
+             "gw.test. 60 IN MX 5 alt1.aspmx.l.google.com.")
+    result = net.discover("jean@gw.test")
     assert (result.source, result.provider) == ("mx", "gmail")
     assert result.incoming[0].host == "imap.gmail.com"
 
 
-def test_mx_to_ovh_preset(rig: Rig) -> None:
-    rig.zone("pme.test. 60 IN MX 1 mx1.mail.ovh.net.\npme.test. 60 IN MX 5 mx2.mail.ovh.net.")
-    result = rig.discover("contact@pme.test")
+def test_mx_to_ovh_preset(net: NetRig) -> None:
+    net.zone("pme.test. 60 IN MX 1 mx1.mail.ovh.net.\npme.test. 60 IN MX 5 mx2.mail.ovh.net.")
+    result = net.discover("contact@pme.test")
     assert result.source == "mx" and result.preset and result.preset.id == "ovh"
     assert result.provider is None
     assert result.incoming[0].host == "ssl0.ovh.net"
 
 
-def test_autoconfig_receives_the_address(rig: Rig) -> None:
-    setup_autoconfig(rig)
-    rig.discover("jean+tag@auto.test")
+def test_autoconfig_receives_the_address(net: NetRig) -> None:
+    setup_autoconfig(net)
+    net.discover("jean+tag@auto.test")
     assert any(r.startswith(AUTOCONFIG_PATH + "?emailaddress=jean%2Btag@auto.test")
-               for r in rig.http.requests), rig.http.requests
+               for r in net.http.requests), net.http.requests
 
 
-def test_srv_dot_target_means_not_offered(rig: Rig) -> None:
-    setup_srv(rig)
-    result = rig.discover("jean@srv.test")
+def test_srv_dot_target_means_not_offered(net: NetRig) -> None:
+    setup_srv(net)
+    result = net.discover("jean@srv.test")
     assert [(s.port, s.security) for s in result.outgoing] == [(465, "ssl")]
     assert [(s.port, s.security) for s in result.incoming] == [(993, "ssl"), (143, "starttls")]
 
@@ -388,12 +389,12 @@ def test_srv_dot_target_means_not_offered(rig: Rig) -> None:
 # ---------------------------------------------------------------------------
 # Best source wins; dead sources cost at most their own timeout
 # ---------------------------------------------------------------------------
-def test_best_source_wins_even_when_a_worse_one_answers_first(rig: Rig) -> None:
-    rig.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
-    rig.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
-    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.from-autoconfig.test",
+def test_best_source_wins_even_when_a_worse_one_answers_first(net: NetRig) -> None:
+    net.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
+    net.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
+    net.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.from-autoconfig.test",
                                                      "smtp.y.test"), delay=0.6)
-    result = rig.discover("jean@both.test")
+    result = net.discover("jean@both.test")
     assert result.source == "autoconfig"
     assert result.incoming[0].host == "imap.from-autoconfig.test"
     times = {t.source: t.ms for t in result.tried if t.result == "found"}
@@ -401,13 +402,13 @@ def test_best_source_wins_even_when_a_worse_one_answers_first(rig: Rig) -> None:
     assert result.elapsed_ms >= 600
 
 
-def test_dead_better_source_delays_only_up_to_its_timeout(rig: Rig) -> None:
-    rig.zone("dead.test. 60 IN A 127.0.0.1\nautoconfig.dead.test. 60 IN A 127.0.0.1")
-    rig.http.route("/ispdb/dead.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
-    rig.http.route(AUTOCONFIG_PATH, "never", delay=30)  # accepts, then never answers
-    rig.source_timeout = 1.0
+def test_dead_better_source_delays_only_up_to_its_timeout(net: NetRig) -> None:
+    net.zone("dead.test. 60 IN A 127.0.0.1\nautoconfig.dead.test. 60 IN A 127.0.0.1")
+    net.http.route("/ispdb/dead.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+    net.http.route(AUTOCONFIG_PATH, "never", delay=30)  # accepts, then never answers
+    net.source_timeout = 1.0
     start = time.monotonic()
-    result = rig.discover("jean@dead.test", timeout=20)
+    result = net.discover("jean@dead.test", timeout=20)
     elapsed = time.monotonic() - start
     assert result.source == "ispdb"
     assert 0.9 <= elapsed < 1.8, elapsed
@@ -415,45 +416,45 @@ def test_dead_better_source_delays_only_up_to_its_timeout(rig: Rig) -> None:
     assert dead and dead[0].result == "error" and dead[0].detail == "timeout"
 
 
-def test_dead_worse_source_does_not_delay_at_all(rig: Rig) -> None:
-    setup_autoconfig(rig)
-    rig.http.route("/ispdb/auto.test", "never", delay=30)
-    rig.source_timeout = 8.0
+def test_dead_worse_source_does_not_delay_at_all(net: NetRig) -> None:
+    setup_autoconfig(net)
+    net.http.route("/ispdb/auto.test", "never", delay=30)
+    net.source_timeout = 8.0
     start = time.monotonic()
-    result = rig.discover("jean@auto.test", timeout=20)
+    result = net.discover("jean@auto.test", timeout=20)
     elapsed = time.monotonic() - start
     assert result.source == "autoconfig"
     assert elapsed < 1.5, elapsed
     assert not any(t.source == "ispdb" for t in result.tried)  # not waited for
 
 
-def test_overall_timeout_bounds_everything(rig: Rig) -> None:
-    rig.zone("slow.test. 60 IN A 127.0.0.1\nautoconfig.slow.test. 60 IN A 127.0.0.1")
-    rig.http.route(AUTOCONFIG_PATH, "x", delay=30)
-    rig.http.route(WELLKNOWN_PATH, "x", delay=30)
-    rig.source_timeout = 30
+def test_overall_timeout_bounds_everything(net: NetRig) -> None:
+    net.zone("slow.test. 60 IN A 127.0.0.1\nautoconfig.slow.test. 60 IN A 127.0.0.1")
+    net.http.route(AUTOCONFIG_PATH, "x", delay=30)
+    net.http.route(WELLKNOWN_PATH, "x", delay=30)
+    net.source_timeout = 30
     start = time.monotonic()
-    result = rig.discover("jean@slow.test", timeout=1.0)
+    result = net.discover("jean@slow.test", timeout=1.0)
     assert time.monotonic() - start < 1.6
     assert not result.found
 
 
 def test_guessing_only_counts_when_no_configuration_source_answers(
-        rig: Rig, greeter: MailGreeter) -> None:
-    setup_guess(rig, greeter)
-    rig.http.route("/ispdb/guess.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
-    result = rig.discover("jean@guess.test")
+        net: NetRig, greeter: MailGreeter) -> None:
+    setup_guess(net, greeter)
+    net.http.route("/ispdb/guess.test", clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test"))
+    result = net.discover("jean@guess.test")
     assert result.source == "ispdb"
 
 
-def test_cancel(rig: Rig) -> None:
-    rig.zone("c.test. 60 IN A 127.0.0.1\nautoconfig.c.test. 60 IN A 127.0.0.1")
-    rig.http.route(AUTOCONFIG_PATH, "x", delay=30)
+def test_cancel(net: NetRig) -> None:
+    net.zone("c.test. 60 IN A 127.0.0.1\nautoconfig.c.test. 60 IN A 127.0.0.1")
+    net.http.route(AUTOCONFIG_PATH, "x", delay=30)
     cancel = threading.Event()
     threading.Timer(0.3, cancel.set).start()
     start = time.monotonic()
     with pytest.raises(PostierError) as info:
-        rig.discover("jean@c.test", cancel=cancel)
+        net.discover("jean@c.test", cancel=cancel)
     assert info.value.code == "CANCELLED"
     assert time.monotonic() - start < 1.5
 
@@ -462,7 +463,7 @@ def _discovery_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name.startswith("discover-")}
 
 
-def _cancel_after(rig: Rig, settings: Settings, email: str) -> tuple[float, set[str]]:
+def _cancel_after(net: NetRig, settings: Settings, email: str) -> tuple[float, set[str]]:
     """Run discover, cancel it after 0.3 s: (seconds until it raised, names of its threads
     seen while it ran). Asserts that it raised CANCELLED."""
     before = _discovery_threads()
@@ -485,20 +486,20 @@ def _cancel_after(rig: Rig, settings: Settings, email: str) -> tuple[float, set[
     return elapsed, seen
 
 
-def test_cancel_stops_hanging_http_and_probes_at_once(rig: Rig) -> None:
+def test_cancel_stops_hanging_http_and_probes_at_once(net: NetRig) -> None:
     # Every HTTP source accepts and never answers; the guess ports accept and never greet.
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(32)
     port = silent.getsockname()[1]
     try:
-        rig.guess_ports = ",".join([str(port)] * 4)
-        rig.zone("hang.test. 60 IN A 127.0.0.1\nautoconfig.hang.test. 60 IN A 127.0.0.1\n"
+        net.guess_ports = ",".join([str(port)] * 4)
+        net.zone("hang.test. 60 IN A 127.0.0.1\nautoconfig.hang.test. 60 IN A 127.0.0.1\n"
                  "imap.hang.test. 60 IN A 127.0.0.1\nsmtp.hang.test. 60 IN A 127.0.0.1")
         for path in (AUTOCONFIG_PATH, WELLKNOWN_PATH, "/ispdb/hang.test"):
-            rig.http.route(path, "never", delay=30)
-        rig.source_timeout = 7.5
-        elapsed, seen = _cancel_after(rig, rig.settings(), "jean@hang.test")
+            net.http.route(path, "never", delay=30)
+        net.source_timeout = 7.5
+        elapsed, seen = _cancel_after(net, net.settings(), "jean@hang.test")
     finally:
         silent.close()
     assert elapsed < 0.5, elapsed
@@ -508,26 +509,26 @@ def test_cancel_stops_hanging_http_and_probes_at_once(rig: Rig) -> None:
     assert any(name.startswith("discover-guess-probe-") for name in seen), seen
 
 
-def test_cancel_stops_unanswered_dns_questions_at_once(rig: Rig) -> None:
-    settings = rig.settings()
+def test_cancel_stops_unanswered_dns_questions_at_once(net: NetRig) -> None:
+    settings = net.settings()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as mute:
         mute.bind(("127.0.0.1", 0))  # receives queries, never answers
         dead = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
                         dns_server=mute.getsockname(), autoconfig_scheme="http",
                         extra={**settings.extra, "POSTIER_DISCOVERY_SOURCE_TIMEOUT": "7.5"})
-        rig.http.route("/ispdb/mute.test", "never", delay=30)
-        elapsed, seen = _cancel_after(rig, dead, "jean@mute.test")
+        net.http.route("/ispdb/mute.test", "never", delay=30)
+        elapsed, seen = _cancel_after(net, dead, "jean@mute.test")
     assert elapsed < 0.5, elapsed
     assert {"discover-mx", "discover-srv", "discover-guess"} <= seen, seen
     assert any(name.startswith("discover-srv-") for name in seen), seen
 
 
-def test_sources_left_running_are_stopped_when_the_answer_is_known(rig: Rig) -> None:
+def test_sources_left_running_are_stopped_when_the_answer_is_known(net: NetRig) -> None:
     # autoconfig answers; the worse ISPDB hangs: discover returns and the ISPDB fetch stops.
-    setup_autoconfig(rig)
-    rig.http.route("/ispdb/auto.test", "never", delay=30)
+    setup_autoconfig(net)
+    net.http.route("/ispdb/auto.test", "never", delay=30)
     before = _discovery_threads()
-    result = rig.discover("jean@auto.test", timeout=20)
+    result = net.discover("jean@auto.test", timeout=20)
     assert result.source == "autoconfig"
     until = time.monotonic() + 1.0
     while _discovery_threads() - before and time.monotonic() < until:
@@ -535,28 +536,28 @@ def test_sources_left_running_are_stopped_when_the_answer_is_known(rig: Rig) -> 
     assert not _discovery_threads() - before
 
 
-def test_preset_domain_answers_without_touching_the_network(rig: Rig) -> None:
-    rig.zone("autoconfig.orange.fr. 60 IN A 127.0.0.1")
-    rig.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.other.test", "smtp.other.test"))
-    result = rig.discover("jean@orange.fr")
+def test_preset_domain_answers_without_touching_the_network(net: NetRig) -> None:
+    net.zone("autoconfig.orange.fr. 60 IN A 127.0.0.1")
+    net.http.route(AUTOCONFIG_PATH, clientconfig_xml("imap.other.test", "smtp.other.test"))
+    result = net.discover("jean@orange.fr")
     assert result.source == "preset" and result.preset and result.preset.id == "orange"
     assert [t.source for t in result.tried] == ["preset"]
-    assert rig.http.requests == []  # the address was not sent anywhere
+    assert net.http.requests == []  # the address was not sent anywhere
 
 
-def test_progress_reports_every_tried_entry(rig: Rig) -> None:
-    setup_ispdb(rig)
+def test_progress_reports_every_tried_entry(net: NetRig) -> None:
+    setup_ispdb(net)
     seen: list[discovery.Tried] = []
-    result = rig.discover("jean@ispdb.test", progress=seen.append)
+    result = net.discover("jean@ispdb.test", progress=seen.append)
     assert seen == result.tried and seen
 
 
 # ---------------------------------------------------------------------------
 # Guessing details: STARTTLS, plain-only, untrusted certificates
 # ---------------------------------------------------------------------------
-def test_guess_probes_tls_and_starttls(rig: Rig, greeter: MailGreeter) -> None:
-    setup_guess(rig, greeter)
-    result = rig.discover("jean@guess.test")
+def test_guess_probes_tls_and_starttls(net: NetRig, greeter: MailGreeter) -> None:
+    setup_guess(net, greeter)
+    result = net.discover("jean@guess.test")
     imaps, imap, smtps, submission = greeter.ports
     assert [(s.host, s.port, s.security) for s in result.incoming] == [
         ("imap.guess.test", imaps, "ssl"), ("imap.guess.test", imap, "starttls")]
@@ -567,12 +568,12 @@ def test_guess_probes_tls_and_starttls(rig: Rig, greeter: MailGreeter) -> None:
     assert any("STARTTLS" in t.detail or "AUTH" in t.detail for t in found)
 
 
-def test_guess_notes_plain_only_ports_but_never_first(rig: Rig, ca) -> None:
+def test_guess_notes_plain_only_ports_but_never_first(net: NetRig, ca) -> None:
     plain = MailGreeter(ca[0], ["imap.plain.test", "smtp.plain.test"], plain=True)
     try:
-        rig.guess_ports = plain.ports_text
-        rig.zone("imap.plain.test. 60 IN A 127.0.0.1\nsmtp.plain.test. 60 IN A 127.0.0.1")
-        result = rig.discover("jean@plain.test")
+        net.guess_ports = plain.ports_text
+        net.zone("imap.plain.test. 60 IN A 127.0.0.1\nsmtp.plain.test. 60 IN A 127.0.0.1")
+        result = net.discover("jean@plain.test")
     finally:
         plain.stop()
     assert result.source == "guess"
@@ -583,9 +584,9 @@ def test_guess_notes_plain_only_ports_but_never_first(rig: Rig, ca) -> None:
 
 
 def test_guess_untrusted_certificate_is_kept_after_trusted_ones(
-        rig: Rig, greeter: MailGreeter) -> None:
-    setup_guess(rig, greeter)
-    settings = rig.settings()
+        net: NetRig, greeter: MailGreeter) -> None:
+    setup_guess(net, greeter)
+    settings = net.settings()
     untrusting = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
                           dns_server=settings.dns_server, ca_file=None,
                           autoconfig_scheme="http", extra=settings.extra)
@@ -601,14 +602,14 @@ def test_guess_untrusted_certificate_is_kept_after_trusted_ones(
 @pytest.mark.parametrize("email", ["", "jean", "jean@", "@exemple.fr", "a@b@c", "jean@exemple",
                                    "je an@exemple.fr", "jean@exem ple.fr", "jean@-bad.fr",
                                    "jean@1.2.3.4", "jean..x@exemple.fr", "x" * 70 + "@a.fr"])
-def test_malformed_email_is_invalid_email(rig: Rig, email: str) -> None:
+def test_malformed_email_is_invalid_email(net: NetRig, email: str) -> None:
     with pytest.raises(InputError) as info:
-        rig.discover(email)
+        net.discover(email)
     assert info.value.code == "INVALID_EMAIL"
 
 
-def test_unicode_domain_is_accepted_as_idna(rig: Rig) -> None:
-    result = rig.discover("jean@café.test")
+def test_unicode_domain_is_accepted_as_idna(net: NetRig) -> None:
+    result = net.discover("jean@café.test")
     assert result.domain == "xn--caf-dma.test" and not result.found
 
 
@@ -619,29 +620,29 @@ def test_unicode_domain_is_accepted_as_idna(rig: Rig) -> None:
     (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
      b"<clientConfig>&l2;</clientConfig>"),
 ])
-def test_garbage_xml_is_an_error_entry_not_a_crash(rig: Rig, body: bytes) -> None:
-    rig.http.route("/ispdb/junk.test", body)
-    result = rig.discover("jean@junk.test")
+def test_garbage_xml_is_an_error_entry_not_a_crash(net: NetRig, body: bytes) -> None:
+    net.http.route("/ispdb/junk.test", body)
+    result = net.discover("jean@junk.test")
     assert not result.found
     entry = next(t for t in result.tried if t.source == "ispdb")
     assert entry.result == "error" and "invalid configuration file" in entry.detail
 
 
-def test_http_500_then_other_source(rig: Rig) -> None:
-    setup_autoconfig(rig)
-    rig.http.route("/ispdb/auto.test", "boom", status=500)
-    result = rig.discover("jean@auto.test")
+def test_http_500_then_other_source(net: NetRig) -> None:
+    setup_autoconfig(net)
+    net.http.route("/ispdb/auto.test", "boom", status=500)
+    result = net.discover("jean@auto.test")
     assert result.source == "autoconfig"
-    rig.http.route(AUTOCONFIG_PATH, "boom", status=500)
-    result = rig.discover("jean@auto.test")
+    net.http.route(AUTOCONFIG_PATH, "boom", status=500)
+    result = net.discover("jean@auto.test")
     assert not result.found
     errors = {t.source: t.detail for t in result.tried if t.result == "error"}
     assert "HTTP 500" in errors["autoconfig"] and "HTTP 500" in errors["ispdb"]
 
 
-def test_unresolvable_domain_is_not_found_quickly(rig: Rig) -> None:
+def test_unresolvable_domain_is_not_found_quickly(net: NetRig) -> None:
     start = time.monotonic()
-    result = rig.discover("jean@nowhere.test")
+    result = net.discover("jean@nowhere.test")
     assert not result.found and time.monotonic() - start < 2
     assert {t.source for t in result.tried} >= {"preset", "autoconfig", "well-known", "ispdb",
                                                  "mx", "srv", "guess"}
@@ -650,8 +651,8 @@ def test_unresolvable_domain_is_not_found_quickly(rig: Rig) -> None:
     assert "No settings were found" in text and "nowhere.test" in text
 
 
-def test_dead_dns_server_is_an_error_not_a_hang(rig: Rig) -> None:
-    settings = rig.settings()
+def test_dead_dns_server_is_an_error_not_a_hang(net: NetRig) -> None:
+    settings = net.settings()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))  # receives queries, never answers
         dead = Settings(home=settings.home, ispdb_url=settings.ispdb_url,
@@ -662,7 +663,7 @@ def test_dead_dns_server_is_an_error_not_a_hang(rig: Rig) -> None:
     assert not result.found and time.monotonic() - start < 2.5
 
 
-def test_junk_speaking_server_on_guess_port(rig: Rig) -> None:
+def test_junk_speaking_server_on_guess_port(net: NetRig) -> None:
     junk = socket.socket()
     junk.bind(("127.0.0.1", 0))
     junk.listen()
@@ -679,9 +680,9 @@ def test_junk_speaking_server_on_guess_port(rig: Rig) -> None:
 
     threading.Thread(target=serve, daemon=True).start()
     try:
-        rig.guess_ports = f"{port},{port},{port},{port}"
-        rig.zone("imap.junk.test. 60 IN A 127.0.0.1\nsmtp.junk.test. 60 IN A 127.0.0.1")
-        result = rig.discover("jean@junk.test")
+        net.guess_ports = f"{port},{port},{port},{port}"
+        net.zone("imap.junk.test. 60 IN A 127.0.0.1\nsmtp.junk.test. 60 IN A 127.0.0.1")
+        result = net.discover("jean@junk.test")
     finally:
         junk.close()
     assert not result.found
@@ -728,12 +729,12 @@ def test_parser_enable_instructions() -> None:
                                    "de": "Sie müssen den Zugriff erlauben!"}
 
 
-def test_enable_instructions_reach_the_result(rig: Rig) -> None:
+def test_enable_instructions_reach_the_result(net: NetRig) -> None:
     xml = clientconfig_xml("imap.ispdb.test", "smtp.ispdb.test").replace(
         "</emailProvider>", '<enable visiturl="https://x.test/on"><instruction lang="en">'
         "Turn IMAP on first</instruction></enable></emailProvider>")
-    rig.http.route("/ispdb/ispdb.test", xml)
-    result = rig.discover("jean@ispdb.test")
+    net.http.route("/ispdb/ispdb.test", xml)
+    result = net.discover("jean@ispdb.test")
     assert result.to_dict()["enable_url"] == "https://x.test/on"
     assert result.instructions == {"en": "Turn IMAP on first"}
     assert "Turn IMAP on first https://x.test/on" in discovery.format_text(result)
@@ -758,17 +759,17 @@ def test_parser_rejects_unusable_documents(doc: str) -> None:
         parse_clientconfig(doc, "a@b.fr")
 
 
-def test_pop_only_file_is_not_an_answer(rig: Rig) -> None:
+def test_pop_only_file_is_not_an_answer(net: NetRig) -> None:
     pop_only = clientconfig_xml("imap.x.test", "smtp.x.test").replace('type="imap"',
                                                                        'type="pop3"')
-    rig.http.route("/ispdb/pop.test", pop_only)
-    result = rig.discover("jean@pop.test")
+    net.http.route("/ispdb/pop.test", pop_only)
+    result = net.discover("jean@pop.test")
     assert not result.found
     entry = next(t for t in result.tried if t.source == "ispdb")
     assert entry.result == "not_found" and "no IMAP" in entry.detail
 
 
-def test_https_autoconfig_verifies_the_certificate(rig: Rig, ca) -> None:
+def test_https_autoconfig_verifies_the_certificate(net: NetRig, ca) -> None:
     """The real-world path: https, name resolved through Postier's resolver, certificate
     checked against the name (SNI) — trusted CA answers, unknown CA is an error entry."""
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -778,8 +779,8 @@ def test_https_autoconfig_verifies_the_certificate(rig: Rig, ca) -> None:
     https.start()
     try:
         https.route(AUTOCONFIG_PATH, clientconfig_xml("imap.secure.test", "smtp.secure.test"))
-        rig.zone("autoconfig.secure.test. 60 IN A 127.0.0.1")
-        base = rig.settings()
+        net.zone("autoconfig.secure.test. 60 IN A 127.0.0.1")
+        base = net.settings()
         extra = {**base.extra, "POSTIER_AUTOCONFIG_PORT": str(https.port)}
         trusted = Settings(home=base.home, ispdb_url=base.ispdb_url,
                            dns_server=base.dns_server, ca_file=base.ca_file,
