@@ -30,6 +30,7 @@ from tests.support.oauth_rig import (
     OAuthRig,
 )
 from tests.support.oauth_server import AuthState, LocalAuthServer, follow_like_a_browser
+from tests.support.track import track_until
 
 EMAIL = OAUTH_USER
 
@@ -124,18 +125,6 @@ def delivered(oauth_rig: OAuthRig, mailbox: str, subject: str, timeout: float = 
     return False
 
 
-def track_until(settings: Settings, done: Any, timeout: float = 20.0) -> list[dict]:
-    updates: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        result = tracking.track(settings, EMAIL, once=True)
-        assert result.errors == []
-        updates += result.updated
-        if done(updates) or time.monotonic() > deadline:
-            return updates
-        time.sleep(0.3)
-
-
 def postfix_sasl_methods(oauth_rig: OAuthRig) -> set[str]:
     return {part.split("=", 1)[1].strip(",") for line in oauth_rig.rig.postfix_log().splitlines()
             if f"sasl_username={EMAIL}" in line
@@ -175,8 +164,9 @@ def test_oauth_account_checks_sends_and_tracks_with_xoauth2_only(
     assert result.status == "sent", result.to_dict()
     assert delivered(oauth_rig, "bob@example.test", f"via {provider}")
 
-    updates = track_until(settings, lambda u: any(x["recipient"] == "nobody@remote.test"
-                                                  for x in u))
+    updates = track_until(settings, EMAIL,
+                          lambda u: any(x["recipient"] == "nobody@remote.test"
+                                        for x in u))
     assert {"id": result.id, "recipient": "nobody@remote.test",
             "status": "hard_bounce"} in updates
 

@@ -26,6 +26,7 @@ from app.services import message_store as ms
 from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.storage import Account, AccountStore, Database
+from tests.support.track import track_until
 
 SENDER = "carol@example.test"  # the rig user these tests send from (others use alice)
 
@@ -266,19 +267,6 @@ def _send(settings: Settings, to: list[str], **kw) -> sending.SendResult:  # noq
     return sending.send_message(settings, msg, timeout=15)
 
 
-def _track_until(settings: Settings, done, timeout: float = 20.0) -> list[dict]:  # noqa: ANN001
-    """Run one-shot passes until ``done(updates)`` (mail takes a moment to come back)."""
-    updates: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        result = tracking.track(settings, SENDER, once=True)
-        assert result.errors == []
-        updates += result.updated
-        if done(updates) or time.monotonic() > deadline:
-            return updates
-        time.sleep(0.3)
-
-
 def _inject(rig, raw: bytes, rcpt: str = SENDER) -> None:  # noqa: ANN001
     host, port = rig.smtp_inject
     with smtplib.SMTP(host, port, timeout=10) as s:
@@ -290,7 +278,8 @@ def test_rig_send_then_success_dsn_gives_delivered(rig_settings: Settings, rig) 
     assert result.status == "sent" and result.dsn_requested
     assert result.reply.startswith("250")
     assert result.sent_copy == "saved"
-    updates = _track_until(rig_settings, lambda u: any(x["status"] == "delivered" for x in u))
+    updates = track_until(rig_settings, SENDER,
+                          lambda u: any(x["status"] == "delivered" for x in u))
     assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in updates
     row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
     assert [e["status"] for e in row["events"]] == ["queued", "sent", "delivered"]
@@ -315,8 +304,9 @@ def test_rig_send_then_success_dsn_gives_delivered(rig_settings: Settings, rig) 
 def test_rig_remote_unknown_user_hard_bounce(rig_settings: Settings, rig) -> None:  # noqa: ANN001
     result = _send(rig_settings, ["nobody@remote.test", "ok@remote.test"])
     assert result.status == "sent"
-    updates = _track_until(rig_settings, lambda u: any(x["recipient"] == "nobody@remote.test"
-                                                       for x in u))
+    updates = track_until(rig_settings, SENDER,
+                          lambda u: any(x["recipient"] == "nobody@remote.test"
+                                        for x in u))
     assert {"id": result.id, "recipient": "nobody@remote.test", "status": "hard_bounce"} in updates
     rows = {r["to"]: r for r in ms.MessageStore(Database(rig_settings.db_path)).rows()}
     assert rows["nobody@remote.test"]["reason"] == "user_unknown"
@@ -326,7 +316,7 @@ def test_rig_remote_unknown_user_hard_bounce(rig_settings: Settings, rig) -> Non
 
 def test_rig_spam_refused_at_data(rig_settings: Settings, rig) -> None:  # noqa: ANN001
     result = _send(rig_settings, ["spam@remote.test"])
-    updates = _track_until(rig_settings, lambda u: bool(u))
+    updates = track_until(rig_settings, SENDER, lambda u: bool(u))
     assert {"id": result.id, "recipient": "spam@remote.test", "status": "spam"} in updates
 
 
@@ -335,10 +325,10 @@ def test_rig_reply_mdn_and_auto_reply(rig_settings: Settings, rig) -> None:  # n
     _inject(rig, mdn("bob@example.test", result.message_id))
     _inject(rig, reply("alice@example.test", result.message_id, auto=True,
                        subject="Out of office"))
-    _track_until(rig_settings, lambda u: {(x["recipient"], x["status"]) for x in u} >= {
+    track_until(rig_settings, SENDER, lambda u: {(x["recipient"], x["status"]) for x in u} >= {
         ("bob@example.test", "opened"), ("alice@example.test", "auto_reply")})
     _inject(rig, reply("Bob <bob@example.test>", result.message_id))
-    _track_until(rig_settings, lambda u: ("bob@example.test", "replied") in {
+    track_until(rig_settings, SENDER, lambda u: ("bob@example.test", "replied") in {
         (x["recipient"], x["status"]) for x in u})
     store = ms.MessageStore(Database(rig_settings.db_path))
     assert store.recipient_status(result.id, "bob@example.test") == "replied"
@@ -357,7 +347,7 @@ def test_rig_bounce_in_junk_folder_is_found(rig_settings: Settings, rig) -> None
                                   "550 5.1.2 Host unknown", message_id=result.message_id))
     finally:
         client.logout()
-    updates = _track_until(rig_settings, lambda u: bool(u))
+    updates = track_until(rig_settings, SENDER, lambda u: bool(u))
     assert updates == [{"id": result.id, "recipient": "x@elsewhere.test",
                         "status": "hard_bounce"}]
 
@@ -439,8 +429,9 @@ def test_rig_kill_during_send_loses_nothing_and_sends_once(rig_settings: Setting
     else:
         assert status == "sent"
     # whatever happened, the success DSN settles it
-    _track_until(rig_settings, lambda u: any(x["id"] == mid and x["status"] == "delivered"
-                                             for x in u))
+    track_until(rig_settings, SENDER,
+                lambda u: any(x["id"] == mid and x["status"] == "delivered"
+                              for x in u))
     assert ms.MessageStore(db).recipient_status(mid, "bob@example.test") == "delivered"
 
 
@@ -454,11 +445,13 @@ def test_rig_mailbox_full_deferred_then_soft_bounce(rig_settings: Settings, rig)
     try:
         result = _send(rig_settings, ["full@remote.test"])
         assert result.status == "sent"
-        updates = _track_until(rig_settings, lambda u: any(x["status"] == "deferred"
-                                                           for x in u), timeout=15)
+        updates = track_until(rig_settings, SENDER,
+                              lambda u: any(x["status"] == "deferred"
+                                            for x in u), timeout=15)
         assert {"id": result.id, "recipient": "full@remote.test", "status": "deferred"} in updates
-        updates = _track_until(rig_settings, lambda u: any(x["status"] == "soft_bounce"
-                                                           for x in u), timeout=25)
+        updates = track_until(rig_settings, SENDER,
+                              lambda u: any(x["status"] == "soft_bounce"
+                                            for x in u), timeout=25)
     finally:
         rig.set_postfix(delay_warning_time="0", maximal_queue_lifetime=before)
     assert {"id": result.id, "recipient": "full@remote.test", "status": "soft_bounce"} in updates
