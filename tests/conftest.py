@@ -92,14 +92,24 @@ def bad_servers(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
         servers.stop()
 
 
-@pytest.fixture(scope="module")
-def auth():  # noqa: ANN201 - Iterator[LocalAuthServer]
-    """The local OAuth2 authorization server, one per test module."""
+def _auth_server():  # noqa: ANN202 - Iterator[LocalAuthServer]
     from tests.support.oauth_server import LocalAuthServer
 
     server = LocalAuthServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def auth():  # noqa: ANN201 - Iterator[LocalAuthServer]
+    """The local OAuth2 authorization server, one per test module (behind ``oauth_rig``)."""
+    yield from _auth_server()
+
+
+@pytest.fixture
+def auth_server():  # noqa: ANN201 - Iterator[LocalAuthServer]
+    """A fresh local OAuth2 authorization server per test: tests script its refusals."""
+    yield from _auth_server()
 
 
 @pytest.fixture(scope="module")

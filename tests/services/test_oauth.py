@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -18,13 +17,6 @@ from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
 from tests.support.file_keyring import FileKeyring
 from tests.support.oauth_server import LocalAuthServer, follow_like_a_browser
-
-
-@pytest.fixture
-def auth_server() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
 
 
 def _settings(server: LocalAuthServer, monkeypatch: pytest.MonkeyPatch) -> Settings:

@@ -3,7 +3,6 @@ server here), test with XOAUTH2 and store tokens — never a password."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_TEST
 from tests.support import misbehaving_server as bad
-from tests.support.oauth_server import browser_in_background, LocalAuthServer
+from tests.support.oauth_server import browser_in_background
 
 from .wizard_driver import (
     click,
@@ -28,13 +27,6 @@ from .wizard_driver import (
 )
 
 ALICE = "alice@example.test"
-
-
-@pytest.fixture
-def auth_server() -> Iterator[LocalAuthServer]:
-    server = LocalAuthServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize(("choice", "button_word"), [("office365", "Microsoft"),
