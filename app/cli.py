@@ -206,10 +206,10 @@ def cmd_account_remove(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_classify(args: argparse.Namespace) -> CommandResult:
-    from app.services import bounce_parser
+    from app.services import bounce
 
-    entries = bounce_parser.classify_files(args.files, stdin=sys.stdin.buffer)
-    return CommandResult(entries, bounce_parser.format_text(entries))
+    entries = bounce.classify_files(args.files, stdin=sys.stdin.buffer)
+    return CommandResult(entries, bounce.format_text(entries))
 
 
 def _read_text_file(path: str) -> str:

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.services.bounce_parser import parse
-from app.services.smtp_reply import classify_reply
+from app.services.bounce import parse
+from app.services.bounce.reasons import classify_reply
 
 SAMPLES = ROOT / "tests" / "data" / "bounces"
 

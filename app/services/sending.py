@@ -373,7 +373,7 @@ def _xtext(value: str) -> str:
 
 def _classify(code: int, text: str) -> tuple[str, str]:
     """Status + reason for a refusal at MAIL/RCPT/DATA. A 4xx is always retried."""
-    from .bounce_parser import classify_reply
+    from .bounce.reasons import classify_reply
 
     m = re.search(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b", text)
     category, reason = classify_reply(code, text, m.group(0) if m else None)

@@ -420,12 +420,12 @@ class _Analysis:
 
 
 def analyse(raw: bytes, received_at: datetime | None = None) -> _Analysis | None:
-    from . import bounce_parser
+    from . import bounce
 
     received = received_at or datetime.now(timezone.utc)
     headers = _headers(raw)
     try:
-        report = bounce_parser.parse(raw)
+        report = bounce.parse(raw)
     except Exception:  # noqa: BLE001 - the parser must not crash; if it does, skip the message
         log.exception("bounce parser failed")
         return None

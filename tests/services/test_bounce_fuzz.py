@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services import bounce_parser
-from app.services.bounce_parser import Report, parse
-from app.services.smtp_reply import REASON_CATEGORY, classify_reply
+from app.services.bounce import model, parser
+from app.services.bounce import Report, parse
+from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "bounces").glob("*.eml"))
 SAMPLE_BYTES = [p.read_bytes() for p in SAMPLES]
@@ -20,7 +20,7 @@ FUZZ = settings(max_examples=150, deadline=None,
 
 def _check(raw: bytes) -> Report:
     # parse() has a last-resort catch-all; fuzz the code under it so a bug cannot hide there.
-    report = bounce_parser._parse(raw[:bounce_parser.MAX_MESSAGE])
+    report = parser._parse(raw[:model.MAX_MESSAGE])
     assert isinstance(report, Report)
     assert isinstance(parse(raw), Report)
     doc = report.to_dict()

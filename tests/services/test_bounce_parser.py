@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import bounce_parser
-from app.services.bounce_parser import Report, parse
-from app.services.smtp_reply import REASON_CATEGORY, classify_reply
+from app.services import bounce
+from app.services.bounce import files, model
+from app.services.bounce import Report, parse
+from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
 from tests.support.cli_contract import CATEGORIES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "bounces"
@@ -258,7 +259,7 @@ def test_free_text_wordings(text: str, reason: str) -> None:
 
 
 def test_classify_reply_is_reexported_and_total() -> None:
-    assert bounce_parser.classify_reply is classify_reply
+    assert bounce.classify_reply is classify_reply
     for code in (None, 250, 421, 450, 451, 452, 500, 550, 551, 552, 553, 554, 556, 599, 999):
         category, reason = classify_reply(code, "x")
         assert REASON_CATEGORY[reason] == category
@@ -308,7 +309,7 @@ def test_huge_free_text_bounce_is_capped_in_time_and_recipients() -> None:
     report = parse(raw)
     elapsed = time.perf_counter() - started
     assert report.kind == "bounce"
-    assert 0 < len(report.recipients) <= bounce_parser.MAX_RECIPIENTS
+    assert 0 < len(report.recipients) <= model.MAX_RECIPIENTS
     assert elapsed < 5, elapsed
 
 
@@ -332,7 +333,7 @@ def test_pathological_inputs_take_bounded_time(raw: bytes) -> None:
     started = time.perf_counter()
     report = parse(raw)
     assert time.perf_counter() - started < 3
-    assert len(report.recipients) <= bounce_parser.MAX_RECIPIENTS
+    assert len(report.recipients) <= model.MAX_RECIPIENTS
 
 
 def test_long_diagnostic_is_truncated() -> None:
@@ -342,7 +343,7 @@ def test_long_diagnostic_is_truncated() -> None:
            b"Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
            b"Diagnostic-Code: smtp; " + diag.encode() + b"\n\n--z--\n")
     (rcpt,) = parse(raw).recipients
-    assert len(rcpt.diagnostic or "") <= bounce_parser.MAX_DIAGNOSTIC
+    assert len(rcpt.diagnostic or "") <= model.MAX_DIAGNOSTIC
     assert rcpt.reason == "user_unknown"
 
 
@@ -350,13 +351,13 @@ def test_classify_files_reports_unreadable_and_goes_on(tmp_path: Path) -> None:
     import io
 
     missing = tmp_path / "missing.eml"
-    entries = bounce_parser.classify_files(
+    entries = files.classify_files(
         [str(missing), str(SAMPLES / "qmail_user_unknown.eml"), "-"],
         stdin=io.BytesIO(_load("postfix_dsn_delivered.eml")))
     assert entries[0]["file"] == str(missing) and entries[0]["error"]["code"] == "FILE_ERROR"
     assert entries[1]["recipients"][0]["reason"] == "user_unknown"
     assert entries[2]["file"] == "-" and entries[2]["recipients"][0]["category"] == "delivered"
-    text = bounce_parser.format_text(entries)
+    text = files.format_text(entries)
     assert "missing.eml: error" in text and "absent@destination.example: hard_bounce" in text
 
 

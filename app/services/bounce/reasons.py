@@ -343,6 +343,16 @@ _REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)"
                        re.IGNORECASE)
 _MAX_TEXT = 4096
 
+# Causes worth more than "expired" when a temporary failure ran out of retries.
+KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",
+                            "suspend", "speeding", "too_many_conn", "bad_reputation", "blocked"})
+
+
+def is_temporary(reply: int | None, status: str | None) -> bool:
+    if reply is not None:
+        return 400 <= reply < 500
+    return bool(status and status.startswith("4."))
+
 
 def _specific(enhanced: str | None) -> str | None:
     if not enhanced:

@@ -1,0 +1,25 @@
+"""Bounce classification: what became of each recipient, read from the reports servers send.
+
+Owns turning one received message (DSN, free-text bounce, read receipt, abuse report,
+auto-reply) into a ``Report`` with one ``RecipientStatus`` per recipient, and turning one SMTP
+reply into CLI.md's (category, reason). Pure functions, no I/O but the CLI's file reading.
+
+Modules, each with one job:
+- ``decode``: one bounded walk over the MIME tree (headers, text parts, report parts);
+- ``addresses``: addresses and Message-IDs inside reports;
+- ``reports``: the standard reports (RFC 3464/6533 DSN, 3798 MDN, 5965 ARF, 3834 auto-reply);
+- ``freetext``: the generic reader for free-text bounces;
+- ``vendors``: one small module per MTA or provider family whose format needs its own reader;
+- ``reasons``: the code and phrase tables that turn one diagnostic into a reason, with their
+  precedence and public sources;
+- ``parser``: ``parse()``, which ties them together;
+- ``files``: the CLI's ``classify`` (files in, CLI.md entries out).
+"""
+
+from app.services.bounce.files import classify_files, format_text
+from app.services.bounce.model import RecipientStatus, Report
+from app.services.bounce.parser import parse
+from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
+
+__all__ = ["REASON_CATEGORY", "RecipientStatus", "Report", "classify_files", "classify_reply",
+           "format_text", "parse"]

@@ -1,0 +1,308 @@
+"""Free-text bounces: the reports MTAs write for people instead of RFC 3464.
+
+Finds the addresses a report is *about* (not the daemon, not the original sender), the lines
+of text that belong to each, and the diagnostic among them. Vendor modules reuse these
+helpers for the formats they know better.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from email.utils import getaddresses
+
+from app.services.bounce.addresses import (
+    ADDR,
+    ADDR_LINE_RE,
+    ADDR_RE,
+    DAEMON_LOCAL,
+    DAEMON_NAME,
+    MSGID_HDR_RE,
+    norm_addr,
+)
+from app.services.bounce.autoreply import AUTOREPLY_SUBJECT
+from app.services.bounce.decode import Parts, clean, header_text, human_text
+from app.services.bounce.model import (
+    MAX_DIAGNOSTIC,
+    MAX_PART_TEXT,
+    MAX_RECIPIENTS,
+    RecipientStatus,
+    Report,
+)
+from app.services.bounce.reasons import (
+    KEEP_ON_EXPIRY,
+    classify_reply,
+    extract_codes,
+    is_temporary,
+    text_reason,
+    text_reason_at,
+)
+
+# --- free-text markers ----------------------------------------------------------
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|not delivered|delivery (?:status notification|failure|failed|has"
+    r" failed|problem|notification|report)|failure notice|returned mail|mail delivery failed"
+    r"|delivery status|nondeliverable|non[- ]?deliver|could not (?:be )?deliver|mail system error"
+    r"|returned to sender|delivery (?:delayed|warning)|delayed mail|warning: could not send"
+    r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
+    r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
+    r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
+    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification")
+_BOUNCE_BODY = re.compile(
+    r"this is the mail system at host|qmail-send program|mail delivery software"
+    r"|could not be delivered to one or more|delivery has failed to these recipients"
+    r"|your message (?:to .{1,80} )?(?:couldn't|could not|wasn't|was not|cannot) be delivered"
+    r"|your message wasn't delivered|was not delivered to|delivery to the following recipients?"
+    r" (?:failed|has been delayed)|following addresses had (?:permanent )?(?:fatal )?errors"
+    r"|permanent fatal errors|unable to deliver your message|the following message to .{1,80}"
+    r" was undeliverable|message could not be delivered|returned mail|non-delivery"
+    r"|could not deliver|address(?:es)? failed|i'm afraid i wasn't able to deliver"
+    r"|votre message n'a pas pu être (?:remis|distribué|délivré)|n'a pas pu être remis"
+    r"|delivery status notification|undeliverable|transcript of session follows"
+    r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
+    r"|送信できませんでした|届きませんでした")
+_DELAY_MARK = re.compile(
+    r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
+    r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
+    r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
+    r"|not yet been delivered|retardé|toujours en cours|nouvelle tentative|(?:delivery|message)"
+    r" (?:is )?(?:pending|deferred)")
+_DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延")
+_SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
+                              r"|delivery (?:status notification )?\(relay\)")
+# Where the returned original message starts in a free-text bounce.
+_CUT_RE = re.compile(
+    r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
+    r" original message|This is a copy of the"
+    r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
+    r"|The (?:header|headers) of the original message|Original message headers:"
+    r"|Message original|Message d'origine|En-têtes du message d'origine"
+    r"|original message follows"
+    r"|The text you sent follows|Return-path:)", re.IGNORECASE | re.MULTILINE)
+_DIAG_LINE_RE = re.compile(
+    r"(?<![\d.])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
+    r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
+    r"|diagnostic[- ]code:|\breason:")
+_MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
+_LEADING_ADDR = re.compile(r"^<?" + ADDR + r">?:\s+(?=\S)")
+_REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
+    r"\bhost ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-fA-F.:]+\]",
+    r"while talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:",
+    r"remote[- ]mta:\s*(?:dns;\s*)?\[?([A-Za-z0-9.:-]+)",
+    r"remote server (?:at )?([A-Za-z0-9.-]+\.[A-Za-z]{2,})",
+    r"^\s*([A-Za-z0-9.-]+\.[A-Za-z]{2,}) \[[0-9.]+\]:?$",
+    r"^\s*([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like|failed after)",
+    r"\bmx host ([A-Za-z0-9.-]+\.[A-Za-z]{2,})",
+    r"\bby ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.? \[[0-9a-fA-F.:]+\]",
+)]
+
+# --- free-text bounces --------------------------------------------------------------------
+def looks_like_bounce(msg: Message, report: Report, parts: Parts) -> bool:
+    if header_text(msg, "X-Failed-Recipients"):
+        return True
+    from_header = header_text(msg, "From") or ""
+    local = (report.from_addr or "").rpartition("@")[0]
+    daemon = bool(DAEMON_LOCAL.match(local)) or bool(DAEMON_NAME.search(from_header.lower())) or (
+        not report.from_addr)
+    subject = report.subject or ""
+    if AUTOREPLY_SUBJECT.search(subject.lower()) and not daemon:
+        return False
+    bounce_subject = bool(_BOUNCE_SUBJECT.search(subject.lower()))
+    body = human_text(parts)[:8000]
+    bounce_body = bool(_BOUNCE_BODY.search(body.lower()))
+    if daemon and (bounce_subject or bounce_body):
+        return True
+    return bounce_subject and bounce_body
+
+
+def _excluded(msg: Message, report: Report, parts: Parts) -> set[str]:
+    out: set[str] = set()
+    for name in ("From", "To", "Cc", "Return-Path", "Sender", "Reply-To", "Delivered-To",
+                 "X-Original-To"):
+        value = header_text(msg, name)
+        if value:
+            out.update(norm_addr(a).lower() for a in ADDR_RE.findall(value))
+    if parts.original is not None:
+        for name in ("From", "Sender", "Return-Path", "Reply-To"):
+            value = header_text(parts.original, name)
+            if value:
+                out.update(norm_addr(a).lower() for a in ADDR_RE.findall(value))
+    return out
+
+
+def _is_candidate(addr: str, excluded: set[str], msgids: set[str]) -> bool:
+    low = addr.lower()
+    if low in excluded or low in msgids:
+        return False
+    local = low.rpartition("@")[0]
+    return not DAEMON_LOCAL.match(local)
+
+
+def block_for(text: str, address: str | None) -> str:
+    """The lines about ``address``: its own line and the indented/following ones."""
+    if not address:
+        return ""
+    low = text.lower()
+    start = low.find(address.lower())
+    if start < 0:
+        return ""
+    line_start = text.rfind("\n", 0, start) + 1
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end
+    return text[line_start:min(end, line_start + 2000)]
+
+
+def parse_free_text(report: Report, msg: Message, parts: Parts) -> None:
+    text = human_text(parts)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cut = _CUT_RE.search(text)
+    head, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
+    if report.original_message_id is None:
+        found = MSGID_HDR_RE.search(tail) or MSGID_HDR_RE.search(head)
+        if found:
+            report.original_message_id = found.group(1)
+    # Message-IDs look like addresses: never take one for a recipient.
+    msgids = {m.strip("<>").lower() for m in MSGID_HDR_RE.findall(text)}
+    if report.original_message_id:
+        msgids.add(report.original_message_id.strip("<>").lower())
+    excluded = _excluded(msg, report, parts)
+    # 1) the addresses the report is about, in order, each with its block of text
+    blocks: dict[str, str] = {}
+    failed = header_text(msg, "X-Failed-Recipients")
+    if failed:
+        for _, a in getaddresses([failed]):
+            if "@" in a:
+                blocks.setdefault(norm_addr(a), "")
+    for match in ADDR_LINE_RE.finditer(head):
+        addr = norm_addr(match.group(1))
+        if not _is_candidate(addr, excluded, msgids):
+            continue
+        block = _following_block(head, match.start())
+        # an address seen twice (Exchange lists it, then diagnoses it): keep the coded block
+        keep_old = addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)
+        if (_has_diagnosis(block) or addr not in blocks) and not keep_old:
+            blocks[addr] = block
+    if not blocks:
+        for match in ADDR_RE.finditer(head):
+            addr = norm_addr(match.group(0))
+            if _is_candidate(addr, excluded, msgids) and addr not in blocks:
+                blocks[addr] = block_for(head, addr)
+                if len(blocks) >= MAX_RECIPIENTS:
+                    break
+    # 2) one diagnostic for the whole report, for blocks that carry none
+    global_diag = _global_diagnostic(head)
+    delayed = bool(_DELAY_MARK.search(head[:6000].lower())) or bool(
+        _DELAY_SUBJECT.search((report.subject or "").lower()) and not _has_code(global_diag))
+    delivered = bool(_SUCCESS_SUBJECT.search((report.subject or "").lower()))
+    for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
+        diag = diagnostic_of(block) or global_diag
+        if not _has_code(diag) and _has_code(global_diag) and (
+                len(blocks) == 1 or addr in global_diag.lower()):
+            diag = global_diag  # the report's coded reply says more than a sentence
+        reply, enhanced = extract_codes(diag)
+        if delivered and not _has_code(diag):
+            category, reason = "delivered", "delivered"
+        elif delayed and not (reply and reply >= 500):
+            category, reason = "deferred", "delayed"
+        else:
+            category, reason = classify_reply(reply, diag, enhanced)
+            if (category, reason) == ("error", "undefined") and block:
+                category, reason = classify_reply(None, block + "\n" + global_diag)
+            if is_temporary(reply, enhanced) and reason not in KEEP_ON_EXPIRY:
+                # A final report about a temporary refusal: retried until given up.
+                category, reason = "soft_bounce", "expired"
+        report.recipients.append(RecipientStatus(
+            address=addr, status=enhanced, reply_code=str(reply) if reply else None,
+            category=category, reason=reason,
+            diagnostic=clean(diag[:MAX_DIAGNOSTIC]),
+            remote_mta=_remote_mta(block) or _remote_mta(head),
+            action="delayed" if category == "deferred" else (
+                "delivered" if category == "delivered" else "failed")))
+
+
+def _following_block(text: str, start: int) -> str:
+    """From ``start`` to the next blank line or the next address line (max 30 lines)."""
+    lines = text[start:start + 4000].split("\n")
+    out = [lines[0]]
+    for line in lines[1:30]:
+        if not line.strip():
+            break
+        if ADDR_LINE_RE.match(line) and not line.startswith((" ", "\t")):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def _diag_line(line: str) -> bool:
+    return bool(_DIAG_LINE_RE.search(line.lower()))
+
+
+def _has_code(text: str) -> bool:
+    return bool(text) and bool(_DIAG_LINE_RE.search(text.lower()))
+
+
+def _has_diagnosis(text: str) -> bool:
+    return _has_code(text) or text_reason(text) is not None
+
+
+def diagnostic_of(block: str) -> str:
+    """The diagnostic in a recipient's block: its first line with a code, else with a cause."""
+    if not block:
+        return ""
+    lines = block.split("\n")
+    for test in (_diag_line, text_reason):
+        for index, line in enumerate(lines):
+            if line.strip() and test(line):
+                return _with_continuation(lines, index)
+    return ""
+
+
+def _with_continuation(lines: list[str], index: int) -> str:
+    """A diagnostic line plus its wrapped continuation (deeper indent or "550-" lines)."""
+    first = lines[index]
+    indent = len(first) - len(first.lstrip())
+    out = [first.strip()]
+    # a line that names neither a code nor a cause ("Remote host said:") takes the next one
+    bare = not (extract_codes(first)[0] or text_reason(first))
+    for line in lines[index + 1:index + 8]:
+        if not line.strip():
+            break
+        deeper = len(line) - len(line.lstrip()) > indent
+        if deeper or _MULTILINE_REPLY.match(line) or bare:
+            out.append(line.strip())
+            bare = False
+        else:
+            break
+    text = " ".join(out)
+    return _LEADING_ADDR.sub("", text, count=1)
+
+
+def _global_diagnostic(head: str) -> str:
+    """The report's own diagnostic, for recipients whose block carries none."""
+    lines = head.split("\n")
+    for index, line in enumerate(lines):
+        if _diag_line(line):
+            chunk = _with_continuation(lines, index)
+            if extract_codes(chunk)[0] or text_reason(chunk):
+                return chunk
+            follow = [x.strip() for x in lines[index + 1:index + 4] if x.strip()][:2]
+            if follow:
+                return f"{chunk} {' '.join(follow)}"
+    # No coded reply: the line naming the most specific cause (one pass of the rules).
+    reason, offset = text_reason_at(head, MAX_PART_TEXT)
+    if reason is None:
+        return ""
+    index = head.lower().count("\n", 0, offset)
+    return _with_continuation(lines, min(index, len(lines) - 1))
+
+
+def _remote_mta(text: str) -> str | None:
+    if not text:
+        return None
+    for pattern in _REMOTE_MTA_RES:
+        match = pattern.search(text[:8000])
+        if match:
+            return match.group(1).rstrip(".").lower()
+    return None
+
+

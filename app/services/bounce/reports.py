@@ -1,0 +1,137 @@
+"""Standard reports: RFC 3464/6533 delivery status (DSN), RFC 3798 read receipts (MDN),
+RFC 5965 abuse feedback (ARF) and RFC 3834 auto-replies."""
+
+from __future__ import annotations
+
+from app.services.bounce.addresses import address_of, msgid_of
+from app.services.bounce.decode import (
+    Parts,
+    clean,
+    first_field,
+    header_text,
+    human_text,
+    report_blocks,
+)
+from app.services.bounce.freetext import block_for, diagnostic_of
+from app.services.bounce.model import MAX_DIAGNOSTIC, MAX_RECIPIENTS, RecipientStatus, Report
+from app.services.bounce.reasons import (
+    KEEP_ON_EXPIRY,
+    REASON_CATEGORY,
+    classify_reply,
+    extract_codes,
+    is_temporary,
+    normalise_status,
+)
+
+
+# --- RFC 3464 --------------------------------------------------------------------
+def parse_dsn(report: Report, parts: Parts) -> bool:
+    for part in parts.dsn:
+        blocks = report_blocks(part)
+        for block in blocks:
+            envid = first_field(block, "original-envelope-id")
+            if envid and not report.original_envid:
+                report.original_envid = clean(envid)
+            mta = first_field(block, "reporting-mta")
+            if mta and not report.reporting_mta:
+                report.reporting_mta = mta_host(mta)
+            if first_field(block, "final-recipient", "original-recipient") is None:
+                continue
+            if len(report.recipients) < MAX_RECIPIENTS:
+                report.recipients.append(_dsn_recipient(block))
+    if not report.recipients:
+        return False
+    # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
+    human = human_text(parts)
+    for rcpt in report.recipients:
+        if not rcpt.diagnostic and human:
+            rcpt.diagnostic = clean(diagnostic_of(block_for(human, rcpt.address))[
+                :MAX_DIAGNOSTIC])
+        if rcpt.category == "error" and rcpt.reason in ("undefined", "on_hold") and human:
+            block = block_for(human, rcpt.address)
+            if block:
+                category, reason = classify_reply(None, block, rcpt.status)
+                if (category, reason) != ("error", "undefined"):
+                    rcpt.category, rcpt.reason = category, reason
+                    rcpt.diagnostic = rcpt.diagnostic or clean(block[:MAX_DIAGNOSTIC])
+    return True
+
+
+def mta_host(value: str) -> str | None:
+    _, _, host = value.rpartition(";") if ";" in value else ("", "", value)
+    host = host.strip().strip("[]").split()[0] if host.strip() else ""
+    return clean(host.rstrip(".")) if host else None
+
+
+def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
+    original = address_of(first_field(block, "original-recipient"))
+    final = address_of(first_field(block, "final-recipient"))
+    address = original or final or address_of(first_field(block, "x-actual-recipient"))
+    action = (first_field(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
+    status = normalise_status(first_field(block, "status"))
+    diagnostic = first_field(block, "diagnostic-code") or ""
+    diag_type = ""
+    if ";" in diagnostic[:20]:
+        diag_type, diagnostic = diagnostic.split(";", 1)
+    diagnostic = clean(diagnostic) or ""
+    reply, enhanced = extract_codes(diagnostic)
+    if not status or (status.endswith(".0.0") and enhanced and enhanced[0] == status[0]):
+        status = enhanced or status  # "5.0.0" says less than the diagnostic's "5.1.1"
+    remote = first_field(block, "remote-mta")
+    rcpt = RecipientStatus(
+        address=address, status=status, reply_code=str(reply) if reply else None,
+        diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None, remote_mta=mta_host(remote) if remote else None,
+        action=action, final_recipient=final)
+    if action in ("delivered", "relayed", "expanded"):
+        rcpt.category, rcpt.reason = "delivered", "delivered"
+    elif action == "delayed":
+        rcpt.category, rcpt.reason = "deferred", "delayed"
+    elif diag_type.strip().lower() == "x-unix" and action == "failed":
+        # A local delivery program (pipe, procmail, script) failed: the mailer's error.
+        rcpt.category, rcpt.reason = "error", "mailer_error"
+    else:
+        category, reason = classify_reply(reply, diagnostic, status)
+        if action == "failed" and is_temporary(None, status) and reason not in KEEP_ON_EXPIRY:
+            # A temporary status on a failed action: the MTA retried until it gave up.
+            category, reason = "soft_bounce", "expired"
+        elif category == "delivered":  # failed action with a 2xx text: trust the action
+            category, reason = "error", "undefined"
+        rcpt.category, rcpt.reason = category, reason
+    return rcpt
+
+
+
+# --- RFC 5965 ARF ------------------------------------------------------------------
+def parse_arf(report: Report, parts: Parts) -> None:
+    report.kind = "feedback"
+    fields = [f for block in report_blocks(parts.arf[0]) for f in block]
+    report.feedback_type = clean(first_field(fields, "feedback-type"))
+    address = address_of(first_field(fields, "original-rcpt-to", "removal-recipient"))
+    if address is None and parts.original is not None:
+        address = address_of(header_text(parts.original, "To"))
+    report.recipients = [RecipientStatus(
+        address=address, category="complaint", reason="feedback",
+        diagnostic=clean(f"feedback-type: {report.feedback_type or 'abuse'}"),
+        remote_mta=mta_host(first_field(fields, "reporting-mta") or "") or None)]
+
+
+# --- RFC 3798 MDN ------------------------------------------------------------------
+def parse_mdn(report: Report, parts: Parts) -> None:
+    report.kind = "mdn"
+    fields = [f for block in report_blocks(parts.mdn[0]) for f in block]
+    raw_disposition = first_field(fields, "disposition") or ""
+    disposition = raw_disposition.lower()
+    words = disposition.rpartition(";")[2].strip().split("/")[0].split()
+    kind = words[0] if words else "displayed"
+    if kind not in REASON_CATEGORY:
+        kind = "displayed" if "display" in disposition else "processed"
+    report.mdn_disposition = kind
+    original_id = msgid_of(first_field(fields, "original-message-id"))
+    if original_id:
+        report.original_message_id = original_id
+    address = address_of(first_field(fields, "original-recipient", "final-recipient")) or report.from_addr
+    category = "opened" if kind == "displayed" else "delivered"
+    report.recipients = [RecipientStatus(
+        address=address, category=category, reason=kind if kind else "displayed",
+        diagnostic=clean(raw_disposition), action=kind,
+        original_message_id=original_id or report.in_reply_to)]
