@@ -183,12 +183,15 @@ class ComposeDialog(QDialog):
         groups_row.addWidget(self.import_button)
         groups_row.addWidget(self.save_group_button)
         form = QFormLayout()
-        form.addRow(self.tr("From"), self.account_box)
-        form.addRow(self.tr("To"), self.to_field)
-        form.addRow(self.tr("Cc"), self.cc_field)
-        form.addRow(self.tr("Bcc"), self.bcc_field)
-        form.addRow(self.tr("Groups"), groups_row)
-        form.addRow(self.tr("Subject"), self.subject)
+        # Every field has its own Alt+letter (checked for clashes by the keyboard tests).
+        self.to_label = QLabel(self.tr("&To"))
+        for text, field in ((self.tr("Fro&m"), self.account_box), (None, self.to_field),
+                            (self.tr("&Cc"), self.cc_field), (self.tr("&Bcc"), self.bcc_field),
+                            (self.tr("&Groups"), self.group_box),
+                            (self.tr("&Subject"), self.subject)):
+            label = self.to_label if text is None else QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, groups_row if field is self.group_box else field)
         schedule_row = QHBoxLayout()
         schedule_row.addWidget(self.schedule_check)
         schedule_row.addWidget(self.schedule_at)
@@ -215,6 +218,7 @@ class ComposeDialog(QDialog):
         self._plan_timer = QTimer(self)
         self._plan_timer.timeout.connect(self._update_plan)
         self._plan_timer.start(30_000)
+        self.to_field.setFocus()  # the sender is usually right: who to write to comes first
 
     # -- parts -------------------------------------------------------------------
     def _format_bar(self) -> QWidget:

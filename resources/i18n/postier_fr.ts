@@ -222,7 +222,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../app/ui/wizard/address_page.py" line="+55"/>
+        <location filename="../../app/ui/wizard/address_page.py" line="+54"/>
         <source>Your address and password</source>
         <translation>Votre adresse et votre mot de passe</translation>
     </message>
@@ -255,7 +255,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+5"/>
         <location line="+256"/>
         <source>&amp;Password:</source>
-        <translation>Mot de &amp;passe :</translation>
+        <translation>&amp;Mot de passe :</translation>
     </message>
     <message>
         <location line="-247"/>
@@ -290,7 +290,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+7"/>
         <source>App &amp;password:</source>
-        <translation>Mot de &amp;passe d&apos;application :</translation>
+        <translation>&amp;Mot de passe d&apos;application :</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -300,7 +300,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+129"/>
         <source>&amp;Sign in with %1</source>
-        <translation>&amp;Se connecter avec %1</translation>
+        <translation>Se c&amp;onnecter avec %1</translation>
     </message>
     <message>
         <location line="-100"/>
@@ -609,45 +609,57 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+3"/>
-        <location line="+173"/>
+        <location line="+177"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <source>From</source>
-        <translation>De</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+181"/>
+        <location line="+21"/>
         <source>To</source>
         <translation>À</translation>
     </message>
     <message>
-        <location line="-180"/>
-        <location line="+180"/>
+        <location line="+0"/>
         <source>Cc</source>
         <translation>Cc</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="+1"/>
         <source>Bcc</source>
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <source>Groups</source>
-        <translation>Groupes</translation>
+        <location line="-186"/>
+        <source>&amp;To</source>
+        <translation>&amp;À</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Subject</source>
-        <translation>Objet</translation>
+        <source>Fro&amp;m</source>
+        <translation>&amp;De</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+1"/>
+        <source>&amp;Cc</source>
+        <translation>&amp;Cc</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>&amp;Bcc</source>
+        <translation>Cc&amp;i</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Groups</source>
+        <translation>&amp;Groupes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Subject</source>
+        <translation>&amp;Objet</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>B</source>
         <translation>G</translation>
     </message>
@@ -1155,10 +1167,10 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+5"/>
         <source>Send a test e-mail to &amp;myself</source>
-        <translation>M&apos;envoyer un e-mail de &amp;test</translation>
+        <translation>M&apos;en&amp;voyer un e-mail de test</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Will your messages reach their recipients? (sender domain check)</source>
         <translation>Vos messages arriveront-ils à destination ? (contrôle du domaine d&apos;envoi)</translation>
     </message>
@@ -1885,7 +1897,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>QuietHoursNote</name>
     <message>
-        <location line="-445"/>
+        <location line="-449"/>
         <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
         <translation>Heures calmes ({start}–{end}) : ce message attendra et partira le {when}.</translation>
     </message>
@@ -1898,7 +1910,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ResendDialog</name>
     <message>
-        <location line="+344"/>
+        <location line="+348"/>
         <location line="+15"/>
         <source>Resend</source>
         <translation>Renvoyer</translation>
@@ -2131,7 +2143,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SimpleHealthView</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="-107"/>
+        <location filename="../../app/ui/wizard/finish_page.py" line="-110"/>
         <source>Checking the domain…</source>
         <translation>Vérification du domaine…</translation>
     </message>
@@ -2219,18 +2231,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14"/>
-        <location line="+321"/>
+        <location line="+322"/>
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-320"/>
-        <location line="+321"/>
+        <location line="-321"/>
+        <location line="+322"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-294"/>
+        <location line="-295"/>
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2266,12 +2278,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+12"/>
-        <location line="+284"/>
-        <source>&amp;New password:</source>
+        <location line="+285"/>
+        <source>New &amp;password:</source>
         <translation>&amp;Nouveau mot de passe :</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="-280"/>
         <source>Test &amp;with this password</source>
         <translation>Tester &amp;avec ce mot de passe</translation>
     </message>
@@ -2308,7 +2320,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+2"/>
         <source>Sign &amp;in again</source>
-        <translation>&amp;Se reconnecter</translation>
+        <translation>S&amp;e reconnecter</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2341,7 +2353,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Tout fonctionne ! (%1 s) Cliquez sur Suivant pour continuer.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>The server refused the sign-in for this mailbox.</source>
         <translation>Le serveur a refusé la connexion pour cette boîte aux lettres.</translation>
     </message>
@@ -2358,7 +2370,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+20"/>
         <source>App &amp;password:</source>
-        <translation>Mot de &amp;passe d&apos;application :</translation>
+        <translation>&amp;Mot de passe d&apos;application :</translation>
     </message>
     <message>
         <location line="+90"/>

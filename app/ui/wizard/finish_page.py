@@ -72,6 +72,9 @@ class FinishPage(StepPage):
         row = QHBoxLayout()
         self.send_button = QPushButton(self.tr("Send a test e-mail to &myself"))
         self.send_button.setObjectName("sendTest")
+        # Enter on the last page means Finish, even with the focus on this button: a test
+        # e-mail is sent only when asked for by a click or its Alt+letter.
+        self.send_button.setAutoDefault(False)
         self.send_button.clicked.connect(self.send_test)
         row.addWidget(self.send_button)
         self.send_status = wrap_label()

@@ -166,7 +166,7 @@ class TestPage(StepPage):
         self.retype_row = QWidget()
         retype = QHBoxLayout(self.retype_row)
         retype.setContentsMargins(0, 0, 0, 0)
-        self.retype_label = QLabel(self.tr("&New password:"))
+        self.retype_label = QLabel(self.tr("New &password:"))
         self.new_password = QLineEdit()
         self.new_password.setObjectName("newPassword")
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)  # screen-share safety
@@ -451,7 +451,7 @@ class TestPage(StepPage):
             app_password = code == "APP_PASSWORD_REQUIRED" or (
                 self.guidance is not None and self.guidance.key == "gmail_app_password")
             self.retype_label.setText(self.tr("App &password:") if app_password
-                                      else self.tr("&New password:"))
+                                      else self.tr("New &password:"))
         self.error_scroll.show()
         self._show_buttons(running=False, failed=True)
         self.completeChanged.emit()
