@@ -21,6 +21,7 @@ import os
 import re
 import smtplib
 import socket
+import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -296,6 +297,46 @@ def _reply_text(code: int, resp: bytes | str) -> str:
     return f"{code} {' '.join(text.split())}".strip()
 
 
+class _ResolvedConnect:
+    """smtplib connecting through Postier's one resolver (connection_check.resolve_host:
+    ``POSTIER_DNS`` when set, else the system's), so sending reaches the very addresses the
+    account check proved; TLS still checks the certificate against the host *name*
+    (smtplib keeps it in ``_host``)."""
+
+    resolver_settings: Settings
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        from .connection_check import resolve_host
+
+        last: OSError | None = None
+        for ip in resolve_host(host, self.resolver_settings, timeout or DEFAULT_TIMEOUT)[:4]:
+            try:
+                return super()._get_socket(ip, port, timeout)  # type: ignore[misc]
+            except ssl.SSLError:
+                raise  # a TLS refusal is the server's answer, not a reason to try another IP
+            except OSError as exc:
+                last = exc
+        raise last or OSError(f"{host}: no address")
+
+
+class _SMTP(_ResolvedConnect, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_ResolvedConnect, smtplib.SMTP_SSL):
+    pass
+
+
+def _smtp_connect(smtp: smtplib.SMTP, settings: Settings, host: str, port: int) -> None:
+    """What smtplib.SMTP(host, port) does in its constructor, through our resolver."""
+    smtp.resolver_settings = settings  # type: ignore[attr-defined]
+    smtp._host = host  # the name TLS checks the certificate against (set by __init__ only)
+    code, msg = smtp.connect(host, port)
+    if code != 220:
+        smtp.close()
+        raise smtplib.SMTPConnectError(code, msg)
+
+
 def open_smtp(account: Account, settings: Settings, credential: Credential,
               timeout: float = DEFAULT_TIMEOUT) -> smtplib.SMTP:
     """Connect, secure and log in, following Postier's TLS policy (no plaintext)."""
@@ -303,9 +344,11 @@ def open_smtp(account: Account, settings: Settings, credential: Credential,
     host, port = account.smtp_host, account.smtp_port
     try:
         if account.smtp_security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ctx)
+            smtp: smtplib.SMTP = _SMTP_SSL(timeout=timeout, context=ctx)
+            _smtp_connect(smtp, settings, host, port)
         elif account.smtp_security == "starttls":
-            smtp = smtplib.SMTP(host, port, timeout=timeout)
+            smtp = _SMTP(timeout=timeout)
+            _smtp_connect(smtp, settings, host, port)
             smtp.ehlo()
             if not smtp.has_extn("starttls"):
                 smtp.close()
