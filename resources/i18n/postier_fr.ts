@@ -27,7 +27,7 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="+94"/>
+        <location filename="../../app/ui/accounts_view.py" line="+97"/>
         <source>Account</source>
         <translation>Compte</translation>
     </message>
@@ -283,7 +283,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+42"/>
         <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
         <translation>La connexion avec %1 n&apos;est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
     </message>
@@ -298,27 +298,27 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+127"/>
         <source>&amp;Sign in with %1</source>
         <translation>Se c&amp;onnecter avec %1</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-98"/>
         <source>Waiting for you to finish signing in in your web browser…</source>
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Asking for a sign-in code…</source>
         <translation>Demande d&apos;un code de connexion…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+10"/>
         <source>On any computer or phone, open %1 and enter the code %2. Waiting…</source>
         <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>The mail server refused this sign-in: sign in again with the account of %1.</source>
         <translation>Le serveur de messagerie a refusé cette connexion : reconnectez-vous avec le compte de %1.</translation>
     </message>
@@ -1170,7 +1170,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>M&apos;en&amp;voyer un e-mail de test</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Will your messages reach their recipients? (sender domain check)</source>
         <translation>Vos messages arriveront-ils à destination ? (contrôle du domaine d&apos;envoi)</translation>
     </message>
@@ -1245,12 +1245,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Et ensuite : cliquez sur Terminer pour ouvrir Postier. Écrivez votre premier message avec le bouton « Nouveau message » ; le tableau des messages envoyés montre ce que chacun est devenu (remis, rejeté, répondu…). Corrigez tout voyant rouge ci-dessus avant d&apos;écrire à beaucoup de monde.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Sending is not available in this version.</source>
         <translation>L&apos;envoi n&apos;est pas disponible dans cette version.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Sending…</source>
         <translation>Envoi…</translation>
     </message>
@@ -1271,9 +1271,39 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 </translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Sent! Look in your inbox in a minute. Server reply: %1</source>
-        <translation>Envoyé ! Regardez dans votre boîte de réception d&apos;ici une minute. Réponse du serveur : %1</translation>
+        <location line="+29"/>
+        <source>Server reply: %1</source>
+        <translation>Réponse du serveur : %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent: your outgoing server accepted the message. Look in your inbox in a minute.</source>
+        <translation>Envoyé : votre serveur d&apos;envoi a accepté le message. Regardez dans votre boîte de réception d&apos;ici une minute.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not sent yet: the message waits in the outbox and leaves at its scheduled time.</source>
+        <translation>Pas encore envoyé : le message attend dans la boîte d&apos;envoi et partira à l&apos;heure prévue.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not sent yet — Postier will try again by itself (the Sent messages table shows when).</source>
+        <translation>Pas encore envoyé — Postier réessaiera tout seul (le tableau des messages envoyés indique quand).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason: %1</source>
+        <translation>Raison : %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not sent: the server refused the message.</source>
+        <translation>Non envoyé : le serveur a refusé le message.</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Not sent: %1</source>
+        <translation>Non envoyé : %1</translation>
     </message>
 </context>
 <context>
@@ -1934,7 +1964,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+136"/>
+        <location filename="../../app/ui/messages_model.py" line="+137"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -1959,7 +1989,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Destinataire</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
@@ -2143,7 +2173,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SimpleHealthView</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="-110"/>
+        <location filename="../../app/ui/wizard/finish_page.py" line="-149"/>
         <source>Checking the domain…</source>
         <translation>Vérification du domaine…</translation>
     </message>
@@ -2212,7 +2242,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../app/ui/wizard/common.py" line="+132"/>
+        <location filename="../../app/ui/wizard/common.py" line="+133"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>

@@ -79,6 +79,7 @@ class FinishPage(StepPage):
         row.addWidget(self.send_button)
         self.send_status = wrap_label()
         self.send_status.setObjectName("sendStatus")
+        self.send_outcome = ""  # "sent" | "queued" | "failed" once the server answered
         self.send_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.send_status, 1)
         self.outer.addLayout(row)
@@ -125,6 +126,7 @@ class FinishPage(StepPage):
             "(delivered, bounced, replied…). Fix any red light above before sending to many "
             "people."))
         self.send_status.clear()
+        self.send_outcome = ""
         self.start_health_check()
 
     # -- test message ------------------------------------------------------------
@@ -136,6 +138,8 @@ class FinishPage(StepPage):
             self.send_status.setText(self.tr("Sending is not available in this version."))
             return
         self.send_button.setEnabled(False)
+        self.send_outcome = ""
+        self.send_status.setStyleSheet("")
         self.send_status.setText(self.tr("Sending…"))
         subject = self.tr("Postier test message")
         text = self.tr("Hello,\n\nThis message was sent by Postier to check that your account "
@@ -148,15 +152,45 @@ class FinishPage(StepPage):
         if not alive(self):
             return
         self.send_button.setEnabled(True)
-        if err is None and getattr(result, "status", "") in ("sent", "queued"):
-            self.send_status.setText(self.tr("Sent! Look in your inbox in a minute. Server "
-                                             "reply: %1").replace("%1", result.reply or "-"))
-            return
-        code = (err.code if isinstance(err, PostierError) else
-                (getattr(result, "error", None) or {}).get("code", "PROTOCOL_ERROR"))
-        message, hint = message_for(code, self.language())
-        reply = getattr(err, "reply", None) or getattr(result, "reply", None) or ""
-        self.send_status.setText(f"{message} {hint}" + (f"\n{reply}" if reply else ""))
+        self.send_outcome, text = self.outcome_text(result, err)
+        color = {"sent": LIGHT["ok"], "queued": LIGHT["warn"]}.get(self.send_outcome,
+                                                                   LIGHT["fail"])
+        self.send_status.setStyleSheet(f"color: {color};")
+        self.send_status.setText(text)
+
+    def outcome_text(self, result: Any, err: BaseException | None) -> tuple[str, str]:
+        """("sent" | "queued" | "failed", what to say): a message still in the outbox is
+        never called sent, and the server's own words are always given."""
+        status = getattr(result, "status", "") if err is None else "failed"
+        error: dict[str, Any] = (getattr(result, "error", None) or {}) if err is None else {}
+        if err is not None:
+            error = {"code": err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR",
+                     "reply": getattr(err, "reply", None)}
+        rows = getattr(result, "recipients", None) or [] if err is None else []
+        deferred = [r for r in rows if r.get("status") == "deferred"]
+        # A refusal of MAIL/RCPT comes back in the recipient's row, not as an error.
+        reply = error.get("reply") or next((r.get("detail") for r in rows if r.get("detail")),
+                                           None) or getattr(result, "reply", None) or ""
+        reply_line = ("\n" + self.tr("Server reply: %1").replace("%1", reply)) if reply else ""
+        if status == "sent":
+            return "sent", self.tr("Sent: your outgoing server accepted the message. Look in "
+                                   "your inbox in a minute.") + reply_line
+        reason = ""
+        if error.get("code"):
+            message, hint = message_for(error["code"], self.language())
+            reason = f"{message} {hint}".strip()
+        if status == "queued" and not (error or deferred):
+            return "queued", self.tr("Not sent yet: the message waits in the outbox and "
+                                     "leaves at its scheduled time.")
+        if status == "queued":
+            text = self.tr("Not sent yet — Postier will try again by itself (the Sent "
+                           "messages table shows when).")
+            if reason:
+                text += " " + self.tr("Reason: %1").replace("%1", reason)
+            return "queued", text + reply_line
+        return "failed", (self.tr("Not sent: %1").replace("%1", reason) if reason
+                          else self.tr("Not sent: the server refused the message.")) \
+            + reply_line
 
     # -- domain health ----------------------------------------------------------
     def _make_health_view(self) -> Any:
