@@ -21,6 +21,10 @@ from app.services.errors import InputError, PostierError
 log = logging.getLogger("postier")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Exit 2 (CLI.md): a name that does not exist and a broken environment (damaged data, no
+# usable keyring) are not "the thing checked failed", whichever layer notices them.
+USAGE_CODES = frozenset({"ACCOUNT_NOT_FOUND", "INVALID_EMAIL", "DATABASE_ERROR",
+                         "DATABASE_TOO_NEW", "KEYRING_UNAVAILABLE", "KEYRING_LOCKED"})
 
 
 class CommandResult:
@@ -220,6 +224,20 @@ def _read_text_file(path: str) -> str:
         raise InputError(f"cannot read {path}: {exc}", code="FILE_ERROR") from exc
 
 
+def _check_send_args(settings: Any, args: argparse.Namespace) -> None:
+    """Bad input (exit 2) is refused before any work, even settling an earlier run:
+    the sender must be an account that exists, every recipient a valid address."""
+    from app.services.accounts import require_account
+    from app.services.addresses import validate_recipient
+
+    for given in [*args.to, *args.cc, *args.bcc]:
+        if given and given.strip():
+            validate_recipient(given)
+    if "\r" in args.subject or "\n" in args.subject:  # sending.record's rule, asked early
+        raise InputError("the subject must be one line")
+    require_account(settings, args.sender)
+
+
 def cmd_send(args: argparse.Namespace) -> CommandResult:
     # Services never see argparse: build the message here, map the outcome to CLI.md's JSON.
     body = args.body if args.body is not None else _read_text_file(args.body_file)
@@ -227,13 +245,16 @@ def cmd_send(args: argparse.Namespace) -> CommandResult:
     from app.services import sending
 
     settings = _settings()
+    _check_send_args(settings, args)
     sending.recover_interrupted(settings)  # a previous run killed mid-send: settle it first
     msg = sending.OutgoingMessage(account_email=args.sender, to=args.to, cc=args.cc,
                                   bcc=args.bcc, subject=args.subject, text=body, html=html,
                                   read_receipt=args.read_receipt, test=args.test)
     result = sending.send_message(settings, msg)
-    return CommandResult(result.to_dict(), result.text(),
-                         EXIT_FAILED if result.status == "failed" else EXIT_OK)
+    code = EXIT_FAILED if result.status == "failed" else EXIT_OK
+    if result.error and result.error.get("code") in USAGE_CODES:
+        code = EXIT_USAGE  # a broken environment (no keyring…), not a refused message
+    return CommandResult(result.to_dict(), result.text(), code)
 
 
 def cmd_track(args: argparse.Namespace) -> CommandResult:
@@ -241,7 +262,12 @@ def cmd_track(args: argparse.Namespace) -> CommandResult:
         raise InputError("--timeout must be positive")
     from app.services import tracking
 
-    result = tracking.track(_settings(), args.account, once=args.once, timeout=args.timeout)
+    settings = _settings()
+    if args.account is not None:  # an unknown account is bad input (exit 2), checked first
+        from app.services.accounts import require_account
+
+        require_account(settings, args.account)
+    result = tracking.track(settings, args.account, once=args.once, timeout=args.timeout)
     failed = bool(result.errors) and len({e["account"] for e in result.errors}) >= max(
         1, len(result.accounts)) and result.scanned == 0
     return CommandResult(result.to_dict(), result.text(), EXIT_FAILED if failed else EXIT_OK)
@@ -404,10 +430,10 @@ def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
         return EXIT_USAGE
     except PostierError as exc:
         _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
-        return EXIT_FAILED
+        return EXIT_USAGE if exc.code in USAGE_CODES else EXIT_FAILED
     except StorageError as exc:
         _emit_error(exc.code, exc.message, as_json)
-        return EXIT_FAILED
+        return EXIT_USAGE if exc.code in USAGE_CODES else EXIT_FAILED
     except KeyboardInterrupt:
         _emit_error("CANCELLED", "interrupted", as_json)
         return 130

@@ -82,7 +82,7 @@ def test_data_dir_that_is_a_file_is_a_database_error(tmp_path: Path,
     home = tmp_path / "not-a-dir"
     home.write_bytes(os.urandom(64))
     out = run(*command, "--json", env={"POSTIER_HOME": str(home)})
-    assert_json_error(out, 1, "DATABASE_ERROR")
+    assert_json_error(out, 2, "DATABASE_ERROR")
 
 
 @pytest.mark.parametrize("command", [["account", "list"], ["messages"]])
@@ -93,10 +93,10 @@ def test_data_file_that_is_no_database_is_a_database_error(tmp_path: Path,
     junk = os.urandom(4096)
     (home / "postier.sqlite3").write_bytes(junk)
     out = run(*command, "--json", env={"POSTIER_HOME": str(home)})
-    assert_json_error(out, 1, "DATABASE_ERROR")
+    assert_json_error(out, 2, "DATABASE_ERROR")
     assert (home / "postier.sqlite3").read_bytes() == junk  # left untouched
     text = run(*command, env={"POSTIER_HOME": str(home)})
-    assert text.returncode == 1 and text.stdout == b""
+    assert text.returncode == 2 and text.stdout == b""
     assert len(text.stderr.strip().splitlines()) == 1 and b"Traceback" not in text.stderr
 
 
@@ -177,7 +177,7 @@ def test_broken_keyring_backend_is_keyring_unavailable_and_changes_nothing(
                     ["send", "--from", email, "--to", "a@exemple.fr", "--subject", "s",
                      "--body", "x"]):
         out = run(*command, "--json", env={**broken, "PW": "x"})
-        assert b"Traceback" not in out.stderr and out.returncode == 1, out
+        assert b"Traceback" not in out.stderr and out.returncode == 2, out
         doc = json.loads(out.stdout)
         error = doc["error"]
         assert error["code"] == "KEYRING_UNAVAILABLE", doc

@@ -181,7 +181,7 @@ def test_send_track_messages_contract(carol: str, tmp_path: Path) -> None:
           str(tmp_path / "missing.txt")], 2, "FILE_ERROR"),
         (["send", "--from", carol, "--to", "x@y.fr", "--subject", "s"], 2, "USAGE"),
         (["track", "--timeout", "0"], 2, "USAGE"),
-        (["track", "--account", "ghost@example.test", "--once"], 1, "ACCOUNT_NOT_FOUND"),
+        (["track", "--account", "ghost@example.test", "--once"], 2, "ACCOUNT_NOT_FOUND"),
         (["messages", "--status", "lost"], 2, "INVALID_INPUT"),
     ]:
         code, doc, _ = run(*args, "--json")

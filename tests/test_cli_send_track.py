@@ -94,7 +94,7 @@ def test_send_refused_by_server_exits_1(account: str) -> None:
 
 
 @pytest.mark.parametrize("args,code,error", [
-    (["--from", "ghost@example.test", "--to", "a@b.test"], 1, "ACCOUNT_NOT_FOUND"),
+    (["--from", "ghost@example.test", "--to", "a@b.test"], 2, "ACCOUNT_NOT_FOUND"),
     (["--from", SENDER, "--to", "not-an-address"], 2, "INVALID_EMAIL"),
 ])
 def test_send_bad_input(account: str, args: list[str], code: int, error: str) -> None:
@@ -111,7 +111,7 @@ def test_usage_errors_without_traceback(postier_env: Path) -> None:
     code, data, _ = postier("messages", "--json")
     assert code == 0 and data == []
     code, data, _ = postier("track", "--account", "ghost@example.test", "--once", "--json")
-    assert code == 1 and data["error"]["code"] == "ACCOUNT_NOT_FOUND"
+    assert code == 2 and data["error"]["code"] == "ACCOUNT_NOT_FOUND"
 
 
 def test_track_with_wrong_password_exits_1(account: str) -> None:

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .addresses import validate_email
 from .auth import Credential
 from .config import Settings
 from .credentials import CredentialStore
 from .endpoint import Endpoint
-from .errors import PostierError
+from .errors import InputError, PostierError
 from .storage import Account, AccountStore, Database, StorageError
 
 T = TypeVar("T")
@@ -29,6 +30,23 @@ def database(settings: Settings) -> Database:
 
 def account_store(settings: Settings) -> AccountStore:
     return AccountStore(database(settings))
+
+
+def require_account(settings: Settings, name: str) -> Account:
+    """The account a command names (``send --from``, ``track --account``), checked before
+    any other work. A malformed address is INVALID_EMAIL; a well-formed one, or a bare
+    name such as "alice", that is not set up is ACCOUNT_NOT_FOUND. Both are bad input
+    (CLI exit 2), not a failure of the thing attempted."""
+    text = (name or "").strip()
+    if "@" in text:
+        validate_email(text)
+    store = account_store(settings)
+    account = _storage_call(store.get, text)
+    if account is None and "@" in text:  # typed with a Unicode domain, stored as Punycode
+        account = _storage_call(store.get, validate_email(text).email)
+    if account is None:
+        raise InputError(f"no account {text!r} in Postier", code="ACCOUNT_NOT_FOUND")
+    return account
 
 
 def _storage_call(fn: Any, *args: Any) -> Any:

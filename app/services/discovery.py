@@ -40,7 +40,6 @@ import http.client
 import ipaddress
 import logging
 import queue
-import re
 import socket
 import ssl
 import threading
@@ -223,29 +222,15 @@ class _Stop:
 # ---------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------
-_LOCAL_RE = re.compile(r"^[^\s@\"(),:;<>\[\\\]]{1,64}$")
-_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-
-
 def parse_email(email: str) -> tuple[str, str]:
-    """Return (normalised address, ASCII domain) or raise InputError INVALID_EMAIL."""
-    text = (email or "").strip()
-    local, at, domain = text.rpartition("@")
-    bad = InputError(f"not a valid email address: {text!r}", code="INVALID_EMAIL")
-    if not at or not _LOCAL_RE.match(local) or local.startswith(".") or local.endswith(".") \
-            or ".." in local:
-        raise bad
-    domain = domain.rstrip(".").lower()
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise bad from None
-    labels = ascii_domain.split(".")
-    if len(ascii_domain) > 253 or len(labels) < 2 or not all(_LABEL_RE.match(x) for x in labels):
-        raise bad
-    if labels[-1].isdigit():
-        raise bad  # an IP address is not a mail domain
-    return f"{local}@{ascii_domain}", ascii_domain
+    """Return (normalised address, ASCII domain) or raise InputError INVALID_EMAIL.
+
+    The checks themselves live in addresses.validate_email (shared with the CLI, the
+    wizard and sending)."""
+    from .addresses import validate_email
+
+    address = validate_email(email)
+    return address.email, address.domain
 
 
 # ---------------------------------------------------------------------------

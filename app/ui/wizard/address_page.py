@@ -7,7 +7,6 @@ asks; its answer is said in plain words. "Manual settings" is always one click a
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from typing import Any
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.addresses import is_valid_email  # the same validator as the CLI's
 from app.services.errors import PostierError, message_for
 from app.ui.worker import gui_callback, run_task
 
@@ -43,7 +43,6 @@ from .common import (
 )
 
 log = logging.getLogger(__name__)
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 class AddressPage(StepPage):
@@ -333,7 +332,7 @@ class AddressPage(StepPage):
             self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
 
     def _check_email_for_oauth(self) -> bool:
-        if not EMAIL_RE.match(self.email.text().strip()):
+        if not is_valid_email(self.email.text().strip()):
             self._show_email_error(True)
             self.email.setFocus()
             return False
@@ -363,7 +362,7 @@ class AddressPage(StepPage):
                                   else QLineEdit.EchoMode.Password)
 
     def _email_changed(self, _text: str) -> None:
-        if self.email_error.isVisible() and EMAIL_RE.match(self.email.text().strip()):
+        if self.email_error.isVisible() and is_valid_email(self.email.text().strip()):
             self._show_email_error(False)
         if self._signed_in_as:
             self._show_sign_in_result()  # a corrected address may now match the sign-in
@@ -392,7 +391,7 @@ class AddressPage(StepPage):
         if not email or not self.isVisible() or (wizard is not None and (
                 getattr(wizard, "closing", False) or wizard.currentPage() is not self)):
             return
-        if not EMAIL_RE.match(email):
+        if not is_valid_email(email):
             self._show_email_error(True)
             return
         self._show_email_error(False)
@@ -537,13 +536,13 @@ class AddressPage(StepPage):
         wizard = self.wizard()
         if wizard is not None and self.isComplete():
             wizard.next()
-        elif not EMAIL_RE.match(self.email.text().strip()):
+        elif not is_valid_email(self.email.text().strip()):
             self._show_email_error(True)
         elif not self.uses_oauth():
             self.password.setFocus()  # the one thing still missing
 
     def isComplete(self) -> bool:
-        if not EMAIL_RE.match(self.email.text().strip()):
+        if not is_valid_email(self.email.text().strip()):
             return False
         if self.uses_oauth():
             if self.state.auth != "oauth2" or self.state.tokens is None or self._mismatch():
