@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QTextListFormat
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
 from app.services.storage import Account, Database
+from app.ui.window_geometry import fit_window
 from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,6 @@ class ComposeDialog(QDialog):
         self.quiet = load_quiet_hours(db)
         self.result_info: Any = None
         self.setWindowTitle(self.tr("New message"))
-        self.resize(720, 620)
 
         self.account_box = QComboBox()
         for account in accounts:
@@ -218,6 +218,7 @@ class ComposeDialog(QDialog):
         self._plan_timer = QTimer(self)
         self._plan_timer.timeout.connect(self._update_plan)
         self._plan_timer.start(30_000)
+        fit_window(self, "compose", QSize(720, 620), db)
         self.to_field.setFocus()  # the sender is usually right: who to write to comes first
 
     # -- parts -------------------------------------------------------------------

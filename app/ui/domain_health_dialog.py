@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtCore import QDateTime, QLocale, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ from app.services.domain_health import DomainReport, check_domain
 from app.services.errors import PostierError, message_for
 from app.services.storage import Account, Database
 from app.ui.domain_health_view import DomainHealthView
+from app.ui.window_geometry import fit_window
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,6 @@ class DomainHealthDialog(QDialog):
         self.setWindowTitle(self.tr("Domain health — %1").replace("%1", account.email))
         self.setModal(False)  # kept open beside the DNS host's page while fixing records
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(860, 760)
 
         layout = QVBoxLayout(self)
         self.heading = QLabel(self.tr("Sending domain %1, used by %2").replace(
@@ -109,6 +109,7 @@ class DomainHealthDialog(QDialog):
         self.close_button.setText(self.tr("Close"))
         buttons.rejected.connect(self.reject)  # Escape rejects as well
         layout.addWidget(buttons)
+        fit_window(self, "domain_health", QSize(860, 760), db)  # after the layout is built
 
         self.view.recheck_requested.connect(lambda: self.check(live=True))
         self.running = False

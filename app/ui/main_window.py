@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QPoint, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from app.ui.details_panel import DetailsPanel
 from app.ui.filter_bar import CountersBar, FilterBar
 from app.ui.messages_model import COLUMNS, LiveLoader, RecipientIdRole, SentMessagesModel
 from app.ui.notifications import NotificationCenter, NotificationsPanel
+from app.ui.window_geometry import fit_window
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,6 @@ class MainWindow(QMainWindow):
         self.db = db or open_database(self.settings.db_path)
         self.lang = lang or _language()
         self.setWindowTitle("Postier")
-        self.resize(1280, 760)
         self.page = MessagesPage(self.db, self.lang)
         self.accounts = AccountsView(self.settings, self.db)
         self.notifications_panel = NotificationsPanel(self.db)
@@ -552,9 +552,8 @@ class MainWindow(QMainWindow):
         self.about_dialog = dialog
 
     def _restore_geometry(self) -> None:
-        stored = QSettings().value("main/geometry")
-        if stored is not None:
-            self.restoreGeometry(stored)
+        # As left last time, never beyond the screen (1024×600 laptops); saved on close.
+        fit_window(self, "main", QSize(1280, 760), self.db)
 
     def _shutdown(self) -> None:
         self.page.loader.stop()
@@ -570,6 +569,5 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().waitForDone(3000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("main/geometry", self.saveGeometry())
         self._shutdown()
         super().closeEvent(event)

@@ -13,8 +13,14 @@ from PySide6.QtWidgets import QApplication
 from app.ui.i18n import install_translator
 from app.ui.wizard.common import PAGE_FINISH
 
-from .wizard_driver import click, click_next, make_wizard, offline_settings, run_to_test, \
-    wait_test_done
+from .wizard_driver import (
+    click,
+    click_next,
+    make_wizard,
+    offline_settings,
+    run_to_test,
+    wait_test_done,
+)
 
 
 @pytest.fixture(params=["en", "fr"])
@@ -24,7 +30,7 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
     install_translator(qapp, "en")
 
 
-def _finish_with(qtbot, bad_servers, postier_env: Path, language: str, smtp):  # noqa: ANN001,ANN202
+def _finish_with(qtbot, bad_servers, postier_env: Path, language: str, smtp):
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file),
                          language=language)
     run_to_test(qtbot, wizard, "marie@dupont.example", "pw",
@@ -37,7 +43,7 @@ def _finish_with(qtbot, bad_servers, postier_env: Path, language: str, smtp):  #
     return wizard
 
 
-def _send_test(qtbot, wizard) -> str:  # noqa: ANN001
+def _send_test(qtbot, wizard) -> str:
     finish = wizard.finish_page
     click(qtbot, finish.send_button)
     qtbot.waitUntil(lambda: bool(finish.send_outcome), timeout=20000)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
+from app.services.accounts import database
 from app.services.config import Settings
+from app.services.errors import PostierError
+from app.ui.window_geometry import fit_window
 
 from .address_page import AddressPage
 from .common import (
@@ -71,9 +74,16 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
-        self.resize(860, 700)
+        fit_window(self, "wizard", QSize(860, 700), self._geometry_db())
         self.open_browser: Any = None  # tests replace the system browser
         self.closing = False
+
+    def _geometry_db(self) -> Any:
+        """Where the window's size is remembered (None: the default size every time)."""
+        try:
+            return database(self.settings)
+        except PostierError:
+            return None
 
     # -- navigation helpers used by pages ------------------------------------------
     def go_to_manual(self) -> None:

@@ -1,0 +1,104 @@
+"""Windows that fit the screen they open on and come back where the user left them.
+
+Small laptops (1024×600, 1366×768 with a taskbar) are common in small businesses: a window
+sized for a desktop monitor opens with its buttons below the bottom edge. Each top-level
+window asks :func:`fit_window` for a size no bigger than the screen's available area (minus
+the title bar the window manager adds), restores the size and position saved for its key
+when they still fit, and saves them again when it is hidden or closed. Geometry is kept in
+the app's own settings table (per data directory: no stray QSettings file, tests isolated).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from app.services.storage import StorageError
+
+log = logging.getLogger(__name__)
+
+# Room for what the window manager draws around the window (title bar, borders): the frame
+# is unknown before the window is first shown.
+FRAME_W, FRAME_H = 8, 34
+_KEY = "window/{}"
+
+
+def available_geometry(widget: QWidget | None = None) -> QRect:
+    """The screen area a window may use (without taskbars/docks). Tests replace this to
+    play a small screen."""
+    screen = (widget.screen() if widget is not None else None) \
+        or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 600)
+
+
+def _clamp(rect: QRect, area: QRect) -> QRect:
+    """``rect`` shrunk to the area and moved inside it (title bar included)."""
+    width = min(rect.width(), area.width() - FRAME_W)
+    height = min(rect.height(), area.height() - FRAME_H)
+    x = min(max(rect.x(), area.left()), area.right() - width - FRAME_W + 1)
+    y = min(max(rect.y(), area.top() + FRAME_H), area.bottom() - height + 1)
+    return QRect(x, y, width, height)
+
+
+class _Saver(QObject):
+    """Saves the window's geometry when it is hidden or closed (accept/reject only hide)."""
+
+    def __init__(self, window: QWidget, key: str, db: Any) -> None:
+        super().__init__(window)
+        self.window, self.key, self.db = window, key, db
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() in (QEvent.Type.Hide, QEvent.Type.Close):
+            save_geometry(self.window, self.key, self.db)
+        return False
+
+
+def save_geometry(window: QWidget, key: str, db: Any) -> None:
+    if db is None or window.isMinimized():
+        return
+    g = window.geometry()
+    value = f"{g.x()},{g.y()},{g.width()},{g.height()},{int(window.isMaximized())}"
+    try:
+        db.set_setting(_KEY.format(key), value)
+    except Exception:  # a read-only or busy database must not stop a window from closing
+        log.warning("could not save the size of the %s window", key, exc_info=True)
+
+
+def _stored(key: str, db: Any) -> tuple[QRect, bool] | None:
+    try:
+        value = db.get_setting(_KEY.format(key)) if db is not None else None
+        if not value:
+            return None
+        x, y, w, h, maximized = (int(part) for part in value.split(","))
+    except (ValueError, sqlite3.Error, StorageError):  # old/hand-edited: default size
+        return None
+    return (QRect(x, y, w, h), bool(maximized)) if w > 0 and h > 0 else None
+
+
+def fit_window(window: QWidget, key: str, preferred: QSize, db: Any = None) -> None:
+    """Size ``window`` as it was left (or at ``preferred``), never beyond the available
+    screen area, and remember its size and position under ``key``."""
+    area = available_geometry(window)
+    stored = _stored(key, db)
+    if stored is not None:
+        rect, maximized = stored
+    else:
+        size = QSize(min(preferred.width(), area.width() - FRAME_W),
+                     min(preferred.height(), area.height() - FRAME_H))
+        rect = QRect(area.x() + (area.width() - size.width()) // 2,
+                     area.y() + FRAME_H + (area.height() - FRAME_H - size.height()) // 2,
+                     size.width(), size.height())
+        maximized = False
+    rect = _clamp(rect, area)
+    window.setGeometry(rect)
+    if maximized:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    if db is not None and not hasattr(window, "_geometry_saver"):
+        saver = _Saver(window, key, db)
+        window.installEventFilter(saver)
+        window._geometry_saver = saver  # type: ignore[attr-defined]
