@@ -71,7 +71,7 @@ _DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|d
 _SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
                               r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
-_CUT_RE = re.compile(
+CUT_RE = re.compile(
     r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
     r" original message|This is a copy of the"
     r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
@@ -155,7 +155,7 @@ def block_for(text: str, address: str | None) -> str:
 def parse_free_text(report: Report, msg: Message, parts: Parts) -> None:
     text = human_text(parts)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cut = _CUT_RE.search(text)
+    cut = CUT_RE.search(text)
     head, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
     if report.original_message_id is None:
         found = MSGID_HDR_RE.search(tail) or MSGID_HDR_RE.search(head)

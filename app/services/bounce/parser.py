@@ -6,12 +6,15 @@ import logging
 from email import message_from_bytes
 from email.policy import compat32
 
+from app.services.bounce import vendors
 from app.services.bounce.addresses import MSGID_HDR_RE, MSGID_RE, address_of, msgid_of
 from app.services.bounce.autoreply import looks_like_auto_reply, looks_like_text_mdn
 from app.services.bounce.decode import header_text, walk
 from app.services.bounce.freetext import looks_like_bounce, parse_free_text
-from app.services.bounce.model import MAX_MESSAGE, RecipientStatus, Report
+from app.services.bounce.judge import to_recipient
+from app.services.bounce.model import MAX_MESSAGE, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reports import parse_arf, parse_dsn, parse_mdn
+from app.services.bounce.vendors.base import Context
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +44,16 @@ def _parse(raw: bytes) -> Report:
     parts = walk(msg)
     if parts.original is not None:
         report.original_message_id = msgid_of(header_text(parts.original, "Message-ID"))
+    ctx = Context(msg, report, parts)
     if parts.dsn and parse_dsn(report, parts):
         report.kind = "dsn"
+        _refine_dsn(ctx)
     elif parts.arf:
         parse_arf(report, parts)
     elif parts.mdn:
         parse_mdn(report, parts)
+    elif _from_vendor(ctx):
+        report.kind = "bounce"
     elif looks_like_bounce(msg, report, parts):
         report.kind = "bounce"
         parse_free_text(report, msg, parts)
@@ -85,3 +92,38 @@ def replied_id(report: Report) -> str | None:
     return report.references[-1] if report.references else None
 
 
+
+
+def _from_vendor(ctx: Context) -> bool:
+    """Recipients read by the vendor module that knows this report's format, if any."""
+    result = vendors.find(ctx)
+    if result is None:
+        return False
+    _, found = result
+    ctx.report.recipients = [to_recipient(f) for f in found[:MAX_RECIPIENTS]]
+    return True
+
+
+def _refine_dsn(ctx: Context) -> None:
+    """A DSN whose fields say little (no diagnostic, an undecided reason) takes what the
+    vendor module read from the human-readable part for the same recipient."""
+    vague = [r for r in ctx.report.recipients
+             if not r.diagnostic or r.reason in ("undefined", "on_hold")]
+    if not vague:
+        return
+    result = vendors.find(ctx)
+    if result is None:
+        return
+    by_address = {f.address.lower(): f for f in result[1]}
+    for rcpt in vague:
+        found = by_address.get((rcpt.address or "").lower())
+        if found is None and len(by_address) == 1 and len(ctx.report.recipients) == 1:
+            found = next(iter(by_address.values()))
+        if found is None or not (found.diagnostic or found.reason):
+            continue
+        better = to_recipient(found)
+        rcpt.diagnostic = rcpt.diagnostic or better.diagnostic
+        if rcpt.action not in ("delivered", "relayed", "expanded", "delayed"):
+            rcpt.category, rcpt.reason = better.category, better.reason
+            rcpt.status = rcpt.status if rcpt.status and not rcpt.status.endswith(
+                ".0.0") else (better.status or rcpt.status)

@@ -13,13 +13,12 @@ from app.services.bounce.decode import (
     report_blocks,
 )
 from app.services.bounce.freetext import block_for, diagnostic_of
+from app.services.bounce.judge import verdict
 from app.services.bounce.model import MAX_DIAGNOSTIC, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reasons import (
-    KEEP_ON_EXPIRY,
     REASON_CATEGORY,
     classify_reply,
     extract_codes,
-    is_temporary,
     normalise_status,
 )
 
@@ -82,21 +81,9 @@ def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
         address=address, status=status, reply_code=str(reply) if reply else None,
         diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None, remote_mta=mta_host(remote) if remote else None,
         action=action, final_recipient=final)
-    if action in ("delivered", "relayed", "expanded"):
-        rcpt.category, rcpt.reason = "delivered", "delivered"
-    elif action == "delayed":
-        rcpt.category, rcpt.reason = "deferred", "delayed"
-    elif diag_type.strip().lower() == "x-unix" and action == "failed":
-        # A local delivery program (pipe, procmail, script) failed: the mailer's error.
-        rcpt.category, rcpt.reason = "error", "mailer_error"
-    else:
-        category, reason = classify_reply(reply, diagnostic, status)
-        if action == "failed" and is_temporary(None, status) and reason not in KEEP_ON_EXPIRY:
-            # A temporary status on a failed action: the MTA retried until it gave up.
-            category, reason = "soft_bounce", "expired"
-        elif category == "delivered":  # failed action with a 2xx text: trust the action
-            category, reason = "error", "undefined"
-        rcpt.category, rcpt.reason = category, reason
+    hint = "mailer_error" if diag_type.strip().lower() == "x-unix" else None
+    rcpt.category, rcpt.reason = verdict(diagnostic, status=status, reply=reply, action=action,
+                                         hint=hint)
     return rcpt
 
 

@@ -1,0 +1,62 @@
+"""The verdict for one recipient: from what a reader found (diagnostic, codes, DSN action) to
+CLI.md's category and reason. Shared by the DSN reader and the vendor modules."""
+
+from __future__ import annotations
+
+from app.services.bounce.addresses import norm_addr
+from app.services.bounce.decode import clean
+from app.services.bounce.model import MAX_DIAGNOSTIC, RecipientStatus
+from app.services.bounce.reasons import (
+    KEEP_ON_EXPIRY,
+    REASON_CATEGORY,
+    decide,
+    extract_codes,
+    included,
+    is_temporary,
+    normalise_status,
+)
+from app.services.bounce.vendors.base import Found
+
+_DELIVERED = frozenset({"delivered", "relayed", "expanded"})
+
+
+def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = None,
+            action: str | None = None, hint: str | None = None, command: str | None = None,
+            diag_type: str | None = None) -> tuple[str, str]:
+    """(category, reason) for one recipient.
+
+    ``action`` is the DSN action (or what a free-text report says): delivered → delivered;
+    delayed → deferred unless the text says the MTA gave up; failed with only a temporary
+    code → the MTA retried until it gave up (``expired``), unless the cause is worth more.
+    """
+    action = (action or "failed").lower()
+    if action in _DELIVERED:
+        return "delivered", "delivered"
+    reason = decide(diagnostic, status=status, reply=reply, hint=hint, command=command,
+                    diag_type=diag_type)
+    if action == "delayed":
+        if reason == "expired" and included("expired", (diagnostic or "").lower()):
+            return "soft_bounce", "expired"  # "gave up" beats "delayed"
+        return "deferred", "delayed"
+    if reason == "delivered":  # a failure whose text quotes a 2xx: the action is right
+        reason = "on_hold"
+    if is_temporary(reply, status) and reason not in KEEP_ON_EXPIRY:
+        reason = "expired"  # a final report about a temporary refusal: retried, then gave up
+    return REASON_CATEGORY[reason], reason
+
+
+def to_recipient(found: Found) -> RecipientStatus:
+    """A vendor module's ``Found`` as a ``RecipientStatus`` with its verdict."""
+    diagnostic = found.diagnostic or ""
+    reply, enhanced = extract_codes(diagnostic)
+    status = normalise_status(found.status) or enhanced
+    if found.reply_code and str(found.reply_code).isdigit():
+        reply = int(found.reply_code)
+    category, reason = verdict(diagnostic, status=status, reply=reply, action=found.action,
+                               hint=found.reason, command=found.command)
+    return RecipientStatus(
+        address=norm_addr(found.address), status=status,
+        reply_code=str(reply) if reply else None, category=category, reason=reason,
+        diagnostic=clean(diagnostic[:MAX_DIAGNOSTIC]), remote_mta=found.remote_mta,
+        action="delayed" if category == "deferred" else (
+            "delivered" if category == "delivered" else "failed"))

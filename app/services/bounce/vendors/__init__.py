@@ -1,0 +1,36 @@
+"""One small module per MTA or provider family whose bounce format needs its own reader.
+
+``find(ctx)`` asks each module in ``VENDORS`` (order matters: specific gateways and providers
+before the generic MTAs whose wording they reuse) whether the message is one of its reports,
+and returns the first non-empty reading. See ``base`` for what a module exports. Modules are
+imported by name here, not discovered at run time, so the bundle carries all of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+
+from app.services.bounce.vendors.base import Context, Found
+
+log = logging.getLogger(__name__)
+
+VENDORS: tuple[ModuleType, ...] = ()
+
+
+def find(ctx: Context) -> tuple[str, list[Found]] | None:
+    """(vendor name, recipients) from the first module that knows this report, else None."""
+    for module in VENDORS:
+        try:
+            if not module.detect(ctx):
+                continue
+            found = module.extract(ctx)
+        except Exception:  # noqa: BLE001 - one vendor's bug must not lose the report
+            log.debug("vendor %s failed", getattr(module, "NAME", module), exc_info=True)
+            continue
+        if found:
+            return module.NAME, found
+    return None
+
+
+__all__ = ["VENDORS", "Context", "Found", "find"]
