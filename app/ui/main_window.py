@@ -14,7 +14,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QPoint, QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProxyStyle,
     QSplitter,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -53,6 +57,24 @@ def _language() -> str:
     return current_language()
 
 
+class SortArrowStyle(QProxyStyle):
+    """QHeaderView hands the style SortUp for a descending sort, so newest-first shows ▲,
+    which users read as "oldest on top". Flipped here: ▼ = descending (largest, newest,
+    worst first), ▲ = ascending."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if (element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow
+                and isinstance(option, QStyleOptionHeader)):
+            up, down = (QStyleOptionHeader.SortIndicator.SortUp,
+                        QStyleOptionHeader.SortIndicator.SortDown)
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = down if option.sortIndicator == up else (
+                up if option.sortIndicator == down else option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
 class MessagesTable(QTableView):
     """The table itself: fixed row height (cheap at 100k rows), whole-row selection."""
 
@@ -76,6 +98,10 @@ class MessagesTable(QTableView):
         for name, width in (("date", 92), ("status", 150), ("account", 180),
                             ("recipient", 200)):
             self.setColumnWidth(COLUMNS.index(name), width)
+        # A style of its own (not the application's, which the proxy would take over).
+        self._arrow_style = SortArrowStyle(QApplication.style().name())
+        self._arrow_style.setParent(header)
+        header.setStyle(self._arrow_style)
         header.setSortIndicator(COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
         self.setSortingEnabled(True)
         self.setAccessibleName(self.tr("Sent messages"))

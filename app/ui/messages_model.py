@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 _ROOT = QModelIndex()  # the invalid index: the model is flat
 COLUMNS: tuple[str, ...] = ("date", "status", "subject", "account", "recipient")
 PAGE = 256
+FIRST_SCREEN = 200  # rows shown before the whole view is loaded: a tall screen and then some
 CACHE_LIMIT = 20_000
 RecipientIdRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
@@ -145,8 +146,14 @@ class SentMessagesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            # First click on a column: newest dates and worst statuses on top, text A→Z.
+            return (Qt.SortOrder.DescendingOrder if COLUMNS[section] in ("date", "status")
+                    else Qt.SortOrder.AscendingOrder)
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
@@ -228,17 +235,23 @@ class SentMessagesModel(QAbstractTableModel):
 
     def query(self) -> tuple[list[int], dict[str, int]]:
         """The view's ids and counters (runs on a worker thread in the app)."""
-        return (mv.view_ids(self.db, self.filter, self.sort_column, self.descending),
-                mv.status_counts(self.db, self.filter))
+        return mv.view_and_counts(self.db, self.filter, self.sort_column, self.descending)
+
+    def is_default_view(self) -> bool:
+        """No filter, newest first: the view ``mv.first_screen_ids`` can show at once."""
+        return (self.filter == mv.ViewFilter() and self.sort_column == "date"
+                and self.descending)
 
     def reload(self) -> None:
         """Filter or sort changed: the whole view is new (selection restored by id)."""
         self.apply(*self.query(), reset=True)
 
     def apply(self, ids: list[int], counts: dict[str, int], *, reset: bool = False,
-              changed: list[int] | None = None) -> None:
+              changed: list[int] | None = None, partial: bool = False) -> None:
         """Show ``ids`` (display order) and ``counts``. ``changed``: recipients whose data
-        changed (None: any may have). ``reset``: the view is a different one."""
+        changed (None: any may have). ``reset``: the view is a different one. ``partial``:
+        only the first screen of the view (no ``refreshed``: counts and totals are not
+        known yet)."""
         self._today = date.today()
         if reset:
             self.beginResetModel()
@@ -247,6 +260,8 @@ class SentMessagesModel(QAbstractTableModel):
             self.endResetModel()
         else:
             self._update_rows(ids, changed)
+        if partial:
+            return
         if counts != self.counts:
             self.counts = counts
             self.countsChanged.emit(dict(counts))
@@ -326,11 +341,28 @@ class LiveLoader(QObject):
         self.version: tuple[int, ...] | None = None
         self._busy = False
         self._pending_reset = False
+        self._warmed = False
+        self._extend_first_screen = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
 
     def start(self) -> None:
+        """Show the newest rows at once, then the whole view. At 100k rows building the
+        view takes ~1 s; the first screen comes straight from the date index in a few ms,
+        so the window fills as fast as with 10 rows."""
+        model = self.model
+        if model.is_default_view() and not mv.index_for(model.db).loaded:
+            generation, db = model.generation, model.db
+
+            def shown(ids: Any, error: BaseException | None) -> None:
+                if error is None and generation == model.generation and self._pending_reset:
+                    model.apply(ids, model.counts, reset=True, partial=True)
+                    # The whole view then extends these rows (no second reset: a row
+                    # selected meanwhile stays selected).
+                    self._extend_first_screen = True
+
+            run_task(lambda: mv.first_screen_ids(db, FIRST_SCREEN), shown)
         self.reload()
         self.timer.start()
 
@@ -362,19 +394,11 @@ class LiveLoader(QObject):
         generation = model.generation
         since = self.version[0] if self.version else None
         db = model.db
-
-        previous = self.version
-        # Statuses changed but no row came or went, and the order does not depend on
-        # status: the ids stay as they are, only the counters and those rows are re-read.
-        same_rows = (not reset and previous is not None and model.sort_column != "status"
-                     and not model.filter.statuses)
-        current = list(model._ids) if same_rows else []
+        index = mv.index_for(db)
 
         def work() -> tuple[Any, list[int], dict[str, int], list[int] | None]:
             version = mv.data_version(db)
             changed = mv.changed_recipients(db, since) if since is not None else None
-            if same_rows and previous is not None and version[1:] == previous[1:]:
-                return version, current, mv.status_counts(db, model.filter), changed
             ids, counts = model.query()
             return version, ids, counts, changed
 
@@ -386,13 +410,20 @@ class LiveLoader(QObject):
             if generation != model.generation:
                 return  # the user changed the filter meanwhile: a newer load is coming
             version, ids, counts, changed = result
+            new_view = reset
             if reset:
                 self._pending_reset = False
+                if self._extend_first_screen:
+                    new_view, self._extend_first_screen = False, False
             moved = version != self.version
             self.version = version
-            model.apply(ids, counts, reset=reset, changed=changed)
+            model.apply(ids, counts, reset=new_view, changed=changed)
             if moved:
                 self.changed.emit()
+            if not self._warmed:
+                # Every other column's order, ready before the user's first click.
+                self._warmed = True
+                run_task(index.warm)
 
         self._busy = True
         run_task(work, done)

@@ -49,18 +49,95 @@ def test_filter_by_status_account_text_and_date(db: Database) -> None:
     assert sum(counts.values()) == len(compta)
 
 
+def _sort_key(column: str, row: mv.MessageRow) -> object:
+    """What the table sorts each column by: dates, severity (higher = worse, so descending
+    puts the worst first), and text folded for case and accents."""
+    if column == "date":
+        return row.created_at
+    if column == "status":
+        return -mv.SEVERITY_RANK[row.status]
+    return mv.fold(getattr(row, column))
+
+
+def _assert_sorted(db: Database, ids: list[int], column: str, descending: bool) -> None:
+    rows = mv.fetch_rows(db, ids)
+    keys = [_sort_key(column, rows[i]) for i in ids]
+    assert keys == sorted(keys, reverse=descending)
+    # Equal keys read newest first, whichever way the column is sorted.
+    for n in range(len(ids) - 1):
+        a, b = ids[n], ids[n + 1]
+        if column != "date" and keys[n] == keys[n + 1]:
+            assert (rows[a].created_at, a) > (rows[b].created_at, b)
+
+
 @pytest.mark.parametrize("column", list(mv.SORT_COLUMNS))
 def test_sort_every_column_both_ways(db: Database, column: str) -> None:
     sm.demo(db)
-    attr = {"date": "created_at", "status": "status", "subject": "subject",
-            "account": "account", "recipient": "recipient"}[column]
     for descending in (False, True):
-        ids = mv.view_ids(db, sort=column, descending=descending)
-        rows = mv.fetch_rows(db, ids)
-        values = [getattr(rows[i], attr).lower() for i in ids]
-        assert values == sorted(values, reverse=descending)
+        _assert_sorted(db, mv.view_ids(db, sort=column, descending=descending), column,
+                       descending)
     with pytest.raises(ValueError):
         mv.view_ids(db, sort="id; DROP TABLE messages")
+
+
+def test_status_sorts_by_severity_worst_first(db: Database) -> None:
+    sm.demo(db)
+    rows = mv.fetch_rows(db, ids := mv.view_ids(db, sort="status", descending=True))
+    statuses = list(dict.fromkeys(rows[i].status for i in ids))
+    assert statuses[:3] == ["hard_bounce", "blocked", "spam"]
+    assert statuses[-2:] == ["delivered", "opened"]
+    assert set(mv.STATUS_SEVERITY) == set(mv.STATUSES)
+
+
+def test_equal_subjects_are_ordered_newest_first(db: Database) -> None:
+    base = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    for day in (3, 1, 2):
+        sm.add_message(db, sm.ACCOUNTS[0], "Devis", [(f"c{day}@x.fr", "sent")],
+                       created=base + timedelta(days=day))
+    sm.add_message(db, sm.ACCOUNTS[0], "avoir", [("z@x.fr", "sent")], created=base)
+    for descending in (False, True):
+        ids = mv.view_ids(db, sort="subject", descending=descending)
+        rows = mv.fetch_rows(db, ids)
+        devis = [rows[i].recipient for i in ids if rows[i].subject == "Devis"]
+        assert devis == ["c3@x.fr", "c2@x.fr", "c1@x.fr"]
+
+
+def test_search_folds_case_and_accents_on_every_column(db: Database) -> None:
+    _, (echeance,) = sm.add_message(db, sm.ACCOUNTS[0], "Échéancier de mars",
+                                    [("a@x.fr", "sent")])
+    _, (buche,) = sm.add_message(db, sm.ACCOUNTS[0], "BÛCHE de Noël", [("b@x.fr", "sent")])
+    _, (oeuvre,) = sm.add_message(db, sm.ACCOUNTS[0], "Chef-d’Œuvre", [("c@x.fr", "sent")])
+    _, (strasse,) = sm.add_message(db, sm.ACCOUNTS[0], "Straße 5", [("d@x.fr", "sent")])
+    _, (zoe,) = sm.add_message(db, "Hélène@Boulangerie.fr", "Pain",
+                               [("Zoé.Müller@exemple.fr", "sent")])
+
+    def found(text: str) -> list[int]:
+        return mv.view_ids(db, mv.ViewFilter(text=text))
+
+    for text in ("échéancier", "echeancier", "ECHEANCIER", "ÉCHÉANCIER", "eCHéancier"):
+        assert found(text) == [echeance], text
+    assert found("bûche") == found("buche") == found("Buche de noel") == [buche]
+    assert found("oeuvre") == found("ŒUVRE") == found("d'oeuvre") == [oeuvre]
+    assert found("strasse") == found("STRASSE") == found("straße") == [strasse]
+    assert found("zoe.muller") == found("ZOÉ") == [zoe]  # recipient
+    assert found("helene@boulangerie") == [zoe]  # account and sender
+    assert found("moulin") == [] and found("%") == [] and found("_") == []
+
+
+def test_index_follows_new_rows_and_status_changes(db: Database) -> None:
+    sm.bulk_rows(db, 500)
+    index = mv.index_for(db)
+    index.warm()
+    _, rids = sm.add_message(db, sm.ACCOUNTS[1], "Zèbre", [("new@x.fr", "sent")])
+    sm.add_event(db, 10, "hard_bounce", "bounce", "user_unknown", "550 5.1.1")
+    for column in mv.SORT_COLUMNS:
+        for descending in (True, False):
+            fresh = mv.ViewIndex(db).query(mv.ViewFilter(), column, descending)
+            assert index.query(mv.ViewFilter(), column, descending) == fresh
+    assert mv.view_ids(db, mv.ViewFilter(text="zebre")) == rids
+    assert 10 in mv.view_ids(db, mv.ViewFilter(statuses=("hard_bounce",)))
+    assert mv.view_ids(db)[0] == rids[0]
+    assert mv.first_screen_ids(db, 50) == mv.view_ids(db)[:50]
 
 
 def test_details_timeline_and_resend_link(db: Database) -> None:
@@ -134,8 +211,8 @@ def test_100k_rows_queries_fast(db: Database) -> None:
     assert 0 < len(hard) < 100_000 and len(by_subject) == 100_000
     rows = mv.fetch_rows(db, hard[:200])
     assert all(r.status == "hard_bounce" and "Devis" in r.subject for r in rows.values())
-    # Generous bounds (2-core CI); the benchmark prints the real figures.
-    assert load < 2 and sort < 2 and filt < 2
+    # Generous bounds (2-core CI shared with other jobs); the benchmark prints the figures.
+    assert load < 10 and sort < 5 and filt < 5
     assert sum(mv.status_counts(db).values()) == 100_000
 
 
@@ -152,13 +229,10 @@ def test_data_version_moves_on_account_sync_state(db: Database) -> None:
 def test_sort_with_text_search_still_sorted(db: Database, column: str) -> None:
     sm.bulk_rows(db, 2000)
     flt = mv.ViewFilter(text="devis")
-    attr = {"date": "created_at", "status": "status", "subject": "subject",
-            "account": "account", "recipient": "recipient"}[column]
     for descending in (False, True):
         ids = mv.view_ids(db, flt, sort=column, descending=descending)
         rows = mv.fetch_rows(db, ids)
         assert ids and all("devis" in rows[i].subject.lower() for i in ids)
-        values = [getattr(rows[i], attr).lower() for i in ids]
-        assert values == sorted(values, reverse=descending)
+        _assert_sorted(db, ids, column, descending)
     counts = mv.status_counts(db, flt)
     assert sum(counts.values()) == len(ids)

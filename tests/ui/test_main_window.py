@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services import message_views as mv
@@ -91,21 +91,64 @@ def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:
     _wait_rows(qtbot, window, lambda m: 0 < m.rowCount() < len(sm.DEMO))
 
 
-def test_sort_by_clicking_headers(qtbot, window) -> None:
+def _sort_key(name: str, row: mv.MessageRow) -> object:
+    if name == "status":
+        return -mv.SEVERITY_RANK[row.status]  # higher = worse
+    return row.created_at if name == "date" else mv.fold(getattr(row, name))
+
+
+def _click_header(qtbot, window, name: str) -> None:
     header = window.page.table.horizontalHeader()
+    section = COLUMNS.index(name)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+
+
+def test_sort_by_clicking_headers(qtbot, window) -> None:
+    """A first click sorts dates newest first, statuses worst first and text A→Z (folded);
+    a second click reverses; equal values stay newest first."""
     model = window.page.model
-    for name in ("recipient", "subject", "status", "account"):
-        header.setSortIndicator(COLUMNS.index(name), Qt.SortOrder.AscendingOrder)
-        qtbot.waitUntil(lambda n=name: model.sort_column == n and not model.descending,
-                        timeout=10_000)
-        qtbot.waitUntil(lambda: model.rowCount() == len(sm.DEMO), timeout=10_000)
-        attr = {"recipient": "recipient", "subject": "subject", "status": "status",
-                "account": "account"}[name]
-        values = [getattr(model.row_at(r), attr).lower() for r in range(model.rowCount())]
-        expected = sorted(values)
-        qtbot.waitUntil(lambda a=attr, want=expected: [getattr(model.row_at(r), a).lower()
-                                                       for r in range(model.rowCount())]
-                        == want, timeout=10_000)
+    for name, first_descending in (("recipient", False), ("subject", False),
+                                   ("status", True), ("account", False), ("date", True)):
+        for descending in (first_descending, not first_descending):
+            _click_header(qtbot, window, name)
+            qtbot.waitUntil(lambda n=name, d=descending: model.sort_column == n
+                            and model.descending == d, timeout=10_000)
+
+            def in_order(n: str = name, d: bool = descending) -> bool:
+                rows = [model.row_at(r) for r in range(model.rowCount())]
+                keys = [_sort_key(n, row) for row in rows]
+                return len(rows) == len(sm.DEMO) and keys == sorted(keys, reverse=d)
+
+            qtbot.waitUntil(in_order, timeout=10_000)
+    # Worst first on the first click of Status.
+    _click_header(qtbot, window, "status")
+    qtbot.waitUntil(lambda: model.sort_column == "status" and model.descending
+                    and model.row_at(0).status == "hard_bounce", timeout=10_000)
+
+
+def _arrow_points_down(header, section: int) -> bool:
+    """True when the sort arrow's widest row of dark pixels is its top one (a ▼)."""
+    image = header.grab().toImage()
+    right = header.sectionViewportPosition(section) + header.sectionSize(section)
+    widths: dict[int, int] = {}
+    for x in range(right - 25, right):
+        for y in range(image.height()):
+            if image.pixelColor(x, y).lightness() < 110:
+                widths[y] = widths.get(y, 0) + 1
+    assert len(widths) >= 2, "no sort arrow drawn"
+    rows = sorted(widths)
+    return widths[rows[0]] > widths[rows[-1]]
+
+
+def test_sort_arrow_points_down_for_newest_first(qtbot, window) -> None:
+    header = window.page.table.horizontalHeader()
+    date = COLUMNS.index("date")
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert _arrow_points_down(header, date)  # newest first: ▼ (Qt draws ▲ by default)
+    header.setSortIndicator(date, Qt.SortOrder.AscendingOrder)
+    assert not _arrow_points_down(header, date)
 
 
 def test_details_timeline_shows_diagnostic_and_explanation(qtbot, window, env) -> None:
