@@ -50,6 +50,7 @@ class Report:
     mdn_disposition: str | None = None
     reporting_mta: str | None = None
     feedback_type: str | None = None
+    vendor: str | None = None  # the vendor module that read the report, if one did
 
     @property
     def is_bounce(self) -> bool:
@@ -64,5 +65,5 @@ class Report:
                 "subject": self.subject, "from": self.from_addr,
                 "in_reply_to": self.in_reply_to, "references": self.references,
                 "mdn_disposition": self.mdn_disposition, "reporting_mta": self.reporting_mta,
-                "feedback_type": self.feedback_type}
+                "feedback_type": self.feedback_type, "vendor": self.vendor}
 

@@ -99,7 +99,7 @@ def _from_vendor(ctx: Context) -> bool:
     result = vendors.find(ctx)
     if result is None:
         return False
-    _, found = result
+    ctx.report.vendor, found = result
     ctx.report.recipients = [to_recipient(f) for f in found[:MAX_RECIPIENTS]]
     return True
 
@@ -114,6 +114,7 @@ def _refine_dsn(ctx: Context) -> None:
     result = vendors.find(ctx)
     if result is None:
         return
+    ctx.report.vendor = result[0]
     by_address = {f.address.lower(): f for f in result[1]}
     for rcpt in vague:
         found = by_address.get((rcpt.address or "").lower())
