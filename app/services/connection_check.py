@@ -43,6 +43,7 @@ from .tls import (
     classify_ssl_error,
     client_context,
     describe_certificate,
+    legacy_probe_context,
     normalize_fingerprint,
     tls_info,
 )
@@ -420,6 +421,13 @@ class _Checker:
         """Map a failed handshake; for a refused certificate, fetch it for the trust dialog
         and, if it is exactly the pinned one, ask for a pinned retry."""
         err = network_error(exc, "TLS handshake")
+        if err.code == "TLS_HANDSHAKE_FAILED" and err.variant is None \
+                and "WRONG_VERSION_NUMBER" not in str(exc):
+            old = self.old_tls_version()
+            if old:  # the server is too old, the port and security setting are right
+                return PostierError("TLS_TOO_OLD", server=err.server,
+                                    reply=f"{err.reply}; the server completes a {old} "
+                                          f"handshake, nothing newer")
         if err.code in _CERT_CODES and not self.pinned:
             der = self.fetch_certificate()
             if der:
@@ -435,6 +443,36 @@ class _Checker:
         if self.tls.version not in ("TLSv1.2", "TLSv1.3"):  # belt and braces: ctx forbids it
             raise PostierError("TLS_TOO_OLD", reply=self.tls.version)
         return f"{self.tls.version} {self.tls.cipher}" + (" (pinned)" if self.pinned else "")
+
+    def old_tls_version(self) -> str | None:
+        """"TLSv1"/"TLSv1.1" when the server completes a handshake with a TLS 1.0/1.1-only
+        context on a fresh connection (through STARTTLS when the endpoint uses it), else
+        None. Nothing is sent after the handshake, nothing is checked: it only names the
+        cause of a handshake that failed under Postier's TLS >= 1.2 policy."""
+        key = f"{self.server}:old-tls-probe"  # watched: cancel/deadline cut it too
+        try:
+            addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
+            raw = socket.create_connection((addrs[0], self.endpoint.port),
+                                           timeout=min(_TLS_PROBE_TIMEOUT, self.run.remaining()))
+        except (OSError, PostierError):
+            return None
+        try:
+            self.run.watch(key, raw)
+            if self.effective.security != "ssl":
+                deadline = time.monotonic() + min(_TLS_PROBE_TIMEOUT, self.run.remaining())
+                if greet(raw, self.server, deadline, starttls=True).status != "ok":
+                    return None
+            with legacy_probe_context().wrap_socket(raw, server_hostname=self.endpoint.host,
+                                                    do_handshake_on_connect=False) as tls_sock:
+                self.run.watch(key, tls_sock)  # the wrap detached ``raw``
+                tls_sock.do_handshake()
+                version = tls_sock.version()
+            return version if version in ("TLSv1", "TLSv1.1") else None
+        except (OSError, ValueError):
+            return None
+        finally:
+            self.run.unwatch(key)
+            raw.close()
 
     def fetch_certificate(self) -> bytes | None:
         """The server's certificate over a fresh, unverified connection that goes no further

@@ -46,10 +46,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "TLS_TOO_OLD": {
         "en": ("The server only offers an outdated encryption (older than TLS 1.2).",
-               "Ask the server's administrator to enable TLS 1.2 or 1.3; Postier refuses "
-               "older versions to protect your password."),
+               "The port and security settings are right: the server is too old. Ask its "
+               "administrator to enable TLS 1.2 or 1.3; Postier refuses older versions to "
+               "protect your password."),
         "fr": ("Le serveur ne propose qu'un chiffrement obsolète (antérieur à TLS 1.2).",
-               "Demandez à l'administrateur du serveur d'activer TLS 1.2 ou 1.3 ; Postier "
+               "Le port et la sécurité choisis sont bons : c'est le serveur qui est trop "
+               "ancien. Demandez à son administrateur d'activer TLS 1.2 ou 1.3 ; Postier "
                "refuse les versions anciennes pour protéger votre mot de passe."),
     },
     "CERT_UNTRUSTED": {

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ssl
+import threading
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -65,6 +67,31 @@ def client_context(settings: Settings | None = None, pin: str | None = None) -> 
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     return ctx
+
+
+_legacy_lock = threading.Lock()
+_legacy: list[ssl.SSLContext] = []
+
+
+def legacy_probe_context() -> ssl.SSLContext:
+    """A context that can only speak TLS 1.0/1.1, at OpenSSL security level 0, without
+    certificate checks. Used for one thing: after a failed handshake, to tell "this
+    server is too old" (TLS_TOO_OLD) from any other handshake failure, whatever security
+    level the system's OpenSSL defaults to (at level >= 1 an old-TLS-only server just
+    answers "handshake failure"). Nothing is ever sent over it: the probe stops after
+    the handshake. Postier's own connections keep TLS >= 1.2 (client_context)."""
+    with _legacy_lock:
+        if not _legacy:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            with warnings.catch_warnings():  # TLSv1 is deprecated: that is the point here
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            _legacy.append(ctx)
+        return _legacy[0]
 
 
 def certificate_sha256(der: bytes) -> str:

@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../app/ui/about_dialog.py" line="+17"/>
+        <location filename="../../app/ui/about_dialog.py" line="+30"/>
         <source>About Postier</source>
         <translation>À propos de Postier</translation>
     </message>
@@ -22,6 +22,11 @@
         <location line="+4"/>
         <source>Data folder:</source>
         <translation>Dossier des données :</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Sign-in &amp;configuration…</source>
+        <translation>&amp;Configuration de la connexion…</translation>
     </message>
 </context>
 <context>
@@ -214,7 +219,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressField</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+76"/>
+        <location filename="../../app/ui/compose_dialog.py" line="+77"/>
         <source>Not an e-mail address: %s</source>
         <translation>Adresse e-mail invalide : %s</translation>
     </message>
@@ -253,12 +258,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5"/>
-        <location line="+256"/>
+        <location line="+257"/>
         <source>&amp;Password:</source>
         <translation>&amp;Mot de passe :</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-248"/>
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -283,12 +288,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+42"/>
-        <source>Signing in with %1 is not available in this copy of Postier, so we will use a password instead.</source>
-        <translation>La connexion avec %1 n&apos;est pas disponible dans ce Postier : nous allons donc utiliser un mot de passe.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+50"/>
         <source>App &amp;password:</source>
         <translation>&amp;Mot de passe d&apos;application :</translation>
     </message>
@@ -308,7 +308,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-39"/>
+        <source>Signing in with %1 is not set up in this installation of Postier, so we will use a password instead. Whoever installed Postier (or your IT support) can set it up.</source>
+        <translation>La connexion avec %1 n&apos;est pas configurée dans cette installation de Postier : nous utiliserons donc un mot de passe. La personne qui a installé Postier (ou votre support informatique) peut la mettre en place.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Asking for a sign-in code…</source>
         <translation>Demande d&apos;un code de connexion…</translation>
     </message>
@@ -393,24 +398,39 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>pas de réponse</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>%1: %2 (%3 ms)</source>
-        <translation>%1 : %2 (%3 ms)</translation>
+        <location line="+14"/>
+        <source>%1 — %2: %3 (%4 ms)</source>
+        <translation>%1 — %2 : %3 (%4 ms)</translation>
     </message>
     <message>
-        <location line="+31"/>
-        <source>Found the settings of %1.</source>
-        <translation>Réglages de %1 trouvés.</translation>
+        <location line="+0"/>
+        <source>%1: %3 (%4 ms)</source>
+        <translation>%1 : %3 (%4 ms)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>(source: %1)</source>
-        <translation>(source : %1)</translation>
-    </message>
-    <message>
-        <location line="+13"/>
+        <location line="+47"/>
         <source>No settings found for %1: click Next to enter them yourself (your provider&apos;s help pages list them).</source>
         <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d&apos;aide de votre hébergeur les indiquent).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Using the settings of %1 from Postier&apos;s list of providers.</source>
+        <translation>Réglages de %1 pris dans la liste des hébergeurs de Postier.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings guessed for %1 from the usual server names (%2): the test on the next page will tell whether they work.</source>
+        <translation>Réglages de %1 devinés d&apos;après les noms de serveur habituels (%2) : le test de la page suivante dira s&apos;ils fonctionnent.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings of %1 found — source: %2 (%3).</source>
+        <translation>Réglages de %1 trouvés — source : %2 (%3).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>These are not %1&apos;s servers: the mail of %2 does not seem to be hosted there.</source>
+        <translation>Ce ne sont pas les serveurs de %1 : la messagerie de %2 ne semble pas hébergée chez eux.</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -553,7 +573,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Nouveau message</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>name@example.com, …</source>
         <translation>nom@exemple.fr, …</translation>
     </message>
@@ -609,7 +629,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+3"/>
-        <location line="+177"/>
+        <location line="+178"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
@@ -629,7 +649,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-187"/>
         <source>&amp;To</source>
         <translation>&amp;À</translation>
     </message>
@@ -659,7 +679,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&amp;Objet</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>B</source>
         <translation>G</translation>
     </message>
@@ -970,12 +990,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DomainHealthDialog</name>
     <message>
-        <location filename="../../app/ui/domain_health_dialog.py" line="+77"/>
+        <location filename="../../app/ui/domain_health_dialog.py" line="+78"/>
         <source>Domain health — %1</source>
         <translation>Santé du domaine — %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Sending domain %1, used by %2</source>
         <translation>Domaine d&apos;envoi %1, utilisé par %2</translation>
     </message>
@@ -985,7 +1005,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Fermer</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Checking now…</source>
         <translation>Vérification en cours…</translation>
     </message>
@@ -1496,7 +1516,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+201"/>
+        <location filename="../../app/ui/main_window.py" line="+227"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1759,7 +1779,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-398"/>
+        <location filename="../../app/ui/main_window.py" line="-397"/>
         <source>No sent message matches. Write one with Ctrl+N.</source>
         <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
     </message>
@@ -2015,7 +2035,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+53"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="+56"/>
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
@@ -2038,6 +2058,79 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+1"/>
         <source>&amp;Finish</source>
         <translation>&amp;Terminer</translation>
+    </message>
+</context>
+<context>
+    <name>SignInConfigDialog</name>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="+26"/>
+        <source>Sign-in configuration</source>
+        <translation>Configuration de la connexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where Postier found its sign-in settings (Microsoft 365, Outlook.com, Google). Secrets are never shown.</source>
+        <translation>Où Postier a trouvé ses réglages de connexion (Microsoft 365, Outlook.com, Google). Les secrets ne sont jamais affichés.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Setting</source>
+        <translation>Réglage</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comes from</source>
+        <translation>Provenance</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Copy for the &amp;diagnostics report</source>
+        <translation>Copier pour le rapport de &amp;diagnostic</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>set (hidden)</source>
+        <translation>défini (masqué)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>built-in default</source>
+        <translation>valeur par défaut</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not set</source>
+        <translation>non défini</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Files looked at, first wins (an environment variable wins over them all):</source>
+        <translation>Fichiers consultés, le premier l&apos;emporte (une variable d&apos;environnement l&apos;emporte sur tous) :</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>found</source>
+        <translation>trouvé</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not found</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown keys ignored: %1</source>
+        <translation>clés inconnues ignorées : %1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Copied</source>
+        <translation>Copié</translation>
     </message>
 </context>
 <context>

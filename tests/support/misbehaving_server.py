@@ -85,6 +85,10 @@ class ScriptedServer:
     greeting: str | None = None
     greeting_delay: float = 0.0  # seconds before the greeting (a slow, far-away server)
     port: int = 0
+    # Old servers that answer a TLS >= 1.2 ClientHello with a "handshake failure" alert
+    # instead of "protocol version" (what an OpenSSL 3 server says): the client then
+    # cannot tell "too old" from the alert alone.
+    modern_hello_alert: bool = False
     commands: list[str] = field(default_factory=list)  # what clients sent (secrets included!)
     connections: int = 0
 
@@ -142,6 +146,8 @@ class ScriptedServer:
                 self._stop.wait(60)  # hold the connection open, say nothing
                 return
             if self.tls is not None:
+                if self.modern_hello_alert and _refuse_modern_hello(conn):
+                    return
                 conn = self.tls.wrap_socket(conn, server_side=True)
                 with self._lock:
                     self._clients.append(conn)
@@ -162,6 +168,8 @@ class ScriptedServer:
 
     def _upgrade(self, conn: socket.socket) -> socket.socket:
         assert self.starttls is not None
+        if self.modern_hello_alert and _refuse_modern_hello(conn):
+            raise OSError("modern ClientHello refused")
         tls_conn = self.starttls.wrap_socket(conn, server_side=True)
         with self._lock:
             self._clients.append(tls_conn)
@@ -316,6 +324,47 @@ class ScriptedServer:
         return "235 2.7.0 Authentication successful"
 
 
+_HANDSHAKE_FAILURE_ALERT = bytes([21, 3, 1, 0, 2, 2, 40])  # fatal, handshake_failure
+
+
+def _refuse_modern_hello(conn: socket.socket) -> bool:
+    """Peek at the ClientHello: one that lists only TLS >= 1.2 in supported_versions gets
+    a handshake_failure alert (True: the connection is done); others go on to the real
+    TLS 1.0/1.1 handshake."""
+    data = b""
+    while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
+        chunk = conn.recv(16384, socket.MSG_PEEK)
+        if not chunk or len(chunk) == len(data):
+            break
+        data = chunk
+    versions = _supported_versions(data[5:])
+    if versions and min(versions) >= 0x0303:
+        conn.sendall(_HANDSHAKE_FAILURE_ALERT)
+        return True
+    return False
+
+
+def _supported_versions(hello: bytes) -> list[int]:
+    """The versions a ClientHello lists in its supported_versions extension (RFC 8446)."""
+    try:
+        pos = 4 + 2 + 32  # handshake header, legacy_version, random
+        pos += 1 + hello[pos]  # session id
+        pos += 2 + int.from_bytes(hello[pos:pos + 2], "big")  # cipher suites
+        pos += 1 + hello[pos]  # compression methods
+        end = pos + 2 + int.from_bytes(hello[pos:pos + 2], "big")
+        pos += 2
+        while pos + 4 <= end:
+            kind = int.from_bytes(hello[pos:pos + 2], "big")
+            size = int.from_bytes(hello[pos + 2:pos + 4], "big")
+            body = hello[pos + 4:pos + 4 + size]
+            if kind == 0x002B:
+                return [int.from_bytes(body[i:i + 2], "big") for i in range(1, 1 + body[0], 2)]
+            pos += 4 + size
+    except IndexError:
+        pass
+    return []
+
+
 def _bearer_token(b64: str) -> str | None:
     try:
         raw = base64.b64decode(b64).decode()
@@ -331,7 +380,8 @@ def _bearer_token(b64: str) -> str | None:
 # Certificates and the collection of servers
 # ---------------------------------------------------------------------------
 def _server_context(cert_pem: bytes, key_pem: bytes, directory: Path, name: str,
-                    legacy_tls10: bool = False) -> ssl.SSLContext:
+                    legacy_tls10: bool = False,
+                    max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1) -> ssl.SSLContext:
     cert_file, key_file = directory / f"{name}.crt", directory / f"{name}.key"
     cert_file.write_bytes(cert_pem)
     key_file.write_bytes(key_pem)
@@ -343,7 +393,7 @@ def _server_context(cert_pem: bytes, key_pem: bytes, directory: Path, name: str,
         with warnings.catch_warnings():  # deprecated on purpose: this server is the bad example
             warnings.simplefilter("ignore", DeprecationWarning)
             ctx.minimum_version = ssl.TLSVersion.TLSv1
-            ctx.maximum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = max_version
     else:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     return ctx
@@ -393,6 +443,9 @@ class BadServers:
                                         "good")
         self.tls10_ctx = _server_context(self.good_pem, good.private_key_pem.bytes(), self.dir,
                                          "tls10", legacy_tls10=True)
+        self.tls11_ctx = _server_context(self.good_pem, good.private_key_pem.bytes(), self.dir,
+                                         "tls11", legacy_tls10=True,
+                                         max_version=ssl.TLSVersion.TLSv1_1)
         past = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
         expired = self.ca.issue_cert(*LOOPBACK_NAMES, not_before=past,
                                      not_after=past + dt.timedelta(days=90))
@@ -419,6 +472,13 @@ class BadServers:
 
     def tls10(self, protocol: str = "imap") -> ScriptedServer:
         return self.start(protocol, tls=self.tls10_ctx)
+
+    def old_tls(self, protocol: str = "imap", *, starttls: bool = False, tls10: bool = False,
+                modern_hello_alert: bool = False) -> ScriptedServer:
+        """A server whose newest TLS is 1.1 (or 1.0), implicit or through STARTTLS."""
+        ctx = self.tls10_ctx if tls10 else self.tls11_ctx
+        return self.start(protocol, **({"starttls": ctx} if starttls else {"tls": ctx}),
+                          modern_hello_alert=modern_hello_alert)
 
     def self_signed(self, protocol: str = "imap") -> ScriptedServer:
         return self.start(protocol, tls=self.self_signed_ctx)

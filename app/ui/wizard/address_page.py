@@ -191,8 +191,9 @@ class AddressPage(StepPage):
         except PostierError as exc:
             _message, hint = message_for(exc.code, self.language())
             self.oauth_intro.setText(
-                self.tr("Signing in with %1 is not available in this copy of Postier, so "
-                        "we will use a password instead.").replace("%1", name)
+                self.tr("Signing in with %1 is not set up in this installation of Postier, "
+                        "so we will use a password instead. Whoever installed Postier (or your "
+                        "IT support) can set it up.").replace("%1", name)
                 + "\n" + hint)
             self.sign_in.hide()
             self.device_button.hide()
@@ -449,12 +450,26 @@ class AddressPage(StepPage):
         return {"found": self.tr("found"), "not_found": self.tr("nothing"),
                 "error": self.tr("no answer")}.get(result, result)
 
+    def target_name(self, tried: Any) -> str:
+        """What a probe asked, readable: "IMAP mail.dupont.fr:993 (SSL/TLS)" for a guessed
+        server (discovery names it "imap mail.dupont.fr:993 ssl"), else the name or URL."""
+        parts = str(getattr(tried, "target", "") or "").split()
+        if len(parts) == 3 and parts[0] in ("imap", "smtp"):
+            security = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(parts[2], parts[2])
+            return f"{parts[0].upper()} {parts[1]} ({security})"
+        return " ".join(parts)
+
+    def progress_line(self, tried: Any) -> str:
+        """One line per probe: where Postier looked (source, host and port), what it got."""
+        target = self.target_name(tried)
+        text = self.tr("%1 — %2: %3 (%4 ms)") if target else self.tr("%1: %3 (%4 ms)")
+        return (text.replace("%1", self.source_name(tried.source)).replace("%2", target)
+                .replace("%3", self.result_name(tried.result)).replace("%4", str(tried.ms)))
+
     def _tried(self, gen: int, tried: Any) -> None:
         if not alive(self) or gen != self._discovery_gen:
             return
-        self.progress.addItem(self.tr("%1: %2 (%3 ms)").replace("%1", self.source_name(
-            tried.source)).replace("%2", self.result_name(tried.result))
-            .replace("%3", str(tried.ms)))
+        self.progress.addItem(self.progress_line(tried))
         self.progress.scrollToBottom()
 
     def _discovery_done(self, gen: int, result: Any, err: BaseException | None) -> None:
@@ -482,10 +497,7 @@ class AddressPage(StepPage):
             self.state.imap, self.state.smtp = endpoint_of(imap), endpoint_of(smtp)
             self.state.username = username_of(imap, email)
             found_preset = getattr(result, "preset", None) or preset
-            name = getattr(found_preset, "name", None) or domain
-            self.status.setText(self.tr("Found the settings of %1.").replace("%1", name)
-                                + " " + self.tr("(source: %1)")
-                                .replace("%1", self.source_name(source or "")))
+            self.status.setText(self.found_text(result, source or "", domain))
             provider = getattr(result, "provider", None) if result is not None else None
             if provider and not self.state.provider:
                 self.state.provider = provider
@@ -501,6 +513,35 @@ class AddressPage(StepPage):
                                         "yourself (your provider's help pages list them).")
                                 .replace("%1", domain))
         self.completeChanged.emit()
+
+    def found_text(self, result: Any, source: str, domain: str) -> str:
+        """Say only what was found and from where: a provider's name only when the servers
+        are that provider's (discovery matched them, or its entry in Postier's list was
+        used), and "guessed" — not "found" — for the usual server names."""
+        if source == "preset":
+            chosen = getattr(result, "preset", None) if getattr(result, "found", False) \
+                else self.state.preset
+            name = getattr(chosen, "name", None) or domain
+            return self.tr("Using the settings of %1 from Postier's list of providers.")\
+                .replace("%1", name)
+        servers = ", ".join(f"{e.host}:{e.port}" for e in (self.state.imap, self.state.smtp)
+                            if e is not None)
+        if source == "guess":
+            text = self.tr("Settings guessed for %1 from the usual server names (%2): the "
+                           "test on the next page will tell whether they work.")\
+                .replace("%1", domain).replace("%2", servers)
+        else:
+            found = getattr(result, "preset", None)
+            text = self.tr("Settings of %1 found — source: %2 (%3).")\
+                .replace("%1", getattr(found, "name", None) or domain)\
+                .replace("%2", self.source_name(source)).replace("%3", servers)
+        chosen = self.state.choice if self.state.choice in OAUTH_PROVIDERS else None
+        if chosen and getattr(result, "provider", None) != chosen:
+            label = "Google" if chosen == "gmail" else "Microsoft 365"
+            text += " " + self.tr("These are not %1's servers: the mail of %2 does not seem "
+                                  "to be hosted there.").replace("%1", label)\
+                .replace("%2", domain)
+        return text
 
     def _offer_provider_sign_in(self, provider: str | None) -> None:
         """The address turned out to be at Microsoft 365 or Google while the user chose
