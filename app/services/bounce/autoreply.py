@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from email.message import Message
 
-from app.services.bounce.decode import Parts, header_text, human_text
+from app.services.bounce.decode import Part, Parts, header_text, human_text
 from app.services.bounce.model import Report
 
 # --- auto-reply markers ------------------------------------------------------------
@@ -32,7 +31,7 @@ def looks_like_text_mdn(report: Report, parts: Parts) -> bool:
     return bool(_MDN_BODY.search(human_text(parts)[:4000].lower()))
 
 
-def looks_like_auto_reply(msg: Message, report: Report, parts: Parts) -> bool:
+def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
     auto = (header_text(msg, "Auto-Submitted") or "").lower()
     subject = report.subject or ""
     if auto.startswith("auto-replied"):

@@ -1,20 +1,29 @@
 """One walk over the MIME tree: decoded headers, human-readable text, report parts.
 
-Everything here is bounded (parts, depth, characters) so hostile input costs bounded time.
+A small MIME reader of its own instead of the standard library's ``email`` feed parser,
+because a bounce needs little of a message: the headers of each entity, the text parts, the
+report parts, and only the *headers* of the returned original. Entities are split with
+``bytes.find`` (linear time), bodies are decoded only when read, and everything is bounded:
+header values (``MAX_HEADER`` characters, before any RFC 2047 decoding: a megabyte of
+encoded words is cut first, not decoded quadratically), header count, parts, depth,
+characters of text. So a hostile input costs bounded time, and an ordinary one little.
 """
 
 from __future__ import annotations
 
+import binascii
 import html
 import re
 from dataclasses import dataclass, field
-from email.header import Header, decode_header, make_header
-from email.message import Message
-from email.parser import HeaderParser
-from email.policy import compat32
+from email.header import decode_header, make_header
 from typing import Any
 
 from app.services.bounce.model import MAX_DEPTH, MAX_PART_TEXT, MAX_PARTS
+
+MAX_HEADER = 4096  # characters of one header value kept (folded lines joined)
+MAX_HEADERS = 400  # header fields kept per entity
+_MAX_HEADER_LINES = 2000
+_MAX_BODY_BYTES = MAX_PART_TEXT * 4  # encoded bytes of one text part decoded
 
 _DSN_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status",
                         "text/delivery-status", "text/x-delivery-status"})
@@ -32,6 +41,161 @@ _HTML_BREAK = re.compile(r"<(?:br|/p|/div|/tr|/li|/h\d|p|div|tr|li)\b[^>]*>", re
 _HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 _WS = re.compile(r"\s+")
 _FIELD_RE = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*)$")
+_HEADER_NAME = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
+_PARAM_RE = re.compile(r';\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]{1,80})\s*=\s*(?:"((?:[^"\\]|\\.){0,998})"|([^;\s]{0,998}))')
+
+
+class Part:
+    """One MIME entity: its header fields (raw, bounded) and its body bytes (undecoded).
+
+    Offers the few ``email.message.Message`` methods the readers use (``get``, ``get_all``,
+    ``items``), so vendor modules can treat it like one.
+    """
+
+    __slots__ = ("_decoded", "_index", "body", "fields")
+
+    def __init__(self, raw: bytes) -> None:
+        self.fields, self.body = _split_entity(raw)
+        self._decoded: dict[str, str | None] = {}
+        self._index: dict[str, list[str]] = {}
+        for name, value in self.fields:
+            self._index.setdefault(name.lower(), []).append(value)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        values = self._index.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str, default: Any = None) -> list[str] | Any:
+        return list(self._index.get(name.lower(), ())) or default
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.fields)
+
+    def content_type(self) -> str:
+        value = self.get("Content-Type") or ""
+        ctype = value.split(";", 1)[0].strip().lower()
+        return ctype if "/" in ctype and " " not in ctype else "text/plain"
+
+    def param(self, name: str) -> str | None:
+        """A Content-Type parameter (boundary, charset), unquoted, or None."""
+        value = self.get("Content-Type") or ""
+        key = name.lower()
+        for match in _PARAM_RE.finditer(value):
+            if match.group(1).lower() == key:
+                quoted = match.group(2)
+                return re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match.group(3)
+        return None
+
+    def payload(self, limit: int = _MAX_BODY_BYTES) -> bytes:
+        """The body with its Content-Transfer-Encoding undone (first ``limit`` bytes)."""
+        cte = (self.get("Content-Transfer-Encoding") or "").strip().lower()
+        data = self.body[: limit * 2 if cte == "base64" else limit]
+        if cte == "base64":
+            return _unbase64(data)[:limit]
+        if cte == "quoted-printable":
+            try:
+                return binascii.a2b_qp(data)[:limit]
+            except (binascii.Error, ValueError):
+                return data
+        return data
+
+    def children(self) -> list[Part] | None:
+        """The sub-entities of a multipart, or None when this is no (usable) multipart."""
+        if not self.content_type().startswith("multipart/"):
+            return None
+        boundary = self.param("boundary")
+        if not boundary:
+            return None
+        chunks = _split_multipart(self.body, boundary.encode("utf-8", "surrogateescape"))
+        if chunks is None:
+            return None
+        return [Part(chunk) for chunk in chunks]
+
+
+def parse_entity(raw: bytes) -> Part:
+    """The top-level entity of a message (what ``email.message_from_bytes`` would give)."""
+    if raw.startswith(b"From "):  # an mbox separator line before the headers
+        end = raw.find(b"\n")
+        raw = raw[end + 1:] if end >= 0 else b""
+    return Part(raw)
+
+
+def _split_entity(raw: bytes) -> tuple[list[tuple[str, str]], bytes]:
+    """(header fields, body): headers end at the first blank line, or at the first line that
+    is neither a field nor a continuation (as mail readers do with broken messages)."""
+    fields: list[tuple[str, str]] = []
+    pos, size, lines = 0, len(raw), 0
+    while pos < size and lines < _MAX_HEADER_LINES:
+        end = raw.find(b"\n", pos)
+        end = size if end < 0 else end
+        line = raw[pos:end].rstrip(b"\r")
+        if not line.strip():
+            return fields, raw[end + 1:]
+        lines += 1
+        if line[:1] in (b" ", b"\t"):
+            if fields:
+                name, value = fields[-1]
+                if len(value) < MAX_HEADER:
+                    extra = line.strip()[:MAX_HEADER].decode("ascii", "surrogateescape")
+                    fields[-1] = (name, f"{value} {extra}"[:MAX_HEADER])
+            pos = end + 1
+            continue
+        match = _HEADER_NAME.match(line)
+        if match is None:
+            return fields, raw[pos:]  # no header here: the body starts
+        if len(fields) < MAX_HEADERS:
+            name = match.group(0)[:-1].strip().decode("ascii")
+            value = line[match.end():].strip()[:MAX_HEADER]
+            fields.append((name, value.decode("ascii", "surrogateescape")))
+        pos = end + 1
+    return fields, raw[pos:]
+
+
+def _split_multipart(body: bytes, boundary: bytes) -> list[bytes] | None:
+    """The parts between ``--boundary`` lines (at most MAX_PARTS), or None if none."""
+    delimiter = b"--" + boundary
+    starts: list[tuple[int, int]] = []  # (start of delimiter line, start of content)
+    pos = 0
+    while len(starts) <= MAX_PARTS:
+        index = body.find(delimiter, pos)
+        if index < 0:
+            break
+        pos = index + len(delimiter)
+        if index > 0 and body[index - 1:index] != b"\n":
+            continue  # not at a line start
+        line_end = body.find(b"\n", pos)
+        line_end = len(body) if line_end < 0 else line_end
+        closing = body[pos:pos + 2] == b"--"
+        starts.append((index, line_end + 1))
+        if closing:
+            break
+        pos = line_end + 1
+    if not starts:
+        return None
+    chunks = []
+    for (_, content), (next_delimiter, _) in zip(starts, starts[1:], strict=False):
+        end = next_delimiter - 1  # the line break before the delimiter belongs to it
+        if end > content and body[end - 1:end] == b"\r":
+            end -= 1
+        chunks.append(body[content:max(content, end)])
+    last_start, last_content = starts[-1]
+    if body[last_start + len(delimiter):last_start + len(delimiter) + 2] != b"--":
+        chunks.append(body[last_content:])  # no closing delimiter: the rest is the last part
+    return chunks
+
+
+def _unbase64(data: bytes) -> bytes:
+    try:
+        return binascii.a2b_base64(data)
+    except (binascii.Error, ValueError):
+        pass
+    # Broken padding or stray characters: keep the alphabet, cut to whole quanta.
+    kept = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    kept = kept[: len(kept) - len(kept) % 4]
+    try:
+        return binascii.a2b_base64(kept)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def clean(value: Any) -> str | None:
@@ -55,37 +219,34 @@ def unescape(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def header_text(msg: Message, name: str) -> str | None:
-    try:
+def header_text(msg: Part | None, name: str) -> str | None:
+    """A header's value as readable one-line text (RFC 2047 words decoded once), or None."""
+    if msg is None:
+        return None
+    cache = msg._decoded  # noqa: SLF001 - the cache lives with the entity it describes
+    key = name.lower()
+    if key not in cache:
         value = msg.get(name)
-    except Exception:  # noqa: BLE001 - malformed header objects
-        return None
-    if value is None:
-        return None
-    if isinstance(value, Header):  # compat32 wraps raw 8-bit header bytes in a Header
-        return clean(_header_bytes_text(value))
-    value = str(value)
+        cache[key] = None if value is None else clean(_decode_words(value))
+    return cache[key]
+
+
+def _decode_words(value: str) -> str:
+    """RFC 2047 encoded words and raw 8-bit bytes to text (the value is already bounded)."""
+    raw = value.encode("ascii", "surrogateescape")
+    if not raw.isascii():
+        value = bytes_text(raw, None)
     if "=?" not in value:
-        return clean(value)  # also keeps raw 8-bit (surrogate-escaped) UTF-8 headers intact
-    try:
-        decoded = str(make_header(decode_header(value)))
-    except Exception:  # noqa: BLE001 - bad encoded-words: keep the raw text
-        decoded = value
-    return clean(decoded)
-
-
-def _header_bytes_text(value: Header) -> str:
-    out = []
+        return value
     try:
         chunks = decode_header(value)
-    except Exception:  # noqa: BLE001
-        return str(value)
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            out.append(chunk)
-            continue
-        out.append(bytes_text(chunk, None if charset in (None, "unknown-8bit") else charset))
-    return "".join(out)
+    except Exception:  # noqa: BLE001 - bad encoded words: keep the raw text
+        return value
+    try:
+        return str(make_header(chunks))  # joins adjacent words as RFC 2047 says
+    except Exception:  # noqa: BLE001 - an unknown charset: decode each chunk ourselves
+        return "".join(c if isinstance(c, str) else bytes_text(
+            c, None if cs in (None, "unknown-8bit") else cs) for c, cs in chunks)
 
 
 def bytes_text(data: bytes, charset: str | None) -> str:
@@ -100,22 +261,9 @@ def bytes_text(data: bytes, charset: str | None) -> str:
     return data.decode("cp1252", "replace")
 
 
-def decode_part(part: Message) -> str:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
-        payload = None
-    if payload is None:
-        raw = part.get_payload()
-        return raw[:MAX_PART_TEXT] if isinstance(raw, str) else ""
-    if not isinstance(payload, bytes):
-        return ""
-    payload = payload[: MAX_PART_TEXT * 4]
-    try:
-        charset = part.get_content_charset()
-    except Exception:  # noqa: BLE001
-        charset = None
-    return bytes_text(payload, charset)[:MAX_PART_TEXT]
+def decode_part(part: Part) -> str:
+    """A part's body as text, in its charset, at most MAX_PART_TEXT characters."""
+    return bytes_text(part.payload(), part.param("charset"))[:MAX_PART_TEXT]
 
 
 def _drop_html_blocks(text: str) -> str:
@@ -144,11 +292,8 @@ def html_to_text(text: str) -> str:
     return html.unescape(text)
 
 
-def content_type(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # noqa: BLE001
-        return "text/plain"
+def content_type(part: Part) -> str:
+    return part.content_type()
 
 
 def field_blocks(text: str) -> list[list[tuple[str, str]]]:
@@ -173,40 +318,9 @@ def field_blocks(text: str) -> list[list[tuple[str, str]]]:
     return blocks
 
 
-def report_blocks(part: Message) -> list[list[tuple[str, str]]]:
-    payload = part.get_payload()
-    if isinstance(payload, list):
-        text = "\n\n".join(_message_fields_text(m) for m in payload if isinstance(m, Message))
-        cte = str(part.get("Content-Transfer-Encoding", "")).lower()
-        if "base64" not in cte and "quoted" not in cte:
-            return field_blocks(text)
-        # Rare: an encoded delivery-status; the parser split it before decoding.
-        return field_blocks(_decode_raw_blocks(payload, cte))
+def report_blocks(part: Part) -> list[list[tuple[str, str]]]:
+    """The field blocks of a delivery-status / disposition / feedback-report part."""
     return field_blocks(decode_part(part))
-
-
-def _message_fields_text(msg: Message) -> str:
-    """A parsed field block back to text; its body holds further blocks when the parser
-    took the part for an embedded message (message/global-delivery-status)."""
-    lines = [f"{name}: {clean(value) or ''}" for name, value in msg.items()]
-    body = msg.get_payload()
-    if isinstance(body, str) and body.strip():
-        lines.append("")
-        lines.append(unescape(body))
-    return "\n".join(lines)
-
-
-def _decode_raw_blocks(payload: list[Any], cte: str) -> str:
-    import base64
-    import quopri
-
-    raw = "\n".join(m.as_string() for m in payload if isinstance(m, Message))
-    data = raw.encode("ascii", "ignore")
-    try:
-        decoded = base64.b64decode(data) if "base64" in cte else quopri.decodestring(data)
-    except Exception:  # noqa: BLE001
-        return raw
-    return decoded.decode("utf-8", "replace")
 
 
 def first_field(fields: list[tuple[str, str]], *names: str) -> str | None:
@@ -221,78 +335,62 @@ def first_field(fields: list[tuple[str, str]], *names: str) -> str | None:
 class Parts:
     texts: list[str] = field(default_factory=list)
     htmls: list[str] = field(default_factory=list)
-    dsn: list[Message] = field(default_factory=list)
-    mdn: list[Message] = field(default_factory=list)
-    arf: list[Message] = field(default_factory=list)
-    original: Message | None = None
+    dsn: list[Part] = field(default_factory=list)
+    mdn: list[Part] = field(default_factory=list)
+    arf: list[Part] = field(default_factory=list)
+    original: Part | None = None
     original_text: str = ""
     human: str | None = None  # cached human_text()
 
 
-def walk(msg: Message) -> Parts:
+def walk(msg: Part) -> Parts:
     parts = Parts()
     count = 0
 
-    def visit(part: Message, depth: int, inside_original: bool) -> None:
+    def visit(part: Part, depth: int, inside_original: bool) -> None:
         nonlocal count
         count += 1
         if count > MAX_PARTS or depth > MAX_DEPTH:
             return
-        ctype = content_type(part)
+        ctype = part.content_type()
         if ctype in _DSN_TYPES:
             parts.dsn.append(part)
-            return
-        if ctype in _MDN_TYPES:
+        elif ctype in _MDN_TYPES:
             parts.mdn.append(part)
-            return
-        if ctype in _ARF_TYPES:
+        elif ctype in _ARF_TYPES:
             parts.arf.append(part)
-            return
-        if ctype in _HEADERS_TYPES:
-            payload = part.get_payload()
-            if isinstance(payload, list):  # message/global-headers parsed as a message
-                if parts.original is None and payload and isinstance(payload[0], Message):
-                    parts.original = payload[0]
-                return
+        elif ctype in _HEADERS_TYPES:
             if parts.original is None:
-                text = decode_part(part)
-                parts.original = HeaderParser(policy=compat32).parsestr(text, headersonly=True)
-                parts.original_text += text
-            return
-        if ctype in _MESSAGE_TYPES or ctype.startswith("message/"):
-            payload = part.get_payload()
-            inner = payload[0] if isinstance(payload, list) and payload else None
-            if isinstance(inner, Message):
-                if parts.original is None and ctype in _MESSAGE_TYPES:
-                    parts.original = inner
-                visit(inner, depth + 1, True)
-            return
-        if part.is_multipart():
-            payload = part.get_payload()
-            if isinstance(payload, list):
-                for sub in payload:
-                    if isinstance(sub, Message):
-                        visit(sub, depth + 1, inside_original)
-            return
-        if ctype.startswith("multipart/"):
-            ctype = "text/plain"  # a multipart without boundary: its body is plain text
-        if not ctype.startswith("text/") and ctype != "application/octet-stream":
-            return
-        if ctype == "application/octet-stream":
-            return
-        text = decode_part(part)
-        if inside_original:
-            if len(parts.original_text) < MAX_PART_TEXT:
-                parts.original_text += "\n" + text[:MAX_PART_TEXT]
-            return
-        if ctype == "text/html":
-            parts.htmls.append(text)
+                data = part.payload()
+                parts.original = Part(data)
+                parts.original_text += bytes_text(data, part.param("charset"))[:MAX_PART_TEXT]
+        elif ctype.startswith("message/"):
+            inner = Part(part.payload(limit=len(part.body)))
+            if parts.original is None and ctype in _MESSAGE_TYPES:
+                parts.original = inner
+            visit(inner, depth + 1, True)
         else:
-            parts.texts.append(text)
+            children = part.children()
+            if children is not None:
+                for sub in children:
+                    visit(sub, depth + 1, inside_original)
+            elif ctype.startswith(("text/", "multipart/")):  # a multipart without boundary
+                _add_text(parts, part, "text/html" if ctype == "text/html" else "text/plain",
+                          inside_original)
 
     visit(msg, 0, False)
     return parts
 
+
+def _add_text(parts: Parts, part: Part, ctype: str, inside_original: bool) -> None:
+    text = decode_part(part)
+    if inside_original:
+        if len(parts.original_text) < MAX_PART_TEXT:
+            parts.original_text += "\n" + text[:MAX_PART_TEXT]
+    elif ctype == "text/html":
+        parts.htmls.append(text)
+    else:
+        parts.texts.append(text)
 
 
 def human_text(parts: Parts) -> str:

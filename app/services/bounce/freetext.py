@@ -8,7 +8,6 @@ helpers for the formats they know better.
 from __future__ import annotations
 
 import re
-from email.message import Message
 from email.utils import getaddresses
 
 from app.services.bounce.addresses import (
@@ -21,7 +20,7 @@ from app.services.bounce.addresses import (
     norm_addr,
 )
 from app.services.bounce.autoreply import AUTOREPLY_SUBJECT
-from app.services.bounce.decode import Parts, clean, header_text, human_text
+from app.services.bounce.decode import Part, Parts, clean, header_text, human_text
 from app.services.bounce.model import (
     MAX_DIAGNOSTIC,
     MAX_PART_TEXT,
@@ -97,7 +96,7 @@ _REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
 )]
 
 # --- free-text bounces --------------------------------------------------------------------
-def looks_like_bounce(msg: Message, report: Report, parts: Parts) -> bool:
+def looks_like_bounce(msg: Part, report: Report, parts: Parts) -> bool:
     if header_text(msg, "X-Failed-Recipients"):
         return True
     from_header = header_text(msg, "From") or ""
@@ -115,7 +114,7 @@ def looks_like_bounce(msg: Message, report: Report, parts: Parts) -> bool:
     return bounce_subject and bounce_body
 
 
-def _excluded(msg: Message, report: Report, parts: Parts) -> set[str]:
+def _excluded(msg: Part, report: Report, parts: Parts) -> set[str]:
     out: set[str] = set()
     for name in ("From", "To", "Cc", "Return-Path", "Sender", "Reply-To", "Delivered-To",
                  "X-Original-To"):
@@ -152,7 +151,7 @@ def block_for(text: str, address: str | None) -> str:
     return text[line_start:min(end, line_start + 2000)]
 
 
-def parse_free_text(report: Report, msg: Message, parts: Parts) -> None:
+def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     text = human_text(parts)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     cut = CUT_RE.search(text)

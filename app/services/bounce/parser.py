@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from email import message_from_bytes
-from email.policy import compat32
 
 from app.services.bounce import vendors
 from app.services.bounce.addresses import MSGID_HDR_RE, MSGID_RE, address_of, msgid_of
 from app.services.bounce.autoreply import looks_like_auto_reply, looks_like_text_mdn
-from app.services.bounce.decode import header_text, walk
+from app.services.bounce.decode import header_text, parse_entity, walk
 from app.services.bounce.freetext import looks_like_bounce, parse_free_text
 from app.services.bounce.judge import to_recipient
 from app.services.bounce.model import MAX_MESSAGE, MAX_RECIPIENTS, RecipientStatus, Report
@@ -33,7 +31,7 @@ def parse(raw: bytes) -> Report:
 
 
 def _parse(raw: bytes) -> Report:
-    msg = message_from_bytes(raw, policy=compat32)
+    msg = parse_entity(raw)
     report = Report(
         message_id=msgid_of(header_text(msg, "Message-ID")),
         subject=header_text(msg, "Subject"),

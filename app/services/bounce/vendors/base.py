@@ -15,10 +15,9 @@ A vendor module knows one MTA or provider family's bounce format. It exports:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.message import Message
 from functools import cached_property
 
-from app.services.bounce.decode import Parts, header_text, human_text
+from app.services.bounce.decode import Part, Parts, header_text, human_text
 from app.services.bounce.freetext import CUT_RE
 from app.services.bounce.model import MAX_PART_TEXT, Report
 
@@ -41,7 +40,7 @@ class Found:
 class Context:
     """One message, decoded once, as every vendor module sees it."""
 
-    msg: Message
+    msg: Part
     report: Report
     parts: Parts
     _headers: dict[str, str] = field(default_factory=dict)
