@@ -230,3 +230,50 @@ def test_enter_on_the_last_page_finishes_and_sends_nothing(qtbot, bad_servers, l
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=3000)
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert not sent
+
+
+def test_start_page_opens_with_visible_focus_and_arrows_choose(qtbot, postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env))
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    page = wizard.start_page
+    assert wizard.focusWidget() is page.office  # no Tab needed…
+    # …and drawn: styles draw the focus frame only once the keyboard moved the focus.
+    assert wizard.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    qtbot.keyClick(page.office, Qt.Key.Key_Down)
+    assert page.gmail.isChecked() and wizard.focusWidget() is page.gmail
+    qtbot.keyClick(page.gmail, Qt.Key.Key_Down)
+    assert page.other.isChecked() and wizard.focusWidget() is page.other
+    qtbot.keyClick(page.other, Qt.Key.Key_Up)
+    assert page.gmail.isChecked() and wizard.focusWidget() is page.gmail
+    qtbot.keyClick(page.gmail, Qt.Key.Key_Return)  # chosen with the keyboard only
+    qtbot.waitUntil(lambda: wizard.currentId() != 0, timeout=2000)
+    assert wizard.state.choice == "gmail"
+
+
+def test_every_page_has_its_own_step_number(qtbot, language: str, postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env), language=language)
+    labels = {}
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        page.update_step_label()
+        labels[page_id] = page.step_label.text()
+    assert len(set(labels.values())) == len(labels), labels
+    assert labels[0] == ("Step 1 of 6" if language == "en" else "Étape 1 sur 6")
+
+
+def test_compose_opens_on_the_to_field(qtbot, postier_env: Path) -> None:
+    from app.services.config import Settings
+    from app.services.storage import AccountStore, open_database
+    from app.ui.compose_dialog import ComposeDialog
+    from tests.support import sent_messages as sm
+
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    sm.demo(db)
+    dialog = ComposeDialog(settings, db, AccountStore(db).list())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    assert dialog.focusWidget() is dialog.to_field

@@ -67,10 +67,10 @@ def test_presets_searchable_by_domain(qtbot, postier_env: Path) -> None:
 
 def test_step_indicator_is_large_and_counts(qtbot, postier_env: Path) -> None:
     wizard = make_wizard(qtbot, offline_settings(postier_env))
-    assert wizard.start_page.step_label.text() == "Step 1 of 5"
+    assert wizard.start_page.step_label.text() == "Step 1 of 6"
     assert wizard.start_page.step_label.font().pointSize() >= 14
     choose_own_server(qtbot, wizard)
-    assert wizard.address_page.step_label.text() == "Step 2 of 5"
+    assert wizard.address_page.step_label.text() == "Step 2 of 6"
 
 
 def test_address_page_masks_password_and_validates_email(qtbot, postier_env: Path) -> None:

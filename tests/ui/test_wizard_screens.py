@@ -70,7 +70,7 @@ def test_wizard_speaks_french(qtbot, qapp, postier_env: Path) -> None:
     try:
         wizard = make_wizard(qtbot, offline_settings(postier_env), language=None)
         assert wizard.language == "fr"  # follows the installed translation
-        assert wizard.start_page.step_label.text() == "Étape 1 sur 5"
+        assert wizard.start_page.step_label.text() == "Étape 1 sur 6"
         assert wizard.start_page.title() == "Quelle boîte aux lettres voulez-vous configurer ?"
         choose_own_server(qtbot, wizard)
         fill_address(qtbot, wizard, "pas-une-adresse", "pw")

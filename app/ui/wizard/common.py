@@ -1,5 +1,5 @@
 """What the wizard pages share: the collected answers, the page base with its large
-"Step N of 5" indicator, and small adapters over the service result types."""
+"Step N of 6" indicator, and small adapters over the service result types."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
 from app.services.endpoint import Endpoint
 
 PAGE_START, PAGE_ADDRESS, PAGE_MANUAL, PAGE_TEST, PAGE_SIGNATURE, PAGE_FINISH = range(6)
-TOTAL_STEPS = 5
+# One number per page, whatever the path: "step 3" is always the server settings, even
+# when discovery found them and the page is skipped (support staff guide by these numbers).
+TOTAL_STEPS = 6
 
 # Providers whose own sign-in page (OAuth2) we offer instead of a password.
 OAUTH_PROVIDERS = ("office365", "gmail")
@@ -111,7 +113,7 @@ def big_font(label: QLabel, points_delta: int = 6, bold: bool = True) -> QLabel:
 
 
 class StepPage(QWizardPage):
-    """A wizard page with the large, readable "Step N of 5" indicator on top
+    """A wizard page with the large, readable "Step N of 6" indicator on top
     (support staff say "you should be on step 3" over a screen share)."""
 
     step_number = 1

@@ -52,7 +52,7 @@ class SimpleHealthView(QWidget):
 
 
 class FinishPage(StepPage):
-    step_number = 5
+    step_number = 6
 
     def __init__(self, state: WizardState, settings: Any) -> None:
         super().__init__(state)

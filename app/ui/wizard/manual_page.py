@@ -125,7 +125,7 @@ class ServerBox(QGroupBox):
 
 
 class ManualPage(StepPage):
-    step_number = 2
+    step_number = 3
 
     def __init__(self, state: WizardState) -> None:
         super().__init__(state)

@@ -53,7 +53,7 @@ def image_data_uri(data: bytes, max_px: int = LOGO_MAX_PX) -> str | None:
 
 
 class SignaturePage(StepPage):
-    step_number = 4
+    step_number = 5
 
     def __init__(self, state: WizardState, settings: Any) -> None:
         super().__init__(state)

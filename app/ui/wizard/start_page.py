@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QLabel,
@@ -53,6 +53,7 @@ class StartPage(StepPage):
             button.setObjectName(("office365", "gmail", "other")[i])
             self.group.addButton(button, i)
             self.outer.addWidget(button)
+            button.installEventFilter(self)  # arrow keys choose, not just move the focus
         self.search_label = QLabel(self.tr("&Search your provider:"))
         self.search = QLineEdit()
         self.search.setObjectName("presetSearch")
@@ -73,6 +74,34 @@ class StartPage(StepPage):
         self.list.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
         self.list.itemDoubleClicked.connect(lambda *_: self.wizard() and self.wizard().next())
         self._choice_changed()
+
+    def initializePage(self) -> None:
+        # Open with the focus on the choice itself, drawn (a focus frame appears only after
+        # keyboard navigation otherwise): one key press chooses, Enter goes on.
+        button = self.group.checkedButton() or self.office
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        self.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """Up/Down (and Left/Right) on a provider choice select the next one, as in any
+        radio group; Qt only moves the focus while none is checked yet."""
+        buttons = self.group.buttons()
+        if watched in buttons and event.type() == QEvent.Type.FocusIn and event.reason() in (
+                Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.OtherFocusReason):
+            # The window opening (or coming back) hands the focus over "not by keyboard",
+            # which hides the focus frame: keep it drawn (not after a mouse click).
+            self.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        if watched in buttons and event.type() == QEvent.Type.KeyPress \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,
+                    Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1}.get(event.key())
+            if step is not None:
+                index = min(max(buttons.index(watched) + step, 0), len(buttons) - 1)
+                target = buttons[index]
+                target.setChecked(True)
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
 
     def _fill_list(self) -> None:
         for preset in sorted(self.presets, key=lambda p: str(getattr(p, "name", "")).lower()):

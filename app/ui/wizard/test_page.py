@@ -85,7 +85,7 @@ class ChecklistRow:
 
 
 class TestPage(StepPage):
-    step_number = 3
+    step_number = 4
     testFinished = Signal(bool)
 
     def __init__(self, state: WizardState, settings: Any) -> None:
