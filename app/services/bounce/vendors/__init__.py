@@ -11,11 +11,16 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
+from app.services.bounce.vendors import dma, opensmtpd
 from app.services.bounce.vendors.base import Context, Found
 
 log = logging.getLogger(__name__)
 
-VENDORS: tuple[ModuleType, ...] = ()
+VENDORS: tuple[ModuleType, ...] = (
+    # MTAs (free-text formats), after the providers and gateways
+    dma,
+    opensmtpd,
+)
 
 
 def find(ctx: Context) -> tuple[str, list[Found]] | None:
