@@ -1,0 +1,94 @@
+"""Small helpers shared by the mail-provider modules (Gmail, SES, Yahoo, Zoho, GMX, mail.ru...).
+
+Each provider writes its reports for people, in its own layout; what they share is how a
+module finds addresses in a sentence, the reply quoted after a marker line, a remote host in
+brackets, and the returned message's To when the report names nobody. All bounded: they
+work on slices of ``ctx.head`` (at most ``MAX_PART_TEXT`` characters).
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.services.bounce.addresses import ADDR_RE, DAEMON_LOCAL, norm_addr
+from app.services.bounce.decode import header_text
+from app.services.bounce.vendors.base import Context
+
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z]{2,24}"
+# "[mx.example.com. 192.0.2.1: timed out]", "by mx.example.com. [192.0.2.1]", "host mx.x [ip]"
+_REMOTE_RES = (
+    re.compile(r"\[(" + _HOST + r")\.? [0-9a-fA-F.:]{3,45}[:\]]"),
+    re.compile(r"\bby (" + _HOST + r")\.? \[[0-9a-fA-F.:]{3,45}\]"),
+    re.compile(r"\bhost:? (" + _HOST + r")\.?(?: \[[0-9a-fA-F.:]{3,45}\]| \([0-9a-fA-F.:]{3,45}\)"
+               r"|\s*$)", re.MULTILINE),
+)
+
+
+def addresses_in(text: str, limit: int = 50) -> list[str]:
+    """The addresses in ``text``, normalised, in order, without duplicates or daemons."""
+    out: list[str] = []
+    for match in ADDR_RE.finditer(text[:20000]):
+        addr = norm_addr(match.group(0))
+        local = addr.rpartition("@")[0]
+        if addr not in out and not DAEMON_LOCAL.match(local):
+            out.append(addr)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def after_marker(text: str, markers: tuple[str, ...], max_lines: int = 8,
+                 max_chars: int = 1200) -> str:
+    """The lines after the first of ``markers`` (case-insensitive) up to a blank line,
+    joined with spaces: the reply a provider quotes after "The response was:"."""
+    low = text.lower()
+    for marker in markers:
+        pos = low.find(marker)
+        if pos < 0:
+            continue
+        rest = text[pos + len(marker):pos + len(marker) + max_chars]
+        lines: list[str] = []
+        for line in rest.lstrip(" \t:").split("\n"):
+            if not line.strip():
+                if lines:
+                    break
+                continue
+            lines.append(line.strip())
+            if len(lines) >= max_lines:
+                break
+        if lines:
+            return " ".join(lines)
+    return ""
+
+
+def remote_host(text: str) -> str | None:
+    """The remote MTA a provider names next to its IP address, if any."""
+    for pattern in _REMOTE_RES:
+        match = pattern.search(text[:8000])
+        if match:
+            return match.group(1).rstrip(".").lower()
+    return None
+
+
+def original_recipients(ctx: Context) -> list[str]:
+    """The recipients named by X-Failed-Recipients, else by the returned message's To:
+    the last resort of reports that do not repeat the address."""
+    failed = ctx.header("X-Failed-Recipients")
+    if failed:
+        found = addresses_in(failed)
+        if found:
+            return found
+    original = ctx.parts.original
+    if original is not None:
+        to = header_text(original, "To") or ""
+        return addresses_in(to, limit=20)
+    return []
+
+
+def in_received(ctx: Context, *needles: str) -> bool:
+    """Whether one of the first Received headers names one of ``needles`` (lower-case)."""
+    for value in ctx.received:
+        low = value.lower()
+        if any(n in low for n in needles):
+            return True
+    return False
