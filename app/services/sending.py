@@ -1,16 +1,60 @@
 """Outbox: record, then send, and know per recipient what the submission server said.
 
-Life of a message (``messages.state``), each step one transaction:
-  queued → sending (claimed by one process) → transmitting (DATA under way) → sent | failed
-  (or back to queued with a retry time when some recipients got a temporary refusal).
-Per recipient, ``recipients.to_send`` says what the outbox still owes: 1 = to send,
-2 = inside the DATA that was in flight, 0 = done (accepted or refused for good).
+Life of a message (``messages.state``). Every arrow is one SQLite transaction, so whatever
+instant a ``kill -9`` strikes, the row is in exactly one of these states. Per recipient,
+``recipients.to_send`` says what the outbox still owes: 1 = to send, 2 = inside the SMTP
+transaction under way, 0 = settled (accepted, or refused for good).
 
-A crash in ``sending`` is harmless: an SMTP transaction without its final dot is discarded
-by the server, so the message goes back to the queue. A crash in ``transmitting`` is the
-one ambiguous moment (the server may have accepted it): on restart the Sent folder is
-searched for the Message-ID; if it is not there the recipients are marked ``error`` and the
-message is NOT resent — the user decides (a later DSN still proves what happened).
+::
+
+              record()            _claim()            RCPT accepted (to_send 1 → 2)
+   (nothing) ─────────▶ queued ───────────▶ sending ────────────────────────▶ data
+                          ▲                  │   │                               │
+                          │ 4xx or network:  │   │ every RCPT refused            │ body written;
+                          │ retry time set   │   ▼                               │ commit, THEN
+                          └──────────────────┘  failed                           ▼ the final "."
+                                                              sent ◀── 250 ── transmitting
+                                                            failed ◀── 5xx ──┘
+                                          (a 4xx after the dot: back to queued for a retry)
+
+Crash recovery: what a kill leaves, what the next start does, why nothing goes out twice.
+``recover_interrupted`` runs at the start of ``postier send``, of every ``process_queue``
+pass (``postier outbox``, the long-running ``postier track``, the GUI's timer). It only
+touches a claim whose owner is dead: same host and its PID gone, or a claim older than
+``STALE_AFTER`` (another host); a live sender is never overtaken.
+
+====================  =========================  =============================================
+killed while          what the server holds      next start
+====================  =========================  =============================================
+recording             nothing                    nothing to do: no row, no id given, nothing
+                                                 sent (the insert is one transaction)
+queued                nothing                    sent when due by the outbox (``_claim`` is
+                                                 ``UPDATE … WHERE state = 'queued'``: exactly
+                                                 one process wins it)
+sending (connecting,  a transaction without      → queued, sent again: the server dropped it.
+MAIL, RCPT)           DATA: dropped at EOF       Recipients refused for good keep to_send 0
+data (body being      DATA without its final     to_send 2 → 1, → queued, sent again: RFC 5321
+written, no "." yet)  dot: discarded at EOF      servers discard an unfinished DATA
+transmitting (the     maybe accepted, maybe not  NOT resent. The Sent folder is searched for
+"." may be out)                                  the Message-ID: found → sent; otherwise the
+                                                 recipients become ``error`` ("may or may not
+                                                 have left") and the message ``unknown``; the
+                                                 success DSN we asked for (NOTIFY=SUCCESS) or
+                                                 a reply later proves delivery
+sent / failed         the final answer           nothing: the state is final (a kill before
+                                                 the Sent copy only leaves no copy in Sent)
+====================  =========================  =============================================
+
+Why never twice: a message is sent again only from ``queued``, reached after a kill only
+from ``sending``/``data``, i.e. before the final dot was written; ``transmitting`` is
+committed *before* the dot goes out, so a message that may have reached the server is
+never in those states. Why never lost: every state but ``transmitting`` leads back to
+``queued`` and on to the server; ``transmitting`` lasts from that commit to the server's
+answer (milliseconds), and a kill there is settled by the DSN. The one moment that can
+lose a message is a kill between that commit and the kernel taking the 3 bytes ".\r\n"
+(microseconds): it shows as ``unknown`` (never as sent) and the user can resend it.
+The same holds for a connection lost instead of a kill: before the dot → queued again;
+after it → ``unknown`` (``_AmbiguousData``).
 """
 
 from __future__ import annotations
@@ -22,6 +66,8 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,8 +105,8 @@ _RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUN
 _DEFERRED_REASON = {"SMTP_TEMPORARY": "system_error", "OAUTH_REAUTH_REQUIRED": "delayed",
                     "KEYRING_LOCKED": "delayed", "PROTOCOL_ERROR": "system_error"}
 
-# Test seam: called with the phase name ("recorded", "claimed", "data_done") so a test
-# can kill the process at the worst moments. None in production.
+# Test seam: called with the phase name ("recorded", "claimed", "body_sent", "data_done")
+# so a test can kill the process at the worst moments. None in production.
 phase_hook: Callable[[str], None] | None = None
 
 
@@ -458,7 +504,7 @@ def _result(db: Database, mid: int, error: PostierError | None = None,
     if accepted:
         status = "sent"  # some recipients may still be retried: their rows say so
     else:
-        status = {"queued": "queued", "sending": "queued",
+        status = {"queued": "queued", "sending": "queued", "data": "queued",
                   "transmitting": "queued"}.get(state, "failed")
     err = error.to_dict() if error else None
     return SendResult(
@@ -521,7 +567,7 @@ def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
         return _connection_failed(db, mid, exc, now, base)
     except _AmbiguousData as exc:
         with db.transaction() as conn:
-            _recover_one(conn, row, None, now, str(exc))
+            _recover_one(conn, row, None, now, str(exc), transmitted=True)
         return _result(db, mid, PostierError("TIMEOUT", str(exc), server="smtp"))
     finally:
         try:
@@ -538,9 +584,11 @@ class _AmbiguousData(Exception):
     """The whole message went out but the server's answer never came back."""
 
 
-def _data(smtp: smtplib.SMTP, raw: bytes) -> tuple[int, bytes]:
+def _data(smtp: smtplib.SMTP, raw: bytes, before_end: Callable[[], None]) -> tuple[int, bytes]:
     """smtplib's DATA, split so we know whether the connection broke before or after
-    the final dot (after it, the server may have accepted the message)."""
+    the final dot (after it, the server may have accepted the message). ``before_end``
+    runs between the body and the dot: it records that the ambiguous moment begins, so a
+    kill before it leaves a message that is safe to send again."""
     smtp.putcmd("data")
     code, resp = smtp.getreply()
     if code != 354:
@@ -548,11 +596,21 @@ def _data(smtp: smtplib.SMTP, raw: bytes) -> tuple[int, bytes]:
     body = re.sub(rb"(?m)^\.", b"..", raw)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    smtp.send(body + b".\r\n")
+    smtp.send(body)
+    _phase("body_sent")
+    before_end()
+    smtp.send(b".\r\n")
     try:
         return smtp.getreply()
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _AmbiguousData(f"no answer after the message was transmitted: {exc}") from exc
+
+
+def _mark_transmitting(db: Database, mid: int) -> None:
+    """data → transmitting, committed before the final dot is written."""
+    with db.transaction() as conn:
+        conn.execute("UPDATE messages SET state = 'transmitting' WHERE id = ? AND state = 'data'",
+                     (mid,))
 
 
 def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
@@ -590,15 +648,17 @@ def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
             _record_refusals(conn, refusals, now)
             for r in accepted:
                 conn.execute("UPDATE recipients SET to_send = 2 WHERE id = ?", (r["id"],))
+            # "data", not yet "transmitting": until the final dot is written, a kill
+            # leaves a transaction the server throws away (see the module docstring).
             conn.execute("UPDATE messages SET state = ?, dsn_requested = ? WHERE id = ?",
-                         ("transmitting" if accepted else "sending", int(dsn), mid))
+                         ("data" if accepted else "sending", int(dsn), mid))
         if not accepted:
             smtp.rset()
             last = next(iter(refusals.values()))[1] if refusals else None
             with db.transaction() as conn:
                 _finish(conn, mid, now, last, base)
             return False
-        dcode, dresp = _data(smtp, row["raw"])
+        dcode, dresp = _data(smtp, row["raw"], lambda: _mark_transmitting(db, mid))
         _phase("data_done")
         reply = _reply_text(dcode, dresp)
         with db.transaction() as conn:
@@ -698,20 +758,142 @@ def _send_claimed(settings: Settings, db: Database, mid: int, now: datetime,
 
 def process_queue(settings: Settings, *, now: datetime | None = None,
                   credentials: CredentialStore | None = None,
-                  timeout: float = DEFAULT_TIMEOUT) -> list[SendResult]:
-    """Send every queued message that is due (scheduled time reached, retry time reached).
-    Messages a crashed process left half-sent are settled first (``recover_interrupted``)."""
+                  timeout: float = DEFAULT_TIMEOUT,
+                  accounts: list[str] | None = None) -> list[SendResult]:
+    """Send every queued message that is due (scheduled time reached, retry time reached),
+    of every account or only of ``accounts``. Messages a crashed process left half-sent
+    are settled first (``recover_interrupted``). The one queue processor: the GUI's timer,
+    ``postier outbox`` and the long-running ``postier track`` all call it."""
     recover_interrupted(settings, credentials=credentials)
     db = _db(settings)
     at = _now(now)
     stamp = _iso(at)
+    mine, params = _account_clause(accounts)
     with db.reading() as conn:
         due = [r["id"] for r in conn.execute(
             "SELECT id FROM messages WHERE state = 'queued'"
             " AND (scheduled_at IS NULL OR scheduled_at <= ?)"
-            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
-            (stamp, stamp)).fetchall()]
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)" + mine + " ORDER BY id",
+            (stamp, stamp, *params)).fetchall()]
     return [_send_claimed(settings, db, mid, at, credentials, timeout, None) for mid in due]
+
+
+def _account_clause(accounts: list[str] | None) -> tuple[str, list[str]]:
+    if accounts is None:
+        return "", []
+    return (" AND account_email IN (" + ",".join("?" for _ in accounts) + ")",
+            list(accounts))
+
+
+# ---------------------------------------------------------------------------
+# The outbox as a service of its own (``postier outbox``, the long-running tracker)
+# ---------------------------------------------------------------------------
+OUTBOX_POLL = 5.0  # seconds between looks for messages queued by other processes
+_OWED = ("queued", "sending", "data", "transmitting")
+
+
+@dataclass
+class OutboxReport:
+    """What ``run_outbox`` did: CLI.md's ``postier outbox`` document."""
+
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    held: int = 0  # queued, not due yet: scheduled, quiet hours, waiting for a retry
+    remaining: int = 0  # still owed after the run: held + in flight elsewhere
+    next_due: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, result: SendResult) -> None:
+        entry = {"id": result.id, "message_id": result.message_id, "status": result.status,
+                 "recipients": result.recipients}
+        if result.status == "sent":
+            self.sent.append(entry)
+        else:  # failed for good, or queued again for a retry (then counted in held too)
+            self.failed.append({**entry, "error": result.error})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "failed": self.failed, "held": self.held,
+                "remaining": self.remaining, "next_due": self.next_due, "errors": self.errors}
+
+    def text(self) -> str:
+        lines = [f"sent {len(self.sent)}, failed {len(self.failed)}, held {self.held},"
+                 f" remaining {self.remaining}"
+                 + (f", next due {self.next_due}" if self.next_due else "")]
+        lines += [f"  sent {e['id']} {e['message_id']}: "
+                  + ", ".join(r["address"] for r in e["recipients"]) for e in self.sent]
+        lines += [f"  {e['status']} {e['id']} {e['message_id']}: "
+                  + (f"{e['error'].get('code')}: {e['error'].get('message')}"
+                     if e.get("error") else "refused") for e in self.failed]
+        lines += [f"  error: {e['code']}: {e['message']}" for e in self.errors]
+        return "\n".join(lines)
+
+
+def outbox_accounts(settings: Settings, account_email: str | None) -> list[str] | None:
+    """The accounts an outbox run serves (None: all). An unknown address is bad input."""
+    if account_email is None:
+        return None
+    try:
+        return [AccountStore(_db(settings)).require(account_email).email]
+    except StorageError as exc:
+        if exc.code == "ACCOUNT_NOT_FOUND":
+            raise InputError(exc.message, code="ACCOUNT_NOT_FOUND") from exc
+        raise PostierError(exc.code, exc.message) from exc
+
+
+def outbox_state(settings: Settings, accounts: list[str] | None = None,
+                 now: datetime | None = None) -> tuple[int, int, datetime | None]:
+    """(held, remaining, next due time) of the outbox, for ``accounts`` or all."""
+    stamp = _iso(_now(now))
+    mine, params = _account_clause(accounts)
+    with _db(settings).reading() as conn:
+        remaining = conn.execute(
+            "SELECT COUNT(*) FROM messages WHERE state IN (" + ",".join("?" for _ in _OWED)
+            + ")" + mine, (*_OWED, *params)).fetchone()[0]
+        held, first = conn.execute(
+            "SELECT COUNT(*), MIN(MAX(COALESCE(scheduled_at, ''), COALESCE(next_attempt_at, '')))"
+            " FROM messages WHERE state = 'queued' AND (scheduled_at > ? OR next_attempt_at > ?)"
+            + mine, (stamp, stamp, *params)).fetchone()
+    return held, remaining, datetime.fromisoformat(first) if first else None
+
+
+def run_outbox(settings: Settings, account_email: str | None = None, *,
+               accounts: list[str] | None = None, once: bool = True,
+               stop: threading.Event | None = None, timeout: float | None = None,
+               credentials: CredentialStore | None = None,
+               on_result: Callable[[SendResult], None] | None = None) -> OutboxReport:
+    """Send what is due now (``once``), or keep sending each message when it falls due until
+    ``stop`` is set or ``timeout`` seconds have passed. Between passes it sleeps until the
+    next due time, looking every ``OUTBOX_POLL`` seconds (``POSTIER_OUTBOX_POLL``) for
+    messages other processes queued (the GUI, a killed ``postier send``)."""
+    wanted = outbox_accounts(settings, account_email) if accounts is None else accounts
+    stop = stop or threading.Event()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    poll = max(0.2, _number(settings, _db(settings), "outbox.poll", OUTBOX_POLL))
+    report = OutboxReport()
+    while True:
+        try:
+            for result in process_queue(settings, credentials=credentials, accounts=wanted):
+                report.add(result)
+                if on_result is not None:
+                    on_result(result)
+            report.held, report.remaining, due = outbox_state(settings, wanted)
+        except (PostierError, StorageError) as exc:
+            if once:
+                raise
+            # A locked or briefly unreadable database: the next pass tries again.
+            log.warning("outbox pass failed: %s", exc)
+            report.errors.append({"code": exc.code, "message": exc.message})
+            due = None
+        report.next_due = _iso(due) if due else None
+        left = None if deadline is None else deadline - time.monotonic()
+        if once or stop.is_set() or (left is not None and left <= 0):
+            return report
+        wait = poll
+        if due is not None:
+            wait = min(wait, max(0.0, (due - _now()).total_seconds()) + 0.05)
+        if left is not None:
+            wait = min(wait, left)
+        stop.wait(max(wait, 0.05))
 
 
 def _stale(row: Any, now: datetime, stale_after: float) -> bool:
@@ -741,8 +923,8 @@ def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
     db = _db(settings)
     now = _now()
     with db.reading() as conn:
-        rows = conn.execute("SELECT * FROM messages WHERE state IN ('sending', 'transmitting')"
-                            ).fetchall()
+        rows = conn.execute("SELECT * FROM messages WHERE state IN ('sending', 'data',"
+                            " 'transmitting')").fetchall()
     recovered = []
     for row in rows:
         if not _stale(row, now, stale_after):
@@ -755,7 +937,7 @@ def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
                                    (row["id"],)).fetchone()
             if current is None or current["state"] != row["state"]:
                 continue  # changed under us
-            _recover_one(conn, row, found, now)
+            _recover_one(conn, row, found, now, transmitted=row["state"] == "transmitting")
         recovered.append(row["id"])
     return recovered
 
@@ -780,8 +962,15 @@ _INTERRUPTED = ("Postier stopped while the server was receiving this message: it
 
 
 def _recover_one(conn: Any, row: Any, found: bool | None, now: datetime,
-                 why: str = _INTERRUPTED) -> None:
+                 why: str = _INTERRUPTED, *, transmitted: bool) -> None:
+    """Settle a message whose sender died or lost the server mid-transaction.
+    ``transmitted``: the final dot may have reached the server (state ``transmitting``)."""
     mid = row["id"]
+    if not transmitted:
+        # Stopped before the final dot: the server discarded that transaction, so the
+        # recipients inside it are owed again (back to to_send = 1).
+        conn.execute("UPDATE recipients SET to_send = 1 WHERE message_id = ? AND to_send = 2",
+                     (mid,))
     inflight = conn.execute("SELECT id FROM recipients WHERE message_id = ? AND to_send = 2",
                             (mid,)).fetchall()
     if found:

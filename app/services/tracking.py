@@ -81,10 +81,14 @@ class TrackResult:
     unmatched: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+    outbox: dict[str, Any] | None = None  # what the watcher sent meanwhile (outbox=True)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scanned": self.scanned, "matched": self.matched, "updated": self.updated,
+        data = {"scanned": self.scanned, "matched": self.matched, "updated": self.updated,
                 "unmatched": self.unmatched, "errors": self.errors, "accounts": self.accounts}
+        if self.outbox is not None:
+            data["outbox"] = self.outbox
+        return data
 
     def text(self) -> str:
         lines = [f"scanned {self.scanned}, matched {self.matched}, updated {len(self.updated)}"]
@@ -629,9 +633,12 @@ def _scan_account(settings: Settings, account: Account, client: Any,
 def track(settings: Settings, account_email: str | None = None, *, once: bool = True,
           timeout: float = 60, stop: threading.Event | None = None,
           on_update: Callable[[list[dict]], None] | None = None,
-          credentials: CredentialStore | None = None) -> TrackResult:
+          credentials: CredentialStore | None = None, outbox: bool = False) -> TrackResult:
     """One pass over each account (``once``), or watch them until ``timeout`` seconds have
-    passed or ``stop`` is set (IDLE where offered, polling elsewhere)."""
+    passed or ``stop`` is set (IDLE where offered, polling elsewhere). While watching with
+    ``outbox``, the watched accounts' queued messages are also sent as they fall due
+    (``sending.run_outbox``): the headless ``postier track`` is a whole mail client. The
+    GUI keeps its own queue timer and leaves ``outbox`` off."""
     accounts = _accounts(settings, account_email)
     result = TrackResult(accounts=[a.email for a in accounts])
     lock = threading.Lock()
@@ -645,12 +652,35 @@ def track(settings: Settings, account_email: str | None = None, *, once: bool = 
         threads = [threading.Thread(target=_watch, name=f"track-{a.email}", daemon=True,
                                     args=(settings, a, result, lock, credentials, deadline,
                                           stop, on_update)) for a in accounts]
+        if outbox and accounts:
+            threads.append(threading.Thread(
+                target=_send_due, name="track-outbox", daemon=True,
+                args=(settings, [a.email for a in accounts], result, credentials, deadline,
+                      stop)))
         for t in threads:
             t.start()
         for t in threads:
             t.join()
     result.unmatched = ms.MessageStore(database(settings)).unmatched_inbound(account_email)
     return result
+
+
+def _send_due(settings: Settings, emails: list[str], result: TrackResult,
+              credentials: CredentialStore | None, deadline: float,
+              stop: threading.Event) -> None:
+    """The outbox beside the mailbox watchers, until the same deadline or stop."""
+    from .sending import run_outbox
+
+    try:
+        report = run_outbox(settings, accounts=emails, once=False, stop=stop,
+                            timeout=max(0.0, deadline - time.monotonic()),
+                            credentials=credentials)
+        result.outbox = report.to_dict()
+    except Exception as exc:  # noqa: BLE001 - the watchers go on; the failure is reported
+        log.warning("outbox stopped: %s", exc)
+        result.outbox = {"sent": [], "failed": [], "held": 0, "remaining": 0,
+                         "errors": [{"code": getattr(exc, "code", "INTERNAL_ERROR"),
+                                     "message": str(exc)}]}
 
 
 def _one_pass(settings: Settings, account: Account, result: TrackResult, lock: threading.Lock,
