@@ -294,6 +294,33 @@ def cmd_messages(args: argparse.Namespace) -> CommandResult:
     return CommandResult(rows, text)
 
 
+def cmd_db_check(args: argparse.Namespace) -> CommandResult:
+    """CLI.md "data care": PRAGMA integrity_check on the data file, read-only."""
+    from app.services.storage import check_database
+
+    report = check_database(_settings().db_path)
+    text = f"{report['file']}: " + ("ok" if report["ok"] else "DAMAGED\n  " + "\n  ".join(
+        report["problems"][:20]))
+    return CommandResult(report, text, EXIT_OK if report["ok"] else EXIT_FAILED)
+
+
+def cmd_db_restore(args: argparse.Namespace) -> CommandResult:
+    """The latest sound backup (or --from FILE) in place of the data file; the replaced
+    file is kept beside it, renamed, never deleted."""
+    from pathlib import Path
+
+    from app.services.storage import restore_database
+
+    source = Path(args.source) if args.source else None
+    if source is not None and not source.is_file():
+        raise InputError(f"cannot read {source}: no such file", code="FILE_ERROR")
+    report = restore_database(_settings().db_path, source)
+    text = f"restored {report['file']} from {report['restored_from']}" + (
+        f"; the previous file is kept as {report['damaged_kept_as']}"
+        if report["damaged_kept_as"] else "")
+    return CommandResult(report, text)
+
+
 def cmd_domain(args: argparse.Namespace) -> CommandResult:
     from app.services import domain_health
 
@@ -400,6 +427,13 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
     p.add_argument("--status")
     p.add_argument("--limit", type=int, default=1000)
 
+    db = sub.add_parser("db", help="check or restore Postier's data file")
+    db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser)
+    command("check", cmd_db_check, "check the data file for damage (read-only)", db_sub)
+    p = command("restore", cmd_db_restore,
+                "restore the latest backup (the current file is kept, renamed)", db_sub)
+    p.add_argument("--from", dest="source", metavar="FILE", help="this backup file instead")
+
     p = command("domain", cmd_domain, "check a sender domain's health (MX, SPF, DKIM, DMARC…)")
     p.add_argument("domain")
     p.add_argument("--smtp-host", help="the account's SMTP host (for SPF include and PTR)")
@@ -458,7 +492,7 @@ def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
         _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
         return EXIT_USAGE if exc.code in USAGE_CODES else EXIT_FAILED
     except StorageError as exc:
-        _emit_error(exc.code, exc.message, as_json)
+        _emit_error(exc.code, exc.message, as_json, hint=getattr(exc, "hint", None))
         return EXIT_USAGE if exc.code in USAGE_CODES else EXIT_FAILED
     except KeyboardInterrupt:
         _emit_error("CANCELLED", "interrupted", as_json)

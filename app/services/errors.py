@@ -214,9 +214,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "DATABASE_ERROR": {
         "en": ("Postier's data file could not be read or written.",
-               "Check free disk space and that the data folder is writable."),
+               "Check free disk space and that the data folder is writable. If the file is "
+               "damaged, restore the latest backup (postier db restore): the damaged file "
+               "is kept beside it."),
         "fr": ("Le fichier de données de Postier est illisible ou non modifiable.",
-               "Vérifiez l'espace disque libre et les droits sur le dossier de données."),
+               "Vérifiez l'espace disque libre et les droits sur le dossier de données. Si le "
+               "fichier est endommagé, restaurez la dernière sauvegarde (postier db restore) : "
+               "le fichier endommagé est conservé à côté."),
     },
     "FILE_ERROR": {
         "en": ("The file could not be read.", "Check the path and the file's permissions."),

@@ -6,7 +6,9 @@ This module depends on no other service so anything can use it.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import shutil
 import sqlite3
 import time
@@ -23,10 +25,42 @@ log = logging.getLogger(__name__)
 class StorageError(Exception):
     """Raised for database problems; ``code`` is one of the error catalogue's codes."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.hint = hint
+
+
+_WRITE_FAILURES = ("SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC",
+                   "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_SHMSIZE", "SQLITE_IOERR_DIR_FSYNC")
+_DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def database_error(path: Path, exc: BaseException) -> StorageError:
+    """DATABASE_ERROR naming the file and what SQLite said, with the way out: a full disk
+    (a write that failed: ENOSPC, EFBIG…) is freed, a damaged file restored from its backup
+    (the damaged one is kept). The transaction was rolled back: nothing is half-written."""
+    text = str(exc) or type(exc).__name__
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name in _WRITE_FAILURES or getattr(exc, "errno", None) in (errno.EFBIG, errno.ENOSPC):
+        return StorageError(
+            "DATABASE_ERROR", f"Postier's data file {path} could not be written (disk full or "
+            f"write error: {text}); the change was cancelled, nothing was half-written.",
+            "Free some disk space (or check the disk), then try again.")
+    hint = None  # the catalogue's: disk space, permissions of the data folder
+    if name.startswith(_DAMAGED) or "malformed" in text or "not a database" in text:
+        hint = ("Run 'postier db check' to see the damage and 'postier db restore' to go back "
+                "to the latest backup (the damaged file is kept beside it).")
+    return StorageError("DATABASE_ERROR", f"Postier's data file {path} could not be read or "
+                        f"written: {text}", hint)
+
+
+def _is_storage_failure(exc: BaseException) -> bool:
+    """Errors of the file, not of the query: a constraint (IntegrityError) is the caller's
+    business and a ProgrammingError is a bug, so both pass through unchanged."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError))
 
 
 def utcnow() -> str:
@@ -184,6 +218,8 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._ready = False
+        self._fresh = False
+        self._daily_checked = False
 
     # -- connection -------------------------------------------------------
     def connect(self) -> sqlite3.Connection:
@@ -191,16 +227,16 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:  # e.g. POSTIER_HOME is a file
-            raise StorageError("DATABASE_ERROR", f"Cannot open {self.path}: {exc}") from exc
+            raise database_error(self.path, exc) from exc
         conn.row_factory = sqlite3.Row
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 15000")
             if not self._ready:
                 self._prepare(conn)
-        except sqlite3.DatabaseError as exc:  # a damaged or foreign file: "not a database"
+        except (sqlite3.DatabaseError, OSError) as exc:  # damaged or foreign: "not a database"
             conn.close()
-            raise StorageError("DATABASE_ERROR", f"Cannot open {self.path}: {exc}") from exc
+            raise database_error(self.path, exc) from exc
         return conn
 
     @contextmanager
@@ -208,14 +244,27 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: every multi-step state
         change happens in one of these so a crash never leaves half a change."""
         conn = self.connect()
+        if not self._daily_checked:
+            # Before the first change of the process (never on a read-only or refused run):
+            # today's backup, if none was taken yet.
+            self._daily_checked = True
+            if not self._fresh:
+                self._daily_backup(conn)
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except BaseException as exc:
+            # Any query of the file can meet a damaged page or a full disk, not only the
+            # open: always the same DATABASE_ERROR naming the file, never a bare traceback.
+            if _is_storage_failure(exc):
+                raise database_error(self.path, exc) from exc
+            raise
         finally:
             conn.close()
 
@@ -224,6 +273,10 @@ class Database:
         conn = self.connect()
         try:
             yield conn
+        except BaseException as exc:
+            if _is_storage_failure(exc):
+                raise database_error(self.path, exc) from exc
+            raise
         finally:
             conn.close()
 
@@ -238,16 +291,43 @@ class Database:
         conn.execute("PRAGMA journal_mode = WAL")
         if current < SCHEMA_VERSION:
             if current > 0:
-                self._backup(conn, current)
+                self._backup(conn, f"v{current}-{int(time.time())}")
             self._migrate(conn, current)
+        self._fresh = current == 0  # nothing to save yet
         self._ready = True
 
-    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
-        target = self.path.with_name(f"{self.path.name}.v{version}-{int(time.time())}.bak")
-        with sqlite3.connect(target) as dest:
+    def _backup(self, conn: sqlite3.Connection, label: str) -> Path:
+        """A consistent copy beside the file (SQLite's online backup), written under a
+        temporary name and renamed: a crash or a full disk never leaves half a backup
+        that ``restore`` could pick."""
+        target = self.path.with_name(f"{self.path.name}.{label}.bak")
+        partial = target.with_name(target.name + ".partial")
+        dest = sqlite3.connect(partial)
+        try:
             conn.backup(dest)
-        log.info("database backed up to %s before migrating from v%d", target, version)
+        finally:
+            dest.close()
+        os.replace(partial, target)
+        log.info("database backed up to %s", target)
         return target
+
+    def _daily_backup(self, conn: sqlite3.Connection) -> None:
+        """One backup a day (at the first open of the day), only of a sound file, keeping
+        the last DAILY_BACKUPS. Never fails the write: a backup is a safety net."""
+        try:
+            newest = max((p.stat().st_mtime for p in backups(self.path)), default=0.0)
+            if time.time() - newest < 24 * 3600:
+                return
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                log.warning("%s is damaged: no daily backup of it", self.path)
+                return
+            self._backup(conn, "daily-" + datetime.now(timezone.utc).strftime("%Y%m%d"))
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("daily backup of %s failed: %s", self.path, exc)
+            return
+        dailies = [p for p in backups(self.path) if ".daily-" in p.name]
+        for old in dailies[DAILY_BACKUPS:]:
+            old.unlink(missing_ok=True)
 
     def _migrate(self, conn: sqlite3.Connection, current: int) -> None:
         for version in range(current, SCHEMA_VERSION):
@@ -271,6 +351,92 @@ class Database:
         with self.transaction() as conn:
             conn.execute("INSERT INTO settings(key, value) VALUES(?, ?) "
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+DAILY_BACKUPS = 7
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups of the data file at ``path``, newest first (before each migration:
+    ``<name>.v<N>-<time>.bak``; daily: ``<name>.daily-<date>.bak``)."""
+    path = Path(path)
+    found = [p for p in path.parent.glob(f"{path.name}.*.bak") if p.is_file()]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` (and the foreign keys check) find; [] when sound.
+    Opened read-only: checking never changes a byte of the file."""
+    path = Path(path)
+    if not path.exists():
+        return [f"{path} does not exist"]
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15)
+    except sqlite3.Error as exc:
+        return [f"cannot open {path}: {exc}"]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        problems = [] if rows == ["ok"] else rows
+        if not problems:
+            problems = [f"foreign key: table {r[0]} row {r[1]} refers to missing {r[2]}"
+                        for r in conn.execute("PRAGMA foreign_key_check").fetchall()]
+        return problems
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+
+
+def check_database(path: Path) -> dict[str, Any]:
+    """``postier db check``: is the file sound, and which backups could restore it."""
+    problems = integrity_problems(path)
+    return {"ok": not problems, "problems": problems, "file": str(path),
+            "backups": [str(p) for p in backups(path)]}
+
+
+def restore_database(path: Path, source: Path | None = None) -> dict[str, Any]:
+    """Put a backup (``source``, else the newest sound one) in place of the data file.
+
+    The current file is never deleted: it and its -wal/-shm companions are renamed to
+    ``<name>.damaged-<time>`` beside it (the WAL belongs to the old file: left in place it
+    would be replayed into the restored one). The backup is copied under a temporary name
+    and renamed, so an interruption leaves either the old file or the restored one."""
+    path = Path(path)
+    if source is not None:
+        source = Path(source)
+        problems = integrity_problems(source)
+        if problems:
+            raise StorageError("DATABASE_ERROR", f"{source} is not a sound Postier backup: "
+                               f"{problems[0]}")
+        candidates = [source]
+    else:
+        candidates = [b for b in backups(path) if not integrity_problems(b)]
+        if not candidates:
+            raise StorageError("DATABASE_ERROR", f"No sound backup of {path} was found.",
+                               "Backups are taken before each update and once a day; "
+                               "with none yet, the data cannot be restored.")
+    chosen = candidates[0]
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    partial = path.with_name(path.name + ".restoring")
+    try:
+        shutil.copy2(chosen, partial)
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        moved = None
+        if path.exists():
+            os.replace(path, kept)
+            moved = kept
+            for suffix in ("-wal", "-shm"):
+                companion = path.with_name(path.name + suffix)
+                if companion.exists():
+                    os.replace(companion, kept.with_name(kept.name + suffix))
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise database_error(path, exc) from exc
+    return {"ok": True, "file": str(path), "restored_from": str(chosen),
+            "damaged_kept_as": str(moved) if moved else None}
 
 
 def _split_sql(script: str) -> list[str]:
