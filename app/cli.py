@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -120,6 +121,8 @@ def _settings():  # noqa: ANN202 - import kept local so `postier --version` stay
 
     try:
         return Settings.from_env()
+    except InputError:
+        raise  # CONFIG_INVALID: postier.toml, naming the file and the key
     except ValueError as exc:
         raise InputError(str(exc)) from exc
 
@@ -164,6 +167,12 @@ def cmd_check(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_account_add(args: argparse.Namespace) -> CommandResult:
+    if args.oauth:
+        return _account_add_oauth(args)
+    if args.provider or args.device_code:
+        raise InputError("--provider and --device-code go with --oauth")
+    if args.timeout is None:
+        args.timeout = 30.0
     credential, imap, smtp = _check_inputs(args)
     from app.services import accounts
 
@@ -172,6 +181,56 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
                                    display_name=args.name or "")
     return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(),
                                    EXIT_OK if outcome.ok else EXIT_FAILED), credential)
+
+
+def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
+    """CLI.md "OAuth2 from the command line": the wizard's sign-in sequence, then the
+    XOAUTH2 check, then the tokens into the keyring. A device code is told on stderr (one
+    JSON line) the moment it is known, so support can read it out; stdout keeps the one
+    result document."""
+    if args.password_env or args.password_stdin:
+        raise InputError("--oauth signs in on the provider's page: no password is read")
+    import webbrowser
+
+    from app.services import accounts
+    from app.services.discovery import parse_email
+    from app.services.endpoint import Endpoint
+
+    parse_email(args.email)  # INVALID_EMAIL before anything else
+    imap = Endpoint.parse(args.imap) if args.imap else None
+    smtp = Endpoint.parse(args.smtp) if args.smtp else None
+    settings = _settings()
+    provider = accounts.oauth_provider_for(args.email, args.provider, settings)
+    timeout = args.timeout if args.timeout is not None else 300.0
+
+    def tell_code(code: Any) -> None:
+        line = {"verification_uri": code.verification_uri, "user_code": code.user_code,
+                "expires_in": max(0, round(code.expires_at - time.time()))}
+        print(json.dumps(line, ensure_ascii=False), file=sys.stderr, flush=True)
+        if not args.json:
+            print(f"Open {code.verification_uri} and enter the code {code.user_code}",
+                  file=sys.stderr, flush=True)
+
+    def open_browser(url: str) -> None:
+        # Over SSH or without a desktop no browser opens: the page can be opened elsewhere.
+        print(f"Sign in in your web browser; if none opens, open this page: {url}",
+              file=sys.stderr, flush=True)
+        webbrowser.open(url)
+
+    outcome = accounts.add_oauth_account(
+        settings, args.email, provider, device=args.device_code, on_code=tell_code,
+        open_browser=open_browser,
+        timeout=timeout, check_timeout=min(timeout, 30.0), imap=imap, smtp=smtp,
+        display_name=args.name or "")
+    return CommandResult(outcome.to_dict(), outcome.text(),
+                         EXIT_OK if outcome.ok else EXIT_FAILED)
+
+
+def cmd_config(args: argparse.Namespace) -> CommandResult:
+    """CLI.md "Deployment configuration": each value with the file (or variable) it came
+    from, and the files looked at. Secrets show as "set"."""
+    settings = _settings()
+    return CommandResult(settings.deploy.to_dict(), settings.deploy.text())
 
 
 def _scrubbed(result: CommandResult, credential: Any) -> CommandResult:
@@ -395,11 +454,20 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
     account_sub = account.add_subparsers(dest="account_command", parser_class=_Parser)
     p = command("add", cmd_account_add, "check an account and store it if it works", account_sub)
     check_args(p)
+    p.set_defaults(timeout=None)  # 30 s for a password check, 300 s for a sign-in (--oauth)
     p.add_argument("--name", help="display name")
+    p.add_argument("--oauth", action="store_true",
+                   help="sign in on the provider's page (Microsoft, Google) instead of a password")
+    p.add_argument("--provider", choices=("microsoft", "google"),
+                   help="with --oauth: whose sign-in (default: from the address)")
+    p.add_argument("--device-code", action="store_true",
+                   help="with --oauth: sign in with a code on any other device")
     command("list", cmd_account_list, "list accounts", account_sub)
     p = command("remove", cmd_account_remove, "remove an account and its keyring entry",
                 account_sub)
     p.add_argument("email")
+
+    command("config", cmd_config, "show the deployment configuration (postier.toml) in use")
 
     p = command("classify", cmd_classify, "classify bounce / DSN / auto-reply messages")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -39,6 +39,10 @@ def postier_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("POSTIER_HOME", str(home))
     monkeypatch.setenv("POSTIER_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    # postier.toml: never this machine's (~/.config/Postier, /etc/xdg/Postier) in a test
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site-config"))
+    monkeypatch.delenv("POSTIER_CONFIG", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     monkeypatch.setenv("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "offscreen"))

@@ -74,10 +74,10 @@ def test_send_after_the_sign_in_was_revoked(tokens: oauth.TokenSet,
     auth.state.revoked.add(tokens.refresh_token or "")  # …and so is the refresh token
     code, sent, out = postier("send", "--from", OAUTH_USER, "--to", "bob@example.test",
                               "--subject", "waits", "--body", "Bonjour", "--json")
-    assert sent["error"]["code"] == "OAUTH_REAUTH_REQUIRED", out
+    assert sent["error"]["code"] == "OAUTH_EXPIRED", out
     assert sent["status"] == "queued" and code == 0  # kept for after the new sign-in
     code, tracked, out2 = postier("track", "--account", OAUTH_USER, "--once", "--json")
-    assert code == 1 and [e["code"] for e in tracked["errors"]] == ["OAUTH_REAUTH_REQUIRED"]
+    assert code == 1 and [e["code"] for e in tracked["errors"]] == ["OAUTH_EXPIRED"]
     code, listed, _ = postier("account", "list", "--json")
     assert listed[0]["needs_attention"] == 1
     for secret in secrets_of(tokens):

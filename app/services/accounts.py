@@ -75,7 +75,7 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
         from . import oauth
 
         if oauth_tokens is None:
-            raise PostierError("OAUTH_REAUTH_REQUIRED")
+            raise PostierError("OAUTH_EXPIRED")
         oauth.store_tokens(email, oauth_tokens, secrets)
     else:
         secrets.set(email, credential.secret, "password")
@@ -99,7 +99,7 @@ def load_credential(account: Account, settings: Settings | None = None,
                     credentials: CredentialStore | None = None, *,
                     force_refresh: bool = False) -> Credential:
     """The credential to log in with. For OAuth2 accounts this is a current access token,
-    refreshed through the provider when about to expire (OAUTH_REAUTH_REQUIRED when the
+    refreshed through the provider when about to expire (OAUTH_EXPIRED when the
     sign-in was revoked: the account is then marked as needing attention)."""
     secrets = credentials or CredentialStore()
     if account.auth_kind == "oauth2":
@@ -110,7 +110,7 @@ def load_credential(account: Account, settings: Settings | None = None,
         try:
             token = oauth.fresh_access_token(account.email, cfg, secrets, force=force_refresh)
         except PostierError as exc:
-            if exc.code == "OAUTH_REAUTH_REQUIRED":
+            if exc.code == "OAUTH_EXPIRED":
                 # The account stays, with its tokens and history: it only needs a new sign-in.
                 _mark_needs_sign_in(settings, account.email)
             raise
@@ -128,7 +128,7 @@ def connect_with_credential(account: Account, settings: Settings,
     """``connect(credential)`` with the account's credential. For OAuth2, a token the server
     refuses before its expiry (access revoked at the provider, clock skew) is refreshed
     once and tried again; refused again, the sign-in itself is no longer good:
-    OAUTH_REAUTH_REQUIRED (account marked), never "check your password"."""
+    OAUTH_EXPIRED (account marked), never "check your password"."""
     credential = load_credential(account, settings, credentials)
     try:
         return connect(credential)
@@ -142,13 +142,13 @@ def connect_with_credential(account: Account, settings: Settings,
         if exc.code != "AUTH_FAILED":
             raise
         _mark_needs_sign_in(settings, account.email)
-        raise PostierError("OAUTH_REAUTH_REQUIRED", reply=exc.reply, server=exc.server) from exc
+        raise PostierError("OAUTH_EXPIRED", reply=exc.reply, server=exc.server) from exc
 
 
 def _mark_needs_sign_in(settings: Settings, email: str) -> None:
     try:
         account_store(settings).update_fields(email, needs_attention=1,
-                                              sync_error="OAUTH_REAUTH_REQUIRED")
+                                              sync_error="OAUTH_EXPIRED")
     except (PostierError, StorageError):
         pass  # the error itself still reaches the caller
 
@@ -156,14 +156,13 @@ def _mark_needs_sign_in(settings: Settings, email: str) -> None:
 def renew_sign_in(settings: Settings, email: str, tokens: Any,
                   credentials: CredentialStore | None = None) -> Account:
     """Store the tokens of a new sign-in for an existing OAuth2 account (after
-    OAUTH_REAUTH_REQUIRED) and clear its "needs attention" mark. Raises
-    OAUTH_ACCOUNT_MISMATCH when the sign-in was made with another address."""
+    OAUTH_EXPIRED) and clear its "needs attention" mark. Raises
+    OAUTH_WRONG_ACCOUNT when the sign-in was made with another address."""
     from . import oauth
 
     store = account_store(settings)
     account = _storage_call(store.require, email)
-    if tokens.email and tokens.email.lower() != account.email.lower():
-        raise PostierError("OAUTH_ACCOUNT_MISMATCH", reply=f"signed in as {tokens.email}")
+    oauth.check_signed_in_as(tokens, account.email)
     oauth.store_tokens(account.email, tokens, credentials or CredentialStore())
     _storage_call(lambda: store.update_fields(account.email, needs_attention=0,
                                               sync_error=None))
@@ -183,19 +182,37 @@ def sign_in_again(settings: Settings, email: str, *, device: bool = False,
     if account.auth_kind != "oauth2":
         raise PostierError("INVALID_INPUT", f"{email} does not use the provider's sign-in")
     cfg = oauth.provider_config(account.provider or "", settings)
-    if device:
-        code = oauth.device_start(cfg)
-        if show_code is not None:
-            show_code(code)
-        tokens = oauth.device_wait(cfg, code, cancel=cancel)
-    else:
-        extra = {"open_browser": open_browser} if open_browser else {}
-        tokens = oauth.sign_in_browser(cfg, login_hint=account.email, cancel=cancel, **extra)
+    tokens = oauth.sign_in(cfg, account.email, device=device, on_code=show_code,
+                           open_browser=open_browser, cancel=cancel)
     return renew_sign_in(settings, email, tokens, credentials)
 
 
-def list_accounts(settings: Settings) -> list[dict[str, Any]]:
-    return [a.to_dict() for a in _storage_call(account_store(settings).list)]
+def list_accounts(settings: Settings,
+                  credentials: CredentialStore | None = None) -> list[dict[str, Any]]:
+    """Every account as CLI.md's rows: ``auth`` ("password" | "oauth2") and, for OAuth2,
+    ``token_expires_at`` (the access token's expiry, ISO-8601 UTC; null if unknown)."""
+    rows = []
+    for account in _storage_call(account_store(settings).list):
+        row = account.to_dict()
+        row["auth"] = "oauth2" if account.auth_kind == "oauth2" else "password"
+        if account.auth_kind == "oauth2":
+            row["token_expires_at"] = _token_expiry(account.email, credentials)
+        rows.append(row)
+    return rows
+
+
+def _token_expiry(email: str, credentials: CredentialStore | None) -> str | None:
+    from datetime import UTC, datetime
+
+    from . import oauth
+
+    try:
+        tokens = oauth.load_tokens(email, credentials or CredentialStore())
+    except PostierError:
+        return None  # a locked keyring must not hide the list itself
+    if tokens is None or not tokens.expires_at:
+        return None
+    return datetime.fromtimestamp(tokens.expires_at, UTC).isoformat(timespec="seconds")
 
 
 def remove_account(email: str, settings: Settings,
@@ -290,6 +307,80 @@ def add_account(email: str, credential: Credential, settings: Settings, *,
                                display_name=display_name, provider=provider,
                                imap_pin=_pin_for(check, "imap", pin),
                                smtp_pin=_pin_for(check, "smtp", pin))
+    except PostierError as exc:
+        return AddOutcome(check, None, exc)
+    return AddOutcome(check, account)
+
+
+def oauth_provider_for(email: str, provider: str | None, settings: Settings,
+                       timeout: float = 10.0) -> str:
+    """The preset id an OAuth2 account signs in with: ``office365``, ``outlook`` (personal
+    Microsoft accounts) or ``gmail``. ``provider`` is CLI.md's ``microsoft``/``google``;
+    without it the address's domain (built-in presets), then discovery (MX) decide."""
+    from . import presets
+
+    domain = email.rpartition("@")[2].lower()
+    preset = presets.preset_for_domain(domain)
+    if provider in ("microsoft", "office365", "outlook"):
+        return "outlook" if preset is not None and preset.id == "outlook" else "office365"
+    if provider in ("google", "gmail"):
+        return "gmail"
+    if provider:
+        raise InputError(f"unknown provider {provider!r}: use microsoft or google")
+    if preset is not None and preset.id in ("office365", "outlook", "gmail"):
+        return preset.id
+    from .discovery import discover
+
+    found = discover(email, settings, timeout=timeout)
+    if found.found and found.provider in ("office365", "gmail"):
+        return found.provider
+    raise InputError(f"{domain} is not at Microsoft or Google as far as Postier can tell: "
+                     "say which with --provider microsoft|google")
+
+
+def _oauth_endpoints(provider: str, email: str) -> tuple[Endpoint | None, Endpoint | None]:
+    from . import presets
+
+    preset = presets.preset_by_id(provider)
+    if preset is None:
+        return None, None
+    incoming, outgoing = preset.servers_for(email)
+    imap = next((s for s in incoming if s.protocol == "imap"), None)
+    smtp = next(iter(outgoing), None)
+    return (Endpoint(imap.host, imap.port, imap.security) if imap else None,
+            Endpoint(smtp.host, smtp.port, smtp.security) if smtp else None)
+
+
+def add_oauth_account(settings: Settings, email: str, provider: str, *,
+                      device: bool = False, on_code: Callable[[Any], Any] | None = None,
+                      open_browser: Callable[[str], Any] | None = None, cancel: Any = None,
+                      timeout: float = 300.0, check_timeout: float = 30.0,
+                      imap: Endpoint | None = None, smtp: Endpoint | None = None,
+                      display_name: str = "",
+                      credentials: CredentialStore | None = None) -> AddOutcome:
+    """``postier account add EMAIL --oauth``: the wizard's sign-in (``oauth.sign_in``),
+    then IMAP and SMTP checked with XOAUTH2, then the account stored with its tokens in
+    the keyring. Nothing is stored unless every step passed."""
+    from . import oauth
+    from .connection_check import check_account
+
+    if _storage_call(account_store(settings).get, email) is not None:
+        raise PostierError("ACCOUNT_EXISTS")
+    cfg = oauth.provider_config(provider, settings)
+    tokens = oauth.sign_in(cfg, email, device=device, on_code=on_code,
+                           open_browser=open_browser, cancel=cancel, timeout=timeout)
+    oauth.check_signed_in_as(tokens, email)
+    preset_imap, preset_smtp = _oauth_endpoints(provider, email)
+    credential = Credential(email, tokens.access_token, "oauth2")
+    check = check_account(email, credential, settings, imap=imap or preset_imap,
+                          smtp=smtp or preset_smtp, timeout=check_timeout)
+    if not check.ok:
+        return AddOutcome(check, None)
+    try:
+        account = save_account(settings, email=email, credential=credential,
+                               imap=check.incoming, smtp=check.outgoing,
+                               display_name=display_name, provider=provider,
+                               oauth_tokens=tokens, credentials=credentials)
     except PostierError as exc:
         return AddOutcome(check, None, exc)
     return AddOutcome(check, account)

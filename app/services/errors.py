@@ -246,17 +246,32 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "OAUTH_NOT_CONFIGURED": {
         "en": ("Sign-in with this provider is not set up in this copy of Postier.",
-               "Ask your IT support for the Postier client ID (POSTIER_MS_CLIENT_ID or "
-               "POSTIER_GOOGLE_CLIENT_ID), or use a password / app password instead."),
+               "Ask your IT support for Postier's configuration file (postier.toml with the "
+               "client ID), or use a password / app password instead."),
         "fr": ("La connexion avec ce fournisseur n'est pas configurée dans ce Postier.",
-               "Demandez à votre support l'identifiant client Postier (POSTIER_MS_CLIENT_ID ou "
-               "POSTIER_GOOGLE_CLIENT_ID), ou utilisez un mot de passe d'application."),
+               "Demandez à votre support le fichier de configuration de Postier (postier.toml "
+               "avec l'identifiant client), ou utilisez un mot de passe d'application."),
+    },
+    "CONFIG_INVALID": {
+        "en": ("Postier's configuration file is not valid.",
+               "Correct the file and the key named here (or ask whoever installed Postier), "
+               "then start Postier again."),
+        "fr": ("Le fichier de configuration de Postier n'est pas valide.",
+               "Corrigez le fichier et la clé indiqués ici (ou demandez-le à la personne qui "
+               "a installé Postier), puis relancez Postier."),
     },
     "OAUTH_CANCELLED": {
         "en": ("Sign-in was cancelled.", "Start the sign-in again when you are ready."),
         "fr": ("La connexion a été annulée.", "Relancez la connexion quand vous êtes prêt."),
     },
-    "OAUTH_ADMIN_CONSENT_REQUIRED": {
+    "OAUTH_DENIED": {
+        "en": ("The sign-in was refused on the provider's page.",
+               "Sign in again and accept Postier's access to your mail (reading and sending)."),
+        "fr": ("La connexion a été refusée sur la page du fournisseur.",
+               "Reconnectez-vous et acceptez l'accès de Postier à votre messagerie (lecture "
+               "et envoi)."),
+    },
+    "OAUTH_CONSENT_REQUIRED": {
         "en": ("An administrator must approve Postier for your organisation.",
                "Send the approval link shown below to your Microsoft 365 administrator; once "
                "they accept, sign in again."),
@@ -264,26 +279,28 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
                "Envoyez le lien d'autorisation ci-dessous à l'administrateur Microsoft 365 ; "
                "une fois accepté, reconnectez-vous."),
     },
-    "OAUTH_WRONG_TENANT": {
-        "en": ("This sign-in belongs to another organisation (tenant).",
-               "Sign in with the work account of the mailbox you are setting up, or ask "
-               "your administrator which organisation it belongs to."),
-        "fr": ("Cette connexion appartient à une autre organisation (tenant).",
-               "Connectez-vous avec le compte professionnel de la boîte configurée, ou "
-               "demandez à votre administrateur à quelle organisation elle appartient."),
+    "OAUTH_WRONG_ACCOUNT": {
+        "en": ("You signed in with a different address than the one being set up.",
+               "Sign in again with the account of the address you typed."),
+        "fr": ("Vous vous êtes connecté avec une autre adresse que celle configurée.",
+               "Reconnectez-vous avec le compte de l'adresse saisie."),
     },
-    "OAUTH_REAUTH_REQUIRED": {
+    "OAUTH_EXPIRED": {
         "en": ("The sign-in has expired or was revoked: please sign in again.",
                "Your messages and history are kept; only the sign-in must be renewed."),
         "fr": ("La connexion a expiré ou a été révoquée : reconnectez-vous.",
                "Vos messages et l'historique sont conservés ; seule la connexion est à "
                "renouveler."),
     },
-    "OAUTH_ACCOUNT_MISMATCH": {
-        "en": ("You signed in with a different address than the one being set up.",
-               "Sign in again with the account of the address you typed."),
-        "fr": ("Vous vous êtes connecté avec une autre adresse que celle configurée.",
-               "Reconnectez-vous avec le compte de l'adresse saisie."),
+    "OAUTH_BLOCKED": {
+        "en": ("Your organisation's rules block this sign-in.",
+               "Send this message and the provider's answer below to your IT support: a "
+               "conditional-access policy (device, place, network) or a disabled application "
+               "stops Postier."),
+        "fr": ("Les règles de votre organisation bloquent cette connexion.",
+               "Envoyez ce message et la réponse du fournisseur ci-dessous à votre support "
+               "informatique : une règle d'accès conditionnel (appareil, lieu, réseau) ou une "
+               "application désactivée empêche Postier de se connecter."),
     },
     "OAUTH_FAILED": {
         "en": ("Signing in with the provider failed.",
@@ -315,14 +332,72 @@ VARIANTS: dict[str, dict[str, tuple[str, str]]] = {
                "Si ce port attend SSL/TLS dès la connexion (en général {usual}), choisissez "
                "SSL/TLS au lieu de STARTTLS ; sinon un pare-feu le bloque peut-être."),
     },
+    "OAUTH_NOT_CONFIGURED:work_only": {
+        "en": ("Postier's Microsoft sign-in here is for work and school accounts only.",
+               "Personal Outlook.com / Hotmail / Live addresses need a registration that "
+               "also accepts personal accounts, with tenant = \"common\" or \"consumers\" "
+               "in postier.toml (now: {tenant}). Ask whoever installed Postier."),
+        "fr": ("La connexion Microsoft de ce Postier n'accepte que les comptes "
+               "professionnels ou scolaires.",
+               "Les adresses personnelles Outlook.com / Hotmail / Live demandent un "
+               "enregistrement qui accepte aussi les comptes personnels, avec tenant = "
+               "« common » ou « consumers » dans postier.toml (actuellement : {tenant}). "
+               "Demandez-le à la personne qui a installé Postier."),
+    },
+    "OAUTH_WRONG_ACCOUNT:tenant": {
+        "en": ("This account does not belong to the organisation Postier is set up for.",
+               "Sign in with the work account of the mailbox you are setting up. A personal "
+               "Outlook.com / Hotmail account needs a registration that allows personal "
+               "accounts (tenant \"common\" or \"consumers\"): ask your IT support."),
+        "fr": ("Ce compte n'appartient pas à l'organisation pour laquelle Postier est "
+               "configuré.",
+               "Connectez-vous avec le compte professionnel de la boîte configurée. Un compte "
+               "personnel Outlook.com / Hotmail demande un enregistrement qui accepte les "
+               "comptes personnels (tenant « common » ou « consumers ») : demandez à votre "
+               "support informatique."),
+    },
+    "OAUTH_EXPIRED:device_code": {
+        "en": ("The sign-in code expired before it was used.",
+               "Start the sign-in again and enter the new code within a few minutes."),
+        "fr": ("Le code de connexion a expiré avant d'être utilisé.",
+               "Relancez la connexion et saisissez le nouveau code dans les minutes qui "
+               "suivent."),
+    },
+    "OAUTH_BLOCKED:app_disabled": {
+        "en": ("Postier is disabled or not allowed in your organisation.",
+               "Your administrator must enable the Postier application (Entra admin centre → "
+               "Enterprise applications → Postier → Properties: enabled for users to sign in, "
+               "and assigned to you if assignment is required)."),
+        "fr": ("Postier est désactivé ou non autorisé dans votre organisation.",
+               "Votre administrateur doit activer l'application Postier (centre "
+               "d'administration Entra → Applications d'entreprise → Postier → Propriétés : "
+               "activée pour la connexion des utilisateurs, et vous être attribuée si "
+               "l'attribution est exigée)."),
+    },
+    "OAUTH_FAILED:clock_skew": {
+        "en": ("The provider refused the sign-in because this computer's clock is wrong.",
+               "Set the date, time and time zone of this computer automatically, then sign "
+               "in again."),
+        "fr": ("Le fournisseur a refusé la connexion car l'horloge de cet ordinateur est "
+               "fausse.",
+               "Réglez automatiquement la date, l'heure et le fuseau horaire de cet "
+               "ordinateur, puis reconnectez-vous."),
+    },
 }
 
 DEFAULT_LANGUAGE = "en"
+
+# Codes renamed to CLI.md's names; older databases still hold the old ones (sync_error).
+RENAMED = {"OAUTH_REAUTH_REQUIRED": "OAUTH_EXPIRED",
+           "OAUTH_ADMIN_CONSENT_REQUIRED": "OAUTH_CONSENT_REQUIRED",
+           "OAUTH_WRONG_TENANT": "OAUTH_WRONG_ACCOUNT",
+           "OAUTH_ACCOUNT_MISMATCH": "OAUTH_WRONG_ACCOUNT"}
 
 
 def message_for(code: str, language: str = DEFAULT_LANGUAGE, variant: str | None = None,
                 params: dict[str, Any] | None = None) -> tuple[str, str]:
     """Return (message, hint) for a code (and its finer ``variant``) in ``language``."""
+    code = RENAMED.get(code, code)
     entry = (VARIANTS.get(f"{code}:{variant}") if variant else None) \
         or CATALOGUE.get(code) or CATALOGUE["PROTOCOL_ERROR"]
     message, hint = entry.get(language[:2], entry[DEFAULT_LANGUAGE])

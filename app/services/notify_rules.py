@@ -131,7 +131,9 @@ def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> li
         if failing and known is None:
             # sync_error holds a catalogue code; a refused OAuth2 sign-in is its own kind.
             code = a["sync_error"] or ""
-            kind = "token_expiring" if code == "OAUTH_REAUTH_REQUIRED" else "sync_failed"
+            # OAUTH_REAUTH_REQUIRED: the same code before its CLI.md name, in older data
+            kind = ("token_expiring" if code in ("OAUTH_EXPIRED", "OAUTH_REAUTH_REQUIRED")
+                    else "sync_failed")
             if rules.get(kind):
                 out.append(_insert(conn, kind, _title(kind, a["email"], lang),
                                    _code_text(code, lang), a["email"], None, rules))

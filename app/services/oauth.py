@@ -87,17 +87,30 @@ def _check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+# Provider names as stored on accounts (presets' ids) → the registration they sign in with.
+MICROSOFT = ("microsoft", "office365", "outlook")
+GOOGLE = ("google", "gmail")
+# Authorities that accept personal Microsoft accounts (Outlook.com, Hotmail, Live).
+PERSONAL_TENANTS = ("common", "consumers")
+
+
 def provider_config(provider: str, settings: Settings) -> ProviderConfig:
-    """Endpoints and client ID for a provider; OAUTH_NOT_CONFIGURED without a client ID."""
+    """Endpoints and client ID for a provider, from the deployment configuration
+    (``postier.toml`` or its environment variables). OAUTH_NOT_CONFIGURED without a client
+    ID; for personal Outlook.com accounts also when the registration only takes work
+    accounts (variant ``work_only``)."""
     env = settings.extra
     verify: bool | str = str(settings.ca_file) if settings.ca_file else True
-    if provider in ("microsoft", "office365"):
-        client_id = env.get("POSTIER_MS_CLIENT_ID", "")
-        authority = _check_url(env.get("POSTIER_OAUTH_MICROSOFT_AUTHORITY")
-                               or f"https://login.microsoftonline.com/"
-                                  f"{env.get('POSTIER_MS_TENANT', 'organizations')}")
+    if provider in MICROSOFT:
+        client_id = settings.option("microsoft.client_id") or ""
+        tenant = settings.option("microsoft.tenant") or "organizations"
         if not client_id:
             raise PostierError("OAUTH_NOT_CONFIGURED")
+        if provider == "outlook" and tenant.lower() not in PERSONAL_TENANTS:
+            raise PostierError("OAUTH_NOT_CONFIGURED", variant="work_only",
+                               params={"tenant": tenant})
+        authority = _check_url(env.get("POSTIER_OAUTH_MICROSOFT_AUTHORITY")
+                               or f"https://login.microsoftonline.com/{quote(tenant)}")
         # The admin-consent endpoint wants the permissions to approve (``scope``); for the
         # "organizations" authority the admin's own tenant is used.
         consent = (f"{authority}/v2.0/adminconsent?client_id={quote(client_id)}"
@@ -106,8 +119,8 @@ def provider_config(provider: str, settings: Settings) -> ProviderConfig:
             "microsoft", client_id, None, f"{authority}/oauth2/v2.0/authorize",
             f"{authority}/oauth2/v2.0/token", f"{authority}/oauth2/v2.0/devicecode",
             None, consent, tuple(MS_SCOPES), verify)
-    if provider in ("google", "gmail"):
-        client_id = env.get("POSTIER_GOOGLE_CLIENT_ID", "")
+    if provider in GOOGLE:
+        client_id = settings.option("google.client_id") or ""
         if not client_id:
             raise PostierError("OAUTH_NOT_CONFIGURED")
         override = env.get("POSTIER_OAUTH_GOOGLE_BASE")
@@ -120,7 +133,7 @@ def provider_config(provider: str, settings: Settings) -> ProviderConfig:
                     "https://oauth2.googleapis.com/device/code",
                     "https://oauth2.googleapis.com/revoke")
         # Google "installed app" clients carry a secret that is not secret (RFC 8252 §8.5).
-        return ProviderConfig("google", client_id, env.get("POSTIER_GOOGLE_CLIENT_SECRET"),
+        return ProviderConfig("google", client_id, settings.option("google.client_secret"),
                               *urls, None, tuple(GOOGLE_SCOPES), verify)
     raise PostierError("INVALID_INPUT", f"unknown OAuth provider {provider!r}")
 
@@ -128,28 +141,49 @@ def provider_config(provider: str, settings: Settings) -> ProviderConfig:
 # ---------------------------------------------------------------------------
 # Errors: provider answers → our stable codes
 # ---------------------------------------------------------------------------
-_ADMIN_CONSENT = ("AADSTS65001", "AADSTS90094", "AADSTS90008", "admin_policy_enforced",
-                  "consent_required")
-_WRONG_TENANT = ("AADSTS50020", "AADSTS90072", "AADSTS700016", "AADSTS50034", "AADSTS90002")
+_ADMIN_CONSENT = ("AADSTS65001", "AADSTS90094", "AADSTS90008", "consent_required")
+_DECLINED = ("AADSTS65004", "authorization_declined")  # "Cancel" on the consent page
+# Conditional access (device, place, network, MFA policy) and an app switched off or not
+# assigned in the tenant / blocked by a Google Workspace administrator.
+_BLOCKED = ("AADSTS53003", "AADSTS53000", "AADSTS53001", "AADSTS53002", "AADSTS530032")
+_APP_DISABLED = ("AADSTS7000112", "AADSTS50105", "AADSTS700981", "admin_policy_enforced",
+                 "org_internal")
+_WRONG_TENANT = ("AADSTS50020", "AADSTS90072", "AADSTS700016", "AADSTS50034", "AADSTS90002",
+                 "AADSTS50194", "AADSTS9002331")
 _REAUTH = ("invalid_grant", "AADSTS700082", "AADSTS50173", "AADSTS70008", "AADSTS700084",
            "AADSTS50078", "interaction_required")
+# The token request carried a time the provider does not accept: this computer's clock.
+_CLOCK = ("AADSTS700024", "AADSTS500133", "AADSTS50132", "clock skew")
 
 
 def map_oauth_error(error: str | None, description: str | None,
                     cfg: ProviderConfig | None = None) -> PostierError:
+    """A provider's refusal as one of CLI.md's codes; the provider's words stay in
+    ``reply`` for IT (the AADSTS number says exactly which policy)."""
     text = f"{error or ''}: {description or ''}".strip(": ")
-    if error == "access_denied" and not any(c in text for c in _ADMIN_CONSENT):
-        return PostierError("OAUTH_CANCELLED", reply=text)
-    if any(c in text for c in _ADMIN_CONSENT):
-        err = PostierError("OAUTH_ADMIN_CONSENT_REQUIRED", reply=text)
+    reply = text or None
+
+    def has(codes: tuple[str, ...]) -> bool:
+        return any(c.lower() in text.lower() for c in codes)
+
+    if has(_ADMIN_CONSENT):
+        err = PostierError("OAUTH_CONSENT_REQUIRED", reply=reply)
         if cfg and cfg.admin_consent_url:
             err.hint = f"{err.hint}\n{cfg.admin_consent_url}"
         return err
-    if any(c in text for c in _WRONG_TENANT):
-        return PostierError("OAUTH_WRONG_TENANT", reply=text)
-    if any(c in text for c in _REAUTH):
-        return PostierError("OAUTH_REAUTH_REQUIRED", reply=text)
-    return PostierError("OAUTH_FAILED", reply=text or None)
+    if has(_APP_DISABLED):
+        return PostierError("OAUTH_BLOCKED", reply=reply, variant="app_disabled")
+    if has(_BLOCKED):
+        return PostierError("OAUTH_BLOCKED", reply=reply)
+    if error == "access_denied" or has(_DECLINED):
+        return PostierError("OAUTH_DENIED", reply=reply)
+    if has(_WRONG_TENANT):
+        return PostierError("OAUTH_WRONG_ACCOUNT", reply=reply, variant="tenant")
+    if has(_CLOCK):
+        return PostierError("OAUTH_FAILED", reply=reply, variant="clock_skew")
+    if has(_REAUTH):
+        return PostierError("OAUTH_EXPIRED", reply=reply)
+    return PostierError("OAUTH_FAILED", reply=reply)
 
 
 def _session(cfg: ProviderConfig, redirect_uri: str | None = None) -> OAuth2Session:
@@ -233,6 +267,11 @@ class _RedirectHandler(BaseHTTPRequestHandler):
 class _LoopbackServer(HTTPServer):
     result: dict[str, str] | None = None
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that goes away mid-answer is no error of ours: never a traceback on
+        # the CLI's stderr (socketserver prints one by default).
+        log.debug("loopback redirect: the browser went away", exc_info=True)
+
 
 def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
                     open_browser: Callable[[str], Any] = webbrowser.open,
@@ -250,8 +289,12 @@ def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
         extra["prompt"] = "consent"
     url, _ = session.create_authorization_url(cfg.authorize_url, state=state,
                                               code_verifier=verifier, **extra)
+    # The browser is started on its own thread: a BROWSER command that waits until its
+    # page is loaded (lynx, w3m, a script) would otherwise wait for a listener that only
+    # starts answering once it returns.
+    threading.Thread(target=_open_quietly, args=(open_browser, url), daemon=True,
+                     name="oauth-browser").start()
     try:
-        open_browser(url)
         result = _wait_for_redirect(server, cancel, timeout)
     finally:
         server.server_close()
@@ -263,6 +306,13 @@ def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
         cfg.token_url, code=result["code"], code_verifier=verifier,
         redirect_uri=redirect_uri), cfg)
     return _to_tokens(raw)
+
+
+def _open_quietly(open_browser: Callable[[str], Any], url: str) -> None:
+    try:
+        open_browser(url)
+    except Exception:  # noqa: BLE001 - the user can still open the URL by hand
+        log.warning("could not start a web browser", exc_info=True)
 
 
 def _wait_for_redirect(server: _LoopbackServer, cancel: threading.Event | None,
@@ -309,15 +359,20 @@ def device_start(cfg: ProviderConfig, timeout: float = 15.0) -> DeviceCode:
 
 def device_wait(cfg: ProviderConfig, code: DeviceCode, *,
                 cancel: threading.Event | None = None,
-                sleep: Callable[[float], Any] = time.sleep) -> TokenSet:
-    """Poll the token endpoint until the user finished, refused, or the code expired."""
+                sleep: Callable[[float], Any] = time.sleep,
+                timeout: float | None = None) -> TokenSet:
+    """Poll the token endpoint until the user finished, refused, or the code expired
+    (OAUTH_EXPIRED) or ``timeout`` seconds went by (TIMEOUT)."""
     session = _session(cfg)
     interval = code.interval
+    deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         if cancel is not None and cancel.is_set():
             raise PostierError("OAUTH_CANCELLED")
         if time.time() > code.expires_at:
-            raise PostierError("TIMEOUT", "The sign-in code expired before it was used.")
+            raise PostierError("OAUTH_EXPIRED", variant="device_code")
+        if deadline is not None and time.monotonic() > deadline:
+            raise PostierError("TIMEOUT", "Nobody entered the sign-in code in time.")
         try:
             raw = session.fetch_token(cfg.token_url, grant_type=DEVICE_GRANT,
                                       device_code=code.device_code)
@@ -328,7 +383,7 @@ def device_wait(cfg: ProviderConfig, code: DeviceCode, *,
             elif exc.error == "slow_down":
                 interval += 5  # RFC 8628 §3.5
             elif exc.error == "expired_token":
-                raise PostierError("TIMEOUT", "The sign-in code expired before it was used.",
+                raise PostierError("OAUTH_EXPIRED", variant="device_code",
                                    reply=exc.description) from exc
             else:
                 raise map_oauth_error(exc.error, exc.description, cfg) from exc
@@ -340,6 +395,32 @@ def _wait(cancel: threading.Event | None, seconds: float, sleep: Callable[[float
         cancel.wait(seconds)
     else:
         sleep(seconds)
+
+
+# ---------------------------------------------------------------------------
+# The sign-in sequence (wizard, "Sign in again", `postier account add --oauth`)
+# ---------------------------------------------------------------------------
+def sign_in(cfg: ProviderConfig, email: str, *, device: bool = False,
+            on_code: Callable[[DeviceCode], Any] | None = None,
+            open_browser: Callable[[str], Any] | None = None,
+            cancel: threading.Event | None = None, timeout: float = 300.0) -> TokenSet:
+    """Sign ``email`` in: the provider's page in the system browser (PKCE + loopback), or
+    with ``device`` a code shown through ``on_code`` as soon as it is known. The one
+    sequence every front end runs, so they all fail the same way with the same codes."""
+    if device:
+        code = device_start(cfg, timeout=min(timeout, 30.0))
+        if on_code is not None:
+            on_code(code)
+        return device_wait(cfg, code, cancel=cancel, timeout=timeout)
+    extra = {"open_browser": open_browser} if open_browser is not None else {}
+    return sign_in_browser(cfg, login_hint=email, cancel=cancel, timeout=timeout, **extra)
+
+
+def check_signed_in_as(tokens: TokenSet, email: str) -> None:
+    """OAUTH_WRONG_ACCOUNT when the provider's page signed in another address: its tokens
+    would open someone else's mailbox (or none)."""
+    if tokens.email and tokens.email.lower() != email.lower():
+        raise PostierError("OAUTH_WRONG_ACCOUNT", reply=f"signed in as {tokens.email}")
 
 
 # ---------------------------------------------------------------------------
@@ -426,7 +507,7 @@ def fresh_access_token(email: str, cfg: ProviderConfig,
                        force: bool = False) -> str:
     """A valid access token for ``email``, refreshed (and re-stored) when about to expire,
     or always with ``force`` (a server refused the current one before its expiry).
-    Raises OAUTH_REAUTH_REQUIRED when the refresh token was revoked or expired."""
+    Raises OAUTH_EXPIRED when the refresh token was revoked or expired."""
     before = load_tokens(email, credentials)
     # One refresh at a time per account: tracking threads and a send may all find the
     # token expiring at once; the later ones then use the token the first one stored.
@@ -436,7 +517,7 @@ def fresh_access_token(email: str, cfg: ProviderConfig,
                    and tokens.access_token != before.access_token and not tokens.expiring())
         stale = (force and not renewed) or (tokens is not None and tokens.expiring())
         if tokens is None or (stale and not tokens.refresh_token):
-            raise PostierError("OAUTH_REAUTH_REQUIRED")
+            raise PostierError("OAUTH_EXPIRED")
         if stale:
             tokens = refresh(cfg, tokens.refresh_token or "")
             store_tokens(email, tokens, credentials)
@@ -499,6 +580,8 @@ __all__ = [
     "provider_config",
     "refresh",
     "revoke",
+    "check_signed_in_as",
+    "sign_in",
     "sign_in_browser",
     "store_tokens",
     "supports_device_flow",

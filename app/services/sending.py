@@ -99,10 +99,10 @@ MAX_RETRY_DELAY = 3600
 DEFAULT_GIVE_UP_AFTER = 2 * 24 * 3600
 STALE_AFTER = 600  # a claim older than this belongs to a process that died
 # Temporary by nature: worth trying again later rather than failing the message.
-# OAUTH_REAUTH_REQUIRED too: the message waits in the outbox until the user signs in again.
+# OAUTH_EXPIRED too: the message waits in the outbox until the user signs in again.
 _RETRYABLE = {"TIMEOUT", "CONNECT_REFUSED", "NETWORK_UNREACHABLE", "DNS_NOT_FOUND",
-              "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_REAUTH_REQUIRED", "KEYRING_LOCKED"}
-_DEFERRED_REASON = {"SMTP_TEMPORARY": "system_error", "OAUTH_REAUTH_REQUIRED": "delayed",
+              "PROTOCOL_ERROR", "SMTP_TEMPORARY", "OAUTH_EXPIRED", "KEYRING_LOCKED"}
+_DEFERRED_REASON = {"SMTP_TEMPORARY": "system_error", "OAUTH_EXPIRED": "delayed",
                     "KEYRING_LOCKED": "delayed", "PROTOCOL_ERROR": "system_error"}
 
 # Test seam: called with the phase name ("recorded", "claimed", "body_sent", "data_done")

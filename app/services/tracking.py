@@ -736,7 +736,7 @@ def _watch(settings: Settings, account: Account, result: TrackResult, lock: thre
         except PostierError as exc:
             _failed(settings, account, result, lock, exc)
             if exc.code in ("AUTH_FAILED", "CERT_UNTRUSTED", "CERT_EXPIRED",
-                            "CERT_HOSTNAME_MISMATCH", "PLAINTEXT_REFUSED", "OAUTH_REAUTH_REQUIRED"):
+                            "CERT_HOSTNAME_MISMATCH", "PLAINTEXT_REFUSED", "OAUTH_EXPIRED"):
                 return  # retrying cannot fix these; the account needs the user
             stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
             backoff = min(backoff * 2, MAX_BACKOFF)

@@ -56,8 +56,11 @@ def needs_sign_in(account: Account) -> bool:
     """An OAuth2 account whose refresh was refused (revoked, expired): only a new sign-in
     on the provider's page brings it back; a password account needs its password instead."""
     return account.auth_kind == "oauth2" and bool(
-        account.needs_attention or account.sync_error == "OAUTH_REAUTH_REQUIRED")
+        account.needs_attention or account.sync_error in SIGN_IN_EXPIRED)
 
+
+# OAUTH_EXPIRED, and its name before CLI.md's in data written by older versions.
+SIGN_IN_EXPIRED = ("OAUTH_EXPIRED", "OAUTH_REAUTH_REQUIRED")
 
 class EditAccountDialog(QDialog):
     def __init__(self, account: Account, parent: QWidget | None = None) -> None:
@@ -179,8 +182,8 @@ class AccountsView(QWidget):
 
     def _sync_text(self, a: Account) -> tuple[str, str]:
         """What the mailbox watcher last said. ``sync_error`` holds an error code of the
-        catalogue (AUTH_FAILED, TIMEOUT, OAUTH_REAUTH_REQUIRED…), shown in plain words."""
-        if a.sync_error == "OAUTH_REAUTH_REQUIRED":
+        catalogue (AUTH_FAILED, TIMEOUT, OAUTH_EXPIRED…), shown in plain words."""
+        if a.sync_error in SIGN_IN_EXPIRED:
             return self.tr("Needs attention: sign in again"), "#b91c1c"
         if a.sync_state == "error":
             return (self.tr("Not syncing: %s") % self._code_text(a.sync_error), "#b91c1c")
@@ -377,7 +380,7 @@ class AccountsView(QWidget):
 
         code = error.code if isinstance(error, PostierError) else "OAUTH_FAILED"
         message, hint = message_for(code, current_language())
-        if code == "OAUTH_ACCOUNT_MISMATCH" and getattr(error, "reply", None):
+        if code == "OAUTH_WRONG_ACCOUNT" and getattr(error, "reply", None):
             message = f"{message} ({error.reply})"  # "signed in as <other address>"
         return f"{message} {hint}".strip()
 

@@ -66,6 +66,8 @@ def show_startup_error(exc: Exception) -> None:
     message, hint = message_for(code, current_language())
     box = QMessageBox(QMessageBox.Icon.Critical, "Postier",
                       QApplication.translate("Startup", "Postier cannot start."))
+    if code == "CONFIG_INVALID":  # which file and which key: the one thing IT must know
+        message = f"{message}\n{getattr(exc, 'message', exc)}"
     box.setInformativeText(f"{message}\n{hint}")
     box.setDetailedText(str(getattr(exc, "message", exc)))
     _keep.append(box)

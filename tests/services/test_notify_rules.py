@@ -52,7 +52,7 @@ def test_oauth_sign_in_to_renew_and_desktop_only_rule(tmp_path: Path) -> None:
     db = open_database(tmp_path / "n.sqlite3")
     sm.add_account(db, "o@b.fr")
     AccountStore(db).update_fields("o@b.fr", auth_kind="oauth2", needs_attention=1,
-                                   sync_error="OAUTH_REAUTH_REQUIRED")
+                                   sync_error="OAUTH_EXPIRED")
     nr.save_rules(db, {"token_expiring": {"desktop"}})
     found = nr.collect(db, "en")
     assert [(n.kind, n.title) for n in found] == [("token_expiring", "Sign in again to o@b.fr")]

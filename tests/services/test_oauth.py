@@ -53,13 +53,13 @@ def test_browser_flow_with_pkce_gets_tokens(auth_server: LocalAuthServer,
 
 
 @pytest.mark.parametrize(("error", "code"), [
-    (("access_denied", "The user cancelled"), "OAUTH_CANCELLED"),
+    (("access_denied", "The user cancelled"), "OAUTH_DENIED"),
     (("consent_required", "AADSTS65001: The user or administrator has not consented"),
-     "OAUTH_ADMIN_CONSENT_REQUIRED"),
+     "OAUTH_CONSENT_REQUIRED"),
     (("access_denied", "AADSTS90094: An administrator must grant permission"),
-     "OAUTH_ADMIN_CONSENT_REQUIRED"),
+     "OAUTH_CONSENT_REQUIRED"),
     (("invalid_request", ("AADSTS50020: User account from identity provider does not exist "
-                         "in tenant")), "OAUTH_WRONG_TENANT"),
+                         "in tenant")), "OAUTH_WRONG_ACCOUNT"),
     (("server_error", "something else"), "OAUTH_FAILED"),
 ])
 def test_browser_flow_errors_map_to_plain_codes(auth_server: LocalAuthServer,
@@ -71,7 +71,7 @@ def test_browser_flow_errors_map_to_plain_codes(auth_server: LocalAuthServer,
         oauth.sign_in_browser(cfg, open_browser=_browser, timeout=20)
     assert err.value.code == code
     assert error[1] in (err.value.reply or "")
-    if code == "OAUTH_ADMIN_CONSENT_REQUIRED":
+    if code == "OAUTH_CONSENT_REQUIRED":
         assert "adminconsent?client_id=postier-test-client" in err.value.hint
 
 
@@ -106,7 +106,7 @@ def test_device_flow_refused_by_user(auth_server: LocalAuthServer,
     code = oauth.device_start(cfg)
     with pytest.raises(PostierError) as err:
         oauth.device_wait(cfg, code, sleep=lambda s: None)
-    assert err.value.code == "OAUTH_CANCELLED"
+    assert err.value.code == "OAUTH_DENIED"
 
 
 def test_device_flow_not_offered_for_google(auth_server: LocalAuthServer,
@@ -147,7 +147,7 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_keeps_data(
     auth_server.state.revoked.add(tokens.refresh_token or "")
     with pytest.raises(PostierError) as err:
         oauth.fresh_access_token("alice@example.test", cfg)
-    assert err.value.code == "OAUTH_REAUTH_REQUIRED"
+    assert err.value.code == "OAUTH_EXPIRED"
     assert CredentialStore().get("alice@example.test", "oauth2_refresh") == tokens.refresh_token
 
 

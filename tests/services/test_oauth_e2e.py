@@ -228,7 +228,7 @@ def test_oauthbearer_is_accepted_too(settings: Settings, oauth_rig: OAuthRig) ->
 
 def test_token_of_another_mailbox_is_refused(settings: Settings, oauth_rig: OAuthRig,
                                              auth: LocalAuthServer) -> None:
-    """Signed in as someone else: the wizard warns (OAUTH_ACCOUNT_MISMATCH) and the server
+    """Signed in as someone else: the wizard warns (OAUTH_WRONG_ACCOUNT) and the server
     refuses the token for this mailbox anyway."""
     auth.state.approve_as = "alice@example.test"
     tokens = sign_in(settings)
@@ -276,15 +276,15 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_loses_nothing(
     auth.state.revoked.add(tokens.refresh_token or "")  # e.g. password changed, admin revoked
 
     result = send(settings, ["bob@example.test"], "waits for a new sign-in")
-    assert result.error is not None and result.error["code"] == "OAUTH_REAUTH_REQUIRED"
+    assert result.error is not None and result.error["code"] == "OAUTH_EXPIRED"
     assert result.status == "queued"  # kept in the outbox, not failed
     assert account(settings).needs_attention == 1
-    assert account(settings).sync_error == "OAUTH_REAUTH_REQUIRED"
-    message, _hint = message_for("OAUTH_REAUTH_REQUIRED", "fr")
+    assert account(settings).sync_error == "OAUTH_EXPIRED"
+    message, _hint = message_for("OAUTH_EXPIRED", "fr")
     assert "reconnectez-vous" in message
 
     tracked = tracking.track(settings, EMAIL, once=True)
-    assert [e["code"] for e in tracked.errors] == ["OAUTH_REAUTH_REQUIRED"]
+    assert [e["code"] for e in tracked.errors] == ["OAUTH_EXPIRED"]
     # nothing lost: account, tokens and the message are all still there
     assert CredentialStore().get(EMAIL, "oauth2_refresh") == tokens.refresh_token
     assert result.id in [r["id"] for r in sending_rows(settings)]
@@ -324,11 +324,11 @@ def test_token_refused_even_after_refresh_asks_to_sign_in_again(
     for refresh_token in auth.state.refresh:
         auth.state.refresh[refresh_token] = "alice@example.test"
     result = send(settings, ["bob@example.test"], "refused twice")
-    assert result.error is not None and result.error["code"] == "OAUTH_REAUTH_REQUIRED"
+    assert result.error is not None and result.error["code"] == "OAUTH_EXPIRED"
     assert result.status == "queued"
     assert account(settings).needs_attention == 1
     tracked = tracking.track(settings, EMAIL, once=True)
-    assert [e["code"] for e in tracked.errors] == ["OAUTH_REAUTH_REQUIRED"]
+    assert [e["code"] for e in tracked.errors] == ["OAUTH_EXPIRED"]
 
 
 def sending_rows(settings: Settings) -> list[dict]:
@@ -358,7 +358,7 @@ def test_renewing_with_another_address_is_refused(settings: Settings, oauth_rig:
     other = sign_in(settings)
     with pytest.raises(PostierError) as err:
         accounts.renew_sign_in(settings, EMAIL, other)
-    assert err.value.code == "OAUTH_ACCOUNT_MISMATCH"
+    assert err.value.code == "OAUTH_WRONG_ACCOUNT"
     assert CredentialStore().get(EMAIL, "oauth2_refresh") == tokens.refresh_token
 
 
@@ -387,7 +387,7 @@ def test_admin_consent_required_gives_the_link_for_the_administrator(
         auth.state.token_error = ("invalid_grant", aadsts)
     with pytest.raises(PostierError) as err:
         sign_in(settings)
-    assert err.value.code == "OAUTH_ADMIN_CONSENT_REQUIRED"
+    assert err.value.code == "OAUTH_CONSENT_REQUIRED"
     assert err.value.message == "An administrator must approve Postier for your organisation."
     link = err.value.hint.splitlines()[-1]
     assert link.startswith(auth.base_url) and "adminconsent?client_id=postier-test-client" in link
@@ -399,7 +399,7 @@ def test_user_cancelled_on_the_provider_page(settings: Settings, auth: LocalAuth
     auth.state.authorize_error = ("access_denied", "AADSTS65004: User declined to consent")
     with pytest.raises(PostierError) as err:
         sign_in(settings)
-    assert err.value.code == "OAUTH_CANCELLED"
+    assert err.value.code == "OAUTH_DENIED"  # refused there, not cancelled in Postier
 
 
 def test_user_cancelled_in_postier_while_the_browser_waits(settings: Settings) -> None:
@@ -427,7 +427,7 @@ def test_wrong_tenant(settings: Settings, auth: LocalAuthServer) -> None:
         "application."))
     with pytest.raises(PostierError) as err:
         sign_in(settings)
-    assert err.value.code == "OAUTH_WRONG_TENANT"
+    assert err.value.code == "OAUTH_WRONG_ACCOUNT"
     assert "AADSTS50020" in (err.value.reply or "")
 
 

@@ -28,6 +28,38 @@ def fake_id_token(email: str) -> str:
                      "sig"])
 
 
+# What Entra ID / Google really answer in each situation (error, error_description), so a
+# test can put the local authority in that situation by name.
+ENTRA_ANSWERS: dict[str, tuple[str, str]] = {
+    "admin_consent": ("invalid_grant", "AADSTS65001: The user or administrator has not "
+                      "consented to use the application with ID 'postier-test-client' named "
+                      "'Postier'. Send an interactive authorization request for this user "
+                      "and resource."),
+    "admin_consent_90094": ("access_denied", "AADSTS90094: The grant requires admin "
+                            "permission."),
+    "user_declined": ("access_denied", "AADSTS65004: User declined to consent to access "
+                      "the app."),
+    "conditional_access": ("invalid_grant", "AADSTS53003: Access has been blocked by "
+                           "Conditional Access policies. The access policy does not allow "
+                           "token issuance."),
+    "app_disabled": ("unauthorized_client", "AADSTS7000112: Application 'postier-test-"
+                     "client'(Postier) is disabled."),
+    "not_in_tenant": ("invalid_grant", "AADSTS50020: User account 'olivia@example.test' "
+                      "from identity provider 'live.com' does not exist in tenant "
+                      "'Contoso' and cannot access the application."),
+    "refresh_expired": ("invalid_grant", "AADSTS700082: The refresh token has expired due "
+                        "to inactivity."),
+    "google_invalid_grant": ("invalid_grant", "Token has been expired or revoked."),
+    "clock_skew": ("invalid_client", "AADSTS700024: Client assertion is not within its "
+                   "valid time range."),
+    "device_expired": ("expired_token", "AADSTS70020: The provided value for the input "
+                       "parameter 'device_code' is not valid. Device codes expire after 15 "
+                       "minutes."),
+    "device_declined": ("authorization_declined", "AADSTS70000: The user declined the "
+                        "sign-in request."),
+}
+
+
 @dataclass
 class AuthState:
     approve_as: str = "alice@example.test"
@@ -36,6 +68,7 @@ class AuthState:
     access_ttl: int = 3600
     device_pending_polls: int = 1
     device_result: tuple[str, str] | None = None  # error to give once pending is over
+    device_interval: float = 0  # seconds between polls the client is told to keep
     codes: dict[str, dict] = field(default_factory=dict)
     access: dict[str, tuple[str, float]] = field(default_factory=dict)  # token → (email, exp)
     refresh: dict[str, str] = field(default_factory=dict)  # token → email
@@ -182,7 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
         host, port = self.server.server_address[:2]
         self._json(200, {"device_code": device_code, "user_code": "ABCD-EFGH",
                          "verification_uri": f"http://{host}:{port}/device",
-                         "expires_in": 600, "interval": 0,
+                         "expires_in": 600, "interval": st.device_interval,
                          "message": "Open the page and enter ABCD-EFGH"})
 
     def _introspect(self, token: str) -> None:

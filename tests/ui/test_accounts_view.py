@@ -50,7 +50,7 @@ def revoked(auth: LocalAuthServer, postier_env: Path) -> Settings:
     account = AccountStore(Database(settings.db_path)).require(ALICE)
     with pytest.raises(PostierError) as info:
         accounts.load_credential(account, settings, force_refresh=True)
-    assert info.value.code == "OAUTH_REAUTH_REQUIRED"
+    assert info.value.code == "OAUTH_EXPIRED"
     return settings
 
 

@@ -123,7 +123,7 @@ def test_oauth_not_configured_falls_back_to_password(qtbot, postier_env: Path) -
     page = wizard.address_page
     assert page.oauth_box.isVisible()
     assert "not available" in page.oauth_intro.text()
-    assert "POSTIER_MS_CLIENT_ID" in page.oauth_intro.text()
+    assert "postier.toml" in page.oauth_intro.text()
     assert page.password.isVisible()
     assert not page.sign_in.isVisible()
 

@@ -234,7 +234,8 @@ class AddressPage(StepPage):
                                           "browser…"))
         opener = getattr(self.wizard(), "open_browser", None)
         kwargs = {"open_browser": opener} if opener else {}
-        run_task(lambda: oauth.sign_in_browser(cfg, login_hint=email, cancel=cancel, **kwargs),
+        # The same sequence as "Sign in again" and `postier account add --oauth`.
+        run_task(lambda: oauth.sign_in(cfg, email, cancel=cancel, **kwargs),
                  lambda tokens, err: self._oauth_done(tokens, err, cancel))
 
     def start_device_sign_in(self) -> None:
@@ -244,17 +245,13 @@ class AddressPage(StepPage):
 
         cancel = threading.Event()
         self._oauth_cancel = cancel
-        cfg = self._oauth_cfg
+        cfg, email = self._oauth_cfg, self.email.text().strip()
         self._oauth_running(True)
         self.set_oauth_status(self.tr("Asking for a sign-in code…"))
         show_code = gui_callback(self._show_device_code)
-
-        def flow() -> Any:
-            code = oauth.device_start(cfg)
-            show_code(code)
-            return oauth.device_wait(cfg, code, cancel=cancel)
-
-        run_task(flow, lambda tokens, err: self._oauth_done(tokens, err, cancel))
+        run_task(lambda: oauth.sign_in(cfg, email, device=True, on_code=show_code,
+                                       cancel=cancel),
+                 lambda tokens, err: self._oauth_done(tokens, err, cancel))
 
     def _show_device_code(self, code: Any) -> None:
         if not alive(self):
@@ -309,7 +306,7 @@ class AddressPage(StepPage):
         if self.state.auth != "oauth2" or self.state.tokens is None:
             return
         if self._mismatch():
-            message, _hint = message_for("OAUTH_ACCOUNT_MISMATCH", self.language())
+            message, _hint = message_for("OAUTH_WRONG_ACCOUNT", self.language())
             self.set_oauth_status(
                 message + "\n" + self.tr("The provider's page signed in %1, but the address "
                                          "being set up is %2: Postier could only open the "
