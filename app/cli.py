@@ -335,6 +335,29 @@ def cmd_track(args: argparse.Namespace) -> CommandResult:
     return CommandResult(result.to_dict(), result.text(), EXIT_FAILED if failed else EXIT_OK)
 
 
+def cmd_outbox(args: argparse.Namespace) -> CommandResult:
+    import signal
+    import threading
+
+    from app.services import sending
+
+    settings = _settings()
+    accounts = sending.outbox_accounts(settings, args.account)  # unknown: exit 2, first
+    stop = threading.Event()
+    if not args.once:
+        # Ctrl-C / SIGTERM: finish the message under way, then print the report.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+
+    def progress(result: Any) -> None:  # stdout keeps its one document: news go to stderr
+        log.info("outbox: message %s %s", result.id, result.status)
+
+    report = sending.run_outbox(settings, accounts=accounts, once=args.once, stop=stop,
+                                timeout=args.timeout, on_result=progress)
+    failed = any(e["status"] == "failed" for e in report.failed)
+    return CommandResult(report.to_dict(), report.text(), EXIT_FAILED if failed else EXIT_OK)
+
+
 def cmd_messages(args: argparse.Namespace) -> CommandResult:
     from app.services.message_store import STATUSES
 
@@ -421,29 +444,6 @@ def build_parser() -> argparse.ArgumentParser:
         _add_secret_args(p)
         p.add_argument("--username")
         p.add_argument("--imap", metavar="HOST:PORT:SECURITY")
-def cmd_outbox(args: argparse.Namespace) -> CommandResult:
-    import signal
-    import threading
-
-    from app.services import sending
-
-    settings = _settings()
-    accounts = sending.outbox_accounts(settings, args.account)  # unknown: exit 2, first
-    stop = threading.Event()
-    if not args.once:
-        # Ctrl-C / SIGTERM: finish the message under way, then print the report.
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-
-    def progress(result: Any) -> None:  # stdout keeps its one document: news go to stderr
-        log.info("outbox: message %s %s", result.id, result.status)
-
-    report = sending.run_outbox(settings, accounts=accounts, once=args.once, stop=stop,
-                                timeout=args.timeout, on_result=progress)
-    failed = any(e["status"] == "failed" for e in report.failed)
-    return CommandResult(report.to_dict(), report.text(), EXIT_FAILED if failed else EXIT_OK)
-
-
         p.add_argument("--smtp", metavar="HOST:PORT:SECURITY")
         p.add_argument("--timeout", type=_seconds, default=30.0)
         p.add_argument("--pin", metavar="SHA256", help="trust exactly this certificate")
@@ -489,6 +489,13 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
     p.add_argument("--account", metavar="EMAIL")
     p.add_argument("--once", action="store_true")
     p.add_argument("--timeout", type=_seconds, default=60.0)
+
+    p = command("outbox", cmd_outbox, "send the queued messages that are due")
+    p.add_argument("--account", metavar="EMAIL")
+    p.add_argument("--once", action="store_true",
+                   help="one pass, then exit (default: keep sending each message when due)")
+    p.add_argument("--timeout", type=_seconds, default=None,
+                   help="without --once: stop after this many seconds [never]")
 
     p = command("messages", cmd_messages, "list sent messages and their status")
     p.add_argument("--account", metavar="EMAIL")
@@ -581,10 +588,3 @@ def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
 
 if __name__ == "__main__":
     sys.exit(main())
-    p = command("outbox", cmd_outbox, "send the queued messages that are due")
-    p.add_argument("--account", metavar="EMAIL")
-    p.add_argument("--once", action="store_true",
-                   help="one pass, then exit (default: keep sending each message when due)")
-    p.add_argument("--timeout", type=_seconds, default=None,
-                   help="without --once: stop after this many seconds [never]")
-
