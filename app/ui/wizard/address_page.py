@@ -183,13 +183,15 @@ class AddressPage(StepPage):
             self._set_password_visible(True)
             return
         self.oauth_box.show()
-        name = "Microsoft" if provider == "office365" else "Google"
+        name = "Google" if provider == "gmail" else "Microsoft"
         try:
             from app.services import oauth
 
             self._oauth_cfg = oauth.provider_config(provider, self.settings)
         except PostierError as exc:
-            _message, hint = message_for(exc.code, self.language())
+            message, hint = message_for(exc.code, self.language(), exc.variant, exc.params)
+            if exc.variant == "work_only":  # Outlook.com with a work-accounts-only registration
+                hint = f"{message}\n{hint}"
             self.oauth_intro.setText(
                 self.tr("Signing in with %1 is not set up in this installation of Postier, "
                         "so we will use a password instead. Whoever installed Postier (or your "
@@ -273,7 +275,8 @@ class AddressPage(StepPage):
         self._oauth_running(False)
         if err is not None:
             code = err.code if isinstance(err, PostierError) else "OAUTH_FAILED"
-            message, hint = message_for(code, self.language())
+            message, hint = message_for(code, self.language(), getattr(err, "variant", None),
+                                        getattr(err, "params", None))
             extra = getattr(err, "hint", "") or ""
             # The admin-consent link rides in the hint: show it so it can be sent on.
             link = extra.splitlines()[-1] if "\n" in extra else ""
@@ -326,7 +329,7 @@ class AddressPage(StepPage):
             self.sign_in.setText(self.tr("Sign &in again with %1")
                                  .replace("%1", self.email.text().strip()))
         else:
-            name = "Microsoft" if self.state.choice == "office365" else "Google"
+            name = "Google" if self.state.choice == "gmail" else "Microsoft"
             self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
 
     def _check_email_for_oauth(self) -> bool:

@@ -19,7 +19,8 @@ PAGE_START, PAGE_ADDRESS, PAGE_MANUAL, PAGE_TEST, PAGE_SIGNATURE, PAGE_FINISH = 
 TOTAL_STEPS = 6
 
 # Providers whose own sign-in page (OAuth2) we offer instead of a password.
-OAUTH_PROVIDERS = ("office365", "gmail")
+# "outlook": personal Outlook.com / Hotmail / Live accounts (Microsoft's sign-in too).
+OAUTH_PROVIDERS = ("office365", "gmail", "outlook")
 
 
 @dataclass
@@ -28,7 +29,7 @@ class WizardState:
     until it goes to the keyring; it is never written into a widget other than the
     masked password field."""
 
-    choice: str = "other"  # "office365" | "gmail" | "other" | "own"
+    choice: str = "other"  # "office365" | "gmail" | "outlook" | "other" | "own"
     preset: Any = None  # discovery.Preset chosen in the list, if any
     email: str = ""
     display_name: str = ""

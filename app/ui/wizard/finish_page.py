@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import PostierError, message_for
 from app.ui.worker import run_task
 
-from .common import StepPage, WizardState, alive, big_font, wrap_label
+from .common import OAUTH_PROVIDERS, StepPage, WizardState, alive, big_font, wrap_label
 
 log = logging.getLogger(__name__)
 LIGHT = {"ok": "#1e7b34", "warn": "#c77c02", "fail": "#b00020"}
@@ -218,7 +218,7 @@ class FinishPage(StepPage):
         state, settings = self.state, self.settings
         domain = state.email.rpartition("@")[2]
         smtp_host = state.smtp.host if state.smtp else None
-        provider = state.provider if state.provider in ("office365", "gmail") else None
+        provider = state.provider if state.provider in OAUTH_PROVIDERS else None
         view = self.health_view
         timeout = float(getattr(self.wizard(), "health_timeout", 10.0))
         run_task(lambda: check_domain(domain, settings, smtp_host=smtp_host, provider=provider,

@@ -167,6 +167,9 @@ class StartPage(StepPage):
             else:
                 state.choice, state.preset = "other", data
                 state.provider = getattr(data, "provider", None) or getattr(data, "id", None)
+                if getattr(data, "id", None) == "outlook":
+                    # Outlook.com refuses passwords: Microsoft's sign-in, like Office 365.
+                    state.choice = state.provider = "outlook"
         return True
 
     def _preset_by_id(self, preset_id: str) -> Any:
