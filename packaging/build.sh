@@ -3,7 +3,11 @@
 #   packaging/dist/postier/                         one-folder PyInstaller bundle (run ./postier)
 #   packaging/dist/postier-<version>-linux-<arch>.tar.gz   that folder, for unpack-and-run
 #   packaging/dist/postier_<version>_<debarch>.deb         /opt/postier + /usr/bin/postier + menu entry
-# Usage: packaging/build.sh [--bundle-only]   (--bundle-only skips the tarball and the .deb)
+# Usage: packaging/build.sh [--bundle-only] [--config FILE]
+#   --bundle-only  skips the tarball and the .deb
+#   --config FILE  ships FILE as postier.toml beside the executable (bundle, tarball, .deb):
+#                  the distributor's app registrations and choices (shared/CLI.md
+#                  "Deployment configuration"); checked first, a bad file stops the build
 # Uses .venv (pip install -e .[package]) or $PYTHON. Downloads nothing.
 set -euo pipefail
 
@@ -13,7 +17,35 @@ PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 DIST="$HERE/dist"
 WORK="$HERE/build"
 BUNDLE_ONLY=0
-[ "${1:-}" = "--bundle-only" ] && BUNDLE_ONLY=1
+CONFIG=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bundle-only) BUNDLE_ONLY=1 ;;
+        --config) [ $# -ge 2 ] || { echo "build.sh: --config needs a FILE" >&2; exit 2; }
+                  CONFIG="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+        --config=*) CONFIG="$(cd "$(dirname "${1#--config=}")" && pwd)/$(basename "${1#--config=}")" ;;
+        *) echo "build.sh: unknown argument $1 (use --bundle-only, --config FILE)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ -n "$CONFIG" ]; then
+    # Postier's own reader checks it (TOML, known keys, types): the distributor hears about a
+    # mistake now, not every user at start-up.
+    PYTHONPATH="$ROOT" "$PYTHON" - "$CONFIG" <<'PY' || exit 2
+import sys
+from pathlib import Path
+from app.services.config import ConfigError, load_deploy_config
+try:
+    found = load_deploy_config({}, [Path(sys.argv[1])])
+except ConfigError as exc:
+    sys.exit(f"build.sh: --config: {exc.message}")
+if not found.files[0].found:
+    sys.exit(f"build.sh: --config: {sys.argv[1]} does not exist")
+if found.files[0].unknown:
+    print(f"build.sh: --config: unknown keys ignored: {', '.join(found.files[0].unknown)}",
+          file=sys.stderr)
+PY
+fi
 
 mkdir -p "$WORK"
 # Several people (and test sessions) share this checkout: one build at a time, and no rebuild
@@ -44,6 +76,12 @@ start=$(date +%s)
     --distpath "$DIST" --workpath "$WORK" "$HERE/postier.spec"
 BUNDLE="$DIST/$NAME"
 [ -x "$BUNDLE/$NAME" ] || { echo "build.sh: no $BUNDLE/$NAME after PyInstaller" >&2; exit 1; }
+if [ -n "$CONFIG" ]; then
+    # Beside the executable: the last place Postier looks (after the variables, the per-user
+    # and the system config dirs), so IT can still override it on a machine.
+    install -m 0644 "$CONFIG" "$BUNDLE/postier.toml"
+    echo "config: $CONFIG -> $BUNDLE/postier.toml"
+fi
 echo "bundle: $BUNDLE ($(du -sm "$BUNDLE" | cut -f1) MB) in $(( $(date +%s) - start )) s"
 [ "$BUNDLE_ONLY" = 1 ] && exit 0
 
@@ -66,6 +104,8 @@ rm -rf "$WORK/deb"
 mkdir -p "$PKG/DEBIAN" "$PKG/opt" "$PKG/usr/bin" "$PKG/usr/share/applications" \
     "$PKG/usr/share/icons/hicolor/scalable/apps"
 cp -a "$BUNDLE" "$PKG/opt/$NAME"
+# A shipped postier.toml is a conffile: an administrator's edits survive upgrades.
+[ -f "$BUNDLE/postier.toml" ] && echo "/opt/$NAME/postier.toml" > "$PKG/DEBIAN/conffiles"
 ln -s "/opt/$NAME/$NAME" "$PKG/usr/bin/$NAME"
 install -m 0644 "$HERE/linux/postier.desktop" "$PKG/usr/share/applications/$NAME.desktop"
 install -m 0644 "$ROOT/resources/icons/postier.svg" \

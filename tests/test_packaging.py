@@ -44,6 +44,8 @@ WORK = PACKAGING / "build"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 NAME, VERSION = PROJECT["name"], PROJECT["version"]
 BUILD_TIMEOUT = 540
+# The distributor's postier.toml the test bundle ships (build.sh --config).
+BUNDLED_CONFIG = ROOT / "tests" / "data" / "postier-bundle.toml"
 
 
 def _deb_arch() -> str:
@@ -85,7 +87,7 @@ def _source_stamp() -> str:
     import PyInstaller
 
     digest = hashlib.sha256(f"{sys.version}|{PyInstaller.__version__}".encode())
-    files = [ROOT / "pyproject.toml"]
+    files = [ROOT / "pyproject.toml", BUNDLED_CONFIG]
     for top in ("app", "resources", "packaging"):
         files += (p for p in (ROOT / top).rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts
@@ -126,13 +128,15 @@ def bundle() -> Iterator[Path]:
         stamp_file = DIST / ".source-stamp"
         stamp, inventory = _source_stamp(), _inventory()
         up_to_date = (not IN_CI and (DIST / NAME / NAME).exists() and stamp_file.exists()
+                      and (DIST / NAME / "postier.toml").exists()
                       and stamp_file.read_text() == stamp
                       and (DIST / ".inventory.json").exists()
                       and DEB.exists())
         if not up_to_date:
             stamp_file.unlink(missing_ok=True)
             env = {**os.environ, "POSTIER_BUILD_LOCK_HELD": "1", "PYTHON": sys.executable}
-            proc = subprocess.run(["bash", str(PACKAGING / "build.sh")], env=env, check=False,
+            proc = subprocess.run(["bash", str(PACKAGING / "build.sh"), "--config",
+                                   str(BUNDLED_CONFIG)], env=env, check=False,
                                   capture_output=True, text=True, timeout=BUILD_TIMEOUT)
             if proc.returncode != 0:
                 pytest.fail(f"packaging/build.sh failed ({proc.returncode}):\n"
@@ -337,6 +341,7 @@ def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path
     assert f"./usr/bin/{NAME} -> /opt/{NAME}/{NAME}" in listing
     assert f"./usr/share/applications/{NAME}.desktop" in listing
     assert f"./usr/share/icons/hicolor/256x256/apps/{NAME}.png" in listing
+    assert f"./opt/{NAME}/postier.toml" in listing  # build.sh --config
 
     desktop = configparser.ConfigParser(interpolation=None)
     desktop.optionxform = str  # keys are case-sensitive
@@ -355,7 +360,43 @@ def test_linux_packages_install_the_bundle_with_menu_entry_and_icon(bundle: Path
     with tarfile.open(DIST / f"{NAME}-{VERSION}-linux-{arch}.tar.gz") as tar:
         members = set(tar.getnames())
     assert {f"{NAME}/{NAME}", f"{NAME}/postier.desktop", f"{NAME}/postier.png",
+            f"{NAME}/postier.toml",
             f"{NAME}/_internal/resources/icons/postier.png"} <= members
+
+
+def test_bundle_signs_in_with_its_shipped_configuration(bundle: Path, tmp_path: Path,
+                                                       oauth_rig: object, auth: object) -> None:
+    """build.sh --config: the client ID comes from the postier.toml beside the executable,
+    with no client-ID variable; the device-code sign-in and the XOAUTH2 check then run from
+    the bundle against the local authority and Dovecot's oauth2 passdb."""
+    from tests.support.oauth_rig import OAUTH_USER
+    from tests.support.oauth_server import AuthState
+
+    auth.httpd.state = AuthState(approve_as=OAUTH_USER)  # type: ignore[attr-defined]
+    env = {k: v for k, v in _bundle_env(tmp_path / "home").items()
+           if not k.startswith(("POSTIER_MS_", "POSTIER_GOOGLE_", "XDG_CONFIG"))}
+    env["XDG_CONFIG_HOME"] = env["XDG_CONFIG_DIRS"] = str(tmp_path / "no-config")
+    rig = oauth_rig.rig  # type: ignore[attr-defined]
+    env.update(POSTIER_CA_FILE=str(rig.ca_file),
+               POSTIER_OAUTH_MICROSOFT_AUTHORITY=f"{auth.base_url}/tenant-1")  # type: ignore
+    config = _run(bundle, ["config", "--json"], tmp_path, env)
+    values = json.loads(config.stdout)["values"]
+    assert values["microsoft.client_id"] == {"value": "postier-bundled-client",
+                                             "source": str(bundle / "postier.toml")}
+    proc = _run(bundle, ["account", "add", OAUTH_USER, "--oauth", "--device-code",
+                         "--provider", "microsoft", "--timeout", "30",
+                         "--imap", f"{rig.imaps.host}:{rig.imaps.port}:{rig.imaps.security}",
+                         "--smtp", f"{rig.submission.host}:{rig.submission.port}:"
+                                   f"{rig.submission.security}", "--json"], tmp_path, env)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert json.loads(proc.stderr.splitlines()[0])["user_code"] == "ABCD-EFGH"
+    [device] = auth.state.devices.values()  # type: ignore[attr-defined]
+    assert device["client_id"] == "postier-bundled-client"
+    doc = json.loads(proc.stdout)
+    # Signed in and both servers accepted the token; storing it needs the user's keyring,
+    # which this test machine has none of (the bundle carries no test keyring).
+    assert [s["ok"] for s in doc["steps"] if s["step"] == "login"] == [True, True], doc
+    assert doc["stored"] or (doc["error"]["code"] in ("KEYRING_UNAVAILABLE", "KEYRING_LOCKED"))
 
 
 # ---------------------------------------------------------------------------

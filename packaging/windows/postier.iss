@@ -4,6 +4,8 @@
 ; Build on a Windows runner, from the repository root, after the PyInstaller bundle:
 ;   pyinstaller --noconfirm --clean --distpath packaging\dist --workpath packaging\build packaging\postier.spec
 ;   iscc /DAppVersion=0.1.0 packaging\windows\postier.iss
+; With the organisation's sign-in configuration (client IDs, tenant; see docs/oauth.md):
+;   iscc /DAppVersion=0.1.0 /DConfigFile=C:\it\postier.toml packaging\windows\postier.iss
 ; (take the version from pyproject.toml, e.g. in PowerShell:
 ;   $v = python -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
 ; Output: packaging\dist\postier-<version>-setup.exe
@@ -54,6 +56,11 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 [Files]
 ; The whole one-folder bundle: Postier.exe (GUI), postier-cli.exe (command line), _internal\.
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+#ifdef ConfigFile
+; The distributor's app registrations (iscc /DConfigFile=C:\path\postier.toml): beside
+; Postier.exe, where Postier looks last (docs/oauth.md): %PROGRAMDATA%\Postier overrides it.
+Source: "{#ConfigFile}"; DestDir: "{app}"; DestName: "postier.toml"; Flags: ignoreversion
+#endif
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
