@@ -42,7 +42,7 @@ _HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 _WS = re.compile(r"\s+")
 _FIELD_RE = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*)$")
 _HEADER_NAME = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
-_PARAM_RE = re.compile(r';\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]{1,80})\s*=\s*(?:"((?:[^"\\]|\\.){0,998})"|([^;\s]{0,998}))')
+_PARAM_RE = re.compile(r';\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]{1,80})\s*=\s*(?:"((?:[^"\\]|\\.){0,4096})"|([^;\s]{0,4096}))')
 
 
 class Part:

@@ -70,6 +70,10 @@ _DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|d
 _SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
                               r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
+# Characters of a report searched for its cause: the diagnostic is near the top; the rest is
+# returned mail or noise (and scanning it all costs every rule a pass over 64 KB).
+_SCAN_LIMIT = 16 * 1024
+
 CUT_RE = re.compile(
     r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
     r" original message|This is a copy of the"
@@ -172,9 +176,16 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
         for _, a in getaddresses([failed]):
             if "@" in a:
                 blocks.setdefault(norm_addr(a), "")
+    seen: dict[str, int] = {}
     for match in ADDR_LINE_RE.finditer(head):
         addr = norm_addr(match.group(1))
         if not _is_candidate(addr, excluded, msgids):
+            continue
+        # bounded work: a report names an address a few times, not thousands
+        seen[addr] = seen.get(addr, 0) + 1
+        if seen[addr] > 3 or len(seen) > MAX_RECIPIENTS:
+            if len(seen) > MAX_RECIPIENTS or sum(seen.values()) > 4 * MAX_RECIPIENTS:
+                break
             continue
         block = _following_block(head, match.start())
         # an address seen twice (Exchange lists it, then diagnoses it): keep the coded block
@@ -288,7 +299,7 @@ def _global_diagnostic(head: str) -> str:
             if follow:
                 return f"{chunk} {' '.join(follow)}"
     # No coded reply: the line naming the most specific cause (one pass of the rules).
-    reason, offset = text_reason_at(head, MAX_PART_TEXT)
+    reason, offset = text_reason_at(head, _SCAN_LIMIT)
     if reason is None:
         return ""
     index = head.lower().count("\n", 0, offset)
