@@ -1,0 +1,164 @@
+"""Amazon SES: its bounce mails (MAILER-DAEMON@amazonses.com) and its JSON notifications.
+
+- Mail: a DSN (read by the DSN reader) whose text says "An error occurred while trying to
+  deliver the mail to the following recipients:", or the older text-only "The following
+  message to <x> was undeliverable. / The reason for the problem: / 5.1.0 - Unknown address
+  error 550-'5.1.1 ...'" (SES's own class + words, then the remote reply in quotes).
+- JSON: the bounce, complaint and delivery notifications SES publishes through SNS (an SNS
+  envelope whose "Message" holds the notification as a string) or event publishing
+  ("eventType"), as the AWS SES Developer Guide's "Amazon SES notification contents"
+  describes them: bounce.bounceType / bounceSubType, bouncedRecipients[] with emailAddress,
+  action, status, diagnosticCode; bounce.remoteMtaIp, reportingMTA.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from app.services.bounce.vendors.base import Context, Found
+from app.services.bounce.vendors.providers import addresses_in, after_marker
+
+NAME = "amazon_ses"
+
+# bounceType/bounceSubType (AWS docs) whose name says the cause; the others ("General",
+# "Undetermined", "ContentRejected"...) leave it to the diagnostic code.
+_SUBTYPE_REASON = {
+    ("permanent", "noemail"): "user_unknown",
+    ("permanent", "suppressed"): "user_unknown",  # SES: "recent history of bouncing as invalid"
+    ("transient", "mailboxfull"): "mailbox_full",
+    ("transient", "messagetoolarge"): "message_too_big",
+}
+_OLD_RE = re.compile(r"the following message to <([^<>\s]{3,320})> was undeliverable",
+                     re.IGNORECASE)
+_QUOTED_REPLY_RE = re.compile(r"([245]\d\d)[ -]'([^'\n]{1,400})'")
+_MAX_JSON = 256 * 1024
+
+
+def detect(ctx: Context) -> bool:
+    sender = ctx.from_header.lower()
+    if "amazonses.com" in sender or "sns.amazonaws.com" in sender:
+        return True
+    if ctx.header("X-SES-Outgoing") or ctx.header("X-AWS-Outgoing") or ctx.header(
+            "x-amz-sns-message-id"):
+        return True
+    start = ctx.text_starts(600)
+    return start.lstrip().startswith("{") and (
+        '"notificationtype"' in start or '"eventtype"' in start)
+
+
+def extract(ctx: Context) -> list[Found]:
+    text = ctx.text
+    brace = text.find("{", 0, 2000)
+    if brace >= 0 and ("notificationType" in text[:_MAX_JSON] or "eventType" in text[:_MAX_JSON]):
+        found = _from_json(text[brace:brace + _MAX_JSON])
+        if found:
+            return found
+    return _from_mail(ctx)
+
+
+def _from_mail(ctx: Context) -> list[Found]:
+    head = ctx.head
+    old = _OLD_RE.search(head[:8000])
+    if old:
+        reason_text = after_marker(head[old.end():], ("the reason for the problem:",))
+        quoted = _QUOTED_REPLY_RE.search(reason_text)
+        diagnostic = reason_text
+        if quoted:  # "5.1.0 - Unknown address error 550-'5.1.1 ...'": the reply says more
+            diagnostic = (f"{quoted.group(1)} {quoted.group(2)}"
+                          f" ({reason_text[:quoted.start()].strip(' -')})")
+        expired = "delivery expired" in reason_text.lower()
+        return [Found(address=a, diagnostic=diagnostic,
+                      reason="expired" if expired else None)
+                for a in addresses_in(old.group(1))]
+    low = head.lower()
+    start = low.find("following recipients:")
+    if start < 0:
+        return []
+    block = head[start:start + 4000].split("\n\n", 1)[0]
+    return [Found(address=a) for a in addresses_in(block)]
+
+
+def _load(text: str) -> dict[str, Any] | None:
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        # SNS mail notifications fold long lines: try again without the line breaks
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text.replace("\n", ""))
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
+def _from_json(text: str) -> list[Found]:
+    doc = _load(text)
+    if doc is None:
+        return []
+    if isinstance(doc.get("Message"), str):  # the SNS envelope
+        inner = _load(doc["Message"][:_MAX_JSON])
+        if inner is None:
+            return []
+        doc = inner
+    kind = str(doc.get("notificationType") or doc.get("eventType") or "").lower()
+    if kind == "bounce":
+        return _bounces(doc.get("bounce"))
+    if kind == "complaint":
+        complaint = doc.get("complaint") if isinstance(doc.get("complaint"), dict) else {}
+        feedback = str(complaint.get("complaintFeedbackType") or "abuse")
+        return [Found(address=a, diagnostic=f"feedback-type: {feedback}", reason="feedback")
+                for a in _emails(complaint.get("complainedRecipients"))]
+    if kind == "delivery":
+        delivery = doc.get("delivery") if isinstance(doc.get("delivery"), dict) else {}
+        reply = str(delivery.get("smtpResponse") or "")[:500]
+        remote = _mta(delivery.get("remoteMtaIp"))
+        recipients = delivery.get("recipients")
+        if not isinstance(recipients, list):
+            return []
+        return [Found(address=a, diagnostic=reply, action="delivered", remote_mta=remote)
+                for r in recipients[:200] if isinstance(r, str) for a in addresses_in(r)[:1]]
+    return []
+
+
+def _bounces(bounce: Any) -> list[Found]:
+    if not isinstance(bounce, dict):
+        return []
+    key = (str(bounce.get("bounceType") or "").lower(),
+           str(bounce.get("bounceSubType") or "").lower())
+    reason = _SUBTYPE_REASON.get(key)
+    remote = _mta(bounce.get("remoteMtaIp"))  # reportingMTA is SES's own host
+    found = []
+    recipients = bounce.get("bouncedRecipients")
+    for item in recipients[:200] if isinstance(recipients, list) else []:
+        if not isinstance(item, dict):
+            continue
+        addresses = addresses_in(str(item.get("emailAddress") or ""))
+        if not addresses:
+            continue
+        diagnostic = str(item.get("diagnosticCode") or "")[:1000]
+        if ";" in diagnostic[:12]:  # "smtp; 550 5.1.1 ..."
+            diagnostic = diagnostic.split(";", 1)[1].strip()
+        if not diagnostic:
+            diagnostic = f"Amazon SES bounce: {key[0] or '?'}/{key[1] or '?'}"
+        action = str(item.get("action") or "").lower() or None
+        found.append(Found(address=addresses[0], diagnostic=diagnostic,
+                           status=str(item.get("status") or "") or None, reason=reason,
+                           remote_mta=remote, action=action if action == "delayed" else None))
+    return found
+
+
+def _emails(items: Any) -> list[str]:
+    out: list[str] = []
+    for item in items[:200] if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            out.extend(addresses_in(str(item.get("emailAddress") or ""))[:1])
+    return out
+
+
+def _mta(value: Any) -> str | None:
+    """'dsn; a8-30.smtp-out.amazonses.com' -> the host."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    host = value.rpartition(";")[2].strip().split()[0] if value.strip() else ""
+    return host.lower()[:255] or None
