@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-from app.services.bounce.vendors import dma, gmail, google_groups, opensmtpd
+from app.services.bounce.vendors import amazon_ses, dma, gmail, google_groups, opensmtpd
 from app.services.bounce.vendors.base import Context, Found
 
 log = logging.getLogger(__name__)
 
 VENDORS: tuple[ModuleType, ...] = (
     # mail providers and sending services
+    amazon_ses,
     google_groups,
     gmail,
     # MTAs (free-text formats), after the providers and gateways
