@@ -3,6 +3,7 @@ hours, test to myself) and the resend dialog for a failed recipient."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -36,12 +37,14 @@ from app.services import groups as groups_service
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
-from app.services.storage import Account, Database
+from app.services.storage import Account, Database, StorageError
 from app.ui.window_geometry import fit_window
 from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "QLineEdit { border: 2px solid #dc2626; }"
+DRAFT_KEY = "compose/draft"
+DRAFT_SAVE_DELAY_MS = 2000
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
@@ -218,8 +221,87 @@ class ComposeDialog(QDialog):
         self._plan_timer = QTimer(self)
         self._plan_timer.timeout.connect(self._update_plan)
         self._plan_timer.start(30_000)
+        self._build_draft_row(layout)
         fit_window(self, "compose", QSize(720, 620), db)
         self.to_field.setFocus()  # the sender is usually right: who to write to comes first
+
+    # -- draft -------------------------------------------------------------------
+    # Escape or closing never throws a typed message away: it is kept as a draft in the
+    # database (settings table; addresses and text only, nothing secret) and comes back
+    # in the next Compose, also after a restart. Saved a moment after each change too, so
+    # a crash loses little.
+    def _build_draft_row(self, layout: QVBoxLayout) -> None:
+        self._sending = False
+        self.draft_row = QWidget()
+        row = QHBoxLayout(self.draft_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.draft_note = QLabel(self.tr("Your unsent message was kept as a draft."))
+        self.draft_note.setStyleSheet("QLabel { color: #1d4ed8; }")
+        self.discard_draft_button = QPushButton(self.tr("&Discard draft"))
+        self.discard_draft_button.setAutoDefault(False)
+        self.discard_draft_button.clicked.connect(self.discard_draft)
+        row.addWidget(self.draft_note, 1)
+        row.addWidget(self.discard_draft_button)
+        layout.insertWidget(0, self.draft_row)
+        self.draft_row.hide()
+        self._restore_draft()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_SAVE_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for signal in (self.to_field.textChanged, self.cc_field.textChanged,
+                       self.bcc_field.textChanged, self.subject.textChanged,
+                       self.editor.textChanged, self.account_box.currentIndexChanged):
+            signal.connect(lambda *_: self._draft_timer.start())
+
+    def has_content(self) -> bool:
+        return any(f.text().strip() for f in (self.to_field, self.cc_field, self.bcc_field,
+                                               self.subject)) \
+            or bool(self.editor.toPlainText().strip())
+
+    def save_draft(self) -> None:
+        if self._sending:
+            return  # the message is in the outbox already
+        draft = {"account": self.account_box.currentData(), "to": self.to_field.text(),
+                 "cc": self.cc_field.text(), "bcc": self.bcc_field.text(),
+                 "subject": self.subject.text(), "html": self.editor.toHtml(),
+                 "saved_at": local_now().isoformat(timespec="seconds")}
+        try:
+            self.db.set_setting(DRAFT_KEY, json.dumps(draft) if self.has_content() else "")
+        except StorageError:
+            log.warning("could not keep the draft", exc_info=True)
+
+    def _restore_draft(self) -> None:
+        try:
+            raw = self.db.get_setting(DRAFT_KEY) or ""
+            draft = json.loads(raw) if raw else None
+        except (StorageError, ValueError):
+            draft = None
+        if not isinstance(draft, dict):
+            return
+        index = self.account_box.findData(draft.get("account"))
+        if index >= 0:
+            self.account_box.setCurrentIndex(index)
+        self.to_field.setText(str(draft.get("to", "")))
+        self.cc_field.setText(str(draft.get("cc", "")))
+        self.bcc_field.setText(str(draft.get("bcc", "")))
+        self.subject.setText(str(draft.get("subject", "")))
+        self.editor.setHtml(str(draft.get("html", "")))
+        self.draft_row.setVisible(self.has_content())
+
+    def discard_draft(self) -> None:
+        for field in (self.to_field, self.cc_field, self.bcc_field, self.subject):
+            field.clear()
+        self.editor.clear()
+        self._draft_timer.stop()
+        self.db.set_setting(DRAFT_KEY, "")
+        self.draft_row.hide()
+        self.to_field.setFocus()
+
+    def reject(self) -> None:
+        self._draft_timer.stop()
+        self.save_draft()
+        super().reject()
 
     # -- parts -------------------------------------------------------------------
     def _format_bar(self) -> QWidget:
@@ -409,8 +491,10 @@ class ComposeDialog(QDialog):
         self.send_button.setEnabled(False)
         self.test_button.setEnabled(False)
         self.error_label.hide()
+        self._sending = close
 
         def done(result: Any, error: BaseException | None) -> None:
+            self._sending = False
             self.send_button.setEnabled(True)
             self.test_button.setEnabled(True)
             if error is not None:
@@ -419,6 +503,8 @@ class ComposeDialog(QDialog):
             self.result_info = result
             self.sent.emit(result)
             if close:
+                self._draft_timer.stop()
+                self.db.set_setting(DRAFT_KEY, "")  # sent: the draft is done with
                 self.accept()
             else:
                 self.error_label.setStyleSheet("QLabel { color: #065f46; }")

@@ -219,7 +219,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>AddressField</name>
     <message>
-        <location filename="../../app/ui/compose_dialog.py" line="+77"/>
+        <location filename="../../app/ui/compose_dialog.py" line="+80"/>
         <source>Not an e-mail address: %s</source>
         <translation>Adresse e-mail invalide : %s</translation>
     </message>
@@ -413,7 +413,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Aucun réglage trouvé pour %1 : cliquez sur Suivant pour les saisir vous-même (les pages d&apos;aide de votre hébergeur les indiquent).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Using the settings of %1 from Postier&apos;s list of providers.</source>
         <translation>Réglages de %1 pris dans la liste des hébergeurs de Postier.</translation>
     </message>
@@ -629,7 +629,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+3"/>
-        <location line="+178"/>
+        <location line="+257"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
@@ -649,7 +649,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="-266"/>
         <source>&amp;To</source>
         <translation>&amp;À</translation>
     </message>
@@ -679,7 +679,17 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&amp;Objet</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+44"/>
+        <source>Your unsent message was kept as a draft.</source>
+        <translation>Votre message non envoyé a été gardé en brouillon.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Discard draft</source>
+        <translation>&amp;Supprimer le brouillon</translation>
+    </message>
+    <message>
+        <location line="+80"/>
         <source>B</source>
         <translation>G</translation>
     </message>
@@ -815,7 +825,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Ajoutez au moins un destinataire.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+43"/>
         <source>Test message: %s</source>
         <translation>Message de test : %s</translation>
     </message>
@@ -841,6 +851,49 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+5"/>
         <source>Click a counter to show only those messages.</source>
         <translation>Cliquez sur un compteur pour n&apos;afficher que ces messages.</translation>
+    </message>
+</context>
+<context>
+    <name>DataErrorDialog</name>
+    <message>
+        <location filename="../../app/ui/data_error.py" line="+40"/>
+        <source>Postier&apos;s data file is damaged or cannot be read.</source>
+        <translation>Le fichier de données de Postier est endommagé ou illisible.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A backup from %1 can be restored. The damaged file is kept beside it, renamed, in case your IT support needs it.</source>
+        <translation>Une sauvegarde du %1 peut être restaurée. Le fichier endommagé est conservé à côté, renommé, au cas où votre support informatique en aurait besoin.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Restore the latest backup</source>
+        <translation>&amp;Restaurer la dernière sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Close</source>
+        <translation>&amp;Fermer</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>The backup was restored.</source>
+        <translation>La sauvegarde a été restaurée.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The damaged file is kept as %1.</source>
+        <translation>Le fichier endommagé est conservé sous le nom %1.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The backup could not be restored.</source>
+        <translation>La sauvegarde n&apos;a pas pu être restaurée.</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Postier will now close. Open it again to continue with the restored data.</source>
+        <translation>Postier va se fermer. Rouvrez-le pour continuer avec les données restaurées.</translation>
     </message>
 </context>
 <context>
@@ -1947,7 +2000,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>QuietHoursNote</name>
     <message>
-        <location line="-449"/>
+        <location line="-532"/>
         <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
         <translation>Heures calmes ({start}–{end}) : ce message attendra et partira le {when}.</translation>
     </message>
@@ -1960,7 +2013,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ResendDialog</name>
     <message>
-        <location line="+348"/>
+        <location line="+431"/>
         <location line="+15"/>
         <source>Resend</source>
         <translation>Renvoyer</translation>
@@ -1984,7 +2037,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+137"/>
+        <location filename="../../app/ui/messages_model.py" line="+141"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -2058,6 +2111,26 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+1"/>
         <source>&amp;Finish</source>
         <translation>&amp;Terminer</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Stop setting up the account?</source>
+        <translation>Arrêter la configuration du compte ?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The address and password you typed will be lost.</source>
+        <translation>L&apos;adresse et le mot de passe que vous avez saisis seront perdus.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Discard and close</source>
+        <translation>&amp;Abandonner et fermer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Keep setting up</source>
+        <translation>&amp;Continuer la configuration</translation>
     </message>
 </context>
 <context>
@@ -2304,7 +2377,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Aut&amp;re hébergeur (OVH, Orange, IONOS…) ou mon propre serveur</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>&amp;Search your provider:</source>
         <translation>&amp;Chercher votre hébergeur :</translation>
     </message>
@@ -2319,7 +2392,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Absent de la liste ? Choisissez « Mon propre serveur » : Postier cherchera les réglages lui-même.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+45"/>
         <source>My own server (company or self-hosted)</source>
         <translation>Mon propre serveur (entreprise ou auto-hébergé)</translation>
     </message>
@@ -2335,7 +2408,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../app/ui/wizard/common.py" line="+133"/>
+        <location filename="../../app/ui/wizard/common.py" line="+135"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>

@@ -261,6 +261,10 @@ def test_cancel_button_of_the_wizard_stops_the_test(qtbot, bad_servers,
     assert wizard.currentId() == PAGE_TEST and wizard.test_page.running
     cancel = wizard.test_page._cancel
     click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
+    # The typed address and password would be lost: asked first, then everything stops.
+    qtbot.waitUntil(lambda: wizard.discard_box is not None and wizard.discard_box.isVisible(),
+                    timeout=2000)
+    click(qtbot, wizard.discard_button)
     assert cancel.is_set()
     assert not wizard.isVisible()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.accounts import database
 from app.services.config import Settings
@@ -77,6 +77,8 @@ class SetupWizard(QWizard):
         fit_window(self, "wizard", QSize(860, 700), self._geometry_db())
         self.open_browser: Any = None  # tests replace the system browser
         self.closing = False
+        self.discard_box: QMessageBox | None = None
+        self._discard_confirmed = False
 
     def _geometry_db(self) -> Any:
         """Where the window's size is remembered (None: the default size every time)."""
@@ -117,17 +119,51 @@ class SetupWizard(QWizard):
         self.test_page.stop(quiet=True)
         self.address_page.cleanupPage()
 
+    def typed_work(self) -> bool:
+        """An address or password typed and not saved yet: Escape must not lose it unasked."""
+        page = self.address_page
+        return self.state.saved is None and bool(page.email.text().strip()
+                                                 or page.password.text())
+
     def reject(self) -> None:
+        if self.typed_work() and not self._discard_confirmed:
+            self.ask_discard()
+            return
+        self._discard_confirmed = False
         self.stop_background_work()
         super().reject()
+
+    def ask_discard(self) -> None:
+        """Ask before throwing the typed address and password away (window-modal, not
+        blocking: the answer comes back through ``finished``)."""
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Stop setting up the account?"),
+                          self.tr("The address and password you typed will be lost."),
+                          QMessageBox.StandardButton.NoButton, self)
+        self.discard_button = box.addButton(self.tr("&Discard and close"),
+                                            QMessageBox.ButtonRole.DestructiveRole)
+        self.keep_button = box.addButton(self.tr("&Keep setting up"),
+                                         QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(self.keep_button)  # Enter or Escape again: nothing is lost
+        box.setEscapeButton(self.keep_button)
+        box.finished.connect(lambda _r: self._discard_answered(box))
+        self.discard_box = box
+        box.open()
+
+    def _discard_answered(self, box: QMessageBox) -> None:
+        if box.clickedButton() is self.discard_button:
+            self._discard_confirmed = True
+            self.reject()
 
     def done(self, result: int) -> None:
         self.stop_background_work()
         super().done(result)
 
     def closeEvent(self, event: Any) -> None:
-        self.stop_background_work()
-        super().closeEvent(event)
+        super().closeEvent(event)  # QDialog asks reject(), which may ask the user first
+        if event.isAccepted():
+            self.stop_background_work()
 
     def hideEvent(self, event: Any) -> None:
         if not event.spontaneous():  # minimising is spontaneous: a running test goes on
