@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-from app.services.bounce.vendors import amazon_ses, dma, gmail, google_groups, opensmtpd
+from app.services.bounce.vendors import amazon_ses, dma, exim, gmail, google_groups, opensmtpd
 from app.services.bounce.vendors.base import Context, Found
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ VENDORS: tuple[ModuleType, ...] = (
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,
+    exim,
 )
 
 
