@@ -18,12 +18,14 @@ from app.ui.i18n import install_translator
 from tests.support.dns_server import LocalDNS
 
 from .wizard_driver import (
+    all_visible_text,
     choose_own_server,
     click,
     click_next,
     dead_port,
     fill_address,
     make_wizard,
+    offline_settings,
 )
 
 DOMAIN = "dupont-guess.example"
@@ -91,3 +93,16 @@ def test_guessed_servers_are_called_guessed_not_microsoft(qtbot, guessable,
         assert "devinés" in status and "noms de serveur habituels" in status
         assert "Réglages de Microsoft 365" not in status
         assert "Ce ne sont pas les serveurs de Microsoft 365" in status
+
+
+@pytest.mark.parametrize("provider", ["office", "gmail"])
+def test_sign_in_not_set_up_talks_to_a_small_business(qtbot, language: str, provider: str,
+                                                      postier_env: Path) -> None:
+    wizard = make_wizard(qtbot, offline_settings(postier_env), language=language)
+    click(qtbot, getattr(wizard.start_page, provider))
+    click_next(qtbot, wizard)
+    text = all_visible_text(wizard)
+    intro = wizard.address_page.oauth_intro.text()
+    assert "POSTIER_" not in text and "variable" not in text.lower()
+    assert ("installed Postier" in intro) if language == "en" else ("installé Postier" in intro)
+    assert wizard.address_page.password.isVisible()  # the password way stays open
