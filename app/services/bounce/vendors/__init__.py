@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-from app.services.bounce.vendors import amazon_ses, dma, exim, gmail, google_groups, opensmtpd
+from app.services.bounce.vendors import amazon_ses, dma, exim, gmail, google_groups, office365, opensmtpd
 from app.services.bounce.vendors.base import Context, Found
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ VENDORS: tuple[ModuleType, ...] = (
     amazon_ses,
     google_groups,
     gmail,
+    office365,
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,
