@@ -326,28 +326,35 @@ def cmd_track(args: argparse.Namespace) -> CommandResult:
         from app.services.accounts import require_account
 
         require_account(settings, args.account)
+    stop = _stop_on_signals(not args.once)
     # Long-running, it also sends what falls due: a headless machine running only
     # `postier track` never leaves a message queued (CLI.md).
     result = tracking.track(settings, args.account, once=args.once, timeout=args.timeout,
-                            outbox=not args.once)
+                            outbox=not args.once, stop=stop)
     failed = bool(result.errors) and len({e["account"] for e in result.errors}) >= max(
         1, len(result.accounts)) and result.scanned == 0
     return CommandResult(result.to_dict(), result.text(), EXIT_FAILED if failed else EXIT_OK)
 
 
-def cmd_outbox(args: argparse.Namespace) -> CommandResult:
+def _stop_on_signals(long_running: bool) -> Any:
+    """For a long run (outbox, track): Ctrl-C / SIGTERM finish the work under way (a
+    message being sent, a batch being read), then the report is printed."""
     import signal
     import threading
 
+    stop = threading.Event()
+    if long_running:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def cmd_outbox(args: argparse.Namespace) -> CommandResult:
     from app.services import sending
 
     settings = _settings()
     accounts = sending.outbox_accounts(settings, args.account)  # unknown: exit 2, first
-    stop = threading.Event()
-    if not args.once:
-        # Ctrl-C / SIGTERM: finish the message under way, then print the report.
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
+    stop = _stop_on_signals(not args.once)
 
     def progress(result: Any) -> None:  # stdout keeps its one document: news go to stderr
         log.info("outbox: message %s %s", result.id, result.status)
