@@ -8,11 +8,19 @@ from PySide6.QtWidgets import QApplication
 from app.services.config import resources_dir
 
 _installed: list[QTranslator] = []
+# postier.toml's [app] language (a distributor's choice): wins over the system locale.
+_configured: list[str] = []
+
+
+def set_configured_language(language: str | None) -> None:
+    _configured[:] = [language] if language in ("fr", "en") else []
 
 
 def current_language(preferred: str | None = None) -> str:
     if preferred in ("fr", "en"):
         return preferred
+    if _configured:
+        return _configured[0]
     return "fr" if QLocale.system().name().lower().startswith("fr") else "en"
 
 

@@ -46,6 +46,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     app = create_app(argv)
     try:
         settings = Settings.from_env()
+        _apply_configured_language(app, settings)
         start(settings)
     except (ValueError, StorageError) as exc:
         # A bad POSTIER_* setting, a database from a newer Postier, an unreadable data
@@ -55,6 +56,17 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         return 1
     _exit_after_from_env(app)
     return app.exec()
+
+
+def _apply_configured_language(app: QApplication, settings: Settings) -> None:
+    """[app] language in postier.toml: the language Postier starts in, whatever the
+    system's (a French company's machines set up in English, for instance)."""
+    from app.ui.i18n import install_translator, set_configured_language
+
+    language = settings.option("app.language")
+    if language:
+        set_configured_language(language)
+        install_translator(app, language)
 
 
 def show_startup_error(exc: Exception) -> None:
