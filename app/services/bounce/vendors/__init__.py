@@ -11,7 +11,16 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-from app.services.bounce.vendors import amazon_ses, dma, exim, gmail, google_groups, office365, opensmtpd
+from app.services.bounce.vendors import (
+    amazon_ses,
+    dma,
+    exim,
+    gmail,
+    google_groups,
+    office365,
+    opensmtpd,
+    yahoo,
+)
 from app.services.bounce.vendors.base import Context, Found
 
 log = logging.getLogger(__name__)
@@ -22,6 +31,7 @@ VENDORS: tuple[ModuleType, ...] = (
     google_groups,
     gmail,
     office365,
+    yahoo,
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,
