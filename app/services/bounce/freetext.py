@@ -21,18 +21,16 @@ from app.services.bounce.addresses import (
 )
 from app.services.bounce.autoreply import AUTOREPLY_SUBJECT
 from app.services.bounce.decode import Part, Parts, clean, header_text, human_text
+from app.services.bounce.judge import verdict
 from app.services.bounce.model import (
     MAX_DIAGNOSTIC,
-    MAX_PART_TEXT,
     MAX_RECIPIENTS,
     RecipientStatus,
     Report,
 )
 from app.services.bounce.reasons import (
-    KEEP_ON_EXPIRY,
-    classify_reply,
+    command_of,
     extract_codes,
-    is_temporary,
     text_reason,
     text_reason_at,
 )
@@ -210,17 +208,14 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
                 len(blocks) == 1 or addr in global_diag.lower()):
             diag = global_diag  # the report's coded reply says more than a sentence
         reply, enhanced = extract_codes(diag)
-        if delivered and not _has_code(diag):
-            category, reason = "delivered", "delivered"
-        elif delayed and not (reply and reply >= 500):
-            category, reason = "deferred", "delayed"
-        else:
-            category, reason = classify_reply(reply, diag, enhanced)
-            if (category, reason) == ("error", "undefined") and block:
-                category, reason = classify_reply(None, block + "\n" + global_diag)
-            if is_temporary(reply, enhanced) and reason not in KEEP_ON_EXPIRY:
-                # A final report about a temporary refusal: retried until given up.
-                category, reason = "soft_bounce", "expired"
+        action = "delivered" if delivered and not _has_code(diag) else (
+            "delayed" if delayed and not (reply and reply >= 500) else "failed")
+        command = command_of(block)
+        category, reason = verdict(diag, status=enhanced, reply=reply, action=action,
+                                   command=command)
+        if reason in ("undefined", "on_hold") and block and block not in diag:
+            category, reason = verdict(block + "\n" + global_diag, status=enhanced,
+                                       reply=reply, action=action, command=command)
         report.recipients.append(RecipientStatus(
             address=addr, status=enhanced, reply_code=str(reply) if reply else None,
             category=category, reason=reason,

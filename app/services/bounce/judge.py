@@ -3,6 +3,8 @@ CLI.md's category and reason. Shared by the DSN reader and the vendor modules.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.services.bounce.addresses import norm_addr
 from app.services.bounce.decode import clean
 from app.services.bounce.model import MAX_DIAGNOSTIC, RecipientStatus
@@ -15,7 +17,9 @@ from app.services.bounce.reasons import (
     is_temporary,
     normalise_status,
 )
-from app.services.bounce.vendors.base import Found
+
+if TYPE_CHECKING:  # vendors.base reads free text, which uses the verdict below
+    from app.services.bounce.vendors.base import Found
 
 _DELIVERED = frozenset({"delivered", "relayed", "expanded"})
 
