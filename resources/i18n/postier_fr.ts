@@ -258,12 +258,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5"/>
-        <location line="+257"/>
+        <location line="+256"/>
         <source>&amp;Password:</source>
         <translation>&amp;Mot de passe :</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-247"/>
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -288,7 +288,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Annuler la connexion</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+42"/>
+        <source>Signing in with %1 is not set up in this installation of Postier, so we will use a password instead.</source>
+        <translation>La connexion avec %1 n&apos;est pas configurée dans cette installation de Postier : nous utiliserons donc un mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>App &amp;password:</source>
         <translation>&amp;Mot de passe d&apos;application :</translation>
     </message>
@@ -308,12 +313,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <source>Signing in with %1 is not set up in this installation of Postier, so we will use a password instead. Whoever installed Postier (or your IT support) can set it up.</source>
-        <translation>La connexion avec %1 n&apos;est pas configurée dans cette installation de Postier : nous utiliserons donc un mot de passe. La personne qui a installé Postier (ou votre support informatique) peut la mettre en place.</translation>
-    </message>
-    <message>
-        <location line="+56"/>
+        <location line="+17"/>
         <source>Asking for a sign-in code…</source>
         <translation>Demande d&apos;un code de connexion…</translation>
     </message>
@@ -833,22 +833,46 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CountersBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="+138"/>
+        <location filename="../../app/ui/filter_bar.py" line="+142"/>
         <source>Counters per status</source>
         <translation>Compteurs par statut</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>%d messages:</source>
-        <translation>%d messages :</translation>
+        <location line="+12"/>
+        <source>No message matches.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>No message yet.</source>
-        <translation>Aucun message pour l&apos;instant.</translation>
+        <location line="+1"/>
+        <source>No message sent yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln message(s):</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln recipient(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln message(s) to %1:</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Click a counter to show only those messages.</source>
         <translation>Cliquez sur un compteur pour n&apos;afficher que ces messages.</translation>
     </message>
@@ -886,7 +910,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Le fichier endommagé est conservé sous le nom %1.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>The backup could not be restored.</source>
         <translation>La sauvegarde n&apos;a pas pu être restaurée.</translation>
     </message>
@@ -975,7 +999,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>(n&apos;a pas changé le statut)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>This message is a resend of an earlier failed delivery.</source>
         <translation>Ce message renvoie un envoi précédent qui avait échoué.</translation>
     </message>
@@ -1010,7 +1034,17 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Réponse du serveur</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
+        <source>Recorded, waiting to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Found in the Sent folder after an interruption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sending server</source>
         <translation>Serveur d&apos;envoi</translation>
     </message>
@@ -1149,7 +1183,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="-124"/>
+        <location filename="../../app/ui/filter_bar.py" line="-138"/>
         <source>Status</source>
         <translation>Statut</translation>
     </message>
@@ -1569,7 +1603,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+227"/>
+        <location filename="../../app/ui/main_window.py" line="+250"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1580,12 +1614,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1"/>
-        <location line="+139"/>
+        <location line="+138"/>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-89"/>
         <source>New message</source>
         <translation>Nouveau message</translation>
     </message>
@@ -1694,18 +1728,52 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <source>Refreshing…</source>
         <translation>Actualisation…</translation>
     </message>
-    <message>
-        <location line="+6"/>
-        <source>%d rows · updated %s</source>
-        <translation>%d lignes · mis à jour à %s</translation>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%Ln row(s) · updated at %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln problem(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%d problems</source>
-        <translation>%d problèmes</translation>
+        <location line="+143"/>
+        <source>Message %1 sent.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Message %1 is waiting to be sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message %1 could not be sent: see its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message %1 recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+32"/>
+        <source>%Ln row(s) exported to %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-177"/>
         <source>all good</source>
         <translation>tout va bien</translation>
     </message>
@@ -1741,12 +1809,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Le domaine de quel compte faut-il vérifier ?</translation>
     </message>
     <message>
-        <location line="+65"/>
-        <source>Message %s: %s</source>
-        <translation>Message %s : %s</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+75"/>
         <source>CSV, comma separated (*.csv)</source>
         <translation>CSV, séparateur virgule (*.csv)</translation>
     </message>
@@ -1769,11 +1832,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+1"/>
         <source>The file could not be written: %s</source>
         <translation>Le fichier n&apos;a pas pu être écrit : %s</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>%d rows exported to %s</source>
-        <translation>%d lignes exportées dans %s</translation>
     </message>
 </context>
 <context>
@@ -1832,15 +1890,25 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-397"/>
-        <source>No sent message matches. Write one with Ctrl+N.</source>
-        <translation>Aucun message envoyé ne correspond. Écrivez-en un avec Ctrl+N.</translation>
+        <location filename="../../app/ui/main_window.py" line="-341"/>
+        <source>Nothing matches “%1”. Check the spelling, or clear the search (Esc).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No message matches these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No message sent yet. Write one with Ctrl+N.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>MessagesTable</name>
     <message>
-        <location line="-22"/>
+        <location line="-99"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1896,7 +1964,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Par e-mail</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Notification history</source>
         <translation>Historique des notifications</translation>
     </message>
@@ -1910,10 +1978,13 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <source>Notify me when…</source>
         <translation>Me prévenir quand…</translation>
     </message>
-    <message>
-        <location line="+36"/>
-        <source>%d unread</source>
-        <translation>%d non lues</translation>
+    <message numerus="yes">
+        <location line="+41"/>
+        <source>%Ln unread</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2037,7 +2108,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+141"/>
+        <location filename="../../app/ui/messages_model.py" line="+151"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -2400,7 +2471,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../app/ui/main.py" line="+68"/>
+        <location filename="../../app/ui/main.py" line="+95"/>
         <source>Postier cannot start.</source>
         <translation>Postier ne peut pas démarrer.</translation>
     </message>

@@ -194,8 +194,7 @@ class AddressPage(StepPage):
                 hint = f"{message}\n{hint}"
             self.oauth_intro.setText(
                 self.tr("Signing in with %1 is not set up in this installation of Postier, "
-                        "so we will use a password instead. Whoever installed Postier (or your "
-                        "IT support) can set it up.").replace("%1", name)
+                        "so we will use a password instead.").replace("%1", name)
                 + "\n" + hint)
             self.sign_in.hide()
             self.device_button.hide()
