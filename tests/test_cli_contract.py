@@ -99,6 +99,7 @@ def test_account_add_list_remove_contract(rig) -> None:
     assert doc["ok"] is True
     code, items, _ = run("account", "list", "--json", env=env)
     assert code == 0 and [a["email"] for a in items] == [ALICE]
+    assert items[0]["auth"] == "password"  # CLI.md; "token_expires_at" is for OAuth2 rows
     code, text, _ = run("account", "list", env=env)
     assert code == 0 and ALICE in text
 

@@ -162,3 +162,12 @@ def test_cli_named_file_missing_is_config_invalid(tmp_path: Path) -> None:
     out = run_cli("config", "--json", env={"POSTIER_CONFIG": str(tmp_path / "nope.toml")})
     assert out.returncode == 2
     assert json.loads(out.stdout)["error"]["code"] == "CONFIG_INVALID"
+
+
+def test_company_ca_from_the_file_is_used(tmp_path: Path) -> None:
+    import certifi
+
+    write(site_file(tmp_path), f'[app]\nca_file = "{certifi.where()}"\n')
+    settings = Settings.from_env()
+    assert settings.ca_file == Path(certifi.where())
+    assert settings.deploy.source("app.ca_file") == str(site_file(tmp_path))
