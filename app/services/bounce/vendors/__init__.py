@@ -17,8 +17,10 @@ from app.services.bounce.vendors import (
     exim,
     gmail,
     google_groups,
+    messaging_server,
     office365,
     opensmtpd,
+    sendmail,
     yahoo,
 )
 from app.services.bounce.vendors.base import Context, Found
@@ -36,6 +38,8 @@ VENDORS: tuple[ModuleType, ...] = (
     dma,
     opensmtpd,
     exim,
+    sendmail,
+    messaging_server,
 )
 
 
