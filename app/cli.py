@@ -541,10 +541,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         return _run_gui()
     parser = build_parser()
+    # File names may be any bytes (classify reads them and reports each file on its own);
+    # every other argument must be UTF-8 text.
+    file_args = set(argv[1:]) if argv[0] == "classify" else set()
     for arg in argv:  # undecodable bytes in argv arrive as lone surrogates
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
+            if arg in file_args and not arg.startswith("-"):
+                continue
             _emit_error("INVALID_INPUT", "an argument is not valid UTF-8 text", as_json)
             return EXIT_USAGE
     try:

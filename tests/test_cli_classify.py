@@ -88,3 +88,22 @@ def test_no_file_is_a_usage_error() -> None:
     out = run("--json")
     assert out.returncode == 2
     assert json.loads(out.stdout)["error"]["code"]
+
+
+def test_a_file_name_that_is_not_utf8_is_classified_and_the_others_go_on(tmp_path: Path) -> None:
+    import os
+
+    odd = os.fsencode(tmp_path) + b"/rebond-\xe9t\xe9.eml"  # Latin-1 bytes, not UTF-8
+    with open(odd, "wb") as handle:
+        handle.write((SAMPLES / "qmail_user_unknown.eml").read_bytes())
+    good = str(SAMPLES / "postfix_dsn_user_unknown.eml")
+    out = subprocess.run([os.fsencode(sys.executable), b"-m", b"app.cli", b"classify",
+                          os.fsencode(good), odd, os.fsencode(str(tmp_path / "missing.eml")),
+                          b"--json"], capture_output=True, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert len(doc) == 3
+    assert doc[0]["recipients"][0]["reason"] == "user_unknown"
+    assert doc[1]["file"].endswith("rebond-\ufffdt\ufffd.eml")
+    assert doc[1]["is_bounce"] is True and doc[1]["recipients"]
+    assert doc[2]["error"]["code"] == "FILE_ERROR"

@@ -25,13 +25,22 @@ def classify_files(paths: list[str], stdin: BinaryIO) -> list[dict[str, Any]]:
                     raw = handle.read(MAX_MESSAGE * 4)
         except OSError as exc:
             _, hint = message_for("FILE_ERROR")
-            entries.append({"file": path, "is_bounce": False, "recipients": [],
+            entries.append({"file": _printable(path), "is_bounce": False, "recipients": [],
                             "error": {"code": "FILE_ERROR",
-                                      "message": f"{path}: {exc.strerror or exc}",
+                                      "message": f"{_printable(path)}: {exc.strerror or exc}",
                                       "hint": hint}})
             continue
-        entries.append({"file": path, **parse(raw).to_dict()})
+        entries.append({"file": _printable(path), **parse(raw).to_dict()})
     return entries
+
+
+def _printable(path: str) -> str:
+    """The file name as UTF-8 text: bytes that are not UTF-8 show as U+FFFD."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def format_text(entries: list[dict[str, Any]]) -> str:
