@@ -144,9 +144,9 @@ def _split_entity(raw: bytes) -> tuple[list[tuple[str, str]], bytes]:
         if match is None:
             return fields, raw[pos:]  # no header here: the body starts
         if len(fields) < MAX_HEADERS:
-            name = match.group(0)[:-1].strip().decode("ascii")
-            value = line[match.end():].strip()[:MAX_HEADER]
-            fields.append((name, value.decode("ascii", "surrogateescape")))
+            field_name = match.group(0)[:-1].strip().decode("ascii")
+            raw_value = line[match.end():].strip()[:MAX_HEADER]
+            fields.append((field_name, raw_value.decode("ascii", "surrogateescape")))
         pos = end + 1
     return fields, raw[pos:]
 

@@ -47,12 +47,12 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
             rcpt.diagnostic = clean(diagnostic_of(block_for(human, rcpt.address))[
                 :MAX_DIAGNOSTIC])
         if rcpt.category == "error" and rcpt.reason in ("undefined", "on_hold") and human:
-            block = block_for(human, rcpt.address)
-            if block:
-                category, reason = classify_reply(None, block, rcpt.status)
+            about = block_for(human, rcpt.address)
+            if about:
+                category, reason = classify_reply(None, about, rcpt.status)
                 if (category, reason) != ("error", "undefined"):
                     rcpt.category, rcpt.reason = category, reason
-                    rcpt.diagnostic = rcpt.diagnostic or clean(block[:MAX_DIAGNOSTIC])
+                    rcpt.diagnostic = rcpt.diagnostic or clean(about[:MAX_DIAGNOSTIC])
     return True
 
 
