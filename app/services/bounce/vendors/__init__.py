@@ -16,12 +16,14 @@ from app.services.bounce.vendors import (
     dma,
     exim,
     gmail,
+    gmx,
     google_groups,
     messaging_server,
     office365,
     opensmtpd,
     sendmail,
     yahoo,
+    zoho,
 )
 from app.services.bounce.vendors.base import Context, Found
 
@@ -34,6 +36,8 @@ VENDORS: tuple[ModuleType, ...] = (
     gmail,
     office365,
     yahoo,
+    zoho,
+    gmx,
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,
