@@ -21,6 +21,7 @@ from app.services.bounce.vendors import (
     messaging_server,
     office365,
     opensmtpd,
+    qmail,
     sendmail,
     yahoo,
     zoho,
@@ -44,6 +45,7 @@ VENDORS: tuple[ModuleType, ...] = (
     exim,
     sendmail,
     messaging_server,
+    qmail,
 )
 
 
