@@ -64,9 +64,14 @@ class FinishPage(StepPage):
         self.done_label = big_font(wrap_label(), 3)
         self.done_label.setObjectName("doneLabel")
         self.outer.addWidget(self.done_label)
+        # Two columns (who / which servers): half the height, so a 1024×600 screen keeps
+        # room for the domain check without squeezing the lines together.
         self.summary = QFormLayout()
+        self.summary_servers = QFormLayout()
         self.summary_box = QGroupBox(self.tr("Summary"))
-        self.summary_box.setLayout(self.summary)
+        columns = QHBoxLayout(self.summary_box)
+        columns.addLayout(self.summary, 1)
+        columns.addLayout(self.summary_servers, 1)
         self.outer.addWidget(self.summary_box)
 
         row = QHBoxLayout()
@@ -99,8 +104,9 @@ class FinishPage(StepPage):
         state = self.state
         self.done_label.setText(self.tr("Saved: %1 works for receiving and sending.")
                                 .replace("%1", state.email))
-        while self.summary.rowCount():
-            self.summary.removeRow(0)
+        for form in (self.summary, self.summary_servers):
+            while form.rowCount():
+                form.removeRow(0)
 
         def sec(endpoint: Any) -> str:
             return {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
@@ -108,16 +114,18 @@ class FinishPage(StepPage):
         self.summary.addRow(self.tr("Address:"), QLabel(state.email))
         if state.display_name:
             self.summary.addRow(self.tr("Name:"), QLabel(state.display_name))
-        self.summary.addRow(self.tr("Incoming (IMAP):"),
-                            QLabel(f"{state.imap.host}:{state.imap.port} ({sec(state.imap)})"))
-        self.summary.addRow(self.tr("Outgoing (SMTP):"),
-                            QLabel(f"{state.smtp.host}:{state.smtp.port} ({sec(state.smtp)})"))
+        self.summary_servers.addRow(
+            self.tr("Incoming (IMAP):"),
+            QLabel(f"{state.imap.host}:{state.imap.port} ({sec(state.imap)})"))
+        self.summary_servers.addRow(
+            self.tr("Outgoing (SMTP):"),
+            QLabel(f"{state.smtp.host}:{state.smtp.port} ({sec(state.smtp)})"))
         self.summary.addRow(self.tr("Sign-in:"), QLabel(
             self.tr("provider's sign-in (no password stored)") if state.auth == "oauth2"
             else self.tr("password, kept in this computer's keyring")))
         if state.imap_pin or state.smtp_pin:
-            self.summary.addRow(self.tr("Certificate:"),
-                                QLabel(self.tr("trusted by its fingerprint")))
+            self.summary_servers.addRow(self.tr("Certificate:"),
+                                        QLabel(self.tr("trusted by its fingerprint")))
         self.summary.addRow(self.tr("Signature:"), QLabel(
             self.tr("yes") if state.signature_html else self.tr("none")))
         self.next_steps.setText(self.tr(
