@@ -13,6 +13,7 @@ from types import ModuleType
 
 from app.services.bounce.vendors import (
     amazon_ses,
+    courier,
     dma,
     exim,
     gmail,
@@ -46,6 +47,7 @@ VENDORS: tuple[ModuleType, ...] = (
     sendmail,
     messaging_server,
     qmail,
+    courier,
 )
 
 
