@@ -19,6 +19,7 @@ from app.services.bounce.vendors import (
     gmail,
     gmx,
     google_groups,
+    kddi,
     messaging_server,
     office365,
     opensmtpd,
@@ -40,6 +41,7 @@ VENDORS: tuple[ModuleType, ...] = (
     yahoo,
     zoho,
     gmx,
+    kddi,
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,
