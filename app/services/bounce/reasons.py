@@ -88,7 +88,7 @@ STATUS_REASON: dict[str, str] = {
     "5.4.7": "expired", "5.4.14": "network_error",  # Microsoft 365: hop count exceeded
     "4.4.316": "expired", "5.4.316": "expired",  # Microsoft 365: message expired
     # x.5.x protocol
-    "4.5.3": "system_error", "4.5.5": "system_error", "5.5.2": "syntax_error",
+    "4.5.3": "too_many_conn", "4.5.5": "system_error", "5.5.2": "syntax_error",
     "5.5.3": "too_many_conn", "5.5.4": "system_error", "5.5.5": "system_error",
     "5.5.6": "syntax_error",
     # x.6.x content
@@ -97,20 +97,33 @@ STATUS_REASON: dict[str, str] = {
     "4.7.1": "blocked", "4.7.2": "blocked", "4.7.5": "security_error",
     "4.7.6": "security_error", "4.7.7": "security_error", "4.7.12": "security_error",
     "4.7.15": "security_error", "4.7.16": "message_too_big", "4.7.24": "auth_failure",
-    "4.7.25": "require_ptr", "4.7.26": "auth_failure", "4.7.28": "speeding",
+    "4.7.23": "auth_failure", "4.7.25": "require_ptr", "4.7.26": "auth_failure",
+    "4.7.27": "auth_failure", "4.7.28": "speeding",
     **{f"5.7.{n}": "security_error" for n in range(0, 12)},
     "5.7.13": "suspend", "5.7.14": "security_error", "5.7.15": "security_error",
     "5.7.16": "message_too_big", "5.7.17": "has_moved", "5.7.18": "has_moved",
     "5.7.19": "security_error", "5.7.20": "auth_failure", "5.7.21": "auth_failure",
     "5.7.22": "auth_failure", "5.7.23": "auth_failure", "5.7.24": "auth_failure",
-    "5.7.25": "require_ptr", "5.7.26": "auth_failure", "5.7.27": "not_accept",
+    "5.7.25": "require_ptr", "5.7.26": "auth_failure",
+    "5.7.27": "rejected",  # RFC 7505: the *sender* address has a null MX
     "5.7.28": "spam_detected", "5.7.29": "auth_failure", "5.7.30": "security_error",
     # Microsoft 365 (Exchange Online NDR reference)
     "5.7.57": "security_error",  # client not authenticated to send
     "5.7.64": "no_relaying",  # TenantAttribution: relay access denied
     "5.7.124": "filtered", "5.7.133": "policy_violation", "5.7.134": "policy_violation",
     "5.7.135": "policy_violation", "5.7.136": "policy_violation",  # group restrictions
-    "5.7.509": "auth_failure", "5.7.510": "rejected",  # DMARC reject; sender not allowed
+    "5.7.350": "spam_detected",  # remote server returned message detected as spam
+    "5.7.501": "blocked", "5.7.502": "blocked", "5.7.503": "blocked",  # spam abuse detected
+    "5.7.506": "blocked",  # bad HELO
+    "5.7.508": "speeding",  # sending IP exceeded permitted limits
+    "5.7.509": "auth_failure",  # DMARC reject
+    "5.7.510": "blocked",  # recipient domain does not accept mail over this IP version
+    "5.7.511": "blocked", "5.7.513": "blocked",  # banned sender; customer block list
+    "5.7.512": "not_compliant_rfc",  # RFC 5322 section 3.6.2 (From header)
+    "5.7.520": "policy_violation",  # the sender's organisation forbids external forwarding
+    "5.1.90": "speeding",  # daily recipient limit reached
+    "5.4.8": "network_error",  # looping topology
+    "5.4.300": "expired",  # message expired
     **{f"5.7.{n}": "blocked" for n in range(606, 650)},  # banned sending IP / blocklists
     "5.7.700": "policy_violation", "5.7.705": "blocked", "5.7.708": "bad_reputation",
     "5.7.750": "blocked",
@@ -119,9 +132,11 @@ STATUS_REASON: dict[str, str] = {
 }
 
 # Codes MTAs use for "refused, see text" whatever the cause: their registered meaning is only
-# a last resort (4.7.1 is greylisting as often as a blocklist).
+# a last resort (4.7.1 is greylisting as often as a blocklist; Gmail's x.2.1 is a disabled
+# account or a recipient receiving mail too fast).
 GENERIC_CODES = frozenset({"4.7.0", "4.7.1", "4.7.2", "5.7.0", "5.7.1", "5.7.2", "5.2.0",
-                           "5.1.0", "5.3.0", "5.4.0", "4.3.0", "4.4.0", "4.0.0", "5.0.0"})
+                           "5.1.0", "5.3.0", "5.4.0", "4.3.0", "4.4.0", "4.0.0", "5.0.0",
+                           "4.2.1", "5.2.1"})
 
 # Causes worth more than "expired" when a temporary failure ran out of retries.
 KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",
@@ -133,9 +148,9 @@ KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "e
 
 # The probes, in order (see the module docstring).
 PROBE_ORDER = ("mailbox_full", "message_too_big", "exceed_limit", "suspend", "has_moved",
-               "no_relaying", "auth_failure", "user_unknown", "spam_detected", "virus_detected",
-               "filtered", "require_ptr", "not_compliant_rfc", "bad_reputation",
-               "content_error", "rejected", "host_unknown", "speeding", "too_many_conn",
+               "require_ptr", "no_relaying", "auth_failure", "user_unknown", "spam_detected",
+               "virus_detected", "filtered", "not_compliant_rfc", "bad_reputation",
+               "content_error", "rejected", "host_unknown", "too_many_conn", "speeding",
                "blocked")
 # Causes on the sender's side (its IP, domain, authentication, content): when the text names
 # one of these and the status code a recipient-side cause, the text is right (a 5.1.1 "blocked
@@ -149,11 +164,22 @@ FALLBACK_ORDER = ("mailbox_full", "auth_failure", "bad_reputation", "speeding",
                   "no_relaying",
                   "expired", "system_error", "network_error", "suspend", "content_error",
                   "system_full", "not_accept", "security_error", "mailer_error",
-                  "syntax_error")
+                  "syntax_error", "blocked")
 # Sender-side causes: a text naming one of these is not about a missing mailbox.
-_NOT_THE_MAILBOX = ("auth_failure", "blocked", "mailbox_full", "has_moved", "rejected",
-                    "not_accept", "bad_reputation", "require_ptr")
-_NEVER_EXISTED = re.compile(r"inexistant|n'existe pas|does not exist|doesn't exist|no such user")
+_NOT_THE_MAILBOX = tuple(sorted(SENDER_SIDE)) + ("mailbox_full", "has_moved", "not_accept")
+_NEVER_EXISTED = re.compile(r"inexistant|n'existe pas|does not exist|doesn't exist|no such user"
+                            r"|no existe|non esiste|n[ãa]o existe|existiert nicht"
+                            r"|не существует|存在しません")
+# "quota"/"limit exceeded" said of the *sender's* sending allowance, not of a mailbox (Gmail
+# 5.4.5 "Daily user sending quota exceeded", Microsoft 5.2.121 "per hour message receive
+# limit from specific sender exceeded").
+_NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|email quota"
+                       r"|(?:hourly|daily|per hour|per day)[^.;\n]{0,20}(?:limit|quota)"
+                       r"|recipientthresholdexceeded|message rate")
+# A named blocklist is a block even when its name says "reputation" (Barracuda Reputation
+# Block List, Trend Micro Email Reputation Services).
+_NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
+                              r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
 # SMTP commands before DATA: a refusal there cannot be about the message's content.
 _BEFORE_DATA = frozenset({"CONN", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT"})
 
@@ -189,14 +215,6 @@ _REPLY_RE = re.compile(r"(?:^|[:'\"(<>#]\s*|\bsaid:?\s*|\breturned\s*)"
                        re.IGNORECASE)
 _MAX_TEXT = 4096
 
-# Codes MTAs use for "refused, see text" whatever the cause: their registered meaning is only
-# a last resort (4.7.1 is greylisting as often as a blocklist).
-GENERIC_CODES = frozenset({"4.7.0", "4.7.1", "4.7.2", "5.7.0", "5.7.1", "5.7.2", "5.2.0",
-                           "5.1.0", "5.3.0", "5.4.0", "4.3.0", "4.4.0", "4.0.0", "5.0.0"})
-
-# Causes worth more than "expired" when a temporary failure ran out of retries.
-KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",
-                            "suspend", "speeding", "too_many_conn", "bad_reputation", "blocked"})
 
 
 def is_temporary(reply: int | None, status: str | None) -> bool:
@@ -221,14 +239,32 @@ def command_of(text: str) -> str | None:
             "initial connection": "CONN"}.get(word, word.upper())
 
 
+class _Seen(dict):
+    """Which reasons a text names, computed once per reason and strength within one
+    ``decide`` call: the probes, the arbitration and the fallback ask about the same reasons
+    again and again, and each answer costs a search of a large alternation."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, key: tuple[str, bool]) -> bool:
+        reason, weak = key
+        pattern = (WEAK_PHRASES if weak else PHRASES).get(reason)
+        found = bool(pattern and pattern.search(self.text))
+        self[key] = found
+        return found
+
+    def names(self, reason: str, weak: bool = False) -> bool:
+        return self[reason, False] or (weak and self[reason, True])
+
+
 def included(reason: str, text: str, weak: bool = False) -> bool:
     """Whether ``text`` (lower-cased) uses a phrase that names ``reason`` (``weak``: or one
     of its common words, see ``phrases``)."""
-    pattern = PHRASES.get(reason)
-    if pattern and pattern.search(text):
-        return True
-    pattern = WEAK_PHRASES.get(reason) if weak else None
-    return bool(pattern and pattern.search(text))
+    return _Seen(text).names(reason, weak)
 
 
 def text_reason(text: str) -> str | None:
@@ -275,43 +311,54 @@ def status_reason(status: str | None) -> str | None:
     return STATUS_REASON.get(status) if status else None
 
 
-def _probe(reason: str, named: str | None, text: str, command: str | None) -> bool:
+def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> bool:
     """Does the text name ``reason``? The status code's meaning and the SMTP command only
-    decide the three causes whose wording overlaps (unknown user, filter, sender refused)."""
+    decide the causes whose wording overlaps (unknown user, filter, sender refused)."""
     if reason == "user_unknown":
+        if not seen.names("user_unknown") and named != "user_unknown":
+            return False
+        if any(seen.names(r) for r in _NOT_THE_MAILBOX):
+            return False
         if named == "user_unknown":
-            return not any(included(r, text) for r in _NOT_THE_MAILBOX)
+            return True
         # without a code, an unknown user said after DATA is a filter, not a mailbox
-        return command in (None, "RCPT") and included("user_unknown", text) and not any(
-            included(r, text) for r in _NOT_THE_MAILBOX)
+        return command in (None, "RCPT")
     if reason == "filtered":
         if named == "filtered":
-            return included("user_unknown", text) or included("filtered", text)
+            return seen.names("user_unknown") or seen.names("filtered")
         if command in _BEFORE_DATA:
             return False
-        return included("filtered", text) or (
-            command == "DATA" and included("user_unknown", text))
+        return seen.names("filtered") or (command == "DATA" and seen.names("user_unknown"))
     if reason == "suspend":
         # "compte inexistant ou désactivé": an address that may never have existed is unknown
-        return included("suspend", text) and not _NEVER_EXISTED.search(text)
+        return seen.names("suspend") and not _NEVER_EXISTED.search(seen.text)
+    if reason == "bad_reputation":
+        return seen.names("bad_reputation") and not _NAMED_BLOCKLIST.search(seen.text)
+    if reason == "host_unknown":
+        # "Host not found, try again": a DNS server failed, the name may well exist
+        return seen.names("host_unknown") and not seen.names("network_error")
+    if reason == "mailbox_full":
+        # a sender's sending quota is a rate limit, not a full mailbox
+        return seen.names("mailbox_full") and not _NOT_FULL.search(seen.text)
     if reason == "rejected":
+        # the envelope sender refused: beats a vague or recipient-side code (a 5.1.1 on
+        # "Sender address rejected"), not a specific cause the code names on its own side
         if named == "rejected":
             return True
-        if command == "MAIL" or (command == "DATA" and named != "user_unknown") or (
-                named in (None, "undefined", "on_hold", "security_error", "system_error")):
-            return included("rejected", text)
+        if named is None or named in VAGUE or named not in SENDER_SIDE or command == "MAIL":
+            return seen.names("rejected")
         return False
-    return included(reason, text)
+    return seen.names(reason)
 
 
-def _fallback(named: str | None, text: str, status: str | None, reply: int | None,
+def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | None,
               command: str | None, diag_type: str | None) -> str | None:
     """Step 4 and 5 of the docstring: the code's meaning, sharpened by the text."""
     if named is not None and named not in VAGUE and (diag_type or "smtp") == "smtp":
         return named
     for weak in (False, True):
         for reason in FALLBACK_ORDER:
-            if included(reason, text, weak):
+            if seen[reason, weak]:
                 return reason
     if named:
         return named
@@ -348,10 +395,11 @@ def decide(text: str, *, status: str | None = None, reply: int | None = None,
     low = (text or "")[:_MAX_TEXT].lower()
     command = command or command_of(low)
     named = status_reason(status)
-    hit = next((r for r in PROBE_ORDER if _probe(r, named, low, command)), None)
+    seen = _Seen(low)
+    hit = next((r for r in PROBE_ORDER if _probe(r, named, seen, command)), None)
     if hit is not None:
         return _arbitrate(hit, named, status)
-    reason = _fallback(named, low, status, reply, command, (diag_type or "").lower() or None)
+    reason = _fallback(named, seen, status, reply, command, (diag_type or "").lower() or None)
     if reason:
         return reason
     if hint:
