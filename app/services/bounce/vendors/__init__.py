@@ -23,6 +23,7 @@ from app.services.bounce.vendors import (
     messaging_server,
     office365,
     opensmtpd,
+    postfix,
     qmail,
     sendmail,
     yahoo,
@@ -50,6 +51,7 @@ VENDORS: tuple[ModuleType, ...] = (
     messaging_server,
     qmail,
     courier,
+    postfix,
 )
 
 
