@@ -20,6 +20,7 @@ from app.services.bounce.vendors import (
     gmx,
     google_groups,
     kddi,
+    mailru,
     messaging_server,
     office365,
     opensmtpd,
@@ -43,6 +44,7 @@ VENDORS: tuple[ModuleType, ...] = (
     zoho,
     gmx,
     kddi,
+    mailru,
     # MTAs (free-text formats), after the providers and gateways
     dma,
     opensmtpd,

@@ -1,0 +1,79 @@
+"""Mail.Ru (mail.ru, inbox.ru, list.ru, bk.ru; VK WorkMail): Exim's report under a Russian
+preface ("Это письмо создано автоматически сервером Mail.Ru... К сожалению, Ваше письмо не
+может быть доставлено одному или нескольким получателям:"), in UTF-8 or KOI8-R:
+"The following address(es) failed:", then each address indented by two spaces and its
+diagnostic indented deeper: "SMTP error from remote mail server after RCPT TO:<x>:" / "host
+mx.x [ip]: 550 5.1.1 ...", or Mail.Ru's own "retry timeout exceeded", "mailbox is full".
+Message-IDs end in ".mail.ru>" or "smailru.net>".
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.services.bounce.vendors.base import Context, Found
+from app.services.bounce.vendors.providers import addresses_in, original_recipients
+
+NAME = "mailru"
+
+_DOMAINS = ("mail.ru", "inbox.ru", "list.ru", "bk.ru", "smailru.net", "internet.ru")
+_MARKS = ("this message was created automatically by mail delivery software",
+          "не может быть доставлено", "письмо не может быть", "не удалось доставить")
+_FAILED_RE = re.compile(r"following address(?:\(es\)|es)? failed:?", re.IGNORECASE)
+_ADDR_LINE_RE = re.compile(r"^ {1,3}<?([^\s<>]{1,64}@[^\s<>:]{1,255}?)>?:?[ \t]*$")
+_COMMAND_RE = re.compile(r"SMTP error from remote (?:mail server|mailer) after (?:end of )?"
+                         r"(RCPT TO|MAIL FROM|DATA|HELO|EHLO)\b", re.IGNORECASE)
+_HOST_RE = re.compile(r"\bhost ([A-Za-z0-9.-]{3,255}\.[A-Za-z]{2,24}) \[[0-9a-fA-F.:]{3,45}\]:?"
+                      r"[ \t]*(.*)", re.DOTALL)
+_COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "data": "DATA", "helo": "HELO",
+             "ehlo": "EHLO"}
+
+
+def detect(ctx: Context) -> bool:
+    sender = ctx.from_header.lower()
+    msgid = ctx.header("Message-ID").lower()
+    ours = any(d in sender for d in _DOMAINS) or msgid.endswith(("mail.ru>", "smailru.net>"))
+    if not ours:
+        return False
+    start = ctx.text_starts()
+    return any(m in start for m in _MARKS)
+
+
+def extract(ctx: Context) -> list[Found]:
+    head = ctx.head[:32000]
+    failed = _FAILED_RE.search(head)
+    body = head[failed.end():] if failed else head
+    found: list[Found] = []
+    current: str | None = None
+    lines: list[str] = []
+    for line in body.split("\n")[:2000]:
+        match = _ADDR_LINE_RE.match(line)
+        addresses = addresses_in(match.group(1)) if match else []
+        if addresses:
+            if current:
+                found.append(_found(current, lines))
+            current, lines = addresses[0], []
+            if len(found) >= 200:
+                break
+        elif current is not None:
+            if not line.strip() and lines:
+                found.append(_found(current, lines))
+                current, lines = None, []
+                continue
+            if line.strip():
+                lines.append(line.strip())
+    if current:
+        found.append(_found(current, lines))
+    if not found:
+        found = [Found(address=a) for a in original_recipients(ctx)]
+    return found
+
+
+def _found(address: str, lines: list[str]) -> Found:
+    block = " ".join(lines)
+    command = _COMMAND_RE.search(block)
+    host = _HOST_RE.search(block)
+    diagnostic = host.group(2).strip() if host and host.group(2).strip() else block
+    return Found(address=address, diagnostic=diagnostic[:1000],
+                 command=_COMMANDS.get(command.group(1).lower()) if command else None,
+                 remote_mta=host.group(1).lower() if host else None)
