@@ -170,6 +170,13 @@ def fold(text: str) -> str:
     return _slow_fold(out)
 
 
+class StatusCounts(dict):
+    """{status: rows} within a filter, plus ``messages``: how many distinct messages those
+    rows belong to (a message to three recipients is three rows)."""
+
+    messages: int = 0
+
+
 class ViewIndex:
     """Every row's sort and search keys, in memory, kept current incrementally.
 
@@ -183,13 +190,15 @@ class ViewIndex:
     Thread-safe: the GUI's workers and the CLI share it through ``index_for``."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        # Weak: the index lives as long as its Database (index_for's map is weak-keyed).
+        self._db = weakref.ref(db)
         self._lock = threading.Lock()
         self._clear()
 
     def _clear(self) -> None:
         # Parallel lists indexed by position; positions follow recipient id ascending.
         self.rid: list[int] = []
+        self.mid: list[int] = []  # message id: the counters say how many messages too
         self.created: list[str] = []
         self.status: list[str] = []
         self.rank: list[int] = []
@@ -201,6 +210,8 @@ class ViewIndex:
         self.pos: dict[int, int] = {}
         self.max_event = 0
         self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._id_orders: dict[tuple[str, bool], list[int]] = {}
+        self._all_counts: StatusCounts | None = None
         self._ranks: dict[str, list[float]] = {}
         self._places: dict[str, dict[str, float]] = {}
         self._distinct: dict[str, list[str]] = {}
@@ -216,7 +227,10 @@ class ViewIndex:
             self._refresh()
 
     def _refresh(self) -> None:
-        with self.db.reading() as conn:
+        db = self._db()
+        if db is None:
+            return
+        with db.reading() as conn:
             conn.execute("BEGIN")  # one snapshot: no event slips between the two reads
             try:
                 count, max_rid, max_event = conn.execute(
@@ -241,12 +255,12 @@ class ViewIndex:
 
     def _append(self, conn: sqlite3.Connection, after: int) -> None:
         rows = conn.execute(
-            "SELECT r.id, r.status, r.address, m.created_at, m.subject, m.account_email, "
-            "m.from_addr FROM recipients r JOIN messages m ON m.id = r.message_id "
-            "WHERE r.id > ? ORDER BY r.id", (after,)).fetchall()
+            "SELECT r.id, r.message_id, r.status, r.address, m.created_at, m.subject, "
+            "m.account_email, m.from_addr FROM recipients r JOIN messages m "
+            "ON m.id = r.message_id WHERE r.id > ? ORDER BY r.id", (after,)).fetchall()
         if not rows:
             return
-        rids, statuses, addresses, created, subjects, accounts, senders = zip(*rows)
+        rids, mids, statuses, addresses, created, subjects, accounts, senders = zip(*rows)
         interned = self._interned
 
         def few(value: str) -> str:  # accounts and senders: a handful, folded once each
@@ -258,6 +272,7 @@ class ViewIndex:
         start = len(self.rid)
         self.pos.update(zip(rids, range(start, start + len(rids))))
         self.rid.extend(rids)
+        self.mid.extend(mids)
         self.created.extend(created)
         self.status.extend(statuses)
         worst = len(STATUS_SEVERITY)
@@ -272,6 +287,8 @@ class ViewIndex:
         self.text.extend(map("\n".join, zip(subject_keys, recipient_keys, account_keys,
                                              map(few, senders))))
         self._orders.clear()
+        self._id_orders.clear()
+        self._all_counts = None
         for column in list(self._ranks):
             self._extend_rank(column, start)
 
@@ -286,8 +303,10 @@ class ViewIndex:
                 self.rank[p] = SEVERITY_RANK.get(status, len(STATUS_SEVERITY))
                 moved = True
         if moved:
+            self._all_counts = None
             for key in [k for k in self._orders if k[0] == "status"]:
                 del self._orders[key]
+                self._id_orders.pop(key, None)
 
     # -- views -----------------------------------------------------------------------------
     def _order(self, sort: str, descending: bool) -> list[int]:
@@ -357,7 +376,8 @@ class ViewIndex:
             self._refresh()
             for column in SORT_COLUMNS:
                 for descending in (True, False):
-                    self._order(column, descending)
+                    self._id_orders[(column, descending)] = list(
+                        map(self.rid.__getitem__, self._order(column, descending)))
 
     def _narrow(self, positions: list[int], flt: ViewFilter) -> list[int]:
         """``positions`` kept by the filter's account, period and text parts (in order)."""
@@ -379,7 +399,7 @@ class ViewIndex:
         return out
 
     def query(self, flt: ViewFilter, sort: str = "date", descending: bool = True,
-              *, refresh: bool = True) -> tuple[list[int], dict[str, int]]:
+              *, refresh: bool = True) -> tuple[list[int], StatusCounts]:
         """(recipient ids in display order, {status: count}) for the filter; the counts
         ignore the filter's status part (the counters show what else there is)."""
         if sort not in SORT_COLUMNS:
@@ -387,14 +407,29 @@ class ViewIndex:
         with self._lock:
             if refresh:
                 self._refresh()
-            narrowed = self._narrow(self._order(sort, descending), flt)
+            order = self._order(sort, descending)
+            narrowed = self._narrow(order, flt)
             status = self.status
-            counts = dict(Counter(status[p] for p in narrowed))
+            # map() over bound methods runs in C: ~5x faster than a generator at 100k rows.
+            if narrowed is not order:
+                counts = StatusCounts(Counter(map(status.__getitem__, narrowed)))
+                counts.messages = len(set(map(self.mid.__getitem__, narrowed)))
+            else:
+                if self._all_counts is None:
+                    self._all_counts = StatusCounts(Counter(status))
+                    self._all_counts.messages = len(set(self.mid))
+                counts = StatusCounts(self._all_counts)
+                counts.messages = self._all_counts.messages
             if flt.statuses:
                 wanted = set(flt.statuses)
                 narrowed = [p for p in narrowed if status[p] in wanted]
-            rid = self.rid
-            return [rid[p] for p in narrowed], counts
+            if narrowed is order:  # no filter: the column's ids are cached, a copy is 1 ms
+                ids = self._id_orders.get((sort, descending))
+                if ids is None:
+                    ids = self._id_orders[(sort, descending)] = list(
+                        map(self.rid.__getitem__, order))
+                return list(ids), counts
+            return list(map(self.rid.__getitem__, narrowed)), counts
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, ViewIndex] = weakref.WeakKeyDictionary()
@@ -417,7 +452,7 @@ def view_ids(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
 
 
 def view_and_counts(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
-                    descending: bool = True) -> tuple[list[int], dict[str, int]]:
+                    descending: bool = True) -> tuple[list[int], StatusCounts]:
     """``view_ids`` and ``status_counts`` from one consistent read."""
     return index_for(db).query(flt, sort, descending)
 

@@ -8,7 +8,7 @@ settings table (``notify.<kind>`` = comma-separated channels); history in ``noti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .storage import Database, utcnow
@@ -151,6 +151,30 @@ def _code_text(code: str, lang: str) -> str:
         message, hint = message_for(code, "fr" if lang == "fr" else "en")
         return f"{message} {hint}"
     return code
+
+
+def localized(n: Notification, lang: str) -> Notification:
+    """``n`` in ``lang`` whatever language it was recorded in (the history keeps the words
+    of the day it was written; a user who switched language must not read both): the
+    title is re-rendered from its template, a catalogue text from its code."""
+    lang = "fr" if lang == "fr" else "en"
+    templates = _TITLES.get(n.kind)
+    title, body = n.title, n.body
+    if templates and title != templates[lang]:
+        for template in templates.values():
+            head, _, tail = template.partition("{who}")
+            if title.startswith(head) and title.endswith(tail) and len(title) > len(
+                    head) + len(tail):
+                title = templates[lang].format(who=title[len(head):len(title) - len(tail)])
+                break
+    if n.kind in ("sync_failed", "token_expiring") and body:
+        from .errors import CATALOGUE
+
+        for code in CATALOGUE:
+            if body in (_code_text(code, "en"), _code_text(code, "fr")):
+                body = _code_text(code, lang)
+                break
+    return replace(n, title=title, body=body)
 
 
 def history(db: Database, limit: int = 200) -> list[Notification]:

@@ -155,9 +155,10 @@ class DetailsPanel(QWidget):
                 f"<b style='color:{ecolor}'>{escape(mv.status_label(e.status, self.lang))}"
                 f"</b> · <span style='color:{muted}'>{escape(self._source(e.source))}</span>"
                 f"{superseded}")
-            if e.detail:
+            detail = self._detail(e)
+            if detail:
                 style = "" if e.applied else f" style='color:{GREY}'"
-                parts.append(f"<br><code{style}>{escape(e.detail)}</code>")
+                parts.append(f"<br><code{style}>{escape(detail)}</code>")
             parts.append("</td></tr>")
         if not rec.events:
             parts.append(f"<tr><td>{escape(t['no_event'])}</td></tr>")
@@ -194,6 +195,16 @@ class DetailsPanel(QWidget):
             parts.append(f"<h3>{escape(t['text'])}</h3><pre style='white-space:pre-wrap'>"
                          f"{escape(preview)}</pre>")
         return "".join(parts)
+
+    def _detail(self, e: mv.Event) -> str:
+        """A server's words stay as they are; Postier's own notes are said in the user's
+        language (the database keeps a stable English word such as 'recorded')."""
+        if e.source == "local":
+            own = {"recorded": self.tr("Recorded, waiting to be sent"),
+                   "found in the Sent folder after an interruption":
+                       self.tr("Found in the Sent folder after an interruption")}
+            return own.get(e.detail or "", e.detail or "")
+        return e.detail or ""
 
     def _source(self, source: str) -> str:
         names = {"smtp": self.tr("Sending server"), "dsn": self.tr("Delivery report"),

@@ -6,9 +6,11 @@ from datetime import datetime, time, timedelta
 from html import escape
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.services import message_views as mv
+from app.ui.i18n import plural
 from app.ui.messages_model import STATUS_COLORS, status_icon
 
 PROBLEMS = "__problems__"
@@ -119,13 +121,15 @@ class FilterBar(QWidget):
         self.filterChanged.emit(self.current_filter())
 
 
-def _nbsp(text: str) -> str:
-    return text.replace(" ", "&nbsp;")  # "1 blocked" never splits over two lines
+def _nowrap(text: str) -> str:
+    # "1 blocked" never splits over two lines, nor "auto-replies" at its hyphen: spaces
+    # become no-break spaces, hyphens no-break hyphens (U+2011).
+    return text.replace(" ", "&nbsp;").replace("-", "\u2011")
 
 
 class CountersBar(QLabel):
-    """'3 hard bounces · 12 delivered…': each counter is a link that filters on it. A
-    wrapping label, so the bar never forces the table wider than the window."""
+    """'12 messages: 3 hard bounces · 12 delivered…': each counter is a link that filters on
+    it. A wrapping label, so the bar never forces the table wider than the window."""
 
     statusClicked = Signal(str)
 
@@ -139,15 +143,33 @@ class CountersBar(QLabel):
         self.linkActivated.connect(self.statusClicked)
         self.set_counts({})
 
-    def set_counts(self, counts: dict[str, int]) -> None:
+    def set_counts(self, counts: dict[str, int], messages: int | None = None,
+                   filtered: bool = False) -> None:
+        """``counts``: rows (one per recipient) per status; ``messages``: how many messages
+        they are; ``filtered``: a filter or search is on (zero then means no match)."""
         self.counts = dict(counts)
-        total = sum(counts.values())
-        head = self.tr("%d messages:") % total if total else self.tr("No message yet.")
+        rows = sum(counts.values())
+        messages = rows if messages is None else messages
+        if not rows:
+            head = (self.tr("No message matches.") if filtered
+                    else self.tr("No message sent yet."))
+        elif messages == rows:
+            head = plural(self.tr("%Ln message(s):", "", messages), messages)
+        else:  # a message to three people is three rows: say both
+            recipients = plural(self.tr("%Ln recipient(s)", "", rows), rows)
+            head = plural(self.tr("%Ln message(s) to %1:", "", messages), messages
+                          ).replace("%1", recipients)
         links = [f"<a href='{s}' style='color:{STATUS_COLORS[s]};text-decoration:none'>"
-                 f"&#9679;&nbsp;{_nbsp(escape(mv.count_label(s, counts[s], self.lang)))}</a>"
+                 f"&#9679;&nbsp;{_nowrap(escape(mv.count_label(s, counts[s], self.lang)))}</a>"
                  for s in mv.STATUSES if counts.get(s)]
-        self.setText(f"<b>{escape(head)}</b>&nbsp;&nbsp; " + " &nbsp; ".join(links))
+        head = escape(head).replace("-", "\u2011")  # may wrap between words, not at "-"
+        self.setText(f"<b>{head}</b>&nbsp;&nbsp; " + " &nbsp; ".join(links))
         self.setToolTip(self.tr("Click a counter to show only those messages."))
 
     def summary(self) -> str:
         return " · ".join(mv.counts_summary(self.counts, self.lang))
+
+    def plain(self) -> str:
+        """What the bar reads as, in plain text with ordinary spaces and hyphens."""
+        text = QTextDocumentFragment.fromHtml(self.text()).toPlainText()
+        return text.replace("\u00a0", " ").replace("\u2011", "-")

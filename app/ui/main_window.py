@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,14 @@ from app.services.storage import AccountStore, Database, open_database
 from app.ui.accounts_view import AccountsView
 from app.ui.details_panel import DetailsPanel
 from app.ui.filter_bar import CountersBar, FilterBar
-from app.ui.messages_model import COLUMNS, LiveLoader, RecipientIdRole, SentMessagesModel
+from app.ui.i18n import plural
+from app.ui.messages_model import (
+    COLUMNS,
+    LiveLoader,
+    RecipientIdRole,
+    SentMessagesModel,
+    format_clock,
+)
 from app.ui.notifications import NotificationCenter, NotificationsPanel
 from app.ui.window_geometry import fit_window
 from app.ui.worker import gui_callback, run_task
@@ -126,7 +134,7 @@ class MessagesPage(QWidget):
         self.counters = CountersBar(lang)
         self.table = MessagesTable(self.model)
         self.details = DetailsPanel(db, lang)
-        self.empty = QLabel(self.tr("No sent message matches. Write one with Ctrl+N."))
+        self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("QLabel { color: #6b7280; }")
         self.empty.hide()
@@ -150,7 +158,7 @@ class MessagesPage(QWidget):
         self._anchor: tuple[int | None, bool] = (None, True)
         self.filters.filterChanged.connect(self._filter_changed)
         self.counters.statusClicked.connect(self.filters.set_status)
-        self.model.countsChanged.connect(self.counters.set_counts)
+        self.model.countsChanged.connect(self._counts_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.model.layoutAboutToBeChanged.connect(self._remember_scroll)
@@ -189,9 +197,24 @@ class MessagesPage(QWidget):
             self.table.scrollTo(self.model.index(row, 0),
                                 QAbstractItemView.ScrollHint.PositionAtTop)
 
+    def _counts_changed(self, counts: dict[str, int]) -> None:
+        self.counters.set_counts(counts, self.model.message_count,
+                                 filtered=self.model.filter != mv.ViewFilter())
+
     def _refreshed(self) -> None:
         empty = self.model.rowCount() == 0
+        if empty:
+            flt = self.model.filter
+            if flt.text.strip():  # the search found nothing: never "no message yet"
+                text = self.tr("Nothing matches “%1”. Check the spelling, or clear the "
+                               "search (Esc).").replace("%1", flt.text.strip())
+            elif flt != mv.ViewFilter():
+                text = self.tr("No message matches these filters.")
+            else:
+                text = self.tr("No message sent yet. Write one with Ctrl+N.")
+            self.empty.setText(text)
         self.empty.setVisible(empty)
+        self._counts_changed(self.model.counts)
         rid = self.table.current_recipient()
         if rid is not None and self.details.details is not None \
                 and self.details.details.selected.id == rid:
@@ -221,7 +244,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Postier")
         self.page = MessagesPage(self.db, self.lang)
         self.accounts = AccountsView(self.settings, self.db)
-        self.notifications_panel = NotificationsPanel(self.db)
+        self.notifications_panel = NotificationsPanel(self.db, lang=self.lang)
         self.notifier = NotificationCenter(self.settings, self.db, self.lang, parent=self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.page, self.tr("Sent messages"))
@@ -344,14 +367,13 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         n = self.page.model.rowCount()
-        from datetime import datetime
-
-        self.status_label.setText(self.tr("%d rows · updated %s") % (
-            n, datetime.now().strftime("%H:%M:%S")))
+        # The table's own time format (QLocale), not a second, hard-coded one.
+        rows = plural(self.tr("%Ln row(s) · updated at %1", "", n), n)
+        self.status_label.setText(rows.replace("%1", format_clock(datetime.now().astimezone())))
         problems = sum(c for s, c in self.page.model.counts.items()
                        if s in mv.FAILED_STATUSES)
-        self.notifier.set_status(self.tr("%d problems") % problems if problems
-                                 else self.tr("all good"))
+        self.notifier.set_status(plural(self.tr("%Ln problem(s)", "", problems), problems)
+                                 if problems else self.tr("all good"))
 
     def _database_changed(self) -> None:
         self.notifier.check()
@@ -491,9 +513,13 @@ class MainWindow(QMainWindow):
         self.resend_dialog = dialog
 
     def _sent(self, result: Any) -> None:
-        status = getattr(result, "status", "")
-        self.statusBar().showMessage(self.tr("Message %s: %s") % (
-            getattr(result, "id", ""), status), 8000)
+        status, mid = getattr(result, "status", ""), str(getattr(result, "id", ""))
+        # SendResult.status is sent | queued | failed: said in words, never the raw code.
+        words = {"sent": self.tr("Message %1 sent."),
+                 "queued": self.tr("Message %1 is waiting to be sent."),
+                 "failed": self.tr("Message %1 could not be sent: see its row.")}
+        self.statusBar().showMessage(words.get(status, self.tr("Message %1 recorded."))
+                                     .replace("%1", mid), 8000)
         self.page.loader.poll()
 
     # -- export --------------------------------------------------------------------
@@ -523,7 +549,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Export"),
                                 self.tr("The file could not be written: %s") % error)
             return
-        self.statusBar().showMessage(self.tr("%d rows exported to %s") % (count, path), 8000)
+        n = count or 0
+        done = plural(self.tr("%Ln row(s) exported to %1", "", n), n)
+        self.statusBar().showMessage(done.replace("%1", str(path)), 8000)
         self.last_export = (path, count)
 
     # -- background work -------------------------------------------------------------

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -130,9 +130,10 @@ class NotificationsPanel(QWidget):
 
     openMessage = Signal(int)  # messages.id
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, lang: str = "en") -> None:
         super().__init__(parent)
         self.db = db
+        self.lang = lang
         self.list = QListWidget()
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._activated)
@@ -167,9 +168,14 @@ class NotificationsPanel(QWidget):
 
     def reload(self) -> None:
         self.list.clear()
-        items = nr.history(self.db)
+        items = [nr.localized(n, self.lang) for n in nr.history(self.db)]
+        locale = QLocale()
         for n in items:
-            when = datetime.fromisoformat(n.at).astimezone().strftime("%d/%m %H:%M")
+            at = datetime.fromisoformat(n.at).astimezone()
+            # The user's locale, as in the table (was a fixed "%d/%m %H:%M").
+            when = (at.strftime("%Y-%m-%d %H:%M") if locale.language() == QLocale.Language.C
+                    else locale.toString(QDateTime(at.year, at.month, at.day, at.hour,
+                                                   at.minute, 0), QLocale.FormatType.ShortFormat))
             text = f"{when}  {n.title}" + (f"\n{n.body}" if n.body else "")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, n.message_id)
@@ -179,7 +185,7 @@ class NotificationsPanel(QWidget):
                 item.setFont(font)
             self.list.addItem(item)
         unseen = sum(1 for n in items if not n.seen)
-        self.summary.setText(self.tr("%d unread") % unseen if unseen
+        self.summary.setText(self.tr("%Ln unread", "", unseen) if unseen
                              else self.tr("No unread notification"))
 
     def unseen(self) -> int:

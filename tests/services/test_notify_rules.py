@@ -59,3 +59,22 @@ def test_oauth_sign_in_to_renew_and_desktop_only_rule(tmp_path: Path) -> None:
     assert found[0].channels == {"desktop"}
     # Not an in-app notification: in the history, but not counted as unread.
     assert nr.unseen_count(db) == 0 and len(nr.history(db)) == 1
+
+
+def test_history_is_shown_in_the_current_language(tmp_path) -> None:
+    """A notification recorded in English reads in French after a language switch (and
+    back): titles from their template, catalogue texts from their code."""
+    from app.services.errors import message_for
+    from app.services.notify_rules import Notification, localized
+
+    en = Notification(1, "2026-03-01T09:00:00+00:00", "reply", "Reply from a@x.fr",
+                      "Devis\nMerci", None, 3, False)
+    assert localized(en, "fr").title == "Réponse de a@x.fr"
+    assert localized(en, "fr").body == "Devis\nMerci"  # the subject and reply stay as written
+    assert localized(localized(en, "fr"), "en").title == "Reply from a@x.fr"
+    message, hint = message_for("AUTH_FAILED", "en")
+    sync = Notification(2, en.at, "sync_failed", "compta@x.fr stopped syncing",
+                        f"{message} {hint}", "compta@x.fr", None, False)
+    fr = localized(sync, "fr")
+    assert fr.title == "compta@x.fr ne se synchronise plus"
+    assert fr.body == " ".join(message_for("AUTH_FAILED", "fr"))

@@ -65,7 +65,7 @@ def test_filters_status_account_text_and_counters(qtbot, window, env) -> None:
     page = window.page
     assert page.model.rowCount() == len(sm.DEMO)
     assert "1 hard bounce" in page.counters.summary()
-    assert "13 messages" in page.counters.text()
+    assert page.counters.plain().startswith("13 messages: ")
     page.filters.set_status("hard_bounce")
     _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
     assert _statuses(window) == {"hard_bounce"}
@@ -499,3 +499,102 @@ def test_export_action_asks_where_and_for_french_excel(qtbot, window, tmp_path: 
     header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Date;Status;")
     assert "semicolon" in asked[0][0]
+
+
+def test_empty_search_says_nothing_matches(qtbot, window) -> None:
+    page = window.page
+    qtbot.keyClicks(page.filters.search, "ÉCHÉANCIER")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 0)
+    qtbot.waitUntil(lambda: page.empty.isVisible(), timeout=10_000)
+    assert "Nothing matches “ÉCHÉANCIER”" in page.empty.text()
+    assert "yet" not in page.empty.text() and "yet" not in page.counters.plain()
+    assert page.counters.plain().startswith("No message matches.")
+    # Accents and case folded: "facture" finds "Facture …" subjects.
+    page.filters.search.clear()
+    qtbot.keyClicks(page.filters.search, "FACTURÉ")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() > 0)
+    assert not page.empty.isVisible()
+
+
+def test_empty_table_says_no_message_yet(qtbot, postier_env: Path) -> None:
+    from app.ui.main_window import MainWindow
+
+    settings = Settings.from_env()
+    win = MainWindow(settings, open_database(settings.db_path), live_tracking=False,
+                     lang="en")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
+        win.show()
+    assert "No message sent yet" in win.page.empty.text()
+    assert win.page.counters.plain().startswith("No message sent yet.")
+
+
+def test_counts_use_plural_forms_and_count_messages(qtbot, window, env) -> None:
+    """'1 row', never '1 rows'; the head counts messages, and recipients when they differ."""
+    _, db, _ = env
+    page = window.page
+    assert page.counters.plain().startswith("13 messages: ")
+    sm.add_message(db, sm.ACCOUNTS[0], "Invitation", [("a@x.fr", "sent"), ("b@x.fr", "sent")])
+    qtbot.waitUntil(lambda: page.counters.plain().startswith(
+        "14 messages to 15 recipients: "), timeout=10_000)
+    page.filters.set_status("hard_bounce")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.status_label.text().startswith("1 row · updated at "),
+                    timeout=10_000)
+    window._exported(Path("/tmp/x.csv"), 1, None)
+    assert window.statusBar().currentMessage() == "1 row exported to /tmp/x.csv"
+    window._sent(type("R", (), {"status": "queued", "id": 7})())
+    assert window.statusBar().currentMessage() == "Message 7 is waiting to be sent."
+    page.counters.set_counts({"hard_bounce": 1}, 1)
+    assert page.counters.plain().startswith("1 message: ")
+
+
+def test_counters_never_wrap_inside_a_counter(qtbot, window) -> None:
+    """Lines may only break between counters (at ordinary spaces), never at the hyphen of
+    'auto-replies' or between a number and its word."""
+    from PySide6.QtGui import QTextDocument
+
+    bar = window.page.counters
+    bar.set_counts({s: 12345 for s in mv.STATUSES}, 12000)
+    doc = QTextDocument()
+    doc.setDefaultFont(bar.font())
+    doc.setHtml(bar.text())
+    for width in (260, 420, 640, 880):
+        doc.setTextWidth(width)
+        doc.size()  # lays the text out
+        block = doc.begin()
+        layout = block.layout()
+        text = block.text()
+        assert layout.lineCount() > 1
+        for i in range(layout.lineCount() - 1):
+            line = layout.lineAt(i)
+            end = line.textStart() + line.textLength()
+            assert text[end - 1] == " ", (width, text[line.textStart():end])
+
+
+def test_status_bar_and_table_share_one_locale_time_format(qtbot, env) -> None:
+    import re
+
+    from PySide6.QtCore import QLocale
+
+    from app.ui.main_window import MainWindow
+
+    settings, db, _ = env
+    for locale, pattern in ((QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+                             r"\d{1,2}:\d{2}\s?[AP]M"),
+                            (QLocale(QLocale.Language.French, QLocale.Country.France),
+                             r"\d{2}:\d{2}")):
+        QLocale.setDefault(locale)
+        try:
+            win = MainWindow(settings, db, live_tracking=False, lang="en")
+            qtbot.addWidget(win)
+            with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
+                win.show()
+            model = win.page.model
+            today = model.data(model.index(0, 0))  # the newest row: written just now
+            assert re.fullmatch(pattern, today), today
+            stamp = win.status_label.text().rsplit("updated at ", 1)[1]
+            assert re.fullmatch(pattern, stamp), stamp
+            win.close()
+        finally:
+            QLocale.setDefault(QLocale.c())
