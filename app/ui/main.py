@@ -44,16 +44,31 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
     app = create_app(argv)
-    try:
-        settings = Settings.from_env()
-        _apply_configured_language(app, settings)
-        start(settings)
-    except (ValueError, StorageError) as exc:
-        # A bad POSTIER_* setting, a database from a newer Postier, an unreadable data
-        # folder: say so in a window (the user launched us by double-click, there is no
-        # terminal) and leave the data untouched.
-        show_startup_error(exc)
-        return 1
+    restored = False
+    while True:
+        try:
+            settings = Settings.from_env()
+            _apply_configured_language(app, settings)
+            start(settings)
+            break
+        except (ValueError, StorageError) as exc:
+            if getattr(exc, "code", None) == "DATABASE_ERROR" and not restored:
+                # Damaged or unreadable data file: say what happened and offer the backup
+                # (the damaged file is kept); restored, start again on it.
+                from app.ui.data_error import offer_restore
+
+                restored = offer_restore(settings.db_path, exc)
+                if restored:
+                    continue
+                return 1
+            # A bad POSTIER_* setting, a database from a newer Postier, an unreadable data
+            # folder: say so in a window (the user launched us by double-click, there is no
+            # terminal) and leave the data untouched.
+            show_startup_error(exc)
+            return 1
+    from app.ui.data_error import RuntimeWatch
+
+    RuntimeWatch(settings.db_path).install()  # the same offer if it happens while running
     _exit_after_from_env(app)
     return app.exec()
 

@@ -57,6 +57,16 @@ def gui_callback(fn: Callable[..., Any]) -> Callable[..., None]:
     return wrapper
 
 
+_error_observers: list[Callable[[BaseException], None]] = []
+
+
+def observe_errors(fn: Callable[[BaseException], None]) -> None:
+    """``fn(error)`` runs on the GUI thread for every task that fails, after the task's own
+    ``on_done``: the one place where a failure any screen can meet (the data file found
+    damaged mid-session) is handled once, instead of in every callback."""
+    _error_observers.append(fn)
+
+
 class Task(QRunnable):
     def __init__(self, fn: Callable[[], Any], on_done: Callable[[Any, BaseException | None], None]
                  ) -> None:
@@ -71,6 +81,8 @@ class Task(QRunnable):
         except BaseException as exc:  # handed to the GUI thread, never raised in the pool
             log.debug("task failed", exc_info=True)
             self.done(None, exc)
+            for observer in _error_observers[:]:
+                gui_callback(observer)(exc)
             return
         self.done(result, None)
 
