@@ -15,6 +15,7 @@ from app.services.bounce.vendors import (
     amazon_ses,
     courier,
     dma,
+    exchange,
     exim,
     gmail,
     gmx,
@@ -46,6 +47,7 @@ VENDORS: tuple[ModuleType, ...] = (
     kddi,
     mailru,
     # MTAs (free-text formats), after the providers and gateways
+    exchange,
     dma,
     opensmtpd,
     exim,

@@ -1,0 +1,164 @@
+"""Microsoft Exchange Server NDRs in their text form: Exchange 2007 and later (on-premises) and
+Exchange 2000/2003, in English and in the localised forms French and German users get.
+
+Exchange 2007+: a friendly part ("Delivery has failed to these recipients or groups:" /
+"La remise à ces destinataires ou groupes a échoué :" / "Fehler bei der Zustellung an
+folgende Empfänger oder Gruppen:"; delays: "Delivery is delayed to these recipients or
+groups:" / "La remise aux destinataires ou groupes suivants est retardée :"), then "Diagnostic
+information for administrators:" (FR "Informations de diagnostic pour les administrateurs :",
+DE "Diagnoseinformationen für Administratoren:"), "Generating server: X" and per recipient its
+address alone on a line followed by the reply: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not
+found ##", "Remote Server returned '550 5.1.1 ...'" or "mx.example.com #550 5.7.1 ... ##", up
+to "Original message headers:".
+
+Exchange 2000/2003: "Your message ... did not reach the following recipient(s):" (FR "n'a pas
+pu atteindre le(s) destinataire(s) suivant(s) :", DE "hat folgende Empfänger nicht erreicht:"),
+then "rcpt@domain on <date>" and, indented, the reason sentence and "<host #5.1.1>" or
+"MSEXCH:IMS:Org:Site:SERVER 0 (000C05A6) Unknown Recipient".
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.services.bounce.addresses import ADDR
+from app.services.bounce.vendors import mtatext
+from app.services.bounce.vendors.base import Context, Found
+
+NAME = "exchange"
+
+_ADMIN = (
+    "diagnostic information for administrators",
+    "informations de diagnostic pour les administrateurs",
+    "diagnoseinformationen für administratoren",
+    "información de diagnóstico para administradores",
+    "informazioni diagnostiche per gli amministratori",
+    "diagnostische informatie voor beheerders",
+)
+_FAILED = (
+    "delivery has failed to these recipients or groups",
+    "la remise à ces destinataires ou groupes a échoué",
+    "fehler bei der zustellung an folgende empfänger oder gruppen",
+    "error en la entrega a estos destinatarios o grupos",
+    "recapito non riuscito per i seguenti destinatari o gruppi",
+)
+_DELAYED = (
+    "delivery is delayed to these recipients or groups",
+    "la remise aux destinataires ou groupes suivants est retardée",
+    "la remise à ces destinataires ou groupes est différée",
+    "die zustellung an folgende empfänger oder gruppen verzögert sich",
+    "la entrega a estos destinatarios o grupos se ha retrasado",
+)
+_E2003 = (
+    "did not reach the following recipient(s)",
+    "n'a pas pu atteindre le(s) destinataire(s) suivant(s)",
+    "hat folgende empfänger nicht erreicht",
+    "the following recipient(s) cannot be reached",
+    "did not reach the following recipient",
+)
+_ENDS = ("original message headers", "en-têtes de message d'origine",
+         "en-têtes du message d'origine", "ursprüngliche nachrichtenkopfzeilen",
+         "encabezados del mensaje original", "intestazioni originali del messaggio",
+         "content-type: message/", "\n--\n")
+_ALONE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>?\s*$")
+_E2003_LINE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>? (?:on|le|am|el|il) .{4,60}$")
+_GENERATING = re.compile(r"^(?:generating server|serveur de génération|generierender server"
+                         r"|servidor de generación|server di generazione)\s?:\s?(\S{1,255})",
+                         re.IGNORECASE | re.MULTILINE)
+_RECEIVING = re.compile(r"^(?:receiving server|serveur de réception|empfangender server)\s?:\s?"
+                        r"(\S{1,255})", re.IGNORECASE | re.MULTILINE)
+# Exchange's own transport codes, named in the Exchange NDR documentation
+_OWN = (("resolver.adr.recipnotfound", "user_unknown"), ("resolver.adr.exrecipnotfound",
+        "user_unknown"), ("resolver.rst.recipsizelimit", "message_too_big"),
+        ("resolver.adr.recipientlimit", "too_many_conn"), ("resolver.adr.reciplimit",
+        "too_many_conn"), ("resolver.rst.notauthorized", "rejected"),
+        ("resolver.rst.authrequired", "security_error"), ("queue.expired", "expired"),
+        ("smtpsend.dns.nonexistentdomain", "host_unknown"),
+        ("storedrv.deliver.exception:quotaexceededexception", "mailbox_full"),
+        ("(000c05a6)", "user_unknown"))
+
+
+def detect(ctx: Context) -> bool:
+    start = ctx.text_starts(3000)
+    return any(m in start for m in _FAILED + _DELAYED + _E2003) or any(
+        m in start for m in _ADMIN)
+
+
+def extract(ctx: Context) -> list[Found]:
+    text = ctx.text[:48000]
+    low = text[:8000].lower()
+    delayed = any(m in low for m in _DELAYED)
+    admin = mtatext.section(text, _ADMIN, _ENDS)
+    out = _admin_entries(admin, delayed) if admin else []
+    if not out and any(m in low for m in _E2003):
+        out = _e2003_entries(mtatext.section(text, _E2003, _ENDS), delayed)
+    if not out:
+        out = _friendly_entries(mtatext.section(text, _FAILED + _DELAYED, _ADMIN + _ENDS),
+                                delayed)
+    return out
+
+
+def _admin_entries(admin: str, delayed: bool) -> list[Found]:
+    generating = _GENERATING.search(admin)
+    receiving = _RECEIVING.search(admin)
+    host = (receiving or generating).group(1).lower() if (receiving or generating) else None
+    entries: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in mtatext.lines_of(admin):
+        alone = _ALONE.match(line)
+        if alone:
+            current = []
+            entries.append((alone.group(1), current))
+        elif not line.strip():
+            if current:
+                current = None
+        elif current is not None:
+            current.append(line)
+    out = []
+    for address, lines in entries:
+        diagnostic = mtatext.squash(lines)
+        if not diagnostic:
+            continue
+        out.append(_found(address, diagnostic, delayed, host))
+    return out
+
+
+def _e2003_entries(body: str, delayed: bool) -> list[Found]:
+    entries: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in mtatext.lines_of(body):
+        head = _E2003_LINE.match(line)
+        if head:
+            current = []
+            entries.append((head.group(1), current))
+        elif not line.strip():
+            current = None if current else current
+        elif current is not None and line[:1] in " \t":
+            current.append(line)
+    return [_found(a, mtatext.squash(lines), delayed, None) for a, lines in entries]
+
+
+def _friendly_entries(body: str, delayed: bool) -> list[Found]:
+    out: list[Found] = []
+    lines = mtatext.lines_of(body)
+    for index, line in enumerate(lines):
+        alone = _ALONE.match(line)
+        if not alone:
+            continue
+        follow = []
+        for nxt in lines[index + 1:index + 6]:
+            if not nxt.strip() or _ALONE.match(nxt):
+                break
+            follow.append(nxt)
+        out.append(_found(alone.group(1), mtatext.squash(follow), delayed, None))
+    return out
+
+
+def _found(address: str, diagnostic: str, delayed: bool, host: str | None) -> Found:
+    low = diagnostic.lower()
+    hint = next((reason for code, reason in _OWN if code in low), None)
+    # "<mx.example.com #5.1.1>" and "mx.example.com #550 ..." name the host that answered
+    at = re.search(r"<?([A-Za-z0-9][A-Za-z0-9.-]{0,250}\.[A-Za-z]{2,63}) #[245]", diagnostic)
+    remote = at.group(1).lower() if at else None
+    return mtatext.make(address, diagnostic, action="delayed" if delayed else None,
+                        remote=remote or mtatext.remote_host(diagnostic) or host, reason=hint)
