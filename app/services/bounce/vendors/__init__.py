@@ -13,6 +13,7 @@ from types import ModuleType
 
 from app.services.bounce.vendors import (
     amazon_ses,
+    biglobe,
     courier,
     dma,
     exchange,
@@ -28,6 +29,8 @@ from app.services.bounce.vendors import (
     postfix,
     qmail,
     sendmail,
+    telekom,
+    verizon,
     yahoo,
     zoho,
 )
@@ -46,6 +49,9 @@ VENDORS: tuple[ModuleType, ...] = (
     gmx,
     kddi,
     mailru,
+    biglobe,
+    telekom,
+    verizon,
     # MTAs (free-text formats), after the providers and gateways
     exchange,
     dma,
