@@ -137,7 +137,7 @@ def test_sign_in_errors_have_their_code(auth: LocalAuthServer, cli_env: dict[str
     assert aadsts  # the provider's words reach the diagnostics through ``reply``
     fr, en = message_for(code, "fr"), message_for(code, "en")
     assert fr != en and all(fr) and all(en)
-    code_, listed, _ = postier(cli_env, "account", "list", "--json")
+    _code, listed, _ = postier(cli_env, "account", "list", "--json")
     assert listed == []  # nothing stored
 
 
@@ -204,7 +204,7 @@ def test_outlook_needs_a_registration_for_personal_accounts(
         cli_env: dict[str, str], tmp_path: Path, auth: LocalAuthServer) -> None:
     """Outlook.com addresses sign in with Microsoft's consumers/common authority; a
     registration for work accounts only is said as such, not tried."""
-    code, doc, _ = postier(cli_env, "account", "add", "jean@outlook.fr", "--oauth",
+    _code, doc, _ = postier(cli_env, "account", "add", "jean@outlook.fr", "--oauth",
                            "--json")
     assert doc["error"]["code"] == "OAUTH_NOT_CONFIGURED"
     assert "work" in doc["error"]["message"] and "organizations" in doc["error"]["hint"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sys
 import threading
 import time
 import webbrowser
@@ -270,7 +271,7 @@ class _LoopbackServer(HTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that goes away mid-answer is no error of ours: never a traceback on
         # the CLI's stderr (socketserver prints one by default).
-        log.debug("loopback redirect: the browser went away", exc_info=True)
+        log.debug("loopback redirect: the browser went away (%s)", sys.exc_info()[1])
 
 
 def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
@@ -311,8 +312,8 @@ def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
 def _open_quietly(open_browser: Callable[[str], Any], url: str) -> None:
     try:
         open_browser(url)
-    except Exception:  # noqa: BLE001 - the user can still open the URL by hand
-        log.warning("could not start a web browser", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the user can still open the URL by hand
+        log.warning("could not start a web browser: %s", exc)
 
 
 def _wait_for_redirect(server: _LoopbackServer, cancel: threading.Event | None,
@@ -571,6 +572,7 @@ __all__ = [
     "DeviceCode",
     "ProviderConfig",
     "TokenSet",
+    "check_signed_in_as",
     "device_start",
     "device_wait",
     "forget_tokens",
@@ -580,7 +582,6 @@ __all__ = [
     "provider_config",
     "refresh",
     "revoke",
-    "check_signed_in_as",
     "sign_in",
     "sign_in_browser",
     "store_tokens",

@@ -30,7 +30,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings.from_env()
 
 
-def cells(dialog) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+def cells(dialog) -> dict[str, tuple[str, str]]:
     table = dialog.table
     return {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
             for r in range(table.rowCount())}

@@ -17,7 +17,7 @@ from tests.ui.wizard_driver import (
 )
 
 
-def choose_outlook(qtbot, wizard) -> None:  # noqa: ANN001
+def choose_outlook(qtbot, wizard) -> None:
     page = wizard.start_page
     click(qtbot, page.other)
     type_into(qtbot, page.search, "hotmail")
