@@ -62,6 +62,7 @@ _ENDS = ("original message headers", "en-têtes de message d'origine",
          "content-type: message/", "\n--\n")
 _ALONE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>?\s*$")
 _E2003_LINE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>? (?:on|le|am|el|il) .{4,60}$")
+_CODED = re.compile(r"(?:^|#|')[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}")
 _GENERATING = re.compile(r"^(?:generating server|serveur de génération|generierender server"
                          r"|servidor de generación|server di generazione)\s?:\s?(\S{1,255})",
                          re.IGNORECASE | re.MULTILINE)
@@ -146,11 +147,15 @@ def _friendly_entries(body: str, delayed: bool) -> list[Found]:
         if not alone:
             continue
         follow = []
-        for nxt in lines[index + 1:index + 6]:
-            if not nxt.strip() or _ALONE.match(nxt):
+        for nxt in lines[index + 1:index + 12]:
+            if _ALONE.match(nxt):
                 break
             follow.append(nxt)
-        out.append(_found(alone.group(1), mtatext.squash(follow), delayed, None))
+        # a coded reply ("Remote Server returned '550 ...'") says more than the friendly text
+        coded = [x for x in follow if _CODED.search(x)]
+        if not coded:
+            follow = follow[:next((i for i, x in enumerate(follow) if not x.strip()), None)]
+        out.append(_found(alone.group(1), mtatext.squash(coded or follow), delayed, None))
     return out
 
 
