@@ -155,7 +155,9 @@ class NotificationsPanel(QWidget):
             grid.addWidget(QLabel(self.tr(_KIND_NAMES[kind])), row, 0)
             for col, channel in enumerate(nr.CHANNELS, start=1):
                 box = QCheckBox()
-                box.setAccessibleName(f"{kind}:{channel}")
+                # What a screen reader says: "A reply arrives — Desktop", not "reply:desktop".
+                box.setAccessibleName(f"{self.tr(_KIND_NAMES[kind])} — "
+                                      f"{self.tr(_CHANNEL_NAMES[channel])}")
                 box.setChecked(channel in rules.get(kind, frozenset()))
                 box.toggled.connect(self._save_rules)
                 self.rule_boxes[(kind, channel)] = box

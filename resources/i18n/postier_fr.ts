@@ -833,46 +833,46 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CountersBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="+142"/>
+        <location filename="../../work/main/app/ui/filter_bar.py" line="+142"/>
         <source>Counters per status</source>
         <translation>Compteurs par statut</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No message matches.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun message ne correspond.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No message sent yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun message envoyé pour l'instant.</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%Ln message(s):</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln message :</numerusform>
+            <numerusform>%Ln messages :</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%Ln recipient(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln destinataire</numerusform>
+            <numerusform>%Ln destinataires</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%Ln message(s) to %1:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln message à %1 :</numerusform>
+            <numerusform>%Ln messages à %1 :</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Click a counter to show only those messages.</source>
         <translation>Cliquez sur un compteur pour n&apos;afficher que ces messages.</translation>
     </message>
@@ -923,7 +923,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../app/ui/details_panel.py" line="+56"/>
+        <location filename="../../work/main/app/ui/details_panel.py" line="+56"/>
         <location line="+45"/>
         <source>Select a message to see what became of it.</source>
         <translation>Sélectionnez un message pour voir ce qu&apos;il est devenu.</translation>
@@ -1036,12 +1036,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+20"/>
         <source>Recorded, waiting to be sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré, en attente d'envoi</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Found in the Sent folder after an interruption</source>
-        <translation type="unfinished"></translation>
+        <translation>Retrouvé dans le dossier Envoyés après une interruption</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1183,7 +1183,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../app/ui/filter_bar.py" line="-138"/>
+        <location filename="../../work/main/app/ui/filter_bar.py" line="-139"/>
         <source>Status</source>
         <translation>Statut</translation>
     </message>
@@ -1603,7 +1603,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+250"/>
+        <location filename="../../work/main/app/ui/main_window.py" line="+250"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1731,45 +1731,45 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message numerus="yes">
         <location line="+5"/>
         <source>%Ln row(s) · updated at %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln ligne · mis à jour à %1</numerusform>
+            <numerusform>%Ln lignes · mis à jour à %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+4"/>
         <source>%Ln problem(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln problème</numerusform>
+            <numerusform>%Ln problèmes</numerusform>
         </translation>
     </message>
     <message>
         <location line="+143"/>
         <source>Message %1 sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Message %1 envoyé.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Message %1 is waiting to be sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le message %1 attend d'être envoyé.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Message %1 could not be sent: see its row.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le message %1 n'a pas pu partir : voir sa ligne.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Message %1 recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Message %1 enregistré.</translation>
     </message>
     <message numerus="yes">
         <location line="+32"/>
         <source>%Ln row(s) exported to %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln ligne exportée vers %1</numerusform>
+            <numerusform>%Ln lignes exportées vers %1</numerusform>
         </translation>
     </message>
     <message>
@@ -1890,19 +1890,19 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-341"/>
+        <location filename="../../work/main/app/ui/main_window.py" line="-341"/>
         <source>Nothing matches “%1”. Check the spelling, or clear the search (Esc).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien ne correspond à « %1 ». Vérifiez l'orthographe ou effacez la recherche (Échap).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No message matches these filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun message ne correspond à ces filtres.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No message sent yet. Write one with Ctrl+N.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun message envoyé pour l'instant. Écrivez-en un avec Ctrl+N.</translation>
     </message>
 </context>
 <context>
@@ -1916,7 +1916,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>NotificationCenter</name>
     <message>
-        <location filename="../../app/ui/notifications.py" line="+55"/>
+        <location filename="../../work/main/app/ui/notifications.py" line="+55"/>
         <source>Show Postier</source>
         <translation>Afficher Postier</translation>
     </message>
@@ -1981,9 +1981,9 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message numerus="yes">
         <location line="+41"/>
         <source>%Ln unread</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln non lue</numerusform>
+            <numerusform>%Ln non lues</numerusform>
         </translation>
     </message>
     <message>
@@ -2108,7 +2108,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../app/ui/messages_model.py" line="+151"/>
+        <location filename="../../work/main/app/ui/messages_model.py" line="+151"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>

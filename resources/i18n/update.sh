@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Refresh the translation source (postier_fr.ts) from the UI code, then compile it (.qm).
+# Refresh the translation source (postier_fr.ts) from the UI code, then compile it (.qm),
+# and qt_extra_fr.ts (Qt's own strings that qtbase_fr lacks).
 #   bash resources/i18n/update.sh          # lupdate + lrelease
 #   bash resources/i18n/update.sh --release # only compile the .ts (build time)
 # Both tools ship with PySide6-Essentials (in .venv/bin or on PATH).
@@ -15,3 +16,5 @@ if [ "${1:-}" != "--release" ]; then
     "$lupdate" -locations relative -no-obsolete "${sources[@]}" -ts "$here/postier_fr.ts"
 fi
 "$lrelease" "$here/postier_fr.ts" -qm "$here/postier_fr.qm"
+# Qt's own strings missing from qtbase_fr (kept by hand, loaded after qtbase_fr).
+"$lrelease" "$here/qt_extra_fr.ts" -qm "$here/qt_extra_fr.qm"
