@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck disable=SC2086
 apt_install $APP_APT_PACKAGES $TEST_APT_PACKAGES
 make_venv "[test,package]"
+# Exim and OpenSMTPD for the bounce lab, unpacked beside the repo (they conflict with Postfix)
+bash "$ROOT/scripts/lab-mtas.sh"
 cd "$ROOT"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 # Dovecot and Postfix must be started as root by the test fixtures.

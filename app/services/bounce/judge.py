@@ -3,6 +3,7 @@ CLI.md's category and reason. Shared by the DSN reader and the vendor modules.""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from app.services.bounce.addresses import norm_addr
@@ -21,6 +22,7 @@ from app.services.bounce.reasons import (
 if TYPE_CHECKING:  # vendors.base reads free text, which uses the verdict below
     from app.services.bounce.vendors.base import Found
 
+_GREYLISTED = re.compile(r"gr[ae]ylist")
 _DELIVERED = frozenset({"delivered", "relayed", "expanded"})
 
 
@@ -44,8 +46,11 @@ def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = N
         return "deferred", "delayed"
     if reason == "delivered":  # a failure whose text quotes a 2xx: the action is right
         reason = "on_hold"
-    if is_temporary(reply, status) and reason not in KEEP_ON_EXPIRY:
-        reason = "expired"  # a final report about a temporary refusal: retried, then gave up
+    if is_temporary(reply, status) and (reason not in KEEP_ON_EXPIRY or (
+            reason == "speeding" and _GREYLISTED.search((diagnostic or "").lower()))):
+        # A final report about a temporary refusal: retried, then gave up. (Greylisting
+        # that never let the message in says nothing more than that.)
+        reason = "expired"
     return REASON_CATEGORY[reason], reason
 
 
