@@ -31,13 +31,20 @@ from app.services.bounce.vendors.providers import (
 
 NAME = "gmail"
 
+# Gmail writes its reports in the sender's interface language: English, French, German here.
 _RESPONSE_MARKERS = ("the response from the remote server was:", "the response was:",
-                     "the error that the other server returned was:")
+                     "the error that the other server returned was:",
+                     "la réponse du serveur distant était :", "la réponse du serveur distant était:",
+                     "la réponse était :", "la réponse était:",
+                     "die antwort des remoteservers lautete:", "die antwort war:")
 # New layout: the sentence that names the recipient(s).
 _SENTENCE_RE = re.compile(
     r"(?:wasn't delivered to|was not delivered to|couldn't be delivered to|could not be"
-    r" delivered to|problem delivering your message to|your message to)\s+"
-    r"([^\n]{3,600}?)(?=\s+because\b|\s+has been\b|\.\s|\.$|\n|$)", re.IGNORECASE)
+    r" delivered to|problem delivering your message to|your message to|n'a pas été distribué à"
+    r"|la distribution de votre message à|votre message envoyé à|wurde nicht an"
+    r"|zustellen ihrer nachricht an|ihre nachricht an)\s+"
+    r"([^\n]{3,600}?)(?=,? car\b|,? weil\b|\s+because\b|\s+has been\b|\s+a été\b"
+    r"|\s+zugestellt\b|\s+wurde\b|\s+ist ein\b|\.\s|\.$|\n|$)", re.IGNORECASE)
 _HEADLINE_RE = re.compile(r"^\s*\*\*\s*([^*\n]{3,80}?)\s*\*\*\s*$", re.MULTILINE)
 # Old layout: the addresses indented under "Delivery to the following recipient(s)...".
 _OLD_START_RE = re.compile(r"delivery to the following recipients? (failed permanently|has been"
@@ -80,8 +87,9 @@ def _new_layout(ctx: Context, head: str) -> list[Found]:
     response = after_marker(head, _RESPONSE_MARKERS)
     diagnostic = response or sentence or headline
     low = f"{headline} {sentence}".lower()
-    delayed = "incomplete" in headline or "gmail will retry" in head.lower()[:6000] or (
-        "temporary problem delivering" in low)
+    delayed = any(m in headline for m in ("incomplete", "incomplète", "unvollständig")) or (
+        any(m in low for m in ("temporary problem delivering", "problème temporaire",
+                               "vorübergehendes problem"))) or "gmail will retry" in head.lower()[:6000]
     reason = _reason_of(low, response.lower(), delayed)
     remote = remote_host(response) or remote_host(head)
     found = []
@@ -99,9 +107,13 @@ def _reason_of(low: str, response: str, delayed: bool) -> str | None:
     """Gmail's own sentence, where it names the cause (vague reasons: the reply may sharpen)."""
     if delayed:
         return None
-    if "because the domain" in low and "couldn't be found" in low:
+    if ("because the domain" in low and "couldn't be found" in low) or (
+            "car le domaine" in low and "introuvable" in low) or (
+            "weil die domain" in low and "nicht gefunden" in low):
         return "host_unknown"
-    if "address couldn't be found" in low or "address not found" in low:
+    if any(m in low for m in ("address couldn't be found", "address not found",
+                              "adresse introuvable", "l'adresse est introuvable",
+                              "adresse nicht gefunden", "die adresse nicht gefunden")):
         return "user_unknown"
     if "inbox is full" in low or "mailbox full" in low or "out of storage" in response:
         return "mailbox_full"
