@@ -791,10 +791,64 @@ def explain(status: str, reason: str | None = None, lang: str = "en") -> tuple[s
 # ---------------------------------------------------------------------------
 _CSV_HEADERS = {
     "en": ["Date", "Status", "Status code", "Subject", "Account", "Recipient", "Reason",
-           "Server answer"],
+           "Reason code", "Server answer"],
     "fr": ["Date", "Statut", "Code statut", "Objet", "Compte", "Destinataire", "Raison",
-           "Réponse du serveur"],
+           "Code raison", "Réponse du serveur"],
 }
+
+# Short words for each reason code of CLI.md's category table, for the export's "Reason"
+# column (the code itself goes in "Reason code", for filters and support).
+REASON_LABELS: dict[str, dict[str, str]] = {
+    "delivered": {"en": "Delivered", "fr": "Distribué"},
+    "delayed": {"en": "Delayed, still retrying", "fr": "Retardé, nouvel essai en cours"},
+    "user_unknown": {"en": "Address does not exist", "fr": "L'adresse n'existe pas"},
+    "host_unknown": {"en": "Domain does not exist", "fr": "Le domaine n'existe pas"},
+    "has_moved": {"en": "Recipient has moved", "fr": "Le destinataire a changé d'adresse"},
+    "not_accept": {"en": "Domain accepts no mail", "fr": "Le domaine ne reçoit pas de courrier"},
+    "mailbox_full": {"en": "Mailbox full", "fr": "Boîte pleine"},
+    "expired": {"en": "Gave up after retrying", "fr": "Abandon après plusieurs essais"},
+    "system_error": {"en": "Recipient's server error", "fr": "Erreur du serveur destinataire"},
+    "system_full": {"en": "Recipient's server full", "fr": "Serveur destinataire saturé"},
+    "network_error": {"en": "Network or DNS error", "fr": "Erreur réseau ou DNS"},
+    "too_many_conn": {"en": "Too many connections", "fr": "Trop de connexions"},
+    "suspend": {"en": "Mailbox disabled", "fr": "Boîte désactivée"},
+    "message_too_big": {"en": "Message too big", "fr": "Message trop gros"},
+    "exceed_limit": {"en": "Over the recipient's size limit",
+                     "fr": "Dépasse la taille acceptée par le destinataire"},
+    "speeding": {"en": "Sending too fast", "fr": "Envois trop rapprochés"},
+    "blocked": {"en": "Sender blocked", "fr": "Expéditeur bloqué"},
+    "rejected": {"en": "Sender address refused", "fr": "Adresse d'expéditeur refusée"},
+    "no_relaying": {"en": "Relaying refused", "fr": "Relais refusé"},
+    "policy_violation": {"en": "Refused by the recipient's policy",
+                         "fr": "Refusé par la politique du destinataire"},
+    "auth_failure": {"en": "SPF, DKIM or DMARC failed", "fr": "Échec SPF, DKIM ou DMARC"},
+    "bad_reputation": {"en": "Poor sender reputation", "fr": "Mauvaise réputation d'envoi"},
+    "require_ptr": {"en": "Reverse DNS (PTR) required", "fr": "DNS inverse (PTR) exigé"},
+    "not_compliant_rfc": {"en": "Message not standard-compliant",
+                          "fr": "Message non conforme aux normes"},
+    "security_error": {"en": "TLS or sign-in required", "fr": "TLS ou authentification exigé"},
+    "filtered": {"en": "Refused by a filter", "fr": "Refusé par un filtre"},
+    "content_error": {"en": "Malformed content", "fr": "Contenu mal formé"},
+    "spam_detected": {"en": "Taken for spam", "fr": "Pris pour du spam"},
+    "virus_detected": {"en": "Virus found", "fr": "Virus détecté"},
+    "vacation": {"en": "Out of office", "fr": "Absence"},
+    "feedback": {"en": "Marked as spam by the recipient",
+                 "fr": "Signalé comme spam par le destinataire"},
+    "syntax_error": {"en": "Syntax error", "fr": "Erreur de syntaxe"},
+    "mailer_error": {"en": "Mail system error", "fr": "Erreur du système de messagerie"},
+    "on_hold": {"en": "On hold", "fr": "En attente"},
+    "undefined": {"en": "Unknown cause", "fr": "Cause inconnue"},
+    "displayed": {"en": "Read", "fr": "Lu"},
+    "processed": {"en": "Processed", "fr": "Traité"},
+    "deleted": {"en": "Deleted unread", "fr": "Supprimé sans être lu"},
+}
+
+
+def reason_label(reason: str | None, lang: str = "en") -> str:
+    """The reason in the user's language ('' for none; an unknown code stays as it is)."""
+    if not reason:
+        return ""
+    return REASON_LABELS.get(reason, {}).get(_lang(lang), reason)
 
 
 def iter_view(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
@@ -830,14 +884,18 @@ def export_csv(db: Database, path: Path, flt: ViewFilter = ViewFilter(), sort: s
 
 
 def _csv_cells(row: MessageRow, lang: str) -> list[str]:
-    return [_local_iso(row.date), status_label(row.status, lang), row.status,
-            _csv_safe(row.subject), row.account, row.recipient, row.reason or "",
-            _csv_safe(row.detail or "")]
+    # Every cell is guarded, not a chosen few: subjects, addresses, account names and
+    # servers' replies all come from outside (a recipient can be "=HYPERLINK(…)@x.fr").
+    return [_csv_safe(cell) for cell in (
+        _local_iso(row.date), status_label(row.status, lang), row.status, row.subject,
+        row.account, row.recipient, reason_label(row.reason, lang), row.reason or "",
+        row.detail or "")]
 
 
 def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """A cell a spreadsheet would run as a formula (CSV injection: it starts with = + - @,
+    a tab or a carriage return) gets a leading apostrophe, which shows it as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _local_iso(value: str) -> str:

@@ -178,22 +178,51 @@ def test_explanations_fr_en() -> None:
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_export_csv_bom_and_delimiter(db: Database, tmp_path: Path, delimiter: str) -> None:
     ids = sm.demo(db)
-    sm.add_message(db, sm.ACCOUNTS[0], "=HYPERLINK(\"x\")", [("a@b.fr", "sent")])
     out = tmp_path / "export.csv"
     flt = mv.ViewFilter(accounts=(sm.ACCOUNTS[1],))
     n = mv.export_csv(db, out, flt, delimiter=delimiter, lang="fr")
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
-    assert rows[0][:2] == ["Date", "Statut"]
+    assert rows[0] == ["Date", "Statut", "Code statut", "Objet", "Compte", "Destinataire",
+                       "Raison", "Code raison", "Réponse du serveur"]
     assert n == len(rows) - 1 == len(mv.view_ids(db, flt))
     by_recipient = {r[5]: r for r in rows[1:]}
-    assert by_recipient["jean.dupnt@exemple.fr"][1] == "Adresse invalide"
-    assert "User unknown" in by_recipient["jean.dupnt@exemple.fr"][7]
-    mv.export_csv(db, out, delimiter=delimiter)
-    text = out.read_text(encoding="utf-8-sig")
-    assert "'=HYPERLINK" in text  # formula neutralised
+    hard = by_recipient["jean.dupnt@exemple.fr"]
+    assert hard[1:3] == ["Adresse invalide", "hard_bounce"]
+    # The reason in the user's language, the raw code in its own column.
+    assert hard[6:8] == ["L'adresse n'existe pas", "user_unknown"]
+    assert "User unknown" in hard[8]
     assert ids  # demo seeded
+
+
+def test_export_csv_guards_every_cell_against_formulas(db: Database, tmp_path: Path) -> None:
+    """Recipient, account, subject, reply… any cell starting with = + - @ tab or CR is
+    written as text (a leading apostrophe), else a spreadsheet would run it."""
+    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    for i, value in enumerate(evil):
+        _, (rid,) = sm.add_message(db, f"{value}acct{i}@x.fr", value,
+                                     [(f"{value}r{i}@x.fr", "sent")])
+        sm.add_event(db, rid, "hard_bounce", "bounce", "user_unknown", value + " reply")
+    out = tmp_path / "evil.csv"
+    mv.export_csv(db, out, delimiter=";", lang="en")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert len(rows) == len(evil) + 1
+    for row in rows[1:]:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+        assert row[3].startswith("'") and row[4].startswith("'") and row[5].startswith("'")
+        assert row[8].startswith("'")  # the server's answer
+        assert row[6] == "Address does not exist" and row[7] == "user_unknown"
+
+
+def test_every_reason_has_a_label_in_both_languages() -> None:
+    from tests.support.cli_contract import CLASSIFIED
+
+    reasons = set().union(*CLASSIFIED.values())
+    assert reasons <= set(mv.REASON_LABELS), reasons - set(mv.REASON_LABELS)
+    for reason in reasons:
+        assert reason not in (mv.reason_label(reason, "fr"), mv.reason_label(reason, "en"))
 
 
 def test_100k_rows_queries_fast(db: Database) -> None:
