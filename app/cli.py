@@ -179,8 +179,10 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
                                    display_name=args.name or "")
-    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(),
-                                   EXIT_OK if outcome.ok else EXIT_FAILED), credential)
+    code = EXIT_OK if outcome.ok else EXIT_FAILED
+    if outcome.error is not None and outcome.error.code in USAGE_CODES:
+        code = EXIT_USAGE  # checked fine, but no usable keyring to keep the password
+    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(), code), credential)
 
 
 def _account_add_oauth(args: argparse.Namespace) -> CommandResult:

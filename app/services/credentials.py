@@ -102,6 +102,8 @@ class CredentialStore:
             return True
         except keyring.errors.PasswordDeleteError:
             return False
+        except keyring.errors.KeyringLocked as exc:  # a KeyringError too: say "locked"
+            raise PostierError("KEYRING_LOCKED", reply=str(exc)) from exc
         except keyring.errors.KeyringError as exc:
             raise PostierError("KEYRING_UNAVAILABLE", reply=f"{type(exc).__name__}: {exc}") from exc
 

@@ -192,10 +192,14 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "KEYRING_LOCKED": {
         "en": ("The system keyring is locked or refused access.",
-               "Unlock your keyring (it may be asking for your session password) and retry."),
+               "Unlock it, then retry: open \"Passwords and Keys\" (Seahorse), right-click "
+               "the \"Login\" keyring and choose Unlock, typing your session password — or "
+               "log out and back in. On KDE, open KWallet Manager and open the wallet."),
         "fr": ("Le trousseau du système est verrouillé ou a refusé l'accès.",
-               "Déverrouillez votre trousseau (il demande peut-être le mot de passe de "
-               "session) et réessayez."),
+               "Déverrouillez-le puis réessayez : ouvrez « Mots de passe et clés » "
+               "(Seahorse), clic droit sur le trousseau « Connexion » puis Déverrouiller, avec "
+               "le mot de passe de votre session — ou fermez la session et rouvrez-la. Sous "
+               "KDE, ouvrez le portefeuille dans le gestionnaire KWallet."),
     },
     "ACCOUNT_NOT_FOUND": {
         "en": ("This account is not set up in Postier.", "Add it first with the setup wizard."),
