@@ -49,14 +49,23 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def _emit_error(code: str, message: str, as_json: bool, extra: dict[str, Any] | None = None,
-                hint: str | None = None) -> None:
+                hint: str | None = None, reply: str | None = None) -> None:
     if as_json:
         err: dict[str, Any] = {"code": code, "message": message}
         if hint:
             err["hint"] = hint
+        if reply:
+            err["reply"] = reply
         print(json.dumps({"error": err, **(extra or {})}, ensure_ascii=False))
     else:
-        print(f"postier: error: {message}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+        print(f"postier: error: {message}" + (f" ({hint})" if hint else "")
+              + (f"\n  provider: {reply}" if reply else ""), file=sys.stderr)
+
+
+def _provider_words(exc: PostierError) -> str | None:
+    """An OAuth provider's own answer (AADSTS number, policy): what IT needs. Only for the
+    sign-in codes: they hold no secret, unlike a mail server's echo of a refused login."""
+    return exc.reply if exc.code.startswith("OAUTH_") else None
 
 
 # ---------------------------------------------------------------------------
@@ -179,10 +188,8 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
                                    display_name=args.name or "")
-    code = EXIT_OK if outcome.ok else EXIT_FAILED
-    if outcome.error is not None and outcome.error.code in USAGE_CODES:
-        code = EXIT_USAGE  # checked fine, but no usable keyring to keep the password
-    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(), code), credential)
+    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(),
+                                   EXIT_OK if outcome.ok else EXIT_FAILED), credential)
 
 
 def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
@@ -578,7 +585,7 @@ def _dispatch(handler: Callable[[argparse.Namespace], CommandResult],
         _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
         return EXIT_USAGE
     except PostierError as exc:
-        _emit_error(exc.code, exc.message, as_json, hint=exc.hint)
+        _emit_error(exc.code, exc.message, as_json, hint=exc.hint, reply=_provider_words(exc))
         return EXIT_USAGE if exc.code in USAGE_CODES else EXIT_FAILED
     except StorageError as exc:
         _emit_error(exc.code, exc.message, as_json, hint=getattr(exc, "hint", None))

@@ -134,7 +134,7 @@ def test_sign_in_errors_have_their_code(auth: LocalAuthServer, cli_env: dict[str
         assert ("/tenant-1/v2.0/adminconsent?client_id=postier-test-client&scope="
                 in error["hint"])
     assert json.loads(err.splitlines()[0])["user_code"] == "ABCD-EFGH"
-    assert aadsts  # the provider's words reach the diagnostics through ``reply``
+    assert aadsts in error["reply"]  # the provider's own words, for IT
     fr, en = message_for(code, "fr"), message_for(code, "en")
     assert fr != en and all(fr) and all(en)
     _code, listed, _ = postier(cli_env, "account", "list", "--json")

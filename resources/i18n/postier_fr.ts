@@ -437,6 +437,10 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <source>This address is hosted by %1: signing in on its own page is recommended. &lt;a href=&quot;switch&quot;&gt;Use the %1 sign-in&lt;/a&gt;</source>
         <translation>Cette adresse est hébergée par %1 : la connexion par sa propre page est recommandée. &lt;a href=&quot;switch&quot;&gt;Utiliser la connexion %1&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>The provider answered: %1</source>
+        <translation>Réponse du fournisseur : %1</translation>
+    </message>
 </context>
 <context>
     <name>CertDialog</name>

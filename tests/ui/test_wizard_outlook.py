@@ -60,3 +60,25 @@ def test_work_only_registration_is_explained(qtbot, postier_env: Path, tmp_path:
         assert not page.sign_in.isVisible()
         screenshot(wizard, f"wizard_2_outlook_work_only_{language}", tmp_path)
     install_translator(QApplication.instance(), "en")
+
+
+def test_blocked_sign_in_shows_the_providers_words(qtbot, auth_server,
+                                                   postier_env: Path, tmp_path: Path) -> None:
+    """Conditional access: the code's words, what to do, and Microsoft's own answer (the
+    AADSTS number IT looks up) — on the screen, to be read out or copied."""
+    from tests.support.oauth_server import ENTRA_ANSWERS, browser_in_background
+
+    auth_server.state.authorize_error = ENTRA_ANSWERS["conditional_access"]
+    wizard = make_wizard(qtbot, offline_settings(postier_env, **auth_server.env()))
+    wizard.open_browser = browser_in_background
+    click(qtbot, wizard.start_page.office)
+    click_next(qtbot, wizard)
+    page = wizard.address_page
+    type_into(qtbot, page.email, "olivia@example.test")
+    click(qtbot, page.sign_in)
+    qtbot.waitUntil(lambda: page.sign_in.isEnabled(), timeout=10000)
+    text = page.oauth_status.text()
+    assert "organisation's rules block this sign-in" in text
+    assert "The provider answered: invalid_grant: AADSTS53003" in text
+    assert wizard.state.auth == "password"  # not signed in
+    screenshot(wizard, "wizard_2_office365_blocked_en", tmp_path)

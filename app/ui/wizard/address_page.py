@@ -279,7 +279,10 @@ class AddressPage(StepPage):
             extra = getattr(err, "hint", "") or ""
             # The admin-consent link rides in the hint: show it so it can be sent on.
             link = extra.splitlines()[-1] if "\n" in extra else ""
-            self.set_oauth_status("\n".join(x for x in (message, hint, link) if x))
+            # The provider's own words (AADSTS number, policy) are what IT needs.
+            said = getattr(err, "reply", None)
+            said = self.tr("The provider answered: %1").replace("%1", said) if said else ""
+            self.set_oauth_status("\n".join(x for x in (message, hint, link, said) if x))
             return
         self.state.tokens = tokens
         self.state.auth = "oauth2"
