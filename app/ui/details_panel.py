@@ -55,6 +55,9 @@ class DetailsPanel(QWidget):
         self._wanted: int | None = None
         self.title = QLabel(self.tr("Select a message to see what became of it."))
         self.title.setWordWrap(True)
+        # A subject is shown as typed: "<b>Promo</b>" or "R&amp;D" must not be read as HTML
+        # (Qt's AutoText guesses); escaping happens once, where HTML is built (_html).
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)

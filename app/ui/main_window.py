@@ -135,6 +135,7 @@ class MessagesPage(QWidget):
         self.table = MessagesTable(self.model)
         self.details = DetailsPanel(db, lang)
         self.empty = QLabel()
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's search
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("QLabel { color: #6b7280; }")
         self.empty.hide()
@@ -252,6 +253,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.notifications_panel, self.tr("Notifications"))
         self.setCentralWidget(self.tabs)
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.status_label)
         self._make_actions()
         self._tracker_stop: threading.Event | None = None
