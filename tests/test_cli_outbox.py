@@ -199,3 +199,17 @@ def test_killed_in_data_is_sent_once(rig, settings: Settings, phase: str) -> Non
         assert time.monotonic() < deadline, "the success DSN never settled it"
         postier("track", "--account", SENDER, "--once", "--json")
         time.sleep(0.3)
+
+
+@pytest.mark.parametrize("args", [["--timeout", "0"], ["--timeout", "nan"], ["--bogus"],
+                                  ["--account"]])
+def test_outbox_bad_usage_is_exit_2_one_document(postier_env: Path, args: list[str]) -> None:
+    code, data, _ = postier("outbox", *args, "--json")
+    assert code == 2 and data["error"]["code"] == "USAGE", data
+
+
+def test_outbox_with_nothing_to_send(postier_env: Path) -> None:
+    code, report, _ = postier("outbox", "--once", "--json")  # no account, empty data file
+    assert code == 0
+    assert report == {"sent": [], "failed": [], "held": 0, "remaining": 0, "next_due": None,
+                      "errors": []}

@@ -52,7 +52,9 @@ never in those states. Why never lost: every state but ``transmitting`` leads ba
 ``queued`` and on to the server; ``transmitting`` lasts from that commit to the server's
 answer (milliseconds), and a kill there is settled by the DSN. The one moment that can
 lose a message is a kill between that commit and the kernel taking the 3 bytes ".\r\n"
-(microseconds): it shows as ``unknown`` (never as sent) and the user can resend it.
+(microseconds, unless the process is descheduled right there; no order of "commit" and
+"send" closes it, the other order would risk a duplicate instead): it shows as ``unknown``
+(never as sent), no DSN ever proves it, and the user can resend it.
 The same holds for a connection lost instead of a kill: before the dot → queued again;
 after it → ``unknown`` (``_AmbiguousData``).
 """
@@ -87,7 +89,7 @@ from .credentials import CredentialStore
 from .endpoint import Endpoint
 from .errors import InputError, PostierError
 from .storage import Account, AccountStore, Database, StorageError
-from .tls import check_pin, client_context
+from .tls import check_pin, shared_client_context
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +379,7 @@ def _smtp_connect(smtp: smtplib.SMTP, settings: Settings, host: str, port: int) 
 def open_smtp(account: Account, settings: Settings, credential: Credential,
               timeout: float = DEFAULT_TIMEOUT) -> smtplib.SMTP:
     """Connect, secure and log in, following Postier's TLS policy (no plaintext)."""
-    ctx = client_context(settings, account.smtp_pin)
+    ctx = shared_client_context(settings, account.smtp_pin)
     host, port = account.smtp_host, account.smtp_port
     try:
         if account.smtp_security == "ssl":

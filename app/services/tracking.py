@@ -36,7 +36,7 @@ from .config import Settings
 from .credentials import CredentialStore
 from .errors import PostierError
 from .storage import Account, AccountStore, Database, StorageError
-from .tls import check_pin, client_context
+from .tls import check_pin, shared_client_context
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     from imapclient import IMAPClient
     from imapclient.exceptions import IMAPClientError, LoginError
 
-    ctx = client_context(settings, account.imap_pin)
+    ctx = shared_client_context(settings, account.imap_pin)
     if account.imap_security not in ("ssl", "starttls"):
         raise PostierError("PLAINTEXT_REFUSED", server="imap")
     try:
