@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in
+from app.services.bounce.vendors.providers import addresses_in, from_daemon
 
 NAME = "biglobe"
 
@@ -26,7 +26,8 @@ _OWN = (("mailbox exceeded the local limit", "mailbox_full"),
 
 def detect(ctx: Context) -> bool:
     sender = ctx.from_header.lower()
-    return any(d in sender for d in _DOMAINS) and _LIST in ctx.text_starts()
+    return any(d in sender for d in _DOMAINS) and from_daemon(ctx) and (
+        _LIST in ctx.text_starts())
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, in_received
+from app.services.bounce.vendors.providers import addresses_in, from_daemon, in_received
 
 NAME = "kddi"
 
@@ -38,8 +38,8 @@ _COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "data": "DATA", "helo": "HE
 
 def detect(ctx: Context) -> bool:
     sender = ctx.from_header.lower()
-    if any(d in sender for d in _AU_DOMAINS):
-        return True
+    if any(d in sender for d in _AU_DOMAINS) and from_daemon(ctx):
+        return True  # au's users write from the same domains
     if ctx.subject == "Mail System Error - Returned Mail" and in_received(ctx, *_AU_DOMAINS):
         return True
     return "your mail sent on:" in ctx.text_starts(600) and in_received(ctx, *_AU_DOMAINS)

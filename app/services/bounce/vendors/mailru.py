@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, original_recipients
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    from_daemon,
+    original_recipients,
+)
 
 NAME = "mailru"
 
@@ -33,7 +37,7 @@ def detect(ctx: Context) -> bool:
     sender = ctx.from_header.lower()
     msgid = ctx.header("Message-ID").lower()
     ours = any(d in sender for d in _DOMAINS) or msgid.endswith(("mail.ru>", "smailru.net>"))
-    if not ours:
+    if not ours or not from_daemon(ctx):
         return False
     start = ctx.text_starts()
     return any(m in start for m in _MARKS)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, in_received
+from app.services.bounce.vendors.providers import addresses_in, from_daemon, in_received
 
 NAME = "office365"
 
@@ -63,16 +63,25 @@ _RETURNED_RE = re.compile(
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    # Exchange Online only (on-premises Exchange has its own reader): its hosts, its NDR flag
-    microsoft = (any(h in sender for h in _MS_HOSTS)
-                 or bool(ctx.header("X-MS-Exchange-Message-Is-Ndr"))
-                 or "outlook.com" in ctx.header("Message-ID").lower()
-                 or in_received(ctx, "outlook.com", "exchangelabs.com"))
-    if not microsoft:
-        return False
     start = ctx.text_starts()
-    return any(m in start for m in _MARKS)
+    if not any(m in start for m in _MARKS):
+        return False
+    if _ndr_flag(ctx):
+        return True  # Exchange Online's own mark on its NDRs (its value is empty)
+    if not from_daemon(ctx):
+        return False  # a Hotmail user quoting an NDR is no NDR
+    # Exchange Online only (on-premises Exchange has its own reader): its hosts
+    sender = ctx.from_header.lower()
+    return (any(h in sender for h in _MS_HOSTS)
+            or "outlook.com" in ctx.header("Message-ID").lower()
+            or in_received(ctx, "outlook.com", "exchangelabs.com"))
+
+
+def _ndr_flag(ctx: Context) -> bool:
+    try:
+        return ctx.msg.get("X-MS-Exchange-Message-Is-Ndr") is not None
+    except Exception:  # noqa: BLE001 - malformed header objects
+        return False
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -85,6 +85,18 @@ def original_recipients(ctx: Context) -> list[str]:
     return []
 
 
+_DAEMON_WORDS = ("mailer-daemon", "mailer_daemon", "postmaster", "post_master", "sysadmin",
+                 "microsoftexchange", "mail delivery", "no-reply", "noreply", "mail system")
+
+
+def from_daemon(ctx: Context) -> bool:
+    """Whether the report comes from a mail system, not a person: providers' users write
+    from the same domains, and may well quote a bounce's sentences."""
+    sender = ctx.from_header.lower()
+    local = (ctx.report.from_addr or "").rpartition("@")[0]
+    return bool(DAEMON_LOCAL.match(local)) or any(w in sender for w in _DAEMON_WORDS)
+
+
 def in_received(ctx: Context, *needles: str) -> bool:
     """Whether one of the first Received headers names one of ``needles`` (lower-case)."""
     for value in ctx.received:

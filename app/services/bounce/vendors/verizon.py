@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in
+from app.services.bounce.vendors.providers import addresses_in, from_daemon
 
 NAME = "verizon"
 
@@ -20,7 +20,8 @@ _ERROR_RE = re.compile(r"^[ \t]*Error:[ \t]*([^\n]{3,600})", re.MULTILINE)
 
 def detect(ctx: Context) -> bool:
     sender = ctx.from_header.lower()
-    return "vtext.com" in sender or "vzwpix.com" in sender
+    # phones answer from <number>@vtext.com too: only the gateways' own senders report errors
+    return ("vtext.com" in sender or "vzwpix.com" in sender) and from_daemon(ctx)
 
 
 def extract(ctx: Context) -> list[Found]:
