@@ -26,8 +26,8 @@ _MARKS = ("----- transcript of session follows -----", "----- the following addr
 _ENDS = ("----- original message follows", "----- unsent message follows",
          "----- message header follows", "----- returned message follows",
          "----- message body suppressed", "content-type: message/")
-_LIST_RE = re.compile(r"^\s*-{2,10} ?the following addresses? (?:had|has) (permanent fatal|transient"
-                      r" non-fatal) errors? ?-{2,10}\s*$", re.IGNORECASE | re.MULTILINE)
+_LIST_RE = re.compile(r"^\s*-{2,10} ?the following addresses? (?:had|has) (permanent fatal"
+                      r"|transient non-fatal) errors? ?-{2,10}\s*$", re.IGNORECASE | re.MULTILINE)
 _TRANSCRIPT_RE = re.compile(r"^\s*-{2,10} ?transcript of session follows ?-{2,10}\s*$",
                             re.IGNORECASE | re.MULTILINE)
 _LIST_ADDR = re.compile(r"^\s{0,8}<?(" + ADDR + r")>?\s*$")
