@@ -122,7 +122,7 @@ def test_oauth_not_configured_falls_back_to_password(qtbot, postier_env: Path) -
     click_next(qtbot, wizard)
     page = wizard.address_page
     assert page.oauth_box.isVisible()
-    assert "not available" in page.oauth_intro.text()
+    assert "not set up in this installation" in page.oauth_intro.text()
     assert "postier.toml" in page.oauth_intro.text()
     assert page.password.isVisible()
     assert not page.sign_in.isVisible()
