@@ -213,3 +213,28 @@ def test_outbox_with_nothing_to_send(postier_env: Path) -> None:
     assert code == 0
     assert report == {"sent": [], "failed": [], "held": 0, "remaining": 0, "next_due": None,
                       "errors": []}
+
+
+@pytest.mark.parametrize("phase,left", [("claimed", "queued"), ("body_sent", "queued"),
+                                        ("data_done", "unknown")])
+def test_a_bug_mid_send_does_not_keep_the_claim(rig, settings: Settings,
+                                                monkeypatch: pytest.MonkeyPatch, phase: str,
+                                                left: str) -> None:
+    """An unexpected exception inside an attempt (a bug, not a refusal) settles the message
+    as a crash would: a long-running outbox is alive, so its claim would never go stale."""
+    subject = f"bug-{phase}-{uuid.uuid4().hex[:8]}"
+    mid = _queue(settings, subject)
+
+    def bug(name: str) -> None:
+        if name == phase:
+            raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sending, "phase_hook", bug)
+    report = sending.run_outbox(settings, once=False, timeout=0.5)  # the daemon goes on
+    assert [e["code"] for e in report.errors] == ["INTERNAL_ERROR"]
+    monkeypatch.setattr(sending, "phase_hook", None)
+    assert _state(settings, mid) == left
+    later = datetime.now(UTC) + timedelta(days=1)  # past the retry delay
+    sent = sending.process_queue(settings, now=later)
+    assert [r.id for r in sent] == ([mid] if left == "queued" else [])
+    assert _arrived(rig, subject) == 1  # resent only when the dot had not gone out

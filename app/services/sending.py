@@ -56,7 +56,9 @@ lose a message is a kill between that commit and the kernel taking the 3 bytes "
 "send" closes it, the other order would risk a duplicate instead): it shows as ``unknown``
 (never as sent), no DSN ever proves it, and the user can resend it.
 The same holds for a connection lost instead of a kill: before the dot → queued again;
-after it → ``unknown`` (``_AmbiguousData``).
+after it → ``unknown`` (``_AmbiguousData``); and for an unexpected exception inside an
+attempt, settled at once by the process itself (``_settle_failed_attempt``), since a live
+long-running outbox's claim never goes stale.
 """
 
 from __future__ import annotations
@@ -485,7 +487,6 @@ def _claim(db: Database, mid: int, now: datetime) -> Any:
             conn.execute("UPDATE messages SET raw = ? WHERE id = ?",
                          (_redate(row["raw"], now), mid))
             row = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
-    _phase("claimed")
     return row
 
 
@@ -571,6 +572,9 @@ def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
         with db.transaction() as conn:
             _recover_one(conn, row, None, now, str(exc), transmitted=True)
         return _result(db, mid, PostierError("TIMEOUT", str(exc), server="smtp"))
+    except Exception:
+        smtp.close()  # maybe inside DATA: a QUIT would become body text and hang there
+        raise
     finally:
         try:
             smtp.quit()
@@ -755,7 +759,25 @@ def _send_claimed(settings: Settings, db: Database, mid: int, now: datetime,
     row = _claim(db, mid, now)
     if row is None:  # someone else is sending it
         return _result(db, mid)
-    return _attempt(settings, db, row, now, credentials, timeout, save_to_sent)
+    try:
+        _phase("claimed")
+        return _attempt(settings, db, row, now, credentials, timeout, save_to_sent)
+    except Exception:
+        # A bug, not a refusal: settle the message as if this process had died, or a
+        # long-running outbox (alive, so never "stale") would hold its claim forever.
+        _settle_failed_attempt(settings, db, mid, now)
+        raise
+
+
+def _settle_failed_attempt(settings: Settings, db: Database, mid: int, now: datetime) -> None:
+    with db.transaction() as conn:
+        row = conn.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+        if row is None or row["state"] not in ("sending", "data", "transmitting"):
+            return
+        _recover_one(conn, row, None, now, transmitted=row["state"] == "transmitting")
+        # not at once again: the same bug would fire on every pass
+        conn.execute("UPDATE messages SET next_attempt_at = ? WHERE id = ? AND state = 'queued'",
+                     (_iso(now + timedelta(seconds=retry_base(settings, db))), mid))
 
 
 def process_queue(settings: Settings, *, now: datetime | None = None,
@@ -879,12 +901,14 @@ def run_outbox(settings: Settings, account_email: str | None = None, *,
                 if on_result is not None:
                     on_result(result)
             report.held, report.remaining, due = outbox_state(settings, wanted)
-        except (PostierError, StorageError) as exc:
+        except Exception as exc:
             if once:
                 raise
-            # A locked or briefly unreadable database: the next pass tries again.
-            log.warning("outbox pass failed: %s", exc)
-            report.errors.append({"code": exc.code, "message": exc.message})
+            # A locked or briefly unreadable database, or a bug with one message (settled
+            # by _send_claimed): the daemon goes on, the next pass tries again.
+            log.warning("outbox pass failed: %s", exc, exc_info=not isinstance(exc, PostierError))
+            report.errors.append({"code": getattr(exc, "code", "INTERNAL_ERROR"),
+                                  "message": getattr(exc, "message", None) or str(exc)})
             due = None
         report.next_due = _iso(due) if due else None
         left = None if deadline is None else deadline - time.monotonic()
