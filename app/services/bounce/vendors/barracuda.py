@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext
+from app.services.bounce.vendors import mtatext, providers
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "barracuda"
@@ -26,8 +26,8 @@ def detect(ctx: Context) -> bool:
     subject = ctx.subject.lower()
     if "our bulk email filter" in subject:
         return True
-    start = ctx.text_starts(2000)
-    return "barracuda" in ctx.from_header.lower() and "your message to:" in start
+    start = providers.start(ctx, 2000)
+    return "barracuda" in providers.sender(ctx) and "your message to:" in start
 
 
 def extract(ctx: Context) -> list[Found]:
