@@ -38,7 +38,7 @@ from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
 from app.services.storage import Account, Database, StorageError
-from app.ui.window_geometry import fit_window
+from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
@@ -302,6 +302,10 @@ class ComposeDialog(QDialog):
         self._draft_timer.stop()
         self.save_draft()
         super().reject()
+
+    def done(self, result: int) -> None:
+        save_geometry(self, "compose", self.db)
+        super().done(result)
 
     # -- parts -------------------------------------------------------------------
     def _format_bar(self) -> QWidget:

@@ -24,7 +24,7 @@ from app.services.domain_health import DomainReport, check_domain
 from app.services.errors import PostierError, message_for
 from app.services.storage import Account, Database
 from app.ui.domain_health_view import DomainHealthView
-from app.ui.window_geometry import fit_window
+from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,10 @@ class DomainHealthDialog(QDialog):
 
     def language(self) -> str:
         return self._lang
+
+    def done(self, result: int) -> None:
+        save_geometry(self, "domain_health", self.db)
+        super().done(result)
 
     def check(self, live: bool = False) -> None:
         """Start a fresh check. With a report on screen (and not ``live``: "Check again"

@@ -52,7 +52,7 @@ from app.ui.messages_model import (
     format_clock,
 )
 from app.ui.notifications import NotificationCenter, NotificationsPanel
-from app.ui.window_geometry import fit_window
+from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -625,5 +625,6 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().waitForDone(3000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, "main", self.db)
         self._shutdown()
         super().closeEvent(event)

@@ -4,7 +4,7 @@ Small laptops (1024×600, 1366×768 with a taskbar) are common in small business
 sized for a desktop monitor opens with its buttons below the bottom edge. Each top-level
 window asks :func:`fit_window` for a size no bigger than the screen's available area (minus
 the title bar the window manager adds), restores the size and position saved for its key
-when they still fit, and saves them again when it is hidden or closed. Geometry is kept in
+when they still fit; the window saves them again (save_geometry) when it closes. Geometry is kept in
 the app's own settings table (per data directory: no stray QSettings file, tests isolated).
 """
 
@@ -14,7 +14,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -45,20 +45,9 @@ def _clamp(rect: QRect, area: QRect) -> QRect:
     return QRect(x, y, width, height)
 
 
-class _Saver(QObject):
-    """Saves the window's geometry when it is hidden or closed (accept/reject only hide)."""
-
-    def __init__(self, window: QWidget, key: str, db: Any) -> None:
-        super().__init__(window)
-        self.window, self.key, self.db = window, key, db
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() in (QEvent.Type.Hide, QEvent.Type.Close):
-            save_geometry(self.window, self.key, self.db)
-        return False
-
-
 def save_geometry(window: QWidget, key: str, db: Any) -> None:
+    """Remember the window's size and position; each window calls this when it closes or
+    hides (from its own handlers: an event filter would also run while Qt destroys it)."""
     if db is None or window.isMinimized():
         return
     g = window.geometry()
@@ -98,7 +87,3 @@ def fit_window(window: QWidget, key: str, preferred: QSize, db: Any = None) -> N
     window.setGeometry(rect)
     if maximized:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-    if db is not None and not hasattr(window, "_geometry_saver"):
-        saver = _Saver(window, key, db)
-        window.installEventFilter(saver)
-        window._geometry_saver = saver  # type: ignore[attr-defined]

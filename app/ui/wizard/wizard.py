@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from app.services.accounts import database
 from app.services.config import Settings
 from app.services.errors import PostierError
-from app.ui.window_geometry import fit_window
+from app.ui.window_geometry import fit_window, save_geometry
 
 from .address_page import AddressPage
 from .common import (
@@ -74,7 +74,8 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
-        fit_window(self, "wizard", QSize(860, 700), self._geometry_db())
+        self._geometry_store = self._geometry_db()
+        fit_window(self, "wizard", QSize(860, 700), self._geometry_store)
         self.open_browser: Any = None  # tests replace the system browser
         self.closing = False
         self.discard_box: QMessageBox | None = None
@@ -168,6 +169,7 @@ class SetupWizard(QWizard):
     def hideEvent(self, event: Any) -> None:
         if not event.spontaneous():  # minimising is spontaneous: a running test goes on
             self.stop_background_work()
+            save_geometry(self, "wizard", self._geometry_store)
         super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
