@@ -95,6 +95,38 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
         raise
 
 
+def update_account(settings: Settings, email: str, *, imap: Endpoint, smtp: Endpoint,
+                   username: str, display_name: str = "", imap_pin: str | None = None,
+                   smtp_pin: str | None = None, signature_html: str = "",
+                   signature_text: str = "", new_password: str | None = None,
+                   credentials: CredentialStore | None = None) -> Account:
+    """Change a set-up account after a passing re-test: servers, user name, name shown,
+    signature and (password accounts) the password. The keyring is written first and put
+    back as it was if the database refuses the change, so the stored password always
+    matches the servers that accepted it. Raises ACCOUNT_NOT_FOUND, KEYRING_*, DATABASE_*."""
+    store = account_store(settings)
+    current = _storage_call(store.get, email)
+    if current is None:
+        raise PostierError("ACCOUNT_NOT_FOUND")
+    secrets = credentials or CredentialStore()
+    previous: str | None = None
+    if new_password and current.auth_kind == "password":
+        previous = secrets.get(email, "password")
+        secrets.set(email, new_password, "password")
+    try:
+        _storage_call(lambda: store.update_fields(
+            email, username=username, display_name=display_name,
+            imap_host=imap.host, imap_port=imap.port, imap_security=imap.security,
+            smtp_host=smtp.host, smtp_port=smtp.port, smtp_security=smtp.security,
+            imap_pin=imap_pin, smtp_pin=smtp_pin, signature_html=signature_html,
+            signature_text=signature_text))
+    except BaseException:
+        if previous is not None:
+            secrets.set(email, previous, "password")
+        raise
+    return _storage_call(store.get, email)
+
+
 def load_credential(account: Account, settings: Settings | None = None,
                     credentials: CredentialStore | None = None, *,
                     force_refresh: bool = False) -> Credential:

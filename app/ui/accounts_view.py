@@ -114,6 +114,12 @@ class AccountsView(QWidget):
         self.add_button = QPushButton(self.tr("Add account…"))
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.test_button = QPushButton(self.tr("Re-test"))
+        # Password, servers and signature change through the setup wizard: tested again
+        # before anything is saved (a failed test offers the password field there).
+        self.change_button = QPushButton(self.tr("Password, servers, signature…"))
+        self.change_button.setObjectName("changeAccount")
+        self.change_button.clicked.connect(self.change_selected)
+        self.change_wizard: Any = None
         self.remove_button = QPushButton(self.tr("Remove…"))
         self.add_button.clicked.connect(self.addRequested)
         self.edit_button.clicked.connect(self.edit_selected)
@@ -145,8 +151,8 @@ class AccountsView(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.test_button, self.remove_button,
-                  self.sign_in_button, self.device_button):
+        for b in (self.add_button, self.edit_button, self.change_button, self.test_button,
+                  self.remove_button, self.sign_in_button, self.device_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         progress_row = QHBoxLayout()
@@ -216,7 +222,7 @@ class AccountsView(QWidget):
     def _update_buttons(self) -> None:
         account = self.selected()
         has = account is not None
-        for b in (self.edit_button, self.test_button, self.remove_button):
+        for b in (self.edit_button, self.change_button, self.test_button, self.remove_button):
             b.setEnabled(has)
         needs = account is not None and needs_sign_in(account)
         self.sign_in_button.setVisible(needs)
@@ -248,6 +254,18 @@ class AccountsView(QWidget):
                                      label=dialog.label.text().strip())
             self.reload()
             self.accountsChanged.emit()
+
+    def change_selected(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        from app.ui.wizard.wizard import SetupWizard
+
+        wizard = SetupWizard(self.settings, self, edit_account=account)
+        wizard.accountSaved.connect(lambda _email: (self.reload(), self.accountsChanged.emit()))
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.change_wizard = wizard
+        wizard.open()
 
     def retest_selected(self) -> None:
         account = self.selected()

@@ -72,7 +72,12 @@
         <translation>Re-tester</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>Password, servers, signature…</source>
+        <translation>Mot de passe, serveurs, signature…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Remove…</source>
         <translation>Supprimer…</translation>
     </message>
@@ -137,7 +142,7 @@
         <translation>erreur</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+140"/>
         <source>%s: asking the provider for a sign-in code…</source>
         <translation>%s : demande d&apos;un code de connexion au fournisseur…</translation>
     </message>
@@ -157,7 +162,7 @@
         <translation>%s : reconnecté. Les réponses et les retours sont de nouveau suivis.</translation>
     </message>
     <message>
-        <location line="-178"/>
+        <location line="-190"/>
         <source>Watching for replies and bounces</source>
         <translation>Surveille les réponses et les rejets</translation>
     </message>
@@ -167,7 +172,7 @@
         <translation>À jour</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+75"/>
         <source>Testing %s…</source>
         <translation>Test de %s…</translation>
     </message>
@@ -258,12 +263,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+5"/>
-        <location line="+256"/>
+        <location line="+262"/>
         <source>&amp;Password:</source>
         <translation>&amp;Mot de passe :</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-253"/>
         <source>e.g. Marie Dupont – Dupont SARL</source>
         <translation>ex. Marie Dupont – Dupont SARL</translation>
     </message>
@@ -303,12 +308,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+130"/>
         <source>&amp;Sign in with %1</source>
         <translation>Se c&amp;onnecter avec %1</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-101"/>
         <source>Waiting for you to finish signing in in your web browser…</source>
         <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
     </message>
@@ -323,7 +328,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+23"/>
+        <source>The provider answered: %1</source>
+        <translation>Réponse du fournisseur : %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The mail server refused this sign-in: sign in again with the account of %1.</source>
         <translation>Le serveur de messagerie a refusé cette connexion : reconnectez-vous avec le compte de %1.</translation>
     </message>
@@ -343,7 +353,17 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Se &amp;reconnecter avec %1</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+36"/>
+        <source>New &amp;password:</source>
+        <translation>&amp;Nouveau mot de passe :</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unchanged — type a new one to replace it</source>
+        <translation>inchangé — tapez-en un nouveau pour le remplacer</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>
@@ -436,10 +456,6 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+21"/>
         <source>This address is hosted by %1: signing in on its own page is recommended. &lt;a href=&quot;switch&quot;&gt;Use the %1 sign-in&lt;/a&gt;</source>
         <translation>Cette adresse est hébergée par %1 : la connexion par sa propre page est recommandée. &lt;a href=&quot;switch&quot;&gt;Utiliser la connexion %1&lt;/a&gt;</translation>
-    </message>
-    <message>
-        <source>The provider answered: %1</source>
-        <translation>Réponse du fournisseur : %1</translation>
     </message>
 </context>
 <context>
@@ -633,7 +649,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+3"/>
-        <location line="+257"/>
+        <location line="+261"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
@@ -653,7 +669,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Cci</translation>
     </message>
     <message>
-        <location line="-266"/>
+        <location line="-270"/>
         <source>&amp;To</source>
         <translation>&amp;À</translation>
     </message>
@@ -693,7 +709,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&amp;Supprimer le brouillon</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+84"/>
         <source>B</source>
         <translation>G</translation>
     </message>
@@ -837,7 +853,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>CountersBar</name>
     <message>
-        <location filename="../../work/main/app/ui/filter_bar.py" line="+142"/>
+        <location filename="../../app/ui/filter_bar.py" line="+142"/>
         <source>Counters per status</source>
         <translation>Compteurs par statut</translation>
     </message>
@@ -849,14 +865,14 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+1"/>
         <source>No message sent yet.</source>
-        <translation>Aucun message envoyé pour l'instant.</translation>
+        <translation>Aucun message envoyé pour l&apos;instant.</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%Ln message(s):</source>
         <translation>
-            <numerusform>%Ln message :</numerusform>
-            <numerusform>%Ln messages :</numerusform>
+            <numerusform>%Ln message&#xa0;:</numerusform>
+            <numerusform>%Ln messages&#xa0;:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -871,8 +887,8 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+1"/>
         <source>%Ln message(s) to %1:</source>
         <translation>
-            <numerusform>%Ln message à %1 :</numerusform>
-            <numerusform>%Ln messages à %1 :</numerusform>
+            <numerusform>%Ln message à %1&#xa0;:</numerusform>
+            <numerusform>%Ln messages à %1&#xa0;:</numerusform>
         </translation>
     </message>
     <message>
@@ -884,7 +900,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DataErrorDialog</name>
     <message>
-        <location filename="../../app/ui/data_error.py" line="+40"/>
+        <location filename="../../app/ui/data_error.py" line="+41"/>
         <source>Postier&apos;s data file is damaged or cannot be read.</source>
         <translation>Le fichier de données de Postier est endommagé ou illisible.</translation>
     </message>
@@ -927,8 +943,8 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../work/main/app/ui/details_panel.py" line="+56"/>
-        <location line="+45"/>
+        <location filename="../../app/ui/details_panel.py" line="+56"/>
+        <location line="+48"/>
         <source>Select a message to see what became of it.</source>
         <translation>Sélectionnez un message pour voir ce qu&apos;il est devenu.</translation>
     </message>
@@ -1040,7 +1056,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     <message>
         <location line="+20"/>
         <source>Recorded, waiting to be sent</source>
-        <translation>Enregistré, en attente d'envoi</translation>
+        <translation>Enregistré, en attente d&apos;envoi</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1096,7 +1112,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Fermer</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+88"/>
         <source>Checking now…</source>
         <translation>Vérification en cours…</translation>
     </message>
@@ -1164,7 +1180,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>EditAccountDialog</name>
     <message>
-        <location filename="../../app/ui/accounts_view.py" line="-243"/>
+        <location filename="../../app/ui/accounts_view.py" line="-261"/>
         <source>Edit %s</source>
         <translation>Modifier %s</translation>
     </message>
@@ -1187,7 +1203,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../work/main/app/ui/filter_bar.py" line="-139"/>
+        <location filename="../../app/ui/filter_bar.py" line="-139"/>
         <source>Status</source>
         <translation>Statut</translation>
     </message>
@@ -1271,12 +1287,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Envoyez-vous un message de test et vérifiez que votre domaine est prêt pour l&apos;envoi.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Summary</source>
         <translation>Récapitulatif</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Send a test e-mail to &amp;myself</source>
         <translation>M&apos;en&amp;voyer un e-mail de test</translation>
     </message>
@@ -1291,7 +1307,7 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Enregistré : %1 fonctionne pour recevoir et envoyer.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Address:</source>
         <translation>Adresse :</translation>
     </message>
@@ -1301,12 +1317,12 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Nom :</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Incoming (IMAP):</source>
         <translation>Réception (IMAP) :</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Outgoing (SMTP):</source>
         <translation>Envoi (SMTP) :</translation>
     </message>
@@ -1607,7 +1623,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../work/main/app/ui/main_window.py" line="+250"/>
+        <location filename="../../app/ui/main_window.py" line="+251"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1618,7 +1634,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+1"/>
-        <location line="+138"/>
+        <location line="+139"/>
         <source>Notifications</source>
         <translation>Notifications</translation>
     </message>
@@ -1756,12 +1772,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+1"/>
         <source>Message %1 is waiting to be sent.</source>
-        <translation>Le message %1 attend d'être envoyé.</translation>
+        <translation>Le message %1 attend d&apos;être envoyé.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Message %1 could not be sent: see its row.</source>
-        <translation>Le message %1 n'a pas pu partir : voir sa ligne.</translation>
+        <translation>Le message %1 n&apos;a pas pu partir&#xa0;: voir sa ligne.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1894,9 +1910,9 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../work/main/app/ui/main_window.py" line="-341"/>
+        <location filename="../../app/ui/main_window.py" line="-342"/>
         <source>Nothing matches “%1”. Check the spelling, or clear the search (Esc).</source>
-        <translation>Rien ne correspond à « %1 ». Vérifiez l'orthographe ou effacez la recherche (Échap).</translation>
+        <translation>Rien ne correspond à «&#xa0;%1&#xa0;». Vérifiez l&apos;orthographe ou effacez la recherche (Échap).</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1906,13 +1922,13 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <location line="+2"/>
         <source>No message sent yet. Write one with Ctrl+N.</source>
-        <translation>Aucun message envoyé pour l'instant. Écrivez-en un avec Ctrl+N.</translation>
+        <translation>Aucun message envoyé pour l&apos;instant. Écrivez-en un avec Ctrl+N.</translation>
     </message>
 </context>
 <context>
     <name>MessagesTable</name>
     <message>
-        <location line="-99"/>
+        <location line="-100"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -1920,7 +1936,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>NotificationCenter</name>
     <message>
-        <location filename="../../work/main/app/ui/notifications.py" line="+55"/>
+        <location filename="../../app/ui/notifications.py" line="+55"/>
         <source>Show Postier</source>
         <translation>Afficher Postier</translation>
     </message>
@@ -1983,7 +1999,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Me prévenir quand…</translation>
     </message>
     <message numerus="yes">
-        <location line="+41"/>
+        <location line="+43"/>
         <source>%Ln unread</source>
         <translation>
             <numerusform>%Ln non lue</numerusform>
@@ -2075,7 +2091,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>QuietHoursNote</name>
     <message>
-        <location line="-532"/>
+        <location line="-536"/>
         <source>Quiet hours ({start}–{end}): this message will wait and leave at {when}.</source>
         <translation>Heures calmes ({start}–{end}) : ce message attendra et partira le {when}.</translation>
     </message>
@@ -2088,7 +2104,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>ResendDialog</name>
     <message>
-        <location line="+431"/>
+        <location line="+435"/>
         <location line="+15"/>
         <source>Resend</source>
         <translation>Renvoyer</translation>
@@ -2112,7 +2128,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SentMessagesModel</name>
     <message>
-        <location filename="../../work/main/app/ui/messages_model.py" line="+151"/>
+        <location filename="../../app/ui/messages_model.py" line="+154"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -2163,7 +2179,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+56"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="+57"/>
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>
@@ -2188,7 +2204,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>&amp;Terminer</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+29"/>
+        <source>Postier — change the account %1</source>
+        <translation>Postier — modifier le compte %1</translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Stop setting up the account?</source>
         <translation>Arrêter la configuration du compte ?</translation>
     </message>
@@ -2414,7 +2435,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SimpleHealthView</name>
     <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="-149"/>
+        <location filename="../../app/ui/wizard/finish_page.py" line="-157"/>
         <source>Checking the domain…</source>
         <translation>Vérification du domaine…</translation>
     </message>
@@ -2483,7 +2504,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../app/ui/wizard/common.py" line="+135"/>
+        <location filename="../../app/ui/wizard/common.py" line="+140"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>
@@ -2502,18 +2523,18 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+14"/>
-        <location line="+322"/>
+        <location line="+326"/>
         <source>Incoming mail (IMAP)</source>
         <translation>Réception du courrier (IMAP)</translation>
     </message>
     <message>
-        <location line="-321"/>
-        <location line="+322"/>
+        <location line="-325"/>
+        <location line="+326"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-299"/>
         <source>Server name found (DNS)</source>
         <translation>Nom du serveur trouvé (DNS)</translation>
     </message>
@@ -2549,12 +2570,12 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
     <message>
         <location line="+12"/>
-        <location line="+285"/>
+        <location line="+289"/>
         <source>New &amp;password:</source>
         <translation>&amp;Nouveau mot de passe :</translation>
     </message>
     <message>
-        <location line="-280"/>
+        <location line="-284"/>
         <source>Test &amp;with this password</source>
         <translation>Tester &amp;avec ce mot de passe</translation>
     </message>
@@ -2614,7 +2635,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Test en cours… cela prend en général quelques secondes.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Test stopped. Nothing was saved.</source>
         <translation>Test arrêté. Rien n&apos;a été enregistré.</translation>
     </message>

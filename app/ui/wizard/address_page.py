@@ -343,6 +343,9 @@ class AddressPage(StepPage):
 
     # -- page life -------------------------------------------------------------
     def initializePage(self) -> None:
+        if self.state.editing is not None:
+            self._init_editing()
+            return
         self.state.manual = False
         if self.state.auth == "oauth2" and self.state.choice not in OAUTH_PROVIDERS:
             self.state.auth, self.state.tokens = "password", None
@@ -351,6 +354,19 @@ class AddressPage(StepPage):
         if self.email.text().strip() and self._discovered_for != self._discovery_key():
             self._email_left()
         self.email.setFocus()
+
+    def _init_editing(self) -> None:
+        """Changing a set-up account: the address stays, the servers are known (no search),
+        the password field is empty — empty keeps the stored password."""
+        self.state.manual = True
+        self.oauth_box.hide()
+        self.email.setReadOnly(True)
+        self.manual_link.hide()
+        password_account = self.state.editing.auth_kind == "password"
+        self._set_password_visible(password_account)
+        self.password_label.setText(self.tr("New &password:"))
+        self.password.setPlaceholderText(self.tr("unchanged — type a new one to replace it"))
+        (self.password if password_account else self.display_name).setFocus()
 
     def cleanupPage(self) -> None:
         self._stop_discovery()
@@ -587,6 +603,8 @@ class AddressPage(StepPage):
     def isComplete(self) -> bool:
         if not is_valid_email(self.email.text().strip()):
             return False
+        if self.state.editing is not None:
+            return True  # an empty password keeps the stored one
         if self.uses_oauth():
             if self.state.auth != "oauth2" or self.state.tokens is None or self._mismatch():
                 return False
@@ -597,6 +615,10 @@ class AddressPage(StepPage):
 
     def validatePage(self) -> bool:
         state = self.state
+        if state.editing is not None:
+            state.display_name = self.display_name.text().strip()
+            state.password = self.password.text()  # "" = keep the stored password
+            return True
         if self._discovering:
             self._stop_discovery()
         state.email = self.email.text().strip()
@@ -625,7 +647,8 @@ class AddressPage(StepPage):
                 self.state.username = username_of(imap, email)
 
     def nextId(self) -> int:
-        if self.state.manual or self.state.choice == "own" or self.state.imap is None \
+        if self.state.editing is not None or self.state.manual or self.state.choice == "own" \
+                or self.state.imap is None \
                 or self.state.smtp is None:
             return PAGE_MANUAL
         return PAGE_TEST

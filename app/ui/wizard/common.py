@@ -49,6 +49,9 @@ class WizardState:
     signature_html: str = ""
     signature_text: str = ""
     saved: Any = None  # storage.Account once saved
+    # The account being changed (storage.Account) when the wizard edits one: its stored
+    # password/tokens are used unless a new password is typed.
+    editing: Any = None
 
     def secrets(self) -> list[str]:
         """Every secret in play, for redacting diagnostics."""
@@ -63,6 +66,8 @@ class WizardState:
 
         if self.auth == "oauth2" and self.tokens is not None:
             return Credential(self.username or self.email, self.tokens.access_token, "oauth2")
+        if self.editing is not None and not self.password:
+            return None  # the stored one, read off the GUI thread (keyring, token refresh)
         return Credential(self.username or self.email, self.password, "password")
 
 

@@ -185,10 +185,14 @@ class ManualPage(StepPage):
                 and bool(self.username.text().strip()))
 
     def validatePage(self) -> bool:
-        self.state.imap = self.imap.endpoint()
-        self.state.smtp = self.smtp.endpoint()
+        imap, smtp = self.imap.endpoint(), self.smtp.endpoint()
+        # Other servers: the trust given to the old ones' certificates does not apply.
+        if imap != self.state.imap:
+            self.state.imap_pin = None
+        if smtp != self.state.smtp:
+            self.state.smtp_pin = None
+        self.state.imap, self.state.smtp = imap, smtp
         self.state.username = self.username.text().strip()
-        self.state.imap_pin = self.state.smtp_pin = None  # new servers: old trust does not apply
         return True
 
     def nextId(self) -> int:

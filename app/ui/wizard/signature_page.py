@@ -261,8 +261,15 @@ class SignaturePage(StepPage):
             kwargs["oauth_tokens"] = state.tokens
 
         def save() -> Any:
-            from app.services.accounts import save_account
+            from app.services.accounts import save_account, update_account
 
+            if state.editing is not None:  # the re-test passed: keep these settings
+                return update_account(
+                    settings, state.email, imap=state.imap, smtp=state.smtp,
+                    username=state.username or state.email, display_name=state.display_name,
+                    imap_pin=state.imap_pin, smtp_pin=state.smtp_pin,
+                    signature_html=state.signature_html, signature_text=state.signature_text,
+                    new_password=state.password or None)
             return save_account(settings, **kwargs)
 
         run_task(save, self._saved)

@@ -321,11 +321,15 @@ class TestPage(StepPage):
         finished = threading.Event()
         self.worker_finished = finished  # tests and shutdown can wait for the thread itself
 
+        editing = state.editing
+
         def check() -> Any:
+            from app.services.accounts import load_credential
             from app.services.connection_check import check_account
 
             try:
-                return check_account(email, credential, settings, imap=imap, smtp=smtp,
+                cred = credential or load_credential(editing, settings)
+                return check_account(email, cred, settings, imap=imap, smtp=smtp,
                                      timeout=timeout, imap_pin=imap_pin, smtp_pin=smtp_pin,
                                      progress=progress, cancel=cancel)
             finally:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.accounts import database
 from app.services.config import Settings
+from app.services.endpoint import Endpoint
 from app.services.errors import PostierError
 from app.ui.window_geometry import fit_window, save_geometry
 
@@ -45,7 +46,7 @@ class SetupWizard(QWizard):
     accountSaved = Signal(str)
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
-                 language: str | None = None) -> None:
+                 language: str | None = None, edit_account: Any = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings.from_env()
         self.language = language if language in ("fr", "en") else shown_language()
@@ -74,12 +75,36 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
+        if edit_account is not None:
+            self._edit(edit_account)
         self._geometry_store = self._geometry_db()
         fit_window(self, "wizard", QSize(860, 700), self._geometry_store)
         self.open_browser: Any = None  # tests replace the system browser
         self.closing = False
         self.discard_box: QMessageBox | None = None
         self._discard_confirmed = False
+
+    def _edit(self, account: Any) -> None:
+        """Change a set-up account (issue 16): the same pages from the address on, filled
+        with its settings — a new password (empty keeps the stored one), the servers, the
+        test again, the signature — saved over the account once the test passes."""
+        state = self.state
+        state.editing = account
+        state.choice, state.provider = "own", account.provider
+        state.email, state.username = account.email, account.username or account.email
+        state.display_name = account.display_name or ""
+        state.auth = account.auth_kind
+        state.imap = Endpoint(account.imap_host, account.imap_port, account.imap_security)
+        state.smtp = Endpoint(account.smtp_host, account.smtp_port, account.smtp_security)
+        state.imap_pin, state.smtp_pin = account.imap_pin, account.smtp_pin
+        state.signature_html = account.signature_html or ""
+        state.signature_text = account.signature_text or ""
+        self.address_page.email.setText(account.email)
+        self.address_page.display_name.setText(state.display_name)
+        self.signature_page.editor.setHtml(state.signature_html)
+        self.setStartId(PAGE_ADDRESS)
+        self.setWindowTitle(self.tr("Postier — change the account %1").replace("%1",
+                                                                              account.email))
 
     def _geometry_db(self) -> Any:
         """Where the window's size is remembered (None: the default size every time)."""
@@ -123,8 +148,8 @@ class SetupWizard(QWizard):
     def typed_work(self) -> bool:
         """An address or password typed and not saved yet: Escape must not lose it unasked."""
         page = self.address_page
-        return self.state.saved is None and bool(page.email.text().strip()
-                                                 or page.password.text())
+        typed_address = self.state.editing is None and bool(page.email.text().strip())
+        return self.state.saved is None and (typed_address or bool(page.password.text()))
 
     def reject(self) -> None:
         if self.typed_work() and not self._discard_confirmed:
