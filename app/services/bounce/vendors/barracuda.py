@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "barracuda"
@@ -26,8 +26,8 @@ def detect(ctx: Context) -> bool:
     subject = ctx.subject.lower()
     if "our bulk email filter" in subject:
         return True
-    start = providers.start(ctx, 2000)
-    return "barracuda" in providers.sender(ctx) and "your message to:" in start
+    start = mtatext.opening(ctx, 2000)
+    return "barracuda" in mtatext.sender(ctx) and "your message to:" in start
 
 
 def extract(ctx: Context) -> list[Found]:

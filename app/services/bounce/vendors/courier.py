@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "courier"
@@ -28,7 +28,7 @@ _REPLY = re.compile(r"^\s*<<< ?(.{1,1000})$")
 
 
 def detect(ctx: Context) -> bool:
-    return _MARK in providers.start(ctx, 800)
+    return _MARK in mtatext.opening(ctx, 800)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "dma"
@@ -28,7 +28,7 @@ _NO_HOST = "dns lookup failure: host "
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 600)
+    start = mtatext.opening(ctx, 600)
     if "dragonfly mail agent" in start:
         return True
     return "mail delivery failed" in ctx.subject.lower() and any(

@@ -10,7 +10,7 @@ then the reason and the address, before "------- Returned Message --------".
 
 from __future__ import annotations
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "domino"
@@ -22,7 +22,7 @@ _NOTES = "------- failure reasons"
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 3000)
+    start = mtatext.opening(ctx, 3000)
     if _NOTES in start:
         return True
     return any(m in start for m in _TO) and any(m in start for m in _BECAUSE)

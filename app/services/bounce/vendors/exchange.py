@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "exchange"
@@ -80,7 +80,7 @@ _OWN = (("resolver.adr.recipnotfound", "user_unknown"), ("resolver.adr.exrecipno
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 3000)
+    start = mtatext.opening(ctx, 3000)
     return any(m in start for m in _FAILED + _DELAYED + _E2003) or any(
         m in start for m in _ADMIN)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR, ADDR_RE, norm_addr
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "exim"
@@ -59,12 +59,12 @@ _OWN_REASONS = (
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 1500)
+    start = mtatext.opening(ctx, 1500)
     if any(mark in start for mark in _MARKS):
         return True
     return bool(ctx.header("X-Failed-Recipients")) and (
         "mail delivery failed" in ctx.subject.lower() or "mail delivery system" in
-        providers.sender(ctx))
+        mtatext.sender(ctx))
 
 
 def extract(ctx: Context) -> list[Found]:

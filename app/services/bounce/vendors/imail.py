@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "imail"
@@ -25,7 +25,7 @@ def detect(ctx: Context) -> bool:
     if ctx.header("X-Mailer").strip().lower().startswith("<smtp32 v"):
         return True
     return ctx.subject.lower().startswith("undeliverable mail") and "imail" in \
-        providers.sender(ctx)
+        mtatext.sender(ctx)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "interscan"
@@ -25,10 +25,10 @@ _UNABLE = re.compile(r"unable to deliver message to <([^<>\s]{1,320})>", re.IGNO
 
 
 def detect(ctx: Context) -> bool:
-    if "interscan" in providers.sender(ctx):
+    if "interscan" in mtatext.sender(ctx):
         return True
     subject = ctx.subject.strip().lower()
-    return subject in _SUBJECTS and "<<<" in providers.start(ctx, 3000)
+    return subject in _SUBJECTS and "<<<" in mtatext.opening(ctx, 3000)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "james"
@@ -23,7 +23,7 @@ _RCPT_TO = re.compile(r"^\s{1,4}rcpt to:\s{0,4}<?([^<>\s@,]{1,64}@[^<>\s@,]{1,25
 def detect(ctx: Context) -> bool:
     if ctx.subject.strip() == "[BOUNCE]" or ".javamail." in ctx.header("Message-ID").lower():
         return True
-    return "james mail server" in providers.start(ctx, 400) or any(
+    return "james mail server" in mtatext.opening(ctx, 400) or any(
         "james smtp server" in r.lower() for r in ctx.received[:3])
 
 

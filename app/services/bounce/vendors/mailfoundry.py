@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "mailfoundry"
@@ -22,7 +22,7 @@ def detect(ctx: Context) -> bool:
     if ctx.subject.strip().lower() != "message delivery has failed":
         return False
     return any("(mailfoundry)" in r.lower() for r in ctx.received[:4]) or (
-        "unable to deliver message to:" in providers.start(ctx, 2000))
+        "unable to deliver message to:" in mtatext.opening(ctx, 2000))
 
 
 def extract(ctx: Context) -> list[Found]:

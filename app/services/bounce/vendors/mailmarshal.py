@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "mailmarshal"
@@ -22,9 +22,9 @@ _REMOTE = re.compile(r"^remote-mta:\s{0,20}<?([^<>\s]{1,255})>?", re.IGNORECASE 
 
 def detect(ctx: Context) -> bool:
     subject = ctx.subject.lower()
-    start = providers.start(ctx, 3000)
+    start = mtatext.opening(ctx, 3000)
     return (subject.startswith('undeliverable mail: "') or "mailmarshal" in
-            providers.sender(ctx)) and "could not be delivered because of" in start
+            mtatext.sender(ctx)) and "could not be delivered because of" in start
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -11,20 +11,20 @@ SMTP Authentication in your mail client" is an authentication refusal.
 
 from __future__ import annotations
 
-from app.services.bounce.vendors import mtatext, providers, qmail
+from app.services.bounce.vendors import mtatext, qmail
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "messagelabs"
 
 
 def detect(ctx: Context) -> bool:
-    sender = providers.sender(ctx)
+    sender = mtatext.sender(ctx)
     return "messagelabs.com" in sender or "messagelabs.com" in ctx.header("X-Msg-Ref").lower()
 
 
 def extract(ctx: Context) -> list[Found]:
     found = mtatext.dsn_fields(ctx.text[:32000])
-    if not found and "deliver program" in providers.start(ctx, 600):
+    if not found and "deliver program" in mtatext.opening(ctx, 600):
         found = qmail.extract(ctx)
     for item in found:
         low = item.diagnostic.lower()

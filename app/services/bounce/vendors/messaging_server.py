@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "messaging_server"
@@ -29,10 +29,10 @@ _DELAY = ("enqueued and undeliverable for", "has been delayed", "delivery is del
 
 
 def detect(ctx: Context) -> bool:
-    if _MARK in providers.start(ctx, 600):
+    if _MARK in mtatext.opening(ctx, 600):
         return True
     ctype = ctx.header("Content-Type")
-    return "boundary_(id_" in ctype.lower() and "recipient address:" in providers.start(ctx, 4000)
+    return "boundary_(id_" in ctype.lower() and "recipient address:" in mtatext.opening(ctx, 4000)
 
 
 def extract(ctx: Context) -> list[Found]:

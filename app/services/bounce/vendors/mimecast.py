@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "mimecast"
@@ -22,7 +22,7 @@ _DASHED = re.compile(r"^-- (.{1,1000})$", re.MULTILINE)
 
 def detect(ctx: Context) -> bool:
     if "email delivery failure" in ctx.subject.lower():
-        return "-- " in providers.start(ctx, 3000)
+        return "-- " in mtatext.opening(ctx, 3000)
     return ".mimecast.lan>" in ctx.header("Message-ID").lower()
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "opensmtpd"
@@ -27,7 +27,7 @@ _LINE_RE = re.compile(r"^[ \t]{0,8}<?(" + ADDR + r")>?:[ \t]*(.*)$")
 
 
 def detect(ctx: Context) -> bool:
-    if _MARK in providers.start(ctx, 1200):
+    if _MARK in mtatext.opening(ctx, 1200):
         return True
     return ctx.subject.lower().startswith("delivery status notification:") and any(
         "(opensmtpd)" in r.lower() for r in ctx.received[:3])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "postfix"
@@ -29,7 +29,7 @@ _SUCCESS = ("was successfully delivered", "successfully delivered to the destina
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 800)
+    start = mtatext.opening(ctx, 800)
     return any(mark in start for mark in _MARKS)
 
 

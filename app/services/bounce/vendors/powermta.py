@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.decode import decode_part, field_blocks
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "powermta"
@@ -32,9 +32,9 @@ _LISTED = re.compile(r"^\s{0,4}<([^<>\s]{1,320}@[^<>\s]{1,255})>\s{1,8}(delivery
 
 
 def detect(ctx: Context) -> bool:
-    return "hello, this is the mail server on " in providers.start(ctx, 600) or (
+    return "hello, this is the mail server on " in mtatext.opening(ctx, 600) or (
         "delivery report" in ctx.subject.lower() and "x-powermta-bouncecategory" in
-        providers.start(ctx, 4000))
+        mtatext.opening(ctx, 4000))
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "qmail"
@@ -41,7 +41,7 @@ _REMOTE = re.compile(r"(?:^|connected to )\[?((?:[0-9]{1,3}\.){3}[0-9]{1,3}|[0-9
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 1500)
+    start = mtatext.opening(ctx, 1500)
     return any(mark in start for mark in _MARKS[:2])
 
 

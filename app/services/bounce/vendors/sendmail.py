@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.addresses import ADDR, norm_addr
-from app.services.bounce.vendors import mtatext, providers
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
 NAME = "sendmail"
@@ -43,7 +43,7 @@ _TALKING = re.compile(r"while talking to ([A-Za-z0-9.\[\]-]{1,255}?)\.?:", re.IG
 
 
 def detect(ctx: Context) -> bool:
-    start = providers.start(ctx, 3000)
+    start = mtatext.opening(ctx, 3000)
     return any(mark in start for mark in _MARKS) or ("----- transcript of session" in start)
 
 
