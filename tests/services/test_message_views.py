@@ -265,3 +265,12 @@ def test_sort_with_text_search_still_sorted(db: Database, column: str) -> None:
         _assert_sorted(db, ids, column, descending)
     counts = mv.status_counts(db, flt)
     assert sum(counts.values()) == len(ids)
+
+
+def test_account_emails_lists_configured_and_past_accounts(db: Database) -> None:
+    assert mv.account_emails(db) == []
+    sm.add_account(db, "b@x.fr")
+    assert mv.account_emails(db) == ["b@x.fr"]
+    sm.bulk_rows(db, 50)  # messages of two accounts that are not configured
+    sm.add_message(db, "zz@removed.fr", "old", [("c@x.fr", "sent")])
+    assert mv.account_emails(db) == sorted({"b@x.fr", "zz@removed.fr", *sm.ACCOUNTS})

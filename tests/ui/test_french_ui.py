@@ -234,8 +234,10 @@ def test_html_is_escaped_once_in_the_main_window(qtbot, french) -> None:
 @pytest.mark.xfail(strict=True, reason="issue 16 item 2, left to compose_dialog.py's owner: "
                    "ResendDialog's intro QLabel escapes its text but stays AutoText, which "
                    "Qt reads as plain text: 'L&#x27;adresse n&#x27;existe pas.' (fix: "
-                   "setTextFormat(PlainText) without escape(), or RichText with it). Remove "
-                   "this mark with the fix: strict, so a fixed dialog fails here until then.")
+                   "setTextFormat(PlainText) without escape(), or RichText with it); and its "
+                   "explanation follows the system locale (_lang()), not the window's "
+                   "language (English here). Remove this mark with the fix: strict, so a "
+                   "fixed dialog fails here until then.")
 def test_resend_dialog_shows_no_raw_entities(qtbot, french) -> None:
     from app.ui.compose_dialog import ResendDialog
 
