@@ -18,7 +18,13 @@ import re
 from typing import Any
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, after_marker
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    after_marker,
+    has_header,
+    opening_text,
+    sender,
+)
 
 NAME = "amazon_ses"
 
@@ -37,15 +43,15 @@ _MAX_JSON = 256 * 1024
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    if "amazonses.com" in sender or "sns.amazonaws.com" in sender:
+    who = sender(ctx)
+    if "amazonses.com" in who or "sns.amazonaws.com" in who:
         return True
-    if ctx.header("X-SES-Outgoing") or ctx.header("X-AWS-Outgoing") or ctx.header(
-            "x-amz-sns-message-id"):
+    if any(has_header(ctx, h) for h in ("X-SES-Outgoing", "X-AWS-Outgoing",
+                                        "x-amz-sns-message-id")):
         return True
-    start = ctx.text_starts(600)
-    return start.lstrip().startswith("{") and (
-        '"notificationtype"' in start or '"eventtype"' in start)
+    opening = opening_text(ctx, 600)
+    return opening.lstrip().startswith("{") and (
+        '"notificationtype"' in opening or '"eventtype"' in opening)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, from_daemon
+from app.services.bounce.vendors.providers import addresses_in, from_daemon, seen, sender
 
 NAME = "biglobe"
 
@@ -25,9 +25,9 @@ _OWN = (("mailbox exceeded the local limit", "mailbox_full"),
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    return any(d in sender for d in _DOMAINS) and from_daemon(ctx) and (
-        _LIST in ctx.text_starts())
+    who = sender(ctx)
+    return any(d in who for d in _DOMAINS) and from_daemon(ctx) and (
+        seen(ctx, _LIST))
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -27,6 +27,8 @@ from app.services.bounce.vendors.providers import (
     after_marker,
     original_recipients,
     remote_host,
+    seen,
+    sender,
 )
 
 NAME = "gmail"
@@ -57,13 +59,12 @@ _STATE_COMMAND = {"6": "MAIL", "8": "AUTH", "9": "AUTH", "12": "AUTH", "13": "EH
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    if "mailer-daemon@googlemail.com" in sender or "mailer-daemon@google.com" in sender:
+    who = sender(ctx)
+    if "mailer-daemon@googlemail.com" in who or "mailer-daemon@google.com" in who:
         return True
     if "delivery status notification" not in ctx.subject.lower():
         return False
-    start = ctx.text_starts()
-    return "gmail will retry" in start or "google tried to deliver your message" in start
+    return seen(ctx, "gmail will retry", "google tried to deliver your message")
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in
+from app.services.bounce.vendors.providers import addresses_in, has_header, seen, sender
 
 NAME = "gmx"
 
@@ -41,10 +41,10 @@ _OWN_REASONS = (("delivery retry timeout exceeded", "expired"),
 
 
 def detect(ctx: Context) -> bool:
-    if ctx.header("X-GMX-Antispam") or ctx.header("X-UI-Out-Filterresults"):
-        return _START in ctx.text_starts(1500)
-    sender = ctx.from_header.lower()
-    return any(d in sender for d in _DOMAINS) and _START in ctx.text_starts(1500)
+    if has_header(ctx, "X-GMX-Antispam") or has_header(ctx, "X-UI-Out-Filterresults"):
+        return seen(ctx, _START, limit=1500)
+    who = sender(ctx)
+    return any(d in who for d in _DOMAINS) and seen(ctx, _START, limit=1500)
 
 
 def extract(ctx: Context) -> list[Found]:

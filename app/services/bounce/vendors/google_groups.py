@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, after_marker, original_recipients
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    after_marker,
+    original_recipients,
+    seen,
+    sender,
+)
 
 NAME = "google_groups"
 
@@ -27,13 +33,12 @@ _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    if "googlegroups.com" in sender:
+    who = sender(ctx)
+    if "googlegroups.com" in who:
         return True
-    if "googlemail.com" not in sender and "google.com" not in sender:
+    if "googlemail.com" not in who and "google.com" not in who:
         return False
-    start = ctx.text_starts()
-    return any(m in start for m in _MARKS)
+    return seen(ctx, *_MARKS)
 
 
 def extract(ctx: Context) -> list[Found]:

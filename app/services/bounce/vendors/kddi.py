@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, from_daemon, in_received
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    from_daemon,
+    in_received,
+    seen,
+    sender,
+)
 
 NAME = "kddi"
 
@@ -37,12 +43,12 @@ _COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "data": "DATA", "helo": "HE
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    if any(d in sender for d in _AU_DOMAINS) and from_daemon(ctx):
+    who = sender(ctx)
+    if any(d in who for d in _AU_DOMAINS) and from_daemon(ctx):
         return True  # au's users write from the same domains
     if ctx.subject == "Mail System Error - Returned Mail" and in_received(ctx, *_AU_DOMAINS):
         return True
-    return "your mail sent on:" in ctx.text_starts(600) and in_received(ctx, *_AU_DOMAINS)
+    return seen(ctx, "your mail sent on:", limit=600) and in_received(ctx, *_AU_DOMAINS)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -16,6 +16,8 @@ from app.services.bounce.vendors.providers import (
     addresses_in,
     from_daemon,
     original_recipients,
+    seen,
+    sender,
 )
 
 NAME = "mailru"
@@ -34,13 +36,12 @@ _COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "data": "DATA", "helo": "HE
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
+    who = sender(ctx)
     msgid = ctx.header("Message-ID").lower()
-    ours = any(d in sender for d in _DOMAINS) or msgid.endswith(("mail.ru>", "smailru.net>"))
+    ours = any(d in who for d in _DOMAINS) or msgid.endswith(("mail.ru>", "smailru.net>"))
     if not ours or not from_daemon(ctx):
         return False
-    start = ctx.text_starts()
-    return any(m in start for m in _MARKS)
+    return seen(ctx, *_MARKS)
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, from_daemon, in_received
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    from_daemon,
+    has_header,
+    in_received,
+    seen,
+    sender,
+)
 
 NAME = "office365"
 
@@ -63,25 +70,16 @@ _RETURNED_RE = re.compile(
 
 
 def detect(ctx: Context) -> bool:
-    start = ctx.text_starts()
-    if not any(m in start for m in _MARKS):
-        return False
-    if _ndr_flag(ctx):
-        return True  # Exchange Online's own mark on its NDRs (its value is empty)
-    if not from_daemon(ctx):
-        return False  # a Hotmail user quoting an NDR is no NDR
-    # Exchange Online only (on-premises Exchange has its own reader): its hosts
-    sender = ctx.from_header.lower()
-    return (any(h in sender for h in _MS_HOSTS)
-            or "outlook.com" in ctx.header("Message-ID").lower()
-            or in_received(ctx, "outlook.com", "exchangelabs.com"))
-
-
-def _ndr_flag(ctx: Context) -> bool:
-    try:
-        return ctx.msg.get("X-MS-Exchange-Message-Is-Ndr") is not None
-    except Exception:  # noqa: BLE001 - malformed header objects
-        return False
+    if not has_header(ctx, "X-MS-Exchange-Message-Is-Ndr"):  # Exchange Online's NDR mark
+        if not from_daemon(ctx):
+            return False  # a Hotmail user quoting an NDR is no NDR
+        # Exchange Online only (on-premises Exchange has its own reader): its hosts
+        who = sender(ctx)
+        if not (any(h in who for h in _MS_HOSTS)
+                or "outlook.com" in ctx.header("Message-ID").lower()
+                or in_received(ctx, "outlook.com", "exchangelabs.com")):
+            return False
+    return seen(ctx, *_MARKS)
 
 
 def extract(ctx: Context) -> list[Found]:

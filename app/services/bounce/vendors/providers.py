@@ -24,6 +24,38 @@ _REMOTE_RES = (
 )
 
 
+# --- cheap per-message signals, computed once and shared by every provider's detect() -------
+def sender(ctx: Context) -> str:
+    """The From header, lower-cased (once per message)."""
+    cached = ctx.__dict__.get("_provider_sender")
+    if cached is None:
+        cached = ctx.__dict__["_provider_sender"] = ctx.from_header.lower()
+    return cached
+
+
+def opening_text(ctx: Context, limit: int = 4000) -> str:
+    """The first ``limit`` (<= 4000) characters of the text, lower-cased (once per message)."""
+    cached = ctx.__dict__.get("_provider_start")
+    if cached is None:
+        cached = ctx.__dict__["_provider_start"] = ctx.text_starts(4000)
+    return cached[:limit]
+
+
+def seen(ctx: Context, *needles: str, limit: int = 4000) -> bool:
+    """Whether one of ``needles`` (lower-case) is in the first ``limit`` characters of the
+    text (no copy of the text per call)."""
+    opening = opening_text(ctx)
+    return any(opening.find(n, 0, limit) >= 0 for n in needles)
+
+
+def has_header(ctx: Context, name: str) -> bool:
+    """Whether the top-level header is present (even empty), without decoding it."""
+    try:
+        return ctx.msg.get(name) is not None
+    except Exception:  # noqa: BLE001 - malformed header objects
+        return False
+
+
 def addresses_in(text: str, limit: int = 50) -> list[str]:
     """The addresses in ``text``, normalised, in order, without duplicates or daemons."""
     out: list[str] = []
@@ -92,15 +124,18 @@ _DAEMON_WORDS = ("mailer-daemon", "mailer_daemon", "postmaster", "post_master", 
 def from_daemon(ctx: Context) -> bool:
     """Whether the report comes from a mail system, not a person: providers' users write
     from the same domains, and may well quote a bounce's sentences."""
-    sender = ctx.from_header.lower()
-    local = (ctx.report.from_addr or "").rpartition("@")[0]
-    return bool(DAEMON_LOCAL.match(local)) or any(w in sender for w in _DAEMON_WORDS)
+    cached = ctx.__dict__.get("_provider_daemon")
+    if cached is None:
+        local = (ctx.report.from_addr or "").rpartition("@")[0]
+        from_text = sender(ctx)
+        cached = bool(DAEMON_LOCAL.match(local)) or any(w in from_text for w in _DAEMON_WORDS)
+        ctx.__dict__["_provider_daemon"] = cached
+    return cached
 
 
 def in_received(ctx: Context, *needles: str) -> bool:
     """Whether one of the first Received headers names one of ``needles`` (lower-case)."""
-    for value in ctx.received:
-        low = value.lower()
-        if any(n in low for n in needles):
-            return True
-    return False
+    joined = ctx.__dict__.get("_provider_received")
+    if joined is None:
+        joined = ctx.__dict__["_provider_received"] = "\n".join(ctx.received).lower()
+    return any(n in joined for n in needles)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in
+from app.services.bounce.vendors.providers import addresses_in, has_header, seen, sender
 
 NAME = "telekom"
 
@@ -23,10 +23,10 @@ _SMAIL_RE = re.compile(r"^[ \t]*([^\s<>]{1,64}@[^\s<>]{1,255}) \.\.\. (?:failed:
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
-    telekom = ("t-online.de" in sender or "telekom" in sender or "magenta.de" in sender
-               or bool(ctx.header("X-TOI-MSGID")))
-    return telekom and "failed addresses follow" in ctx.text_starts()
+    who = sender(ctx)
+    telekom = ("t-online.de" in who or "telekom" in who or "magenta.de" in who
+               or has_header(ctx, "X-TOI-MSGID"))
+    return telekom and seen(ctx, "failed addresses follow")
 
 
 def extract(ctx: Context) -> list[Found]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, from_daemon
+from app.services.bounce.vendors.providers import addresses_in, from_daemon, sender
 
 NAME = "verizon"
 
@@ -19,9 +19,9 @@ _ERROR_RE = re.compile(r"^[ \t]*Error:[ \t]*([^\n]{3,600})", re.MULTILINE)
 
 
 def detect(ctx: Context) -> bool:
-    sender = ctx.from_header.lower()
+    who = sender(ctx)
     # phones answer from <number>@vtext.com too: only the gateways' own senders report errors
-    return ("vtext.com" in sender or "vzwpix.com" in sender) and from_daemon(ctx)
+    return ("vtext.com" in who or "vzwpix.com" in who) and from_daemon(ctx)
 
 
 def extract(ctx: Context) -> list[Found]:

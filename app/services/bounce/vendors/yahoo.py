@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, remote_host
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    has_header,
+    remote_host,
+    seen,
+    sender,
+)
 
 NAME = "yahoo"
 
@@ -23,14 +29,14 @@ _SAID_RE = re.compile(r"^\s*remote host said:\s*", re.IGNORECASE)
 
 
 def detect(ctx: Context) -> bool:
-    if ctx.header("X-YMailISG"):
+    if has_header(ctx, "X-YMailISG"):
         return True
-    if _START in ctx.text_starts(1500):
+    if seen(ctx, _START, limit=1500):
         return True
-    sender = ctx.from_header.lower()
-    return "mailer-daemon@" in sender and any(
-        d in sender for d in ("yahoo.", "aol.com", "ymail.com", "yahoo-inc", "aim.com")) and (
-        "unable to deliver" in ctx.text_starts())
+    who = sender(ctx)
+    return "mailer-daemon@" in who and any(
+        d in who for d in ("yahoo.", "aol.com", "ymail.com", "yahoo-inc", "aim.com")) and (
+        seen(ctx, "unable to deliver"))
 
 
 def extract(ctx: Context) -> list[Found]:

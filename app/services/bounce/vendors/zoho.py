@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, remote_host
+from app.services.bounce.vendors.providers import (
+    addresses_in,
+    has_header,
+    remote_host,
+    seen,
+    sender,
+)
 
 NAME = "zoho"
 
@@ -22,11 +28,10 @@ _STATUS_RE = re.compile(r"\[Status:[ \t]*([^,\]\n]{1,40}),[ \t]*Address:[ \t]*<(
 
 
 def detect(ctx: Context) -> bool:
-    if ctx.header("X-ZohoMail") or ctx.header("X-Zoho-Virus-Status"):
+    if has_header(ctx, "X-ZohoMail") or has_header(ctx, "X-Zoho-Virus-Status"):
         return True
-    sender = ctx.from_header.lower()
-    return "zoho" in sender and ("error_code" in ctx.text_starts() or "[status:" in
-                                 ctx.text_starts())
+    who = sender(ctx)
+    return "zoho" in who and seen(ctx, "error_code", "[status:")
 
 
 def extract(ctx: Context) -> list[Found]:
