@@ -103,8 +103,9 @@ def remote_host(text: str) -> str | None:
 
 
 def original_recipients(ctx: Context) -> list[str]:
-    """The recipients named by X-Failed-Recipients, else by the returned message's To:
-    the last resort of reports that do not repeat the address."""
+    """The recipients named by X-Failed-Recipients, else the first address of the returned
+    message's To: the last resort of reports that do not repeat the address (only the first,
+    as the report may be about one of several recipients: one guess, not a list of extras)."""
     failed = ctx.header("X-Failed-Recipients")
     if failed:
         found = addresses_in(failed)
@@ -113,7 +114,7 @@ def original_recipients(ctx: Context) -> list[str]:
     original = ctx.parts.original
     if original is not None:
         to = header_text(original, "To") or ""
-        return addresses_in(to, limit=20)
+        return addresses_in(to, limit=1)
     return []
 
 
