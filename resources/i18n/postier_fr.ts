@@ -363,7 +363,17 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>inchangé — tapez-en un nouveau pour le remplacer</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+1"/>
+        <source>Change the account</source>
+        <translation>Modifier le compte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type a new password only if it changed. Next come the servers, a new test and the signature: nothing is saved until the test passes.</source>
+        <translation>Tapez un nouveau mot de passe seulement s&apos;il a changé. Viennent ensuite les serveurs, un nouveau test et la signature : rien n&apos;est enregistré tant que le test n&apos;a pas réussi.</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>Looking for the settings of %1…</source>
         <translation>Recherche des réglages de %1…</translation>
     </message>

@@ -144,3 +144,29 @@ def test_screens_of_main_window_compose_and_domain_health(
     _shot(dialog, "domain_health", language, screen, tmp_path)
     dialog.close()
     window.close()
+
+
+def test_screens_of_changing_an_account(qtbot, bad_servers, language: str, screen: str,
+                                        postier_env: Path, tmp_path: Path) -> None:
+    from app.services import accounts
+    from app.services.auth import Credential
+    from app.ui.wizard import SetupWizard
+
+    settings = offline_settings(postier_env, ca_file=bad_servers.ca_file)
+    imap = bad_servers.imaps(login_reply="NO [AUTHENTICATIONFAILED] Authentication failed.")
+    email = "marie@dupont.example"
+    accounts.save_account(settings, email=email, credential=Credential(email, "old-secret"),
+                          imap=imap.endpoint_as("ssl"),
+                          smtp=bad_servers.smtps().endpoint_as("ssl"), display_name="Marie")
+    account = AccountStore(open_database(settings.db_path)).get(email)
+    wizard = SetupWizard(settings, language=language, edit_account=account)
+    wizard.check_timeout = 5.0
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    _shot(wizard, "change_account_2_address", language, screen, tmp_path)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    wait_test_done(qtbot, wizard)
+    assert wizard.test_page.new_password.isVisible()
+    _shot(wizard, "change_account_4_test_failed", language, screen, tmp_path)

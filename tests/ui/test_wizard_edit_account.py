@@ -53,6 +53,8 @@ def test_change_password_servers_and_signature(qtbot, bad_servers, postier_env: 
     assert wizard.currentId() == PAGE_ADDRESS
     assert page.email.text() == EMAIL and page.email.isReadOnly()
     assert page.password.text() == "" and page.password.echoMode() == QLineEdit.EchoMode.Password
+    qtbot.waitUntil(lambda: wizard.focusWidget() is page.password, timeout=2000)
+    assert wizard.address_page.title() == "Change the account"
     type_into(qtbot, page.password, "new-secret-2")
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_MANUAL  # the servers, filled in

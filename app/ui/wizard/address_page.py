@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -366,7 +366,13 @@ class AddressPage(StepPage):
         self._set_password_visible(password_account)
         self.password_label.setText(self.tr("New &password:"))
         self.password.setPlaceholderText(self.tr("unchanged — type a new one to replace it"))
-        (self.password if password_account else self.display_name).setFocus()
+        self.setTitle(self.tr("Change the account"))
+        self.setSubTitle(self.tr("Type a new password only if it changed. Next come the "
+                                 "servers, a new test and the signature: nothing is saved "
+                                 "until the test passes."))
+        # After the wizard has finished showing the page (it moves the focus itself).
+        first = self.password if password_account else self.display_name
+        QTimer.singleShot(0, lambda: alive(first) and first.setFocus())
 
     def cleanupPage(self) -> None:
         self._stop_discovery()
