@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services import message_store as ms
 from app.services.config import Settings
@@ -28,8 +29,16 @@ from tests.ui.wizard_driver import screenshot
 
 
 @pytest.fixture(autouse=True)
-def non_blocking(monkeypatch: pytest.MonkeyPatch) -> None:
+def non_blocking(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(data_error, "modal", False)
+    yield
+    # The dialogs and outcome boxes of this test are shown without a modal loop: close
+    # them, or later tests would find them on screen (and active).
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.close()
+    data_error._keep.clear()
+    main._keep.clear()
 
 
 def _dialogs() -> list[DataErrorDialog]:
