@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from app.services.bounce.model import MAX_RECIPIENTS
 from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 
@@ -38,11 +39,13 @@ def detect(ctx: Context) -> bool:
 def extract(ctx: Context) -> list[Found]:
     text = ctx.text
     out: list[Found] = []
-    for match in _RCPT_RE.finditer(text[:16000]):
+    matches = list(_RCPT_RE.finditer(text[:16000]))[:MAX_RECIPIENTS]
+    for index, match in enumerate(matches):
         address = match.group(1)
         if "@" not in address:
             continue
-        body = mtatext.section(text[match.end():match.end() + 6000], (".",), _END)
+        stop = matches[index + 1].start() if index + 1 < len(matches) else match.end() + 6000
+        body = mtatext.section(text[match.end():min(stop, match.end() + 6000)], (".",), _END)
         command = None
         said = _DID_NOT_LIKE.search(body)
         if said:

@@ -63,6 +63,7 @@ _ENDS = ("original message headers", "en-têtes de message d'origine",
 _ALONE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>?\s*$")
 _E2003_LINE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>? (?:on|le|am|el|il) .{4,60}$")
 _CODED = re.compile(r"(?:^|#|')[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}")
+_AT_HOST = re.compile(r"(?<![A-Za-z0-9.-])(" + mtatext.HOST + r") #[245]")
 _GENERATING = re.compile(r"^(?:generating server|serveur de génération|generierender server"
                          r"|servidor de generación|server di generazione)\s?:\s?(\S{1,255})",
                          re.IGNORECASE | re.MULTILINE)
@@ -163,7 +164,7 @@ def _found(address: str, diagnostic: str, delayed: bool, host: str | None) -> Fo
     low = diagnostic.lower()
     hint = next((reason for code, reason in _OWN if code in low), None)
     # "<mx.example.com #5.1.1>" and "mx.example.com #550 ..." name the host that answered
-    at = re.search(r"<?([A-Za-z0-9][A-Za-z0-9.-]{0,250}\.[A-Za-z]{2,63}) #[245]", diagnostic)
+    at = _AT_HOST.search(diagnostic[:4000])
     remote = at.group(1).lower() if at else None
     return mtatext.make(address, diagnostic, action="delayed" if delayed else None,
                         remote=remote or mtatext.remote_host(diagnostic) or host, reason=hint)

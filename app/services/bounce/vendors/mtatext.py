@@ -22,14 +22,16 @@ _SPACES = re.compile(r"[ \t]+")
 ADDR_IN_BRACKETS = re.compile(r"<(" + ADDR + r")>")
 # Remote hosts as MTAs print them: "host mx.example.com [192.0.2.1]", "mx.example.com[192.0.2.1]",
 # "Remote system: dns;mx.example.com", "Server mx.example.com[192.0.2.1] failed with".
+# A host name as dot-free labels: each label ends at its dot, so matching cannot backtrack
+# through every split of a long run of letters (a 1 MB line stays linear).
+HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z]{2,24}"
 _REMOTE_RES = [re.compile(p, re.IGNORECASE) for p in (
-    r"\bhost ([A-Za-z0-9][A-Za-z0-9.-]{0,250}\.[A-Za-z]{2,63})\.? ?\[[0-9a-fA-F.:]{2,45}\]",
-    r"\b([A-Za-z0-9][A-Za-z0-9.-]{0,250}\.[A-Za-z]{2,63})\.? ?\[[0-9a-fA-F.:]{2,45}\]",
-    r"while talking to ([A-Za-z0-9][A-Za-z0-9.-]{0,250}\.[A-Za-z]{2,63})\.?:",
-    (r"remote[- ](?:mta|system|server|host):?\s{0,5}(?:dns;\s{0,5})?\[?([A-Za-z0-9][A-Za-z0-9.:-]"
-     r"{0,250})"),
+    r"\bhost (" + HOST + r")\.? ?\[[0-9a-fA-F.:]{2,45}\]",
+    r"(?<![A-Za-z0-9.-])(" + HOST + r")\.? ?\[[0-9a-fA-F.:]{2,45}\]",
+    r"while talking to (" + HOST + r")\.?:",
+    r"remote[- ](?:mta|system|server|host):?\s{0,5}(?:dns;\s{0,5})?\[?(" + HOST
+    + r"|(?:[0-9]{1,3}\.){3}[0-9]{1,3}|[0-9a-fA-F:]{3,45})",
     r"\b((?:[0-9]{1,3}\.){3}[0-9]{1,3}) (?:does not like|failed after|but )",
-    r"^\s{0,8}\[?((?:[0-9]{1,3}\.){3}[0-9]{1,3})\]? (?:does not like|failed after)",
 )]
 _COMMAND_WORDS = {"RCPT": "RCPT", "MAIL": "MAIL", "DATA": "DATA", "HELO": "HELO",
                   "EHLO": "EHLO", "STARTTLS": "STARTTLS", "AUTH": "AUTH", "CONN": "CONN"}
