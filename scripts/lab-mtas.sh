@@ -30,7 +30,14 @@ fi
 getent group Debian-exim >/dev/null || as_root groupadd --system Debian-exim
 getent passwd Debian-exim >/dev/null \
     || as_root useradd --system --no-create-home --gid Debian-exim Debian-exim
-getent group _smtpd >/dev/null || as_root groupadd --system _smtpd
-getent passwd _smtpd >/dev/null || as_root useradd --system --no-create-home --gid _smtpd _smtpd
-getent passwd _smtpq >/dev/null || as_root useradd --system --no-create-home --gid _smtpd _smtpq
+# OpenSMTPD: its privilege-separation users, the spool and chroot it was built with, and the
+# delivery helpers it runs from /usr/libexec/opensmtpd (a path compiled into the binary).
+for user in opensmtpd opensmtpq; do
+    getent group "$user" >/dev/null || as_root groupadd --system "$user"
+    getent passwd "$user" >/dev/null || as_root useradd --system --no-create-home --gid "$user" "$user"
+done
+getent passwd postier-lab >/dev/null || as_root useradd --system --no-create-home postier-lab
+as_root install -d -m 711 /var/spool/smtpd
+as_root install -d /var/lib/opensmtpd/empty /usr/libexec/opensmtpd
+as_root cp -a "$LAB/root/usr/libexec/opensmtpd/." /usr/libexec/opensmtpd/
 echo "lab MTAs ready in $LAB"

@@ -1,4 +1,4 @@
-"""The bounce lab: real Postfix and Exim write bounces for scripted refusals; the classifier
+"""The bounce lab: real Postfix, Exim and OpenSMTPD write bounces for scripted refusals; the classifier
 must read each one right (recipient, category, reason, status). See tests/support/mta_lab.py.
 
 One module-scoped run per MTA sends one message per scenario, waits for every bounce
@@ -15,7 +15,14 @@ import pytest
 
 from app.services.bounce import Report, parse
 from tests.conftest import IN_CI, require_root, require_tool
-from tests.support.mta_lab import SCENARIOS, EximLab, LabMX, Scenario, message
+from tests.support.mta_lab import (
+    SCENARIOS,
+    EximLab,
+    LabMX,
+    OpenSmtpdLab,
+    Scenario,
+    message,
+)
 
 pytestmark = pytest.mark.rig
 
@@ -75,6 +82,23 @@ def exim_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
         exim.stop()
 
 
+@pytest.fixture(scope="module")
+def opensmtpd_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
+    require_root()
+    if not OpenSmtpdLab.available():
+        message_text = "OpenSMTPD is not set up (run scripts/lab-mtas.sh, as the test command does)"
+        if IN_CI:
+            pytest.fail(message_text)
+        pytest.skip(message_text)
+    smtpd = OpenSmtpdLab(lab_mx).start()
+    try:
+        for scenario in SCENARIOS:
+            smtpd.send(scenario)
+        yield _index(smtpd.bounces(len(SCENARIOS), timeout=40))
+    finally:
+        smtpd.stop()
+
+
 def _check(reports: dict[str, Report], scenario: Scenario) -> None:
     report = reports.get(f"<lab-{scenario.name}@sender.example>")
     assert report is not None, f"no bounce for {scenario.name} (got {sorted(reports)})"
@@ -94,3 +118,8 @@ def test_postfix_bounce(postfix_bounces: dict[str, Report], scenario: Scenario) 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_exim_bounce(exim_bounces: dict[str, Report], scenario: Scenario) -> None:
     _check(exim_bounces, scenario)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_opensmtpd_bounce(opensmtpd_bounces: dict[str, Report], scenario: Scenario) -> None:
+    _check(opensmtpd_bounces, scenario)

@@ -242,3 +242,72 @@ begin retry
         # queue runners and deliveries the daemon forked outlive it: end them too
         subprocess.run(["pkill", "-f", str(self.root / "exim.conf")], check=False)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class OpenSmtpdLab:
+    """OpenSMTPD from Debian's package, unpacked in .lab/, in the foreground (-d).
+
+    Its spool (/var/spool/smtpd) and control socket are compiled in, so one instance runs
+    on a machine at a time: ``start`` takes a lock file for the whole run.
+    """
+
+    SENDER = "jean@sender.example"
+
+    def __init__(self, mx: LabMX) -> None:
+        self.mx = mx
+        self.root = Path(tempfile.mkdtemp(prefix="postier-smtpd-"))
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._lock: Any = None
+
+    @staticmethod
+    def available() -> bool:
+        return (LAB_BIN / "smtpd").exists() and Path("/usr/libexec/opensmtpd/mail.maildir").exists()
+
+    def _config(self) -> str:
+        return f"""# OpenSMTPD for the Postier bounce lab (smtpd -f this file)
+queue ttl 5s
+table labusers {{ "{self.SENDER}" = "postier-lab" }}
+listen on 127.0.0.1 port {self.port}
+action "local" maildir "{self.root}/mail" virtual <labusers>
+action "relay" relay host "smtp://127.0.0.1:{self.mx.port}"
+match from any for domain "sender.example" action "local"
+match from local for any action "relay"
+"""
+
+    def start(self) -> OpenSmtpdLab:
+        import fcntl
+
+        self._lock = open("/tmp/postier-opensmtpd.lock", "w")  # noqa: SIM115 - held until stop
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        (self.root / "mail").mkdir()
+        shutil.chown(self.root / "mail", "postier-lab")
+        self.root.chmod(0o755)
+        conf = self.root / "smtpd.conf"
+        conf.write_text(self._config())
+        self.process = subprocess.Popen([str(LAB_BIN / "smtpd"), "-d", "-f", str(conf)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_listening([("127.0.0.1", self.port)], timeout=10)
+        return self
+
+    def send(self, scenario: Scenario) -> None:
+        rcpt, text = message(self.SENDER, scenario)
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
+            smtp.sendmail(self.SENDER, [rcpt], text.encode("utf-8"))
+
+    def bounces(self, count: int, timeout: float) -> list[bytes]:
+        return [p.read_bytes() for p in wait_for_files(self.root / "mail", count, timeout)]
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        # the queue is the machine's: leave nothing of ours in it for the next run
+        for queued in Path("/var/spool/smtpd").glob("*/*"):
+            shutil.rmtree(queued, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()

@@ -46,6 +46,8 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
         if not rcpt.diagnostic and human:
             rcpt.diagnostic = clean(diagnostic_of(block_for(human, rcpt.address))[
                 :MAX_DIAGNOSTIC])
+            if rcpt.diagnostic:
+                _rejudge(rcpt)
         if rcpt.category == "error" and rcpt.reason in ("undefined", "on_hold") and human:
             about = block_for(human, rcpt.address)
             if about:
@@ -54,6 +56,20 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
                     rcpt.category, rcpt.reason = category, reason
                     rcpt.diagnostic = rcpt.diagnostic or clean(about[:MAX_DIAGNOSTIC])
     return True
+
+
+def _rejudge(rcpt: RecipientStatus) -> None:
+    """A DSN recipient whose diagnostic came from the human-readable part (OpenSMTPD, some
+    gateways send Status 5.0.0 and no Diagnostic-Code): its codes and verdict from it."""
+    diagnostic = rcpt.diagnostic or ""
+    reply, enhanced = extract_codes(diagnostic)
+    if enhanced and (not rcpt.status or (rcpt.status.endswith(".0.0")
+                                         and enhanced[0] == rcpt.status[0])):
+        rcpt.status = enhanced
+    if reply and not rcpt.reply_code:
+        rcpt.reply_code = str(reply)
+    rcpt.category, rcpt.reason = verdict(diagnostic, status=rcpt.status, reply=reply,
+                                         action=rcpt.action)
 
 
 def mta_host(value: str) -> str | None:
