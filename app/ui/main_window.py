@@ -15,7 +15,14 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QPoint, QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+    QPainter,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -117,6 +124,15 @@ class MessagesTable(QTableView):
     def current_recipient(self) -> int | None:
         index = self.currentIndex()
         return index.data(RecipientIdRole) if index.isValid() else None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # On a small screen the fixed account and recipient columns left the subject (the
+        # column users read first) ~60 px at 1024 px: they give way to it, down to 120 px.
+        free = self.viewport().width() - sum(
+            self.columnWidth(COLUMNS.index(n)) for n in ("date", "status"))
+        for name, width in (("account", 180), ("recipient", 200)):
+            self.setColumnWidth(COLUMNS.index(name), max(120, min(width, free * width // 700)))
+        super().resizeEvent(event)
 
     def top_recipient(self) -> int | None:
         index = self.indexAt(QPoint(1, 1))

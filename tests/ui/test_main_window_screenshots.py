@@ -149,3 +149,47 @@ def test_screenshot_french(qtbot, postier_env: Path, tmp_path: Path) -> None:
     finally:
         install_translator(app, "en")
         QLocale.setDefault(QLocale.c())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
+def test_screenshot_sent_table_search_and_counts(qtbot, postier_env: Path, tmp_path: Path,
+                                                 lang: str, size: tuple[int, int]) -> None:
+    """Issue 16: counters with plural forms (messages vs recipients), the status bar's time
+    in the locale's format, the timeline in the user's language, the empty search."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.i18n import install_translator
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    install_translator(app, lang)
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France) if lang == "fr"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    try:
+        settings = Settings.from_env()
+        db = open_database(settings.db_path)
+        ids = sm.demo(db)
+        sm.add_message(db, sm.ACCOUNTS[0], "Invitation portes ouvertes",
+                       [("a.leroy@orange.fr", "delivered"), ("m.roux@free.fr", "auto_reply")])
+        win = MainWindow(settings, db, live_tracking=False, lang=lang)
+        win.resize(*size)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
+            win.show()
+        with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
+            win.page.select_recipient(ids["hard_bounce"])
+        head = win.page.counters.plain()
+        assert head.startswith("14 messages à 15 destinataires :" if lang == "fr"
+                               else "14 messages to 15 recipients:")
+        suffix = f"{lang}" if size[0] == 1280 else f"{lang}_{size[0]}"
+        _save(win, f"main_table_counts_{suffix}.png", tmp_path)
+        win.page.filters.search.setText("échéancier")
+        qtbot.waitUntil(lambda: win.page.empty.isVisible(), timeout=10_000)
+        assert ("Rien ne correspond" if lang == "fr" else "Nothing matches") in \
+            win.page.empty.text()
+        _save(win, f"main_search_empty_{suffix}.png", tmp_path)
+        win.close()
+    finally:
+        install_translator(app, "en")
+        QLocale.setDefault(QLocale.c())
