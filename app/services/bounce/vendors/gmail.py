@@ -53,9 +53,17 @@ _OLD_START_RE = re.compile(r"delivery to the following recipients? (failed perma
                            r" delayed|failed temporarily)", re.IGNORECASE)
 _INDENTED_ADDR_RE = re.compile(r"^[ \t]+<?(\S{1,64}@\S{1,255}?)>?[ \t]*$", re.MULTILINE)
 _STATE_RE = re.compile(r"\(state (\d{1,2})\)")
-# Gmail's SMTP client states (as they show in its old reports): the command it was at.
+# Gmail's SMTP client states (as they show in its old reports): the command it was at, and
+# what a refusal there means (13: refused at the greeting, the sending host is blocked; 12:
+# the server wanted authenticated relaying; 14: refused at RCPT; 15-18: refused after DATA).
 _STATE_COMMAND = {"6": "MAIL", "8": "AUTH", "9": "AUTH", "12": "AUTH", "13": "EHLO",
                   "14": "RCPT", "15": "DATA", "17": "DATA", "18": "DATA"}
+_STATE_REASON = {"6": "system_error", "8": "system_error", "9": "system_error",
+                 "12": "no_relaying", "13": "blocked", "14": "user_unknown", "15": "filtered",
+                 "17": "filtered", "18": "filtered"}
+# "did not accept our requests to connect": no answer from the host (RFC 3463 X.4.1), the
+# status Gmail's own DSN gives it; in a final report, Gmail retried until it gave up.
+_NO_ANSWER = "did not accept our requests to connect"
 
 
 def detect(ctx: Context) -> bool:
@@ -100,7 +108,8 @@ def _new_layout(ctx: Context, head: str) -> list[Found]:
             text = f"{response} ({sentence.strip()})"  # the sentence says more than a DNS note
         found.append(Found(address=address, diagnostic=text, reason=reason,
                            remote_mta=remote, action="delayed" if delayed else None,
-                           command=_command_of(response)))
+                           command=_command_of(response),
+                           status="4.4.1" if _NO_ANSWER in response.lower() else None))
     return found
 
 
@@ -118,7 +127,7 @@ def _reason_of(low: str, response: str, delayed: bool) -> str | None:
         return "user_unknown"
     if "inbox is full" in low or "mailbox full" in low or "out of storage" in response:
         return "mailbox_full"
-    if "did not accept our requests to connect" in response:
+    if _NO_ANSWER in response:
         return "expired"  # Gmail retried for days, then gave up
     if "domain name not found" in response or "nxdomain" in response:
         return "host_unknown"
@@ -139,16 +148,18 @@ def _old_layout(head: str, start: re.Match[str]) -> list[Found]:
     diagnostic = response or details
     state = _STATE_RE.search(diagnostic)
     command = _STATE_COMMAND.get(state.group(1)) if state else _command_of(diagnostic)
-    reason = None
+    reason = _STATE_REASON.get(state.group(1)) if state else None
     low = diagnostic.lower()
-    if not delayed:
+    if not delayed and reason is None:
         if "dns error: domain name not found" in low or "returned answer with no data" in low:
             reason = "host_unknown"
-        elif "did not accept our requests to connect" in low or "could not contact dns" in low:
+        elif _NO_ANSWER in low or "could not contact dns" in low:
             reason = "expired"
     remote = remote_host(details) or remote_host(body[:4000])
+    status = "4.4.1" if _NO_ANSWER in low else None
     return [Found(address=a, diagnostic=diagnostic, reason=reason, remote_mta=remote,
-                  action="delayed" if delayed else None, command=command) for a in addresses]
+                  action="delayed" if delayed else None, command=command, status=status)
+            for a in addresses]
 
 
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
