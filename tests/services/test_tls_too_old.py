@@ -63,9 +63,9 @@ def test_the_handshake_failure_server_needs_the_probe(bad_servers) -> None:
     old = bad_servers.old_tls("imap", modern_hello_alert=True)
     ctx = client_context()
     ctx.load_verify_locations(cafile=str(bad_servers.ca_file))
-    with socket.create_connection((old.host, old.port), timeout=FAST) as raw:
-        with pytest.raises(ssl.SSLError) as err:
-            ctx.wrap_socket(raw, server_hostname=old.host)
+    with socket.create_connection((old.host, old.port), timeout=FAST) as raw, \
+            pytest.raises(ssl.SSLError) as err:
+        ctx.wrap_socket(raw, server_hostname=old.host)
     assert classify_ssl_error(err.value).code == "TLS_HANDSHAKE_FAILED"
 
 
@@ -91,3 +91,27 @@ def test_cli_check_says_tls_too_old(bad_servers) -> None:
     doc = json.loads(out.stdout)
     assert doc["error"]["code"] == "TLS_TOO_OLD"
     assert {s["code"] for s in doc["steps"] if not s["ok"]} == {"TLS_TOO_OLD"}
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_whatever_the_systems_openssl_security_level(bad_servers, tmp_path: Path,
+                                                     level: int) -> None:
+    # The system's OpenSSL configuration (Debian ships SECLEVEL=2, some distributions 1 or
+    # 3, a company may force more) must not change the answer: the probe sets its own level.
+    conf = tmp_path / "openssl.cnf"
+    conf.write_text("openssl_conf = default_conf\n[default_conf]\nssl_conf = ssl_sect\n"
+                    "[ssl_sect]\nsystem_default = system_default_sect\n"
+                    "[system_default_sect]\nMinProtocol = TLSv1.2\n"
+                    f"CipherString = DEFAULT:@SECLEVEL={level}\n")
+    imap = bad_servers.old_tls("imap", starttls=True, modern_hello_alert=True)
+    smtp = bad_servers.old_tls("smtp", modern_hello_alert=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "check", ALICE, "--password-env", "PW",
+         "--imap", f"{imap.host}:{imap.port}:starttls", "--smtp", f"{smtp.host}:{smtp.port}:ssl",
+         "--timeout", str(FAST), "--json"],
+        env={**os.environ, "PW": "secret", "POSTIER_CA_FILE": str(bad_servers.ca_file),
+             "OPENSSL_CONF": str(conf)},
+        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    assert "Traceback" not in out.stderr and out.returncode == 1, out
+    doc = json.loads(out.stdout)
+    assert {s["code"] for s in doc["steps"] if not s["ok"]} == {"TLS_TOO_OLD"}, doc["steps"]
