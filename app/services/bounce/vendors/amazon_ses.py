@@ -8,7 +8,8 @@
   envelope whose "Message" holds the notification as a string) or event publishing
   ("eventType"), as the AWS SES Developer Guide's "Amazon SES notification contents"
   describes them: bounce.bounceType / bounceSubType, bouncedRecipients[] with emailAddress,
-  action, status, diagnosticCode; bounce.remoteMtaIp, reportingMTA.
+  action, status, diagnosticCode; bounce.remoteMtaIp, reportingMTA; and event publishing's
+  DeliveryDelay (deliveryDelay.delayType, delayedRecipients[]): still retrying, deferred.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ def _from_json(text: str) -> list[Found]:
         feedback = str(complaint.get("complaintFeedbackType") or "abuse")
         return [Found(address=a, diagnostic=f"feedback-type: {feedback}", reason="feedback")
                 for a in _emails(complaint.get("complainedRecipients"))]
+    if kind == "deliverydelay":
+        return _delays(doc.get("deliveryDelay"))
     if kind == "delivery":
         delivery = doc.get("delivery") if isinstance(doc.get("delivery"), dict) else {}
         reply = str(delivery.get("smtpResponse") or "")[:500]
@@ -142,9 +145,7 @@ def _bounces(bounce: Any) -> list[Found]:
         addresses = addresses_in(str(item.get("emailAddress") or ""))
         if not addresses:
             continue
-        diagnostic = str(item.get("diagnosticCode") or "")[:1000]
-        if ";" in diagnostic[:12]:  # "smtp; 550 5.1.1 ..."
-            diagnostic = diagnostic.split(";", 1)[1].strip()
+        diagnostic = _without_type(str(item.get("diagnosticCode") or "")[:1000])
         if not diagnostic:
             diagnostic = f"Amazon SES bounce: {key[0] or '?'}/{key[1] or '?'}"
         action = str(item.get("action") or "").lower() or None
@@ -152,6 +153,33 @@ def _bounces(bounce: Any) -> list[Found]:
                            status=str(item.get("status") or "") or None, reason=reason,
                            remote_mta=remote, action=action if action == "delayed" else None))
     return found
+
+
+def _delays(delay: Any) -> list[Found]:
+    """Event publishing's DeliveryDelay: SES is still retrying (delayType names why)."""
+    if not isinstance(delay, dict):
+        return []
+    delay_type = str(delay.get("delayType") or "")
+    found = []
+    recipients = delay.get("delayedRecipients")
+    for item in recipients[:200] if isinstance(recipients, list) else []:
+        if not isinstance(item, dict):
+            continue
+        addresses = addresses_in(str(item.get("emailAddress") or ""))
+        if not addresses:
+            continue
+        diagnostic = _without_type(str(item.get("diagnosticCode") or "")[:1000]) or (
+            f"Amazon SES delivery delay: {delay_type or '?'}")
+        found.append(Found(address=addresses[0], diagnostic=diagnostic,
+                           status=str(item.get("status") or "") or None, action="delayed"))
+    return found
+
+
+def _without_type(diagnostic: str) -> str:
+    """'smtp; 550 5.1.1 ...' -> '550 5.1.1 ...' (the DSN diagnostic type SES keeps)."""
+    if ";" in diagnostic[:12]:
+        return diagnostic.split(";", 1)[1].strip()
+    return diagnostic.strip()
 
 
 def _emails(items: Any) -> list[str]:
