@@ -96,9 +96,7 @@ def _new_layout(ctx: Context, head: str) -> list[Found]:
     response = after_marker(head, _RESPONSE_MARKERS)
     diagnostic = response or sentence or headline
     low = f"{headline} {sentence}".lower()
-    delayed = any(m in headline for m in ("incomplete", "incomplète", "unvollständig")) or (
-        any(m in low for m in ("temporary problem delivering", "problème temporaire",
-                               "vorübergehendes problem"))) or "gmail will retry" in head.lower()[:6000]
+    delayed = _is_delay(headline, low, head)
     reason = _reason_of(low, response.lower(), delayed)
     remote = remote_host(response) or remote_host(head)
     found = []
@@ -111,6 +109,16 @@ def _new_layout(ctx: Context, head: str) -> list[Found]:
                            command=_command_of(response),
                            status="4.4.1" if _NO_ANSWER in response.lower() else None))
     return found
+
+
+def _is_delay(headline: str, low: str, head: str) -> bool:
+    """"Delivery incomplete": Gmail is still retrying (EN/FR/DE wordings)."""
+    if any(m in headline for m in ("incomplete", "incomplète", "unvollständig")):
+        return True
+    if any(m in low for m in ("temporary problem delivering", "problème temporaire",
+                              "vorübergehendes problem")):
+        return True
+    return "gmail will retry" in head[:6000].lower()
 
 
 def _reason_of(low: str, response: str, delayed: bool) -> str | None:
