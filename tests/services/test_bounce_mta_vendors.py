@@ -1,5 +1,5 @@
 """MTA and gateway vendor modules (dma, OpenSMTPD, Exim, Sendmail, Messaging Server, qmail,
-Courier, Postfix, Exchange, Domino, IMail, James, PowerMTA, InterScan, Barracuda, MessageLabs,
+Courier, Postfix, Exchange, Domino, IMail, James, PowerMTA, MDaemon, InterScan, Barracuda, MessageLabs,
 Mimecast, m-FILTER, MailMarshal, MailFoundry) on broken and hostile input.
 
 Each module's detect()/extract() is called directly (vendors.find() would swallow a bug), on
@@ -23,7 +23,7 @@ from app.services.bounce.reasons import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
 MODULES = ("interscan", "barracuda", "messagelabs", "mimecast", "mfilter", "mailmarshal",
-           "mailfoundry", "exchange", "domino", "imail", "james", "powermta", "dma", "opensmtpd",
+           "mailfoundry", "exchange", "domino", "imail", "james", "powermta", "mdaemon", "dma", "opensmtpd",
            "exim", "sendmail", "messaging_server", "qmail", "courier", "postfix")
 BY_NAME = {m.NAME: m for m in vendors.VENDORS}
 ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
