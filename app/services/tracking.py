@@ -490,9 +490,11 @@ def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
         if message is None:
             continue
         rcpt = ms.recipient_row(conn, message["id"], address)
-        final = _addr(getattr(rs, "final_recipient", None)) if rs is not None else None
-        if rcpt is None and final:  # an alias expanded downstream: the DSN's final address
-            rcpt = ms.recipient_row(conn, message["id"], final)
+        for other in ("original_recipient", "final_recipient"):
+            # the address as sent, or the one an alias expanded to downstream
+            alias = _addr(getattr(rs, other, None)) if rs is not None else None
+            if rcpt is None and alias:
+                rcpt = ms.recipient_row(conn, message["id"], alias)
         if rcpt is None:
             continue
         if kind == "reply":

@@ -90,9 +90,12 @@ def test_postfix_dsn_fields() -> None:
     assert doc["original_message_id"] == "<postier.17.6f1c2a@exemple.fr>"
 
 
-def test_original_recipient_is_what_we_sent_final_recipient_kept() -> None:
+def test_final_recipient_is_the_address_original_recipient_kept() -> None:
+    # RFC 3464: Final-Recipient is the address that failed; the alias we sent to (ORCPT) is
+    # kept beside it, and tracking matches the sent row by either.
     (rcpt,) = parse(_load("sendmail_dsn_user_unknown.eml")).recipients
-    assert rcpt.address == "cmartin@partenaire.org"  # the alias we sent to (ORCPT)
+    assert rcpt.address == "claude.martin@partenaire.org"
+    assert rcpt.original_recipient == "cmartin@partenaire.org"
     assert rcpt.final_recipient == "claude.martin@partenaire.org"
     assert rcpt.remote_mta == "mailhost.partenaire.org"
 

@@ -27,13 +27,15 @@ class RecipientStatus:
     original_message_id: str | None = None
     action: str | None = None
     final_recipient: str | None = None
+    original_recipient: str | None = None  # DSN Original-Recipient: the address as sent
 
     def to_dict(self) -> dict[str, Any]:
         return {"address": self.address, "status": self.status, "reply_code": self.reply_code,
                 "category": self.category, "reason": self.reason,
                 "diagnostic": self.diagnostic, "remote_mta": self.remote_mta,
                 "original_message_id": self.original_message_id, "action": self.action,
-                "final_recipient": self.final_recipient}
+                "final_recipient": self.final_recipient,
+                "original_recipient": self.original_recipient}
 
 
 @dataclass

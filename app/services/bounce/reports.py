@@ -81,7 +81,9 @@ def mta_host(value: str) -> str | None:
 def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     original = address_of(first_field(block, "original-recipient"))
     final = address_of(first_field(block, "final-recipient"))
-    address = original or final or address_of(first_field(block, "x-actual-recipient"))
+    # RFC 3464: Final-Recipient is the address the reporting MTA tried (required);
+    # Original-Recipient, when given, the one the sender wrote (kept for matching).
+    address = final or original or address_of(first_field(block, "x-actual-recipient"))
     action = (first_field(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
     status = normalise_status(first_field(block, "status"))
     diagnostic = first_field(block, "diagnostic-code") or ""
@@ -96,7 +98,7 @@ def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     rcpt = RecipientStatus(
         address=address, status=status, reply_code=str(reply) if reply else None,
         diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None, remote_mta=mta_host(remote) if remote else None,
-        action=action, final_recipient=final)
+        action=action, final_recipient=final, original_recipient=original)
     hint = "mailer_error" if diag_type.strip().lower() == "x-unix" else None
     rcpt.category, rcpt.reason = verdict(diagnostic, status=status, reply=reply, action=action,
                                          hint=hint)
@@ -132,9 +134,11 @@ def parse_mdn(report: Report, parts: Parts) -> None:
     original_id = msgid_of(first_field(fields, "original-message-id"))
     if original_id:
         report.original_message_id = original_id
-    address = address_of(first_field(fields, "original-recipient", "final-recipient")) or report.from_addr
+    original = address_of(first_field(fields, "original-recipient"))
+    address = (address_of(first_field(fields, "final-recipient")) or original
+               or report.from_addr)
     category = "opened" if kind == "displayed" else "delivered"
     report.recipients = [RecipientStatus(
         address=address, category=category, reason=kind if kind else "displayed",
-        diagnostic=clean(raw_disposition), action=kind,
+        diagnostic=clean(raw_disposition), action=kind, original_recipient=original,
         original_message_id=original_id or report.in_reply_to)]
