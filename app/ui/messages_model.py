@@ -212,8 +212,13 @@ class SentMessagesModel(QAbstractTableModel):
         return row.recipient
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (COLUMNS[column], descending) == (self.sort_column, self.descending):
+            # The view asks again for the order it already has (setSortingEnabled does, at
+            # start-up): a reload then would build the whole view before the first screen.
+            return
         self.sort_column = COLUMNS[column]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.descending = descending
         self._request_reload()
 
     # -- rows --------------------------------------------------------------------
