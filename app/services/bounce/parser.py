@@ -11,6 +11,7 @@ from app.services.bounce.decode import header_text, parse_entity, walk
 from app.services.bounce.freetext import looks_like_bounce, parse_free_text
 from app.services.bounce.judge import to_recipient
 from app.services.bounce.model import MAX_MESSAGE, MAX_RECIPIENTS, RecipientStatus, Report
+from app.services.bounce.reasons import extract_codes
 from app.services.bounce.reports import parse_arf, parse_dsn, parse_mdn
 from app.services.bounce.vendors.base import Context
 
@@ -99,14 +100,25 @@ def _from_vendor(ctx: Context) -> bool:
         return False
     ctx.report.vendor, found = result
     ctx.report.recipients = [to_recipient(f) for f in found[:MAX_RECIPIENTS]]
+    if ctx.report.recipients and all(r.category == "complaint"
+                                     for r in ctx.report.recipients):
+        ctx.report.kind = "feedback"  # e.g. a provider's JSON complaint notification
     return True
 
 
+def _says_little(rcpt: RecipientStatus) -> bool:
+    """A DSN recipient whose fields leave the cause open: no diagnostic, no reply code in
+    it, a class-only status (5.0.0) or an undecided reason."""
+    return (not rcpt.diagnostic or rcpt.reason in ("undefined", "on_hold")
+            or not rcpt.status or rcpt.status.endswith(".0.0")
+            or not extract_codes(rcpt.diagnostic)[0])
+
+
 def _refine_dsn(ctx: Context) -> None:
-    """A DSN whose fields say little (no diagnostic, an undecided reason) takes what the
-    vendor module read from the human-readable part for the same recipient."""
-    vague = [r for r in ctx.report.recipients
-             if not r.diagnostic or r.reason in ("undefined", "on_hold")]
+    """DSN recipients whose fields say little take what the vendor module read from the
+    human-readable part for the same recipient (Gmail and Microsoft 365 quote the remote
+    server's reply there while their DSN says 5.0.0)."""
+    vague = [r for r in ctx.report.recipients if _says_little(r)]
     if not vague:
         return
     result = vendors.find(ctx)
@@ -115,14 +127,21 @@ def _refine_dsn(ctx: Context) -> None:
     ctx.report.vendor = result[0]
     by_address = {f.address.lower(): f for f in result[1]}
     for rcpt in vague:
-        found = by_address.get((rcpt.address or "").lower())
+        found = next((by_address[a.lower()] for a in (rcpt.address, rcpt.original_recipient)
+                      if a and a.lower() in by_address), None)
         if found is None and len(by_address) == 1 and len(ctx.report.recipients) == 1:
             found = next(iter(by_address.values()))
         if found is None or not (found.diagnostic or found.reason):
             continue
         better = to_recipient(found)
-        rcpt.diagnostic = rcpt.diagnostic or better.diagnostic
-        if rcpt.action not in ("delivered", "relayed", "expanded", "delayed"):
+        if better.diagnostic and (not rcpt.diagnostic or (
+                extract_codes(better.diagnostic)[0] and not extract_codes(rcpt.diagnostic)[0])):
+            rcpt.diagnostic = better.diagnostic  # the remote server's own words
+        if better.status and (not rcpt.status or rcpt.status.endswith(".0.0")):
+            rcpt.status = better.status
+        rcpt.reply_code = rcpt.reply_code or better.reply_code
+        if rcpt.action in ("delivered", "relayed", "expanded", "delayed"):
+            continue
+        if rcpt.reason in ("undefined", "on_hold") or better.reason not in (
+                "undefined", "on_hold"):
             rcpt.category, rcpt.reason = better.category, better.reason
-            rcpt.status = rcpt.status if rcpt.status and not rcpt.status.endswith(
-                ".0.0") else (better.status or rcpt.status)
