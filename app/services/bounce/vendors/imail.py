@@ -1,7 +1,8 @@
 """Ipswitch IMail Server bounces (X-Mailer "<SMTP32 vX>", Subject "Undeliverable Mail").
 
 One line per failed recipient before "Original message follows.": "Unknown user:
-rcpt@domain", "User mailbox exceeds allowed size: rcpt@domain", "Unknown host: domain", or
+rcpt@domain", "User mailbox exceeds allowed size: rcpt@domain", "Delivery failed 3 attempts:
+rcpt@domain" (it gave up retrying: expired), "Unknown host: domain", or
 "undeliverable to rcpt@domain" after "Body of message generated response:" and the remote
 reply (which may come on the lines above).
 """
@@ -15,10 +16,14 @@ from app.services.bounce.vendors.base import Context, Found
 
 NAME = "imail"
 
-_LABELLED = re.compile(r"^([A-Za-z][A-Za-z ,'-]{3,80}):\s{1,4}<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?"
+_LABELLED = re.compile(r"^([A-Za-z][A-Za-z0-9 ,'-]{3,80}):\s{1,4}<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?"
                        r"\s*$", re.MULTILINE)
 _UNDELIVERABLE = re.compile(r"^undeliverable to\s{1,4}<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?",
                             re.IGNORECASE | re.MULTILINE)
+
+
+# IMail gave up after its retries ("Delivery failed 3 attempts: rcpt@domain")
+_GAVE_UP = re.compile(r"^delivery failed \d{1,3} attempts?$", re.IGNORECASE)
 
 
 def detect(ctx: Context) -> bool:
@@ -37,7 +42,8 @@ def extract(ctx: Context) -> list[Found]:
         if label.lower() in ("from", "to", "cc", "subject", "date", "reply-to", "sender"):
             continue
         out.setdefault(match.group(2).lower(), mtatext.make(
-            match.group(2), f"{response} {label}" if response else match.group(0)))
+            match.group(2), f"{response} {label}" if response else match.group(0),
+            reason="expired" if _GAVE_UP.match(label) else None))
     for match in _UNDELIVERABLE.finditer(text):
         before = text[max(0, match.start() - 1500):match.start()]
         reply = response or mtatext.squash(before.strip().split("\n\n")[-1])
