@@ -44,6 +44,7 @@ from app.services.bounce.vendors import (
     telekom,
     verizon,
     yahoo,
+    yandex,
     zoho,
 )
 from app.services.bounce.vendors.base import Context, Found
@@ -64,6 +65,7 @@ VENDORS: tuple[ModuleType, ...] = (
     biglobe,
     telekom,
     verizon,
+    yandex,
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,
