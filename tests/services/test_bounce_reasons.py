@@ -8,8 +8,11 @@ pages, NDR references, the MTA's own default messages), with fictitious addresse
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from app.services.bounce import reasons
 from app.services.bounce.judge import verdict
 from app.services.bounce.reasons import REASON_CATEGORY, classify_reply, decide
 
@@ -698,3 +701,28 @@ def test_sending_quota_is_a_rate_limit_not_a_full_mailbox() -> None:
 def test_temporarily_unavailable_mailbox_is_not_an_unknown_user() -> None:
     assert decide("451 4.3.0 Mailbox temporarily unavailable", status="4.3.0") != (
         "user_unknown")
+
+
+# --- the literal pre-checks never change an answer ----------------------------------------------
+def _texts() -> list[str]:
+    samples = Path(__file__).resolve().parents[1] / "data" / "bounces"
+    texts = {text.lower() for text, _, _ in ROWS}
+    for path in sorted(samples.rglob("*.eml")):
+        texts.update(line.lower() for line in path.read_text("utf-8", "replace").splitlines()
+                     if len(line) > 12 and ":" not in line[:20])  # not header lines
+    return sorted(texts)
+
+
+def test_pre_checks_agree_with_the_full_searches() -> None:
+    texts = _texts()
+    assert len(texts) > 1000
+    for table, weak in ((reasons.PHRASES, False), (reasons.WEAK_PHRASES, True)):
+        assert all(reasons._NEEDS.get((r, weak)) for r in table)  # every reason has one
+        for text in texts:
+            seen = reasons._Seen(text)
+            for reason, pattern in table.items():
+                assert seen[reason, weak] == bool(pattern.search(text)), (reason, text)
+    for text in texts:
+        first = next(((r, m.start()) for r, p in reasons._RULES_COMPILED
+                      if (m := p.search(text))), (None, -1))
+        assert reasons.text_reason_at(text) == first, text

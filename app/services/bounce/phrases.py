@@ -437,7 +437,8 @@ RULES: list[tuple[str, str]] = [
     ("content_error", (r"malformed|invalid (?:message|header|mime|content|characters?)"
                       r"|bare lf|bare ?line ?feeds?|line too long|header (?:syntax|error)"
                       r"|illegal characters?|content (?:rejected|error)|8-?bit|encoding"
-                      r"|potentially executable|message content rejected")),
+                      r"|potentially executable|message content rejected"
+                      r"|unacceptable content")),
     # --- expired: the MTA gave up after retrying ---------------------------------------------
     # RFC 3463 x.4.7 ("delivery time expired"); Exim ("retry timeout exceeded", "retry time
     # not reached for any host after a long failure period", "have been failing for a long
@@ -482,5 +483,7 @@ RULES: list[tuple[str, str]] = [
     ("syntax_error", (r"syntax error|command unrecognized|unrecognized command|bad sequence"
                      r"|invalid command|command not implemented")),
     # --- blocked (weak): "blocked"/"rejected" said of the message without saying by what ----
-    ("blocked?", r"\bblocked\b|\bbloqu[ée]"),
+    # (Microsoft 365 "the recipient's email provider rejected it", gateways' bare "Rejected")
+    ("blocked?", (r"\bblocked\b|\bbloqu[ée]|\brejected\b|\brefused\b|\bnot accepted\b"
+                  r"|\brejet[ée]|\brefus[ée]|abgelehnt|rechazado|rifiutato")),
 ]

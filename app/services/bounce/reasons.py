@@ -180,6 +180,10 @@ _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
                               r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
+# Vague reasons that still say on which side the problem is: a vendor's hint of one of these
+# beats the weak "blocked" words.
+_HINT_OVER_WEAK = frozenset({"user_unknown", "host_unknown", "not_accept", "filtered",
+                             "expired", "network_error"})
 # SMTP commands before DATA: a refusal there cannot be about the message's content.
 _BEFORE_DATA = frozenset({"CONN", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT"})
 
@@ -206,6 +210,103 @@ def _merge(rules: list[tuple[str, str]], weak: bool) -> dict[str, re.Pattern[str
 PHRASES: dict[str, re.Pattern[str]] = _merge(RULES, weak=False)
 WEAK_PHRASES: dict[str, re.Pattern[str]] = _merge(RULES, weak=True)
 _RULES_COMPILED = [(name.rstrip("?"), re.compile(src)) for name, src in RULES]
+
+
+# --- literal pre-checks ---------------------------------------------------------------------
+# A reason's alternation has hundreds of branches and Python's regex engine tries them at every
+# position. Most diagnostics name one or two causes, so most searches fail: a few substring
+# tests ("in", which is fast) on literals that every match must contain rule a reason out first.
+def _needed(seq: list) -> list[str] | None:
+    """Literals of which every match of the parsed ``seq`` contains at least one (None:
+    unknown). Conservative: only runs of plain characters that every path must cross."""
+    cands: list[list[str]] = []
+    run = ""
+    for op, av in seq:
+        if op is _C.LITERAL:
+            run += chr(av)
+            continue
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: the run goes on
+            continue
+        if run:
+            cands.append([run])
+        run = ""
+        need: list[str] | None = None
+        if op is _C.SUBPATTERN:
+            need = _needed(av[-1])
+        elif op is _C.BRANCH:
+            alts = [_needed(branch) for branch in av[1]]
+            need = [lit for alt in alts for lit in alt] if all(alts) else None  # type: ignore
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+            need = _needed(av[2])
+        if need:
+            cands.append(need)
+    if run:
+        cands.append([run])
+    if not cands:
+        return None
+    # the most selective choice: longest shortest literal, then fewest literals
+    return max(cands, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _literals(source: str) -> list[str] | None:
+    """The literals ``_needed`` finds in one rule's regex source (None: no pre-check)."""
+    try:
+        return _needed(list(_P.parse(source)))
+    except Exception:  # noqa: BLE001 - a parser change only costs the pre-check
+        return None
+
+
+def _shortest(needs: list[list[str] | None]) -> tuple[str, ...] | None:
+    """One pre-check for an alternation of rules: the union of theirs, without literals
+    that hold a shorter one ("spam" makes "spamhaus" redundant)."""
+    if not needs or any(not need for need in needs):
+        return None
+    kept: list[str] = []
+    for lit in sorted({lit for need in needs for lit in need}, key=len):  # type: ignore
+        if not any(k in lit for k in kept):
+            kept.append(lit)
+    return tuple(kept)
+
+
+try:  # the standard library's own regex parser (private, hence the guard)
+    import re._constants as _C
+    import re._parser as _P
+    # parsed once per rule; a reason's alternation needs one of its rules' literals
+    _RULE_NEEDS = [_literals(src) for _, src in RULES]
+    _NEEDS: dict[tuple[str, bool], tuple[str, ...] | None] = {
+        (name.rstrip("?"), name.endswith("?")): _shortest(
+            [need for (other, _), need in zip(RULES, _RULE_NEEDS, strict=True)
+             if other == name])
+        for name, _ in RULES}
+except ImportError:  # pragma: no cover - another Python: search every time
+    _RULE_NEEDS = [None] * len(RULES)
+    _NEEDS = {}
+# Each literal stands for one of its 3-character pieces (2 for a 2-character literal), the
+# one made of the rarest letters: a text that holds none of a reason's pieces (one set
+# operation against the text's pieces) cannot name it. A 1-character literal: no pre-check.
+_RARE = " etaoinshrdlcumwfgypbvkjxqz"
+
+
+def _piece(lit: str) -> str:
+    size = min(3, len(lit))
+    return max((lit[i:i + size] for i in range(len(lit) - size + 1)),
+               key=lambda g: sum(_RARE.find(c) if c in _RARE else 20 for c in g))
+
+
+_PIECES: dict[tuple[str, bool], frozenset[str]] = {
+    key: frozenset(map(_piece, lits)) for key, lits in _NEEDS.items()
+    if lits and min(map(len, lits)) >= 2}
+
+
+def _pieces(text: str) -> frozenset[str]:
+    """Every 2- and 3-character piece of ``text``."""
+    return frozenset([text[i:i + 3] for i in range(len(text) - 2)]
+                     + [text[i:i + 2] for i in range(len(text) - 1)])
+
+
+# The ordered rules of ``phrases`` with their own pre-checks, for ``text_reason_at``.
+_RULES_CHECKED = [(name, pattern, _shortest([need]))
+                  for (name, pattern), need in zip(_RULES_COMPILED, _RULE_NEEDS, strict=True)]
 
 ENHANCED_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)")
 _REPLY_ENH_RE = re.compile(r"(?<![\d.])([245]\d\d)[ -]#?[245]\.\d{1,3}\.\d{1,3}")
@@ -244,16 +345,26 @@ class _Seen(dict):
     ``decide`` call: the probes, the arbitration and the fallback ask about the same reasons
     again and again, and each answer costs a search of a large alternation."""
 
-    __slots__ = ("text",)
+    __slots__ = ("pieces", "text")
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+        self.pieces: frozenset[str] | None = None
 
     def __missing__(self, key: tuple[str, bool]) -> bool:
         reason, weak = key
         pattern = (WEAK_PHRASES if weak else PHRASES).get(reason)
-        found = bool(pattern and pattern.search(self.text))
+        found = False
+        if pattern is not None:
+            needs = _PIECES.get(key)
+            if needs is not None:
+                if self.pieces is None:
+                    self.pieces = _pieces(self.text)
+                if needs.isdisjoint(self.pieces):
+                    self[key] = False
+                    return False
+            found = pattern.search(self.text) is not None
         self[key] = found
         return found
 
@@ -277,7 +388,13 @@ def text_reason_at(text: str, limit: int = _MAX_TEXT) -> tuple[str | None, int]:
     if not text:
         return None, -1
     sample = text[:limit].lower()
-    for reason, pattern in _RULES_COMPILED:
+    for reason, pattern, needs in _RULES_CHECKED:
+        if needs is not None:
+            for lit in needs:
+                if lit in sample:
+                    break
+            else:
+                continue  # no literal this rule needs: it cannot match
         match = pattern.search(sample)
         if match:
             return reason, match.start()
@@ -352,13 +469,17 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
 
 
 def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | None,
-              command: str | None, diag_type: str | None) -> str | None:
+              command: str | None, diag_type: str | None,
+              hint: str | None = None) -> str | None:
     """Step 4 and 5 of the docstring: the code's meaning, sharpened by the text."""
     if named is not None and named not in VAGUE and (diag_type or "smtp") == "smtp":
         return named
     for weak in (False, True):
         for reason in FALLBACK_ORDER:
-            if seen[reason, weak]:
+            # a vendor that read a recipient-side cause from its own format knows better than
+            # a bare "rejected" ("542 ... Rejected" is Symantec.cloud's unknown recipient)
+            if seen[reason, weak] and not (weak and reason == "blocked"
+                                           and hint in _HINT_OVER_WEAK):
                 return reason
     if named:
         return named
@@ -399,7 +520,8 @@ def decide(text: str, *, status: str | None = None, reply: int | None = None,
     hit = next((r for r in PROBE_ORDER if _probe(r, named, seen, command)), None)
     if hit is not None:
         return _arbitrate(hit, named, status)
-    reason = _fallback(named, seen, status, reply, command, (diag_type or "").lower() or None)
+    reason = _fallback(named, seen, status, reply, command, (diag_type or "").lower() or None,
+                       hint)
     if reason:
         return reason
     if hint:
