@@ -17,6 +17,7 @@ from app.services.bounce.vendors import (
     biglobe,
     courier,
     dma,
+    docomo,
     domino,
     exchange,
     exim,
@@ -66,6 +67,7 @@ VENDORS: tuple[ModuleType, ...] = (
     telekom,
     verizon,
     yandex,
+    docomo,  # sender MTAs' reports about docomo's answers: before those MTAs
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,
