@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from app import __version__
 from app.services.errors import InputError, PostierError
 
 log = logging.getLogger("postier")
@@ -188,8 +187,10 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
                                    display_name=args.name or "")
-    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(),
-                                   EXIT_OK if outcome.ok else EXIT_FAILED), credential)
+    code = EXIT_OK if outcome.ok else EXIT_FAILED
+    if outcome.error is not None and outcome.error.code in USAGE_CODES:
+        code = EXIT_USAGE  # checked fine, but no usable keyring to keep the password
+    return _scrubbed(CommandResult(outcome.to_dict(), outcome.text(), code), credential)
 
 
 def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
@@ -326,8 +327,10 @@ def cmd_send(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_track(args: argparse.Namespace) -> CommandResult:
-    if args.timeout <= 0:
+    if args.timeout is not None and args.timeout <= 0:
         raise InputError("--timeout must be positive")
+    if args.timeout is None and args.once:
+        args.timeout = 60.0
     from app.services import tracking
 
     settings = _settings()
@@ -439,9 +442,25 @@ def cmd_domain(args: argparse.Namespace) -> CommandResult:
 # ---------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for (it may need
+    importlib.metadata, slower than the rest of a subcommand's start-up)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        from app import __version__
+
+        print(f"postier {__version__}", flush=True)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="postier", description="Postier: mail account setup and tracking.")
-    parser.add_argument("--version", action="version", version=f"postier {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], CommandResult],
@@ -504,7 +523,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("track", cmd_track, "read the mailbox and update message statuses")
     p.add_argument("--account", metavar="EMAIL")
     p.add_argument("--once", action="store_true")
-    p.add_argument("--timeout", type=_seconds, default=60.0)
+    p.add_argument("--timeout", type=_seconds, default=None,
+                   help="with --once: per connection [60]; without: stop after this many "
+                        "seconds [never]")
 
     p = command("outbox", cmd_outbox, "send the queued messages that are due")
     p.add_argument("--account", metavar="EMAIL")

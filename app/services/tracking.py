@@ -16,6 +16,7 @@ and real replies into status events on the messages we sent.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -635,11 +636,11 @@ def _scan_account(settings: Settings, account: Account, client: Any,
 
 
 def track(settings: Settings, account_email: str | None = None, *, once: bool = True,
-          timeout: float = 60, stop: threading.Event | None = None,
+          timeout: float | None = 60, stop: threading.Event | None = None,
           on_update: Callable[[list[dict]], None] | None = None,
           credentials: CredentialStore | None = None, outbox: bool = False) -> TrackResult:
     """One pass over each account (``once``), or watch them until ``timeout`` seconds have
-    passed or ``stop`` is set (IDLE where offered, polling elsewhere). While watching with
+    passed (None: until stopped) or ``stop`` is set (IDLE where offered, polling elsewhere). While watching with
     ``outbox``, the watched accounts' queued messages are also sent as they fall due
     (``sending.run_outbox``): the headless ``postier track`` is a whole mail client. The
     GUI keeps its own queue timer and leaves ``outbox`` off."""
@@ -648,11 +649,11 @@ def track(settings: Settings, account_email: str | None = None, *, once: bool = 
     lock = threading.Lock()
     if once:
         for account in accounts:
-            _one_pass(settings, account, result, lock, credentials, min(timeout, DEFAULT_TIMEOUT),
-                      on_update)
+            _one_pass(settings, account, result, lock, credentials,
+                      min(timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT), on_update)
     else:
         stop = stop or threading.Event()
-        deadline = time.monotonic() + timeout
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
         threads = [threading.Thread(target=_watch, name=f"track-{a.email}", daemon=True,
                                     args=(settings, a, result, lock, credentials, deadline,
                                           stop, on_update)) for a in accounts]
@@ -677,7 +678,8 @@ def _send_due(settings: Settings, emails: list[str], result: TrackResult,
 
     try:
         report = run_outbox(settings, accounts=emails, once=False, stop=stop,
-                            timeout=max(0.0, deadline - time.monotonic()),
+                            timeout=None if deadline == math.inf
+                            else max(0.0, deadline - time.monotonic()),
                             credentials=credentials)
         result.outbox = report.to_dict()
     except Exception as exc:  # noqa: BLE001 - the watchers go on; the failure is reported
