@@ -32,10 +32,18 @@ FRENCH = {
     "Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…":
         "Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…",
     "%1/100": "%1/100",
-    "%1: %2 problem(s) to fix, %3 point(s) to improve.":
-        "%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.",
-    "%1: no blocking problem, %3 point(s) to improve.":
-        "%1 : aucun problème bloquant, %3 point(s) à améliorer.",
+    "%1: %2 to fix, %3 to improve.": "%1 : %2 à corriger, %3 à améliorer.",
+    "%1: no blocking problem, %3 to improve.": "%1 : aucun problème bloquant, %3 à améliorer.",
+    # The fix records' placeholders: the rest of a record is DNS syntax, copied as is.
+    "<public key given by your mail provider>":
+        "<clé publique fournie par votre hébergeur de messagerie>",
+    "<your-tenant>": "<votre-tenant>",
+}
+
+# Counted words, singular and plural (issue 16: no "problème(s)").
+COUNTED = {
+    "problem": {"en": ("problem", "problems"), "fr": ("problème", "problèmes")},
+    "point": {"en": ("point", "points"), "fr": ("point", "points")},
     "%1: everything is in order.": "%1 : tout est en ordre.",
     "Copy the report": "Copier le rapport",
     "Copy the whole report as text, to send it to whoever manages your domain":
@@ -47,6 +55,20 @@ FRENCH = {
 
 def say(language: str, text: str) -> str:
     return FRENCH.get(text, text) if language[:2] == "fr" else text
+
+
+def counted(language: str, n: int, word: str) -> str:
+    """'1 problem', '2 problems', '1 problème' (French: 0 and 1 are singular)."""
+    lang = "fr" if language[:2] == "fr" else "en"
+    singular = n <= 1 if lang == "fr" else n == 1
+    return f"{n} {COUNTED[word][lang][0 if singular else 1]}"
+
+
+def say_record(language: str, record: str) -> str:
+    """A fix record with its <placeholders> in the user's language."""
+    for placeholder in ("<public key given by your mail provider>", "<your-tenant>"):
+        record = record.replace(placeholder, say(language, placeholder))
+    return record
 
 
 class StatusDot(QWidget):
@@ -161,7 +183,7 @@ class CheckRow(QFrame):
             now.setStyleSheet("color: #555555;")
             body.addWidget(now)
         if check.fix_record:
-            body.addLayout(self._record_area(check.fix_record))
+            body.addLayout(self._record_area(say_record(language, check.fix_record)))
 
     def _say(self, text: str) -> str:
         return say(self.language, text)
@@ -321,13 +343,14 @@ class DomainHealthView(QWidget):
                                                                        str(report.score)))
         self.score_label.setStyleSheet(f"color: {colour};")
         if fails:
-            text = self._say(self.tr("%1: %2 problem(s) to fix, %3 point(s) to improve."))
+            text = self._say(self.tr("%1: %2 to fix, %3 to improve."))
         elif warns:
-            text = self._say(self.tr("%1: no blocking problem, %3 point(s) to improve."))
+            text = self._say(self.tr("%1: no blocking problem, %3 to improve."))
         else:
             text = self._say(self.tr("%1: everything is in order."))
-        self.summary.setText(text.replace("%1", report.domain).replace("%2", str(fails))
-                             .replace("%3", str(warns)))
+        self.summary.setText(text.replace("%1", report.domain)
+                             .replace("%2", counted(self.language(), fails, "problem"))
+                             .replace("%3", counted(self.language(), warns, "point")))
 
     def _label_buttons(self) -> None:
         # The language may only be known once the view sits in its window (the wizard's).

@@ -101,7 +101,8 @@ def test_report_as_traffic_lights_with_fixes(qtbot, dns: LocalDNS, tmp_path: Pat
     # An OK check has no fix area.
     ok_row = view.row("mx")
     assert ok_row.check.status == "ok" and ok_row.record_box is None
-    assert view.summary.text().startswith("exemple.test : 2 problème(s) à corriger")
+    assert view.summary.text().startswith("exemple.test : 2 problèmes à corriger")
+    assert "(s)" not in view.summary.text()
     assert spf_row.how.text().startswith("Comment corriger : Ajoutez include:")
 
 
@@ -152,3 +153,15 @@ def test_all_green_summary_and_colour(qtbot) -> None:
     assert view.summary.text() == "ok.fr: everything is in order."
     assert COLOURS["ok"] in view.score_label.styleSheet()
     assert view.row("mx").record_box is None
+
+
+def test_counted_words_and_record_placeholders_follow_the_language() -> None:
+    """Issue 16: no 'problème(s)', no English placeholder inside a French DKIM record."""
+    from app.ui.domain_health_view import counted, say_record
+
+    assert counted("fr", 1, "problem") == "1 problème"
+    assert counted("fr", 3, "problem") == "3 problèmes"
+    assert counted("en", 1, "point") == "1 point" and counted("en", 0, "point") == "0 points"
+    record = 's1._domainkey.x.fr. TXT "v=DKIM1; k=rsa; p=<public key given by your mail provider>"'
+    assert "<clé publique fournie par votre hébergeur de messagerie>" in say_record("fr", record)
+    assert say_record("en", record) == record
