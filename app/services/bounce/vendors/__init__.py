@@ -42,6 +42,7 @@ from app.services.bounce.vendors import (
     powermta,
     qmail,
     sendmail,
+    softbank,
     telekom,
     verizon,
     yahoo,
@@ -68,6 +69,7 @@ VENDORS: tuple[ModuleType, ...] = (
     verizon,
     yandex,
     docomo,  # sender MTAs' reports about docomo's answers: before those MTAs
+    softbank,  # the same for SoftBank's answers
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,

@@ -13,8 +13,11 @@ command it came after:
   refuses this sender, the address itself exists);
 - "552 Too much mail data" -> mailbox_full (docomo's storage for the subscriber is full);
 - "552 Too many recipients" -> too_many_conn.
-Sources: docomo's help on reception refusal settings (迷惑メール対策 / 受信拒否設定), the
-SMTP replies its MX gives as quoted in operators' notes.
+Sources: NTT Communications' support FAQ on docomo error mail ("Unknown user" also when the
+subscriber's 受信拒否設定 refuses the sender), operators' notes on docomo's replies (e.g.
+SendMagic's "SMTP応答コードについて【ドコモ編】": 550 Unknown user = no such address or refusal
+settings, 552 Too much mail data = mailbox full; AKI Software's MTA log showing the 550 after
+end of DATA).
 """
 
 from __future__ import annotations
@@ -44,13 +47,19 @@ def detect(ctx: Context) -> bool:
     return any(answer in start for answer in _ANSWERS)
 
 
-def extract(ctx: Context) -> list[Found]:
-    found: list[Found] = []
+def read_with_mta_modules(ctx: Context) -> list[Found]:
+    """The recipients as the sender MTA's own module reads its report ([] if none does):
+    shared with the other carriers whose answers arrive inside a sender MTA's report."""
     for reader in _READERS:
         if reader.detect(ctx):
             found = reader.extract(ctx)
             if found:
-                break
+                return found
+    return []
+
+
+def extract(ctx: Context) -> list[Found]:
+    found = read_with_mta_modules(ctx)
     if not found:
         return []
     transcript = _transcript_commands(ctx.head[:32000])
