@@ -44,6 +44,7 @@ class Context:
     report: Report
     parts: Parts
     _headers: dict[str, str] = field(default_factory=dict)
+    _starts: dict[int, str] = field(default_factory=dict)
 
     def header(self, name: str) -> str:
         """A decoded top-level header ('' when absent), decoded once per message."""
@@ -81,5 +82,8 @@ class Context:
         return self.text[:cut.start()] if cut else self.text
 
     def text_starts(self, limit: int = 4000) -> str:
-        """The first ``limit`` characters of the text, lower-cased: for cheap detection."""
-        return self.text[:min(limit, MAX_PART_TEXT)].lower()
+        """The first ``limit`` characters of the text, lower-cased: for cheap detection
+        (computed once per message and limit: every vendor's detect() asks for it)."""
+        if limit not in self._starts:
+            self._starts[limit] = self.text[:min(limit, MAX_PART_TEXT)].lower()
+        return self._starts[limit]
