@@ -188,6 +188,7 @@ def test_screenshot_sent_table_search_and_counts(qtbot, postier_env: Path, tmp_p
         qtbot.waitUntil(lambda: win.page.empty.isVisible(), timeout=10_000)
         assert ("Rien ne correspond" if lang == "fr" else "Nothing matches") in \
             win.page.empty.text()
+        qtbot.wait(200)  # the details title's new text re-lays out before the picture
         _save(win, f"main_search_empty_{suffix}.png", tmp_path)
         win.close()
     finally:
