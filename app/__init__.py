@@ -1,21 +1,39 @@
 """Postier: set up a business mail account, send, and track what became of every message."""
 
-from importlib.metadata import PackageNotFoundError, version as _version
 from pathlib import Path
 
 
-def _source_version() -> str:
-    """Version from pyproject.toml when running from a source tree that was not installed."""
-    import tomllib
-
+def _source_version() -> str | None:
+    """Version from pyproject.toml when running from a source tree (installed editable or not):
+    there it is the truth, where the installed metadata can be stale after a version bump."""
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     try:
-        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
-    except (OSError, KeyError, ValueError):
+        text = pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)["project"]["version"]
+    except (KeyError, ValueError):
+        return None
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("postier")
+    except PackageNotFoundError:
         return "0+unknown"
 
 
-try:
-    __version__ = _version("postier")
-except PackageNotFoundError:
-    __version__ = _source_version()
+def __getattr__(name: str) -> str:
+    """``app.__version__``, looked up on first use: importlib.metadata alone costs more than
+    Python's own start-up, and neither ``postier --version`` from a source tree nor the GUI's
+    first window should pay it."""
+    if name == "__version__":
+        found = _source_version() or _installed_version()
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import __version__
 from app.services.config import Settings, resources_dir
 from app.services.storage import StorageError
 from app.ui.i18n import current_language
@@ -28,7 +27,12 @@ def app_icon() -> QIcon:
     return icon
 
 
-def create_app(argv: Sequence[str] | None = None) -> QApplication:
+def create_app(argv: Sequence[str] | None = None, translate: bool = True) -> QApplication:
+    """The QApplication; ``translate=False`` leaves the translator to the caller, which
+    knows the configured language only once the settings are read (loaded once, not twice).
+    """
+    from app import __version__  # looked up here, not at import (see app/__init__.py)
+
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setApplicationName("Postier")
     app.setOrganizationName("Postier")
@@ -36,22 +40,31 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     # Wayland shells match the window to postier.desktop (its icon and name) by this.
     app.setDesktopFileName("postier")
-    from app.ui.i18n import install_translator
+    if translate:
+        from app.ui.i18n import install_translator
 
-    install_translator(app)
+        install_translator(app)
     return app  # type: ignore[return-value]
 
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
-    app = create_app(argv)
+    app = create_app(argv, translate=False)
     restored = False
+    translated = False
     while True:
         try:
             settings = Settings.from_env()
-            _apply_configured_language(app, settings)
+            if not translated:  # once: a restored data file does not change the language
+                _apply_configured_language(app, settings)
+                translated = True
             start(settings)
             break
         except (ValueError, StorageError) as exc:
+            if not translated:  # unreadable settings: the system's language for the message
+                from app.ui.i18n import install_translator
+
+                install_translator(app)
+                translated = True
             if getattr(exc, "code", None) == "DATABASE_ERROR" and not restored:
                 # Damaged or unreadable data file: say what happened and offer the backup
                 # (the damaged file is kept); restored, start again on it.
@@ -81,7 +94,7 @@ def _apply_configured_language(app: QApplication, settings: Settings) -> None:
     language = settings.option("app.language")
     if language:
         set_configured_language(language)
-        install_translator(app, language)
+    install_translator(app, language or None)
 
 
 def show_startup_error(exc: Exception) -> None:

@@ -22,13 +22,12 @@ OWN_SERVER = "__own__"
 
 
 def load_presets() -> list[Any]:
-    """Built-in provider presets (empty while the discovery service is not there)."""
+    """Built-in provider presets. From the presets module, not discovery: discovery pulls in
+    dnspython, asyncio and cryptography, which the first page does not need."""
+    from app.services import presets
+
     try:
-        from app.services import discovery
-    except ImportError:
-        return []
-    try:
-        return list(discovery.presets())
+        return list(presets.presets())
     except Exception:  # a broken presets file must not stop the wizard
         log.exception("could not load presets")
         return []

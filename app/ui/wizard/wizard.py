@@ -12,10 +12,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QSize, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
-from app.services.accounts import database
 from app.services.config import Settings
 from app.services.endpoint import Endpoint
-from app.services.errors import PostierError
 from app.ui.window_geometry import fit_window, save_geometry
 
 from .address_page import AddressPage
@@ -108,9 +106,13 @@ class SetupWizard(QWizard):
 
     def _geometry_db(self) -> Any:
         """Where the window's size is remembered (None: the default size every time)."""
+        # storage, not accounts.database(): accounts pulls in the keyring (slow back-end
+        # discovery) and address validation, which the first window does not need.
+        from app.services.storage import Database, StorageError
+
         try:
-            return database(self.settings)
-        except PostierError:
+            return Database(self.settings.db_path)
+        except StorageError:
             return None
 
     # -- navigation helpers used by pages ------------------------------------------
