@@ -16,6 +16,7 @@ from .config import Settings
 from .credentials import CredentialStore
 from .endpoint import Endpoint
 from .errors import InputError, PostierError
+from .signature import InlineImage
 from .storage import Account, AccountStore, Database, StorageError
 
 T = TypeVar("T")
@@ -85,14 +86,34 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
                       smtp_host=smtp.host, smtp_port=smtp.port, smtp_security=smtp.security,
                       imap_pin=imap_pin, smtp_pin=smtp_pin, signature_html=signature_html,
                       signature_text=signature_text, label=label)
+    account.signature_html, images = _signature_for_storage(email, signature_html)
     try:
-        return _storage_call(store.add, account)
+        return _storage_call(store.add, account, images)
     except BaseException:
         from .oauth import forget_tokens
 
         forget_tokens(email, secrets)
         secrets.delete_all(email)  # no orphan secret for an account that isn't there
         raise
+
+
+def _signature_for_storage(email: str, html: str, kept: list[InlineImage] | None = None
+                           ) -> tuple[str, list[tuple[str, str, bytes]]]:
+    """The signature HTML with its data: images moved out to inline images (cid:), and the
+    images to store once for the account: the new ones plus those of ``kept`` the HTML still
+    refers to (a signature saved again without its logo changing)."""
+    from .signature import cid_references, extract_data_images
+
+    html, images = extract_data_images(html, email.rpartition("@")[2])
+    refs = set(cid_references(html))
+    by_cid = {image.cid: image for image in [*(kept or []), *images] if image.cid in refs}
+    return html, [(i.cid, i.content_type, i.data) for i in by_cid.values()]
+
+
+def signature_images(settings: Settings, account: Account) -> list[InlineImage]:
+    """The inline images (logo) of the account's signature, stored once for the account."""
+    rows = _storage_call(account_store(settings).signature_images, account.id)
+    return [InlineImage(cid, kind, data) for cid, kind, data in rows]
 
 
 def update_account(settings: Settings, email: str, *, imap: Endpoint, smtp: Endpoint,
@@ -113,13 +134,15 @@ def update_account(settings: Settings, email: str, *, imap: Endpoint, smtp: Endp
     if new_password and current.auth_kind == "password":
         previous = secrets.get(email, "password")
         secrets.set(email, new_password, "password")
+    signature_html, images = _signature_for_storage(email, signature_html,
+                                                    signature_images(settings, current))
     try:
         _storage_call(lambda: store.update_fields(
             email, username=username, display_name=display_name,
             imap_host=imap.host, imap_port=imap.port, imap_security=imap.security,
             smtp_host=smtp.host, smtp_port=smtp.port, smtp_security=smtp.security,
             imap_pin=imap_pin, smtp_pin=smtp_pin, signature_html=signature_html,
-            signature_text=signature_text))
+            signature_text=signature_text, signature_images=images))
     except BaseException:
         if previous is not None:
             secrets.set(email, previous, "password")

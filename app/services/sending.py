@@ -73,7 +73,7 @@ import ssl
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.headerregistry import Address
@@ -85,11 +85,13 @@ from typing import Any
 
 from . import message_store as ms
 from .accounts import connect_with_credential, database
+from .accounts import signature_images as stored_signature_images
 from .auth import Credential
 from .config import Settings
 from .credentials import CredentialStore
 from .endpoint import Endpoint
 from .errors import InputError, PostierError
+from .signature import InlineImage, cid_references, extract_data_images
 from .storage import Account, AccountStore, Database, StorageError
 from .tls import check_pin, shared_client_context
 
@@ -235,10 +237,51 @@ def _signature_text(account: Account) -> str:
     return ""
 
 
+def _html_document(html: str) -> str:
+    """A whole HTML document: a bare fragment is what spam filters flag (no <html> tag)."""
+    if re.search(r"(?i)<html[\s>]", html):
+        return html
+    return ('<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type"'
+            ' content="text/html; charset=utf-8"></head>\n<body>' + html + "</body></html>\n")
+
+
+def _add_inline_images(mail: EmailMessage, html: str, domain: str,
+                       images: Sequence[InlineImage]) -> None:
+    """Add the HTML alternative; the images it shows travel beside it as inline parts.
+
+    Structure (RFC 2046 + RFC 2387, as Thunderbird and Apple Mail send it)::
+
+        multipart/alternative
+        ├── text/plain                  (no image: nothing to refer to)
+        └── multipart/related; type="text/html"
+            ├── text/html               (<img src="cid:…">)
+            └── image/png               (Content-ID, Content-Disposition: inline)
+
+    A data: image left in the HTML (a signature saved before inline images, an image
+    pasted into the message) is moved out too: Gmail and Outlook show no data: image."""
+    html, extracted = extract_data_images(html, domain)
+    available = {image.cid: image for image in [*images, *extracted]}
+    shown = [available[cid] for cid in cid_references(html) if cid in available]
+    mail.add_alternative(html, subtype="html")
+    if not shown:
+        return
+    html_part = mail.get_payload()[-1]
+    for image in shown:
+        maintype, _, subtype = image.content_type.partition("/")
+        html_part.add_related(image.data, maintype=maintype, subtype=subtype,
+                              cid=f"<{image.cid}>", disposition="inline",
+                              filename=f"logo.{'jpg' if subtype == 'jpeg' else subtype}")
+    html_part.set_param("type", "text/html")  # RFC 2387: the root part's type
+    for part in html_part.walk():
+        del part["MIME-Version"]  # the email package repeats it on parts: top level only
+
+
 def build_mime(account: Account, msg: OutgoingMessage, message_id: str,
-               date: datetime | None = None) -> bytes:
+               date: datetime | None = None,
+               signature_images: Sequence[InlineImage] = ()) -> bytes:
     """RFC 5322 bytes (CRLF): text/plain, plus text/html when there is HTML to show
-    (the message's own or the account's HTML signature)."""
+    (the message's own or the account's HTML signature), with the images it shows as
+    inline parts (``signature_images``: the account's logo, stored once for it)."""
     addresses = [account.email, *(_bare(a) for a in [*msg.to, *msg.cc])]
     # Non-ASCII addresses need RFC 6532 UTF-8 headers (sent with SMTPUTF8).
     policy = _POLICY if all(a.isascii() for a in addresses) else _POLICY.clone(utf8=True)
@@ -263,8 +306,8 @@ def build_mime(account: Account, msg: OutgoingMessage, message_id: str,
     if msg.html is not None or account.signature_html:
         body_html = msg.html if msg.html is not None else (
             "<div>" + html_lib.escape(msg.text).replace("\n", "<br>\n") + "</div>")
-        mail.add_alternative(_html_with_signature(body_html, account.signature_html),
-                             subtype="html")
+        _add_inline_images(mail, _html_document(
+            _html_with_signature(body_html, account.signature_html)), domain, signature_images)
     return mail.as_bytes()
 
 
@@ -300,7 +343,8 @@ def record(settings: Settings, msg: OutgoingMessage) -> int:
     domain = account.email.partition("@")[2] or "localhost"
     message_id = make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
     envid = uuid.uuid4().hex  # xtext-safe, short: the DSN's Original-Envelope-Id
-    raw = build_mime(account, msg, message_id)
+    raw = build_mime(account, msg, message_id,
+                     signature_images=stored_signature_images(settings, account))
     created = _now()
     start = msg.scheduled_at if msg.scheduled_at and _now(msg.scheduled_at) > created else created
     give_up = _iso(_now(start) + timedelta(seconds=give_up_after(settings, db)))

@@ -9,7 +9,9 @@ a newsletter to spam filters; a message without a text/plain part scores worse.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -32,6 +34,98 @@ _LINE_TAGS = {"tr", "li"}
 class LintWarning:
     code: str
     detail: str = ""  # an English technical detail (counts, sizes, URLs) for diagnostics
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """A logo sent as an inline MIME part (RFC 2392 ``cid:``): stored once per account, the
+    signature's HTML refers to it as ``src="cid:<cid>"``."""
+
+    cid: str  # the Content-ID without its angle brackets
+    content_type: str  # image/png, image/jpeg, image/gif
+    data: bytes
+
+    def encoded_size(self) -> int:
+        """Bytes it adds to a message: base64 in 76-character lines with CRLF (RFC 2045)."""
+        chars = 4 * -(-len(self.data) // 3)
+        return chars + 2 * -(-chars // 76)
+
+
+# Types every mail client shows inline; anything else stays where it is.
+_INLINE_TYPES = {"image/png", "image/jpeg", "image/jpg", "image/gif"}
+_IMG_SRC = re.compile(r"""(?is)(<img\b[^>]*?\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)')""")
+
+
+def decode_data_uri(src: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) of a base64 ``data:image/…`` URI; None for anything else."""
+    match = re.match(r"(?is)^data:([a-z0-9.+/-]+)((?:;[^,;]*)*);base64,(.*)$", src.strip())
+    if not match or match.group(1).lower() not in _INLINE_TYPES:
+        return None
+    payload = re.sub(r"\s+", "", match.group(3))
+    try:
+        data = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+    except ValueError:
+        return None
+    kind = match.group(1).lower().replace("image/jpg", "image/jpeg")
+    return (kind, data) if data else None
+
+
+def image_cid(data: bytes, domain: str) -> str:
+    """A Content-ID named after the image's content: the same logo keeps the same id on
+    every save and every message; the sender's domain makes it globally unique (RFC 2392)."""
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    return f"logo.{digest}@{domain or 'postier.invalid'}"
+
+
+def _replace_srcs(html: str, replace: Callable[[str], str | None]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        src = match.group(2) if match.group(2) is not None else match.group(3)
+        new = replace(src)
+        return match.group(0) if new is None else f'{match.group(1)}"{new}"'
+
+    return _IMG_SRC.sub(sub, html or "")
+
+
+def extract_data_images(html: str, domain: str) -> tuple[str, list[InlineImage]]:
+    """Move the ``data:`` images of a signature out of its HTML: the HTML then refers to
+    them as ``cid:`` and the images travel as inline parts. Gmail and Outlook show no
+    ``data:`` image, so a logo left there is lost for most recipients."""
+    found: dict[str, InlineImage] = {}
+
+    def to_cid(src: str) -> str | None:
+        decoded = decode_data_uri(src)
+        if decoded is None:
+            return None
+        kind, data = decoded
+        cid = image_cid(data, domain)
+        found.setdefault(cid, InlineImage(cid, kind, data))
+        return "cid:" + cid
+
+    return _replace_srcs(html, to_cid), list(found.values())
+
+
+def cid_references(html: str) -> list[str]:
+    """The Content-IDs an HTML fragment refers to, in order, without duplicates."""
+    refs: list[str] = []
+    for match in _IMG_SRC.finditer(html or ""):
+        src = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
+        if src.lower().startswith("cid:") and src[4:] not in refs:
+            refs.append(src[4:])
+    return refs
+
+
+def with_data_uris(html: str, images: Iterable[InlineImage]) -> str:
+    """The HTML with its ``cid:`` images written back as ``data:`` URIs, for showing or
+    editing on this machine only (Qt's rich-text widgets render data: URIs); never sent."""
+    by_cid = {image.cid: image for image in images}
+
+    def to_data(src: str) -> str | None:
+        image = by_cid.get(src.strip()[4:]) if src.strip().lower().startswith("cid:") else None
+        if image is None:
+            return None
+        return f"data:{image.content_type};base64," + base64.b64encode(image.data).decode()
+
+    return _replace_srcs(html, to_data)
 
 
 def data_uri_size(src: str) -> int:
@@ -146,15 +240,20 @@ def html_to_text(html: str) -> str:
     return "\n".join(out).strip()
 
 
-def signature_weight(html: str) -> int:
-    """Bytes the signature adds to every message. Embedded images are already in the HTML
-    as base64, which is also how MIME transports them, so the HTML size is the weight."""
-    return len((html or "").encode())
+def signature_weight(html: str, images: Sequence[InlineImage] = ()) -> int:
+    """Bytes the signature adds to every message: its HTML plus its inline images as MIME
+    carries them (base64). An image still embedded as a data: URI is already base64 inside
+    the HTML, so the same logo weighs the same either way."""
+    referenced = set(cid_references(html))
+    return len((html or "").encode()) + sum(
+        image.encoded_size() for image in images if image.cid in referenced)
 
 
-def lint(html: str, text: str | None = None) -> list[LintWarning]:
+def lint(html: str, text: str | None = None,
+         images: Sequence[InlineImage] = ()) -> list[LintWarning]:
     """Warnings for an HTML signature; ``text`` is its plain-text alternative (None or
-    empty = missing). An empty signature has nothing to warn about."""
+    empty = missing); ``images`` the inline images its ``cid:`` references name. An empty
+    signature has nothing to warn about."""
     if not (html or "").strip():
         return []
     scan = _scan(html)
@@ -163,7 +262,7 @@ def lint(html: str, text: str | None = None) -> list[LintWarning]:
         warnings.append(LintWarning(TOO_MANY_IMAGES, f"{len(scan.images)} images"))
     if scan.tables:
         warnings.append(LintWarning(HAS_TABLE, f"{scan.tables} table(s)"))
-    weight = signature_weight(html)
+    weight = signature_weight(html, images)
     if weight > MAX_BYTES:
         warnings.append(LintWarning(TOO_HEAVY, f"{weight // 1024} KB"))
     external = [src for src in scan.images if re.match(r"(?i)^(https?:)?//", src)]

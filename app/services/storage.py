@@ -207,7 +207,17 @@ CREATE INDEX recipients_status_message ON recipients(status, message_id);
 CREATE INDEX notifications_at ON notifications(at);
 """  # sent-messages table: indexes for sorting/filtering 100k rows (issue 6)
 
-MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS]
+_V4_SIGNATURE_IMAGES = """
+CREATE TABLE signature_images (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    cid TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (account_id, cid)
+);
+"""  # signature logos as inline MIME parts, stored once per account (issue 16, item 17)
+
+MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS, _V4_SIGNATURE_IMAGES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -478,6 +488,17 @@ class Account:
 
 
 _ACCOUNT_COLUMNS = [f.name for f in fields(Account) if f.name != "id"]
+# An inline signature image: (Content-ID without brackets, content type, bytes).
+SignatureImage = tuple[str, str, bytes]
+
+
+def _write_signature_images(conn: sqlite3.Connection, account_id: int,
+                            images: list[SignatureImage]) -> None:
+    # Replaced as a whole: a logo the new signature no longer shows is not kept.
+    conn.execute("DELETE FROM signature_images WHERE account_id = ?", (account_id,))
+    conn.executemany("INSERT OR REPLACE INTO signature_images (account_id, cid, content_type,"
+                     " data) VALUES (?, ?, ?, ?)",
+                     [(account_id, cid, kind, data) for cid, kind, data in images])
 
 
 def _row_to_account(row: sqlite3.Row) -> Account:
@@ -488,7 +509,8 @@ class AccountStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, account: Account) -> Account:
+    def add(self, account: Account, signature_images: list[SignatureImage] | None = None
+            ) -> Account:
         now = utcnow()
         account.created_at = account.created_at or now
         account.updated_at = now
@@ -499,6 +521,7 @@ class AccountStore:
                 cur = conn.execute(f"INSERT INTO accounts ({', '.join(_ACCOUNT_COLUMNS)}) "
                                    f"VALUES ({placeholders})", values)
                 account.id = cur.lastrowid
+                _write_signature_images(conn, account.id, signature_images or [])
         except sqlite3.IntegrityError as exc:
             raise StorageError("ACCOUNT_EXISTS", f"{account.email} is already set up") from exc
         return account
@@ -512,7 +535,10 @@ class AccountStore:
             conn.execute(f"UPDATE accounts SET {assignments} WHERE id = ?",
                          [getattr(account, c) for c in _ACCOUNT_COLUMNS] + [account.id])
 
-    def update_fields(self, email: str, **changes: Any) -> None:
+    def update_fields(self, email: str, *, signature_images: list[SignatureImage] | None = None,
+                      **changes: Any) -> None:
+        """Change columns; ``signature_images`` (when given) replaces the account's inline
+        signature images in the same transaction as its signature HTML."""
         unknown = set(changes) - set(_ACCOUNT_COLUMNS)
         if unknown:
             raise ValueError(f"unknown account fields: {sorted(unknown)}")
@@ -521,6 +547,20 @@ class AccountStore:
         with self.db.transaction() as conn:
             conn.execute(f"UPDATE accounts SET {assignments} WHERE email = ?",
                          [*changes.values(), email])
+            if signature_images is not None:
+                row = conn.execute("SELECT id FROM accounts WHERE email = ?",
+                                   (email,)).fetchone()
+                if row is not None:
+                    _write_signature_images(conn, row[0], signature_images)
+
+    def signature_images(self, account_id: int | None) -> list[SignatureImage]:
+        """The account's inline signature images as (content id, content type, bytes)."""
+        if account_id is None:
+            return []
+        with self.db.reading() as conn:
+            rows = conn.execute("SELECT cid, content_type, data FROM signature_images"
+                                " WHERE account_id = ? ORDER BY cid", (account_id,)).fetchall()
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
 
     def get(self, email: str) -> Account | None:
         with self.db.reading() as conn:

@@ -58,7 +58,7 @@ def test_database_failure_removes_the_secret_again(postier_env: Path,
     settings = Settings.from_env()
     from app.services.storage import AccountStore, StorageError
 
-    def broken_add(self, account):  # noqa: ANN001
+    def broken_add(self, account, *images):  # noqa: ANN001,ANN002
         raise StorageError("DATABASE_ERROR", "disk full")
 
     monkeypatch.setattr(AccountStore, "add", broken_add)
