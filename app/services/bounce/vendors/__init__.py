@@ -42,6 +42,7 @@ from app.services.bounce.vendors import (
     postfix,
     powermta,
     qmail,
+    sendgrid,
     sendmail,
     softbank,
     telekom,
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 VENDORS: tuple[ModuleType, ...] = (
     # mail providers and sending services
     amazon_ses,
+    sendgrid,
     google_groups,
     gmail,
     office365,
