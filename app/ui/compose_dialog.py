@@ -37,7 +37,7 @@ from app.services import groups as groups_service
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
-from app.services.storage import Account, Database, StorageError
+from app.services.storage import Account, AccountStore, Database, StorageError
 from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import run_task
 
@@ -342,11 +342,23 @@ class ComposeDialog(QDialog):
         html = account.signature_html if account else ""
         text = account.signature_text if account else ""
         if html:
-            self.signature.setText("-- <br>" + html)
+            self.signature.setText("-- <br>" + self._with_logo(account, html))
         elif text:
             self.signature.setText("-- <br>" + escape(text).replace("\n", "<br>"))
         else:
             self.signature.setText(self.tr("<i>No signature for this account.</i>"))
+
+    def _with_logo(self, account: Account, html: str) -> str:
+        """The signature's logo (stored apart, sent as an inline cid: part) shown from its
+        bytes as a data: URI: a QLabel cannot resolve cid:. Only shown here, never sent."""
+        from app.services.signature import InlineImage, with_data_uris
+
+        try:
+            rows = AccountStore(self.db).signature_images(account.id)
+        except (StorageError, OSError) as exc:
+            log.info("signature logo not shown: %s", exc)
+            return html
+        return with_data_uris(html, [InlineImage(*row) for row in rows])
 
     def _fill_groups(self) -> None:
         self.group_box.clear()

@@ -95,7 +95,7 @@ class SetupWizard(QWizard):
         state.imap = Endpoint(account.imap_host, account.imap_port, account.imap_security)
         state.smtp = Endpoint(account.smtp_host, account.smtp_port, account.smtp_security)
         state.imap_pin, state.smtp_pin = account.imap_pin, account.smtp_pin
-        state.signature_html = account.signature_html or ""
+        state.signature_html = self._editable_signature(account)
         state.signature_text = account.signature_text or ""
         self.address_page.email.setText(account.email)
         self.address_page.display_name.setText(state.display_name)
@@ -103,6 +103,20 @@ class SetupWizard(QWizard):
         self.setStartId(PAGE_ADDRESS)
         self.setWindowTitle(self.tr("Postier — change the account %1").replace("%1",
                                                                               account.email))
+
+    def _editable_signature(self, account: Any) -> str:
+        """The saved signature with its logo (stored apart, sent as an inline cid: part) put
+        back as a data: URI: the editor and the preview render it, and saving moves it out
+        again. Without the stored logo (database unreadable) the text is still editable."""
+        from app.services.accounts import signature_images
+        from app.services.errors import PostierError
+        from app.services.signature import with_data_uris
+
+        html = account.signature_html or ""
+        try:
+            return with_data_uris(html, signature_images(self.settings, account))
+        except PostierError:
+            return html
 
     def _geometry_db(self) -> Any:
         """Where the window's size is remembered (None: the default size every time)."""
