@@ -1,0 +1,137 @@
+"""Long-tail vendor modules (Yandex, NTT docomo, SoftBank, McAfee/MX Logic, SendGrid,
+SmarterMail) on broken and hostile input, and the carriers' answers they must not misread.
+
+detect()/extract() are called directly (vendors.find() would swallow a bug) on mutated copies
+of the samples and on shapes built to make a reader loop or backtrack: they never raise and
+return addresses only. The carriers' modules only rename the cause of *their* recipients.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.services.bounce import model, parse, vendors
+from app.services.bounce.addresses import address_of, msgid_of
+from app.services.bounce.decode import header_text, parse_entity, walk
+from app.services.bounce.model import Report
+from app.services.bounce.reasons import REASON_CATEGORY
+from app.services.bounce.vendors.base import Context
+
+MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail")
+BY_NAME = {m.NAME: m for m in vendors.VENDORS}
+ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
+SAMPLES = [p.read_bytes() for name in MODULES for p in sorted((ROOT / name).glob("*.eml"))]
+FUZZ = settings(max_examples=120, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_DAEMON = b"From: MAILER-DAEMON@relay.example\nSubject: Mail delivery failed\n"
+HOSTILE = {
+    "mcafee": b"From: postmaster@gw.example\nSubject: Delivery Status\n"
+    b"X-NAI-Header: Modified by McAfee Email Gateway\n\n"
+    b"   --- The following addresses had delivery problems ---\n\n"
+    + b"<a@b.example>   (" + b"x " * 400 + b")\n" * 20000,
+    "sendgrid": b"From: MAILER-DAEMON <apps@sendgrid.net>\nSubject: Undelivered Mail\n\n"
+    b"This is an automatically generated message from SendGrid.\n\n"
+    + b"acct:1:<a@b.example> : 192.0.2.1 : mx.b.example:[192.0.2.2] :\n"
+    + (b"  " + b"y" * 790 + b"\n") * 6 * 3000,
+    "smartermail": b"From: System Administrator <postmaster@b.example>\nSubject: Undeliverable\n\n"
+    b"Could not deliver message to the following recipient(s):\n\n"
+    + b"Failed Recipient: a@b.example\nReason: " + b"z" * 1000000 + b"\n",
+    "docomo": _DAEMON + b"\n   ----- The following addresses had permanent fatal errors -----\n"
+    + b"<a@docomo.ne.jp>\n    (reason: 550 Unknown user a@docomo.ne.jp)\n" * 5000
+    + b"   ----- Transcript of session follows -----\n"
+    + b">>> DATA\n<<< 550 Unknown user " + b"a@docomo.ne.jp " * 20000 + b"\n",
+}
+
+
+def _context(raw: bytes) -> Context:
+    msg = parse_entity(raw[:model.MAX_MESSAGE])
+    report = Report(message_id=msgid_of(header_text(msg, "Message-ID")),
+                    subject=header_text(msg, "Subject"),
+                    from_addr=address_of(header_text(msg, "From")))
+    return Context(msg, report, walk(msg))
+
+
+def test_every_module_is_registered_and_has_samples() -> None:
+    for name in MODULES:
+        assert name in BY_NAME, name
+        assert list((ROOT / name).glob("*.eml")), name
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(SAMPLES)))
+    for _ in range(draw(st.integers(1, 10))):
+        if not data:
+            break
+        pos = draw(st.integers(0, len(data) - 1))
+        op = draw(st.sampled_from(["flip", "insert", "delete", "dup", "cut"]))
+        if op == "flip":
+            data[pos] = draw(st.integers(0, 255))
+        elif op == "insert":
+            data[pos:pos] = draw(st.sampled_from([
+                b"\n", b"<", b">", b"@", b":", b"(", b")", b"\n  <a@b.example>: ", b">>> DATA\n",
+                b"<<< 550 Unknown user a@docomo.ne.jp\n", b"Failed Recipient: ", b"Reason: ",
+                b"Final-Recipient: rfc822; ", b"Action: expired\n", b"\xff\xfe",
+                b" : 192.0.2.1 : mx.x.example:[192.0.2.2] :\n", b"docomo.ne.jp", b"softbank"]))
+        elif op == "delete":
+            del data[pos:pos + draw(st.integers(1, 200))]
+        elif op == "dup":
+            data[pos:pos] = data[pos:pos + draw(st.integers(1, 400))]
+        else:
+            del data[pos:]
+    return bytes(data)
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_samples_never_raise_in_any_long_tail_module(raw: bytes) -> None:
+    ctx = _context(raw)
+    for name in MODULES:
+        module = BY_NAME[name]
+        if module.detect(ctx):
+            for found in module.extract(ctx):
+                assert "@" in found.address
+                assert found.action in (None, "failed", "delayed", "delivered")
+                assert found.reason is None or found.reason in REASON_CATEGORY
+    report = parse(raw)
+    assert len(report.recipients) <= model.MAX_RECIPIENTS
+    for rcpt in report.recipients:
+        assert REASON_CATEGORY.get(rcpt.reason) == rcpt.category
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_shapes_are_read_within_bounds(name: str) -> None:
+    raw = HOSTILE[name]
+    ctx = _context(raw)
+    module = BY_NAME[name]
+    assert module.detect(ctx)
+    module.extract(ctx)  # must not raise, nor take quadratic time
+    report = parse(raw)
+    assert report.vendor == name
+    assert 0 < len(report.recipients) <= model.MAX_RECIPIENTS
+
+
+def test_docomo_names_only_its_own_recipients() -> None:
+    # The same "Unknown user" after DATA from another host is not docomo's refusal setting.
+    raw = (_DAEMON + b"\n   ----- The following addresses had permanent fatal errors -----\n"
+           b"<a@docomo.ne.jp>\n    (reason: 550 Unknown user a@docomo.ne.jp)\n"
+           b"<b@other.example>\n    (reason: 550 5.1.1 <b@other.example>... User unknown)\n\n"
+           b"   ----- Transcript of session follows -----\n"
+           b"... while talking to mfsmax.docomo.ne.jp.:\n>>> DATA\n"
+           b"<<< 550 Unknown user a@docomo.ne.jp\n554 5.0.0 Service unavailable\n")
+    got = {r.address: r.reason for r in parse(raw).recipients}
+    assert got == {"a@docomo.ne.jp": "rejected", "b@other.example": "user_unknown"}
+
+
+def test_a_yandex_user_quoting_a_bounce_is_not_a_report() -> None:
+    raw = ("From: Ivan <ivan.example@yandex.ru>\nTo: jean@exemple.fr\nSubject: Re: письмо\n"
+           "Content-Type: text/plain; charset=utf-8\n\nСмотри, что пришло:\n\n"
+           "> This is the mail system at host yandex.ru.\n"
+           "> <friend@example.org>: host mx.yandex.ru[192.0.2.1] said: 550 5.7.1 Policy"
+           " rejection on the target address\n").encode()
+    report = parse(raw)
+    assert report.vendor != "yandex"
