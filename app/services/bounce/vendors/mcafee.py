@@ -31,7 +31,7 @@ _MXL_END = ("included is a copy of the message header", "------ this is a copy o
 
 
 def detect(ctx: Context) -> bool:
-    if "modified by mcafee" in ctx.header("X-NAI-Header").lower():
+    if has_header(ctx, "X-NAI-Header") and "mcafee" in ctx.header("X-NAI-Header").lower():
         return seen(ctx, _EWS_MARK, limit=2000)
     if has_header(ctx, "X-MX-Bounce") or has_header(ctx, "X-MXL-Hash"):
         return True

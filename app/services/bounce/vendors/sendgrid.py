@@ -31,9 +31,17 @@ _COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "data": "DATA"}
 
 
 def detect(ctx: Context) -> bool:
-    if "sendgrid" not in sender(ctx) and "sendgrid" not in ctx.header("Return-Path").lower():
+    if "sendgrid" not in sender(ctx) and "sendgrid" not in _return_path(ctx):
         return False
     return seen(ctx, _MARK, limit=1500)
+
+
+def _return_path(ctx: Context) -> str:
+    """The raw Return-Path, lower-cased (not decoded: only a domain is looked for)."""
+    try:
+        return str(ctx.msg.get("Return-Path", ""))[:300].lower()
+    except Exception:  # noqa: BLE001 - malformed header objects
+        return ""
 
 
 def extract(ctx: Context) -> list[Found]:
