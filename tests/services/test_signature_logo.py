@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import email
+import os
 import re
 import struct
 import subprocess
+import tempfile
 import zlib
 from email.message import EmailMessage
 from pathlib import Path
@@ -224,8 +226,10 @@ IMAGE_ONLY_MAX_HTML = 3200
 def spamassassin_rules(raw: bytes) -> tuple[float, list[str]]:
     """Score and rule names of ``spamassassin -L -t`` on a message (local tests only)."""
     spamassassin = require_tool("spamassassin")
-    done = subprocess.run([spamassassin, "-L", "-t", "--cf=use_bayes 0"], input=raw,
-                          capture_output=True, timeout=300, check=False)
+    with tempfile.TemporaryDirectory() as home:  # its user state dir (~/.spamassassin)
+        done = subprocess.run([spamassassin, "-L", "-t", "--cf=use_bayes 0"], input=raw,
+                              capture_output=True, timeout=300, check=False,
+                              env={**os.environ, "HOME": home})
     out = done.stdout.decode("utf-8", "replace")
     status = re.search(r"^X-Spam-Status: \w+, score=(-?[\d.]+)[^\n]*"
                        r"(?:\n\s+[^\n]*)*", out, re.M)
