@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ class Preset:
     doc_url: str
     notes: dict[str, str]
     provider: str | None = None
+    # The name as shown, per language, where the provider's own name carries words
+    # ("EU data centre", "web hosting"): ``name`` stays the stable English one (CLI, logs).
+    labels: dict[str, str] = field(default_factory=dict)
 
     def matches_domain(self, domain: str) -> bool:
         domain = domain.lower().rstrip(".")
@@ -61,6 +64,10 @@ class Preset:
 
     def note(self, language: str = "en") -> str:
         return self.notes.get(language[:2]) or self.notes.get("en", "")
+
+    def label(self, language: str = "en") -> str:
+        """The provider's name in the user's language (``name`` when it has no words)."""
+        return self.labels.get(language[:2]) or self.labels.get("en") or self.name
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "provider": self.provider,
@@ -102,9 +109,16 @@ def _preset(raw: dict[str, Any]) -> Preset:
             outgoing=tuple(_server(s, True) for s in raw["outgoing"]),
             auth=tuple(auth_list(set(auth))), doc_url=str(raw["doc_url"]),
             notes={str(k): str(v) for k, v in raw.get("notes", {}).items()},
-            provider=provider)
+            provider=provider, labels=_labels(raw.get("label", {})))
     except (KeyError, TypeError, ValueError) as exc:
         raise PresetError(f"preset {raw.get('id', '?')!r}: {exc}") from exc
+
+
+def _labels(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or any(k not in ("fr", "en") or not isinstance(v, str)
+                                        or not v.strip() for k, v in raw.items()):
+        raise PresetError(f"bad label {raw!r}: a non-empty text for fr and/or en")
+    return {k: v.strip() for k, v in raw.items()}
 
 
 def load(path: Path | None = None) -> list[Preset]:

@@ -40,6 +40,7 @@ from .common import (
     username_of,
     wrap_label,
 )
+from .start_page import preset_label
 
 log = logging.getLogger(__name__)
 
@@ -553,7 +554,7 @@ class AddressPage(StepPage):
         if source == "preset":
             chosen = getattr(result, "preset", None) if getattr(result, "found", False) \
                 else self.state.preset
-            name = getattr(chosen, "name", None) or domain
+            name = preset_label(chosen, self.language()) if chosen is not None else domain
             return self.tr("Using the settings of %1 from Postier's list of providers.")\
                 .replace("%1", name)
         servers = ", ".join(f"{e.host}:{e.port}" for e in (self.state.imap, self.state.smtp)
@@ -565,7 +566,8 @@ class AddressPage(StepPage):
         else:
             found = getattr(result, "preset", None)
             text = self.tr("Settings of %1 found — source: %2 (%3).")\
-                .replace("%1", getattr(found, "name", None) or domain)\
+                .replace("%1", preset_label(found, self.language()) if found is not None
+                         else domain)\
                 .replace("%2", self.source_name(source)).replace("%3", servers)
         chosen = self.state.choice if self.state.choice in OAUTH_PROVIDERS else None
         if chosen and getattr(result, "provider", None) != chosen:

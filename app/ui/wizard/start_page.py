@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 OWN_SERVER = "__own__"
 
 
+def preset_label(preset: Any, language: str) -> str:
+    """A preset's name as shown in ``language`` (presets.json's per-language "label",
+    like its notes: provider data, not interface strings, so not in the .ts)."""
+    label = getattr(preset, "label", None)
+    if callable(label):
+        return str(label(language))
+    return str(getattr(preset, "name", None) or getattr(preset, "id", "?"))
+
+
 def load_presets() -> list[Any]:
     """Built-in provider presets. From the presets module, not discovery: discovery pulls in
     dnspython, asyncio and cryptography, which the first page does not need."""
@@ -77,6 +86,15 @@ class StartPage(StepPage):
     def initializePage(self) -> None:
         # Open with the focus on the choice itself, drawn (a focus frame appears only after
         # keyboard navigation otherwise): one key press chooses, Enter goes on.
+        if self._listed_in != self.language():  # SetupWizard(language=…) differs
+            current = self.list.currentItem()
+            chosen = current.data(Qt.ItemDataRole.UserRole) if current else None
+            self._fill_list()
+            self._filter(self.search.text())
+            for row in range(self.list.count()):
+                if chosen is not None and self.list.item(row).data(
+                        Qt.ItemDataRole.UserRole) is chosen:
+                    self.list.setCurrentRow(row)
         button = self.group.checkedButton() or self.office
         button.setFocus(Qt.FocusReason.TabFocusReason)
         self.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
@@ -102,16 +120,28 @@ class StartPage(StepPage):
                 return True
         return super().eventFilter(watched, event)
 
+    def _list_language(self) -> str:
+        """The wizard's language; before the page is in a wizard, the one its widgets are
+        translated into (the wizard's default too)."""
+        if self.wizard() is not None:
+            return self.language()
+        from .wizard import shown_language
+
+        return shown_language()
+
     def _fill_list(self) -> None:
-        for preset in sorted(self.presets, key=lambda p: str(getattr(p, "name", "")).lower()):
+        lang = self._list_language()
+        self.list.clear()
+        for preset in sorted(self.presets, key=lambda p: preset_label(p, lang).lower()):
             if getattr(preset, "id", "") in ("office365", "gmail"):
                 continue  # they have their own buttons above
-            item = QListWidgetItem(str(getattr(preset, "name", getattr(preset, "id", "?"))))
+            item = QListWidgetItem(preset_label(preset, lang))
             item.setData(Qt.ItemDataRole.UserRole, preset)
             self.list.addItem(item)
         own = QListWidgetItem(self.tr("My own server (company or self-hosted)"))
         own.setData(Qt.ItemDataRole.UserRole, OWN_SERVER)
         self.list.addItem(own)
+        self._listed_in = lang
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
@@ -119,7 +149,8 @@ class StartPage(StepPage):
             item = self.list.item(row)
             preset = item.data(Qt.ItemDataRole.UserRole)
             words = [item.text()]
-            if preset != OWN_SERVER:
+            if preset != OWN_SERVER:  # its name in the other language finds it too
+                words += [preset_label(preset, "fr"), preset_label(preset, "en")]
                 words += list(getattr(preset, "domains", []) or [])
                 words.append(str(getattr(preset, "id", "")))
             hidden = bool(needle) and preset != OWN_SERVER and not any(
