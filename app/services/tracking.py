@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr, parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
 from . import message_store as ms
@@ -115,16 +117,17 @@ def _network_error(exc: BaseException) -> PostierError:
 
 def imap_connect(account: Account, settings: Settings, credential: Credential,
                  timeout: float = DEFAULT_TIMEOUT) -> Any:
-    """A logged-in IMAPClient following Postier's TLS policy (never plaintext)."""
-    from imapclient import IMAPClient
+    """A logged-in IMAPClient following Postier's TLS policy (never plaintext), connected
+    through Postier's one resolver (``POSTIER_DNS`` when set), as the account check was."""
     from imapclient.exceptions import IMAPClientError, LoginError
 
     ctx = shared_client_context(settings, account.imap_pin)
     if account.imap_security not in ("ssl", "starttls"):
         raise PostierError("PLAINTEXT_REFUSED", server="imap")
     try:
-        client = IMAPClient(account.imap_host, port=account.imap_port,
-                            ssl=account.imap_security == "ssl", ssl_context=ctx, timeout=timeout)
+        client = _resolved_imap_client()(settings, account.imap_host, port=account.imap_port,
+                                         ssl=account.imap_security == "ssl", ssl_context=ctx,
+                                         timeout=timeout)
         if account.imap_security == "starttls":
             if not client.has_capability("STARTTLS"):
                 client.shutdown()
@@ -149,6 +152,62 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
     except (IMAPClientError, OSError) as exc:
         raise _network_error(exc) from exc
     return client
+
+
+def _resolved_socket(settings: Settings, host: str, port: int,
+                     timeout: float | None) -> socket.socket:
+    """A TCP connection to ``host`` through connection_check.resolve_host (the account
+    check's and sending's resolver): the first of its addresses that answers."""
+    from .connection_check import resolve_host
+
+    last: OSError | None = None
+    for ip in resolve_host(host, settings, timeout or DEFAULT_TIMEOUT)[:4]:
+        try:
+            return socket.create_connection((ip, port), timeout=timeout)
+        except OSError as exc:
+            last = exc
+    raise last or OSError(f"{host}: no address")
+
+
+@lru_cache(maxsize=1)
+def _resolved_imap_client() -> type:
+    """IMAPClient whose socket comes from _resolved_socket; TLS still checks the
+    certificate against the host *name*. Built on first use: imapclient is imported late
+    (start-up time)."""
+    from imapclient import IMAPClient, imap4, tls
+
+    class _TLS(tls.IMAP4_TLS):
+        def __init__(self, settings: Settings, *args: Any) -> None:
+            self.resolver_settings = settings  # before: imaplib connects in __init__
+            super().__init__(*args)
+
+        def _create_socket(self, timeout: float | None = None) -> socket.socket:
+            sock = _resolved_socket(self.resolver_settings, self.host, self.port,
+                                    self._timeout if timeout is None else timeout)
+            return tls.wrap_socket(sock, self.ssl_context, self.host)
+
+    class _Plain(imap4.IMAP4WithTimeout):  # STARTTLS follows (plaintext is refused above)
+        def __init__(self, settings: Settings, *args: Any) -> None:
+            self.resolver_settings = settings
+            super().__init__(*args)
+
+        def _create_socket(self, timeout: float | None = None) -> socket.socket:
+            return _resolved_socket(self.resolver_settings, self.host, self.port,
+                                    self._timeout if timeout is None else timeout)
+
+    class _Client(IMAPClient):
+        def __init__(self, settings: Settings, *args: Any, **kwargs: Any) -> None:
+            self.resolver_settings = settings  # before: IMAPClient connects in __init__
+            super().__init__(*args, **kwargs)
+
+        def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
+            connect = getattr(self._timeout, "connect", None)
+            if self.ssl:
+                return _TLS(self.resolver_settings, self.host, self.port, self.ssl_context,
+                            connect)
+            return _Plain(self.resolver_settings, self.host, self.port, connect)
+
+    return _Client
 
 
 # imapclient logs every server line at DEBUG under these two names.
