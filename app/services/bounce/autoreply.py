@@ -17,12 +17,23 @@ AUTOREPLY_SUBJECT = re.compile(
     r"|message d'absence|hors du bureau)"
     # Lotus Notes / Domino: "Marie Curie est absent(e)." and "... is out of the office."
     r"|\best absente?\b|\best absent\(e\)|\bis out of (?:the )?office\b"
-    r"|automatisch antwoord|resposta automática|autosvar")
+    r"|automatisch antwoord|resposta automática|autosvar"
+    # Outlook's and webmails' localised subjects (ES, IT, PT, NL, DE): "Ausencia:",
+    # "Fuori ufficio:", "Ausente do escritório", "Afwezig:", "Abwesenheitsnotiz:"
+    r"|^\s*(?:ausencia|ausente|fuori (?:ufficio|sede)|assente|afwezig|niet aanwezig"
+    r"|abwesenheitsnotiz|nicht im büro|不在通知)")
 _AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:e)? du bureau"
                              r"|on vacation|en congés|away from (?:the office|my desk)"
-                             r"|limited access to (?:my )?e-?mail|de retour le|back on")
-_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|letto|開封済み)\s*:")
-_MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché")
+                             r"|limited access to (?:my )?e-?mail|de retour le|back on"
+                             r"|nicht im büro|abwesend|fuera de la oficina|fuori ufficio"
+                             r"|ausente do escritório|afwezig|不在にしております")
+# Outlook's text receipts, localised: "Read:", "Lu :", "Gelesen:", "Leído:", "Letto:",
+# "Lida:", "Gelezen:", "Läst:", "開封済み:"; and what their body says.
+_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|leido|letto|lida|lido|gelezen"
+                          r"|läst|læst|lest|luettu|開封済み|開封)\s*:")
+_MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché"
+                       r"|wurde am .{1,80} gelesen|gelesen\.|se ha leído|fue leído|è stato letto"
+                       r"|foi lida|is gelezen op|lästes|開封されました")
 
 
 def looks_like_text_mdn(report: Report, parts: Parts) -> bool:

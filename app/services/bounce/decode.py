@@ -42,7 +42,8 @@ _HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 _WS = re.compile(r"\s+")
 _FIELD_RE = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*)$")
 _HEADER_NAME = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
-_PARAM_RE = re.compile(r';\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]{1,80})\s*=\s*(?:"((?:[^"\\]|\\.){0,4096})"|([^;\s]{0,4096}))')
+_PARAM_RE = re.compile(r';\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]{1,80})\s*=\s*'
+                       r'(?:"((?:[^"\\]|\\.){0,4096})"|([^;\s]{0,4096}))')
 
 
 class Part:
@@ -347,13 +348,13 @@ def walk(msg: Part) -> Parts:
     parts = Parts()
     count = 0
 
-    def visit(part: Part, depth: int, inside_original: bool) -> None:
+    def visit(part: Part, depth: int, inside_original: bool, in_report: bool = False) -> None:
         nonlocal count
         count += 1
         if count > MAX_PARTS or depth > MAX_DEPTH:
             return
         ctype = part.content_type()
-        if ctype in _DSN_TYPES:
+        if ctype in _DSN_TYPES or (in_report and ctype == "text/plain" and _is_status_text(part)):
             parts.dsn.append(part)
         elif ctype in _MDN_TYPES:
             parts.mdn.append(part)
@@ -366,20 +367,37 @@ def walk(msg: Part) -> Parts:
                 parts.original_text += bytes_text(data, part.param("charset"))[:MAX_PART_TEXT]
         elif ctype.startswith("message/"):
             inner = Part(part.payload(limit=len(part.body)))
-            if parts.original is None and ctype in _MESSAGE_TYPES:
+            # A report wrapped whole (a forwarded bounce, a gateway re-sending one) is the
+            # report itself, not the returned original: its own parts say which that is.
+            wrapped_report = inner.content_type() == "multipart/report"
+            if parts.original is None and ctype in _MESSAGE_TYPES and not wrapped_report:
                 parts.original = inner
-            visit(inner, depth + 1, True)
+            visit(inner, depth + 1, inside_original or not wrapped_report)
         else:
             children = part.children()
             if children is not None:
-                for sub in children:
-                    visit(sub, depth + 1, inside_original)
+                report = ctype == "multipart/report"
+                for index, sub in enumerate(children):
+                    # the 2nd part of a report is its machine-readable one, whatever its label
+                    visit(sub, depth + 1, inside_original, report and index == 1)
             elif ctype.startswith(("text/", "multipart/")):  # a multipart without boundary
                 _add_text(parts, part, "text/html" if ctype == "text/html" else "text/plain",
                           inside_original)
 
     visit(msg, 0, False)
     return parts
+
+
+def _is_status_text(part: Part) -> bool:
+    """A delivery-status body labelled text/plain (some MTAs do): it opens with RFC 3464
+    fields and names a recipient with an action or status."""
+    head = bytes_text(part.payload(limit=2048), part.param("charset")).lower()
+    first = head.lstrip()[:40]
+    if not first.startswith(("reporting-mta:", "final-recipient:", "original-recipient:",
+                             "received-from-mta:", "arrival-date:", "original-envelope-id:")):
+        return False
+    return ("final-recipient:" in head or "original-recipient:" in head) and (
+        "action:" in head or "status:" in head)
 
 
 def _add_text(parts: Parts, part: Part, ctype: str, inside_original: bool) -> None:

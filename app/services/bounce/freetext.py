@@ -97,6 +97,45 @@ _REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     r"\bby ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.? \[[0-9a-fA-F.:]+\]",
 )]
 
+# Reply and forward prefixes of mail clients (EN, FR, DE, ES/IT/PT, NL, Nordic).
+_REPLY_PREFIX = re.compile(r"\s{0,8}(?:re|fw|fwd|tr|aw|wg|rv|r|sv|vs|antw|res|enc|rif|i)"
+                           r"\s{0,3}(?:\[\d{1,4}\])?\s{0,3}:", re.IGNORECASE)
+# An address at a line start with non-ASCII characters (SMTPUTF8, RFC 6531): the ASCII
+# ADDR cannot see them. Every run is bounded ({1,64}, {1,63}), so no backtracking blow-up.
+_U = "[^\\s<>\"'@,;:()\\[\\].]"
+_UTF8_ADDR_LINE_RE = re.compile(
+    r"^[ \t>*-]*[<\"']?(?:(?:RFC822|rfc822|SMTP|smtp|utf-8|UTF-8);\s*)?("
+    + _U + "{1,64}(?:\\." + _U + "{1,64}){0,8}@(?:" + _U + "{1,63}\\.){1,10}" + _U + "{2,63}"
+    + r")[>\"']?(?=$|[\s:;,.(\[])", re.MULTILINE)
+_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,60}:[ \t]")
+
+
+def _cut(text: str) -> re.Match[str] | None:
+    """Where the returned original starts. A bare "Return-path:" line counts only when a
+    header block follows it (a report may name the sender's Return-path in its prose)."""
+    pos = 0
+    for _ in range(8):
+        found = CUT_RE.search(text, pos)
+        if found is None or not found.group(0).strip().lower().startswith("return-path:"):
+            return found
+        nxt = text[found.end():found.end() + 400].split("\n")[1:2]
+        if nxt and _HEADER_LINE.match(nxt[0]):
+            return found
+        pos = found.end()
+    return None
+
+
+def _address_lines(head: str) -> list[tuple[int, str]]:
+    """(offset, address) of the addresses that start a line, in order, UTF-8 ones too."""
+    found = [(m.start(), m.group(1)) for m in ADDR_LINE_RE.finditer(head)]
+    if not head.isascii():
+        found.extend((m.start(), m.group(1)) for m in _UTF8_ADDR_LINE_RE.finditer(head)
+                     if not m.group(1).isascii())
+        found.sort()
+    return found
+
+
 # --- free-text bounces --------------------------------------------------------------------
 def looks_like_bounce(msg: Part, report: Report, parts: Parts) -> bool:
     if header_text(msg, "X-Failed-Recipients"):
@@ -108,8 +147,12 @@ def looks_like_bounce(msg: Part, report: Report, parts: Parts) -> bool:
     subject = report.subject or ""
     if AUTOREPLY_SUBJECT.search(subject.lower()) and not daemon:
         return False
+    if not daemon and _REPLY_PREFIX.match(subject):
+        return False  # a person answering or forwarding a bounce: not a report itself
     bounce_subject = bool(_BOUNCE_SUBJECT.search(subject.lower()))
     body = human_text(parts)[:8000]
+    if not daemon:  # what a person quotes ("> 550 User unknown") is not their report
+        body = "\n".join(line for line in body.split("\n") if not line.lstrip().startswith(">"))
     bounce_body = bool(_BOUNCE_BODY.search(body.lower()))
     if daemon and (bounce_subject or bounce_body):
         return True
@@ -156,7 +199,9 @@ def block_for(text: str, address: str | None) -> str:
 def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     text = human_text(parts)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cut = CUT_RE.search(text)
+    if "mailto:" in text.lower():
+        text = _MAILTO.sub("", text)  # "mailto:x@y" names x@y like "<x@y>" does
+    cut = _cut(text)
     head, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
     if report.original_message_id is None:
         found = MSGID_HDR_RE.search(tail) or MSGID_HDR_RE.search(head)
@@ -175,8 +220,8 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             if "@" in a:
                 blocks.setdefault(norm_addr(a), "")
     seen: dict[str, int] = {}
-    for match in ADDR_LINE_RE.finditer(head):
-        addr = norm_addr(match.group(1))
+    for start, named in _address_lines(head):
+        addr = norm_addr(named)
         if not _is_candidate(addr, excluded, msgids):
             continue
         # bounded work: a report names an address a few times, not thousands
@@ -185,7 +230,7 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             if len(seen) > MAX_RECIPIENTS or sum(seen.values()) > 4 * MAX_RECIPIENTS:
                 break
             continue
-        block = _following_block(head, match.start())
+        block = _following_block(head, start)
         # an address seen twice (Exchange lists it, then diagnoses it): keep the coded block
         keep_old = addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)
         if (_has_diagnosis(block) or addr not in blocks) and not keep_old:

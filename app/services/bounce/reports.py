@@ -26,18 +26,16 @@ from app.services.bounce.reasons import (
 # --- RFC 3464 --------------------------------------------------------------------
 def parse_dsn(report: Report, parts: Parts) -> bool:
     for part in parts.dsn:
-        blocks = report_blocks(part)
-        for block in blocks:
+        for block in report_blocks(part):
             envid = first_field(block, "original-envelope-id")
             if envid and not report.original_envid:
                 report.original_envid = clean(envid)
             mta = first_field(block, "reporting-mta")
             if mta and not report.reporting_mta:
                 report.reporting_mta = mta_host(mta)
-            if first_field(block, "final-recipient", "original-recipient") is None:
-                continue
-            if len(report.recipients) < MAX_RECIPIENTS:
-                report.recipients.append(_dsn_recipient(block))
+            for group in _recipient_groups(block):
+                if len(report.recipients) < MAX_RECIPIENTS:
+                    report.recipients.append(_dsn_recipient(group))
     if not report.recipients:
         return False
     # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
@@ -78,12 +76,60 @@ def mta_host(value: str) -> str | None:
     return clean(host.rstrip(".")) if host else None
 
 
+# Fields naming a recipient: RFC 3464's, then those some MTAs write instead (Postfix's
+# X-Actual-Recipient; X-Original-To copied from the delivery agent).
+_RECIPIENT_FIELDS = ("final-recipient", "original-recipient", "x-actual-recipient")
+_LOOSE_RECIPIENT_FIELDS = ("x-original-to", "x-original-recipient")
+_PER_RECIPIENT_FIELDS = frozenset({"action", "status", "diagnostic-code", "remote-mta"})
+
+
+def _recipient_groups(block: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The per-recipient field groups of one block. RFC 3464 separates them by blank lines,
+    but some MTAs run them together: a recipient field already seen in the current group
+    starts the next (whichever of Final-/Original-Recipient an MTA writes first)."""
+    names = {name for name, _ in block}
+    strict = any(name in names for name in _RECIPIENT_FIELDS)
+    if not strict and not (names & _PER_RECIPIENT_FIELDS
+                           and any(name in names for name in _LOOSE_RECIPIENT_FIELDS)):
+        return []  # the per-message block (Reporting-MTA, Arrival-Date...)
+    starters = _RECIPIENT_FIELDS if strict else _LOOSE_RECIPIENT_FIELDS
+    groups: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name, value in block:
+        if name in starters and name in seen:
+            groups.append(current)
+            current, seen = [], set()
+        current.append((name, value))
+        if name in starters:
+            seen.add(name)
+    groups.append(current)
+    # fields before the first recipient field (per-message ones) are no recipient
+    return [g for g in groups if any(name in starters for name, _ in g)]
+
+
+def _field_address(value: str | None) -> str | None:
+    """The address of a DSN recipient field, also when a fold cut it in two
+    ("rfc822; jean.du@sous-\n domaine.example" joined as "... sous- domaine.example")."""
+    if not value:
+        return None
+    _, _, token = value.rpartition(";") if ";" in value else ("", "", value)
+    pieces = token.strip().strip("<>").split()
+    if len(pieces) > 1 and len(pieces) <= 4 and "@" in "".join(pieces) and all(
+            c not in "<>,;" for c in "".join(pieces)):
+        joined = "".join(pieces)
+        if joined.count("@") == 1 and "." in joined.rpartition("@")[2]:
+            return address_of(joined)
+    return address_of(value)
+
+
 def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
-    original = address_of(first_field(block, "original-recipient"))
-    final = address_of(first_field(block, "final-recipient"))
+    original = _field_address(first_field(block, "original-recipient"))
+    final = _field_address(first_field(block, "final-recipient"))
     # RFC 3464: Final-Recipient is the address the reporting MTA tried (required);
     # Original-Recipient, when given, the one the sender wrote (kept for matching).
-    address = final or original or address_of(first_field(block, "x-actual-recipient"))
+    address = final or original or _field_address(
+        first_field(block, "x-actual-recipient", *_LOOSE_RECIPIENT_FIELDS))
     action = (first_field(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
     status = normalise_status(first_field(block, "status"))
     diagnostic = first_field(block, "diagnostic-code") or ""
@@ -97,7 +143,8 @@ def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     remote = first_field(block, "remote-mta")
     rcpt = RecipientStatus(
         address=address, status=status, reply_code=str(reply) if reply else None,
-        diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None, remote_mta=mta_host(remote) if remote else None,
+        diagnostic=diagnostic[:MAX_DIAGNOSTIC] or None,
+        remote_mta=mta_host(remote) if remote else None,
         action=action, final_recipient=final, original_recipient=original)
     hint = "mailer_error" if diag_type.strip().lower() == "x-unix" else None
     rcpt.category, rcpt.reason = verdict(diagnostic, status=status, reply=reply, action=action,
