@@ -72,8 +72,6 @@ VENDORS: tuple[ModuleType, ...] = (
     telekom,
     verizon,
     yandex,
-    docomo,  # sender MTAs' reports about docomo's answers: before those MTAs
-    softbank,  # the same for SoftBank's answers
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,
@@ -84,6 +82,8 @@ VENDORS: tuple[ModuleType, ...] = (
     mailmarshal,
     mailfoundry,
     # MTAs (free-text formats), after the providers and gateways
+    docomo,  # sender MTAs' reports about docomo's answers: before those MTAs
+    softbank,  # the same for SoftBank's answers
     exchange,
     domino,
     imail,
