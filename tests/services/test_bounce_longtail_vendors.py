@@ -1,4 +1,4 @@
-"""Long-tail vendor modules (Yandex, NTT docomo, SoftBank, McAfee/MX Logic, SendGrid,
+"""Long-tail vendor modules (Yandex, NTT docomo, SoftBank, McAfee/MX Logic, SendGrid, Facebook,
 SmarterMail) on broken and hostile input, and the carriers' answers they must not misread.
 
 detect()/extract() are called directly (vendors.find() would swallow a bug) on mutated copies
@@ -21,7 +21,7 @@ from app.services.bounce.model import Report
 from app.services.bounce.reasons import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
-MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail")
+MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail", "facebook")
 BY_NAME = {m.NAME: m for m in vendors.VENDORS}
 ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
 SAMPLES = [p.read_bytes() for name in MODULES for p in sorted((ROOT / name).glob("*.eml"))]
@@ -135,3 +135,20 @@ def test_a_yandex_user_quoting_a_bounce_is_not_a_report() -> None:
            " rejection on the target address\n").encode()
     report = parse(raw)
     assert report.vendor != "yandex"
+
+
+@pytest.mark.xfail(strict=True, reason="reasons.decide lets a same-side enhanced code (5.1.1) "
+                   "beat a vendor's 'filtered' hint: Facebook writes 5.1.1 for RCP-P2")
+def test_facebook_recipient_preferences_are_a_filter_not_an_unknown_address() -> None:
+    raw = (b"From: Facebook <mailer-daemon@mx.facebook.com>\n"
+           b"Subject: Sorry, your message could not be delivered\n"
+           b"Content-Type: text/plain\n\n"
+           b"This message was created automatically by Facebook.\n\n"
+           b"Final-Recipient: rfc822; friend.example@facebook.com\nAction: failed\n"
+           b"Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 RCP-P2 "
+           b"http://postmaster.facebook.com/response_codes#rcp Refused due to recipient"
+           b" preferences\n")
+    report = parse(raw)
+    assert report.vendor == "facebook"
+    assert [(r.address, r.reason) for r in report.recipients] == [
+        ("friend.example@facebook.com", "filtered")]

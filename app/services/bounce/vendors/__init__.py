@@ -21,6 +21,7 @@ from app.services.bounce.vendors import (
     domino,
     exchange,
     exim,
+    facebook,
     gmail,
     gmx,
     google_groups,
@@ -72,6 +73,7 @@ VENDORS: tuple[ModuleType, ...] = (
     telekom,
     verizon,
     yandex,
+    facebook,
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,
