@@ -152,3 +152,21 @@ def test_facebook_recipient_preferences_are_a_filter_not_an_unknown_address() ->
     assert report.vendor == "facebook"
     assert [(r.address, r.reason) for r in report.recipients] == [
         ("friend.example@facebook.com", "filtered")]
+
+
+@pytest.mark.xfail(strict=True, reason="parser._refine_dsn asks vendor modules only about vague "
+                   "DSN recipients: a 5.2.0 status with a reply code is not vague")
+def test_docomo_refusal_at_data_under_a_precise_dsn_status() -> None:
+    raw = (_DAEMON + b"MIME-Version: 1.0\n"
+           b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\n"
+           b"   ----- The following addresses had permanent fatal errors -----\n"
+           b"<a@docomo.ne.jp>\n    (reason: 550 Unknown user a@docomo.ne.jp)\n\n"
+           b"   ----- Transcript of session follows -----\n"
+           b"... while talking to mfsmax.docomo.ne.jp.:\n>>> DATA\n"
+           b"<<< 550 Unknown user a@docomo.ne.jp\n554 5.0.0 Service unavailable\n\n--b\n"
+           b"Content-Type: message/delivery-status\n\nReporting-MTA: dns; relay.example\n\n"
+           b"Final-Recipient: RFC822; a@docomo.ne.jp\nAction: failed\nStatus: 5.2.0\n"
+           b"Remote-MTA: DNS; mfsmax.docomo.ne.jp\n"
+           b"Diagnostic-Code: SMTP; 550 Unknown user a@docomo.ne.jp\n\n--b--\n")
+    assert [(r.address, r.reason) for r in parse(raw).recipients] == [
+        ("a@docomo.ne.jp", "rejected")]
