@@ -509,6 +509,10 @@ def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | N
     if named is not None and named not in VAGUE and (diag_type or "smtp") == "smtp":
         return named
     for weak in (False, True):
+        if weak and hint:
+            # a vendor that read the cause from its own format (PowerMTA's bounce category, a
+            # gateway's own code) knows better than common words or a bare reply code
+            return hint
         for reason in FALLBACK_ORDER:
             # a vendor that read a recipient-side cause from its own format knows better than
             # a bare "rejected" ("542 ... Rejected" is Symantec.cloud's unknown recipient)

@@ -117,8 +117,10 @@ def dsn_fields(text: str) -> list[Found]:
         diagnostic = fields.get("diagnostic-code", "")
         if ";" in diagnostic[:12]:
             diagnostic = diagnostic.split(";", 1)[1]
-        action = (fields.get("action") or "failed").split()[0].lower() if fields.get(
-            "action") else None
+        action = (fields.get("action") or "").split(maxsplit=1)[0:1]
+        action = action[0].lower().strip(";") if action else None
+        if action not in _ACTIONS:  # a damaged field: the report's own default
+            action = None
         remote = fields.get("remote-mta", "")
         remote = remote.split(";", 1)[-1].strip().split(" ")[0].strip("[]").rstrip(".").lower()
         out.append(make(address, diagnostic, status=fields.get("status"), action=action,
@@ -141,3 +143,7 @@ def sender(ctx: Context) -> str:
     if cached is None:
         cached = ctx.__dict__["_mta_sender"] = ctx.from_header.lower()
     return cached
+
+
+# RFC 3464 action values (relayed/expanded read as delivered by the verdict)
+_ACTIONS = frozenset({"failed", "delayed", "delivered", "relayed", "expanded"})
