@@ -1,5 +1,5 @@
 """Long-tail vendor modules (Yandex, NTT docomo, SoftBank, McAfee/MX Logic, SendGrid, Facebook,
-SmarterMail) on broken and hostile input, and the carriers' answers they must not misread.
+SmarterMail, fml) on broken and hostile input, and the carriers' answers they must not misread.
 
 detect()/extract() are called directly (vendors.find() would swallow a bug) on mutated copies
 of the samples and on shapes built to make a reader loop or backtrack: they never raise and
@@ -21,7 +21,8 @@ from app.services.bounce.model import Report
 from app.services.bounce.reasons import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
-MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail", "facebook")
+MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail", "facebook",
+           "fml")
 BY_NAME = {m.NAME: m for m in vendors.VENDORS}
 ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
 SAMPLES = [p.read_bytes() for name in MODULES for p in sorted((ROOT / name).glob("*.eml"))]

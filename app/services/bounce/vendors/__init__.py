@@ -22,6 +22,7 @@ from app.services.bounce.vendors import (
     exchange,
     exim,
     facebook,
+    fml,
     gmail,
     gmx,
     google_groups,
@@ -74,6 +75,7 @@ VENDORS: tuple[ModuleType, ...] = (
     verizon,
     yandex,
     facebook,
+    fml,  # a mailing-list manager's refusals
     # security gateways and filters (before the MTAs they relay through)
     interscan,
     barracuda,
