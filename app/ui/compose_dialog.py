@@ -525,7 +525,7 @@ class ComposeDialog(QDialog):
             else:
                 self.error_label.setStyleSheet("QLabel { color: #065f46; }")
                 self.error_label.setText(self.tr("Test message: %s") % mv.status_label(
-                    _overall(result), _lang()))
+                    _overall(result), _lang(self)))
                 self.error_label.show()
 
         run_task(lambda: send_message(settings, msg), done)
@@ -534,10 +534,16 @@ def _overall(result: Any) -> str:
     statuses = [r.get("status", "") for r in getattr(result, "recipients", [])]
     return statuses[0] if len(set(statuses)) == 1 else getattr(result, "status", "")
 
-def _lang() -> str:
-    from app.ui.i18n import current_language
-
-    return current_language()
+def _lang(widget: QWidget | None = None) -> str:
+    """The language of the window the dialog belongs to (MainWindow.lang), else the one
+    installed for the interface (install_translator sets the default QLocale to it): never
+    the system's, which may differ from the language the user chose."""
+    while widget is not None:
+        lang = getattr(widget, "lang", None)
+        if lang in ("fr", "en"):
+            return lang
+        widget = widget.parentWidget()
+    return "fr" if QLocale().language() == QLocale.Language.French else "en"
 
 class ResendDialog(QDialog):
     """Resend a failed delivery to a corrected address; the new message is linked to the
@@ -557,10 +563,14 @@ class ResendDialog(QDialog):
         self.result_info: Any = None
         self.setWindowTitle(self.tr("Resend"))
         rec = details.selected
-        what, _ = mv.explain(rec.status, rec.reason, _lang())
+        what, _ = mv.explain(rec.status, rec.reason, _lang(parent))
+        # Plain text, not escaped: Qt shows it as is (escape() + AutoText showed
+        # "L&#x27;adresse" — the one escaping belongs to rich text at display time).
         intro = QLabel(self.tr("“{subject}” could not be delivered to {address}: {what}").format(
-            subject=escape(details.subject), address=escape(rec.address), what=escape(what)))
+            subject=details.subject, address=rec.address, what=what))
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
+        self.intro = intro
         self.address = AddressField("")
         self.address.setText(rec.address)
         self.address.selectAll()

@@ -231,13 +231,6 @@ def test_html_is_escaped_once_in_the_main_window(qtbot, french) -> None:
             assert entity not in text, (entity, text)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 2, left to compose_dialog.py's owner: "
-                   "ResendDialog's intro QLabel escapes its text but stays AutoText, which "
-                   "Qt reads as plain text: 'L&#x27;adresse n&#x27;existe pas.' (fix: "
-                   "setTextFormat(PlainText) without escape(), or RichText with it); and its "
-                   "explanation follows the system locale (_lang()), not the window's "
-                   "language (English here). Remove this mark with the fix: strict, so a "
-                   "fixed dialog fails here until then.")
 def test_resend_dialog_shows_no_raw_entities(qtbot, french) -> None:
     from app.ui.compose_dialog import ResendDialog
 
@@ -248,5 +241,25 @@ def test_resend_dialog_shows_no_raw_entities(qtbot, french) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     texts = [w.text() for w in dialog.findChildren(QLabel) if w.isVisible()]
+    # French although the system locale is not (the window's language, not _lang()'s system).
     assert any("L'adresse n'existe pas." in t for t in texts), texts
     assert not [t for t in texts if "&#" in t or "&amp;" in t], texts
+
+
+def test_resend_dialog_shows_subjects_as_typed(qtbot, french) -> None:
+    """A subject with markup characters is shown as typed, in the window's language."""
+    from app.ui.compose_dialog import ResendDialog
+
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    subject = "R&D <b>Promo</b> l'été"
+    _, (rid,) = sm.add_message(db, sm.ACCOUNTS[0], subject, [("o'neil@exemple.fr", "sent")])
+    sm.add_event(db, rid, "hard_bounce", "bounce", "user_unknown", "550 5.1.1 unknown")
+    window = QWidget()
+    window.lang = "fr"  # type: ignore[attr-defined]  # as MainWindow.lang
+    qtbot.addWidget(window)
+    dialog = ResendDialog(settings, db, mv.message_details(db, rid), window)
+    dialog.show()
+    assert dialog.intro.textFormat() == Qt.TextFormat.PlainText
+    text = dialog.intro.text()
+    assert subject in text and "o'neil@exemple.fr" in text and "L'adresse n'existe pas." in text
