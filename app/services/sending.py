@@ -83,6 +83,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
+from . import event_notes
 from . import message_store as ms
 from .accounts import connect_with_credential, database
 from .accounts import signature_images as stored_signature_images
@@ -578,7 +579,8 @@ def _finish(conn: Any, mid: int, now: datetime, reply: str | None, base: float,
     if left and m["give_up_at"] and _iso(now) >= m["give_up_at"]:
         for r in left:
             ms.apply_status(conn, r["id"], "soft_bounce", "smtp", "expired",
-                            f"gave up retrying; last answer: {r['detail'] or reply or '-'}", now)
+                            event_notes.english("gave_up",
+                                                answer=r["detail"] or reply or "-"), now)
         conn.execute("UPDATE recipients SET to_send = 0 WHERE message_id = ? AND to_send = 1",
                      (mid,))
         left = []
@@ -653,7 +655,7 @@ def _data(smtp: smtplib.SMTP, raw: bytes, before_end: Callable[[], None]) -> tup
     try:
         return smtp.getreply()
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        raise _AmbiguousData(f"no answer after the message was transmitted: {exc}") from exc
+        raise _AmbiguousData(event_notes.english("no_answer", error=str(exc))) from exc
 
 
 def _mark_transmitting(db: Database, mid: int) -> None:
@@ -745,7 +747,7 @@ def _connection_failed(db: Database, mid: int, exc: PostierError, now: datetime,
                        base: float) -> SendResult:
     """No SMTP transaction happened (or it broke before DATA finished)."""
     retry = exc.code in _RETRYABLE
-    detail = f"{exc.code}: {exc.message}" + (f" ({exc.reply})" if exc.reply else "")
+    detail = event_notes.connection_failure(exc.code, exc.message, exc.reply)
     with db.transaction() as conn:
         # A break before the final dot: the server discarded the message, resend is safe.
         conn.execute("UPDATE recipients SET to_send = 1 WHERE message_id = ? AND to_send = 2",
@@ -1026,9 +1028,8 @@ def _look_in_sent(settings: Settings, row: Any, credentials: CredentialStore | N
         return None
 
 
-_INTERRUPTED = ("Postier stopped while the server was receiving this message: it may or may "
-                "not have left. Not resent automatically; check with the recipient or in the "
-                "Sent folder before resending.")
+# Written in English, said in the user's language when shown (event_notes.localize).
+_INTERRUPTED = event_notes.english("interrupted")
 
 
 def _recover_one(conn: Any, row: Any, found: bool | None, now: datetime,
@@ -1046,7 +1047,7 @@ def _recover_one(conn: Any, row: Any, found: bool | None, now: datetime,
     if found:
         for r in inflight:
             ms.apply_status(conn, r["id"], "sent", "local", None,
-                            "found in the Sent folder after an interruption", now)
+                            event_notes.english("found_in_sent"), now)
         conn.execute("UPDATE messages SET sent_at = COALESCE(sent_at, ?) WHERE id = ?",
                      (_iso(now), mid))
     else:

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,10 +86,14 @@ class AccountsView(QWidget):
 
     COLUMNS = 5
 
-    def __init__(self, settings: Settings, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, db: Database, parent: QWidget | None = None,
+                 lang: str | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.db = db
+        # The window's language (MainWindow.lang), not the system's: the catalogue's
+        # messages shown here must match the translated words around them.
+        self.lang = lang if lang in ("fr", "en") else None
         self.store = AccountStore(db)
         self.accounts: list[Account] = []
         self.table = QTableWidget(0, self.COLUMNS)
@@ -199,12 +202,17 @@ class AccountsView(QWidget):
             return self.tr("Up to date"), "#374151"
         return self.tr("Not checked yet"), "#6b7280"
 
+    def _language(self) -> str:
+        if self.lang is not None:
+            return self.lang
+        # install_translator sets the default QLocale to the interface's language
+        return "fr" if QLocale().language() == QLocale.Language.French else "en"
+
     def _code_text(self, code: str | None) -> str:
         from app.services.errors import CATALOGUE, message_for
-        from app.ui.i18n import current_language
 
         if code and code in CATALOGUE:
-            return message_for(code, current_language())[0]
+            return message_for(code, self._language())[0]
         return code or self.tr("error")
 
     def selected(self) -> Account | None:
@@ -297,10 +305,9 @@ class AccountsView(QWidget):
         if info is None:
             return self.tr("see the details in the setup assistant")
         from app.services.errors import CATALOGUE, message_for
-        from app.ui.i18n import current_language
 
         if info.code in CATALOGUE:
-            message, hint = message_for(info.code, current_language())
+            message, hint = message_for(info.code, self._language())
         else:
             message, hint = info.message, info.hint
         server = f" ({info.server})" if getattr(info, "server", None) else ""
@@ -372,9 +379,8 @@ class AccountsView(QWidget):
         cancel.set()  # the worker stops waiting for the browser/code at its next look
         self._sign_in_done_ui()
         from app.services.errors import message_for
-        from app.ui.i18n import current_language
 
-        message, _hint = message_for("OAUTH_CANCELLED", current_language())
+        message, _hint = message_for("OAUTH_CANCELLED", self._language())
         self.status.setText(f"{email}: {message}")
 
     def _signed_in(self, email: str, account: Any, error: BaseException | None,
@@ -394,10 +400,9 @@ class AccountsView(QWidget):
 
     def _sign_in_problem(self, error: BaseException) -> str:
         from app.services.errors import PostierError, message_for
-        from app.ui.i18n import current_language
 
         code = error.code if isinstance(error, PostierError) else "OAUTH_FAILED"
-        message, hint = message_for(code, current_language())
+        message, hint = message_for(code, self._language())
         if code == "OAUTH_WRONG_ACCOUNT" and getattr(error, "reply", None):
             message = f"{message} ({error.reply})"  # "signed in as <other address>"
         return f"{message} {hint}".strip()

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.services import event_notes
 from app.services import message_views as mv
 from app.services.storage import Database
 from app.ui.messages_model import STATUS_COLORS
@@ -202,12 +203,11 @@ class DetailsPanel(QWidget):
     def _detail(self, e: mv.Event) -> str:
         """A server's words stay as they are; Postier's own notes are said in the user's
         language (the database keeps a stable English word such as 'recorded')."""
-        if e.source == "local":
-            own = {"recorded": self.tr("Recorded, waiting to be sent"),
-                   "found in the Sent folder after an interruption":
-                       self.tr("Found in the Sent folder after an interruption")}
-            return own.get(e.detail or "", e.detail or "")
-        return e.detail or ""
+        if e.source == "local" and e.detail == "recorded":
+            return self.tr("Recorded, waiting to be sent")
+        # Sending's and recovery's notes ("Postier stopped while…", "gave up retrying…",
+        # "CONNECT_REFUSED: …") are stored in English: said here in the window's language.
+        return event_notes.localize(e.detail, self.lang)
 
     def _source(self, source: str) -> str:
         names = {"smtp": self.tr("Sending server"), "dsn": self.tr("Delivery report"),

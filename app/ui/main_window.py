@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         self.lang = lang or _language()
         self.setWindowTitle("Postier")
         self.page = MessagesPage(self.db, self.lang)
-        self.accounts = AccountsView(self.settings, self.db)
+        self.accounts = AccountsView(self.settings, self.db, lang=self.lang)
         self.notifications_panel = NotificationsPanel(self.db, lang=self.lang)
         self.notifier = NotificationCenter(self.settings, self.db, self.lang, parent=self)
         self.tabs = QTabWidget()

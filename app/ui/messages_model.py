@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from app.services import event_notes
 from app.services import message_views as mv
 from app.services.storage import Database
 from app.ui.worker import run_task
@@ -195,7 +196,9 @@ class SentMessagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and row.status in mv.FAILED_STATUSES:
             return QBrush(QColor(FAILED_BACKGROUND))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.detail or mv.explain(row.status, row.reason, self.lang)[0]
+            # Postier's own notes in the table's language; servers' words as they are.
+            return (event_notes.localize(row.detail, self.lang)
+                    or mv.explain(row.status, row.reason, self.lang)[0])
         if role == Qt.ItemDataRole.AccessibleTextRole and column == "status":
             return mv.status_label(row.status, self.lang)
         return None

@@ -263,3 +263,89 @@ def test_resend_dialog_shows_subjects_as_typed(qtbot, french) -> None:
     assert dialog.intro.textFormat() == Qt.TextFormat.PlainText
     text = dialog.intro.text()
     assert subject in text and "o'neil@exemple.fr" in text and "L'adresse n'existe pas." in text
+
+
+def test_no_english_in_the_french_accounts_tab_and_sending_notes(qtbot, french) -> None:
+    """Postier's own notes in a timeline, written by sending in English (stable for the CLI
+    and older databases), are said in French at display time: a message interrupted while
+    the server was receiving it (recover_interrupted), one refused at connection and then
+    given up on (send_message, process_queue). The Accounts tab of the same window, with an
+    account whose tracking fails, speaks French too (its messages follow the window's
+    language, not the system's)."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.services import accounts, sending
+    from app.services.auth import Credential
+    from app.services.endpoint import Endpoint
+    from app.services.storage import AccountStore
+    from app.ui.main_window import MainWindow
+    from tests.support.dns_server import free_port
+
+    settings = Settings.from_env()
+    db = open_database(settings.db_path)
+    email = "contact@boulangerie-martin.fr"
+    closed = Endpoint("127.0.0.1", free_port(), "ssl")  # nothing listens: refused at once
+    accounts.save_account(settings, email=email, credential=Credential(email, "secret"),
+                          imap=closed, smtp=closed, display_name="Boulangerie Martin")
+    AccountStore(db).update_fields(email, sync_state="error", sync_error="CONNECT_REFUSED",
+                                   last_check_at="2026-03-01T09:00:00+00:00", last_check_ok=0)
+
+    def message(to: str, subject: str) -> sending.OutgoingMessage:
+        return sending.OutgoingMessage(account_email=email, to=[to], subject=subject,
+                                       text="Bonjour")
+
+    interrupted = sending.queue_message(settings, message("client@exemple.fr", "Devis"))
+    with db.transaction() as conn:  # a sender that died after the final dot
+        conn.execute("UPDATE messages SET state = 'transmitting', claimed_by = 'gone:1',"
+                     " claimed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (interrupted,))
+        conn.execute("UPDATE recipients SET to_send = 2 WHERE message_id = ?", (interrupted,))
+    assert sending.recover_interrupted(settings, check_sent=lambda a, m: None) == [interrupted]
+    refused = sending.send_message(settings, message("compta@client.fr", "Facture"),
+                                   save_to_sent=False, timeout=5)
+    assert refused.error["code"] == "CONNECT_REFUSED"
+    sending.process_queue(settings, now=datetime.now(UTC) + timedelta(days=3), timeout=5)
+    with db.reading() as conn:
+        rids = {row[0]: row[1] for row in conn.execute(
+            "SELECT message_id, id FROM recipients WHERE message_id IN (?, ?)",
+            (interrupted, refused.id))}
+        stored = [r[0] for r in conn.execute("SELECT detail FROM events WHERE detail IS NOT "
+                                             "NULL AND detail != 'recorded'")]
+    assert any(d.startswith("Postier stopped while") for d in stored), stored  # as written
+    assert any(d.startswith("gave up retrying; last answer: CONNECT_REFUSED") for d in stored)
+
+    win = MainWindow(settings, db, live_tracking=False, lang="fr")
+    win.resize(1280, 800)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.page.model.refreshed, timeout=10_000):
+        win.show()
+    # The system's words inside a failure (errno text) are data, like a server's reply.
+    replies = sorted({m.group(1) for d in stored for m in [re.search(r"\((.*)\)$", d)] if m})
+    data = [email, "Boulangerie Martin", "client@exemple.fr", "compta@client.fr", "Devis",
+            "Facture", *replies]
+    found: list[str] = []
+    for rid, first_words in ((rids[interrupted], "Postier s'est arrêté pendant que le serveur"),
+                             (rids[refused.id], "nouvelles tentatives abandonnées ; dernière "
+                                                "réponse : Le serveur a refusé la connexion")):
+        with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
+            win.page.select_recipient(rid)
+        panel = win.page.details
+        timeline = panel.browser.toPlainText()
+        assert first_words in timeline, timeline
+        assert "Postier stopped" not in timeline and "gave up" not in timeline, timeline
+        found += _english_in([panel._detail(e) for e in panel.details.selected.events], data)
+        found += _english_in(_window_texts(win), data)
+    model = win.page.model
+    tips = [model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole)
+            for r in range(model.rowCount())]
+    assert any(t.startswith("Postier s'est arrêté") for t in tips), tips
+    found += _english_in(tips, data)
+
+    win.tabs.setCurrentWidget(win.accounts)
+    qtbot.waitUntil(lambda: win.accounts.table.rowCount() == 1, timeout=10_000)
+    account_texts = _texts(win.accounts)
+    account_texts += [win.accounts.table.item(0, c).text()
+                      for c in range(win.accounts.table.columnCount())
+                      if win.accounts.table.item(0, c) is not None]
+    assert any("Le serveur a refusé la connexion" in t for t in account_texts), account_texts
+    found += _english_in(account_texts, data)
+    assert not found, "English in the French interface:\n" + "\n".join(found)
