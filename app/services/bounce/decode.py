@@ -301,12 +301,21 @@ def field_blocks(text: str) -> list[list[tuple[str, str]]]:
     """RFC 3464 field blocks of a delivery-status / disposition / feedback body."""
     blocks: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    # Some gateways indent the whole part: then a field is any "Name: value" line, and a
+    # continuation one that is none.
+    indented = first[:1] in (" ", "\t") and bool(_FIELD_RE.match(first.strip()))
+    for line in lines:
         if not line.strip():
             if current:
                 blocks.append(current)
                 current = []
             continue
+        if indented:
+            line = line.strip()
+            if current and not _FIELD_RE.match(line):
+                line = " " + line
         if line[0] in " \t" and current:
             name, value = current[-1]
             current[-1] = (name, f"{value} {line.strip()}")

@@ -74,7 +74,7 @@ _SCAN_LIMIT = 16 * 1024
 
 CUT_RE = re.compile(
     r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
-    r" original message|This is a copy of the"
+    r" original message|This is a copy of (?:the|your)"
     r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
     r"|The (?:header|headers) of the original message|Original message headers:"
     r"|Message original|Message d'origine|En-têtes du message d'origine"
@@ -111,6 +111,46 @@ _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,60}:[ \t]")
 
 
+# "Label: x@y" lines naming the recipient: a DSN's fields flattened into the text, and the
+# "Recipient:" / "Failed Recipient:" / "Destinataire :" layouts of small MTAs and gateways.
+_LABELLED_RE = re.compile(
+    r"^[ \t>]{0,8}(?:final-recipient|x-failed-recipients?|failed[ -]recipients?"
+    r"|(?:original |intended |invalid |unknown |failed |bad )?recipients?(?:\(s\))?"
+    r"(?: address(?:es)?)?|(?:e-?mail )?address(?:e)?|destinataires?|empfänger|destinatario"
+    r"|destinatário|ontvanger|unable to deliver to|undeliverable to|delivery to)[ \t]{0,4}:"
+    r"[ \t]{0,8}(?:[A-Za-z0-9-]{1,20};[ \t]{0,8})?[<\"']?(" + ADDR + ")",
+    re.IGNORECASE | re.MULTILINE)
+# Sentences naming the recipient, for reports that put no address at a line start:
+# "Your message to <x@y> couldn't be delivered", "could not be delivered to x@y".
+_SENTENCE_RE = re.compile(
+    r"(?:(?:message|mail|e-?mail) (?:sent |addressed )?(?:to|for)|deliver(?:ed|y)? to"
+    r"|delivering (?:to|your message to)|recipient|address|mailbox|user|destinataire|"
+    r"adresse|à)[ \t:]{1,4}[<\"'(]?(" + ADDR + r")", re.IGNORECASE)
+# Prose that hands out an address to write to: never the recipient of the report.
+_CONTACT_RE = re.compile(
+    r"contact|write to|e-?mail us|reach us|send (?:an? )?(?:e-?mail|message|note) to|questions"
+    r"|support|helpdesk|help desk|assistance|administrat|joindre|contacter|écrire à|kontakt"
+    r"|wenden sie sich|póngase en contacto")
+_ACTION_FIELD_RE = re.compile(r"^[ \t]*action[ \t]*:[ \t]*([a-z]{1,12})",
+                              re.IGNORECASE | re.MULTILINE)
+# An address a narrow layout cut in two inside its brackets: "<jean@sous-\n domaine.example>".
+_WRAPPED_ADDR_RE = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{0,200})\n[ \t]{0,20}([^<>\s@]{1,200})>")
+
+
+def _contact_prose(text: str, start: int) -> bool:
+    """Is the address at ``start`` one the report gives to write to (help desk, support)?
+    The words before it on its line decide, or the unfinished line before it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 160):start].lower()
+    if _CONTACT_RE.search(before):
+        return True
+    if before.strip() or line_start == 0:
+        return False
+    prev_start = text.rfind("\n", 0, line_start - 1) + 1
+    prev = text[max(prev_start, line_start - 200):line_start - 1].rstrip().lower()
+    return bool(prev) and prev[-1:] not in ".:!?>" and bool(_CONTACT_RE.search(prev))
+
+
 def _cut(text: str) -> re.Match[str] | None:
     """Where the returned original starts. A bare "Return-path:" line counts only when a
     header block follows it (a report may name the sender's Return-path in its prose)."""
@@ -127,13 +167,28 @@ def _cut(text: str) -> re.Match[str] | None:
 
 
 def _address_lines(head: str) -> list[tuple[int, str]]:
-    """(offset, address) of the addresses that start a line, in order, UTF-8 ones too."""
+    """(offset, address) of the addresses that start a line or follow a recipient label, in
+    order, UTF-8 ones too."""
     found = [(m.start(), m.group(1)) for m in ADDR_LINE_RE.finditer(head)]
+    found.extend((m.start(), m.group(1)) for m in _LABELLED_RE.finditer(head))
     if not head.isascii():
         found.extend((m.start(), m.group(1)) for m in _UTF8_ADDR_LINE_RE.finditer(head)
                      if not m.group(1).isascii())
-        found.sort()
+    found.sort()
     return found
+
+
+def _block_action(block: str) -> str | None:
+    """The action a flattened DSN block states ("Action: delayed"), if any."""
+    match = _ACTION_FIELD_RE.search(block[:2000])
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    for prefix, action in (("fail", "failed"), ("delay", "delayed"), ("deliver", "delivered"),
+                           ("relay", "delivered"), ("expand", "delivered")):
+        if word.startswith(prefix):
+            return action
+    return None
 
 
 # --- free-text bounces --------------------------------------------------------------------
@@ -201,6 +256,8 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "mailto:" in text.lower():
         text = _MAILTO.sub("", text)  # "mailto:x@y" names x@y like "<x@y>" does
+    if "<" in text:
+        text = _WRAPPED_ADDR_RE.sub(r"<\1\2>", text)
     cut = _cut(text)
     head, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
     if report.original_message_id is None:
@@ -222,7 +279,7 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     seen: dict[str, int] = {}
     for start, named in _address_lines(head):
         addr = norm_addr(named)
-        if not _is_candidate(addr, excluded, msgids):
+        if not _is_candidate(addr, excluded, msgids) or _contact_prose(head, start):
             continue
         # bounded work: a report names an address a few times, not thousands
         seen[addr] = seen.get(addr, 0) + 1
@@ -235,13 +292,27 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
         keep_old = addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)
         if (_has_diagnosis(block) or addr not in blocks) and not keep_old:
             blocks[addr] = block
-    if not blocks:
-        for match in ADDR_RE.finditer(head):
-            addr = norm_addr(match.group(0))
-            if _is_candidate(addr, excluded, msgids) and addr not in blocks:
+    if not blocks:  # no address starts a line: those the sentences name
+        for match in _SENTENCE_RE.finditer(head[:_SCAN_LIMIT]):
+            addr = norm_addr(match.group(1))
+            if _is_candidate(addr, excluded, msgids) and addr not in blocks and not (
+                    _contact_prose(head, match.start(1))):
                 blocks[addr] = block_for(head, addr)
                 if len(blocks) >= MAX_RECIPIENTS:
                     break
+    if not blocks:  # then any address of the report's own text
+        for match in ADDR_RE.finditer(head):
+            addr = norm_addr(match.group(0))
+            if _is_candidate(addr, excluded, msgids) and addr not in blocks and not (
+                    _contact_prose(head, match.start())):
+                blocks[addr] = block_for(head, addr)
+                if len(blocks) >= MAX_RECIPIENTS:
+                    break
+    if not blocks:  # "Undeliverable: x@y": some name the recipient in the subject only
+        for match in ADDR_RE.finditer(report.subject or ""):
+            addr = norm_addr(match.group(0))
+            if _is_candidate(addr, excluded, msgids) and addr not in blocks:
+                blocks[addr] = ""
     # 2) one diagnostic for the whole report, for blocks that carry none
     global_diag = _global_diagnostic(head)
     delayed = bool(_DELAY_MARK.search(head[:6000].lower())) or bool(
@@ -253,8 +324,8 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
                 len(blocks) == 1 or addr in global_diag.lower()):
             diag = global_diag  # the report's coded reply says more than a sentence
         reply, enhanced = extract_codes(diag)
-        action = "delivered" if delivered and not _has_code(diag) else (
-            "delayed" if delayed and not (reply and reply >= 500) else "failed")
+        action = _block_action(block) or ("delivered" if delivered and not _has_code(diag) else (
+            "delayed" if delayed and not (reply and reply >= 500) else "failed"))
         command = command_of(block)
         category, reason = verdict(diag, status=enhanced, reply=reply, action=action,
                                    command=command)
@@ -277,7 +348,8 @@ def _following_block(text: str, start: int) -> str:
     for line in lines[1:30]:
         if not line.strip():
             break
-        if ADDR_LINE_RE.match(line) and not line.startswith((" ", "\t")):
+        if (ADDR_LINE_RE.match(line) and not line.startswith((" ", "\t"))) or (
+                _LABELLED_RE.match(line)):
             break
         out.append(line)
     return "\n".join(out)

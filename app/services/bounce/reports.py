@@ -25,6 +25,7 @@ from app.services.bounce.reasons import (
 
 # --- RFC 3464 --------------------------------------------------------------------
 def parse_dsn(report: Report, parts: Parts) -> bool:
+    groups = 0
     for part in parts.dsn:
         for block in report_blocks(part):
             envid = first_field(block, "original-envelope-id")
@@ -34,10 +35,13 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
             if mta and not report.reporting_mta:
                 report.reporting_mta = mta_host(mta)
             for group in _recipient_groups(block):
-                if len(report.recipients) < MAX_RECIPIENTS:
-                    report.recipients.append(_dsn_recipient(group))
+                groups += 1  # bounded work: duplicates cost a verdict each too
+                if len(report.recipients) < MAX_RECIPIENTS and groups <= 2 * MAX_RECIPIENTS:
+                    _add_once(report.recipients, _dsn_recipient(group))
     if not report.recipients:
         return False
+    if any(r.address for r in report.recipients):  # e.g. a field cut by the size limit
+        report.recipients = [r for r in report.recipients if r.address]
     # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
     human = human_text(parts)
     for rcpt in report.recipients:
@@ -54,6 +58,23 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
                     rcpt.category, rcpt.reason = category, reason
                     rcpt.diagnostic = rcpt.diagnostic or clean(about[:MAX_DIAGNOSTIC])
     return True
+
+
+def _add_once(recipients: list[RecipientStatus], rcpt: RecipientStatus) -> None:
+    """One entry per address: a recipient named twice (two status parts, a gateway's copy
+    of the remote report) keeps the entry that says most."""
+    key = (rcpt.address or "").lower()
+    for index, known in enumerate(recipients):
+        if key and (known.address or "").lower() == key:
+            if _says_less(known) and not _says_less(rcpt):
+                recipients[index] = rcpt
+            return
+    recipients.append(rcpt)
+
+
+def _says_less(rcpt: RecipientStatus) -> bool:
+    return (not rcpt.diagnostic or not rcpt.status or rcpt.status.endswith(".0.0")
+            or rcpt.reason in ("undefined", "on_hold"))
 
 
 def _rejudge(rcpt: RecipientStatus) -> None:
@@ -123,6 +144,19 @@ def _field_address(value: str | None) -> str | None:
     return address_of(value)
 
 
+# RFC 3464's action values, from the spellings MTAs use ("Delay", "failure", "FAILED").
+_ACTIONS = (("fail", "failed"), ("delay", "delayed"), ("deliver", "delivered"),
+            ("relay", "relayed"), ("expand", "expanded"), ("expire", "expired"))
+
+
+def _action(value: str | None) -> str | None:
+    word = (value or "").strip().lower().split(" ")[0].strip("();,.")
+    for prefix, action in _ACTIONS:
+        if word.startswith(prefix):
+            return action
+    return word or None
+
+
 def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     original = _field_address(first_field(block, "original-recipient"))
     final = _field_address(first_field(block, "final-recipient"))
@@ -130,12 +164,13 @@ def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     # Original-Recipient, when given, the one the sender wrote (kept for matching).
     address = final or original or _field_address(
         first_field(block, "x-actual-recipient", *_LOOSE_RECIPIENT_FIELDS))
-    action = (first_field(block, "action") or "").strip().lower().split(" ")[0].strip("();") or None
+    action = _action(first_field(block, "action"))
     status = normalise_status(first_field(block, "status"))
     diagnostic = first_field(block, "diagnostic-code") or ""
     diag_type = ""
-    if ";" in diagnostic[:20]:
-        diag_type, diagnostic = diagnostic.split(";", 1)
+    head, sep, rest = diagnostic[:40].partition(";")
+    if sep and head.strip() and not any(c.isspace() or c.isdigit() for c in head.strip()):
+        diag_type, diagnostic = head, rest + diagnostic[40:]  # "smtp; 550 ...", not "550 x; y"
     diagnostic = clean(diagnostic) or ""
     reply, enhanced = extract_codes(diagnostic)
     if not status or (status.endswith(".0.0") and enhanced and enhanced[0] == status[0]):
