@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -35,7 +35,7 @@ SENDER = "carol@example.test"
 
 def ordinary(n: int) -> bytes:
     return (f"From: someone{n}@example.org\r\nTo: {SENDER}\r\nSubject: Newsletter {n}\r\n"
-            f"Date: {format_datetime(datetime.now(timezone.utc))}\r\n"
+            f"Date: {format_datetime(datetime.now(UTC))}\r\n"
             f"Message-ID: {make_msgid()}\r\n\r\n" + "Lorem ipsum dolor sit amet.\r\n" * 40
             ).encode()
 

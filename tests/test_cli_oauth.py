@@ -16,7 +16,7 @@ from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
-from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
+from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background
 
 ROOT = Path(__file__).resolve().parents[1]
 

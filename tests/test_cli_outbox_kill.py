@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 
 from app.services import accounts, sending
-from app.services import message_store as ms
 from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.storage import Database
+from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDER = "carol@example.test"
@@ -197,17 +197,17 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     assert report["remaining"] == 0 and report["held"] == 0, report
 
     # 4. Count what arrived. Every recorded message must arrive: wait for all of them
-    #    (Postfix hands them to Dovecot within a second or so), then a little more, so
-    #    a duplicate still in Postfix's queue would show.
+    #    (Postfix hands them to Dovecot within a second or so), then for Postfix's queue to
+    #    empty, so a duplicate still in it would show.
     phase3 = time.monotonic() - started
-    rows = {r["subject"]: r for r in ms.MessageStore(db).rows()
+    rows = {r["subject"]: r for r in listed(db)
             if r["subject"].startswith(f"kill-{token}-")}
     deadline = time.monotonic() + 20
     while len(_copies(rig, token)) < len(rows) and time.monotonic() < deadline:
         time.sleep(0.1)
     while rig.queue_ids(RCPT) and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(0.5)
+    assert not rig.queue_ids(RCPT), "Postfix still holds mail for the recipient"
     copies = _copies(rig, token)
 
     duplicated = sorted(s for s, n in copies.items() if n > 1)
@@ -220,7 +220,8 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     print(f"\nkill test seed={SEED}: started {figures.started}, recorded {len(rows)}, "
           f"arrived {sum(copies.values())}, kills {figures.kills}, lost {len(lost)}, "
           f"duplicated {len(duplicated)}, unrecorded-but-sent {len(unrecorded)}, "
-          f"uncertain {len(uncertain)}, stuck {len(stuck)}, left mid-send {dict(Counter(st for _, st in figures.left))}, "
+          f"uncertain {len(uncertain)}, stuck {len(stuck)}, "
+          f"left mid-send {dict(Counter(st for _, st in figures.left))}, "
           f"{time.monotonic() - started:.1f} s (sends {phase1:.1f}, outbox kills {phase2:.1f},"
           f" recovery {phase3:.1f})")
     assert figures.kills >= 5 and figures.started >= 50
@@ -238,8 +239,9 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             subprocess.run([sys.executable, "-m", "app.cli", "track", "--account", SENDER,
-                            "--once", "--json"], cwd=ROOT, capture_output=True, timeout=60, check=False)
-            proven = {r["id"] for r in ms.MessageStore(db).rows()
+                            "--once", "--json"], cwd=ROOT, capture_output=True, timeout=60,
+                           check=False)
+            proven = {r["id"] for r in listed(db)
                       if r["id"] in ids and r["status"] == "delivered"}
             if proven == ids:
                 break

@@ -175,7 +175,8 @@ def _read_file(path: Path, required: bool) -> tuple[ConfigFile, dict[str, str]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         if required:  # POSTIER_CONFIG names it: a missing file is a mistake to say at once
-            raise ConfigError(path, None, "the file named by POSTIER_CONFIG does not exist")
+            raise ConfigError(path, None,
+                              "the file named by POSTIER_CONFIG does not exist") from None
         return ConfigFile(path, False), {}
     except OSError as exc:
         raise ConfigError(path, None, f"cannot be read ({exc.strerror or exc})") from None

@@ -611,7 +611,7 @@ def _dangling_dkim_aliases(ctx: Context, names: list[str]) -> list[tuple[str, st
     """Selectors that are CNAMEs to a name without a key: Microsoft 365 asks customers to
     publish selector1/selector2 CNAMEs first and to switch signing on afterwards."""
     answers = ctx.map(lambda n: ctx.dns.query(n, "CNAME"), names)
-    return [(name, ans.names()[0]) for name, ans in zip(names, answers)
+    return [(name, ans.names()[0]) for name, ans in zip(names, answers, strict=False)
             if ans.ok and ans.records]
 
 
@@ -622,7 +622,7 @@ def check_dkim(ctx: Context) -> list[Check]:
     keys: list[DkimKey] = []
     lines: list[str] = []
     errors = 0
-    for sel, name, ans in zip(ctx.selectors, names, answers):
+    for sel, name, ans in zip(ctx.selectors, names, answers, strict=False):
         errors += ans.status == ERROR
         for text in ans.texts():
             if text.strip().lower().startswith("v=dkim1") or "p=" in text.replace(" ", ""):
@@ -1136,9 +1136,9 @@ def _blocklist_check(ctx: Context, cid: str, questions: list[tuple[str, str, str
     """questions: (item tested, zone, DNS name)."""
     answers = ctx.map(lambda q: _listing(ctx, q[2]), questions)
     listed = [(item, zone, reason) for (item, zone, _), (state, reason)
-              in zip(questions, answers) if state == "listed"]
+              in zip(questions, answers, strict=False) if state == "listed"]
     unknown = [(item, zone, reason) for (item, zone, _), (state, reason)
-               in zip(questions, answers) if state == "unknown"]
+               in zip(questions, answers, strict=False) if state == "unknown"]
     zones = ", ".join(dict.fromkeys(z for _, z, _ in questions))
     if listed:
         en = [f"{item} is listed on {zone}: {reason}" for item, zone, reason in listed]

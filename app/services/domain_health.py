@@ -200,7 +200,7 @@ def check_domain(domain: str, settings: Settings, *, smtp_host: str | None = Non
             for fut in done:
                 try:
                     produced = fut.result()
-                except Exception as exc:  # a bug in one check must not sink the report
+                except Exception as exc:  # noqa: BLE001 - a bug in one check must not sink the report
                     produced = [domain_checks.unexpected(futures[fut][0], exc)]
                 for check in produced:
                     checks.append(check)

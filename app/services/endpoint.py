@@ -24,7 +24,7 @@ class Endpoint:
         return asdict(self)
 
     @classmethod
-    def parse(cls, text: str) -> "Endpoint":
+    def parse(cls, text: str) -> Endpoint:
         """Parse HOST:PORT:SECURITY (IPv6 hosts in brackets)."""
         if text.startswith("["):
             host, _, rest = text[1:].partition("]")

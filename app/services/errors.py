@@ -179,7 +179,8 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "INVALID_EMAIL": {
         "en": ("This is not a valid email address.", "Write it as name@domain.fr."),
-        "fr": ("Cette adresse e-mail n'est pas valide.", "Écrivez-la sous la forme nom@domaine.fr."),
+        "fr": ("Cette adresse e-mail n'est pas valide.",
+               "Écrivez-la sous la forme nom@domaine.fr."),
     },
     "KEYRING_UNAVAILABLE": {
         "en": ("No secure password store is available on this computer.",
@@ -465,7 +466,7 @@ class ErrorInfo:
     params: dict[str, Any] | None = None
 
     @classmethod
-    def from_error(cls, err: PostierError) -> "ErrorInfo":
+    def from_error(cls, err: PostierError) -> ErrorInfo:
         return cls(err.code, err.message, err.hint, err.server, err.reply,
                    getattr(err, "variant", None), getattr(err, "params", None) or None)
 

@@ -207,7 +207,7 @@ def walk(domain: str, record: SpfRecord, fetch: FetchFn, map_fn: MapFn | None = 
             break
         next_level: list[tuple[str, SpfRecord, bool]] = []
         answers = list(mapper(fetch, [name for name, _ in wanted]))
-        for (name, chain), found in zip(wanted, answers):
+        for (name, chain), found in zip(wanted, answers, strict=False):
             if found is None:
                 result.unresolved.append(name)
             elif not found:

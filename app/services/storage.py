@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def _is_storage_failure(exc: BaseException) -> bool:
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------------------
@@ -331,7 +331,7 @@ class Database:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 log.warning("%s is damaged: no daily backup of it", self.path)
                 return
-            self._backup(conn, "daily-" + datetime.now(timezone.utc).strftime("%Y%m%d"))
+            self._backup(conn, "daily-" + datetime.now(UTC).strftime("%Y%m%d"))
         except (sqlite3.Error, OSError) as exc:
             log.warning("daily backup of %s failed: %s", self.path, exc)
             return
@@ -426,7 +426,7 @@ def restore_database(path: Path, source: Path | None = None) -> dict[str, Any]:
                                "Backups are taken before each update and once a day; "
                                "with none yet, the data cannot be restored.")
     chosen = candidates[0]
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     kept = path.with_name(f"{path.name}.damaged-{stamp}")
     partial = path.with_name(path.name + ".restoring")
     try:

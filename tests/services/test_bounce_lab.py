@@ -1,4 +1,5 @@
-"""The bounce lab: real Postfix, Exim and OpenSMTPD write bounces for scripted refusals; the classifier
+"""The bounce lab: real Postfix, Exim and OpenSMTPD write bounces for scripted refusals; the
+classifier
 must read each one right (recipient, category, reason, status). See tests/support/mta_lab.py.
 
 One module-scoped run per MTA sends one message per scenario, waits for every bounce

@@ -1,6 +1,6 @@
 """MTA and gateway vendor modules (dma, OpenSMTPD, Exim, Sendmail, Messaging Server, qmail,
-Courier, Postfix, Exchange, Domino, IMail, James, PowerMTA, MDaemon, InterScan, Barracuda, MessageLabs,
-Mimecast, m-FILTER, MailMarshal, MailFoundry) on broken and hostile input.
+Courier, Postfix, Exchange, Domino, IMail, James, PowerMTA, MDaemon, InterScan, Barracuda,
+MessageLabs, Mimecast, m-FILTER, MailMarshal, MailFoundry) on broken and hostile input.
 
 Each module's detect()/extract() is called directly (vendors.find() would swallow a bug), on
 mutated copies of the samples and on shapes built to make a reader loop or backtrack: they
@@ -23,8 +23,8 @@ from app.services.bounce.reasons import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
 MODULES = ("interscan", "barracuda", "messagelabs", "mimecast", "mfilter", "mailmarshal",
-           "mailfoundry", "exchange", "domino", "imail", "james", "powermta", "mdaemon", "dma", "opensmtpd",
-           "exim", "sendmail", "messaging_server", "qmail", "courier", "postfix")
+           "mailfoundry", "exchange", "domino", "imail", "james", "powermta", "mdaemon", "dma",
+           "opensmtpd", "exim", "sendmail", "messaging_server", "qmail", "courier", "postfix")
 BY_NAME = {m.NAME: m for m in vendors.VENDORS}
 ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
 SAMPLES = [p.read_bytes() for name in MODULES for p in sorted((ROOT / name).glob("*.eml"))]
@@ -36,7 +36,8 @@ HOSTILE = {
     + b"There was an error delivering your mail to <a@b.example>.\n" * 30000,
     "exim": _H + b"This message was created automatically by mail delivery software.\n"
     b"The following address(es) failed:\n\n"
-    + b"  a@b.example\n    SMTP error from remote mail server after RCPT TO:<a@b.example>:\n" * 15000,
+    + (b"  a@b.example\n"
+       b"    SMTP error from remote mail server after RCPT TO:<a@b.example>:\n") * 15000,
     "sendmail": _H + b"   ----- The following addresses had permanent fatal errors -----\n"
     + b"<a@b.example>\n    (reason: 550 x)\n" * 20000
     + b"   ----- Transcript of session follows -----\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import email
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from app.services.message_store import MessageStore
 from app.services.sending import OutgoingMessage
 from app.services.storage import Database
 from tests.support.rig import free_port
+from tests.support.sent_messages import listed
 
 
 @dataclass
@@ -141,7 +142,7 @@ def test_send_records_then_sends_with_signature_and_unique_ids(env) -> None:  # 
     assert "<b>Alice</b> — ACME" in html
     assert max(len(line) for line in raw.split(b"\r\n")) <= 998
     raw.decode("ascii")  # 7-bit clean: any server takes it
-    events = MessageStore(Database(settings.db_path)).rows()[0]["events"]
+    events = listed(Database(settings.db_path))[0]["events"]
     assert [e["status"] for e in events][-2:] == ["queued", "sent"]
 
 
@@ -191,14 +192,14 @@ def test_temporary_refusal_is_retried_with_backoff_then_sent(env) -> None:  # no
         row = conn.execute("SELECT * FROM messages WHERE id = ?", (result.id,)).fetchone()
     assert row["state"] == "queued" and row["attempts"] == 1
     next_at = datetime.fromisoformat(row["next_attempt_at"])
-    assert next_at > datetime.now(timezone.utc)
+    assert next_at > datetime.now(UTC)
     assert sending.process_queue(settings) == []  # not due yet: nothing sent twice
     script.rcpt.clear()
     done = sending.process_queue(settings, now=next_at + timedelta(seconds=1))
     assert [d.id for d in done] == [result.id]
     assert done[0].status == "sent" and done[0].recipients[0]["status"] == "sent"
     assert len(script.received) == 1
-    events = MessageStore(db).rows()[0]["events"]
+    events = listed(db)[0]["events"]
     assert [e["status"] for e in events] == ["queued", "deferred", "sent"]
 
 
@@ -207,7 +208,7 @@ def test_gives_up_after_configured_time(env) -> None:  # noqa: ANN001
     Database(settings.db_path).set_setting("send.give_up_after", "60")
     script.rcpt = {"full@y.test": "452 4.2.2 Mailbox full"}
     result = _send(settings, to=["full@y.test"])
-    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    later = datetime.now(UTC) + timedelta(hours=2)
     done = sending.process_queue(settings, now=later)
     assert done[0].status == "failed"
     assert (done[0].recipients[0]["status"], done[0].recipients[0]["reason"]) == \
@@ -219,7 +220,7 @@ def test_gives_up_after_configured_time(env) -> None:  # noqa: ANN001
 
 def test_scheduled_message_waits(env) -> None:  # noqa: ANN001
     settings, script = env
-    when = datetime.now(timezone.utc) + timedelta(hours=1)
+    when = datetime.now(UTC) + timedelta(hours=1)
     mid = sending.queue_message(settings, _msg(scheduled_at=when))
     assert sending.process_queue(settings) == []
     assert script.received == []
@@ -239,7 +240,7 @@ def test_wrong_password_fails_without_retry(env) -> None:  # noqa: ANN001
     assert result.status == "failed"
     assert result.error["code"] == "AUTH_FAILED"
     assert result.recipients[0]["status"] == "error"
-    assert sending.process_queue(settings, now=datetime.now(timezone.utc)
+    assert sending.process_queue(settings, now=datetime.now(UTC)
                                  + timedelta(days=1)) == []
 
 
@@ -261,25 +262,79 @@ def test_bad_address_is_input_error_and_nothing_recorded(env) -> None:  # noqa: 
 
     with pytest.raises(InputError):
         _send(settings, to=["not an address"])
-    assert MessageStore(Database(settings.db_path)).rows() == []
+    assert listed(Database(settings.db_path)) == []
 
 
-def test_a_claimed_message_is_not_sent_twice(env) -> None:  # noqa: ANN001
+# Two processes race for the same queued message: each waits until both are ready, then
+# claims and sends it at once. Prints whether its claim won and what it got back.
+_RACER = """
+import json, sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+from app.services import sending
+from app.services.config import Settings
+from app.services.storage import Database
+
+home, ca_file, mid, ready, go = sys.argv[1:]
+settings = Settings(home=Path(home), ca_file=Path(ca_file))
+db = Database(settings.db_path)
+real_claim, won = sending._claim, []
+
+def claim(*args):
+    row = real_claim(*args)
+    won.append(row is not None)
+    return row
+
+sending._claim = claim
+Path(ready).touch()
+deadline = time.monotonic() + 30
+while not Path(go).exists():
+    assert time.monotonic() < deadline, "never told to go"
+    time.sleep(0.001)
+result = sending._send_claimed(settings, db, int(mid), datetime.now(timezone.utc), None, 10,
+                               False)
+print(json.dumps({"won": won[0], "status": result.status}))
+"""
+
+
+def test_a_claimed_message_is_not_sent_twice(env, tmp_path: Path) -> None:  # noqa: ANN001
+    """Two processes claim the same message at the same moment: one wins and sends it, the
+    other backs off; the server gets it once."""
+    import json
+    import subprocess
+    import sys
+    import time
+
     settings, script = env
     mid = sending.queue_message(settings, _msg())
-    db = Database(settings.db_path)
-    now = datetime.now(timezone.utc)
-    assert sending._claim(db, mid, now) is not None
-    assert sending._claim(db, mid, now) is None
-    assert sending.process_queue(settings) == []
-    assert script.received == []
+    go = tmp_path / "go"
+    racers = [subprocess.Popen(
+        [sys.executable, "-c", _RACER, str(settings.home), str(settings.ca_file), str(mid),
+         str(tmp_path / f"ready{i}"), str(go)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for i in range(2)]
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready{i}").exists() for i in range(2)):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in racers), \
+            [p.communicate() for p in racers if p.poll() is not None]
+        time.sleep(0.01)
+    go.touch()
+    outcomes = []
+    for proc in racers:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+        outcomes.append(json.loads(out))
+    assert sorted(o["won"] for o in outcomes) == [False, True], outcomes
+    assert [o["status"] for o in outcomes if o["won"]] == ["sent"]
+    assert len(script.received) == 1
+    assert sending.process_queue(settings) == []  # nothing left to send either
+    assert len(script.received) == 1
 
 
 def test_recovery_requeues_what_never_reached_data(env) -> None:  # noqa: ANN001
     settings, script = env
     mid = sending.queue_message(settings, _msg())
     db = Database(settings.db_path)
-    sending._claim(db, mid, datetime.now(timezone.utc))
+    sending._claim(db, mid, datetime.now(UTC))
     with db.transaction() as conn:  # as if another, now dead, process had claimed it
         conn.execute("UPDATE messages SET claimed_by = 'elsewhere:1' WHERE id = ?", (mid,))
     assert sending.recover_interrupted(settings, stale_after=3600) == []  # maybe still alive
@@ -307,7 +362,7 @@ def test_recovery_of_ambiguous_transmission_does_not_resend(env) -> None:  # noq
     msg = MessageStore(db).message(mid)
     assert msg["state"] == "unknown"
     assert {r["status"] for r in msg["recipients"]} == {"error"}
-    assert sending.process_queue(settings, now=datetime.now(timezone.utc)
+    assert sending.process_queue(settings, now=datetime.now(UTC)
                                  + timedelta(days=3)) == []
     assert script.received == []
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -26,6 +26,7 @@ from app.services import message_store as ms
 from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.storage import Account, AccountStore, Database
+from tests.support.sent_messages import listed
 from tests.support.track import track_until
 
 SENDER = "carol@example.test"  # the rig user these tests send from (others use alice)
@@ -36,7 +37,7 @@ SENDER = "carol@example.test"  # the rig user these tests send from (others use 
 # ---------------------------------------------------------------------------
 def dsn(rcpt: str, action: str, status: str, diagnostic: str, *, envid: str | None = None,
         message_id: str | None = None, date: datetime | None = None) -> bytes:
-    when = format_datetime(date or datetime.now(timezone.utc))
+    when = format_datetime(date or datetime.now(UTC))
     envid_line = f"Original-Envelope-Id: {envid}\r\n" if envid else ""
     returned = (f"Message-ID: {message_id}\r\nFrom: {SENDER}\r\nSubject: hello\r\n"
                 if message_id else "From: someone\r\n")
@@ -56,7 +57,7 @@ def dsn(rcpt: str, action: str, status: str, diagnostic: str, *, envid: str | No
 
 def mdn(reader: str, original_id: str) -> bytes:
     return (f"From: {reader}\r\nTo: {SENDER}\r\nSubject: Read: hello\r\n"
-            f"Date: {format_datetime(datetime.now(timezone.utc))}\r\n"
+            f"Date: {format_datetime(datetime.now(UTC))}\r\n"
             f"Message-ID: {make_msgid()}\r\nMIME-Version: 1.0\r\n"
             "Content-Type: multipart/report; report-type=disposition-notification; "
             "boundary=\"M\"\r\n\r\n--M\r\nContent-Type: text/plain\r\n\r\nYour message was "
@@ -72,7 +73,7 @@ def reply(sender: str, original_id: str, *, auto: bool = False, subject: str = "
     msg["From"] = sender
     msg["To"] = SENDER
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid()
     if refs:
         msg["In-Reply-To"] = original_id
@@ -100,7 +101,7 @@ def db_account(postier_env: Path) -> tuple[Database, Account]:
 def _sent(db: Database, rcpts: list[str], n: int, minutes_ago: int = 5,
           sender: str = SENDER) -> tuple[int, str, str]:
     message_id, envid = f"<msg{n}.{time.time_ns()}@example.test>", f"env{n}x{time.time_ns()}"
-    when = (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).isoformat(
+    when = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat(
         timespec="seconds")
     with db.transaction() as conn:
         mid = ms.insert_message(conn, account_id=None, account_email=sender,
@@ -133,7 +134,7 @@ def test_dsn_matched_by_envid(db_account) -> None:  # noqa: ANN001
     assert out.kind == "dsn" and out.matched
     assert out.updates == [{"id": mid, "recipient": "x@remote.test", "status": "hard_bounce"}]
     assert _status(db, mid, "y@remote.test") == "sent"
-    row = [r for r in ms.MessageStore(db).rows() if r["to"] == "x@remote.test"][0]
+    row = [r for r in listed(db) if r["to"] == "x@remote.test"][0]
     last = row["events"][-1]
     assert (last["status"], last["source"], last["reason"]) == ("hard_bounce", "dsn",
                                                                 "user_unknown")
@@ -198,7 +199,7 @@ def test_late_delay_dsn_does_not_undo_delivery_and_duplicates_count_once(db_acco
     delayed = dsn("x@remote.test", "delayed", "4.4.1", "451 4.4.1 try later", envid=envid)
     assert _ingest(db, account, delayed).updates == []
     assert _status(db, mid, "x@remote.test") == "delivered"
-    rid = ms.MessageStore(db).rows()[0]["recipient_id"]
+    rid = listed(db)[0]["recipient_id"]
     statuses = [(e["status"], e["applied"]) for e in ms.MessageStore(db).events(rid)]
     assert len(statuses) == 4  # the duplicate copy added nothing
     assert statuses[-2:] == [("delivered", True), ("deferred", False)]
@@ -210,7 +211,7 @@ def test_same_copy_is_ingested_once(db_account) -> None:  # noqa: ANN001
     raw = dsn("x@remote.test", "failed", "5.1.1", "550 5.1.1 unknown", envid=envid)
     assert tracking.ingest(db, account, "INBOX", 9, 42, raw) is not None
     assert tracking.ingest(db, account, "INBOX", 9, 42, raw) is None
-    rid = ms.MessageStore(db).rows()[0]["recipient_id"]
+    rid = listed(db)[0]["recipient_id"]
     assert len(ms.MessageStore(db).events(rid)) == 3
 
 
@@ -281,7 +282,7 @@ def test_rig_send_then_success_dsn_gives_delivered(rig_settings: Settings, rig) 
     updates = track_until(rig_settings, SENDER,
                           lambda u: any(x["status"] == "delivered" for x in u))
     assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in updates
-    row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
+    row = listed(Database(rig_settings.db_path))[0]
     assert [e["status"] for e in row["events"]] == ["queued", "sent", "delivered"]
     assert [e["source"] for e in row["events"]][-1] == "dsn"
     with Database(rig_settings.db_path).reading() as conn:  # our ENVID came back in the DSN
@@ -308,7 +309,7 @@ def test_rig_remote_unknown_user_hard_bounce(rig_settings: Settings, rig) -> Non
                           lambda u: any(x["recipient"] == "nobody@remote.test"
                                         for x in u))
     assert {"id": result.id, "recipient": "nobody@remote.test", "status": "hard_bounce"} in updates
-    rows = {r["to"]: r for r in ms.MessageStore(Database(rig_settings.db_path)).rows()}
+    rows = {r["to"]: r for r in listed(Database(rig_settings.db_path))}
     assert rows["nobody@remote.test"]["reason"] == "user_unknown"
     assert "550 5.1.1" in rows["nobody@remote.test"]["detail"]
     assert rows["ok@remote.test"]["status"] in ("sent", "delivered")
@@ -410,7 +411,7 @@ def test_rig_kill_during_send_loses_nothing_and_sends_once(rig_settings: Setting
                           env={**os.environ}, capture_output=True, text=True, timeout=60)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     db = Database(rig_settings.db_path)
-    rows = ms.MessageStore(db).rows()
+    rows = listed(db)
     assert len(rows) == 1  # recorded before anything else happened: not lost
     mid, message_id = rows[0]["id"], rows[0]["message_id"]
     sending.recover_interrupted(rig_settings)
@@ -455,7 +456,7 @@ def test_rig_mailbox_full_deferred_then_soft_bounce(rig_settings: Settings, rig)
     finally:
         rig.set_postfix(delay_warning_time="0", maximal_queue_lifetime=before)
     assert {"id": result.id, "recipient": "full@remote.test", "status": "soft_bounce"} in updates
-    row = ms.MessageStore(Database(rig_settings.db_path)).rows()[0]
+    row = listed(Database(rig_settings.db_path))[0]
     assert [e["status"] for e in row["events"]] == ["queued", "sent", "deferred", "soft_bounce"]
     assert "452 4.2.2" in row["detail"]
 
@@ -527,36 +528,54 @@ def test_rig_watch_polls_when_server_has_no_idle(rig_settings: Settings, rig,  #
 
 def test_rig_kill_at_random_moments_never_duplicates(rig_settings: Settings, rig) -> None:  # noqa: ANN001
     """`postier send` killed (SIGKILL) at spread-out moments, from start-up to after the
-    server's answer: whatever was recorded ends up sent exactly once, or flagged for the
-    user when the server may have taken it; never twice."""
+    server's answer, then one run left to finish: whatever was recorded ends up delivered
+    exactly once, or flagged for the user when the server may have taken it; never twice;
+    nothing delivered that was not recorded first."""
     import re as _re
 
+    def copies() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for path in rig.maildir_messages("bob@example.test"):
+            subject = _re.search(rb"Subject: (stress-\d+-end)", path.read_bytes())
+            if subject:
+                found[subject.group(1).decode()] = found.get(subject.group(1).decode(), 0) + 1
+        return found
+
     runs = 8
-    for i in range(runs):
+    for i in range(runs + 1):
         proc = subprocess.Popen([sys.executable, "-m", "app.cli", "send", "--from", SENDER,
                                  "--to", "bob@example.test", "--subject", f"stress-{i}-end",
                                  "--body", "x", "--json"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(0.15 + 0.12 * i)  # from "still importing" to "long done"
+        if i == runs:  # the control: not killed, so the checks below have something to see
+            assert proc.wait(60) == 0
+            break
+        time.sleep(0.15 + 0.12 * i)  # the kill moment: from "still importing" to "long done"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     sending.recover_interrupted(rig_settings)
     sending.process_queue(rig_settings)
     db = Database(rig_settings.db_path)
-    time.sleep(1.0)  # let Postfix deliver what it took
-    copies: dict[str, int] = {}
-    for path in rig.maildir_messages("bob@example.test"):
-        found = _re.search(rb"Subject: (stress-\d+-end)", path.read_bytes())
-        if found:
-            copies[found.group(1).decode()] = copies.get(found.group(1).decode(), 0) + 1
-    assert all(n == 1 for n in copies.values()), copies
-    recorded = {r["subject"]: r for r in ms.MessageStore(db).rows()}
-    assert set(copies) <= set(recorded), "something left without being recorded first"
+    recorded = {r["subject"]: r for r in listed(db)}
+    sent = {subject for subject, row in recorded.items() if row["status"] == "sent"}
+    # Postfix delivers what it took in its own time: wait for every sent one, with a deadline.
+    deadline = time.monotonic() + 30
+    while not sent <= set(copies()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    delivered = copies()
+    assert f"stress-{runs}-end" in sent and delivered.get(f"stress-{runs}-end") == 1
+    assert all(n == 1 for n in delivered.values()), delivered  # never twice
+    assert set(delivered) <= set(recorded), "something left without being recorded first"
     for subject, row in recorded.items():
         if row["status"] == "error":  # the ambiguous window: flagged, not resent
-            assert row["state"] == "unknown" and copies.get(subject, 0) <= 1
+            assert row["state"] == "unknown" and delivered.get(subject, 0) <= 1
         else:
-            assert row["status"] == "sent" and copies.get(subject) == 1, (subject, row)
+            assert row["status"] == "sent" and row["state"] == "sent", (subject, row)
+            assert delivered.get(subject) == 1, (subject, row)
+            assert [e["status"] for e in row["events"]][-1] == "sent"
+    killed_before_recording = runs + 1 - len(recorded)
+    print(f"random kills: {len(recorded)} of {runs + 1} recorded, {len(sent)} sent, "
+          f"{len(delivered)} delivered, {killed_before_recording} killed before recording")
 
 
 @pytest.mark.parametrize("endpoint", ["imaps", "imap_strict"])

@@ -74,7 +74,7 @@ class LocalDNS:
     def address(self) -> str:
         return f"{self.host}:{self.port}"
 
-    def start(self) -> "LocalDNS":
+    def start(self) -> LocalDNS:
         self._udp.start_thread()
         self._tcp.start_thread()
         return self

@@ -14,7 +14,6 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-
 _LOCK = threading.Lock()
 
 

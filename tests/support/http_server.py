@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         self.server.requests.append(self.path)
@@ -63,7 +63,7 @@ class LocalHTTP:
         if delay:
             self.httpd.delays[path] = delay
 
-    def start(self) -> "LocalHTTP":
+    def start(self) -> LocalHTTP:
         self._thread.start()
         return self
 

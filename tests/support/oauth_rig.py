@@ -151,7 +151,8 @@ class OAuthRig:
         if refusal is not None:
             self.auth.state.refusals[self.email] = refusal
         for service, on in (("imap", imap), ("smtp", smtp)):
-            (self.dovecot_dir / f"deny-{service}").write_text("" if on else f"{self.email}:::::::\n")
+            deny = "" if on else f"{self.email}:::::::\n"
+            (self.dovecot_dir / f"deny-{service}").write_text(deny)
         # Dovecot re-reads a passwd-file at most once per second: let the clock tick.
         time.sleep(1.05)
 

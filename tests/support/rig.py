@@ -200,7 +200,7 @@ class FakeMX:
     def stop(self) -> None:
         try:
             self._controller.stop()
-        except Exception:  # already stopped / loop gone: nothing left to free
+        except Exception:  # noqa: BLE001 - already stopped / loop gone: nothing left to free
             pass
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMessage]:

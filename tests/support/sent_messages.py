@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from app.services.message_views import STATUSES
+from app.services import message_views as mv
+from app.services.message_status import STATUSES
 from app.services.storage import Account, AccountStore, Database
 
 ACCOUNTS = ("contact@boulangerie-martin.fr", "compta@boulangerie-martin.fr")
@@ -18,6 +19,35 @@ SOURCES = {"sent": "smtp", "deferred": "dsn", "delivered": "dsn", "opened": "mdn
 
 def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def listed(db: Database) -> list[dict]:
+    """What ``postier messages --json`` prints for the whole table (no filter, newest first)."""
+    return [r.to_dict() for r in mv.listing(db)]
+
+
+def expected_order(db: Database, column: str, descending: bool) -> list[int]:
+    """Recipient ids in the order the table must show, worked out here from a plain read of
+    the rows (not from the view's index): the column's key (dates; severity, worst first
+    when descending; text folded for case and accents), then newest first among equals."""
+    from app.services.message_status import SEVERITY_RANK
+
+    with db.reading() as conn:
+        rows = conn.execute("SELECT r.id, m.created_at, r.status, m.subject, m.account_email, "
+                            "r.address FROM recipients r JOIN messages m "
+                            "ON m.id = r.message_id").fetchall()
+    newest = sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)
+    if column == "date":  # equal dates: by row id, the same way round as the dates
+        return [r[0] for r in (newest if descending else newest[::-1])]
+    if column == "status":
+        def key(r):  # noqa: ANN001,ANN202
+            return -SEVERITY_RANK[r[2]]
+    else:
+        at = {"subject": 3, "account": 4, "recipient": 5}[column]
+
+        def key(r):  # noqa: ANN001,ANN202
+            return mv.fold(r[at] or "")
+    return [r[0] for r in sorted(newest, key=key, reverse=descending)]
 
 
 def add_account(db: Database, email: str, label: str = "", sync_state: str = "idle",
@@ -79,7 +109,7 @@ def add_message(db: Database, account: str, subject: str, recipients: list[tuple
             "INSERT INTO recipients (message_id, address, kind, status, updated_at) "
             "VALUES (?,?,?,?,?)", (mid, address, "to", "queued", iso(created))).lastrowid
             for address, _ in recipients]
-    for rid, (_, status) in zip(rids, recipients):
+    for rid, (_, status) in zip(rids, recipients, strict=False):
         if status != "queued":
             add_event(db, rid, "sent", "smtp", None, "250 2.0.0 Ok: queued as 4F2A1", created)
             if status != "sent":

@@ -17,7 +17,7 @@ from app.services.endpoint import Endpoint
 from app.services.errors import PostierError
 from app.services.storage import AccountStore, Database
 from app.ui.accounts_view import AccountsView
-from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
+from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background
 
 ALICE = "alice@example.test"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

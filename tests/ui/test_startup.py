@@ -45,7 +45,8 @@ def test_french_also_translates_qts_own_strings(qapp: QApplication) -> None:
 
     try:
         install_translator(qapp, "fr")
-        assert QApplication.translate("QMessageBox", "Show Details...") .startswith("Montrer les détails")
+        details = QApplication.translate("QMessageBox", "Show Details...")
+        assert details.startswith("Montrer les détails")
     finally:
         install_translator(qapp, "en")
     assert QApplication.translate("QMessageBox", "Show Details...") == "Show Details..."

@@ -13,7 +13,7 @@ from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
 from app.ui.wizard.common import PAGE_FINISH, PAGE_TEST
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
-from tests.support.oauth_server import browser_in_background, AuthState, LocalAuthServer
+from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background
 
 from .wizard_driver import (
     click,

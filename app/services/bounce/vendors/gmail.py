@@ -36,7 +36,8 @@ NAME = "gmail"
 # Gmail writes its reports in the sender's interface language: English, French, German here.
 _RESPONSE_MARKERS = ("the response from the remote server was:", "the response was:",
                      "the error that the other server returned was:",
-                     "la réponse du serveur distant était :", "la réponse du serveur distant était:",
+                     "la réponse du serveur distant était :",
+                     "la réponse du serveur distant était:",
                      "la réponse était :", "la réponse était:",
                      "die antwort des remoteservers lautete:", "die antwort war:")
 # New layout: the sentence that names the recipient(s).

@@ -16,7 +16,8 @@ from app.services.bounce.vendors.base import Context, Found
 
 NAME = "imail"
 
-_LABELLED = re.compile(r"^([A-Za-z][A-Za-z0-9 ,'-]{3,80}):\s{1,4}<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?"
+_LABELLED = re.compile(r"^([A-Za-z][A-Za-z0-9 ,'-]{3,80}):\s{1,4}"
+                       r"<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?"
                        r"\s*$", re.MULTILINE)
 _UNDELIVERABLE = re.compile(r"^undeliverable to\s{1,4}<?([^<>\s@]{1,64}@[^<>\s@]{1,255})>?",
                             re.IGNORECASE | re.MULTILINE)

@@ -19,7 +19,8 @@ _FAILED_RE = re.compile(r"^\|?-{5,}[ \t]*Failed addresses follow:?[ \t]*-{5,}\|?
 _END_RE = re.compile(r"^\|?-{5,}[ \t]*Message (?:header|text|log) follows", re.MULTILINE
                      | re.IGNORECASE)
 _BRACKET_RE = re.compile(r"^[ \t]*<([^<>\s]{3,320})>[ \t]*$")
-_SMAIL_RE = re.compile(r"^[ \t]*([^\s<>]{1,64}@[^\s<>]{1,255}) \.\.\. (?:failed:?[ \t]*)?(.{0,600})$")
+_SMAIL_RE = re.compile(r"^[ \t]*([^\s<>]{1,64}@[^\s<>]{1,255}) \.\.\. "
+                       r"(?:failed:?[ \t]*)?(.{0,600})$")
 
 
 def detect(ctx: Context) -> bool:
