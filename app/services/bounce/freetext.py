@@ -44,7 +44,8 @@ _BOUNCE_SUBJECT = re.compile(
     r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
     r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
     r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
-    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification")
+    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification"
+    r"|error sending your (?:mail|message)|mail delivery failure|failure delivery|failed delivery")
 _BOUNCE_BODY = re.compile(
     r"this is the mail system at host|qmail-send program|mail delivery software"
     r"|could not be delivered to one or more|delivery has failed to these recipients"
@@ -57,7 +58,9 @@ _BOUNCE_BODY = re.compile(
     r"|votre message n'a pas pu être (?:remis|distribué|délivré)|n'a pas pu être remis"
     r"|delivery status notification|undeliverable|transcript of session follows"
     r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
-    r"|送信できませんでした|届きませんでした")
+    r"|送信できませんでした|届きませんでした"
+    r"|trouble delivering your message|rejected recipient|returned permanent errors"
+    r"|unable to deliver (?:the )?message to|following addresses had delivery errors")
 _DELAY_MARK = re.compile(
     r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
     r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
@@ -124,7 +127,7 @@ _LABELLED_RE = re.compile(
 # "Your message to <x@y> couldn't be delivered", "could not be delivered to x@y".
 _SENTENCE_RE = re.compile(
     r"(?:(?:message|mail|e-?mail) (?:sent |addressed )?(?:to|for)|deliver(?:ed|y)? to"
-    r"|delivering (?:to|your message to)|recipient|address|mailbox|user|destinataire|"
+    r"|delivering (?:to|your message to)|recipient|address|mailbox|user|destinataire|rcpt to|"
     r"adresse|à)[ \t:]{1,4}[<\"'(]?(" + ADDR + r")", re.IGNORECASE)
 # Prose that hands out an address to write to: never the recipient of the report.
 _CONTACT_RE = re.compile(
@@ -137,12 +140,18 @@ _ACTION_FIELD_RE = re.compile(r"^[ \t]*action[ \t]*:[ \t]*([a-z]{1,12})",
 _WRAPPED_ADDR_RE = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{0,200})\n[ \t]{0,20}([^<>\s@]{1,200})>")
 
 
+# What precedes the *sender's* address in a transcript or a summary ("MAIL FROM:<x>",
+# "from x", "Sender: x"): never a recipient.
+_SENDER_BEFORE_RE = re.compile(r"(?:mail from|from|sender|envelope-from|return-path|expéditeur"
+                               r"|absender|remitente)[ \t]{0,3}[:=]?[ \t]{0,3}[<\"'(]?$")
+
+
 def _contact_prose(text: str, start: int) -> bool:
-    """Is the address at ``start`` one the report gives to write to (help desk, support)?
-    The words before it on its line decide, or the unfinished line before it."""
+    """Is the address at ``start`` one the report gives to write to (help desk, support) or
+    the sender's? The words before it on its line decide, or the unfinished line before it."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 160):start].lower()
-    if _CONTACT_RE.search(before):
+    if _CONTACT_RE.search(before) or _SENDER_BEFORE_RE.search(before[-40:]):
         return True
     if before.strip() or line_start == 0:
         return False
