@@ -79,7 +79,7 @@ def recommended_order(servers: list[ServerConfig]) -> list[ServerConfig]:
 
 def auth_list(kinds: set[str]) -> list[str]:
     """Contract order: OAuth2 first when offered, then password; password by default."""
-    out = [k for k in ("oauth2", "password") if k in kinds]
+    out: list[str] = [k for k in ("oauth2", "password") if k in kinds]
     return out or ["password"]
 
 

@@ -73,7 +73,7 @@ def make_resolver(settings: Settings, timeout: float) -> dns.resolver.Resolver:
         try:
             ipaddress.ip_address(host)
         except ValueError:
-            host = socket.getaddrinfo(host, port)[0][4][0]
+            host = str(socket.getaddrinfo(host, port)[0][4][0])
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [host]
         resolver.port = port

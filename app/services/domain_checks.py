@@ -314,7 +314,7 @@ def _with_sender(ctx: Context, text: str) -> str:
             text = spf.with_mechanism(text, f"include:{ctx.provider.spf_includes[0]}")
         return text
     nets = [ipaddress.ip_network(t.value, strict=False) for t in spf.parse(text).mechanisms
-            if t.name in ("ip4", "ip6")]
+            if t.name in ("ip4", "ip6") and t.value]
     for ip in ctx.given_ips:
         addr = ipaddress.ip_address(ip)
         if not any(addr.version == n.version and addr in n for n in nets):
@@ -767,7 +767,7 @@ def check_dmarc(ctx: Context) -> list[Check]:
     tags = _tags(text)
     first_tag = text.split(";", 1)[0].replace(" ", "")
     inherited = owner != d
-    policy = (tags.get("sp") if inherited and "sp" in tags else tags.get("p", "")).lower()
+    policy = ((tags.get("sp") if inherited and "sp" in tags else tags.get("p")) or "").lower()
     problems_en: list[str] = []
     problems_fr: list[str] = []
     if first_tag != "v=DMARC1":
@@ -1093,12 +1093,12 @@ def check_ptr(ctx: Context) -> list[Check]:
                     ("Le DNS inverse du serveur d'envoi est fragile", "\n".join(fr),
                      "Envoyez via le serveur SMTP de votre fournisseur ou demandez un vrai nom "
                      "PTR." if generic else None), record=record)]
-    names = ", ".join(f"{ip} → {n[0]}" for ip, _, n in results)
+    named = ", ".join(f"{ip} → {n[0]}" for ip, _, n in results)
     return [_mk("ptr", OK,
-                ("The sending server's reverse DNS is right", f"Confirmed both ways: {names}.",
+                ("The sending server's reverse DNS is right", f"Confirmed both ways: {named}.",
                  None),
                 ("Le DNS inverse du serveur d'envoi est correct",
-                 f"Confirmé dans les deux sens : {names}.", None), record=record)]
+                 f"Confirmé dans les deux sens : {named}.", None), record=record)]
 
 
 # ---------------------------------------------------------------------------

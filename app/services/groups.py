@@ -98,7 +98,8 @@ def create_group(db: Database, name: str, members: list[Member] | None = None) -
         raise GroupError("GROUP_NAME_EMPTY", "A group needs a name.")
     try:
         with db.transaction() as conn:
-            gid = conn.execute("INSERT INTO groups(name) VALUES (?)", (name,)).lastrowid
+            gid = int(conn.execute("INSERT INTO groups(name) VALUES (?)",
+                                   (name,)).lastrowid or 0)
             _add(conn, gid, members or [])
     except sqlite3.IntegrityError as exc:
         raise GroupError("GROUP_EXISTS", f"A group named {name!r} already exists.") from exc

@@ -353,7 +353,8 @@ def device_start(cfg: ProviderConfig, timeout: float = 15.0) -> DeviceCode:
 
     raw = _token_request(call, cfg)
     return DeviceCode(device_code=raw["device_code"], user_code=raw["user_code"],
-                      verification_uri=raw.get("verification_uri") or raw.get("verification_url"),
+                      verification_uri=str(raw.get("verification_uri")
+                                           or raw.get("verification_url") or ""),
                       expires_at=time.time() + float(raw.get("expires_in", 900)),
                       interval=float(raw.get("interval", 5)), message=raw.get("message", ""))
 

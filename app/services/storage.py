@@ -520,7 +520,7 @@ class AccountStore:
             with self.db.transaction() as conn:
                 cur = conn.execute(f"INSERT INTO accounts ({', '.join(_ACCOUNT_COLUMNS)}) "
                                    f"VALUES ({placeholders})", values)
-                account.id = cur.lastrowid
+                account.id = int(cur.lastrowid or 0)
                 _write_signature_images(conn, account.id, signature_images or [])
         except sqlite3.IntegrityError as exc:
             raise StorageError("ACCOUNT_EXISTS", f"{account.email} is already set up") from exc

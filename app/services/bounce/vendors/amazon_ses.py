@@ -112,14 +112,16 @@ def _from_json(text: str) -> list[Found]:
     if kind == "bounce":
         return _bounces(doc.get("bounce"))
     if kind == "complaint":
-        complaint = doc.get("complaint") if isinstance(doc.get("complaint"), dict) else {}
+        complaint = doc.get("complaint")
+        complaint = complaint if isinstance(complaint, dict) else {}
         feedback = str(complaint.get("complaintFeedbackType") or "abuse")
         return [Found(address=a, diagnostic=f"feedback-type: {feedback}", reason="feedback")
                 for a in _emails(complaint.get("complainedRecipients"))]
     if kind == "deliverydelay":
         return _delays(doc.get("deliveryDelay"))
     if kind == "delivery":
-        delivery = doc.get("delivery") if isinstance(doc.get("delivery"), dict) else {}
+        delivery = doc.get("delivery")
+        delivery = delivery if isinstance(delivery, dict) else {}
         reply = str(delivery.get("smtpResponse") or "")[:500]
         remote = _mta(delivery.get("remoteMtaIp"))
         recipients = delivery.get("recipients")

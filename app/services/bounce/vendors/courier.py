@@ -46,7 +46,9 @@ def extract(ctx: Context) -> list[Found]:
             entries[-1][1].append(line)
     out: list[Found] = []
     for address, lines in entries:
-        command, replies, other = None, [], []
+        command: str | None = None
+        replies: list[str] = []
+        other: list[str] = []
         for line in lines:
             sent = _SENT.match(line)
             reply = _REPLY.match(line)

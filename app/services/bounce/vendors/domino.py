@@ -47,11 +47,11 @@ def extract(ctx: Context) -> list[Found]:
         why = min((i for i in (low.find(m, start) for m in _BECAUSE) if i >= 0), default=-1)
         if why < 0:
             break
-        who = text[start:why].split(":", 1)[1]
+        who_text = text[start:why].split(":", 1)[1]
         end = low.find("\n\n", low.find("\n", why) + 2)
         end = len(text) if end < 0 else end
-        reason = text[why:end].split(":", 1)[1]
-        for address in dict.fromkeys(w.strip("<>,;") for w in who.split() if "@" in w):
-            out.append(mtatext.make(address, reason))
+        cause = text[why:end].split(":", 1)[1]
+        for address in dict.fromkeys(w.strip("<>,;") for w in who_text.split() if "@" in w):
+            out.append(mtatext.make(address, cause))
         cursor = end
     return out

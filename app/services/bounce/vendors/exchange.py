@@ -103,7 +103,8 @@ def extract(ctx: Context) -> list[Found]:
 def _admin_entries(admin: str, delayed: bool) -> list[Found]:
     generating = _GENERATING.search(admin)
     receiving = _RECEIVING.search(admin)
-    host = (receiving or generating).group(1).lower() if (receiving or generating) else None
+    named = receiving or generating
+    host = named.group(1).lower() if named else None
     entries: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
     for line in mtatext.lines_of(admin):

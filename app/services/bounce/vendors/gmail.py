@@ -146,7 +146,7 @@ def _reason_of(low: str, response: str, delayed: bool) -> str | None:
 def _old_layout(head: str, start: re.Match[str]) -> list[Found]:
     delayed = "delayed" in start.group(1).lower() or "temporarily" in start.group(1).lower()
     body = head[start.end():start.end() + 12000]
-    addresses = []
+    addresses: list[str] = []
     for match in _INDENTED_ADDR_RE.finditer(body[:3000]):
         addresses.extend(a for a in addresses_in(match.group(1)) if a not in addresses)
     if not addresses:

@@ -34,8 +34,8 @@ def extract(ctx: Context) -> list[Found]:
             mode = "server"
         elif stripped.lower().startswith("-------smtp command"):
             mode = "command"
-        elif mode is None and _BARE.match(line):
-            addresses.append(_BARE.match(line).group(1))
+        elif mode is None and (bare := _BARE.match(line)):
+            addresses.append(bare.group(1))
         elif mode == "server" and stripped and not diagnostic:
             diagnostic = stripped
         elif mode == "command" and stripped and command is None:

@@ -117,8 +117,8 @@ def dsn_fields(text: str) -> list[Found]:
         diagnostic = fields.get("diagnostic-code", "")
         if ";" in diagnostic[:12]:
             diagnostic = diagnostic.split(";", 1)[1]
-        action = (fields.get("action") or "").split(maxsplit=1)[0:1]
-        action = action[0].lower().strip(";") if action else None
+        words = (fields.get("action") or "").split(maxsplit=1)
+        action: str | None = words[0].lower().strip(";") if words else None
         if action not in _ACTIONS:  # a damaged field: the report's own default
             action = None
         remote = fields.get("remote-mta", "")

@@ -46,7 +46,8 @@ def extract(ctx: Context) -> list[Found]:
         if bracket or smail:
             if current:
                 found.append(Found(address=current, diagnostic=" ".join(lines)[:1000]))
-            addresses = addresses_in((bracket or smail).group(1))
+            hit = bracket or smail
+            addresses = addresses_in(hit.group(1)) if hit else []
             current = addresses[0] if addresses else None
             lines = [smail.group(2).strip()] if smail and smail.group(2).strip() else []
         elif current and line.strip():
