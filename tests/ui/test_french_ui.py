@@ -246,9 +246,10 @@ def test_resend_dialog_shows_no_raw_entities(qtbot, french) -> None:
     assert not [t for t in texts if "&#" in t or "&amp;" in t], texts
 
 
-def test_resend_dialog_shows_subjects_as_typed(qtbot, french) -> None:
+def test_resend_dialog_shows_subjects_as_typed(qtbot, french, tmp_path: Path) -> None:
     """A subject with markup characters is shown as typed, in the window's language."""
     from app.ui.compose_dialog import ResendDialog
+    from tests.ui.wizard_driver import screenshot
 
     settings = Settings.from_env()
     db = open_database(settings.db_path)
@@ -263,6 +264,8 @@ def test_resend_dialog_shows_subjects_as_typed(qtbot, french) -> None:
     assert dialog.intro.textFormat() == Qt.TextFormat.PlainText
     text = dialog.intro.text()
     assert subject in text and "o'neil@exemple.fr" in text and "L'adresse n'existe pas." in text
+    qtbot.waitExposed(dialog)
+    screenshot(dialog, "main_resend_fr", tmp_path)
 
 
 def test_no_english_in_the_french_accounts_tab_and_sending_notes(qtbot, french) -> None:
