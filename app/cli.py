@@ -378,18 +378,19 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_messages(args: argparse.Namespace) -> CommandResult:
-    from app.services.message_store import STATUSES
+    from app.services.message_status import STATUSES
 
     if args.status and args.status not in STATUSES:
         raise InputError(f"--status must be one of {', '.join(STATUSES)}")
     if args.limit <= 0:
         raise InputError("--limit must be positive")
+    from app.services import message_views as mv
     from app.services.accounts import database
-    from app.services.message_store import MessageStore
 
-    # SQLite integers stop at 2**63 - 1: a bigger --limit means "all of them".
-    limit = min(args.limit, 2**62)
-    rows = MessageStore(database(_settings())).rows(args.account, args.status, limit)
+    # The window's own read path (same index, order and filter): the CLI lists what it shows.
+    flt = mv.ViewFilter(statuses=(args.status,) if args.status else (),
+                        accounts=(args.account,) if args.account else ())
+    rows = [r.to_dict() for r in mv.listing(database(_settings()), flt, limit=args.limit)]
     text = "\n".join(f"{r['id']:>5}  {r['date']}  {r['status']:<11} {r['to']:<30} {r['subject']}"
                      for r in rows) or "(no message)"
     return CommandResult(rows, text)

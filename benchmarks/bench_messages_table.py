@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.storage import open_database
 from app.ui.main_window import MessagesTable
@@ -182,7 +183,7 @@ def main() -> None:
         COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)))
     for label, flt in (
             ("filter status = hard_bounce", mv.ViewFilter(statuses=("hard_bounce",))),
-            ("filter problems only", mv.ViewFilter(statuses=tuple(mv.FAILED_STATUSES))),
+            ("filter problems only", mv.ViewFilter(statuses=tuple(mst.FAILED_STATUSES))),
             ("search 'Devis'", mv.ViewFilter(text="Devis")),
             ("search 'réclamation' (accents folded)", mv.ViewFilter(text="réclamation")),
             ("search 'RECLAMATION N°0'", mv.ViewFilter(text="RECLAMATION N°0")),

@@ -22,6 +22,7 @@ from app.services import message_store as ms
 from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.storage import Database
+from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDER = "carol@example.test"
@@ -184,7 +185,7 @@ def test_killed_in_data_is_sent_once(rig, settings: Settings, phase: str) -> Non
                           cwd=ROOT, check=False)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     db = Database(settings.db_path)
-    (row,) = [r for r in ms.MessageStore(db).rows() if r["subject"] == subject]
+    (row,) = [r for r in listed(db) if r["subject"] == subject]
     assert row["state"] == ("data" if phase == "body_sent" else "transmitting")
     for _ in range(2):  # twice: still exactly one copy
         code, report, _ = postier("outbox", "--once", "--json")

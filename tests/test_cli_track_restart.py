@@ -20,6 +20,7 @@ from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.storage import AccountStore, Database
 from tests.support.rig import wait_listening
+from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
 SENDER = "carol@example.test"
@@ -139,7 +140,7 @@ def test_track_reconnects_after_dovecot_restart_and_catches_up(rig, settings: Se
                  if u["status"] == "delivered"]
     assert sorted(delivered) == sorted([(before, RCPT), (during, RCPT), (after, RCPT)])
     assert any(e["account"] == SENDER for e in report["errors"]), (report, err)
-    rows = {r["id"]: r for r in ms.MessageStore(db).rows()}
+    rows = {r["id"]: r for r in listed(db)}
     for mid in (before, during, after):  # each DSN counted once in the timeline too
         events = rows[mid]["events"]
         assert [e["status"] for e in events].count("delivered") == 1, events

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .message_status import STATUSES
 from .storage import Database, utcnow
 
-STATUSES = ("queued", "sent", "deferred", "delivered", "opened", "replied", "auto_reply",
-            "soft_bounce", "hard_bounce", "blocked", "spam", "complaint", "error")
 SOURCES = ("smtp", "dsn", "bounce", "mdn", "reply", "local")
 
 _PENDING = {"queued": 0, "sent": 1, "deferred": 1}
@@ -215,41 +214,6 @@ class MessageStore:
             row = conn.execute("SELECT status FROM recipients WHERE message_id = ? AND address = ?",
                                (message_pk, address)).fetchone()
         return row["status"] if row else None
-
-    def rows(self, account: str | None = None, status: str | None = None,
-             limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
-        """The sent-messages table (CLI ``messages``): one row per (message, recipient),
-        newest first, each with its timeline."""
-        sql = ("SELECT m.id, m.account_email, m.from_addr, m.subject, m.message_id, m.state,"
-               " m.created_at, m.sent_at, m.is_test, m.smtp_reply,"
-               " r.id AS rid, r.address, r.kind, r.status, r.reason, r.detail, r.updated_at"
-               " FROM recipients r JOIN messages m ON m.id = r.message_id WHERE 1=1")
-        args: list[Any] = []
-        if account:
-            sql += " AND m.account_email = ?"
-            args.append(account)
-        if status:
-            sql += " AND r.status = ?"
-            args.append(status)
-        sql += " ORDER BY COALESCE(m.sent_at, m.created_at) DESC, m.id DESC, r.id LIMIT ? OFFSET ?"
-        args += [limit, offset]
-        with self.db.reading() as conn:
-            rows = conn.execute(sql, args).fetchall()
-            by_rid: dict[int, list[dict[str, Any]]] = {r["rid"]: [] for r in rows}
-            if by_rid:
-                marks = ",".join("?" for _ in by_rid)
-                for e in conn.execute(f"SELECT * FROM events WHERE recipient_id IN ({marks})"
-                                      " ORDER BY at, id", list(by_rid)).fetchall():
-                    by_rid[e["recipient_id"]].append(_event_dict(e))
-        return [{
-            "id": r["id"], "date": r["sent_at"] or r["created_at"], "account": r["account_email"],
-            "from": r["from_addr"], "to": r["address"], "subject": r["subject"],
-            "status": r["status"], "message_id": r["message_id"],
-            "events": by_rid[r["rid"]],
-            "recipient_id": r["rid"], "kind": r["kind"], "reason": r["reason"],
-            "detail": r["detail"], "state": r["state"], "test": bool(r["is_test"]),
-            "updated_at": r["updated_at"],
-        } for r in rows]
 
     def unmatched_inbound(self, account_email: str | None = None,
                           limit: int = 100) -> list[dict[str, Any]]:

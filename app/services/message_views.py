@@ -16,28 +16,29 @@ import threading
 import unicodedata
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
-from .storage import Database
-
-STATUSES: tuple[str, ...] = (
-    "queued", "sent", "deferred", "delivered", "opened", "replied", "auto_reply",
-    "soft_bounce", "hard_bounce", "blocked", "spam", "complaint", "error",
+from .message_status import (
+    SEVERITY_RANK,
+    STATUS_SEVERITY,
+    lang_code,
+    reason_label,
+    status_label,
 )
-# Statuses a user has to act on: the resend button and the red colour are for these.
-FAILED_STATUSES = frozenset({"soft_bounce", "hard_bounce", "blocked", "spam", "complaint",
-                             "error"})
+from .storage import Database
 
 _ROW_SELECT = """
 SELECT r.id AS recipient_id, m.id AS message_id, m.created_at, m.sent_at, m.scheduled_at,
        r.status, m.subject, m.account_email AS account, r.address AS recipient, r.kind,
        r.reason, r.detail,
-       r.updated_at, m.resend_of
+       r.updated_at, m.resend_of, m.from_addr, m.message_id AS header_message_id, m.state,
+       m.is_test
 FROM recipients r JOIN messages m ON m.id = r.message_id
 """
 
@@ -69,6 +70,10 @@ class MessageRow:
     detail: str | None
     updated_at: str
     resend_of: int | None
+    from_addr: str = ""
+    header_message_id: str = ""  # the Message-ID header, for support and scripts
+    state: str = ""  # the message's outbox state (queued, sent, failed…)
+    is_test: int = 0
 
     @property
     def date(self) -> str:
@@ -124,18 +129,6 @@ def _utc_iso(value: datetime) -> str:
         value = value.astimezone()  # naive means local time, as the user typed it
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
-
-# Severity, most urgent first: the status sort (descending, its first click) puts on top
-# what the user has to act on. Permanent failures come first because nothing will fix them by itself (a wrong
-# address, a blocked sender, a spam verdict or complaint, a local error), then the temporary
-# failure and the delay that may still turn bad, then what is on its way (queued, sent), then
-# the answers (an auto-reply may carry a new contact), and last the good outcomes (delivered,
-# read) that need nothing. Defined here once: the table, the CSV export and any CLI use it.
-STATUS_SEVERITY: tuple[str, ...] = (
-    "hard_bounce", "blocked", "spam", "complaint", "error", "soft_bounce", "deferred",
-    "queued", "sent", "auto_reply", "replied", "delivered", "opened",
-)
-SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_SEVERITY)}
 
 # Columns the view sorts on. Ties are always newest first (then the newest row id), so equal
 # subjects, statuses or recipients read as a history whichever way the column is sorted.
@@ -260,7 +253,8 @@ class ViewIndex:
             "ON m.id = r.message_id WHERE r.id > ? ORDER BY r.id", (after,)).fetchall()
         if not rows:
             return
-        rids, mids, statuses, addresses, created, subjects, accounts, senders = zip(*rows)
+        columns = zip(*rows, strict=True)
+        rids, mids, statuses, addresses, created, subjects, accounts, senders = columns
         interned = self._interned
 
         def few(value: str) -> str:  # accounts and senders: a handful, folded once each
@@ -289,7 +283,7 @@ class ViewIndex:
         self.subject_key.extend(subject_keys)
         self.recipient_key.extend(recipient_keys)
         self.text.extend(map("\n".join, zip(subject_keys, recipient_keys, account_keys,
-                                             map(few, senders))))
+                                             map(few, senders), strict=True)))
         self._orders.clear()
         self._id_orders.clear()
         self._all_counts = None
@@ -487,6 +481,58 @@ def fetch_rows(db: Database, ids: Sequence[int]) -> dict[int, MessageRow]:
     return out
 
 
+def fetch_events(db: Database, ids: Sequence[int]) -> dict[int, list[Event]]:
+    """Each recipient's timeline (oldest first), keyed by recipient id."""
+    out: dict[int, list[Event]] = {rid: [] for rid in ids}
+    with db.reading() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for e in conn.execute(
+                    "SELECT * FROM events WHERE recipient_id IN "
+                    f"({', '.join('?' for _ in chunk)}) ORDER BY at, id", chunk):
+                out[e["recipient_id"]].append(Event(e["id"], e["at"], e["status"], e["source"],
+                                                    e["reason"], e["detail"],
+                                                    bool(e["applied"])))
+    return out
+
+
+@dataclass
+class ListedRow:
+    """A row of the view with its timeline: what ``postier messages`` prints."""
+
+    row: MessageRow
+    events: list[Event]
+
+    def to_dict(self) -> dict[str, Any]:
+        """CLI.md's ``messages`` shape (its keys first, then extra keys for support)."""
+        r = self.row
+        return {
+            "id": r.message_id, "date": r.date, "account": r.account, "from": r.from_addr,
+            "to": r.recipient, "subject": r.subject, "status": r.status,
+            "message_id": r.header_message_id,
+            "events": [{"at": e.at, "status": e.status, "detail": e.detail or "",
+                        "source": e.source, "reason": e.reason, "applied": e.applied}
+                       for e in self.events],
+            "recipient_id": r.recipient_id, "kind": r.kind, "reason": r.reason,
+            "detail": r.detail, "state": r.state, "test": bool(r.is_test),
+            "updated_at": r.updated_at,
+        }
+
+
+def listing(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
+            descending: bool = True, limit: int | None = None) -> list[ListedRow]:
+    """The first ``limit`` rows of the view (all without a limit) with their timelines.
+
+    The same index, filter and order as the window's table (``view_ids``), so the CLI
+    lists exactly what the GUI shows for the same filter."""
+    ids = view_ids(db, flt, sort, descending)
+    if limit is not None:
+        ids = ids[:max(limit, 0)]
+    rows = fetch_rows(db, ids)
+    events = fetch_events(db, ids)
+    return [ListedRow(rows[rid], events[rid]) for rid in ids if rid in rows]
+
+
 def status_counts(db: Database, flt: ViewFilter = ViewFilter()) -> dict[str, int]:
     """How many rows per status within the filter, ignoring its status part: the counters
     tell what there is to look at, including the statuses not selected right now."""
@@ -584,221 +630,6 @@ def message_details(db: Database, recipient_id: int) -> MessageDetails | None:
 
 
 # ---------------------------------------------------------------------------
-# Plain-language labels and explanations (FR / EN)
-# ---------------------------------------------------------------------------
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "queued": {"en": "Waiting", "fr": "En attente"},
-    "sent": {"en": "Sent", "fr": "Envoyé"},
-    "deferred": {"en": "Delayed", "fr": "Retardé"},
-    "delivered": {"en": "Delivered", "fr": "Distribué"},
-    "opened": {"en": "Read", "fr": "Lu"},
-    "replied": {"en": "Replied", "fr": "Répondu"},
-    "auto_reply": {"en": "Auto-reply", "fr": "Réponse auto"},
-    "soft_bounce": {"en": "Soft bounce", "fr": "Échec temporaire"},
-    "hard_bounce": {"en": "Hard bounce", "fr": "Adresse invalide"},
-    "blocked": {"en": "Blocked", "fr": "Bloqué"},
-    "spam": {"en": "Spam", "fr": "Spam"},
-    "complaint": {"en": "Complaint", "fr": "Plainte"},
-    "error": {"en": "Error", "fr": "Erreur"},
-}
-
-# Counter wording: "3 hard bounces" / "3 adresses invalides".
-_PLURALS: dict[str, dict[str, tuple[str, str]]] = {
-    "queued": {"en": ("waiting", "waiting"), "fr": ("en attente", "en attente")},
-    "sent": {"en": ("sent", "sent"), "fr": ("envoyé", "envoyés")},
-    "deferred": {"en": ("delayed", "delayed"), "fr": ("retardé", "retardés")},
-    "delivered": {"en": ("delivered", "delivered"), "fr": ("distribué", "distribués")},
-    "opened": {"en": ("read", "read"), "fr": ("lu", "lus")},
-    "replied": {"en": ("reply", "replies"), "fr": ("réponse", "réponses")},
-    "auto_reply": {"en": ("auto-reply", "auto-replies"),
-                   "fr": ("réponse auto", "réponses auto")},
-    "soft_bounce": {"en": ("soft bounce", "soft bounces"),
-                    "fr": ("échec temporaire", "échecs temporaires")},
-    "hard_bounce": {"en": ("hard bounce", "hard bounces"),
-                    "fr": ("adresse invalide", "adresses invalides")},
-    "blocked": {"en": ("blocked", "blocked"), "fr": ("bloqué", "bloqués")},
-    "spam": {"en": ("spam", "spam"), "fr": ("spam", "spams")},
-    "complaint": {"en": ("complaint", "complaints"), "fr": ("plainte", "plaintes")},
-    "error": {"en": ("error", "errors"), "fr": ("erreur", "erreurs")},
-}
-
-
-def _lang(lang: str) -> str:
-    return "fr" if lang == "fr" else "en"
-
-
-def status_label(status: str, lang: str = "en") -> str:
-    return STATUS_LABELS.get(status, {}).get(_lang(lang), status)
-
-
-def count_label(status: str, count: int, lang: str = "en") -> str:
-    """'3 hard bounces', '1 réponse'."""
-    forms = _PLURALS.get(status, {}).get(_lang(lang), (status, status))
-    return f"{count} {forms[0] if count == 1 else forms[1]}"
-
-
-# (explanation, what to do) per status, then finer per reason (CLI.md category table).
-_BY_STATUS: dict[str, dict[str, tuple[str, str]]] = {
-    "queued": {
-        "en": ("The message is waiting to be sent.",
-               "Nothing to do: it leaves at the planned time (quiet hours or scheduled send)."),
-        "fr": ("Le message attend d'être envoyé.",
-               "Rien à faire : il partira à l'heure prévue (heures calmes ou envoi programmé)."),
-    },
-    "sent": {
-        "en": ("Your mail server accepted the message and passed it on.",
-               "Nothing to do. Postier will show here if it bounces or gets a reply."),
-        "fr": ("Votre serveur d'envoi a accepté le message et l'a transmis.",
-               "Rien à faire. Postier affichera ici un éventuel rejet ou une réponse."),
-    },
-    "deferred": {
-        "en": (("The recipient's server asked to try again later; delivery is still being "
-               "retried."),
-               ("Wait: the server retries by itself. If it lasts more than a day, check the "
-               "address or call the recipient.")),
-        "fr": (("Le serveur du destinataire a demandé de réessayer plus tard ; l'envoi est "
-               "retenté automatiquement."),
-               ("Patientez : le serveur réessaie tout seul. Si cela dure plus d'un jour, "
-               "vérifiez l'adresse ou appelez le destinataire.")),
-    },
-    "delivered": {
-        "en": ("The recipient's server confirmed it put the message in the mailbox.",
-               "Nothing to do."),
-        "fr": ("Le serveur du destinataire a confirmé avoir déposé le message dans sa boîte.",
-               "Rien à faire."),
-    },
-    "opened": {
-        "en": ("The recipient sent a read receipt: the message was opened.",
-               "Nothing to do."),
-        "fr": ("Le destinataire a envoyé un accusé de lecture : le message a été ouvert.",
-               "Rien à faire."),
-    },
-    "replied": {
-        "en": ("The recipient replied to this message.", "Read the reply in your mailbox."),
-        "fr": ("Le destinataire a répondu à ce message.",
-               "Lisez la réponse dans votre messagerie."),
-    },
-    "auto_reply": {
-        "en": ("An automatic answer came back (for example an out-of-office message).",
-               ("The message was delivered; the person may be away. Read the answer for a "
-               "return date or another contact.")),
-        "fr": ("Une réponse automatique est revenue (par exemple un message d'absence).",
-               ("Le message est arrivé ; la personne est peut-être absente. Lisez la réponse "
-               "pour une date de retour ou un autre contact.")),
-    },
-    "soft_bounce": {
-        "en": ("The message could not be delivered for a temporary reason.",
-               "Try again later; if it keeps failing, contact the recipient another way."),
-        "fr": ("Le message n'a pas pu être distribué pour une raison temporaire.",
-               ("Réessayez plus tard ; si l'échec se répète, contactez le destinataire "
-               "autrement.")),
-    },
-    "hard_bounce": {
-        "en": ("The address does not exist or can never receive mail.",
-               "Check the spelling of the address, then resend to the corrected address."),
-        "fr": ("L'adresse n'existe pas ou ne peut pas recevoir de courrier.",
-               "Vérifiez l'orthographe de l'adresse, puis renvoyez à l'adresse corrigée."),
-    },
-    "blocked": {
-        "en": (("The recipient's server refused the message because of the sender, not the "
-               "address."),
-               ("Run the domain health check (SPF, DKIM, DMARC); ask your provider or "
-               "administrator if it persists.")),
-        "fr": (("Le serveur du destinataire a refusé le message à cause de l'expéditeur, pas "
-               "de l'adresse."),
-               ("Lancez le contrôle du domaine (SPF, DKIM, DMARC) ; demandez à votre hébergeur "
-               "ou administrateur si cela persiste.")),
-    },
-    "spam": {
-        "en": ("The recipient's server took the message for spam (or found a virus).",
-               ("Avoid links to unknown sites, large images and attachments; check your "
-               "domain's SPF/DKIM/DMARC, then resend.")),
-        "fr": (("Le serveur du destinataire a pris le message pour du spam (ou y a trouvé un "
-               "virus)."),
-               ("Évitez les liens vers des sites inconnus, les grosses images et les pièces "
-               "jointes ; vérifiez SPF/DKIM/DMARC de votre domaine, puis renvoyez.")),
-    },
-    "complaint": {
-        "en": ("The recipient marked this message as spam.",
-               "Do not write to this address again unless the person asks you to."),
-        "fr": ("Le destinataire a signalé ce message comme spam.",
-               "N'écrivez plus à cette adresse sauf si la personne vous le demande."),
-    },
-    "error": {
-        "en": ("Something went wrong while sending this message.",
-               ("Read the server's answer below; check the account with a re-test, then "
-               "resend.")),
-        "fr": ("Un problème est survenu pendant l'envoi de ce message.",
-               "Lisez la réponse du serveur ci-dessous ; re-testez le compte, puis renvoyez."),
-    },
-}
-
-_BY_REASON: dict[str, dict[str, tuple[str, str]]] = {
-    "user_unknown": {
-        "en": ("The address does not exist.", ("Check the spelling: a letter may be missing "
-               "or swapped. Resend to the corrected address.")),
-        "fr": ("L'adresse n'existe pas.", ("Vérifiez l'orthographe : une lettre manque ou est "
-               "inversée. Renvoyez à l'adresse corrigée.")),
-    },
-    "host_unknown": {
-        "en": ("The domain after the @ does not exist or receives no mail.",
-               "Check the part after the @ (for example .fr instead of .com)."),
-        "fr": ("Le domaine après le @ n'existe pas ou ne reçoit pas de courrier.",
-               "Vérifiez la partie après le @ (par exemple .fr au lieu de .com)."),
-    },
-    "has_moved": {
-        "en": ("This person has moved to another address.",
-               "Read the server's answer for the new address and resend there."),
-        "fr": ("Cette personne a changé d'adresse.",
-               "Lisez la réponse du serveur pour trouver la nouvelle adresse et renvoyez."),
-    },
-    "mailbox_full": {
-        "en": ("The recipient's mailbox is full.",
-               "Try again in a few days or warn the person another way."),
-        "fr": ("La boîte du destinataire est pleine.",
-               "Réessayez dans quelques jours ou prévenez la personne autrement."),
-    },
-    "expired": {
-        "en": ("The servers kept retrying for days and gave up.",
-               "Check the address; the recipient's server may be down. Resend later."),
-        "fr": ("Les serveurs ont réessayé pendant des jours puis abandonné.",
-               ("Vérifiez l'adresse ; le serveur du destinataire est peut-être en panne. "
-               "Renvoyez plus tard.")),
-    },
-    "message_too_big": {
-        "en": ("The message is too big for the recipient's server.",
-               "Remove or shrink attachments and images, then resend."),
-        "fr": ("Le message est trop gros pour le serveur du destinataire.",
-               "Retirez ou réduisez les pièces jointes et images, puis renvoyez."),
-    },
-    "auth_failure": {
-        "en": (("The recipient's server could not verify that your domain sent this "
-               "(SPF, DKIM or DMARC)."),
-               "Run the domain health check and fix the DNS records it names."),
-        "fr": (("Le serveur du destinataire n'a pas pu vérifier que votre domaine est bien "
-               "l'expéditeur (SPF, DKIM ou DMARC)."),
-               "Lancez le contrôle du domaine et corrigez les enregistrements DNS indiqués."),
-    },
-    "vacation": {
-        "en": ("The recipient is away (out-of-office answer).",
-               "Read the answer for a return date or another contact."),
-        "fr": ("Le destinataire est absent (message d'absence).",
-               "Lisez la réponse pour une date de retour ou un autre contact."),
-    },
-}
-
-
-def explain(status: str, reason: str | None = None, lang: str = "en") -> tuple[str, str]:
-    """(what happened, what to do) in plain words."""
-    lang = _lang(lang)
-    if reason and reason in _BY_REASON:
-        return _BY_REASON[reason][lang]
-    if status in _BY_STATUS:
-        return _BY_STATUS[status][lang]
-    return (status, "")
-
-
-# ---------------------------------------------------------------------------
 # CSV export
 # ---------------------------------------------------------------------------
 _CSV_HEADERS = {
@@ -807,61 +638,6 @@ _CSV_HEADERS = {
     "fr": ["Date", "Statut", "Code statut", "Objet", "Compte", "Destinataire", "Raison",
            "Code raison", "Réponse du serveur"],
 }
-
-# Short words for each reason code of CLI.md's category table, for the export's "Reason"
-# column (the code itself goes in "Reason code", for filters and support).
-REASON_LABELS: dict[str, dict[str, str]] = {
-    "delivered": {"en": "Delivered", "fr": "Distribué"},
-    "delayed": {"en": "Delayed, still retrying", "fr": "Retardé, nouvel essai en cours"},
-    "user_unknown": {"en": "Address does not exist", "fr": "L'adresse n'existe pas"},
-    "host_unknown": {"en": "Domain does not exist", "fr": "Le domaine n'existe pas"},
-    "has_moved": {"en": "Recipient has moved", "fr": "Le destinataire a changé d'adresse"},
-    "not_accept": {"en": "Domain accepts no mail", "fr": "Le domaine ne reçoit pas de courrier"},
-    "mailbox_full": {"en": "Mailbox full", "fr": "Boîte pleine"},
-    "expired": {"en": "Gave up after retrying", "fr": "Abandon après plusieurs essais"},
-    "system_error": {"en": "Recipient's server error", "fr": "Erreur du serveur destinataire"},
-    "system_full": {"en": "Recipient's server full", "fr": "Serveur destinataire saturé"},
-    "network_error": {"en": "Network or DNS error", "fr": "Erreur réseau ou DNS"},
-    "too_many_conn": {"en": "Too many connections", "fr": "Trop de connexions"},
-    "suspend": {"en": "Mailbox disabled", "fr": "Boîte désactivée"},
-    "message_too_big": {"en": "Message too big", "fr": "Message trop gros"},
-    "exceed_limit": {"en": "Over the recipient's size limit",
-                     "fr": "Dépasse la taille acceptée par le destinataire"},
-    "speeding": {"en": "Sending too fast", "fr": "Envois trop rapprochés"},
-    "blocked": {"en": "Sender blocked", "fr": "Expéditeur bloqué"},
-    "rejected": {"en": "Sender address refused", "fr": "Adresse d'expéditeur refusée"},
-    "no_relaying": {"en": "Relaying refused", "fr": "Relais refusé"},
-    "policy_violation": {"en": "Refused by the recipient's policy",
-                         "fr": "Refusé par la politique du destinataire"},
-    "auth_failure": {"en": "SPF, DKIM or DMARC failed", "fr": "Échec SPF, DKIM ou DMARC"},
-    "bad_reputation": {"en": "Poor sender reputation", "fr": "Mauvaise réputation d'envoi"},
-    "require_ptr": {"en": "Reverse DNS (PTR) required", "fr": "DNS inverse (PTR) exigé"},
-    "not_compliant_rfc": {"en": "Message not standard-compliant",
-                          "fr": "Message non conforme aux normes"},
-    "security_error": {"en": "TLS or sign-in required", "fr": "TLS ou authentification exigé"},
-    "filtered": {"en": "Refused by a filter", "fr": "Refusé par un filtre"},
-    "content_error": {"en": "Malformed content", "fr": "Contenu mal formé"},
-    "spam_detected": {"en": "Taken for spam", "fr": "Pris pour du spam"},
-    "virus_detected": {"en": "Virus found", "fr": "Virus détecté"},
-    "vacation": {"en": "Out of office", "fr": "Absence"},
-    "feedback": {"en": "Marked as spam by the recipient",
-                 "fr": "Signalé comme spam par le destinataire"},
-    "syntax_error": {"en": "Syntax error", "fr": "Erreur de syntaxe"},
-    "mailer_error": {"en": "Mail system error", "fr": "Erreur du système de messagerie"},
-    "on_hold": {"en": "On hold", "fr": "En attente"},
-    "undefined": {"en": "Unknown cause", "fr": "Cause inconnue"},
-    "displayed": {"en": "Read", "fr": "Lu"},
-    "processed": {"en": "Processed", "fr": "Traité"},
-    "deleted": {"en": "Deleted unread", "fr": "Supprimé sans être lu"},
-}
-
-
-def reason_label(reason: str | None, lang: str = "en") -> str:
-    """The reason in the user's language ('' for none; an unknown code stays as it is)."""
-    if not reason:
-        return ""
-    return REASON_LABELS.get(reason, {}).get(_lang(lang), reason)
-
 
 def iter_view(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
               descending: bool = True) -> Iterator[MessageRow]:
@@ -882,7 +658,7 @@ def export_csv(db: Database, path: Path, flt: ViewFilter = ViewFilter(), sort: s
     ``delimiter=';'`` for French Excel. Returns the number of data rows."""
     if delimiter not in (",", ";", "\t"):
         raise ValueError("delimiter must be ',', ';' or a tab")
-    lang = _lang(lang)
+    lang = lang_code(lang)
     count = 0
     tmp = Path(path).with_name(Path(path).name + ".part")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
@@ -915,9 +691,3 @@ def _local_iso(value: str) -> str:
         return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return value
-
-
-def counts_summary(counts: dict[str, int], lang: str = "en",
-                   order: Iterable[str] = STATUSES) -> list[str]:
-    """Counter labels in status order, only for statuses present."""
-    return [count_label(s, counts[s], lang) for s in order if counts.get(s)]

@@ -38,6 +38,7 @@ from .auth import Credential
 from .config import Settings
 from .credentials import CredentialStore
 from .errors import PostierError
+from .message_status import STATUSES
 from .storage import Account, AccountStore, Database, StorageError
 from .tls import check_pin, shared_client_context
 
@@ -452,7 +453,7 @@ def _recipient_updates(report: Any, kind: str, sender: str | None) -> list[tuple
         rs = recipients[0] if recipients else None
         address = _addr(getattr(rs, "address", None)) if rs is not None else None
         category = getattr(rs, "category", None) if rs is not None else None
-        out.append((rs, address or sender, category if category in ms.STATUSES else "opened",
+        out.append((rs, address or sender, category if category in STATUSES else "opened",
                     getattr(rs, "reason", None) if rs is not None else "opened",
                     getattr(rs, "diagnostic", None) if rs is not None else None))
     elif kind == "auto_reply":
@@ -544,7 +545,7 @@ def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
     for rs, address, status, reason, detail in _recipient_updates(found.report, kind,
                                                                   found.sender):
         summary.append(f"{address or '?'}: {status}" + (f" {reason}" if reason else ""))
-        if status not in ms.STATUSES:
+        if status not in STATUSES:
             continue
         message = _find_message(conn, account, found.report, rs, found.refs, address, found.at)
         if message is None:

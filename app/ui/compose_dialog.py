@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import groups as groups_service
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
@@ -524,7 +525,7 @@ class ComposeDialog(QDialog):
                 self.accept()
             else:
                 self.error_label.setStyleSheet("QLabel { color: #065f46; }")
-                self.error_label.setText(self.tr("Test message: %s") % mv.status_label(
+                self.error_label.setText(self.tr("Test message: %s") % mst.status_label(
                     _overall(result), _lang(self)))
                 self.error_label.show()
 
@@ -563,7 +564,7 @@ class ResendDialog(QDialog):
         self.result_info: Any = None
         self.setWindowTitle(self.tr("Resend"))
         rec = details.selected
-        what, _ = mv.explain(rec.status, rec.reason, _lang(parent))
+        what, _ = mst.explain(rec.status, rec.reason, _lang(parent))
         # Plain text, not escaped: Qt shows it as is (escape() + AutoText showed
         # "L&#x27;adresse" — the one escaping belongs to rich text at display time).
         intro = QLabel(self.tr("“{subject}” could not be delivered to {address}: {what}").format(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services import event_notes
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.storage import Database
 from app.ui.messages_model import STATUS_COLORS
@@ -117,7 +118,7 @@ class DetailsPanel(QWidget):
         self.details = d
         rec = d.selected
         self.title.setText(d.subject or self.tr("(no subject)"))
-        self.resend_button.setEnabled(rec.status in mv.FAILED_STATUSES
+        self.resend_button.setEnabled(rec.status in mst.FAILED_STATUSES
                                       or rec.status == "deferred")
         self.browser.setHtml(self._html(d))
         if same:  # a live refresh of the row being read: stay where the reader was
@@ -133,12 +134,12 @@ class DetailsPanel(QWidget):
         kinds = {"to": self.tr("To"), "cc": self.tr("Cc"), "bcc": self.tr("Bcc")}
         rec = d.selected
         color = STATUS_COLORS.get(rec.status, "#374151")
-        what, todo = mv.explain(rec.status, rec.reason, self.lang)
+        what, todo = mst.explain(rec.status, rec.reason, self.lang)
         parts: list[str] = []
         parts.append(
             f"<table width='100%' cellpadding='8' bgcolor='{_tint(color)}'><tr><td>"
             f"<span style='color:{color};font-weight:bold;font-size:large'>"
-            f"{escape(mv.status_label(rec.status, self.lang))}</span> — "
+            f"{escape(mst.status_label(rec.status, self.lang))}</span> — "
             f"{escape(rec.address)}<br><b>{escape(what)}</b><br>"
             f"{escape(t['what_to_do'])} {escape(todo)}</td></tr></table>")
         parts.append(f"<h3>{escape(t['timeline'])}</h3>")
@@ -156,7 +157,7 @@ class DetailsPanel(QWidget):
             parts.append(
                 f"<tr><td style='border-left:3px solid {ecolor};padding-left:8px'>"
                 f"<span style='color:{muted}'>{escape(_when(e.at, locale))}</span> · "
-                f"<b style='color:{ecolor}'>{escape(mv.status_label(e.status, self.lang))}"
+                f"<b style='color:{ecolor}'>{escape(mst.status_label(e.status, self.lang))}"
                 f"</b> · <span style='color:{muted}'>{escape(self._source(e.source))}</span>"
                 f"{superseded}")
             detail = self._detail(e)
@@ -169,7 +170,7 @@ class DetailsPanel(QWidget):
         parts.append("</table>")
         if d.resent_as:
             parts.append(f"<p><b>{escape(t['resent_to'])}</b> " + ", ".join(
-                f"{escape(addr)} ({escape(mv.status_label(st, self.lang))})"
+                f"{escape(addr)} ({escape(mst.status_label(st, self.lang))})"
                 for _, addr, st in d.resent_as) + "</p>")
         if d.resend_of is not None:
             note = self.tr("This message is a resend of an earlier failed delivery.")
@@ -182,7 +183,7 @@ class DetailsPanel(QWidget):
             rows.append((self.tr("Scheduled for"), _when(d.scheduled_at, locale)))
         for r in d.recipients:
             rows.append((kinds.get(r.kind, r.kind), (f"{r.address} — "
-                         f"{mv.status_label(r.status, self.lang)}")))
+                         f"{mst.status_label(r.status, self.lang)}")))
         if d.smtp_reply:
             rows.append((self.tr("Server reply"), d.smtp_reply))
         for label, value in rows:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.ui.i18n import plural
 from app.ui.messages_model import STATUS_COLORS, status_icon
@@ -28,8 +29,8 @@ class FilterBar(QWidget):
         self.status_box.setAccessibleName(self.tr("Status"))
         self.status_box.addItem(self.tr("All statuses"), None)
         self.status_box.addItem(self.tr("Problems only"), PROBLEMS)
-        for status in mv.STATUSES:
-            self.status_box.addItem(status_icon(status), mv.status_label(status, lang), status)
+        for status in mst.STATUSES:
+            self.status_box.addItem(status_icon(status), mst.status_label(status, lang), status)
         self.account_box = QComboBox()
         self.account_box.setAccessibleName(self.tr("Account"))
         self.account_box.addItem(self.tr("All accounts"), None)
@@ -95,7 +96,7 @@ class FilterBar(QWidget):
         status = self.status_box.currentData()
         statuses: tuple[str, ...] = ()
         if status == PROBLEMS:
-            statuses = tuple(s for s in mv.STATUSES if s in mv.FAILED_STATUSES)
+            statuses = tuple(s for s in mst.STATUSES if s in mst.FAILED_STATUSES)
         elif status:
             statuses = (status,)
         account = self.account_box.currentData()
@@ -160,14 +161,14 @@ class CountersBar(QLabel):
             head = plural(self.tr("%Ln message(s) to %1:", "", messages), messages
                           ).replace("%1", recipients)
         links = [f"<a href='{s}' style='color:{STATUS_COLORS[s]};text-decoration:none'>"
-                 f"&#9679;&nbsp;{_nowrap(escape(mv.count_label(s, counts[s], self.lang)))}</a>"
-                 for s in mv.STATUSES if counts.get(s)]
+                 f"&#9679;&nbsp;{_nowrap(escape(mst.count_label(s, counts[s], self.lang)))}</a>"
+                 for s in mst.STATUSES if counts.get(s)]
         head = escape(head).replace("-", "\u2011")  # may wrap between words, not at "-"
         self.setText(f"<b>{head}</b>&nbsp;&nbsp; " + " &nbsp; ".join(links))
         self.setToolTip(self.tr("Click a counter to show only those messages."))
 
     def summary(self) -> str:
-        return " · ".join(mv.counts_summary(self.counts, self.lang))
+        return " · ".join(mst.counts_summary(self.counts, self.lang))
 
     def plain(self) -> str:
         """What the bar reads as, in plain text with ordinary spaces and hyphens."""

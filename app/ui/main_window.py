@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.storage import AccountStore, Database, open_database
@@ -389,7 +390,7 @@ class MainWindow(QMainWindow):
         rows = plural(self.tr("%Ln row(s) · updated at %1", "", n), n)
         self.status_label.setText(rows.replace("%1", format_clock(datetime.now().astimezone())))
         problems = sum(c for s, c in self.page.model.counts.items()
-                       if s in mv.FAILED_STATUSES)
+                       if s in mst.FAILED_STATUSES)
         self.notifier.set_status(plural(self.tr("%Ln problem(s)", "", problems), problems)
                                  if problems else self.tr("all good"))
 

@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from app.services import event_notes
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.storage import Database
 from app.ui.worker import run_task
@@ -193,21 +194,21 @@ class SentMessagesModel(QAbstractTableModel):
             return status_icon(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return QBrush(QColor(STATUS_COLORS.get(row.status, "#000000")))
-        if role == Qt.ItemDataRole.BackgroundRole and row.status in mv.FAILED_STATUSES:
+        if role == Qt.ItemDataRole.BackgroundRole and row.status in mst.FAILED_STATUSES:
             return QBrush(QColor(FAILED_BACKGROUND))
         if role == Qt.ItemDataRole.ToolTipRole:
             # Postier's own notes in the table's language; servers' words as they are.
             return (event_notes.localize(row.detail, self.lang)
-                    or mv.explain(row.status, row.reason, self.lang)[0])
+                    or mst.explain(row.status, row.reason, self.lang)[0])
         if role == Qt.ItemDataRole.AccessibleTextRole and column == "status":
-            return mv.status_label(row.status, self.lang)
+            return mst.status_label(row.status, self.lang)
         return None
 
     def _display(self, row: mv.MessageRow, column: str) -> str:
         if column == "date":
             return format_date(row.date, self._today, self._locale)
         if column == "status":
-            return mv.status_label(row.status, self.lang)
+            return mst.status_label(row.status, self.lang)
         if column == "subject":
             return row.subject or self.tr("(no subject)")
         if column == "account":

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.services import message_store as ms
+from app.services import message_views as mv
+from app.services.message_status import STATUSES
 from app.services.storage import Database
 
 
@@ -64,8 +66,8 @@ def test_precedence(old: str, new: str, expected: bool) -> None:
 def test_every_status_pair_is_decided_without_cycles() -> None:
     # For two distinct statuses, never both directions: otherwise two signals arriving in
     # a different order would flip-flop the table (sent <-> deferred is the one exception).
-    for a in ms.STATUSES:
-        for b in ms.STATUSES:
+    for a in STATUSES:
+        for b in STATUSES:
             if a != b and {a, b} != {"sent", "deferred"}:
                 assert not (ms.supersedes(a, b) and ms.supersedes(b, a)), (a, b)
 
@@ -101,17 +103,18 @@ def test_rows_one_per_recipient_with_filters(db: Database) -> None:
     _message(db, ["w@y.test"], 2, account="b@x.test")
     store = ms.MessageStore(db)
     store.set_status(_rid(db, m1, "v@y.test"), "hard_bounce", "bounce", "user_unknown", "550")
-    rows = store.rows()
+    rows = [r.to_dict() for r in mv.listing(db)]
     assert len(rows) == 3
     assert set(rows[0]) >= {"id", "date", "account", "from", "to", "subject", "status",
                             "message_id", "events"}
-    bounced = store.rows(status="hard_bounce")
+    bounced = [r.to_dict() for r in mv.listing(db, mv.ViewFilter(statuses=("hard_bounce",)))]
     assert [(r["id"], r["to"]) for r in bounced] == [(m1, "v@y.test")]
     assert bounced[0]["events"][-1] == {"at": bounced[0]["events"][-1]["at"],
                                         "status": "hard_bounce", "detail": "550",
                                         "source": "bounce", "reason": "user_unknown",
                                         "applied": True}
-    assert [r["to"] for r in store.rows(account="b@x.test")] == ["w@y.test"]
+    only_b = mv.listing(db, mv.ViewFilter(accounts=("b@x.test",)))
+    assert [r.row.recipient for r in only_b] == ["w@y.test"]
 
 
 def test_matching_helpers(db: Database) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QTextCursor
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.storage import open_database
@@ -62,11 +63,11 @@ def test_superseded_event_is_greyed_with_a_note(qtbot, postier_env: Path,
     note = "(did not change the status)"
     assert text.count(note) == 1
     late_line = next(line for line in text.splitlines() if note in line)
-    assert mv.status_label("deferred", "en") in late_line
+    assert mst.status_label("deferred", "en") in late_line
     # the whole superseded event is grey, its server words too; the applied ones are not
     assert _colour_of(panel.browser, LATE) == GREY
     assert _colour_of(panel.browser, note) == GREY
-    delivered = mv.status_label("delivered", "en")
+    delivered = mst.status_label("delivered", "en")
     timeline = text.index("Timeline")
     assert _colour_of(panel.browser, delivered) == QColor(STATUS_COLORS["delivered"])
     assert text.index(delivered, timeline) < text.index(note)

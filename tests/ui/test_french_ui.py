@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services import notify_rules as nr
 from app.services.config import Settings
@@ -187,7 +188,7 @@ def test_no_english_in_the_french_file_dialog(qtbot, french) -> None:
 
 
 def test_status_words_and_counters_are_french(qtbot, french) -> None:
-    assert mv.status_label("hard_bounce", "fr") == "Adresse invalide"
+    assert mst.status_label("hard_bounce", "fr") == "Adresse invalide"
     from app.ui.filter_bar import CountersBar
 
     bar = CountersBar("fr")

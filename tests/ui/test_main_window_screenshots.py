@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale
 
+from app.services import message_status as mst
 from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.storage import AccountStore, open_database
@@ -69,7 +70,7 @@ def test_screenshots_stay_out_of_the_tree_unless_asked(qtbot, tmp_path: Path,
 def test_screenshot_table_every_status_and_details(qtbot, demo_window, tmp_path: Path) -> None:
     win, _, _, ids = demo_window
     model = win.page.model
-    assert {model.row_at(r).status for r in range(model.rowCount())} == set(mv.STATUSES)
+    assert {model.row_at(r).status for r in range(model.rowCount())} == set(mst.STATUSES)
     with qtbot.waitSignal(win.page.details.loaded, timeout=10_000):
         win.page.select_recipient(ids["hard_bounce"])
     assert "550 5.1.1" in win.page.details.browser.toPlainText()
