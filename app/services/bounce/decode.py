@@ -378,7 +378,7 @@ def walk(msg: Part) -> Parts:
             inner = Part(part.payload(limit=len(part.body)))
             # A report wrapped whole (a forwarded bounce, a gateway re-sending one) is the
             # report itself, not the returned original: its own parts say which that is.
-            wrapped_report = inner.content_type() == "multipart/report"
+            wrapped_report = inner.content_type() == "multipart/report" or _from_daemon(inner)
             if parts.original is None and ctype in _MESSAGE_TYPES and not wrapped_report:
                 parts.original = inner
             visit(inner, depth + 1, inside_original or not wrapped_report)
@@ -395,6 +395,14 @@ def walk(msg: Part) -> Parts:
 
     visit(msg, 0, False)
     return parts
+
+
+def _from_daemon(part: Part) -> bool:
+    """A message sent by a mail system (MAILER-DAEMON, postmaster): a report, when one is
+    attached whole, never the returned original."""
+    sender = (part.get("From") or "")[:200].lower()
+    return any(name in sender for name in ("mailer-daemon@", "mailer-daemon <", "postmaster@",
+                                           "mail delivery subsystem", "mail delivery system"))
 
 
 def _is_status_text(part: Part) -> bool:

@@ -123,6 +123,9 @@ _LABELLED_RE = re.compile(
     r"|destinatário|ontvanger|unable to deliver to|undeliverable to|delivery to)[ \t]{0,4}:"
     r"[ \t]{0,8}(?:[A-Za-z0-9-]{1,20};[ \t]{0,8})?[<\"']?(" + ADDR + ")",
     re.IGNORECASE | re.MULTILINE)
+# Numbered or bulleted lists of recipients: "1. x@y", "2) <x@y>", "• x@y".
+_LISTED_RE = re.compile(r"^[ \t]{0,8}(?:\d{1,3}[.)]|[•·◦▪o])[ \t]{1,4}[<\"']?(" + ADDR + r")",
+                        re.MULTILINE)
 # Sentences naming the recipient, for reports that put no address at a line start:
 # "Your message to <x@y> couldn't be delivered", "could not be delivered to x@y".
 _SENTENCE_RE = re.compile(
@@ -180,6 +183,7 @@ def _address_lines(head: str) -> list[tuple[int, str]]:
     order, UTF-8 ones too."""
     found = [(m.start(), m.group(1)) for m in ADDR_LINE_RE.finditer(head)]
     found.extend((m.start(), m.group(1)) for m in _LABELLED_RE.finditer(head))
+    found.extend((m.start(), m.group(1)) for m in _LISTED_RE.finditer(head))
     if not head.isascii():
         found.extend((m.start(), m.group(1)) for m in _UTF8_ADDR_LINE_RE.finditer(head)
                      if not m.group(1).isascii())
