@@ -354,8 +354,8 @@ def add_account(email: str, credential: Credential, settings: Settings, *,
         raise PostierError("ACCOUNT_EXISTS")
     check = check_account(email, credential, settings, imap=imap, smtp=smtp, timeout=timeout,
                           pin=pin)
-    if not check.ok:
-        return AddOutcome(check, None)
+    if not check.ok or check.incoming is None or check.outgoing is None:
+        return AddOutcome(check, None)  # a passed check always names both servers
     try:
         account = save_account(settings, email=email, credential=credential,
                                imap=check.incoming, smtp=check.outgoing,
@@ -429,8 +429,8 @@ def add_oauth_account(settings: Settings, email: str, provider: str, *,
     credential = Credential(email, tokens.access_token, "oauth2")
     check = check_account(email, credential, settings, imap=imap or preset_imap,
                           smtp=smtp or preset_smtp, timeout=check_timeout)
-    if not check.ok:
-        return AddOutcome(check, None)
+    if not check.ok or check.incoming is None or check.outgoing is None:
+        return AddOutcome(check, None)  # a passed check always names both servers
     try:
         account = save_account(settings, email=email, credential=credential,
                                imap=check.incoming, smtp=check.outgoing,

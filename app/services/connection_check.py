@@ -268,7 +268,7 @@ class _Checker:
 
     def ok(self, detail: str = "") -> None:
         self.run.add(Step(self.server, self._step_name, True, self._ms(),
-                          self._scrub(_printable(detail))))
+                          self._scrub(_printable(detail)) or ""))
 
     def _scrub(self, text: str | None) -> str | None:
         """Some servers answer a refused login with the command they got (AUTH PLAIN
@@ -621,7 +621,7 @@ class _IMAP(imaplib.IMAP4):
         return self._given
 
     def _get_line(self) -> bytes:
-        line = super()._get_line()
+        line: bytes = super()._get_line()  # type: ignore[misc]  # imaplib's private reader
         self.last_line = line
         return line
 
@@ -672,7 +672,7 @@ class _ImapChecker(_Checker):
             self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply()))
         imap.sock, detail = self.tls_handshake(imap.sock)
         imap.file = imap.sock.makefile("rb")
-        imap._tls_established = True
+        imap._tls_established = True  # type: ignore[attr-defined]  # imaplib's own flag
         try:
             imap._get_capabilities()  # capabilities change after TLS (RFC 3501 6.2.1)
         except (imaplib.IMAP4.error, OSError) as exc:
@@ -744,7 +744,7 @@ class _ImapChecker(_Checker):
 def _sasl_responder(initial: str) -> Callable[[bytes], bytes]:
     """imaplib authobject: the initial response first, then an empty answer to any error
     challenge (XOAUTH2 sends its JSON error as a challenge) so the server finishes."""
-    sent = []
+    sent: list[bool] = []
 
     def respond(challenge: bytes) -> bytes:
         if sent:
@@ -837,6 +837,8 @@ class _SmtpChecker(_Checker):
             self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
         except OSError as exc:
             self.fail(network_error(exc, "STARTTLS"))
+        if smtp.sock is None:
+            self.fail(PostierError("PROTOCOL_ERROR", reply="connection closed before STARTTLS"))
         smtp.sock, detail = self.tls_handshake(smtp.sock)
         # RFC 3207: forget what we knew before TLS.
         smtp.file = None
@@ -847,7 +849,8 @@ class _SmtpChecker(_Checker):
 
     def login(self, smtp: _SMTP) -> None:
         self.begin("login")
-        smtp.sock.settimeout(self.run.remaining())
+        if smtp.sock is not None:
+            smtp.sock.settimeout(self.run.remaining())
         cred = self.credential
         try:
             self.ehlo(smtp)
