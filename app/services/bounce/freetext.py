@@ -119,8 +119,10 @@ _HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,60}:[ \t]")
 _LABELLED_RE = re.compile(
     r"^[ \t>]{0,8}(?:final-recipient|x-failed-recipients?|failed[ -]recipients?"
     r"|(?:original |intended |invalid |unknown |failed |bad )?recipients?(?:\(s\))?"
-    r"(?: address(?:es)?)?|(?:e-?mail )?address(?:e)?|destinataires?|empfänger|destinatario"
-    r"|destinatário|ontvanger|unable to deliver to|undeliverable to|delivery to)[ \t]{0,4}:"
+    r"(?: address(?:es)?)?|(?:e-?mail )?address(?:e)?|destinataires?(?: ?\(s\))?"
+    r"|adresses?(?: du destinataire| e-?mail| électronique)?|e-?mail-adresse|empfänger(?:adresse)?"
+    r"|destinatario|destinatário|dirección(?: de correo)?|indirizzo|ontvanger"
+    r"|unable to deliver to|undeliverable to|delivery to)[ \t]{0,4}:"
     r"[ \t]{0,8}(?:[A-Za-z0-9-]{1,20};[ \t]{0,8})?[<\"']?(" + ADDR + ")",
     re.IGNORECASE | re.MULTILINE)
 # Numbered or bulleted lists of recipients: "1. x@y", "2) <x@y>", "• x@y".
@@ -284,14 +286,19 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     excluded = _excluded(msg, report, parts)
     # 1) the addresses the report is about, in order, each with its block of text
     blocks: dict[str, str] = {}
+    spelled: dict[str, str] = {}  # one entry per address whatever its case ("Jean@", "jean@")
+
+    def one(addr: str) -> str:
+        return spelled.setdefault(addr.lower(), addr)
+
     failed = header_text(msg, "X-Failed-Recipients")
     if failed:
         for _, a in getaddresses([failed]):
             if "@" in a:
-                blocks.setdefault(norm_addr(a), "")
+                blocks.setdefault(one(norm_addr(a)), "")
     seen: dict[str, int] = {}
     for start, named in _address_lines(head):
-        addr = norm_addr(named)
+        addr = one(norm_addr(named))
         if not _is_candidate(addr, excluded, msgids) or _contact_prose(head, start):
             continue
         # bounded work: a report names an address a few times, not thousands
@@ -307,7 +314,7 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             blocks[addr] = block
     if not blocks:  # no address starts a line: those the sentences name
         for match in _SENTENCE_RE.finditer(head[:_SCAN_LIMIT]):
-            addr = norm_addr(match.group(1))
+            addr = one(norm_addr(match.group(1)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks and not (
                     _contact_prose(head, match.start(1))):
                 blocks[addr] = block_for(head, addr)
@@ -315,7 +322,7 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
                     break
     if not blocks:  # then any address of the report's own text
         for match in ADDR_RE.finditer(head):
-            addr = norm_addr(match.group(0))
+            addr = one(norm_addr(match.group(0)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks and not (
                     _contact_prose(head, match.start())):
                 blocks[addr] = block_for(head, addr)
@@ -323,7 +330,7 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
                     break
     if not blocks:  # "Undeliverable: x@y": some name the recipient in the subject only
         for match in ADDR_RE.finditer(report.subject or ""):
-            addr = norm_addr(match.group(0))
+            addr = one(norm_addr(match.group(0)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks:
                 blocks[addr] = ""
     # 2) one diagnostic for the whole report, for blocks that carry none
