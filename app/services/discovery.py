@@ -51,6 +51,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import dns.asyncresolver
 import dns.resolver
+from publicsuffixlist import PublicSuffixList
 
 from . import dns_query
 from . import presets as presets_mod
@@ -492,18 +493,31 @@ def _preset_outcome(email: str, domain: str) -> _Outcome:
     return _Outcome(cand, [Tried("preset", domain, "found", ms, preset.id)])
 
 
+_PSL: PublicSuffixList | None = None
+_PSL_LOCK = threading.Lock()
+
+
+def _public_suffixes() -> PublicSuffixList:
+    """The Public Suffix List bundled with ``publicsuffixlist``, parsed on first use (a few
+    hundred ms: only a discovery that reaches the MX step pays it, never the start-up)."""
+    global _PSL
+    with _PSL_LOCK:
+        if _PSL is None:
+            _PSL = PublicSuffixList()
+        return _PSL
+
+
 def _mx_domains(mx_host: str) -> list[str]:
     """Domains to ask the ISPDB for an MX host, as Thunderbird does: the host without
-    its first label, then its registrable domain (a short list of two-level suffixes
-    stands in for the public-suffix list)."""
-    labels = mx_host.lower().rstrip(".").split(".")
+    its first label, then its registrable domain by the Public Suffix List (so
+    ``mx.exemple.co.uk`` gives ``exemple.co.uk`` and ``mx1.mail.ovh.net`` gives ``ovh.net``)."""
+    host = mx_host.lower().rstrip(".")
+    labels = host.split(".")
     out: list[str] = []
     if len(labels) > 2:
         out.append(".".join(labels[1:]))
-    second_level = len(labels) >= 3 and labels[-2] in ("co", "com", "net", "org", "gov", "ac",
-                                                       "ne", "or", "gouv", "asso")
-    base = ".".join(labels[-3:] if second_level else labels[-2:])
-    if base not in out and len(labels) >= 2:
+    base = _public_suffixes().privatesuffix(host)
+    if base and base not in out:
         out.append(base)
     return out
 

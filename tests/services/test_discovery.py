@@ -372,6 +372,20 @@ def test_mx_to_ovh_preset(net: NetRig) -> None:
     assert result.incoming[0].host == "ssl0.ovh.net"
 
 
+def test_mx_host_under_a_two_level_suffix_finds_its_hosts_ispdb_entry(net: NetRig) -> None:
+    """The MX host's registrable domain comes from the Public Suffix List: under ``ltd.uk``
+    (a suffix the old hand-kept list did not have) it is ``hebergeur.ltd.uk``, not ``ltd.uk``."""
+    net.zone("client2.test. 60 IN MX 10 mx1.in.hebergeur.ltd.uk.")
+    net.http.route("/ispdb/hebergeur.ltd.uk", clientconfig_xml("imap.hebergeur.ltd.uk",
+                                                               "smtp.hebergeur.ltd.uk"))
+    result = net.discover("jean@client2.test")
+    assert result.found, [t.to_dict() for t in result.tried]
+    assert result.source == "mx"
+    assert result.incoming[0].host == "imap.hebergeur.ltd.uk"
+    targets = [t.target for t in result.tried if t.source == "mx"]
+    assert not any(t.endswith("/ltd.uk") for t in targets), targets
+
+
 def test_autoconfig_receives_the_address(net: NetRig) -> None:
     setup_autoconfig(net)
     net.discover("jean+tag@auto.test")
