@@ -132,7 +132,8 @@ _LISTED_RE = re.compile(r"^[ \t]{0,8}(?:\d{1,3}[.)]|[•·◦▪o])[ \t]{1,4}[<\
 # "Your message to <x@y> couldn't be delivered", "could not be delivered to x@y".
 _SENTENCE_RE = re.compile(
     r"(?:(?:message|mail|e-?mail) (?:sent |addressed )?(?:to|for)|deliver(?:ed|y)? to"
-    r"|delivering (?:to|your message to)|recipient|address|mailbox|user|destinataire|rcpt to|"
+    r"|delivering (?:to|your message to)|recipient|address|mailbox|user|destinataire|rcpt to"
+    r"|(?:fail(?:ed|ure)|errors?|problems?) (?:for|with)|"
     r"adresse|à)[ \t:]{1,4}[<\"'(]?(" + ADDR + r")", re.IGNORECASE)
 # Prose that hands out an address to write to: never the recipient of the report.
 _CONTACT_RE = re.compile(
@@ -147,8 +148,9 @@ _WRAPPED_ADDR_RE = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{0,200})\n[ \t]{0,20}([
 
 # What precedes the *sender's* address in a transcript or a summary ("MAIL FROM:<x>",
 # "from x", "Sender: x"): never a recipient.
-_SENDER_BEFORE_RE = re.compile(r"(?:mail from|from|sender|envelope-from|return-path|expéditeur"
-                               r"|absender|remitente)[ \t]{0,3}[:=]?[ \t]{0,3}[<\"'(]?$")
+_SENDER_BEFORE_RE = re.compile(r"\b(?:mail from|from|sender|envelope-from|return-path|expéditeur"
+                               r"|absender|remitente|message-id|message|msgid|queue id|id)"
+                               r"[ \t]{0,3}[:=]?[ \t]{0,3}[<\"'(]?$")
 
 
 def _contact_prose(text: str, start: int) -> bool:
@@ -281,8 +283,10 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             report.original_message_id = found.group(1)
     # Message-IDs look like addresses: never take one for a recipient.
     msgids = {m.strip("<>").lower() for m in MSGID_HDR_RE.findall(text)}
-    if report.original_message_id:
-        msgids.add(report.original_message_id.strip("<>").lower())
+    for known in (report.original_message_id, report.message_id, report.in_reply_to,
+                  *report.references):
+        if known:
+            msgids.add(known.strip("<>").lower())
     excluded = _excluded(msg, report, parts)
     # 1) the addresses the report is about, in order, each with its block of text
     blocks: dict[str, str] = {}
