@@ -99,13 +99,18 @@ def test_screens_of_the_discard_question_and_sign_in_not_set_up(
     click(qtbot, wizard.start_page.office)
     click_next(qtbot, wizard)
     fill_address(qtbot, wizard, "marie@dupont.example", "MotDePasse-Secret-42")
+    # No client ID here: no sign-in button, the password asked instead.
+    assert wizard.address_page.sign_in.isHidden()
+    assert wizard.address_page.password_row.isVisible()
     _shot(wizard, "wizard_2_office365_not_set_up", language, screen, tmp_path)
     wizard.reject()  # what Escape does
     qtbot.waitUntil(lambda: wizard.discard_box is not None and wizard.discard_box.isVisible(),
                     timeout=2000)
+    assert wizard.keep_button.isVisible()
     screenshot(wizard.discard_box, f"i16_wizard_discard_question_{language}_{screen}",
                tmp_path)
     click(qtbot, wizard.keep_button)
+    assert wizard.isVisible()  # kept: nothing typed is lost
 
 
 def test_screens_of_main_window_compose_and_domain_health(

@@ -107,18 +107,30 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window,
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # The resend goes to the bounced address, offered for correction.
+    assert dialog.address.text() == "jean.dupnt@exemple.fr" and dialog.send_button.isVisible()
     _save(dialog, "main_resend.png", tmp_path)
     win.tabs.setCurrentWidget(win.accounts)
     win.accounts.select(sm.ACCOUNTS[1])
+    selected = win.accounts.selected()
+    assert selected is not None and selected.email == sm.ACCOUNTS[1]
+    assert selected.sync_error == "AUTH_FAILED"  # the account in trouble is the one shown
     _save(win, "main_accounts.png", tmp_path)
     sm.add_event(db, ids["sent"], "hard_bounce", "bounce", "user_unknown",
                  "550 5.1.1 <mairie@saint-martin.fr>: Recipient address rejected")
     sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: Facture F-2026-117")
     qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=10_000)
     win.tabs.setCurrentWidget(win.notifications_panel)
+    assert win.notifications_panel.list.count() >= 2  # the bounce and the reply, listed
     _save(win, "main_notifications.png", tmp_path)
     win.about()
     qtbot.waitExposed(win.about_dialog)
+    from PySide6.QtWidgets import QLabel
+
+    from app import __version__
+
+    shown = " ".join(label.text() for label in win.about_dialog.findChildren(QLabel))
+    assert "Postier" in shown and __version__ in shown
     _save(win.about_dialog, "main_about.png", tmp_path)
 
 

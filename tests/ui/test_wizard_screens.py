@@ -183,14 +183,24 @@ def test_screens_of_stopped_test_and_oauth(qtbot, bad_servers, language: str,
     silent = bad_servers.silent("imap")
     run_to_test(qtbot, wizard, "marie@dupont.example", "pw", silent.endpoint_as("ssl"),
                 bad_servers.smtps().endpoint)
-    qtbot.wait(400)
+    page = wizard.test_page
+    # The picture shows a check under way: a step running, Stop offered.
+    qtbot.waitUntil(lambda: page.running and page.stop_button.isVisible() and any(
+        row.state == "running" for row in page.rows.values()), timeout=10_000)
     screenshot(wizard, f"wizard_4_test_running_{lang}", tmp_path)
-    click(qtbot, wizard.test_page.stop_button)
+    click(qtbot, page.stop_button)
+    assert not page.running and not page.stop_button.isVisible()
+    assert page.retry_button.isVisible() and page.verdict.text()
+    assert any(row.state == "skipped" for row in page.rows.values())
+    assert not any(row.state == "running" for row in page.rows.values())
     screenshot(wizard, f"wizard_4_test_stopped_{lang}", tmp_path)
     other = make_wizard(qtbot, offline_settings(postier_env), language=lang)
     click(qtbot, other.start_page.office)
     click_next(qtbot, other)
     fill_address(qtbot, other, "marie@dupont.example", "")
+    # No client ID: the sign-in button is gone and the password is asked instead.
+    assert other.address_page.sign_in.isHidden() and not other.address_page.uses_oauth()
+    assert other.address_page.password_row.isVisible()
     screenshot(other, f"wizard_2_office365_not_configured_{lang}", tmp_path)
     configured = make_wizard(qtbot, offline_settings(postier_env,
                                                      POSTIER_MS_CLIENT_ID="client-id"),
@@ -198,6 +208,9 @@ def test_screens_of_stopped_test_and_oauth(qtbot, bad_servers, language: str,
     click(qtbot, configured.start_page.office)
     click_next(qtbot, configured)
     fill_address(qtbot, configured, "marie@dupont.example", "")
+    assert configured.address_page.uses_oauth()
+    assert configured.address_page.sign_in.isVisible()
+    assert not configured.address_page.password_row.isVisible()
     screenshot(configured, f"wizard_2_office365_sign_in_{lang}", tmp_path)
 
 
