@@ -106,24 +106,33 @@ _PER_RECIPIENT_FIELDS = frozenset({"action", "status", "diagnostic-code", "remot
 
 def _recipient_groups(block: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """The per-recipient field groups of one block. RFC 3464 separates them by blank lines,
-    but some MTAs run them together: a recipient field already seen in the current group
-    starts the next (whichever of Final-/Original-Recipient an MTA writes first)."""
+    but some MTAs run them together: a recipient field already seen in the current group, or
+    one after the current recipient's Action/Status, starts the next (whichever of
+    Final-/Original-Recipient an MTA writes first)."""
     names = {name for name, _ in block}
     strict = any(name in names for name in _RECIPIENT_FIELDS)
     if not strict and not (names & _PER_RECIPIENT_FIELDS
                            and any(name in names for name in _LOOSE_RECIPIENT_FIELDS)):
         return []  # the per-message block (Reporting-MTA, Arrival-Date...)
-    starters = _RECIPIENT_FIELDS if strict else _LOOSE_RECIPIENT_FIELDS
+    if not strict:
+        starters: tuple[str, ...] = _LOOSE_RECIPIENT_FIELDS
+    elif "final-recipient" in names or "original-recipient" in names:
+        starters = ("final-recipient", "original-recipient")  # X-Actual-Recipient: an alias
+    else:
+        starters = ("x-actual-recipient",)
     groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     seen: set[str] = set()
+    described = False  # the current recipient already has its Action/Status/...
     for name, value in block:
-        if name in starters and name in seen:
+        if name in starters and (name in seen or (described and seen)):
             groups.append(current)
-            current, seen = [], set()
+            current, seen, described = [], set(), False
         current.append((name, value))
         if name in starters:
             seen.add(name)
+        elif name in _PER_RECIPIENT_FIELDS:
+            described = True
     groups.append(current)
     # fields before the first recipient field (per-message ones) are no recipient
     return [g for g in groups if any(name in starters for name, _ in g)]
