@@ -563,6 +563,11 @@ def _run_gui() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered before logging and the 15 subcommands' parser
+        from app import __version__
+
+        print(f"postier {__version__}")
+        return EXIT_OK
     level = os.environ.get("POSTIER_LOG", "WARNING").upper()
     if not isinstance(logging.getLevelName(level), int):  # POSTIER_LOG=bogus: no traceback
         level = "WARNING"
