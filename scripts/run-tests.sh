@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck disable=SC2086
 apt_install $APP_APT_PACKAGES $TEST_APT_PACKAGES
-make_venv "[test,package]"
+make_venv "[test,package,lint]"
 # Exim and OpenSMTPD for the bounce lab, unpacked beside the repo (they conflict with Postfix)
 bash "$ROOT/scripts/lab-mtas.sh"
 cd "$ROOT"
