@@ -153,6 +153,33 @@ _SENDER_BEFORE_RE = re.compile(r"\b(?:mail from|from|sender|envelope-from|return
                                r"[ \t]{0,3}[:=]?[ \t]{0,3}[<\"'(]?$")
 
 
+_ADDRESS_HEADER_RE = re.compile(r"(?:to|cc|bcc|from|reply-to|sender|resent-to|resent-cc"
+                                r"|delivered-to|x-original-to)[ \t]{0,4}:", re.IGNORECASE)
+
+
+def _in_copied_header(text: str, start: int) -> bool:
+    """Is the line at ``start`` the continuation of a copied To/Cc header ("Cc: a@x,\n b@y"),
+    from an original quoted without a marker? Its addresses are the sender's choice of
+    recipients, not the report's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or text[line_start:line_start + 1] not in (" ", "\t"):
+        return False
+    end = line_start - 1
+    for _ in range(20):  # walk up the folded lines to the header they continue
+        if end <= 0:
+            return False
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        if not line.strip():
+            return False
+        if line[:1] not in (" ", "\t"):
+            return bool(_ADDRESS_HEADER_RE.match(line)) and line.rstrip().endswith(",")
+        if not line.rstrip().endswith(","):
+            return False
+        end = begin - 1
+    return False
+
+
 def _contact_prose(text: str, start: int) -> bool:
     """Is the address at ``start`` one the report gives to write to (help desk, support) or
     the sender's? The words before it on its line decide, or the unfinished line before it."""
@@ -303,7 +330,8 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     seen: dict[str, int] = {}
     for start, named in _address_lines(head):
         addr = one(norm_addr(named))
-        if not _is_candidate(addr, excluded, msgids) or _contact_prose(head, start):
+        if not _is_candidate(addr, excluded, msgids) or _contact_prose(head, start) or (
+                _in_copied_header(head, start)):
             continue
         # bounded work: a report names an address a few times, not thousands
         seen[addr] = seen.get(addr, 0) + 1
