@@ -66,38 +66,32 @@ def postfix_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
         rig.stop()
 
 
-@pytest.fixture(scope="module")
-def exim_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
+def _unpacked(lab_class: type[EximLab] | type[OpenSmtpdLab], mx: LabMX,
+              name: str) -> Iterator[dict[str, Report]]:
+    """Run one MTA unpacked by scripts/lab-mtas.sh: every scenario, then its bounces."""
     require_root()
-    if not EximLab.available():
-        message_text = "Exim is not unpacked (run scripts/lab-mtas.sh, as the test command does)"
+    if not lab_class.available():
+        text = f"{name} is not set up (run scripts/lab-mtas.sh, as the test command does)"
         if IN_CI:
-            pytest.fail(message_text)
-        pytest.skip(message_text)
-    exim = EximLab(lab_mx).start()
+            pytest.fail(text)
+        pytest.skip(text)
+    mta = lab_class(mx).start()
     try:
         for scenario in SCENARIOS:
-            exim.send(scenario)
-        yield _index(exim.bounces(len(SCENARIOS), timeout=40))
+            mta.send(scenario)
+        yield _index(mta.bounces(len(SCENARIOS), timeout=40))
     finally:
-        exim.stop()
+        mta.stop()
+
+
+@pytest.fixture(scope="module")
+def exim_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
+    yield from _unpacked(EximLab, lab_mx, "Exim")
 
 
 @pytest.fixture(scope="module")
 def opensmtpd_bounces(lab_mx: LabMX) -> Iterator[dict[str, Report]]:
-    require_root()
-    if not OpenSmtpdLab.available():
-        message_text = "OpenSMTPD is not set up (run scripts/lab-mtas.sh, as the test command does)"
-        if IN_CI:
-            pytest.fail(message_text)
-        pytest.skip(message_text)
-    smtpd = OpenSmtpdLab(lab_mx).start()
-    try:
-        for scenario in SCENARIOS:
-            smtpd.send(scenario)
-        yield _index(smtpd.bounces(len(SCENARIOS), timeout=40))
-    finally:
-        smtpd.stop()
+    yield from _unpacked(OpenSmtpdLab, lab_mx, "OpenSMTPD")
 
 
 def _check(reports: dict[str, Report], scenario: Scenario) -> None:

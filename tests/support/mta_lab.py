@@ -144,16 +144,43 @@ def wait_for_files(folder: Path, count: int, timeout: float) -> list[Path]:
     return sorted(folder.glob("new/*"))
 
 
-class EximLab:
-    """Exim 4 from Debian's package, unpacked in .lab/, as a daemon on a private config."""
+class _UnpackedMTA:
+    """What the MTAs run from .lab/ share: a private root, a loopback port, the lab sender,
+    bounces collected from a maildir, and a process to end."""
 
     SENDER = "jean@sender.example"
+    PREFIX = "postier-mta-"
+    MAILDIR = "mail"  # under root: where the MTA delivers the sender's bounces
 
     def __init__(self, mx: LabMX) -> None:
         self.mx = mx
-        self.root = Path(tempfile.mkdtemp(prefix="postier-exim-"))
+        self.root = Path(tempfile.mkdtemp(prefix=self.PREFIX))
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+
+    def send(self, scenario: Scenario) -> None:
+        rcpt, text = message(self.SENDER, scenario)
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
+            smtp.sendmail(self.SENDER, [rcpt], text.encode("utf-8"))
+
+    def bounces(self, count: int, timeout: float) -> list[bytes]:
+        return [p.read_bytes() for p in wait_for_files(self.root / self.MAILDIR, count,
+                                                       timeout)]
+
+    def _end_process(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class EximLab(_UnpackedMTA):
+    """Exim 4 from Debian's package, unpacked in .lab/, as a daemon on a private config."""
+
+    PREFIX = "postier-exim-"
+    MAILDIR = "mail/inbox"
 
     @staticmethod
     def available() -> bool:
@@ -219,45 +246,28 @@ begin retry
         wait_listening([("127.0.0.1", self.port)], timeout=10)
         return self
 
-    def send(self, scenario: Scenario) -> None:
-        rcpt, text = message(self.SENDER, scenario)
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
-            smtp.sendmail(self.SENDER, [rcpt], text.encode("utf-8"))
-
-    def bounces(self, count: int, timeout: float) -> list[bytes]:
-        return [p.read_bytes() for p in wait_for_files(self.root / "mail" / "inbox", count,
-                                                       timeout)]
-
     def log(self) -> str:
         path = self.root / "log" / "mainlog"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self._end_process()
         # queue runners and deliveries the daemon forked outlive it: end them too
         subprocess.run(["pkill", "-f", str(self.root / "exim.conf")], check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class OpenSmtpdLab:
+class OpenSmtpdLab(_UnpackedMTA):
     """OpenSMTPD from Debian's package, unpacked in .lab/, in the foreground (-d).
 
     Its spool (/var/spool/smtpd) and control socket are compiled in, so one instance runs
     on a machine at a time: ``start`` takes a lock file for the whole run.
     """
 
-    SENDER = "jean@sender.example"
+    PREFIX = "postier-smtpd-"
 
     def __init__(self, mx: LabMX) -> None:
-        self.mx = mx
-        self.root = Path(tempfile.mkdtemp(prefix="postier-smtpd-"))
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(mx)
         self._lock: Any = None
 
     @staticmethod
@@ -290,21 +300,8 @@ match from local for any action "relay"
         wait_listening([("127.0.0.1", self.port)], timeout=10)
         return self
 
-    def send(self, scenario: Scenario) -> None:
-        rcpt, text = message(self.SENDER, scenario)
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
-            smtp.sendmail(self.SENDER, [rcpt], text.encode("utf-8"))
-
-    def bounces(self, count: int, timeout: float) -> list[bytes]:
-        return [p.read_bytes() for p in wait_for_files(self.root / "mail", count, timeout)]
-
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self._end_process()
         # the queue is the machine's: leave nothing of ours in it for the next run
         for queued in Path("/var/spool/smtpd").glob("*/*"):
             shutil.rmtree(queued, ignore_errors=True)
