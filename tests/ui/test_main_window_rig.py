@@ -179,7 +179,8 @@ def test_scheduled_message_waits_then_outbox_sends_it(qtbot, rig, rig_window) ->
     dialog.editor.setPlainText("Bonjour")
     dialog.ignore_quiet.setChecked(True)  # whatever the hour the suite runs at
     dialog.schedule_check.setChecked(True)
-    dialog.schedule_at.setDateTime(QDateTime.currentDateTime().addSecs(3))
+    leaves_at = QDateTime.currentDateTime().addSecs(3)
+    dialog.schedule_at.setDateTime(leaves_at)
     assert "will leave at" in dialog.quiet_note.text()
     with qtbot.waitSignal(dialog.sent, timeout=30_000):
         dialog.send()
@@ -188,7 +189,10 @@ def test_scheduled_message_waits_then_outbox_sends_it(qtbot, rig, rig_window) ->
     win.process_queue()  # not due yet: nothing leaves
     qtbot.wait(500)
     assert _row_status(win, "later@remote.test") == "queued"
-    qtbot.wait(3000)
+    # Until the time it was scheduled for (the dialog keeps whole minutes or seconds).
+    due = dialog.schedule_at.dateTime() if dialog.schedule_at.dateTime() > leaves_at \
+        else leaves_at
+    qtbot.waitUntil(lambda: QDateTime.currentDateTime() > due, timeout=70_000)
     win.process_queue()  # the window's outbox timer does this every 30 s
     qtbot.waitUntil(lambda: _row_status(win, "later@remote.test") in ("sent", "delivered"),
                     timeout=30_000)
