@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.services.bounce import Report, model, parse, parser
 from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
+from tests.support.bounce_fuzz import mutated
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "bounces").glob("*.eml"))
 SAMPLE_BYTES = [p.read_bytes() for p in SAMPLES]
@@ -36,29 +37,8 @@ def test_random_bytes(raw: bytes) -> None:
     _check(raw)
 
 
-@st.composite
-def mutated_sample(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SAMPLE_BYTES)))
-    for _ in range(draw(st.integers(1, 12))):
-        if not data:
-            break
-        pos = draw(st.integers(0, len(data) - 1))
-        op = draw(st.sampled_from(["flip", "insert", "delete", "dup", "cut"]))
-        if op == "flip":
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=40))
-        elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 200))]
-        elif op == "dup":
-            data[pos:pos] = data[pos:pos + draw(st.integers(1, 500))]
-        else:
-            del data[pos:]
-    return bytes(data)
-
-
 @FUZZ
-@given(mutated_sample())
+@given(mutated(SAMPLE_BYTES, steps=12, dup=500))
 def test_mutated_samples(raw: bytes) -> None:
     _check(raw)
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from app.services.bounce import model, parse, parser, vendors
 from app.services.bounce.reasons import REASON_CATEGORY
+from tests.support.bounce_fuzz import FUZZ, mutated
 
 PROVIDERS = ("amazon_ses", "google_groups", "gmail", "office365", "yahoo", "zoho", "gmx", "kddi",
              "mailru", "biglobe", "telekom", "verizon")
 ROOT = Path(__file__).resolve().parents[1] / "data" / "bounces" / "vendors"
 SAMPLES = [p.read_bytes() for name in PROVIDERS for p in sorted((ROOT / name).glob("*.eml"))]
-FUZZ = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def test_every_provider_module_is_registered_and_has_samples() -> None:
@@ -29,32 +27,13 @@ def test_every_provider_module_is_registered_and_has_samples() -> None:
         assert list((ROOT / name).glob("*.eml")), name
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SAMPLES)))
-    for _ in range(draw(st.integers(1, 10))):
-        if not data:
-            break
-        pos = draw(st.integers(0, len(data) - 1))
-        op = draw(st.sampled_from(["flip", "insert", "delete", "dup", "cut"]))
-        if op == "flip":
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([
-                b"\n", b"<", b">", b"@", b"{", b"}", b'"', b"ERROR_CODE :", b"Remote host said:",
+_FRAGMENTS = [b"\n", b"<", b">", b"@", b"{", b"}", b'"', b"ERROR_CODE :", b"Remote host said:",
                 b"\n  a@b.example\n", b"** x **", b"Recipient Address: ", b"[Status: ",
-                b"\xff\xfe", b"=?utf-8?b?", b"Delivery to the following recipient failed"]))
-        elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 200))]
-        elif op == "dup":
-            data[pos:pos] = data[pos:pos + draw(st.integers(1, 400))]
-        else:
-            del data[pos:]
-    return bytes(data)
+                b"\xff\xfe", b"=?utf-8?b?", b"Delivery to the following recipient failed"]
 
 
 @FUZZ
-@given(mutated())
+@given(mutated(SAMPLES, _FRAGMENTS))
 def test_mutated_provider_samples_never_raise(raw: bytes) -> None:
     report = parser._parse(raw[:model.MAX_MESSAGE])  # no last-resort net: a vendor bug shows
     json.dumps(report.to_dict(), ensure_ascii=False)

@@ -1,0 +1,39 @@
+"""Mutated bounce samples for the classifier's fuzz tests (hypothesis): one strategy, each
+test file giving its own samples and the fragments its formats are sensitive to."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+FUZZ = settings(max_examples=120, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def mutated(samples: list[bytes], fragments: list[bytes] | None = None,
+            steps: int = 10, dup: int = 400) -> st.SearchStrategy[bytes]:
+    """A sample damaged by 1..``steps`` edits: a flipped byte, an inserted fragment (random
+    bytes when ``fragments`` is None), a deleted or duplicated run, a cut."""
+    inserts = st.sampled_from(fragments) if fragments else st.binary(min_size=1, max_size=40)
+
+    @st.composite
+    def strategy(draw: st.DrawFn) -> bytes:
+        data = bytearray(draw(st.sampled_from(samples)))
+        for _ in range(draw(st.integers(1, steps))):
+            if not data:
+                break
+            pos = draw(st.integers(0, len(data) - 1))
+            op = draw(st.sampled_from(["flip", "insert", "delete", "dup", "cut"]))
+            if op == "flip":
+                data[pos] = draw(st.integers(0, 255))
+            elif op == "insert":
+                data[pos:pos] = draw(inserts)
+            elif op == "delete":
+                del data[pos:pos + draw(st.integers(1, 200))]
+            elif op == "dup":
+                data[pos:pos] = data[pos:pos + draw(st.integers(1, dup))]
+            else:
+                del data[pos:]
+        return bytes(data)
+
+    return strategy()
