@@ -401,8 +401,17 @@ def _from_daemon(part: Part) -> bool:
     """A message sent by a mail system (MAILER-DAEMON, postmaster): a report, when one is
     attached whole, never the returned original."""
     sender = (part.get("From") or "")[:200].lower()
-    return any(name in sender for name in ("mailer-daemon@", "mailer-daemon <", "postmaster@",
-                                           "mail delivery subsystem", "mail delivery system"))
+    if any(name in sender for name in ("mailer-daemon@", "mailer-daemon <", "postmaster@",
+                                       "mail delivery subsystem", "mail delivery system")):
+        return True
+    subject = (part.get("Subject") or "")[:200].lower()
+    return subject.startswith(_REPORT_SUBJECTS) and not part.get("In-Reply-To")
+
+
+# Subjects of delivery reports (the same in every MTA family that writes them in English).
+_REPORT_SUBJECTS = ("undeliverable", "undelivered mail", "returned mail", "failure notice",
+                    "delivery status notification", "mail delivery failed", "delivery failure",
+                    "non remis", "unzustellbar", "mail delivery failure")
 
 
 def _is_status_text(part: Part) -> bool:

@@ -26,6 +26,7 @@ from app.services.bounce.reasons import (
 # --- RFC 3464 --------------------------------------------------------------------
 def parse_dsn(report: Report, parts: Parts) -> bool:
     groups = 0
+    comments: dict[int, str] = {}  # a Status field's comment, for recipients with no diagnostic
     for part in parts.dsn:
         for block in report_blocks(part):
             envid = first_field(block, "original-envelope-id")
@@ -37,7 +38,9 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
             for group in _recipient_groups(block):
                 groups += 1  # bounded work: duplicates cost a verdict each too
                 if len(report.recipients) < MAX_RECIPIENTS and groups <= 2 * MAX_RECIPIENTS:
-                    _add_once(report.recipients, _dsn_recipient(group))
+                    rcpt = _dsn_recipient(group)
+                    _add_once(report.recipients, rcpt)
+                    comments[id(rcpt)] = _status_comment(first_field(group, "status"))
     if not report.recipients:
         return False
     if any(r.address for r in report.recipients):  # e.g. a field cut by the size limit
@@ -50,6 +53,9 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
                 :MAX_DIAGNOSTIC])
             if rcpt.diagnostic:
                 _rejudge(rcpt)
+        if not rcpt.diagnostic and comments.get(id(rcpt)):
+            rcpt.diagnostic = clean(comments[id(rcpt)][:MAX_DIAGNOSTIC])
+            _rejudge(rcpt)
         if rcpt.category == "error" and rcpt.reason in ("undefined", "on_hold") and human:
             about = block_for(human, rcpt.address)
             if about:
@@ -164,6 +170,19 @@ def _action(value: str | None) -> str | None:
         if word.startswith(prefix):
             return action
     return word or None
+
+
+def _status_comment(value: str | None) -> str:
+    """The comment some MTAs put after the code when they give no Diagnostic-Code:
+    "Status: 4.0.0 (mx.example: host name lookup failure)" says why; "(permanent failure)"
+    only repeats the class."""
+    if not value or "(" not in value:
+        return ""
+    comment = value[value.find("(") + 1:].rstrip().rstrip(")").strip()
+    if comment.lower() in ("permanent failure", "temporary failure", "persistent transient failure",
+                           "success", "delayed", "failed", "permanent error", "temporary error"):
+        return ""
+    return comment
 
 
 def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
