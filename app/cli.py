@@ -22,9 +22,11 @@ log = logging.getLogger("postier")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Exit 2 (CLI.md): a name that does not exist and a broken environment (damaged data, no
-# usable keyring) are not "the thing checked failed", whichever layer notices them.
+# usable keyring, no OAuth2 app registration anywhere, a bad postier.toml) are not "the thing
+# checked failed", whichever layer notices them.
 USAGE_CODES = frozenset({"ACCOUNT_NOT_FOUND", "INVALID_EMAIL", "DATABASE_ERROR",
-                         "DATABASE_TOO_NEW", "KEYRING_UNAVAILABLE", "KEYRING_LOCKED"})
+                         "DATABASE_TOO_NEW", "KEYRING_UNAVAILABLE", "KEYRING_LOCKED",
+                         "OAUTH_NOT_CONFIGURED", "CONFIG_INVALID"})
 
 
 class CommandResult:

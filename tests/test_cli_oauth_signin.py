@@ -170,7 +170,7 @@ def test_no_client_id_anywhere_is_not_configured(cli_env: dict[str, str],
     empty.write_text("", encoding="utf-8")
     code, doc, _ = postier({**cli_env, "POSTIER_CONFIG": str(empty)}, "account", "add",
                            OAUTH_USER, "--oauth", "--provider", "microsoft", "--json")
-    assert doc["error"]["code"] == "OAUTH_NOT_CONFIGURED" and code != 0
+    assert doc["error"]["code"] == "OAUTH_NOT_CONFIGURED" and code == 2  # environment
 
 
 @pytest.mark.parametrize(("provider", "scenario"), [("office365", "refresh_expired"),
