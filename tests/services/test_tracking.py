@@ -461,13 +461,31 @@ def test_rig_mailbox_full_deferred_then_soft_bounce(rig_settings: Settings, rig)
     assert "452 4.2.2" in row["detail"]
 
 
-def test_rig_watch_reconnects_after_a_drop(rig_settings: Settings, rig) -> None:  # noqa: ANN001
+def test_rig_watch_reconnects_after_a_drop(rig_settings: Settings, rig,  # noqa: ANN001
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     db = Database(rig_settings.db_path)
     seen: list[dict] = []
     stop = threading.Event()
     out: dict = {}
+    idling = threading.Event()
+    real_connect = tracking._connect
+
+    def connect_and_tell_when_idling(*args, **kwargs):  # noqa: ANN002,ANN003,ANN202
+        # The real connection; only told apart: when the server has accepted IDLE.
+        client = real_connect(*args, **kwargs)
+        real_idle = client.idle
+
+        def idle():  # noqa: ANN202
+            answer = real_idle()
+            idling.set()
+            return answer
+
+        client.idle = idle
+        return client
+
+    monkeypatch.setattr(tracking, "_connect", connect_and_tell_when_idling)
 
     def on_update(updates: list[dict]) -> None:
         seen.extend(updates)
@@ -482,7 +500,7 @@ def test_rig_watch_reconnects_after_a_drop(rig_settings: Settings, rig) -> None:
         while AccountStore(db).require(SENDER).sync_state != "watching":
             assert time.monotonic() < deadline, "watcher never connected"
             time.sleep(0.1)
-        time.sleep(0.5)  # inside IDLE now
+        assert idling.wait(10), "the watcher never went into IDLE"
         subprocess.run(["doveadm", "-c", str(rig.dovecot_conf), "kick", SENDER], check=True,
                        capture_output=True, timeout=10)
         result = _send(rig_settings, ["bob@example.test"])
