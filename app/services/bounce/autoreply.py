@@ -9,7 +9,7 @@ from app.services.bounce.model import Report
 
 # --- auto-reply markers ------------------------------------------------------------
 AUTOREPLY_SUBJECT = re.compile(
-    r"^\s*(?:\[?auto(?:matic)?[ -]?(?:reply|response|answer)\]?|réponse automatique"
+    r"^\s*(?:\[?auto(?:matic)?[ -]?(?:reply|response|answer)\]?|auto\s?:|réponse automatique"
     r"|r[ée]ponse automatique|absence|absent|out of (?:the )?office|ooo\b|on vacation"
     r"|vacation|en congés?|congés|auto ?response|autoreply|automatische antwort|abwesend"
     r"|abwesenheit|respuesta automática|fuera de la oficina|risposta automatica"
@@ -45,17 +45,23 @@ def looks_like_text_mdn(report: Report, parts: Parts) -> bool:
 def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
     auto = (header_text(msg, "Auto-Submitted") or "").lower()
     subject = report.subject or ""
+    local = (report.from_addr or "").rpartition("@")[0].lower()
+    if local in ("root", "mailer-daemon", "postmaster"):
+        return False  # cron and system mail carry Auto-Submitted too (RFC 3834 § 5)
     if auto.startswith("auto-replied"):
         return True
     if header_text(msg, "X-Autoreply") or header_text(msg, "X-Autorespond") or header_text(
             msg, "X-Autoresponder") or header_text(msg, "X-Vacation"):
         return True
+    if (header_text(msg, "X-Apple-Action") or "").lower().startswith("vacation"):
+        return True  # iCloud Mail's vacation responder
     precedence = (header_text(msg, "Precedence") or "").lower()
     if precedence == "auto_reply":
         return True
     if AUTOREPLY_SUBJECT.search(subject.lower()):
         return True
-    if auto.startswith("auto-generated") or header_text(msg, "X-Auto-Response-Suppress"):
+    if auto.startswith(("auto-generated", "auto-notified")) or header_text(
+            msg, "X-Auto-Response-Suppress"):
         return bool(_AUTOREPLY_BODY.search(human_text(parts)[:4000].lower()))
     return False
 
