@@ -29,11 +29,14 @@ _AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:
                              r"|ausente do escritório|afwezig|不在にしております")
 # Outlook's text receipts, localised: "Read:", "Lu :", "Gelesen:", "Leído:", "Letto:",
 # "Lida:", "Gelezen:", "Läst:", "開封済み:"; and what their body says.
-_MDN_SUBJECT = re.compile(r"^\s*(?:read|lu|gelesen|leído|leido|letto|lida|lido|gelezen"
-                          r"|läst|læst|lest|luettu|開封済み|開封)\s*:")
+_MDN_SUBJECT = re.compile(r"^\s*(?:(?:read|lu|gelesen|leído|leido|letto|lida|lido|gelezen"
+                          r"|läst|læst|lest|luettu|開封済み|開封)\s*:|return receipt\b"
+                          r"|read (?:receipt|report|notification)\b|accusé de lecture"
+                          r"|lesebestätigung|confirmación de lectura|conferma di lettura)")
 _MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché"
                        r"|wurde am .{1,80} gelesen|gelesen\.|se ha leído|fue leído|è stato letto"
-                       r"|foi lida|is gelezen op|lästes|開封されました")
+                       r"|foi lida|is gelezen op|lästes|開封されました|was received by"
+                       r"|was (?:opened|displayed)|wurde gelesen|ha sido leído|a été ouvert")
 
 
 def looks_like_text_mdn(report: Report, parts: Parts) -> bool:
