@@ -45,7 +45,11 @@ _BOUNCE_SUBJECT = re.compile(
     r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
     r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
     r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification"
-    r"|error sending your (?:mail|message)|mail delivery failure|failure delivery|failed delivery")
+    r"|error sending your (?:mail|message)|mail delivery failure|failure delivery|failed delivery"
+    # DE, ES, IT, PT, NL report subjects
+    r"|nicht zustellbar|zustellungsfehler|no se (?:puede|pudo) entregar|no entregado"
+    r"|non recapitabile|mancato recapito|impossibile recapitare|não entregue|não foi entregue"
+    r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd")
 _BOUNCE_BODY = re.compile(
     r"this is the mail system at host|qmail-send program|mail delivery software"
     r"|could not be delivered to one or more|delivery has failed to these recipients"
@@ -60,7 +64,11 @@ _BOUNCE_BODY = re.compile(
     r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
     r"|送信できませんでした|届きませんでした"
     r"|trouble delivering your message|rejected recipient|returned permanent errors"
-    r"|unable to deliver (?:the )?message to|following addresses had delivery errors")
+    r"|unable to deliver (?:the )?message to|following addresses had delivery errors"
+    r"|konnte nicht (?:zugestellt|ausgeliefert) werden|no se (?:ha )?(?:pudo|podido) entregar"
+    r"|non (?:è stato possibile recapitare|può essere recapitato|è stato recapitato)"
+    r"|não (?:pôde|foi possível) ser entregue|não foi possível entregar"
+    r"|kon niet (?:worden )?(?:afgeleverd|bezorgd)|niet (?:worden )?afgeleverd")
 _DELAY_MARK = re.compile(
     r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
     r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
