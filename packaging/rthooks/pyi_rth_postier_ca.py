@@ -9,7 +9,6 @@ win; Windows needs nothing (Python reads the Windows certificate store).
 """
 
 import os
-import ssl
 import sys
 
 # The distributions' own CA bundles (kept up to date by the OS, include company CAs that an
@@ -24,6 +23,8 @@ SYSTEM_CA_BUNDLES = (
 
 
 def _has_default_store() -> bool:
+    import ssl
+
     paths = ssl.get_default_verify_paths()
     if paths.cafile and os.path.isfile(paths.cafile):
         return True
@@ -47,10 +48,52 @@ def ca_bundle_to_use(environ=os.environ, platform=sys.platform, has_default=_has
     return certifi.where()
 
 
-def _pyi_rthook():
+def point_openssl_at_ca() -> None:
     bundle = ca_bundle_to_use()
     if bundle:
         os.environ["SSL_CERT_FILE"] = bundle
+
+
+class _WrappedLoader:
+    """The ``ssl`` module's own loader, then :func:`point_openssl_at_ca`: OpenSSL reads
+    SSL_CERT_FILE when a context loads its default certificates, always after the import."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def create_module(self, spec):
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module):
+        self._inner.exec_module(module)
+        point_openssl_at_ca()
+
+
+class _WhenSslIsImported:
+    """Runs the check when something first imports ``ssl``, not at every start: importing
+    ssl (and loading OpenSSL) is most of what ``postier --version`` would otherwise cost."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != "ssl":
+            return None
+        sys.meta_path.remove(cls)
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None and spec.loader is not None:
+                spec.loader = _WrappedLoader(spec.loader)
+                return spec
+        return None
+
+
+def _pyi_rthook():
+    if "ssl" in sys.modules:
+        point_openssl_at_ca()
+    else:
+        sys.meta_path.insert(0, _WhenSslIsImported)
 
 
 _pyi_rthook()
