@@ -2,12 +2,18 @@
 
 Each run is a fresh process (``QT_QPA_PLATFORM`` as set, offscreen by default) that shows
 its first window and quits from the event loop's first turn (``POSTIER_EXIT_AFTER=0``):
-wall time from spawn to exit. Postier starts on a fresh data folder, so its first window is
-the setup wizard, as for a new user. Prints the median of each, their ratio (issue 17's goal:
-<= 1.5), the first (coldest) run of each, and the top 10 imports by cumulative time
+wall time from spawn to that turn (the window shown: the line it prints on stderr) and from
+spawn to exit (which adds tearing the widgets down). Postier starts on a fresh data
+folder, so its first window is the setup wizard, as for a new user. Prints the median of
+each, their ratio (issue 17's goal: <= 1.5), the first (coldest) run of each, and the top
+10 imports by cumulative time
 (``-X importtime``).
 
-Run: .venv/bin/python benchmarks/bench_startup.py [--runs 9]
+With ``--bundle packaging/dist/postier`` it also times the PyInstaller bundle's first window
+and ``postier --version`` against the source's (issue 17: <= 1.2 and <= 1.5), and the
+source's ``--version`` against ``python -c pass``, all interleaved in the same runs.
+
+Run: .venv/bin/python benchmarks/bench_startup.py [--runs 9] [--bundle packaging/dist/postier]
 """
 
 from __future__ import annotations
@@ -27,7 +33,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
 w = QLabel("bare"); w.resize(860, 600); w.show()
-QTimer.singleShot(0, lambda: app.exit(0))
+def shown():
+    import sys
+    print("postier: exit after 0 s", file=sys.stderr, flush=True)  # the same marker as Postier's
+    app.exit(0)
+QTimer.singleShot(0, shown)
 app.exec()
 """
 
@@ -40,11 +50,31 @@ def _env(home: str) -> dict[str, str]:
     return env
 
 
+MARKER = b"postier: exit after"  # printed in the first event-loop turn, the window shown
+
+
 def _time(cmd: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=120)
     return time.perf_counter() - started
+
+
+def _time_to_window(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(spawn -> first event-loop turn with the window shown, spawn -> exit): the second
+    also counts tearing the widgets down, which the user never waits for."""
+    started = time.perf_counter()
+    shown = None
+    with subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if shown is None and line.startswith(MARKER):
+                shown = time.perf_counter() - started
+        proc.wait(timeout=120)
+    if proc.returncode != 0 or shown is None:
+        raise RuntimeError(f"{cmd} failed or never showed its window")
+    return shown, time.perf_counter() - started
 
 
 def _top_imports(env: dict[str, str]) -> list[tuple[int, str]]:
@@ -62,22 +92,50 @@ def _top_imports(env: dict[str, str]) -> list[tuple[int, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--bundle", type=Path, help="a built bundle folder (packaging/dist/postier)")
     args = ap.parse_args()
     bare_cmd = [sys.executable, "-c", BARE]
     app_cmd = [sys.executable, "-m", "app.cli"]
-    bare, postier = [], []
+    bundle_cmd = [str(args.bundle / "postier")] if args.bundle else []
+    version_cmds = {"python -c pass": [sys.executable, "-c", "pass"],
+                    "source --version": app_cmd + ["--version"]}
+    if bundle_cmd:
+        version_cmds["bundle --version"] = bundle_cmd + ["--version"]
+    bare, postier, bundled = [], [], []
+    versions: dict[str, list[float]] = {name: [] for name in version_cmds}
     with tempfile.TemporaryDirectory() as scratch:
-        for index in range(args.runs):  # interleaved: both see the same machine load
+        for index in range(args.runs):  # interleaved: all see the same machine load
             home = os.path.join(scratch, f"home{index}")
             os.makedirs(home)
-            bare.append(_time(bare_cmd, _env(home)))
-            postier.append(_time(app_cmd, _env(home)))
+            bare.append(_time_to_window(bare_cmd, _env(home)))
+            postier.append(_time_to_window(app_cmd, _env(home)))
+            if bundle_cmd:
+                bundle_home = os.path.join(scratch, f"bundle{index}")
+                os.makedirs(bundle_home)
+                bundled.append(_time_to_window(bundle_cmd, _env(bundle_home)))
+            for name, cmd in version_cmds.items():
+                versions[name].append(_time(cmd, _env(home)))
         top = _top_imports(_env(os.path.join(scratch, "home0")))
-    b, p = statistics.median(bare), statistics.median(postier)
-    print(f"bare PySide6 window: median {b * 1000:.0f} ms (first run {bare[0] * 1000:.0f} ms)")
-    print(f"Postier first window (wizard): median {p * 1000:.0f} ms "
-          f"(first run {postier[0] * 1000:.0f} ms)")
-    print(f"ratio Postier / bare: {p / b:.2f} (goal <= 1.5)")
+    for what, column in (("window shown", 0), ("process exit", 1)):
+        b = statistics.median(t[column] for t in bare)
+        p = statistics.median(t[column] for t in postier)
+        print(f"-- spawn to {what}")
+        print(f"bare PySide6 window: median {b * 1000:.0f} ms "
+              f"(first run {bare[0][column] * 1000:.0f} ms)")
+        print(f"Postier first window (wizard): median {p * 1000:.0f} ms "
+              f"(first run {postier[0][column] * 1000:.0f} ms)")
+        print(f"ratio Postier / bare: {p / b:.2f} (goal <= 1.5)")
+        if bundled:
+            u = statistics.median(t[column] for t in bundled)
+            print(f"bundle first window: median {u * 1000:.0f} ms, ratio bundle / source: "
+                  f"{u / p:.2f} (goal <= 1.2)")
+    medians = {name: statistics.median(times) for name, times in versions.items()}
+    print("  ".join(f"{name}: {m * 1000:.0f} ms" for name, m in medians.items()))
+    print(f"ratio source --version / python -c pass: "
+          f"{medians['source --version'] / medians['python -c pass']:.2f}")
+    if bundled:
+        print(f"ratio bundle --version / source --version: "
+              f"{medians['bundle --version'] / medians['source --version']:.2f} (goal <= 1.5)")
     print("top imports by cumulative time (ms):")
     for micros, name in top:
         print(f"  {micros / 1000:7.1f}  {name}")
