@@ -230,6 +230,23 @@ def _address_lines(head: str) -> list[tuple[int, str]]:
     return found
 
 
+def addresses_named(text: str) -> list[str]:
+    """The addresses a report's text is about (line starts, labels, lists; not the daemon's,
+    not those handed out to write to), in order, once each, before any returned original."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cut = _cut(text)
+    head = text[:cut.start()] if cut else text
+    out: dict[str, str] = {}
+    for start, named in _address_lines(head[:_SCAN_LIMIT]):
+        addr = norm_addr(named)
+        if DAEMON_LOCAL.match(addr.rpartition("@")[0]) or _contact_prose(head, start):
+            continue
+        out.setdefault(addr.lower(), addr)
+        if len(out) >= MAX_RECIPIENTS:
+            break
+    return list(out.values())
+
+
 def _block_action(block: str) -> str | None:
     """The action a flattened DSN block states ("Action: delayed"), if any."""
     match = _ACTION_FIELD_RE.search(block[:2000])

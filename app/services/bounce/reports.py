@@ -12,7 +12,7 @@ from app.services.bounce.decode import (
     human_text,
     report_blocks,
 )
-from app.services.bounce.freetext import block_for, diagnostic_of
+from app.services.bounce.freetext import addresses_named, block_for, diagnostic_of
 from app.services.bounce.judge import verdict
 from app.services.bounce.model import MAX_DIAGNOSTIC, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reasons import (
@@ -43,8 +43,12 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
                     comments[id(rcpt)] = _status_comment(first_field(group, "status"))
     if not report.recipients:
         return False
-    if any(r.address for r in report.recipients):  # e.g. a field cut by the size limit
+    # A recipient field with no address in it (x400, a field cut by the size limit) names
+    # nobody: the other recipients, else the human-readable part, say who it was.
+    if any(r.address for r in report.recipients):
         report.recipients = [r for r in report.recipients if r.address]
+    else:
+        _addresses_from_text(report, parts)
     # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
     human = human_text(parts)
     for rcpt in report.recipients:
@@ -64,6 +68,17 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
                     rcpt.category, rcpt.reason = category, reason
                     rcpt.diagnostic = rcpt.diagnostic or clean(about[:MAX_DIAGNOSTIC])
     return True
+
+
+def _addresses_from_text(report: Report, parts: Parts) -> None:
+    """Recipients whose fields hold no address take those the human-readable part names,
+    when it names exactly as many (in the same order: one report, one list)."""
+    skip = {a.lower() for a in (report.from_addr, address_of(header_text(
+        parts.original, "From")), address_of(header_text(parts.original, "Return-Path"))) if a}
+    named = [a for a in addresses_named(human_text(parts)) if a.lower() not in skip]
+    if named and len(named) == len(report.recipients):
+        for rcpt, address in zip(report.recipients, named, strict=True):
+            rcpt.address = address
 
 
 def _add_once(recipients: list[RecipientStatus], rcpt: RecipientStatus) -> None:
