@@ -348,10 +348,12 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
         return spelled.setdefault(addr.lower(), addr)
 
     failed = header_text(msg, "X-Failed-Recipients")
+    failed_set: set[str] = set()
     if failed:
         for _, a in getaddresses([failed]):
             if "@" in a:
                 blocks.setdefault(one(norm_addr(a)), "")
+                failed_set.add(norm_addr(a).lower())
     seen: dict[str, int] = {}
     for start, named in _address_lines(head):
         addr = one(norm_addr(named))
@@ -390,6 +392,8 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             addr = one(norm_addr(match.group(0)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks:
                 blocks[addr] = ""
+    if failed_set:  # X-Failed-Recipients is the MTA's own list: other addresses are context
+        blocks = {a: b for a, b in blocks.items() if a.lower() in failed_set}
     # 2) one diagnostic for the whole report, for blocks that carry none
     global_diag = _global_diagnostic(head)
     delayed = bool(_DELAY_MARK.search(head[:6000].lower())) or bool(
