@@ -296,7 +296,9 @@ class MainWindow(QMainWindow):
         self.queue_timer.timeout.connect(self.process_queue)
         if live_tracking:
             self.queue_timer.start(QUEUE_INTERVAL_MS)
-            self.start_tracking()
+            # Once the window is shown (the next event-loop turn), not before: the tracker's
+            # imports, keyring read and IMAP logins must not hold up the first paint.
+            QTimer.singleShot(0, self, self._start_tracking_when_shown)
         self._restore_geometry()
         # Quitting from the tray menu or a timer skips closeEvent: stop the watchers anyway,
         # or the thread pool would wait for them at exit.
@@ -610,6 +612,10 @@ class MainWindow(QMainWindow):
                          on_update=poke)
 
         run_task(work, lambda _r, e: e and log.warning("tracking stopped: %s", e))
+
+    def _start_tracking_when_shown(self) -> None:
+        if self.queue_timer.isActive():  # not closed or quitting in the meantime
+            self.start_tracking()
 
     def stop_tracking(self) -> None:
         if self._tracker_stop is not None:
