@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.config import Settings
 from app.services.endpoint import Endpoint
 from app.ui.window_geometry import fit_window, save_geometry
 
-from .address_page import AddressPage
 from .common import (
     PAGE_ADDRESS,
     PAGE_FINISH,
@@ -26,11 +25,7 @@ from .common import (
     PAGE_TEST,
     WizardState,
 )
-from .finish_page import FinishPage
-from .manual_page import ManualPage
-from .signature_page import SignaturePage
 from .start_page import StartPage
-from .test_page import TestPage
 
 
 def shown_language() -> str:
@@ -57,17 +52,13 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        # Only the first page before the window is shown (issue 17): the others, and their
+        # modules (~100 ms of imports, ~50 ms of widgets), come once it is painted, or as soon
+        # as anything needs them (navigation, the edit entry, a test reaching for a page).
+        self._later_pages: dict[int, Any] | None = None
+        self._later_scheduled = False
         self.start_page = StartPage(self.state)
-        self.address_page = AddressPage(self.state, self.settings)
-        self.manual_page = ManualPage(self.state)
-        self.test_page = TestPage(self.state, self.settings)
-        self.signature_page = SignaturePage(self.state, self.settings)
-        self.finish_page = FinishPage(self.state, self.settings)
-        for page_id, page in ((PAGE_START, self.start_page), (PAGE_ADDRESS, self.address_page),
-                              (PAGE_MANUAL, self.manual_page), (PAGE_TEST, self.test_page),
-                              (PAGE_SIGNATURE, self.signature_page),
-                              (PAGE_FINISH, self.finish_page)):
-            self.setPage(page_id, page)
+        self.setPage(PAGE_START, self.start_page)
         self.setStartId(PAGE_START)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
@@ -81,6 +72,82 @@ class SetupWizard(QWizard):
         self.closing = False
         self.discard_box: QMessageBox | None = None
         self._discard_confirmed = False
+
+    # -- the pages after the first one, built late -----------------------------------
+    def build_later_pages(self) -> dict[int, Any]:
+        """Build (once) and add the pages after the first: their ids, numbers and order are
+        the same as if they had been there from the start."""
+        if self._later_pages is not None:
+            return self._later_pages
+        from .address_page import AddressPage
+        from .finish_page import FinishPage
+        from .manual_page import ManualPage
+        from .signature_page import SignaturePage
+        from .test_page import TestPage
+
+        self._later_pages = {PAGE_ADDRESS: AddressPage(self.state, self.settings),
+                             PAGE_MANUAL: ManualPage(self.state),
+                             PAGE_TEST: TestPage(self.state, self.settings),
+                             PAGE_SIGNATURE: SignaturePage(self.state, self.settings),
+                             PAGE_FINISH: FinishPage(self.state, self.settings)}
+        for page_id, page in self._later_pages.items():
+            self.setPage(page_id, page)
+        return self._later_pages
+
+    @property
+    def address_page(self) -> Any:
+        return self.build_later_pages()[PAGE_ADDRESS]
+
+    @property
+    def manual_page(self) -> Any:
+        return self.build_later_pages()[PAGE_MANUAL]
+
+    @property
+    def test_page(self) -> Any:
+        return self.build_later_pages()[PAGE_TEST]
+
+    @property
+    def signature_page(self) -> Any:
+        return self.build_later_pages()[PAGE_SIGNATURE]
+
+    @property
+    def finish_page(self) -> Any:
+        return self.build_later_pages()[PAGE_FINISH]
+
+    # Asking for a page by id (or starting on one) builds the later pages first: QWizard
+    # would otherwise warn "no such page" and ignore it.
+    def setStartId(self, page_id: int) -> None:  # noqa: N802 (Qt's name)
+        if page_id != PAGE_START:
+            self.build_later_pages()
+        super().setStartId(page_id)
+
+    def page(self, page_id: int) -> Any:
+        if page_id != PAGE_START:
+            self.build_later_pages()
+        return super().page(page_id)
+
+    def pageIds(self) -> list[int]:  # noqa: N802 (Qt's name)
+        self.build_later_pages()
+        return super().pageIds()
+
+    def nextId(self) -> int:  # noqa: N802 (Qt's name)
+        # Before the later pages exist the first page must still offer Next, not Finish
+        # (Enter would otherwise close the wizard); validateCurrentPage builds them.
+        if self._later_pages is None and self.currentId() == PAGE_START:
+            return PAGE_ADDRESS
+        return super().nextId()
+
+    def validateCurrentPage(self) -> bool:  # noqa: N802 (Qt's name)
+        self.build_later_pages()  # Next (button, Enter, a double-click) needs the next page
+        return super().validateCurrentPage()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if self._later_pages is None and not self._later_scheduled:
+            # After the first paint, not in showEvent: the user sees the filled window
+            # first, then the later pages are built while they read the first one.
+            self._later_scheduled = True
+            QTimer.singleShot(0, self, self.build_later_pages)
 
     def _edit(self, account: Any) -> None:
         """Change a set-up account (issue 16): the same pages from the address on, filled
@@ -158,11 +225,15 @@ class SetupWizard(QWizard):
     # -- closing -------------------------------------------------------------------
     def stop_background_work(self) -> None:
         self.closing = True  # focus moving away while closing must start nothing new
+        if self._later_pages is None:
+            return  # nothing can have started: the pages that run work were never built
         self.test_page.stop(quiet=True)
         self.address_page.cleanupPage()
 
     def typed_work(self) -> bool:
         """An address or password typed and not saved yet: Escape must not lose it unasked."""
+        if self._later_pages is None:
+            return False  # the address page was never built, so nothing was typed in it
         page = self.address_page
         typed_address = self.state.editing is None and bool(page.email.text().strip())
         return self.state.saved is None and (typed_address or bool(page.password.text()))
