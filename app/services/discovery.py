@@ -46,6 +46,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -550,12 +551,12 @@ def _mx_outcome(email: str, domain: str, settings: Settings, deadline: float,
             if mx_domain in seen:
                 continue
             seen.add(mx_domain)
-            cand, t = _clientconfig_source("mx", RANKS["mx-ispdb"],
-                                           settings.ispdb_url + quote(mx_domain), email,
-                                           settings, deadline, stop=stop)
+            found, t = _clientconfig_source("mx", RANKS["mx-ispdb"],
+                                            settings.ispdb_url + quote(mx_domain), email,
+                                            settings, deadline, stop=stop)
             tried.append(t)
-            if cand:
-                return _Outcome(cand, tried)
+            if found:
+                return _Outcome(found, tried)
     return _Outcome(None, tried)
 
 
@@ -580,12 +581,12 @@ def _srv_outcome(email: str, domain: str, settings: Settings, deadline: float,
                  if str(r.target).rstrip(".") and r.port]
         return sorted(found), Tried("srv", qname, "found" if found else "not_found", _ms(start))
 
-    results = _parallel([lambda n=n: one(n) for n, *_ in _SRV_NAMES], deadline, stop,
+    results = _parallel([partial(one, n) for n, *_ in _SRV_NAMES], deadline, stop,
                         "discover-srv")
     incoming: list[ServerConfig] = []
     outgoing: list[ServerConfig] = []
     tried: list[Tried] = []
-    for (name, protocol, security, is_in), res in zip(_SRV_NAMES, results):
+    for (name, protocol, security, is_in), res in zip(_SRV_NAMES, results, strict=True):
         if res is None:
             tried.append(_too_late("srv", f"{name}.{domain}", deadline))
             continue
@@ -688,10 +689,10 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float,
         except Exception as exc:  # noqa: BLE001
             return False, _failed("guess", host, start, exc)
 
-    resolved = _parallel([lambda h=h: resolves(h) for h in all_hosts], deadline, stop,
+    resolved = _parallel([partial(resolves, h) for h in all_hosts], deadline, stop,
                          "discover-guess-dns")
     alive = set()
-    for host, res in zip(all_hosts, resolved):
+    for host, res in zip(all_hosts, resolved, strict=True):
         if res is None:
             continue
         ok, t = res
@@ -718,11 +719,11 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float,
         detail = {"ok": "", "cert": "TLS works but ", "plain": "plain only: "}[result.status]
         return result, Tried("guess", target, "found", ms, detail + result.detail)
 
-    probed = _parallel([lambda i=i: probe(i) for i in plan], deadline, stop,
+    probed = _parallel([partial(probe, i) for i in plan], deadline, stop,
                        "discover-guess-probe")
     order = {"ok": 0, "cert": 1, "plain": 2}
     found: list[tuple[int, int, ServerConfig]] = []
-    for index, (item, res) in enumerate(zip(plan, probed)):
+    for index, (item, res) in enumerate(zip(plan, probed, strict=True)):
         protocol, host, port, security = item
         if res is None:
             tried.append(_too_late("guess", f"{protocol} {host}:{port} {security}", deadline))

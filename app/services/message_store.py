@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .message_status import STATUSES
@@ -81,8 +81,8 @@ def _iso(at: datetime | str | None) -> str:
     if isinstance(at, str):
         return at
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).isoformat(timespec="seconds")
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def insert_message(conn: sqlite3.Connection, *, account_id: int | None, account_
         " mdn_requested, is_test, resend_of) VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?)",
         (account_id, account_email, message_id, envid, from_addr, subject, body_text, body_html,
          raw, now, scheduled_at, give_up_at, int(mdn_requested), int(is_test), resend_of))
-    mid = int(cur.lastrowid)
+    mid = int(cur.lastrowid or 0)
     seen: set[str] = set()
     for rcpt in recipients:
         key = rcpt.address.lower()

@@ -75,7 +75,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -198,11 +198,11 @@ def _db(settings: Settings) -> Database:
 
 
 def _now(now: datetime | None = None) -> datetime:
-    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return (now or datetime.now(UTC)).astimezone(UTC)
 
 
 def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------------------
@@ -266,7 +266,9 @@ def _add_inline_images(mail: EmailMessage, html: str, domain: str,
     mail.add_alternative(html, subtype="html")
     if not shown:
         return
-    html_part = mail.get_payload()[-1]
+    html_part = mail.get_payload()[-1]  # type: ignore[index]  # a multipart: a list
+    if not isinstance(html_part, EmailMessage):  # add_alternative just made it one
+        return
     for image in shown:
         maintype, _, subtype = image.content_type.partition("/")
         html_part.add_related(image.data, maintype=maintype, subtype=subtype,
@@ -416,7 +418,7 @@ class _SMTP_SSL(_ResolvedConnect, smtplib.SMTP_SSL):
 def _smtp_connect(smtp: smtplib.SMTP, settings: Settings, host: str, port: int) -> None:
     """What smtplib.SMTP(host, port) does in its constructor, through our resolver."""
     smtp.resolver_settings = settings  # type: ignore[attr-defined]
-    smtp._host = host  # the name TLS checks the certificate against (set by __init__ only)
+    smtp._host = host  # type: ignore[attr-defined]  # the name TLS checks the certificate against (set by __init__ only)
     code, msg = smtp.connect(host, port)
     if code != 220:
         smtp.close()

@@ -53,7 +53,7 @@ def smtp_reply(reader: LineReader, deadline: float) -> tuple[int, list[str]]:
 
 
 def imap_tagged(reader: LineReader, tag: str, deadline: float) -> tuple[str, list[str]]:
-    untagged = []
+    untagged: list[str] = []
     for _ in range(500):
         line = reader.line(deadline)
         if line.startswith(tag + " "):

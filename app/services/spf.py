@@ -184,7 +184,7 @@ def walk(domain: str, record: SpfRecord, fetch: FetchFn, map_fn: MapFn | None = 
             if on_redirect_chain and rec.all_qualifier is not None:
                 result.effective_all = rec.all_qualifier
             for term in rec.mechanisms:
-                if term.name in ("ip4", "ip6"):
+                if term.name in ("ip4", "ip6") and term.value:
                     result.networks.append(ipaddress.ip_network(term.value, strict=False))
                 elif term.name == "a":
                     result.a_names.add(_target(term, owner))

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.header import Header, decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser
@@ -393,14 +393,14 @@ def _when(headers: Message, fallback: datetime) -> datetime:
     try:
         value = parsedate_to_datetime(str(headers.get("Date")))
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
     except (TypeError, ValueError, IndexError):
         return fallback
 
 
 def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _find_message(conn: Any, account: Account, report: Any, rs: Any, refs: list[str],
@@ -489,7 +489,7 @@ class _Analysis:
 def analyse(raw: bytes, received_at: datetime | None = None) -> _Analysis | None:
     from . import bounce
 
-    received = received_at or datetime.now(timezone.utc)
+    received = received_at or datetime.now(UTC)
     headers = _headers(raw)
     try:
         report = bounce.parse(raw)
@@ -646,7 +646,7 @@ def _scan_batch(client: Any, db: Database, account: Account, folder: str, uidval
                 if isinstance(received, datetime) and received.tzinfo is None:
                     received = received.astimezone()  # imapclient gives local naive times
                 wanted[uid] = (int(data.get(b"RFC822.SIZE", 0)) <= MAX_FULL_FETCH,
-                               (received or datetime.now(timezone.utc)).astimezone(timezone.utc))
+                               (received or datetime.now(UTC)).astimezone(UTC))
     full_uids = [u for u, (full, _) in wanted.items() if full]
     bodies = client.fetch(full_uids, ["BODY.PEEK[]"]) if full_uids else {}
     analysed = []
@@ -700,10 +700,10 @@ def track(settings: Settings, account_email: str | None = None, *, once: bool = 
           on_update: Callable[[list[dict]], None] | None = None,
           credentials: CredentialStore | None = None, outbox: bool = False) -> TrackResult:
     """One pass over each account (``once``), or watch them until ``timeout`` seconds have
-    passed (None: until stopped) or ``stop`` is set (IDLE where offered, polling elsewhere). While watching with
-    ``outbox``, the watched accounts' queued messages are also sent as they fall due
-    (``sending.run_outbox``): the headless ``postier track`` is a whole mail client. The
-    GUI keeps its own queue timer and leaves ``outbox`` off."""
+    passed (None: until stopped) or ``stop`` is set (IDLE where offered, polling elsewhere).
+    While watching with ``outbox``, the watched accounts' queued messages are also sent as
+    they fall due (``sending.run_outbox``): the headless ``postier track`` is a whole mail
+    client. The GUI keeps its own queue timer and leaves ``outbox`` off."""
     accounts = _accounts(settings, account_email)
     result = TrackResult(accounts=[a.email for a in accounts])
     lock = threading.Lock()

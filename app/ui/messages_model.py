@@ -241,7 +241,7 @@ class SentMessagesModel(QAbstractTableModel):
 
     def _rows(self) -> dict[int, int]:
         if self._row_index is None:
-            self._row_index = dict(zip(self._ids, range(len(self._ids))))
+            self._row_index = {row_id: row for row, row_id in enumerate(self._ids)}
         return self._row_index
 
     def row_at(self, row: int) -> mv.MessageRow | None:
