@@ -612,6 +612,25 @@ ROWS: list[tuple[str, str | None, str]] = [
     # --- delivered -------------------------------------------------------------------------
     ("250 2.0.0 Ok: queued as 4Zx1b", None, "delivered"),
     ("250 2.6.0 <id@example.com> [InternalId=1] Queued mail for delivery", None, "delivered"),
+
+    # --- long-tail providers (Orange/La Poste codes, iCloud, Yandex, SoftBank) ---------------
+    ("550 5.7.1 Mail rejete. Mail rejected. OFR_506 [506]", None, "spam_detected"),
+    (("550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked "
+      "for spamming issues. OFR006_102 Ref http://csi.cloudmark.com"), None, "blocked"),
+    ("550 5.5.0 SPF: 192.0.2.25 is not allowed to send mail. LPN004_401", None, "auth_failure"),
+    ("550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405", None, "rejected"),
+    ("550 5.5.3 Mail from not owned by user. LPN105_421", None, "rejected"),
+    (("550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked. "
+      "LPN007_426"), None, "suspend"),
+    ("550 5.1.1 Boite du destinataire archivee. Archived recipient. OFR_420 [420]", None,
+     "suspend"),
+    (("552 5.3.4 Taille limite du message atteinte. Message size limit exceeded. OFR_514 "
+      "[514]"), None, "message_too_big"),
+    (("421 4.7.1 Messages to ana@icloud.example deferred due to excessive volume. Try again "
+      "later - https://support.apple.com/en-us/HT204137"), None, "speeding"),
+    ("554 p01-smtpin001.me.example ESMTP not accepting connections", None, "blocked"),
+    ("554 5.7.1 Blocked by spam statistics - see https://ya.cc/1IrBc", None, "blocked"),
+    ("553 boutique.atelier-kobo.example does not exist", None, "rejected"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"

@@ -486,4 +486,27 @@ RULES: list[tuple[str, str]] = [
     # (Microsoft 365 "the recipient's email provider rejected it", gateways' bare "Rejected")
     ("blocked?", (r"\bblocked\b|\bbloqu[ée]|\brejected\b|\brefused\b|\bnot accepted\b"
                   r"|\brejet[ée]|\brefus[ée]|abgelehnt|rechazado|rifiutato")),
+    # --- long-tail providers' own codes and replies -----------------------------------------
+    # Orange/Wanadoo and La Poste (postmaster.orange.fr error codes): every refusal ends with a
+    # code "OFR_506", "OFR004_104", "LPN105_405", "OUK_513" whose last three digits name the
+    # cause whatever the bilingual words around it ("Service refuse" is said for several).
+    ("spam_detected", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?506\b"),
+    ("blocked", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?(?:102|103|510|999)\b"),
+    ("security_error", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?(?:305|402)\b"),
+    ("auth_failure", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?401\b"),
+    ("rejected", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?(?:403|405|415|421)\b"),
+    ("user_unknown", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?(?:416|418)\b"),
+    ("mailbox_full", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?417\b"),
+    ("suspend", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?(?:420|426)\b"),
+    ("message_too_big", r"\b(?:ofr|lpn|ouk)(?:\d{3})?[_-]?514\b"),
+    # iCloud (Apple support "email delivery" page HT204137): volume deferrals, refused
+    # connections.
+    ("speeding", r"deferred due to excessive volume"),
+    ("blocked", r"esmtp not accepting connections"),
+    # Yandex ("Report on non-delivery to Yandex"): the sender refused for 24 hours after spam
+    # came from it.
+    ("blocked", r"blocked by spam statistics"),
+    # SoftBank (operators' notes on its MX): "553 <sender's domain> does not exist" = the
+    # envelope sender's domain has no DNS record (every recipient refused).
+    ("rejected", r"\b553[ -][a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8} does not exist"),
 ]
