@@ -9,7 +9,8 @@ arrived that was never recorded, nothing is left queued, and a message flagged u
 ("may or may not have left") is one the maildir shows arrived once and whose success DSN
 then proves it — except a kill in the documented gap between the "transmitting" commit and
 the final dot, which leaves a message that never left, shown as uncertain (seen in about one
-run in two here, never more than one; up to two are tolerated, and counted). See the state table in app/services/sending.py.
+run in two here, never more than one; up to two are tolerated, and counted). See the state
+table in app/services/sending.py.
 
 Seed: POSTIER_KILL_SEED (default below); the figures are printed (pytest -s shows them).
 """
