@@ -15,12 +15,8 @@ import pytest
 from hypothesis import given
 
 from app.services.bounce import model, parse, vendors
-from app.services.bounce.addresses import address_of, msgid_of
-from app.services.bounce.decode import header_text, parse_entity, walk
-from app.services.bounce.model import Report
 from app.services.bounce.reasons import REASON_CATEGORY
-from app.services.bounce.vendors.base import Context
-from tests.support.bounce_fuzz import FUZZ, mutated
+from tests.support.bounce_fuzz import FUZZ, mutated, vendor_context
 
 MODULES = ("interscan", "barracuda", "messagelabs", "mimecast", "mfilter", "mailmarshal",
            "mailfoundry", "exchange", "domino", "imail", "james", "powermta", "mdaemon", "dma",
@@ -54,14 +50,6 @@ HOSTILE = {
 }
 
 
-def _context(raw: bytes) -> Context:
-    msg = parse_entity(raw[:model.MAX_MESSAGE])
-    report = Report(message_id=msgid_of(header_text(msg, "Message-ID")),
-                    subject=header_text(msg, "Subject"),
-                    from_addr=address_of(header_text(msg, "From")))
-    return Context(msg, report, walk(msg))
-
-
 def test_every_module_is_registered_and_has_samples() -> None:
     for name in MODULES:
         assert name in BY_NAME, name
@@ -77,7 +65,7 @@ _FRAGMENTS = [b"\n", b"<", b">", b"@", b":", b"\n  a@b.example\n", b"<<< ", b">>
 @FUZZ
 @given(mutated(SAMPLES, _FRAGMENTS))
 def test_mutated_samples_never_raise_in_any_mta_module(raw: bytes) -> None:
-    ctx = _context(raw)
+    ctx = vendor_context(raw)
     for name in MODULES:
         module = BY_NAME[name]
         if module.detect(ctx):
@@ -93,7 +81,7 @@ def test_mutated_samples_never_raise_in_any_mta_module(raw: bytes) -> None:
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_shapes_are_read_within_bounds(name: str) -> None:
     raw = HOSTILE[name]
-    ctx = _context(raw)
+    ctx = vendor_context(raw)
     module = BY_NAME[name]
     assert module.detect(ctx)
     module.extract(ctx)  # must not raise (and must not take quadratic time: see the benchmark)
