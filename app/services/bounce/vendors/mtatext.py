@@ -15,7 +15,12 @@ import re
 from app.services.bounce.addresses import ADDR, ADDR_RE, norm_addr
 from app.services.bounce.decode import field_blocks
 from app.services.bounce.reasons import command_of
-from app.services.bounce.vendors.base import Context, Found
+from app.services.bounce.vendors.base import Found
+
+# The cheap per-message signals every detect() asks for, computed once per message and
+# shared with the provider modules (one cache, not one per helper module).
+from app.services.bounce.vendors.providers import opening_text as opening  # noqa: F401
+from app.services.bounce.vendors.providers import sender  # noqa: F401
 
 MAX_LINES = 400  # lines of a report section read by a vendor module
 _SPACES = re.compile(r"[ \t]+")
@@ -126,23 +131,6 @@ def dsn_fields(text: str) -> list[Found]:
         out.append(make(address, diagnostic, status=fields.get("status"), action=action,
                         remote=remote or None))
     return out
-
-
-# --- cheap per-message signals for detect(), computed once per message ---------------------
-def opening(ctx: Context, limit: int = 4000) -> str:
-    """The first ``limit`` (<= 4000) characters of the report's text, lower-cased once."""
-    cached = ctx.__dict__.get("_mta_opening")
-    if cached is None:
-        cached = ctx.__dict__["_mta_opening"] = ctx.text_starts(4000)
-    return cached[:limit]
-
-
-def sender(ctx: Context) -> str:
-    """The From header, lower-cased once."""
-    cached = ctx.__dict__.get("_mta_sender")
-    if cached is None:
-        cached = ctx.__dict__["_mta_sender"] = ctx.from_header.lower()
-    return cached
 
 
 # RFC 3464 action values (relayed/expanded read as delivered by the verdict)
