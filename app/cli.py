@@ -138,7 +138,7 @@ def _settings():  # noqa: ANN202 - import kept local so `postier --version` stay
 
 
 def cmd_discover(args: argparse.Namespace) -> CommandResult:
-    from app.services import discovery
+    from app.services.setup import discovery
 
     result = discovery.discover(args.email, _settings(), timeout=args.timeout)
     if not result.found:
@@ -153,8 +153,8 @@ def cmd_discover(args: argparse.Namespace) -> CommandResult:
 
 
 def _check_inputs(args: argparse.Namespace):  # noqa: ANN202
-    from app.services.auth import Credential
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.setup.endpoint import Endpoint
 
     secret = read_secret(args)
     if secret is None:
@@ -167,7 +167,7 @@ def _check_inputs(args: argparse.Namespace):  # noqa: ANN202
 
 def cmd_check(args: argparse.Namespace) -> CommandResult:
     credential, imap, smtp = _check_inputs(args)  # bad input is refused before any work
-    from app.services import connection_check
+    from app.services.setup import connection_check
 
     result = connection_check.check_account(
         args.email, credential, _settings(), imap=imap, smtp=smtp,
@@ -184,7 +184,7 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     if args.timeout is None:
         args.timeout = 30.0
     credential, imap, smtp = _check_inputs(args)
-    from app.services import accounts
+    from app.services.setup import accounts
 
     outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
                                    timeout=args.timeout, pin=args.pin,
@@ -204,9 +204,9 @@ def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
         raise InputError("--oauth signs in on the provider's page: no password is read")
     import webbrowser
 
-    from app.services import accounts
-    from app.services.discovery import parse_email
-    from app.services.endpoint import Endpoint
+    from app.services.setup import accounts
+    from app.services.setup.discovery import parse_email
+    from app.services.setup.endpoint import Endpoint
 
     parse_email(args.email)  # INVALID_EMAIL before anything else
     imap = Endpoint.parse(args.imap) if args.imap else None
@@ -263,7 +263,7 @@ def _scrubbed(result: CommandResult, credential: Any) -> CommandResult:
 
 
 def cmd_account_list(args: argparse.Namespace) -> CommandResult:
-    from app.services import accounts
+    from app.services.setup import accounts
 
     items = accounts.list_accounts(_settings())
     text = "\n".join(f"{a['email']}  imap {a['imap_host']}:{a['imap_port']}  "
@@ -272,7 +272,7 @@ def cmd_account_list(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_account_remove(args: argparse.Namespace) -> CommandResult:
-    from app.services import accounts
+    from app.services.setup import accounts
 
     removed = accounts.remove_account(args.email, _settings())
     return CommandResult({"email": args.email, "removed": removed},
@@ -298,8 +298,8 @@ def _read_text_file(path: str) -> str:
 def _check_send_args(settings: Any, args: argparse.Namespace) -> None:
     """Bad input (exit 2) is refused before any work, even settling an earlier run:
     the sender must be an account that exists, every recipient a valid address."""
-    from app.services.accounts import require_account
     from app.services.addresses import validate_recipient
+    from app.services.setup.accounts import require_account
 
     for given in [*args.to, *args.cc, *args.bcc]:
         if given and given.strip():
@@ -313,7 +313,7 @@ def cmd_send(args: argparse.Namespace) -> CommandResult:
     # Services never see argparse: build the message here, map the outcome to CLI.md's JSON.
     body = args.body if args.body is not None else _read_text_file(args.body_file)
     html = _read_text_file(args.html_file) if args.html_file else None
-    from app.services import sending
+    from app.services.outbox import sending
 
     settings = _settings()
     _check_send_args(settings, args)
@@ -333,11 +333,11 @@ def cmd_track(args: argparse.Namespace) -> CommandResult:
         raise InputError("--timeout must be positive")
     if args.timeout is None and args.once:
         args.timeout = 60.0
-    from app.services import tracking
+    from app.services.tracking import watcher as tracking
 
     settings = _settings()
     if args.account is not None:  # an unknown account is bad input (exit 2), checked first
-        from app.services.accounts import require_account
+        from app.services.setup.accounts import require_account
 
         require_account(settings, args.account)
     stop = _stop_on_signals(not args.once)
@@ -364,7 +364,7 @@ def _stop_on_signals(long_running: bool) -> Any:
 
 
 def cmd_outbox(args: argparse.Namespace) -> CommandResult:
-    from app.services import sending
+    from app.services.outbox import sending
 
     settings = _settings()
     accounts = sending.outbox_accounts(settings, args.account)  # unknown: exit 2, first
@@ -380,14 +380,14 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_messages(args: argparse.Namespace) -> CommandResult:
-    from app.services.message_status import STATUSES
+    from app.services.tracking.message_status import STATUSES
 
     if args.status and args.status not in STATUSES:
         raise InputError(f"--status must be one of {', '.join(STATUSES)}")
     if args.limit <= 0:
         raise InputError("--limit must be positive")
-    from app.services import message_views as mv
-    from app.services.accounts import database
+    from app.services.setup.accounts import database
+    from app.services.tracking import message_views as mv
 
     # The window's own read path (same index, order and filter): the CLI lists what it shows.
     flt = mv.ViewFilter(statuses=(args.status,) if args.status else (),
@@ -426,7 +426,7 @@ def cmd_db_restore(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_domain(args: argparse.Namespace) -> CommandResult:
-    from app.services import domain_health
+    from app.services.domain_health import report as domain_health
 
     # Bad input is refused (exit 2) before any look-up.
     domain = domain_health.normalize_domain(args.domain)

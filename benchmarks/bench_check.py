@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.services.auth import Credential  # noqa: E402
 from app.services.config import Settings  # noqa: E402
-from app.services.connection_check import check_account  # noqa: E402
+from app.services.mail.auth import Credential  # noqa: E402
+from app.services.setup.connection_check import check_account  # noqa: E402
 from tests.support.misbehaving_server import BadServers  # noqa: E402
 from tests.support.rig import Rig  # noqa: E402
 

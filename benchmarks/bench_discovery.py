@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.services import discovery
 from app.services.config import Settings
+from app.services.setup import discovery
 from tests.support.dns_server import LocalDNS, free_port
 from tests.support.http_server import LocalHTTP
 

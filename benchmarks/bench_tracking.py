@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.file_keyring.FileKeyring"
 
-from app.services import accounts, sending, tracking  # noqa: E402
-from app.services.auth import Credential  # noqa: E402
 from app.services.config import Settings  # noqa: E402
+from app.services.mail.auth import Credential  # noqa: E402
+from app.services.outbox import sending
+from app.services.setup import accounts
 from app.services.storage import AccountStore, Database  # noqa: E402
+from app.services.tracking import watcher as tracking  # noqa: E402
 from tests.support.rig import Rig  # noqa: E402
 
 SENDER = "carol@example.test"

@@ -17,7 +17,7 @@ APP_APT_PACKAGES="python3 python3-venv python3-pip libxcb-cursor0 libegl1 libgl1
   libdbus-1-3 fonts-dejavu-core"
 # Real mail servers for the tests, a virtual screen, binutils for PyInstaller.
 # gnome-keyring + dbus-daemon (dbus-run-session): the real Secret Service of tests/test_secret_service.py
-# spamassassin: its local rules score the messages Postier builds (tests/services/test_signature_logo.py)
+# spamassassin: its local rules score the messages Postier builds (tests/services/outbox/test_signature_logo.py)
 # icu-devtools: icupkg/genccode, with which the bundle's ICU data is cut to French and English
 TEST_APT_PACKAGES="dovecot-imapd dovecot-lmtpd postfix xvfb xauth binutils openssl iproute2 gnome-keyring dbus-daemon spamassassin icu-devtools"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Other MTAs for the bounce lab (tests/services/test_bounce_lab.py): Exim and OpenSMTPD.
+# Other MTAs for the bounce lab (tests/services/bounce/test_lab.py): Exim and OpenSMTPD.
 # They cannot be installed beside Postfix (Debian's MTAs conflict), so their packages are
 # downloaded and unpacked into .lab/ and run from there, on loopback, with their own config.
 # Idempotent; needs root for the Debian-exim user that Exim's binary expects.

@@ -153,10 +153,10 @@ def data_files(home: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def saved_account(postier_env: Path) -> str:
-    from app.services import accounts
-    from app.services.auth import Credential
     from app.services.config import Settings
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
+    from app.services.setup.endpoint import Endpoint
 
     email = "jean@exemple.fr"
     accounts.save_account(Settings.from_env(), email=email,
@@ -225,10 +225,10 @@ def test_unknown_account_checked_before_hostile_recipients_matter(
 
 
 def test_known_account_by_unicode_domain_is_found(postier_env: Path) -> None:
-    from app.services import accounts
-    from app.services.auth import Credential
     from app.services.config import Settings
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
+    from app.services.setup.endpoint import Endpoint
 
     settings = Settings.from_env()
     accounts.save_account(settings, email="jean@xn--caf-dma.fr",

@@ -160,11 +160,11 @@ def test_broken_ca_file_is_a_configuration_error(tmp_path: Path, ca: str) -> Non
 
 def test_broken_keyring_backend_is_keyring_unavailable_and_changes_nothing(
         postier_env: Path) -> None:
-    from app.services import accounts
-    from app.services.auth import Credential
     from app.services.config import Settings
     from app.services.credentials import CredentialStore
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
+    from app.services.setup.endpoint import Endpoint
 
     email = "jean@exemple.fr"
     accounts.save_account(Settings.from_env(), email=email,

@@ -121,9 +121,9 @@ def test_account_add_list_remove_contract(rig) -> None:
 # ---------------------------------------------------------------------------
 @pytest.fixture()
 def carol(rig, monkeypatch: pytest.MonkeyPatch) -> str:
-    from app.services import accounts
-    from app.services.auth import Credential
     from app.services.config import Settings
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
 
     monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
     accounts.save_account(Settings.from_env(), email="carol@example.test",

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.services.test_discovery import (  # noqa: F401  (fixtures are used by name)
+from tests.services.setup.test_discovery import (  # noqa: F401  (fixtures are used by name)
     SOURCE_CASES,
     MailGreeter,
     NetRig,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import message_store as ms
 from app.services.config import Settings
 from app.services.storage import Database, backups, open_database
+from app.services.tracking import message_store as ms
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = 150
@@ -156,9 +156,9 @@ def test_a_sound_file_checks_ok(postier_env: Path) -> None:
 
 def test_disk_full_while_recording_a_message_half_writes_nothing(
         postier_env: Path, tmp_path: Path) -> None:
-    from app.services import accounts
-    from app.services.auth import Credential
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
+    from app.services.setup.endpoint import Endpoint
 
     settings = Settings.from_env()
     accounts.save_account(settings, email="jean@exemple.fr",

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.services.test_discovery import (  # noqa: F401  (fixtures are used by name)
+from tests.services.setup.test_discovery import (  # noqa: F401  (fixtures are used by name)
     AUTOCONFIG_PATH,
     SOURCE_CASES,
     MailGreeter,
@@ -64,7 +64,7 @@ def test_discover_mx_microsoft_provider(net: NetRig, greeter: MailGreeter) -> No
 
 
 def test_discover_best_source_wins_via_cli(net: NetRig) -> None:  # noqa: F811
-    from tests.services.test_discovery import clientconfig_xml
+    from tests.services.setup.test_discovery import clientconfig_xml
 
     net.zone("both.test. 60 IN A 127.0.0.1\nautoconfig.both.test. 60 IN A 127.0.0.1")
     net.http.route("/ispdb/both.test", clientconfig_xml("imap.from-ispdb.test", "smtp.x.test"))
@@ -115,7 +115,7 @@ def test_discover_text_output(net: NetRig, greeter: MailGreeter) -> None:  # noq
 
 
 def test_cli_exits_at_once_while_a_dead_source_still_hangs(net: NetRig) -> None:  # noqa: F811
-    from tests.services.test_discovery import setup_autoconfig
+    from tests.services.setup.test_discovery import setup_autoconfig
 
     setup_autoconfig(net)
     net.http.route("/ispdb/auto.test", "never", delay=30)  # worse source, never answers

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts, oauth
-from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
+from app.services.mail import oauth
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
 from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import oauth
 from app.services.config import OPTIONS, Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError, message_for
+from app.services.mail import oauth
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
 from tests.support.oauth_server import ENTRA_ANSWERS, AuthState, LocalAuthServer
 

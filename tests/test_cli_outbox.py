@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts, sending
-from app.services import message_store as ms
-from app.services.auth import Credential
 from app.services.config import Settings
+from app.services.mail.auth import Credential
+from app.services.outbox import sending
+from app.services.setup import accounts
 from app.services.storage import Database
+from app.services.tracking import message_store as ms
 from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,7 +161,7 @@ def test_long_running_track_sends_the_queue(rig, settings: Settings) -> None:
 
 _CRASHER = """
 import os, signal, sys
-from app.services import sending
+from app.services.outbox import sending
 from app.services.config import Settings
 
 def hook(phase):

@@ -10,7 +10,7 @@ arrived that was never recorded, nothing is left queued, and a message flagged u
 then proves it — except a kill in the documented gap between the "transmitting" commit and
 the final dot, which leaves a message that never left, shown as uncertain (seen in about one
 run in two here, never more than one; up to two are tolerated, and counted). See the state
-table in app/services/sending.py.
+table in app/services/outbox/sending.py.
 
 Seed: POSTIER_KILL_SEED (default below); the figures are printed (pytest -s shows them).
 """
@@ -33,9 +33,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts, sending
-from app.services.auth import Credential
 from app.services.config import Settings
+from app.services.mail.auth import Credential
+from app.services.outbox import sending
+from app.services.setup import accounts
 from app.services.storage import Database
 from tests.support.sent_messages import listed
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import trustme
 
-from app.services import accounts
-from app.services.auth import Credential
 from app.services.config import Settings
-from app.services.endpoint import Endpoint
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
+from app.services.setup.endpoint import Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 USER = "dave@example.test"
@@ -208,7 +208,7 @@ def test_the_check_itself_never_hands_an_echoed_password_on(echo: EchoServers, s
                                                             postier_env: Path) -> None:
     """What the wizard shows ("The server answered: …") and copies into the diagnostics
     comes straight from the check's result: it must be clean at the source."""
-    from app.services.connection_check import check_account
+    from app.services.setup.connection_check import check_account
 
     settings = Settings(home=postier_env, ca_file=echo.ca_file)
     result = check_account(USER, Credential(USER, secret), settings, imap=echo.imap,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts
-from app.services.auth import Credential
 from app.services.config import Settings
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
 
 SENDER = "carol@example.test"
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +129,7 @@ def test_track_with_wrong_password_exits_1(account: str) -> None:
 def test_track_shows_unmatched_bounce_and_watch_mode_ends(account: str, rig) -> None:  # noqa: ANN001
     import smtplib
 
-    from tests.services.test_tracking import dsn
+    from tests.services.tracking.test_tracking import dsn
 
     # A message that carol sent from another mail client bounced: no message of ours.
     postier("send", "--from", account, "--to", "bob@example.test", "--subject", "s",

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts, sending
-from app.services import message_store as ms
-from app.services.auth import Credential
 from app.services.config import Settings
+from app.services.mail.auth import Credential
+from app.services.outbox import sending
+from app.services.setup import accounts
 from app.services.storage import AccountStore, Database
+from app.services.tracking import message_store as ms
 from tests.support.rig import wait_listening
 from tests.support.sent_messages import listed
 

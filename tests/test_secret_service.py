@@ -118,7 +118,7 @@ def test_the_wizard_says_how_to_unlock_a_locked_keyring(
     from keyring.backends import SecretService as SecretServiceBackend
 
     from app.services.config import Settings
-    from app.services.endpoint import Endpoint
+    from app.services.setup.endpoint import Endpoint
     from app.services.storage import AccountStore, open_database
     from tests.ui.wizard_driver import make_wizard
 

@@ -15,7 +15,7 @@ from email.utils import formataddr, getaddresses, parseaddr
 
 import email_validator
 
-from .errors import InputError
+from app.services.errors import InputError
 
 # email-validator refuses special-use domains for "globally deliverable" addresses. A
 # company's own server may live under .local (Active Directory domains), the test rig uses

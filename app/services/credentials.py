@@ -14,7 +14,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from .errors import PostierError
+from app.services.errors import PostierError
 
 log = logging.getLogger(__name__)
 

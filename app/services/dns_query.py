@@ -21,7 +21,7 @@ import dns.name
 import dns.resolver
 import dns.reversename
 
-from .config import Settings
+from app.services.config import Settings
 
 OK, NXDOMAIN, NODATA, ERROR = "ok", "nxdomain", "nodata", "error"
 

@@ -38,9 +38,9 @@ log = logging.getLogger(__name__)
 
 def retest_account(settings: Settings, account: Account) -> Any:
     """Run the connection check again with the saved credential (worker thread)."""
-    from app.services.accounts import load_credential
-    from app.services.connection_check import check_account
-    from app.services.endpoint import Endpoint
+    from app.services.setup.accounts import load_credential
+    from app.services.setup.connection_check import check_account
+    from app.services.setup.endpoint import Endpoint
 
     credential = load_credential(account, settings)
     return check_account(account.email, credential, settings,
@@ -241,8 +241,8 @@ class AccountsView(QWidget):
 
     def _device_flow_offered(self, account: Account) -> bool:
         """Google refuses mail access through its device-code flow: browser only there."""
-        from app.services import oauth
         from app.services.errors import PostierError
+        from app.services.mail import oauth
 
         try:
             return oauth.supports_device_flow(oauth.provider_config(account.provider or "",
@@ -322,7 +322,7 @@ class AccountsView(QWidget):
                                "system keyring. Messages already sent stay in the table.")
                        % account.email):
             return
-        from app.services.accounts import remove_account
+        from app.services.setup.accounts import remove_account
 
         settings = self.settings
         run_task(lambda: remove_account(account.email, settings),
@@ -344,7 +344,7 @@ class AccountsView(QWidget):
         account = self.selected()
         if account is None or not needs_sign_in(account) or self._sign_in_cancel is not None:
             return
-        from app.services.accounts import sign_in_again
+        from app.services.setup.accounts import sign_in_again
 
         cancel = threading.Event()
         self._sign_in_cancel = cancel

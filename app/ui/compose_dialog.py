@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import groups as groups_service
-from app.services import message_status as mst
-from app.services import message_views as mv
 from app.services.config import Settings
-from app.services.schedule import QuietHours, SendPlan, load_quiet_hours, plan_send
+from app.services.outbox import recipient_groups as groups_service
+from app.services.outbox.quiet_hours import QuietHours, SendPlan, load_quiet_hours, plan_send
 from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.tracking import message_status as mst
+from app.services.tracking import message_views as mv
 from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import run_task
 
@@ -352,7 +352,7 @@ class ComposeDialog(QDialog):
     def _with_logo(self, account: Account, html: str) -> str:
         """The signature's logo (stored apart, sent as an inline cid: part) shown from its
         bytes as a data: URI: a QLabel cannot resolve cid:. Only shown here, never sent."""
-        from app.services.signature import InlineImage, with_data_uris
+        from app.services.outbox.signature import InlineImage, with_data_uris
 
         try:
             rows = AccountStore(self.db).signature_images(account.id)
@@ -458,7 +458,7 @@ class ComposeDialog(QDialog):
 
     def build_message(self, *, test: bool = False) -> Any:
         """The OutgoingMessage to send, or None after telling the user what is wrong."""
-        from app.services.sending import OutgoingMessage
+        from app.services.outbox.sending import OutgoingMessage
 
         account = self.current_account()
         if account is None:
@@ -502,7 +502,7 @@ class ComposeDialog(QDialog):
             self._dispatch(msg, close=False)
 
     def _dispatch(self, msg: Any, *, close: bool) -> None:
-        from app.services.sending import send_message
+        from app.services.outbox.sending import send_message
 
         settings = self.settings
         self.send_button.setEnabled(False)
@@ -597,7 +597,7 @@ class ResendDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def send(self) -> None:
-        from app.services.sending import OutgoingMessage, send_message
+        from app.services.outbox.sending import OutgoingMessage, send_message
 
         valid, invalid = self.address.addresses()
         if invalid or len(valid) != 1:
@@ -669,7 +669,7 @@ class QuietHoursDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        from app.services.schedule import save_quiet_hours
+        from app.services.outbox.quiet_hours import save_quiet_hours
 
         start, end = self.start.time().toPython(), self.end.time().toPython()
         save_quiet_hours(self.db, QuietHours(start.replace(second=0, microsecond=0),

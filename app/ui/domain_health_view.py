@@ -378,7 +378,7 @@ class DomainHealthView(QWidget):
     def _copy_report(self) -> None:
         if self.report is None:
             return
-        from app.services.domain_health import format_text
+        from app.services.domain_health.report import format_text
 
         QGuiApplication.clipboard().setText(format_text(self.report, self.language()))
         self.copy_report.setToolTip(self._say(self.tr("The report is copied.")))

@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import message_status as mst
-from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.storage import AccountStore, Database, open_database
+from app.services.tracking import message_status as mst
+from app.services.tracking import message_views as mv
 from app.ui.accounts_view import AccountsView
 from app.ui.details_panel import DetailsPanel
 from app.ui.filter_bar import CountersBar, FilterBar
@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
         settings = self.settings
 
         def work() -> Any:
-            from app.services.sending import process_queue
+            from app.services.outbox.sending import process_queue
 
             return process_queue(settings)
 
@@ -606,7 +606,7 @@ class MainWindow(QMainWindow):
         poke = gui_callback(lambda _updates: self.page.loader.poll())
 
         def work() -> Any:
-            from app.services.tracking import track
+            from app.services.tracking.watcher import track
 
             return track(settings, once=False, timeout=365 * 86400, stop=stop,
                          on_update=poke)

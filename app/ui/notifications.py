@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import notify_rules as nr
 from app.services.config import Settings
 from app.services.storage import Database
+from app.services.tracking import notify_rules as nr
 from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class NotificationCenter(QObject):
         settings = self.settings
 
         def work() -> Any:
-            from app.services.sending import OutgoingMessage, send_message
+            from app.services.outbox.sending import OutgoingMessage, send_message
 
             return send_message(settings, OutgoingMessage(
                 account_email=n.account_email or "", to=[n.account_email or ""],

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import oauth
 from app.services.config import OPTIONS, ConfigError, Settings, load_deploy_config
 from app.services.errors import PostierError
+from app.services.mail import oauth
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,8 @@ import pytest
 
 import app
 from app.services import diagnostics
-from app.services.endpoint import Endpoint
 from app.services.errors import ErrorInfo
+from app.services.setup.endpoint import Endpoint
 
 SECRET = "S3cr&t pass/Wörd"
 USER = "alice@example.test"
@@ -103,7 +103,7 @@ def test_steps_as_plain_dicts_are_accepted() -> None:
 
 
 def test_domain_health_summary_is_included() -> None:
-    from app.services.domain_health import Check, DomainReport
+    from app.services.domain_health.report import Check, DomainReport
 
     report = DomainReport("dupont.fr", [Check("spf", "fail", "No SPF record", "…"),
                                         Check("mx", "ok", "MX present", "…")], 40)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import connection_check, discovery, dns_query
+from app.services import dns_query
 from app.services.config import Settings
 from app.services.errors import PostierError
+from app.services.setup import connection_check, discovery
 from tests.support.dns_server import LocalDNS, local_dns
 
 ZONE = """

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 
 GOOD_TOKEN = "good-token"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")

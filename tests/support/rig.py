@@ -34,7 +34,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 
 PASSWORD = "secret"
 DEFAULT_USERS = {

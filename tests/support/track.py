@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from app.services import tracking
 from app.services.config import Settings
+from app.services.tracking import watcher as tracking
 
 
 def track_until(settings: Settings, account_email: str, done: Callable[[list[dict]], bool],

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from app.services import accounts, oauth
-from app.services.auth import Credential
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
-from app.services.endpoint import Endpoint
 from app.services.errors import PostierError
+from app.services.mail import oauth
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
+from app.services.setup.endpoint import Endpoint
 from app.services.storage import AccountStore, Database
 from app.ui.accounts_view import AccountsView
 from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background

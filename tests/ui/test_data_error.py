@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services import message_store as ms
 from app.services.config import Settings
 from app.services.storage import (
     Database,
@@ -22,6 +21,7 @@ from app.services.storage import (
     integrity_problems,
     open_database,
 )
+from app.services.tracking import message_store as ms
 from app.ui import data_error, main
 from app.ui.data_error import DataErrorDialog, RuntimeWatch
 from app.ui.i18n import install_translator

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import message_status as mst
-from app.services import message_views as mv
-from app.services import notify_rules as nr
 from app.services.config import Settings
 from app.services.storage import open_database
+from app.services.tracking import message_status as mst
+from app.services.tracking import message_views as mv
+from app.services.tracking import notify_rules as nr
 from tests.support import sent_messages as sm
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -278,9 +278,10 @@ def test_no_english_in_the_french_accounts_tab_and_sending_notes(qtbot, french) 
     language, not the system's)."""
     from datetime import UTC, datetime, timedelta
 
-    from app.services import accounts, sending
-    from app.services.auth import Credential
-    from app.services.endpoint import Endpoint
+    from app.services.mail.auth import Credential
+    from app.services.outbox import sending
+    from app.services.setup import accounts
+    from app.services.setup.endpoint import Endpoint
     from app.services.storage import AccountStore
     from app.ui.main_window import MainWindow
     from tests.support.dns_server import free_port

@@ -153,8 +153,8 @@ def test_screens_of_main_window_compose_and_domain_health(
 
 def test_screens_of_changing_an_account(qtbot, bad_servers, language: str, screen: str,
                                         postier_env: Path, tmp_path: Path) -> None:
-    from app.services import accounts
-    from app.services.auth import Credential
+    from app.services.mail.auth import Credential
+    from app.services.setup import accounts
     from app.ui.wizard import SetupWizard
 
     settings = offline_settings(postier_env, ca_file=bad_servers.ca_file)

@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import message_status as mst
-from app.services import message_views as mv
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.storage import AccountStore, Database, open_database
+from app.services.tracking import message_status as mst
+from app.services.tracking import message_views as mv
 from app.ui.messages_model import COLUMNS, RecipientIdRole, StatusRole
 from tests.support import sent_messages as sm
 
@@ -379,7 +379,7 @@ def test_quiet_hours_dialog_saves_setting(qtbot, window, env) -> None:
 
     from PySide6.QtCore import QTime
 
-    from app.services.schedule import load_quiet_hours
+    from app.services.outbox.quiet_hours import load_quiet_hours
 
     _, db, _ = env
     window.quiet_hours()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services import accounts
-from app.services.auth import Credential
 from app.services.config import Settings
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
 from app.services.storage import open_database
 from app.ui.messages_model import FAILED_BACKGROUND, StatusRole
 
@@ -37,7 +37,7 @@ def rig_window(qtbot, rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch):
                           imap=rig.imaps, smtp=rig.submission, display_name="Bob")
     db = open_database(settings.db_path)
     # Bounces are also notified by e-mail to the account itself.
-    from app.services import notify_rules
+    from app.services.tracking import notify_rules
 
     notify_rules.save_rules(db, {"bounce": {"in_app", "desktop", "email"}})
     win = MainWindow(settings, db, live_tracking=True, lang="en")
@@ -58,7 +58,7 @@ def _row_status(win, address: str) -> str | None:
 
 
 def test_send_bounce_turns_red_details_and_resend(qtbot, rig, rig_window) -> None:
-    from app.services import notify_rules
+    from app.services.tracking import notify_rules
     from app.ui.compose_dialog import ComposeDialog, ResendDialog
 
     win, settings, db = rig_window

@@ -13,10 +13,10 @@ from PySide6.QtCore import QRect, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from app.services import accounts
-from app.services import signature as sig
-from app.services.auth import Credential
-from app.services.endpoint import Endpoint
+from app.services.mail.auth import Credential
+from app.services.outbox import signature as sig
+from app.services.setup import accounts
+from app.services.setup.endpoint import Endpoint
 from app.services.storage import AccountStore, open_database
 from app.ui import window_geometry
 from app.ui.compose_dialog import ComposeDialog

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLineEdit
 
-from app.services import accounts
-from app.services.auth import Credential
 from app.services.credentials import CredentialStore
+from app.services.mail.auth import Credential
+from app.services.setup import accounts
 from app.services.storage import AccountStore, open_database
 from app.ui.wizard import SetupWizard
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST

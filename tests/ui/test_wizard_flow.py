@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
 
-from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
+from app.services.setup.accounts import account_store
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
 from tests.support import misbehaving_server as bad
 
@@ -313,8 +313,8 @@ def test_diagnostics_tell_support_what_discovery_tried(qtbot, bad_servers,
 
 
 def test_saving_an_account_that_exists_says_so(qtbot, bad_servers, postier_env: Path) -> None:
-    from app.services.accounts import save_account
-    from app.services.auth import Credential
+    from app.services.mail.auth import Credential
+    from app.services.setup.accounts import save_account
 
     settings = offline_settings(postier_env, ca_file=bad_servers.ca_file)
     imap, smtp = bad_servers.imaps(), bad_servers.smtps()
@@ -358,7 +358,7 @@ def test_enter_never_goes_back_during_a_test_and_means_next_after(qtbot, bad_ser
 def test_starttls_on_an_implicit_tls_port_is_worded_precisely(qtbot, rig,
                                                               postier_env: Path) -> None:
     """The check's finer cause (errors.VARIANTS) reaches the page, not the generic TLS text."""
-    from app.services.endpoint import Endpoint
+    from app.services.setup.endpoint import Endpoint
 
     settings = offline_settings(postier_env, ca_file=rig.ca_file)
     wizard = make_wizard(qtbot, settings)

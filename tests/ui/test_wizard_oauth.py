@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
+from app.services.setup.accounts import account_store
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_TEST
 from tests.support import misbehaving_server as bad
 from tests.support.oauth_server import browser_in_background

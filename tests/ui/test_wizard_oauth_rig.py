@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import sending
-from app.services.accounts import account_store
 from app.services.credentials import CredentialStore
+from app.services.outbox import sending
+from app.services.setup.accounts import account_store
 from app.ui.wizard.common import PAGE_FINISH, PAGE_TEST
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
 from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background

@@ -9,8 +9,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QWizard
 
-from app.services import signature as sig
-from app.services.endpoint import Endpoint
+from app.services.outbox import signature as sig
+from app.services.setup.endpoint import Endpoint
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
 from app.ui.wizard.manual_page import port_problem
 

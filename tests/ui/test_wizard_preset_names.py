@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.services import presets
+from app.services.setup import presets
 
 from .wizard_driver import click, make_wizard, offline_settings
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.config import Settings
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 from app.ui.wizard import SetupWizard
 from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_TEST
 

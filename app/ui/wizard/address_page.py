@@ -194,7 +194,7 @@ class AddressPage(StepPage):
         self.oauth_box.show()
         name = "Google" if provider == "gmail" else "Microsoft"
         try:
-            from app.services import oauth
+            from app.services.mail import oauth
 
             self._oauth_cfg = oauth.provider_config(provider, self.settings)
         except PostierError as exc:
@@ -234,7 +234,7 @@ class AddressPage(StepPage):
     def start_browser_sign_in(self) -> None:
         if not self._check_email_for_oauth():
             return
-        from app.services import oauth
+        from app.services.mail import oauth
 
         cancel = threading.Event()
         self._oauth_cancel = cancel
@@ -251,7 +251,7 @@ class AddressPage(StepPage):
     def start_device_sign_in(self) -> None:
         if not self._check_email_for_oauth():
             return
-        from app.services import oauth
+        from app.services.mail import oauth
 
         cancel = threading.Event()
         self._oauth_cancel = cancel
@@ -447,7 +447,7 @@ class AddressPage(StepPage):
         self.status.setText(self.tr("Looking for the settings of %1…")
                             .replace("%1", email.rpartition("@")[2]))
         try:
-            from app.services import discovery
+            from app.services.setup import discovery
         except ImportError:
             self._discovery_done(gen, None, None)
             return
@@ -585,7 +585,7 @@ class AddressPage(StepPage):
         if provider not in OAUTH_PROVIDERS or self.state.choice in OAUTH_PROVIDERS:
             return
         try:
-            from app.services import oauth
+            from app.services.mail import oauth
 
             oauth.provider_config(provider, self.settings)
         except PostierError:

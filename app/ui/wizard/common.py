@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
 
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 
 PAGE_START, PAGE_ADDRESS, PAGE_MANUAL, PAGE_TEST, PAGE_SIGNATURE, PAGE_FINISH = range(6)
 # One number per page, whatever the path: "step 3" is always the server settings, even
@@ -62,7 +62,7 @@ class WizardState:
         return [s for s in out if s]
 
     def credential(self) -> Any:
-        from app.services.auth import Credential
+        from app.services.mail.auth import Credential
 
         if self.auth == "oauth2" and self.tokens is not None:
             return Credential(self.username or self.email, self.tokens.access_token, "oauth2")

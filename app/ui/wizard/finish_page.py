@@ -141,7 +141,7 @@ class FinishPage(StepPage):
     def send_test(self) -> None:
         state, settings = self.state, self.settings
         try:
-            from app.services import sending
+            from app.services.outbox import sending
         except ImportError:
             self.send_status.setText(self.tr("Sending is not available in this version."))
             return
@@ -217,7 +217,7 @@ class FinishPage(StepPage):
         self.health_view = self._make_health_view()
         self.health_layout.addWidget(self.health_view)
         try:
-            from app.services.domain_health import check_domain
+            from app.services.domain_health.report import check_domain
         except ImportError:
             self.health_box.hide()
             return

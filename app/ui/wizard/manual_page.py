@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 
 from .common import PAGE_TEST, StepPage, WizardState, wrap_label
 

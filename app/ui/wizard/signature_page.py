@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from app.services import signature as sig
 from app.services.errors import PostierError, message_for
+from app.services.outbox import signature as sig
 from app.ui.worker import run_task
 
 from .common import PAGE_FINISH, StepPage, WizardState, alive, wrap_label
@@ -261,7 +261,7 @@ class SignaturePage(StepPage):
             kwargs["oauth_tokens"] = state.tokens
 
         def save() -> Any:
-            from app.services.accounts import save_account, update_account
+            from app.services.setup.accounts import save_account, update_account
 
             if state.editing is not None:  # the re-test passed: keep these settings
                 return update_account(

@@ -33,7 +33,7 @@ def preset_label(preset: Any, language: str) -> str:
 def load_presets() -> list[Any]:
     """Built-in provider presets. From the presets module, not discovery: discovery pulls in
     dnspython, asyncio and cryptography, which the first page does not need."""
-    from app.services import presets
+    from app.services.setup import presets
 
     try:
         return list(presets.presets())

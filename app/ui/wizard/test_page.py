@@ -324,8 +324,8 @@ class TestPage(StepPage):
         editing = state.editing
 
         def check() -> Any:
-            from app.services.accounts import load_credential
-            from app.services.connection_check import check_account
+            from app.services.setup.accounts import load_credential
+            from app.services.setup.connection_check import check_account
 
             try:
                 cred = credential or load_credential(editing, settings)

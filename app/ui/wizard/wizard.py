@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.config import Settings
-from app.services.endpoint import Endpoint
+from app.services.setup.endpoint import Endpoint
 from app.ui.window_geometry import fit_window, save_geometry
 
 from .common import (
@@ -175,9 +175,9 @@ class SetupWizard(QWizard):
         """The saved signature with its logo (stored apart, sent as an inline cid: part) put
         back as a data: URI: the editor and the preview render it, and saving moves it out
         again. Without the stored logo (database unreadable) the text is still editable."""
-        from app.services.accounts import signature_images
         from app.services.errors import PostierError
-        from app.services.signature import with_data_uris
+        from app.services.outbox.signature import with_data_uris
+        from app.services.setup.accounts import signature_images
 
         html = account.signature_html or ""
         try:

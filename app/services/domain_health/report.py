@@ -1,0 +1,259 @@
+"""Sender-domain health: the report a deliverability expert would write, in plain words.
+
+``check_domain`` runs every check at once (a thread pool; DNS answers cached per run)
+and returns a ``DomainReport``: one ``Check`` per item with a traffic-light status, a
+plain title and detail, and how to fix it with the exact DNS record to publish. Each
+check's text exists in English (``title``/``detail``/``fix``) and French (``*_fr``).
+
+JSON (``DomainReport.to_dict``, printed by ``postier domain --json``)::
+
+    {"domain": "exemple.fr", "score": 0-100,
+     "checks": [{"id": "spf", "status": "ok" | "warn" | "fail",
+                 "title": …, "detail": …,   # plain words (English)
+                 "fix": …,                   # what to do, then the exact record(s); null if ok
+                 "record": …,                # what is published now (zone-file lines) or null
+                 "fix_record": …,            # the exact record(s) alone, for a Copy button
+                 "title_fr": …, "detail_fr": …, "fix_fr": …}]}
+
+Check ids: mx, spf, spf_all, spf_lookups, spf_provider (when the provider or sending IP is
+known), dkim, dmarc, mta_sts, tls_rpt, ptr, dnsbl_ip (when the sending IP or SMTP host is
+known), dnsbl_domain. Blocklist zones: ``POSTIER_DNSBL_ZONES`` / ``POSTIER_DBL_ZONES``
+(comma-separated, empty = skip) in ``Settings.extra``.
+
+The checks themselves live in ``domain_checks``; SPF parsing in ``spf``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.services.config import Settings
+from app.services.errors import InputError
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+STATUSES = (OK, WARN, FAIL)
+
+# How much each check weighs in the score (sum over the checks that apply).
+WEIGHTS: dict[str, int] = {
+    "mx": 15, "spf": 20, "spf_all": 10, "spf_lookups": 10, "spf_provider": 15,
+    "dkim": 20, "dmarc": 15, "mta_sts": 3, "tls_rpt": 2, "ptr": 10,
+    "dnsbl_ip": 25, "dnsbl_domain": 20,
+}
+# The order a reader expects (the report is sorted this way whatever finished first).
+ORDER = tuple(WEIGHTS)
+
+
+@dataclass
+class Check:
+    id: str
+    status: str  # "ok" | "warn" | "fail"
+    title: str
+    detail: str
+    how: str | None = None  # what to do, in plain words (None when nothing to do)
+    record: str | None = None  # what is published now (zone-file lines), if anything
+    fix_record: str | None = None  # the exact record(s) to publish, zone-file syntax
+    title_fr: str = ""
+    detail_fr: str = ""
+    how_fr: str | None = None
+
+    @property
+    def fix(self) -> str | None:
+        return _join_fix(self.how, self.fix_record)
+
+    @property
+    def fix_fr(self) -> str | None:
+        return _join_fix(self.how_fr, self.fix_record)
+
+    def text(self, language: str = "en") -> tuple[str, str, str | None]:
+        """(title, detail, how) in ``language`` ("fr" or "en")."""
+        if language[:2] == "fr":
+            return (self.title_fr or self.title, self.detail_fr or self.detail,
+                    self.how_fr or self.how)
+        return self.title, self.detail, self.how
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "title": self.title,
+                "detail": self.detail, "fix": self.fix, "record": self.record,
+                "title_fr": self.title_fr, "detail_fr": self.detail_fr,
+                "fix_fr": self.fix_fr, "fix_record": self.fix_record}
+
+
+def _strip_record(fix: str | None, record: str) -> str | None:
+    if fix is None or fix == record:
+        return None
+    return fix[: -len(record) - 1] if fix.endswith("\n" + record) else fix
+
+
+def _join_fix(how: str | None, record: str | None) -> str | None:
+    if how and record:
+        return f"{how}\n{record}"
+    return how or record
+
+
+@dataclass
+class DomainReport:
+    domain: str
+    checks: list[Check] = field(default_factory=list)
+    score: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def get(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"domain": self.domain, "checks": [c.to_dict() for c in self.checks],
+                "score": self.score}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DomainReport:
+        """Back from ``to_dict`` (a stored report, the CLI's JSON) to show it again."""
+        checks = []
+        for c in data.get("checks", []):
+            how, how_fr, record = c.get("fix"), c.get("fix_fr"), c.get("fix_record")
+            if record:  # ``fix`` is the words followed by the record: take the words back
+                how = _strip_record(how, record)
+                how_fr = _strip_record(how_fr, record)
+            checks.append(Check(c["id"], c["status"], c.get("title", ""), c.get("detail", ""),
+                                how, c.get("record"), record, c.get("title_fr", ""),
+                                c.get("detail_fr", ""), how_fr))
+        return cls(data["domain"], checks, int(data.get("score", 0)))
+
+
+# ---------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------
+def normalize_domain(text: str) -> str:
+    """``Exemple.FR.`` → ``exemple.fr``; an address gives its domain; IDN → punycode."""
+    value = (text or "").strip()
+    if "@" in value:
+        value = value.rsplit("@", 1)[1]
+    value = value.rstrip(".").lower()
+    try:
+        ascii_name = value.encode("idna").decode("ascii") if value else ""
+    except UnicodeError:
+        ascii_name = ""
+    labels = ascii_name.split(".")
+    valid = (
+        0 < len(ascii_name) <= 253 and len(labels) >= 2
+        and all(0 < len(lb) <= 63 and lb.replace("-", "").replace("_", "").isalnum()
+                and lb.isascii() and not lb.startswith("-") and not lb.endswith("-")
+                for lb in labels)
+        and not labels[-1].isdigit()
+    )
+    if not valid:
+        raise InputError(f"{text!r} is not a domain name (write it as exemple.fr)",
+                         code="INVALID_DOMAIN")
+    return ascii_name
+
+
+def normalize_ips(ips: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for raw in ips:
+        try:
+            ip = str(ipaddress.ip_address(raw.strip()))
+        except ValueError:
+            raise InputError(f"{raw!r} is not an IP address") from None
+        if ip not in out:
+            out.append(ip)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Running the checks
+# ---------------------------------------------------------------------------
+def check_domain(domain: str, settings: Settings, *, smtp_host: str | None = None,
+                 ips: Sequence[str] = (), provider: str | None = None,
+                 dkim_selectors: Sequence[str] = (), timeout: float = 10.0,
+                 progress: Callable[[Check], None] | None = None) -> DomainReport:
+    """Check ``domain`` as a sender domain. ``progress(check)`` is called (on the calling
+    thread) as each check finishes. Bad input raises ``InputError``; DNS trouble never
+    raises: it becomes a "warn" check saying what could not be verified."""
+    from app.services.domain_health import checks as domain_checks
+
+    name = normalize_domain(domain)
+    sending_ips = normalize_ips(ips)
+    timeout = max(0.5, float(timeout))
+    ctx = domain_checks.Context.create(name, settings, smtp_host=smtp_host, ips=sending_ips,
+                                       provider=provider, dkim_selectors=dkim_selectors,
+                                       timeout=timeout)
+    jobs = domain_checks.jobs(ctx)
+    checks: list[Check] = []
+    # Threads still blocked in a look-up at the deadline are left to their own DNS lifetime.
+    pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="domain-check")
+    try:
+        futures = {pool.submit(fn, ctx): ids for ids, fn in jobs}
+        deadline = time.monotonic() + timeout * 2.5 + 1.0
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=max(0.0, deadline - time.monotonic()),
+                                 return_when=FIRST_COMPLETED)
+            if not done:
+                break
+            for fut in done:
+                try:
+                    produced = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a bug in one check must not sink the report
+                    produced = [domain_checks.unexpected(futures[fut][0], exc)]
+                for check in produced:
+                    checks.append(check)
+                    if progress:
+                        progress(check)
+        for fut in pending:
+            check = domain_checks.too_slow(futures[fut][0])
+            checks.append(check)
+            if progress:
+                progress(check)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        ctx.close()
+    checks.sort(key=lambda c: ORDER.index(c.id) if c.id in ORDER else len(ORDER))
+    return DomainReport(name, checks, score(checks, ctx.applicable()))
+
+
+def score(checks: Sequence[Check], applicable: Sequence[str] | None = None) -> int:
+    """0-100: each applicable check earns its weight when ok, half when warn, none when fail
+    or when it could not run (e.g. the SPF details when there is no SPF record at all)."""
+    ids = list(applicable) if applicable is not None else [c.id for c in checks]
+    possible = sum(WEIGHTS.get(i, 5) for i in ids)
+    if not possible:
+        return 0
+    earned = 0.0
+    for c in checks:
+        if c.id in ids:
+            earned += WEIGHTS.get(c.id, 5) * {OK: 1.0, WARN: 0.5}.get(c.status, 0.0)
+    return max(0, min(100, round(100 * earned / possible)))
+
+
+# ---------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------
+_LABEL = {OK: "[ OK ]", WARN: "[WARN]", FAIL: "[FAIL]"}
+_HEAD = {"en": ("Sender domain health of {d}: {s}/100",
+                "{f} problem(s) to fix, {w} warning(s)", "How to fix:"),
+         "fr": ("Santé du domaine d'envoi {d} : {s}/100",
+                "{f} problème(s) à corriger, {w} avertissement(s)", "Comment corriger :")}
+
+
+def format_text(report: DomainReport, language: str = "en") -> str:
+    lang = "fr" if language[:2] == "fr" else "en"
+    head, counts, fix_label = _HEAD[lang]
+    fails = sum(c.status == FAIL for c in report.checks)
+    warns = sum(c.status == WARN for c in report.checks)
+    lines = [head.format(d=report.domain, s=report.score),
+             counts.format(f=fails, w=warns), ""]
+    for c in report.checks:
+        title, detail, how = c.text(lang)
+        lines.append(f"{_LABEL.get(c.status, c.status)} {title}")
+        lines += [f"       {ln}" for ln in detail.splitlines()]
+        if c.status != OK and (how or c.fix_record):
+            lines.append(f"       {fix_label} {how or ''}".rstrip())
+            lines += [f"         {ln}" for ln in (c.fix_record or "").splitlines()]
+    return "\n".join(lines)

@@ -1,0 +1,196 @@
+"""Notifications: which events deserve one, through which channels, and their history.
+
+Kinds: a reply came back, a message bounced, a mailbox stopped syncing (IMAP login
+failing), a sign-in (OAuth2 token) needs renewing. Channels per kind: in the app (history
+panel and badge), a desktop notification, and/or an e-mail to the user. Rules live in the
+settings table (``notify.<kind>`` = comma-separated channels); history in ``notifications``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from app.services.storage import Database, utcnow
+
+KINDS: tuple[str, ...] = ("reply", "bounce", "sync_failed", "token_expiring")
+CHANNELS: tuple[str, ...] = ("in_app", "desktop", "email")
+DEFAULT_RULES: dict[str, frozenset[str]] = {
+    "reply": frozenset({"in_app", "desktop"}),
+    "bounce": frozenset({"in_app", "desktop"}),
+    "sync_failed": frozenset({"in_app", "desktop"}),
+    "token_expiring": frozenset({"in_app", "desktop"}),
+}
+_STATUS_KIND = {"replied": "reply", "hard_bounce": "bounce", "soft_bounce": "bounce",
+                "blocked": "bounce", "spam": "bounce", "complaint": "bounce"}
+
+_TITLES = {
+    "reply": {"en": "Reply from {who}", "fr": "Réponse de {who}"},
+    "bounce": {"en": "Not delivered to {who}", "fr": "Non distribué à {who}"},
+    "sync_failed": {"en": "{who} stopped syncing", "fr": "{who} ne se synchronise plus"},
+    "token_expiring": {"en": "Sign in again to {who}", "fr": "Reconnectez-vous à {who}"},
+}
+
+
+@dataclass
+class Notification:
+    id: int
+    at: str
+    kind: str
+    title: str
+    body: str
+    account_email: str | None
+    message_id: int | None
+    seen: bool
+    channels: frozenset[str] = frozenset()
+
+
+def load_rules(db: Database) -> dict[str, frozenset[str]]:
+    rules = dict(DEFAULT_RULES)
+    for kind in KINDS:
+        value = db.get_setting(f"notify.{kind}")
+        if value is not None:
+            rules[kind] = frozenset(c for c in value.split(",") if c in CHANNELS)
+    return rules
+
+
+def save_rules(db: Database, rules: dict[str, frozenset[str] | set[str]]) -> None:
+    for kind, channels in rules.items():
+        if kind not in KINDS:
+            raise ValueError(f"unknown notification kind {kind!r}")
+        db.set_setting(f"notify.{kind}", ",".join(c for c in CHANNELS if c in channels))
+
+
+def _title(kind: str, who: str, lang: str) -> str:
+    return _TITLES[kind]["fr" if lang == "fr" else "en"].format(who=who)
+
+
+def _row(r: Any, rules: dict[str, frozenset[str]] | None = None) -> Notification:
+    return Notification(r["id"], r["at"], r["kind"], r["title"], r["body"], r["account_email"],
+                        r["message_id"], bool(r["seen"]),
+                        (rules or DEFAULT_RULES).get(r["kind"], frozenset()))
+
+
+def collect(db: Database, lang: str = "en") -> list[Notification]:
+    """Turn what happened since the last call into notification rows (per the rules) and
+    return them. The first call only sets the starting point: no flood about the past."""
+    rules = load_rules(db)
+    new_ids: list[int] = []
+    with db.transaction() as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'notify.last_event_id'"
+                           ).fetchone()
+        top = conn.execute("SELECT IFNULL(MAX(id), 0) FROM events").fetchone()[0]
+        if row is not None:
+            new_ids += _from_events(conn, int(row[0]), rules, lang)
+        conn.execute("INSERT INTO settings(key, value) VALUES('notify.last_event_id', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
+        new_ids += _from_accounts(conn, rules, lang)
+        if not new_ids:
+            return []
+        marks = ",".join("?" for _ in new_ids)
+        rows = conn.execute(f"SELECT * FROM notifications WHERE id IN ({marks}) ORDER BY id",
+                            new_ids).fetchall()
+    return [_row(r, rules) for r in rows]
+
+
+def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
+            message_id: int | None, rules: dict[str, frozenset[str]]) -> int:
+    # Without the in-app channel it is still kept in the history, but not counted unread.
+    seen = 0 if "in_app" in rules.get(kind, frozenset()) else 1
+    return int(conn.execute(
+        "INSERT INTO notifications(at, kind, title, body, account_email, message_id, seen) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (utcnow(), kind, title, body, account, message_id, seen)).lastrowid)
+
+
+def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
+                 lang: str) -> list[int]:
+    out: list[int] = []
+    for e in conn.execute(
+            "SELECT e.status, e.detail, r.address, m.id AS mid, m.subject, m.account_email "
+            "FROM events e JOIN recipients r ON r.id = e.recipient_id "
+            "JOIN messages m ON m.id = r.message_id "
+            "WHERE e.id > ? AND e.applied = 1 ORDER BY e.id", (since,)).fetchall():
+        kind = _STATUS_KIND.get(e["status"])
+        if kind is None or not rules.get(kind):
+            continue
+        body = e["subject"] + (f"\n{e['detail']}" if e["detail"] else "")
+        out.append(_insert(conn, kind, _title(kind, e["address"], lang), body,
+                           e["account_email"], e["mid"], rules))
+    return out
+
+
+def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> list[int]:
+    """One notification per account when it starts failing; again only after it recovered."""
+    out: list[int] = []
+    for a in conn.execute("SELECT email, auth_kind, sync_state, sync_error, needs_attention "
+                          "FROM accounts").fetchall():
+        key = f"notify.account_failing.{a['email']}"
+        failing = a["sync_state"] == "error" or bool(a["needs_attention"])
+        known = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        if failing and known is None:
+            # sync_error holds a catalogue code; a refused OAuth2 sign-in is its own kind.
+            code = a["sync_error"] or ""
+            # OAUTH_REAUTH_REQUIRED: the same code before its CLI.md name, in older data
+            kind = ("token_expiring" if code in ("OAUTH_EXPIRED", "OAUTH_REAUTH_REQUIRED")
+                    else "sync_failed")
+            if rules.get(kind):
+                out.append(_insert(conn, kind, _title(kind, a["email"], lang),
+                                   _code_text(code, lang), a["email"], None, rules))
+            conn.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (key,))
+        elif not failing and known is not None:
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    return out
+
+
+def _code_text(code: str, lang: str) -> str:
+    """The catalogue's message and hint for an error code, the code itself otherwise."""
+    from app.services.errors import CATALOGUE, message_for
+
+    if code in CATALOGUE:
+        message, hint = message_for(code, "fr" if lang == "fr" else "en")
+        return f"{message} {hint}"
+    return code
+
+
+def localized(n: Notification, lang: str) -> Notification:
+    """``n`` in ``lang`` whatever language it was recorded in (the history keeps the words
+    of the day it was written; a user who switched language must not read both): the
+    title is re-rendered from its template, a catalogue text from its code."""
+    lang = "fr" if lang == "fr" else "en"
+    templates = _TITLES.get(n.kind)
+    title, body = n.title, n.body
+    if templates and title != templates[lang]:
+        for template in templates.values():
+            head, _, tail = template.partition("{who}")
+            if title.startswith(head) and title.endswith(tail) and len(title) > len(
+                    head) + len(tail):
+                title = templates[lang].format(who=title[len(head):len(title) - len(tail)])
+                break
+    if n.kind in ("sync_failed", "token_expiring") and body:
+        from app.services.errors import CATALOGUE
+
+        for code in CATALOGUE:
+            if body in (_code_text(code, "en"), _code_text(code, "fr")):
+                body = _code_text(code, lang)
+                break
+    return replace(n, title=title, body=body)
+
+
+def history(db: Database, limit: int = 200) -> list[Notification]:
+    rules = load_rules(db)
+    with db.reading() as conn:
+        rows = conn.execute("SELECT * FROM notifications ORDER BY at DESC, id DESC LIMIT ?",
+                            (limit,)).fetchall()
+    return [_row(r, rules) for r in rows]
+
+
+def unseen_count(db: Database) -> int:
+    with db.reading() as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM notifications WHERE seen = 0"
+                                ).fetchone()[0])
+
+
+def mark_all_seen(db: Database) -> None:
+    with db.transaction() as conn:
+        conn.execute("UPDATE notifications SET seen = 1 WHERE seen = 0")

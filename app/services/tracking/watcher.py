@@ -1,0 +1,868 @@
+"""Tracking: read the account's mailbox and turn DSNs, bounces, read receipts, auto-replies
+and real replies into status events on the messages we sent.
+
+- IMAP IDLE when the server has it and we are not asked for one pass; polling otherwise;
+  reconnect with backoff after a drop.
+- What was scanned is remembered per folder (UIDVALIDITY + last UID in ``scan_state``), for
+  INBOX and the Junk/Spam folder (bounces and replies land there too).
+- Headers first, whole message only for what looks like a report, a bounce, an
+  auto-reply or a reply to one of ours: a big mailbox costs a header fetch.
+- Matching: our envelope id (DSN Original-Envelope-Id), then our Message-ID (returned
+  headers, Original-Message-ID, In-Reply-To/References), then recipient + time window.
+- Everything recognised is kept in ``inbound``; what matched nothing stays visible there
+  (``matched = 0``) rather than being dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.header import Header, decode_header
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parseaddr, parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+
+from app.services.config import Settings
+from app.services.credentials import CredentialStore
+from app.services.errors import PostierError
+from app.services.mail.auth import Credential
+from app.services.mail.tls import check_pin, shared_client_context
+from app.services.setup.accounts import connect_with_credential, database
+from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.tracking import message_store as ms
+from app.services.tracking.message_status import STATUSES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+FETCH_BATCH = 50
+MAX_FULL_FETCH = 2_000_000  # bytes; bigger messages are judged on their headers
+# Re-issue IDLE well before RFC 2177's 29 minutes; each renewal also rescans the Junk
+# folder, which IDLE on INBOX does not watch.
+IDLE_RENEW = 5 * 60
+POLL_INTERVAL = 30.0
+# Reconnection attempts back off 1, 2, 4 … s up to this: a server back after a restart or
+# an outage is reconnected (and caught up from the last UID seen) within ~20 s.
+MAX_BACKOFF = 20.0
+MATCH_WINDOW = timedelta(days=14)
+MAX_RAW_KEPT = 256_000  # inbound.raw is for re-matching and support, not an archive
+
+_JUNK_NAMES = {"junk", "spam", "junk e-mail", "junk email", "bulk mail", "courrier indésirable",
+               "courrier indesirable", "indésirables", "pourriel", "[gmail]/spam"}
+_SENT_NAMES = {"sent", "sent items", "sent messages", "sent mail", "éléments envoyés",
+               "elements envoyes", "envoyés", "messages envoyés", "[gmail]/sent mail"}
+_BOUNCE_SENDERS = {"mailer-daemon", "postmaster", "mail-daemon", "mailer",
+                   "mail-delivery-system", "maildelivery", "mail.delivery",
+                   "microsoftexchange329e71ec88ae4615bbc36ab6ce41109e",
+                   "bounce", "bounces", "nobody", "noreply-dmarc-support"}
+_SUBJECT_HINT = re.compile(
+    r"undeliver|undelivered|delivery (status|fail|notif|report|delay)|returned mail|"
+    r"failure notice|mail delivery|non remis|non distribu|impossible de remettre|"
+    r"could not be delivered|rejected|auto(matic)?[ -]?(reply|response|antwort)|"
+    r"out of (the )?office|"
+    r"absen|r[ée]ponse automatique|vacation|cong[ée]s|^\s*(read|lu)\s*:|read receipt|"
+    r"accus[ée] de (lecture|r[ée]ception)|return receipt|disposition notification|"
+    r"abuse report|complaint|delayed mail|warning: could not", re.I)
+_MSGID_RE = re.compile(r"<[^<>\s]+>")
+
+_SOURCE_BY_KIND = {"dsn": "dsn", "bounce": "bounce", "feedback": "bounce", "mdn": "mdn",
+                   "auto_reply": "reply", "reply": "reply"}
+
+
+@dataclass
+class TrackResult:
+    scanned: int = 0
+    matched: int = 0
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    outbox: dict[str, Any] | None = None  # what the watcher sent meanwhile (outbox=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"scanned": self.scanned, "matched": self.matched, "updated": self.updated,
+                "unmatched": self.unmatched, "errors": self.errors, "accounts": self.accounts}
+        if self.outbox is not None:
+            data["outbox"] = self.outbox
+        return data
+
+    def text(self) -> str:
+        lines = [f"scanned {self.scanned}, matched {self.matched}, updated {len(self.updated)}"]
+        lines += [f"  message {u['id']} {u['recipient']}: {u['status']}" for u in self.updated]
+        if self.unmatched:
+            lines.append(f"unmatched reports kept: {len(self.unmatched)}")
+            lines += [f"  [{u['kind']}] {u.get('from_addr') or ''} {u.get('subject') or ''}"
+                      for u in self.unmatched]
+        lines += [f"error {e['account']}: {e['code']}: {e['message']}" for e in self.errors]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# IMAP connection
+# ---------------------------------------------------------------------------
+def _network_error(exc: BaseException) -> PostierError:
+    from app.services.setup.connection_check import network_error
+
+    return network_error(exc, "IMAP", server="imap")
+
+
+def imap_connect(account: Account, settings: Settings, credential: Credential,
+                 timeout: float = DEFAULT_TIMEOUT) -> Any:
+    """A logged-in IMAPClient following Postier's TLS policy (never plaintext), connected
+    through Postier's one resolver (``POSTIER_DNS`` when set), as the account check was."""
+    from imapclient.exceptions import IMAPClientError, LoginError
+
+    ctx = shared_client_context(settings, account.imap_pin)
+    if account.imap_security not in ("ssl", "starttls"):
+        raise PostierError("PLAINTEXT_REFUSED", server="imap")
+    try:
+        client = _resolved_imap_client()(settings, account.imap_host, port=account.imap_port,
+                                         ssl=account.imap_security == "ssl", ssl_context=ctx,
+                                         timeout=timeout)
+        if account.imap_security == "starttls":
+            if not client.has_capability("STARTTLS"):
+                client.shutdown()
+                raise PostierError("STARTTLS_UNSUPPORTED", server="imap")
+            client.starttls(ctx)
+        if account.imap_pin:
+            check_pin(client.socket(), account.imap_pin)
+        from app.services.diagnostics import scrubbing_logs
+
+        with scrubbing_logs(credential.secret, credential.username, _IMAPCLIENT_LOGGERS):
+            _login(client, credential)
+    except PostierError:
+        raise
+    except LoginError as exc:
+        from app.services.diagnostics import scrub
+        from app.services.setup.connection_check import (
+            refusal_code,  # provider texts (IMAP turned off…)
+        )
+
+        # Some servers echo the LOGIN/AUTHENTICATE line in their refusal: never let the
+        # password reach the account's stored error, the CLI or the GUI.
+        reply = scrub(str(exc), credential.secret, credential.username)
+        raise PostierError(refusal_code("imap", reply), reply=reply, server="imap") from None
+    except (IMAPClientError, OSError) as exc:
+        raise _network_error(exc) from exc
+    return client
+
+
+def _resolved_socket(settings: Settings, host: str, port: int,
+                     timeout: float | None) -> socket.socket:
+    """A TCP connection to ``host`` through connection_check.resolve_host (the account
+    check's and sending's resolver): the first of its addresses that answers."""
+    from app.services.setup.connection_check import resolve_host
+
+    last: OSError | None = None
+    for ip in resolve_host(host, settings, timeout or DEFAULT_TIMEOUT)[:4]:
+        try:
+            return socket.create_connection((ip, port), timeout=timeout)
+        except OSError as exc:
+            last = exc
+    raise last or OSError(f"{host}: no address")
+
+
+@lru_cache(maxsize=1)
+def _resolved_imap_client() -> type:
+    """IMAPClient whose socket comes from _resolved_socket; TLS still checks the
+    certificate against the host *name*. Built on first use: imapclient is imported late
+    (start-up time)."""
+    from imapclient import IMAPClient, imap4, tls
+
+    class _TLS(tls.IMAP4_TLS):
+        def __init__(self, settings: Settings, *args: Any) -> None:
+            self.resolver_settings = settings  # before: imaplib connects in __init__
+            super().__init__(*args)
+
+        def _create_socket(self, timeout: float | None = None) -> socket.socket:
+            sock = _resolved_socket(self.resolver_settings, self.host, self.port,
+                                    self._timeout if timeout is None else timeout)
+            return tls.wrap_socket(sock, self.ssl_context, self.host)
+
+    class _Plain(imap4.IMAP4WithTimeout):  # STARTTLS follows (plaintext is refused above)
+        def __init__(self, settings: Settings, *args: Any) -> None:
+            self.resolver_settings = settings
+            super().__init__(*args)
+
+        def _create_socket(self, timeout: float | None = None) -> socket.socket:
+            return _resolved_socket(self.resolver_settings, self.host, self.port,
+                                    self._timeout if timeout is None else timeout)
+
+    class _Client(IMAPClient):
+        def __init__(self, settings: Settings, *args: Any, **kwargs: Any) -> None:
+            self.resolver_settings = settings  # before: IMAPClient connects in __init__
+            super().__init__(*args, **kwargs)
+
+        def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
+            connect = getattr(self._timeout, "connect", None)
+            if self.ssl:
+                return _TLS(self.resolver_settings, self.host, self.port, self.ssl_context,
+                            connect)
+            return _Plain(self.resolver_settings, self.host, self.port, connect)
+
+    return _Client
+
+
+# imapclient logs every server line at DEBUG under these two names.
+_IMAPCLIENT_LOGGERS = ("imapclient.imaplib", "imapclient.imapclient")
+
+
+def _login(client: Any, credential: Credential) -> None:
+    """Log in by the same rule as connection_check: LOGIN only for an ASCII user name and
+    password on a server that allows it; else AUTHENTICATE PLAIN, which carries UTF-8
+    (imaplib sends LOGIN arguments as ASCII, so "mot-de-passe-été" would crash it)."""
+    if credential.kind == "oauth2":
+        client.oauth2_login(credential.username, credential.secret)
+        return
+    caps = {c.upper() for c in client.capabilities()}
+    if b"LOGINDISABLED" not in caps and credential.username.isascii() \
+            and credential.secret.isascii():
+        client.login(credential.username, credential.secret)
+    elif b"AUTH=PLAIN" in caps:
+        client.plain_login(credential.username, credential.secret)  # sent as UTF-8
+    else:
+        raise PostierError("AUTH_METHOD_UNSUPPORTED", server="imap", reply="CAPABILITY "
+                           + " ".join(c.decode(errors="replace") for c in sorted(caps)))
+
+
+def _logout(client: Any) -> None:
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - the connection may already be gone; nothing to do
+        try:
+            client.shutdown()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _drop(client: Any) -> None:
+    try:
+        client.shutdown()
+    except Exception:  # noqa: BLE001 - already closed
+        pass
+
+
+def _folder_name(name: Any) -> str:
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def _special_folder(client: Any, flag: bytes, names: set[str]) -> str | None:
+    by_name = None
+    for flags, _delim, name in client.list_folders():
+        folder = _folder_name(name)
+        if flag in flags:
+            return folder
+        lowered = folder.lower()
+        last = re.split(r"[./]", lowered)[-1]
+        if by_name is None and (lowered in names
+                                or (lowered.startswith("inbox") and last in names)):
+            by_name = folder
+    return by_name
+
+
+def _connect(settings: Settings, account: Account, credentials: CredentialStore | None,
+             timeout: float) -> Any:
+    # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
+    return connect_with_credential(account, settings, credentials,
+                                   lambda cred: imap_connect(account, settings, cred, timeout))
+
+
+def _personal_prefix(client: Any) -> str:
+    """Courier and older Cyrus put personal folders under "INBOX."."""
+    try:
+        personal = client.namespace().personal or ()
+        prefix = personal[0][0] if personal else ""
+        return prefix.decode() if isinstance(prefix, bytes) else str(prefix or "")
+    except Exception:  # noqa: BLE001 - NAMESPACE is optional (RFC 2342)
+        return ""
+
+
+def append_to_sent(settings: Settings, account: Account, raw: bytes,
+                   credentials: CredentialStore | None = None,
+                   timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Put a copy of a sent message in the Sent folder (created as "Sent" if the mailbox
+    has none, as mail clients do)."""
+    client = _connect(settings, account, credentials, timeout)
+    try:
+        folder = _special_folder(client, b"\\Sent", _SENT_NAMES)
+        if folder is None:
+            folder = _personal_prefix(client) + "Sent"
+            client.create_folder(folder)
+        client.append(folder, raw, flags=[b"\\Seen"])
+        return True
+    except Exception as exc:  # noqa: BLE001 - a missing copy must never fail a send
+        raise _network_error(exc) from exc
+    finally:
+        _logout(client)
+
+
+def find_in_sent(settings: Settings, account: Account, message_id: str,
+                 credentials: CredentialStore | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> bool | None:
+    """Whether the Sent folder holds a message with this Message-ID (None: no Sent folder)."""
+    client = _connect(settings, account, credentials, timeout)
+    try:
+        folder = _special_folder(client, b"\\Sent", _SENT_NAMES)
+        if folder is None:
+            return None
+        client.select_folder(folder, readonly=True)
+        return bool(client.search(["HEADER", "Message-ID", message_id]))
+    finally:
+        _logout(client)
+
+
+# ---------------------------------------------------------------------------
+# Deciding what to look at, from headers only
+# ---------------------------------------------------------------------------
+def _headers(raw: bytes) -> Message:
+    return BytesHeaderParser(policy=compat32).parsebytes(raw)
+
+
+def _decoded(value: Any) -> str:
+    """A header as text: RFC 2047 words decoded, raw 8-bit read as UTF-8."""
+    if value is None:
+        return ""
+    try:
+        pieces = decode_header(value if isinstance(value, Header) else str(value))
+    except (ValueError, LookupError, UnicodeError):
+        return str(value)
+    out = []
+    for chunk, charset in pieces:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        for codec in ([charset] if charset and charset != "unknown-8bit" else []) + [
+                "utf-8", "latin-1"]:
+            try:
+                out.append(chunk.decode(codec))
+                break
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return "".join(out)
+
+
+def _refs(headers: Message) -> list[str]:
+    found: list[str] = []
+    for name in ("In-Reply-To", "References"):
+        for value in headers.get_all(name) or []:
+            found += _MSGID_RE.findall(str(value))
+    return found
+
+
+def _ours(conn: Any, ids: list[str]) -> list[Any]:
+    if not ids:
+        return []
+    marks = ",".join("?" for _ in ids)
+    return conn.execute(f"SELECT * FROM messages WHERE message_id IN ({marks})"
+                        " ORDER BY id DESC", ids).fetchall()
+
+
+def looks_interesting(headers: Message, refers_to_ours: bool) -> bool:
+    """Could this message be a report, bounce, receipt or reply about our mail?"""
+    if refers_to_ours:
+        return True
+    ctype = (headers.get_content_type() or "").lower()
+    if ctype == "multipart/report" or "report-type" in str(headers.get("Content-Type", "")):
+        return True
+    sender = parseaddr(str(headers.get("From", "")))[1].lower()
+    if sender.partition("@")[0] in _BOUNCE_SENDERS:
+        return True
+    if str(headers.get("Return-Path", "")).strip() == "<>":
+        return True
+    auto = str(headers.get("Auto-Submitted", "")).strip().lower()
+    if auto and auto != "no":
+        return True
+    if any(headers.get(h) for h in ("X-Failed-Recipients", "X-Autoreply", "X-Autorespond",
+                                    "X-Auto-Response-Suppress", "Feedback-Type")):
+        return True
+    return bool(_SUBJECT_HINT.search(_decoded(headers.get("Subject"))))
+
+
+# ---------------------------------------------------------------------------
+# Ingesting one message
+# ---------------------------------------------------------------------------
+def _when(headers: Message, fallback: datetime) -> datetime:
+    try:
+        value = parsedate_to_datetime(str(headers.get("Date")))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    except (TypeError, ValueError, IndexError):
+        return fallback
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _find_message(conn: Any, account: Account, report: Any, rs: Any, refs: list[str],
+                  address: str | None, at: datetime) -> Any:
+    envid = getattr(report, "original_envid", None)
+    if envid:
+        row = ms.find_by_envid(conn, envid)
+        if row is not None:
+            return row
+    ids = [i for i in [getattr(rs, "original_message_id", None) if rs is not None else None,
+                       getattr(report, "original_message_id", None), *reversed(refs)] if i]
+    for mid in ids:
+        row = ms.find_by_message_id(conn, mid)
+        if row is not None:
+            return row
+    if envid or ids:
+        # The report names its message and it is none of ours (sent from another mail
+        # client): guessing by recipient would pin someone else's bounce on our mail.
+        return None
+    if address:  # fallback: the last message to that address shortly before
+        return ms.find_recent_to(conn, address, _iso(at), MATCH_WINDOW, account.email)
+    return None
+
+
+def _addr(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    text = text.split(";", 1)[1] if ";" in text and "@" in text.split(";", 1)[1] else text
+    found = parseaddr(text)[1] or text.strip("<>")
+    return found.lower() if "@" in found else None
+
+
+def _recipient_updates(report: Any, kind: str, sender: str | None) -> list[tuple[Any, str | None,
+                                                                                str, str | None,
+                                                                                str | None]]:
+    """(recipient status object, address, status, reason, detail) per signal in a report."""
+    out = []
+    if kind in ("dsn", "bounce", "feedback"):
+        for rs in getattr(report, "recipients", []) or []:
+            category = getattr(rs, "category", None) or ("complaint" if kind == "feedback"
+                                                         else "error")
+            detail = getattr(rs, "diagnostic", None) or getattr(rs, "status", None)
+            out.append((rs, _addr(getattr(rs, "address", None)), category,
+                        getattr(rs, "reason", None), detail))
+        if not out and kind == "feedback":
+            out.append((None, None, "complaint", "feedback", "abuse report (ARF)"))
+    elif kind == "mdn":
+        recipients = getattr(report, "recipients", []) or []
+        rs = recipients[0] if recipients else None
+        address = _addr(getattr(rs, "address", None)) if rs is not None else None
+        category = getattr(rs, "category", None) if rs is not None else None
+        out.append((rs, address or sender, category if category in STATUSES else "opened",
+                    getattr(rs, "reason", None) if rs is not None else "opened",
+                    getattr(rs, "diagnostic", None) if rs is not None else None))
+    elif kind == "auto_reply":
+        out.append((None, sender, "auto_reply", "vacation", None))
+    elif kind == "reply":
+        out.append((None, sender, "replied", None, None))
+    return out
+
+
+@dataclass
+class Ingested:
+    inbound_id: int | None
+    kind: str
+    matched: bool
+    updates: list[dict[str, Any]]
+
+
+@dataclass
+class _Analysis:
+    """What a fetched message says, worked out without touching the database."""
+
+    report: Any
+    kind: str
+    refs: list[str]
+    sender: str | None
+    header_mid: str | None
+    subject: str
+    at: datetime
+    received: datetime
+    raw: bytes
+
+
+def analyse(raw: bytes, received_at: datetime | None = None) -> _Analysis | None:
+    from app.services import bounce
+
+    received = received_at or datetime.now(UTC)
+    headers = _headers(raw)
+    try:
+        report = bounce.parse(raw)
+    except Exception:  # noqa: BLE001 - the parser must not crash; if it does, skip the message
+        log.exception("bounce parser failed")
+        return None
+    return _Analysis(report=report, kind=getattr(report, "kind", "other") or "other",
+                     refs=_refs(headers), sender=_addr(headers.get("From")),
+                     header_mid=(_MSGID_RE.findall(str(headers.get("Message-ID", "")))
+                                 or [None])[0],
+                     subject=_decoded(headers.get("Subject")), at=_when(headers, received),
+                     received=received, raw=raw)
+
+
+def ingest(db: Database, account: Account, folder: str, uidvalidity: int, uid: int,
+           raw: bytes, received_at: datetime | None = None) -> Ingested | None:
+    """Classify one fetched message and record what it says (one transaction). Idempotent
+    per (account, folder, UIDVALIDITY, UID) and per Message-ID (a copy in Junk and INBOX,
+    or a UIDVALIDITY reset, is not counted twice). None when it is nothing for us."""
+    found = analyse(raw, received_at)
+    if found is None:
+        return None
+    with db.transaction() as conn:
+        return record(conn, account, folder, uidvalidity, uid, found)
+
+
+def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
+           found: _Analysis) -> Ingested | None:
+    """The database half of ``ingest``, inside the caller's transaction."""
+    kind = found.kind
+    if kind == "other":
+        if not _ours(conn, found.refs):
+            return None
+        kind = "reply"
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO inbound (account_id, folder, uidvalidity, uid, kind,"
+        " header_message_id, subject, from_addr, received_at, matched, raw)"
+        " VALUES (?,?,?,?,?,?,?,?,?,0,?)",
+        (account.id, folder, uidvalidity, uid, kind, found.header_mid, found.subject[:500],
+         found.sender, _iso(found.received),
+         found.raw[:MAX_RAW_KEPT] if kind != "reply" else None))
+    if cur.rowcount != 1:
+        return None  # this very copy was ingested before
+    inbound_id = int(cur.lastrowid)
+    if found.header_mid and conn.execute(
+            "SELECT 1 FROM inbound WHERE account_id = ? AND header_message_id = ? AND id != ?",
+            (account.id, found.header_mid, inbound_id)).fetchone():
+        conn.execute("UPDATE inbound SET matched = 1, summary = 'duplicate copy' WHERE id = ?",
+                     (inbound_id,))
+        return Ingested(inbound_id, kind, False, [])
+    updates, matched, summary = [], False, []
+    source = _SOURCE_BY_KIND.get(kind, "bounce")
+    for rs, address, status, reason, detail in _recipient_updates(found.report, kind,
+                                                                  found.sender):
+        summary.append(f"{address or '?'}: {status}" + (f" {reason}" if reason else ""))
+        if status not in STATUSES:
+            continue
+        message = _find_message(conn, account, found.report, rs, found.refs, address, found.at)
+        if message is None:
+            continue
+        rcpt = ms.recipient_row(conn, message["id"], address)
+        for other in ("original_recipient", "final_recipient"):
+            # the address as sent, or the one an alias expanded to downstream
+            alias = _addr(getattr(rs, other, None)) if rs is not None else None
+            if rcpt is None and alias:
+                rcpt = ms.recipient_row(conn, message["id"], alias)
+        if rcpt is None:
+            continue
+        if kind == "reply":
+            detail = f"reply from {found.sender}: {found.subject}"
+        elif kind == "auto_reply":
+            detail = f"automatic reply from {found.sender}: {found.subject}"
+        matched = True
+        if ms.apply_status(conn, rcpt["id"], status, source, reason, detail, found.at,
+                           inbound_id):
+            updates.append({"id": message["id"], "recipient": rcpt["address"],
+                            "status": status})
+    conn.execute("UPDATE inbound SET matched = ?, summary = ? WHERE id = ?",
+                 (int(matched), "; ".join(summary)[:1000] or kind, inbound_id))
+    return Ingested(inbound_id, kind, matched, updates)
+
+
+# ---------------------------------------------------------------------------
+# Scanning folders
+# ---------------------------------------------------------------------------
+def _scan_folders(client: Any) -> list[str]:
+    folders = ["INBOX"]
+    junk = _special_folder(client, b"\\Junk", _JUNK_NAMES)
+    if junk and junk.upper() != "INBOX":
+        folders.append(junk)
+    return folders
+
+
+def _since(db: Database, account: Account) -> datetime | None:
+    with db.reading() as conn:
+        row = conn.execute("SELECT MIN(created_at) FROM messages WHERE account_email = ?",
+                           (account.email,)).fetchone()
+    if not row or not row[0]:
+        return None
+    return datetime.fromisoformat(row[0]) - timedelta(days=1)
+
+
+def scan_folder(client: Any, db: Database, account: Account, folder: str,
+                result: TrackResult) -> None:
+    info = client.select_folder(folder, readonly=True)
+    uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+    with db.reading() as conn:
+        state = conn.execute("SELECT * FROM scan_state WHERE account_id = ? AND folder = ?",
+                             (account.id, folder)).fetchone()
+    if state is not None and state["uidvalidity"] == uidvalidity:
+        last = baseline = state["last_uid"]
+        uids = [u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
+    else:
+        # First look at this folder (or its UIDs were reset): only mail since our oldest
+        # message can be about it; everything older is skipped for good (baseline).
+        last = 0
+        since = _since(db, account)
+        uids = client.search(["SINCE", since.date()]) if since else []
+        uidnext = info.get(b"UIDNEXT")
+        baseline = int(uidnext) - 1 if uidnext else max(client.search(["ALL"]) or [0])
+    uids = sorted(uids)
+    for start in range(0, len(uids), FETCH_BATCH):
+        batch = uids[start:start + FETCH_BATCH]
+        _scan_batch(client, db, account, folder, uidvalidity, batch, result)
+        last = max(last, batch[-1])  # saved with the batch: progress survives a crash
+    _save_state(db, account, folder, uidvalidity, max(last, baseline))
+
+
+def _save_state(db: Database, account: Account, folder: str, uidvalidity: int,
+                last: int) -> None:
+    with db.transaction() as conn:
+        _save_state_in(conn, account, folder, uidvalidity, last)
+
+
+def _save_state_in(conn: Any, account: Account, folder: str, uidvalidity: int,
+                   last: int) -> None:
+    conn.execute("INSERT INTO scan_state (account_id, folder, uidvalidity, last_uid)"
+                 " VALUES (?,?,?,?) ON CONFLICT(account_id, folder) DO UPDATE SET"
+                 " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
+                 (account.id, folder, uidvalidity, last))
+
+
+def _scan_batch(client: Any, db: Database, account: Account, folder: str, uidvalidity: int,
+                uids: list[int], result: TrackResult) -> None:
+    heads = client.fetch(uids, ["BODY.PEEK[HEADER]", "RFC822.SIZE", "INTERNALDATE"])
+    wanted: dict[int, tuple[bool, datetime]] = {}
+    with db.reading() as conn:
+        for uid, data in heads.items():
+            result.scanned += 1
+            header_bytes = data.get(b"BODY[HEADER]") or b""
+            headers = _headers(header_bytes)
+            if looks_interesting(headers, bool(_ours(conn, _refs(headers)))):
+                received = data.get(b"INTERNALDATE")
+                if isinstance(received, datetime) and received.tzinfo is None:
+                    received = received.astimezone()  # imapclient gives local naive times
+                wanted[uid] = (int(data.get(b"RFC822.SIZE", 0)) <= MAX_FULL_FETCH,
+                               (received or datetime.now(UTC)).astimezone(UTC))
+    full_uids = [u for u, (full, _) in wanted.items() if full]
+    bodies = client.fetch(full_uids, ["BODY.PEEK[]"]) if full_uids else {}
+    analysed = []
+    for uid, (full, received) in sorted(wanted.items()):  # parsing outside the write lock
+        raw = (bodies.get(uid, {}).get(b"BODY[]") if full else None) or \
+            heads[uid].get(b"BODY[HEADER]") or b""
+        found = analyse(raw, received)
+        if found is not None:
+            analysed.append((uid, found))
+    # One transaction per batch: what it says and how far we got commit together.
+    with db.transaction() as conn:
+        for uid, found in analysed:
+            outcome = record(conn, account, folder, uidvalidity, uid, found)
+            if outcome is None:
+                continue
+            if outcome.matched:
+                result.matched += 1
+            result.updated += outcome.updates
+        _save_state_in(conn, account, folder, uidvalidity, max(uids))
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+def _accounts(settings: Settings, account_email: str | None) -> list[Account]:
+    try:
+        store = AccountStore(database(settings))
+        return [store.require(account_email)] if account_email else store.list()
+    except StorageError as exc:
+        raise PostierError(exc.code, exc.message) from exc
+
+
+def _mark(settings: Settings, account: Account, state: str, error: str | None) -> None:
+    try:
+        AccountStore(database(settings)).update_fields(
+            account.email, sync_state=state, sync_error=error,
+            needs_attention=int(error is not None and state == "error"))
+    except StorageError:
+        log.warning("could not record sync state of %s", account.email)
+
+
+def _scan_account(settings: Settings, account: Account, client: Any,
+                  result: TrackResult) -> None:
+    db = database(settings)
+    for folder in _scan_folders(client):
+        scan_folder(client, db, account, folder, result)
+
+
+def track(settings: Settings, account_email: str | None = None, *, once: bool = True,
+          timeout: float | None = 60, stop: threading.Event | None = None,
+          on_update: Callable[[list[dict]], None] | None = None,
+          credentials: CredentialStore | None = None, outbox: bool = False) -> TrackResult:
+    """One pass over each account (``once``), or watch them until ``timeout`` seconds have
+    passed (None: until stopped) or ``stop`` is set (IDLE where offered, polling elsewhere).
+    While watching with ``outbox``, the watched accounts' queued messages are also sent as
+    they fall due (``sending.run_outbox``): the headless ``postier track`` is a whole mail
+    client. The GUI keeps its own queue timer and leaves ``outbox`` off."""
+    accounts = _accounts(settings, account_email)
+    result = TrackResult(accounts=[a.email for a in accounts])
+    lock = threading.Lock()
+    if once:
+        for account in accounts:
+            _one_pass(settings, account, result, lock, credentials,
+                      min(timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT), on_update)
+    else:
+        stop = stop or threading.Event()
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        threads = [threading.Thread(target=_watch, name=f"track-{a.email}", daemon=True,
+                                    args=(settings, a, result, lock, credentials, deadline,
+                                          stop, on_update)) for a in accounts]
+        if outbox and accounts:
+            threads.append(threading.Thread(
+                target=_send_due, name="track-outbox", daemon=True,
+                args=(settings, [a.email for a in accounts], result, credentials, deadline,
+                      stop)))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    result.unmatched = ms.MessageStore(database(settings)).unmatched_inbound(account_email)
+    return result
+
+
+def _send_due(settings: Settings, emails: list[str], result: TrackResult,
+              credentials: CredentialStore | None, deadline: float,
+              stop: threading.Event) -> None:
+    """The outbox beside the mailbox watchers, until the same deadline or stop."""
+    from app.services.outbox.sending import run_outbox
+
+    try:
+        report = run_outbox(settings, accounts=emails, once=False, stop=stop,
+                            timeout=None if deadline == math.inf
+                            else max(0.0, deadline - time.monotonic()),
+                            credentials=credentials)
+        result.outbox = report.to_dict()
+    except Exception as exc:  # noqa: BLE001 - the watchers go on; the failure is reported
+        log.warning("outbox stopped: %s", exc)
+        result.outbox = {"sent": [], "failed": [], "held": 0, "remaining": 0,
+                         "errors": [{"code": getattr(exc, "code", "INTERNAL_ERROR"),
+                                     "message": str(exc)}]}
+
+
+def _one_pass(settings: Settings, account: Account, result: TrackResult, lock: threading.Lock,
+              credentials: CredentialStore | None, timeout: float,
+              on_update: Callable[[list[dict]], None] | None) -> None:
+    try:
+        client = _connect(settings, account, credentials, timeout)
+    except PostierError as exc:
+        _failed(settings, account, result, lock, exc)
+        return
+    try:
+        _pass_on(settings, account, client, result, lock, on_update)
+    except PostierError as exc:
+        _failed(settings, account, result, lock, exc)
+    finally:
+        _logout(client)
+
+
+def _pass_on(settings: Settings, account: Account, client: Any, result: TrackResult,
+             lock: threading.Lock, on_update: Callable[[list[dict]], None] | None,
+             state: str = "ok") -> None:
+    from imapclient.exceptions import IMAPClientError
+
+    local = TrackResult()
+    try:
+        _scan_account(settings, account, client, local)
+    except (IMAPClientError, OSError) as exc:
+        raise _network_error(exc) from exc
+    with lock:
+        result.scanned += local.scanned
+        result.matched += local.matched
+        result.updated += local.updated
+    _mark(settings, account, state, None)
+    if local.updated and on_update is not None:
+        on_update(local.updated)
+
+
+def _failed(settings: Settings, account: Account, result: TrackResult, lock: threading.Lock,
+            exc: PostierError) -> None:
+    log.info("tracking %s failed: %s", account.email, exc.code)
+    _mark(settings, account, "error", exc.code)
+    with lock:
+        result.errors.append({"account": account.email, **exc.to_dict()})
+
+
+def _watch(settings: Settings, account: Account, result: TrackResult, lock: threading.Lock,
+           credentials: CredentialStore | None, deadline: float, stop: threading.Event,
+           on_update: Callable[[list[dict]], None] | None) -> None:
+    backoff = 1.0
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            client = _connect(settings, account, credentials, DEFAULT_TIMEOUT)
+        except PostierError as exc:
+            _failed(settings, account, result, lock, exc)
+            if exc.code in ("AUTH_FAILED", "CERT_UNTRUSTED", "CERT_EXPIRED",
+                            "CERT_HOSTNAME_MISMATCH", "PLAINTEXT_REFUSED", "OAUTH_EXPIRED"):
+                return  # retrying cannot fix these; the account needs the user
+            stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
+            backoff = min(backoff * 2, MAX_BACKOFF)
+            continue
+        broken: PostierError | None = None
+        try:
+            while not stop.is_set() and time.monotonic() < deadline:
+                _pass_on(settings, account, client, result, lock, on_update, "watching")
+                backoff = 1.0
+                _wait_for_news(client, database(settings), account, deadline, stop)
+        except PostierError as exc:
+            broken = exc
+        except Exception as exc:  # noqa: BLE001 - a dropped connection: reconnect with backoff
+            broken = _network_error(exc)
+        if broken is None:
+            _logout(client)
+            continue
+        _drop(client)  # no LOGOUT round trip on a connection that is gone
+        _failed(settings, account, result, lock, broken)
+        stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
+        backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+def _wait_for_news(client: Any, db: Database, account: Account, deadline: float,
+                   stop: threading.Event) -> None:
+    """Block until the INBOX changes, the time is up or we are told to stop."""
+    if not client.has_capability("IDLE"):
+        end = min(deadline, time.monotonic() + POLL_INTERVAL)
+        while not stop.is_set() and time.monotonic() < end:
+            stop.wait(min(1.0, max(0.0, end - time.monotonic())))
+        return
+    info = client.select_folder("INBOX", readonly=True)
+    with db.reading() as conn:
+        row = conn.execute("SELECT last_uid FROM scan_state WHERE account_id = ? AND"
+                           " folder = 'INBOX'", (account.id,)).fetchone()
+    if row is not None and int(info.get(b"UIDNEXT", 0)) - 1 > row["last_uid"]:
+        return  # mail arrived between the scan and now: IDLE would not announce it
+    client.idle()  # from here on the server pushes what arrives after this SELECT
+    try:
+        renew = time.monotonic() + IDLE_RENEW
+        quick_empty = 0
+        while not stop.is_set() and time.monotonic() < min(deadline, renew):
+            # short checks so that ``stop`` is honoured within a second
+            started = time.monotonic()
+            responses = client.idle_check(timeout=1)
+            if any(r and r[0] == b"BYE" for r in responses):
+                raise PostierError("PROTOCOL_ERROR", "The mail server closed the connection.",
+                                   reply=str(responses), server="imap")
+            if any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1):
+                return
+            # imapclient answers an EOF with an immediate empty list: a dead connection
+            quick_empty = quick_empty + 1 if not responses and \
+                time.monotonic() - started < 0.5 else 0
+            if quick_empty >= 3:
+                raise PostierError("PROTOCOL_ERROR", "The connection to the mail server "
+                                   "was lost.", server="imap")
+    finally:
+        client.idle_done()
+def unmatched(settings: Settings, account_email: str | None = None) -> list[dict[str, Any]]:
+    return ms.MessageStore(database(settings)).unmatched_inbound(account_email)
+
