@@ -248,7 +248,7 @@ def cmd_config(args: argparse.Namespace) -> CommandResult:
 def _scrubbed(result: CommandResult, credential: Any) -> CommandResult:
     """The result without the password in any form: a server that echoes the AUTH or
     LOGIN line in its refusal puts it into the check's ``reply`` fields."""
-    from app.services.diagnostics import scrub
+    from app.services.redaction import scrub
 
     def clean(value: Any) -> Any:
         if isinstance(value, str):
