@@ -18,8 +18,9 @@ APP_APT_PACKAGES="python3 python3-venv python3-pip libxcb-cursor0 libegl1 libgl1
 # Real mail servers for the tests, a virtual screen, binutils for PyInstaller.
 # gnome-keyring + dbus-daemon (dbus-run-session): the real Secret Service of tests/test_secret_service.py
 # spamassassin: its local rules score the messages Postier builds (tests/services/outbox/test_signature_logo.py)
+# postgresql: initdb/pg_ctl/postgres for tests/support/postgres.py's throw-away team database
 # icu-devtools: icupkg/genccode, with which the bundle's ICU data is cut to French and English
-TEST_APT_PACKAGES="dovecot-imapd dovecot-lmtpd postfix xvfb xauth binutils openssl iproute2 gnome-keyring dbus-daemon spamassassin icu-devtools"
+TEST_APT_PACKAGES="dovecot-imapd dovecot-lmtpd postfix xvfb xauth binutils openssl iproute2 gnome-keyring dbus-daemon spamassassin icu-devtools postgresql"
 
 apt_install() {
     local missing=()
