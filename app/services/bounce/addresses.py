@@ -9,7 +9,10 @@ from email.utils import parseaddr
 # The local part is bounded (RFC 5321: 64) and must start a token: an unbounded
 # "[chars]+@" would rescan a long run of letters from every position (quadratic time).
 _LOCAL_CHARS = "A-Za-z0-9!#$%&'*+/=?^_`{|}~.-"
-ADDR = (rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]{{1,64}}"
+# An apostrophe may sit inside a local part (o'brien@) but not open one: Exchange and Kerio
+# quote recipients as 'x@y', and the quote is not part of the address.
+_FIRST_CHARS = _LOCAL_CHARS.replace("'", "").replace(".", "")
+ADDR = (rf"(?<![{_LOCAL_CHARS.replace(chr(39), '')}])[{_FIRST_CHARS}][{_LOCAL_CHARS}]{{0,63}}"
          r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}")
 ADDR_RE = re.compile(ADDR)
 # A line that is *about* an address: it starts with it (Postfix "<x@y>: host ... said",

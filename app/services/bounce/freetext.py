@@ -49,7 +49,12 @@ _BOUNCE_SUBJECT = re.compile(
     # DE, ES, IT, PT, NL report subjects
     r"|nicht zustellbar|zustellungsfehler|no se (?:puede|pudo) entregar|no entregado"
     r"|non recapitabile|mancato recapito|impossibile recapitare|não entregue|não foi entregue"
-    r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd")
+    r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd"
+    # PL, CS, RU, SV/DA/NO, FI, TR, RO, HU, ZH (simplified, traditional), KO report subjects
+    r"|niedostarczon|nedoručiteln|nedoručen|не доставлено|недоставленн|не удалось доставить"
+    r"|kunde inte levereras|olevererbar|kunne ikke leveres|ikke levert|ei voitu toimittaa"
+    r"|teslim edilemedi|nu a putut fi livrat|kézbesíthetetlen|退信|退件|未送达|投递失败"
+    r"|發送失敗|无法投递|無法傳遞|반송|전송 실패|배달 실패")
 _BOUNCE_BODY = re.compile(
     r"this is the mail system at host|qmail-send program|mail delivery software"
     r"|could not be delivered to one or more|delivery has failed to these recipients"
@@ -68,7 +73,11 @@ _BOUNCE_BODY = re.compile(
     r"|konnte nicht (?:zugestellt|ausgeliefert) werden|no se (?:ha )?(?:pudo|podido) entregar"
     r"|non (?:è stato possibile recapitare|può essere recapitato|è stato recapitato)"
     r"|não (?:pôde|foi possível) ser entregue|não foi possível entregar"
-    r"|kon niet (?:worden )?(?:afgeleverd|bezorgd)|niet (?:worden )?afgeleverd")
+    r"|kon niet (?:worden )?(?:afgeleverd|bezorgd)|niet (?:worden )?afgeleverd"
+    r"|nie (?:może|mogła|mogła zostać|została|zostanie) (?:zostać )?dostarczona"
+    r"|nepodařilo (?:se )?doručit|не (?:удалось|может быть) доставить|не было доставлено"
+    r"|kunde inte levereras|kunne ikke leveres|ei voitu toimittaa|teslim edilemedi"
+    r"|nu a putut fi livrat|退信原因|被退回|无法投递|投递失败|發送失敗|無法傳遞|전송에 실패")
 _DELAY_MARK = re.compile(
     r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
     r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
@@ -113,7 +122,9 @@ _REPLY_PREFIX = re.compile(r"\s{0,8}(?:re|fw|fwd|tr|aw|wg|rv|r|sv|vs|antw|res|en
                            r"\s{0,3}(?:\[\d{1,4}\])?\s{0,3}:", re.IGNORECASE)
 # An address at a line start with non-ASCII characters (SMTPUTF8, RFC 6531): the ASCII
 # ADDR cannot see them. Every run is bounded ({1,64}, {1,63}), so no backtracking blow-up.
-_U = "[^\\s<>\"'@,;:()\\[\\].]"
+# Not in an address: ASCII punctuation and the full-width forms CJK reports put around one
+# ("收件人（x@y）不存在").
+_U = "[^\\s<>\"'@,;:()\\[\\].（）【】「」《》：，；。、\u3000]"
 _UTF8_ADDR_LINE_RE = re.compile(
     r"^[ \t>*-]*[<\"']?(?:(?:RFC822|rfc822|SMTP|smtp|utf-8|UTF-8);\s*)?("
     + _U + "{1,64}(?:\\." + _U + "{1,64}){0,8}@(?:" + _U + "{1,63}\\.){1,10}" + _U + "{2,63}"
@@ -130,7 +141,8 @@ _LABELLED_RE = re.compile(
     r"(?: address(?:es)?)?|(?:e-?mail )?address(?:e)?|destinataires?(?: ?\(s\))?"
     r"|adresses?(?: du destinataire| e-?mail| électronique)?|e-?mail-adresse|empfänger(?:adresse)?"
     r"|destinatario|destinatário|dirección(?: de correo)?|indirizzo|ontvanger"
-    r"|unable to deliver to|undeliverable to|delivery to)[ \t]{0,4}:"
+    r"|unable to deliver to|undeliverable to|delivery to|收件人|收信人|수신자|получатель"
+    r"|odbiorca|příjemce|mottagare|modtager|mottaker|vastaanottaja|alıcı)[ \t]{0,4}[:：]"
     r"[ \t]{0,8}(?:[A-Za-z0-9-]{1,20};[ \t]{0,8})?[<\"']?(" + ADDR + ")",
     re.IGNORECASE | re.MULTILINE)
 # Numbered or bulleted lists of recipients: "1. x@y", "2) <x@y>", "• x@y".
