@@ -25,18 +25,13 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from app.services.errors import InputError
+from app.services.resources import resources_dir as resources_dir  # re-exported
 
 DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
 APP_NAME = "Postier"
 CONFIG_NAME = "postier.toml"
 
 
-def resources_dir() -> Path:
-    """Where icons, presets and translations live (source tree or PyInstaller bundle)."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 # ---------------------------------------------------------------------------
