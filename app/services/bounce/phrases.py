@@ -124,7 +124,8 @@ RULES: list[tuple[str, str]] = [
     ("filtered", (r"recipient'?s? (?:personal )?(?:block ?list|black ?list|blocked senders)"
                  r"|(?:blocked|refused|rejected) by the recipient|on the recipient'?s? "
                  r"|受信拒否|recipient has (?:blocked|rejected|refused)"
-                 r"|user has blocked|blocked by the user|recipient's filter")),
+                 r"|user has blocked|blocked by the user|recipient's filter"
+                r"|user(?:'s)? (?:deny ?list|block ?list|black ?list)")),
     # --- blocked: DNSBL/RBL operators --------------------------------------------------------
     # Spamhaus (zen/sbl/xbl/pbl), SpamCop, SORBS, Barracuda Reputation (b.barracudacentral),
     # UCEPROTECT, PSBL, Invaluement, Mailspike, Cloudmark CSI, Trend Micro ERS/RBL+,
@@ -135,7 +136,9 @@ RULES: list[tuple[str, str]] = [
                 r"|ipcheck\.proofpoint|ers-rbl|email reputation service|\bmaps rbl|\bivmsip"
                 r"|\bbl\.score\.senderscore|dnsbl|\brbl\b|blocklist|block list|blacklist"
                 r"|black list|denylist|deny list|blocked using|(?<!not )listed (?:in|at|on|by)\b"
-                r"|is listed|\bbl\d\d\b|\bbl0\d{5}\b")),
+                r"|is listed|\bbl\d\d\b|\bbl0\d{5}\b"
+                # Orange's neosmtp refusals end with the list code: "(BL)" = IP block-listed
+                r"|neosmtp[^\n]{0,80}\(bl\)")),
     # --- blocked: provider texts about the sending IP/host ---------------------------------
     # Microsoft 365 5.7.606-5.7.649 ("banned sending IP"), 5.7.511 ("banned sender"), 5.7.513
     # (customer block list), Outlook.com S3150/S3140/SC-00x/DY-00x/OU-00x/RP-00x; Gmail "IP not
@@ -145,7 +148,7 @@ RULES: list[tuple[str, str]] = [
     ("blocked", (r"banned sending ip|comcast block for spam|\bs3150\b|\bs3140\b"
                 r"|\b(?:sc|dy|ou|rp)-00\d\b|\b(?:rly|dyn|hvu):[a-z]\d\b"
                 r"|(?:client|sending|your|sender|source) (?:host|ip|address|server|mta)"
-                r"[^.;\n]{0,60}(?:blocked|banned|rejected|refused|denied|not allowed|black"
+                r"(?:[^.;\n]|\.(?=\d)){0,60}(?:blocked|banned|rejected|refused|denied|not allowed|black"
                 r"|bloqu[ée]e?|refus[ée]e?)"
                 r"|ip (?:address )?(?:blocked|banned|rejected|refused)|connections? (?:will )?"
                 r"not (?:be )?accepted from|access denied[^.;\n]{0,40}\bip\b|service refused"

@@ -631,6 +631,15 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("554 p01-smtpin001.me.example ESMTP not accepting connections", None, "blocked"),
     ("554 5.7.1 Blocked by spam statistics - see https://ya.cc/1IrBc", None, "blocked"),
     ("553 boutique.atelier-kobo.example does not exist", None, "rejected"),
+    # --- dotted IPs inside "client host [...] blocked", Orange neosmtp codes, user lists ----
+    ("550 5.7.1 Service unavailable, Client host [203.0.113.1] blocked by hostkarma", None,
+     "blocked"),
+    ("554 5.7.1 Client host [198.51.100.7] blocked by local policy", None, "blocked"),
+    (("554 IP=203.0.113.1 - A problem occurred. (Ask your postmaster for help or to contact "
+      "neosmtp@orange.fr to clarify.) (BL)"), None, "blocked"),
+    ("554 5.7.1 Delivery not authorized, message refused: Sender is on user denylist", None,
+     "filtered"),
+    ("550 5.7.1 Message refused: sender in user's block list", None, "filtered"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
