@@ -426,19 +426,19 @@ def cmd_db_restore(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_domain(args: argparse.Namespace) -> CommandResult:
-    from app.services.domain_health import report as domain_health
+    from app.services.domain_health import model, runner
 
     # Bad input is refused (exit 2) before any look-up.
-    domain = domain_health.normalize_domain(args.domain)
-    ips = domain_health.normalize_ips(args.ip)
+    domain = runner.normalize_domain(args.domain)
+    ips = runner.normalize_ips(args.ip)
     if args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")
-    report = domain_health.check_domain(
+    report = runner.check_domain(
         domain, _settings(), smtp_host=args.smtp_host, ips=ips,
         provider=getattr(args, "provider", None),
         dkim_selectors=getattr(args, "dkim_selector", None) or (), timeout=args.timeout)
     lang = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    text = domain_health.format_text(report, "fr" if lang.lower().startswith("fr") else "en")
+    text = model.format_text(report, "fr" if lang.lower().startswith("fr") else "en")
     return CommandResult(report.to_dict(), text, EXIT_OK if report.ok else EXIT_FAILED)
 
 

@@ -20,7 +20,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.services.config import Settings
-from app.services.domain_health.report import DomainReport, check_domain
+from app.services.domain_health.model import DomainReport
+from app.services.domain_health.runner import check_domain
 from app.services.errors import PostierError, message_for
 from app.services.storage import Account, Database
 from app.ui.domain_health_view import DomainHealthView

@@ -1,6 +1,6 @@
 """A sender-domain health report as traffic lights, with "how to fix" for each item.
 
-Thin: it only shows a ``domain_health.DomainReport`` (or checks arriving one by one
+Thin: it only shows a ``domain_health.model.DomainReport`` (or checks arriving one by one
 through ``add_check``). The caller runs ``check_domain`` off the GUI thread with
 ``app.ui.worker.run_task`` and hands the result to ``show_report``.
 """
@@ -378,7 +378,7 @@ class DomainHealthView(QWidget):
     def _copy_report(self) -> None:
         if self.report is None:
             return
-        from app.services.domain_health.report import format_text
+        from app.services.domain_health.model import format_text
 
         QGuiApplication.clipboard().setText(format_text(self.report, self.language()))
         self.copy_report.setToolTip(self._say(self.tr("The report is copied.")))

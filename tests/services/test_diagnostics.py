@@ -103,7 +103,7 @@ def test_steps_as_plain_dicts_are_accepted() -> None:
 
 
 def test_domain_health_summary_is_included() -> None:
-    from app.services.domain_health.report import Check, DomainReport
+    from app.services.domain_health.model import Check, DomainReport
 
     report = DomainReport("dupont.fr", [Check("spf", "fail", "No SPF record", "…"),
                                         Check("mx", "ok", "MX present", "…")], 40)

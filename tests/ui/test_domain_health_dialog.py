@@ -20,7 +20,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from app.services.config import Settings
-from app.services.domain_health.report import DomainReport
+from app.services.domain_health.model import DomainReport
 from app.services.storage import Account, AccountStore, Database, open_database
 from app.ui.domain_health_dialog import DomainHealthDialog, load_report, setting_key
 from app.ui.domain_health_view import DomainHealthView

@@ -17,7 +17,8 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.services.config import Settings
-from app.services.domain_health.report import Check, DomainReport, check_domain
+from app.services.domain_health.model import Check, DomainReport
+from app.services.domain_health.runner import check_domain
 from app.ui.domain_health_view import COLOURS, DomainHealthView
 from app.ui.worker import gui_callback, run_task
 from tests.support.dns_server import LocalDNS

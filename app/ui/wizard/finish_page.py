@@ -217,7 +217,7 @@ class FinishPage(StepPage):
         self.health_view = self._make_health_view()
         self.health_layout.addWidget(self.health_view)
         try:
-            from app.services.domain_health.report import check_domain
+            from app.services.domain_health.runner import check_domain
         except ImportError:
             self.health_box.hide()
             return

@@ -20,17 +20,16 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from app.services.config import Settings
 from app.services.domain_health import spf
-from app.services.domain_health.checks import parse_dkim_key
-from app.services.domain_health.report import (
+from app.services.domain_health.dkim import parse_dkim_key
+from app.services.domain_health.model import (
     FAIL,
     OK,
     WARN,
     DomainReport,
-    check_domain,
     format_text,
-    normalize_domain,
     score,
 )
+from app.services.domain_health.runner import check_domain, normalize_domain
 from app.services.errors import InputError
 from tests.support.dns_server import LocalDNS, ZoneResolver, free_udp_tcp_port
 from tests.support.http_server import LocalHTTP
@@ -593,7 +592,7 @@ def test_bad_ip_is_input_error(settings: Settings) -> None:
 
 
 def test_score_weights() -> None:
-    from app.services.domain_health.report import Check
+    from app.services.domain_health.model import Check
 
     checks = [Check("spf", OK, "", ""), Check("dkim", WARN, "", ""), Check("dmarc", FAIL, "", "")]
     assert score(checks) == round(100 * (20 + 10) / (20 + 20 + 15))

@@ -1,9 +1,9 @@
-"""Sender-domain health: the report a deliverability expert would write, in plain words.
+"""The sender-domain report: ``Check``, its statuses, ``DomainReport``, score and text.
 
-``check_domain`` runs every check at once (a thread pool; DNS answers cached per run)
-and returns a ``DomainReport``: one ``Check`` per item with a traffic-light status, a
-plain title and detail, and how to fix it with the exact DNS record to publish. Each
-check's text exists in English (``title``/``detail``/``fix``) and French (``*_fr``).
+A ``DomainReport`` holds one ``Check`` per item with a traffic-light status, a plain
+title and detail, and how to fix it with the exact DNS record to publish. Each check's
+text exists in English (``title``/``detail``/``how``) and French (``*_fr``). This module
+imports no check: the checks (one module per family) and the runner import it.
 
 JSON (``DomainReport.to_dict``, printed by ``postier domain --json``)::
 
@@ -14,26 +14,13 @@ JSON (``DomainReport.to_dict``, printed by ``postier domain --json``)::
                  "record": …,                # what is published now (zone-file lines) or null
                  "fix_record": …,            # the exact record(s) alone, for a Copy button
                  "title_fr": …, "detail_fr": …, "fix_fr": …}]}
-
-Check ids: mx, spf, spf_all, spf_lookups, spf_provider (when the provider or sending IP is
-known), dkim, dmarc, mta_sts, tls_rpt, ptr, dnsbl_ip (when the sending IP or SMTP host is
-known), dnsbl_domain. Blocklist zones: ``POSTIER_DNSBL_ZONES`` / ``POSTIER_DBL_ZONES``
-(comma-separated, empty = skip) in ``Settings.extra``.
-
-The checks themselves live in ``domain_checks``; SPF parsing in ``spf``.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from app.services.config import Settings
-from app.services.errors import InputError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 STATUSES = (OK, WARN, FAIL)
@@ -127,97 +114,6 @@ class DomainReport:
         return cls(data["domain"], checks, int(data.get("score", 0)))
 
 
-# ---------------------------------------------------------------------------
-# Input
-# ---------------------------------------------------------------------------
-def normalize_domain(text: str) -> str:
-    """``Exemple.FR.`` → ``exemple.fr``; an address gives its domain; IDN → punycode."""
-    value = (text or "").strip()
-    if "@" in value:
-        value = value.rsplit("@", 1)[1]
-    value = value.rstrip(".").lower()
-    try:
-        ascii_name = value.encode("idna").decode("ascii") if value else ""
-    except UnicodeError:
-        ascii_name = ""
-    labels = ascii_name.split(".")
-    valid = (
-        0 < len(ascii_name) <= 253 and len(labels) >= 2
-        and all(0 < len(lb) <= 63 and lb.replace("-", "").replace("_", "").isalnum()
-                and lb.isascii() and not lb.startswith("-") and not lb.endswith("-")
-                for lb in labels)
-        and not labels[-1].isdigit()
-    )
-    if not valid:
-        raise InputError(f"{text!r} is not a domain name (write it as exemple.fr)",
-                         code="INVALID_DOMAIN")
-    return ascii_name
-
-
-def normalize_ips(ips: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for raw in ips:
-        try:
-            ip = str(ipaddress.ip_address(raw.strip()))
-        except ValueError:
-            raise InputError(f"{raw!r} is not an IP address") from None
-        if ip not in out:
-            out.append(ip)
-    return out
-
-
-# ---------------------------------------------------------------------------
-# Running the checks
-# ---------------------------------------------------------------------------
-def check_domain(domain: str, settings: Settings, *, smtp_host: str | None = None,
-                 ips: Sequence[str] = (), provider: str | None = None,
-                 dkim_selectors: Sequence[str] = (), timeout: float = 10.0,
-                 progress: Callable[[Check], None] | None = None) -> DomainReport:
-    """Check ``domain`` as a sender domain. ``progress(check)`` is called (on the calling
-    thread) as each check finishes. Bad input raises ``InputError``; DNS trouble never
-    raises: it becomes a "warn" check saying what could not be verified."""
-    from app.services.domain_health import checks as domain_checks
-
-    name = normalize_domain(domain)
-    sending_ips = normalize_ips(ips)
-    timeout = max(0.5, float(timeout))
-    ctx = domain_checks.Context.create(name, settings, smtp_host=smtp_host, ips=sending_ips,
-                                       provider=provider, dkim_selectors=dkim_selectors,
-                                       timeout=timeout)
-    jobs = domain_checks.jobs(ctx)
-    checks: list[Check] = []
-    # Threads still blocked in a look-up at the deadline are left to their own DNS lifetime.
-    pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="domain-check")
-    try:
-        futures = {pool.submit(fn, ctx): ids for ids, fn in jobs}
-        deadline = time.monotonic() + timeout * 2.5 + 1.0
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=max(0.0, deadline - time.monotonic()),
-                                 return_when=FIRST_COMPLETED)
-            if not done:
-                break
-            for fut in done:
-                try:
-                    produced = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a bug in one check must not sink the report
-                    produced = [domain_checks.unexpected(futures[fut][0], exc)]
-                for check in produced:
-                    checks.append(check)
-                    if progress:
-                        progress(check)
-        for fut in pending:
-            check = domain_checks.too_slow(futures[fut][0])
-            checks.append(check)
-            if progress:
-                progress(check)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        ctx.close()
-    checks.sort(key=lambda c: ORDER.index(c.id) if c.id in ORDER else len(ORDER))
-    return DomainReport(name, checks, score(checks, ctx.applicable()))
-
-
 def score(checks: Sequence[Check], applicable: Sequence[str] | None = None) -> int:
     """0-100: each applicable check earns its weight when ok, half when warn, none when fail
     or when it could not run (e.g. the SPF details when there is no SPF record at all)."""
@@ -232,9 +128,6 @@ def score(checks: Sequence[Check], applicable: Sequence[str] | None = None) -> i
     return max(0, min(100, round(100 * earned / possible)))
 
 
-# ---------------------------------------------------------------------------
-# Text
-# ---------------------------------------------------------------------------
 _LABEL = {OK: "[ OK ]", WARN: "[WARN]", FAIL: "[FAIL]"}
 _HEAD = {"en": ("Sender domain health of {d}: {s}/100",
                 "{f} problem(s) to fix, {w} warning(s)", "How to fix:"),
