@@ -140,21 +140,28 @@ def _bounces(bounce: Any) -> list[Found]:
     reason = _SUBTYPE_REASON.get(key)
     remote = _mta(bounce.get("remoteMtaIp"))  # reportingMTA is SES's own host
     found = []
-    recipients = bounce.get("bouncedRecipients")
+    for address, item, diagnostic in _recipients(bounce.get("bouncedRecipients")):
+        if not diagnostic:
+            diagnostic = f"Amazon SES bounce: {key[0] or '?'}/{key[1] or '?'}"
+        action = str(item.get("action") or "").lower() or None
+        found.append(Found(address=address, diagnostic=diagnostic,
+                           status=str(item.get("status") or "") or None, reason=reason,
+                           remote_mta=remote, action=action if action == "delayed" else None))
+    return found
+
+
+def _recipients(recipients: Any) -> list[tuple[str, dict[str, Any], str]]:
+    """(address, entry, diagnostic without its type) for each well-formed entry of a
+    bouncedRecipients/delayedRecipients list; anything else in the JSON is skipped."""
+    out = []
     for item in recipients[:200] if isinstance(recipients, list) else []:
         if not isinstance(item, dict):
             continue
         addresses = addresses_in(str(item.get("emailAddress") or ""))
-        if not addresses:
-            continue
-        diagnostic = _without_type(str(item.get("diagnosticCode") or "")[:1000])
-        if not diagnostic:
-            diagnostic = f"Amazon SES bounce: {key[0] or '?'}/{key[1] or '?'}"
-        action = str(item.get("action") or "").lower() or None
-        found.append(Found(address=addresses[0], diagnostic=diagnostic,
-                           status=str(item.get("status") or "") or None, reason=reason,
-                           remote_mta=remote, action=action if action == "delayed" else None))
-    return found
+        if addresses:
+            diagnostic = _without_type(str(item.get("diagnosticCode") or "")[:1000])
+            out.append((addresses[0], item, diagnostic))
+    return out
 
 
 def _delays(delay: Any) -> list[Found]:
@@ -162,19 +169,10 @@ def _delays(delay: Any) -> list[Found]:
     if not isinstance(delay, dict):
         return []
     delay_type = str(delay.get("delayType") or "")
-    found = []
-    recipients = delay.get("delayedRecipients")
-    for item in recipients[:200] if isinstance(recipients, list) else []:
-        if not isinstance(item, dict):
-            continue
-        addresses = addresses_in(str(item.get("emailAddress") or ""))
-        if not addresses:
-            continue
-        diagnostic = _without_type(str(item.get("diagnosticCode") or "")[:1000]) or (
-            f"Amazon SES delivery delay: {delay_type or '?'}")
-        found.append(Found(address=addresses[0], diagnostic=diagnostic,
-                           status=str(item.get("status") or "") or None, action="delayed"))
-    return found
+    return [Found(address=address,
+                  diagnostic=diagnostic or f"Amazon SES delivery delay: {delay_type or '?'}",
+                  status=str(item.get("status") or "") or None, action="delayed")
+            for address, item, diagnostic in _recipients(delay.get("delayedRecipients"))]
 
 
 def _without_type(diagnostic: str) -> str:

@@ -105,20 +105,8 @@ def _admin_entries(admin: str, delayed: bool) -> list[Found]:
     receiving = _RECEIVING.search(admin)
     named = receiving or generating
     host = named.group(1).lower() if named else None
-    entries: list[tuple[str, list[str]]] = []
-    current: list[str] | None = None
-    for line in mtatext.lines_of(admin):
-        alone = _ALONE.match(line)
-        if alone:
-            current = []
-            entries.append((alone.group(1), current))
-        elif not line.strip():
-            if current:
-                current = None
-        elif current is not None:
-            current.append(line)
     out = []
-    for address, lines in entries:
+    for address, lines in _entries(admin, _ALONE, indented_only=False):
         diagnostic = mtatext.squash(lines)
         if not diagnostic:
             continue
@@ -127,18 +115,28 @@ def _admin_entries(admin: str, delayed: bool) -> list[Found]:
 
 
 def _e2003_entries(body: str, delayed: bool) -> list[Found]:
+    return [_found(a, mtatext.squash(lines), delayed, None)
+            for a, lines in _entries(body, _E2003_LINE, indented_only=True)]
+
+
+def _entries(text: str, head_re: re.Pattern[str], *, indented_only: bool
+             ) -> list[tuple[str, list[str]]]:
+    """(address, its lines) for each line ``head_re`` matches (address in group 1): the lines
+    under it up to the first blank line after some text (a blank line right under the address
+    does not end it). Exchange 2003 indents its reasons: ``indented_only`` keeps those alone."""
     entries: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
-    for line in mtatext.lines_of(body):
-        head = _E2003_LINE.match(line)
+    for line in mtatext.lines_of(text):
+        head = head_re.match(line)
         if head:
             current = []
             entries.append((head.group(1), current))
         elif not line.strip():
-            current = None if current else current
-        elif current is not None and line[:1] in " \t":
+            if current:
+                current = None
+        elif current is not None and (not indented_only or line[:1] in " \t"):
             current.append(line)
-    return [_found(a, mtatext.squash(lines), delayed, None) for a, lines in entries]
+    return entries
 
 
 def _friendly_entries(body: str, delayed: bool) -> list[Found]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.vendors.base import Context, Found
-from app.services.bounce.vendors.providers import addresses_in, has_header, seen, sender
+from app.services.bounce.vendors.providers import address_blocks, has_header, seen, sender
 
 NAME = "gmx"
 
@@ -54,23 +54,7 @@ def extract(ctx: Context) -> list[Found]:
         return []
     end = _END_RE.search(text, start)
     body = text[start:end.start() if end else len(text)]
-    found: list[Found] = []
-    lines: list[str] = []
-    current: str | None = None
-    for line in body.split("\n")[:2000]:
-        match = _ADDR_LINE_RE.match(line)
-        addresses = addresses_in(match.group(1)) if match else []
-        if addresses:
-            if current:
-                found.append(_found(current, lines))
-            current, lines = addresses[0], []
-            if len(found) >= 200:
-                break
-        elif current is not None:
-            lines.append(line)
-    if current:
-        found.append(_found(current, lines))
-    return found
+    return [_found(address, lines) for address, lines in address_blocks(body, _ADDR_LINE_RE)]
 
 
 def _found(address: str, lines: list[str]) -> Found:

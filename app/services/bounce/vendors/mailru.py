@@ -13,7 +13,7 @@ import re
 
 from app.services.bounce.vendors.base import Context, Found
 from app.services.bounce.vendors.providers import (
-    addresses_in,
+    address_blocks,
     from_daemon,
     original_recipients,
     seen,
@@ -48,27 +48,8 @@ def extract(ctx: Context) -> list[Found]:
     head = ctx.head[:32000]
     failed = _FAILED_RE.search(head)
     body = head[failed.end():] if failed else head
-    found: list[Found] = []
-    current: str | None = None
-    lines: list[str] = []
-    for line in body.split("\n")[:2000]:
-        match = _ADDR_LINE_RE.match(line)
-        addresses = addresses_in(match.group(1)) if match else []
-        if addresses:
-            if current:
-                found.append(_found(current, lines))
-            current, lines = addresses[0], []
-            if len(found) >= 200:
-                break
-        elif current is not None:
-            if not line.strip() and lines:
-                found.append(_found(current, lines))
-                current, lines = None, []
-                continue
-            if line.strip():
-                lines.append(line.strip())
-    if current:
-        found.append(_found(current, lines))
+    found = [_found(address, lines)
+             for address, lines in address_blocks(body, _ADDR_LINE_RE, blank_ends=True)]
     if not found:
         found = [Found(address=a) for a in original_recipients(ctx)]
     return found

@@ -69,6 +69,35 @@ def addresses_in(text: str, limit: int = 50) -> list[str]:
     return out
 
 
+def address_blocks(body: str, line_re: re.Pattern[str], *, blank_ends: bool = False,
+                   limit: int = 200) -> list[tuple[str, list[str]]]:
+    """(address, the lines under it) for each line ``line_re`` matches with an address in its
+    group 1: the "x@y" header line and its indented reason, as GMX and Mail.ru write them.
+    With ``blank_ends`` a blank line closes a block (the text after it is not about x@y)."""
+    blocks: list[tuple[str, list[str]]] = []
+    current: str | None = None
+    lines: list[str] = []
+    for line in body.split("\n")[:2000]:
+        match = line_re.match(line)
+        addresses = addresses_in(match.group(1)) if match else []
+        if addresses:
+            if current:
+                blocks.append((current, lines))
+            if len(blocks) >= limit:
+                return blocks
+            current, lines = addresses[0], []
+        elif current is not None:
+            if blank_ends and not line.strip():
+                if lines:
+                    blocks.append((current, lines))
+                    current, lines = None, []
+                continue
+            lines.append(line.strip() if blank_ends else line)
+    if current:
+        blocks.append((current, lines))
+    return blocks
+
+
 def after_marker(text: str, markers: tuple[str, ...], max_lines: int = 8,
                  max_chars: int = 1200) -> str:
     """The lines after the first of ``markers`` (case-insensitive) up to a blank line,
