@@ -489,6 +489,20 @@ RULES: list[tuple[str, str]] = [
     # (Microsoft 365 "the recipient's email provider rejected it", gateways' bare "Rejected")
     ("blocked?", (r"\bblocked\b|\bbloqu[ée]|\brejected\b|\brefused\b|\bnot accepted\b"
                   r"|\brejet[ée]|\brefus[ée]|abgelehnt|rechazado|rifiutato")),
+    # --- French hosts' own wordings (Orange, SFR, Free, OVH, La Poste replies) ---------------
+    ("spam_detected", (r"contenu suspect|filtre anti-?spam|(?:par|de) (?:notre|le|l'|votre) ?"
+                      r"anti-?spam|(?:logiciel|syst[èe]me|protection) anti-?spam|pourriel")),
+    ("blocked", r"liste noire|listes? de blocage|(?:en|sur) liste (?:noire|de blocage)"),
+    ("not_accept", (r"n'accepte (?:pas|aucun|plus)(?: de)? (?:courriers?|messages?|e-?mails?"
+                   r"|courriels?)")),
+    # --- attachments refused by type (gateways' file filters) --------------------------------
+    ("policy_violation", (r"(?:blocked|prohibited|forbidden|unacceptable|not allowed|disallowed"
+                         r"|dangerous|restricted) (?:attachment|file)(?: type| extension)?s?"
+                         r"|attachment (?:type|extension)s? (?:is |are )?(?:not allowed|blocked"
+                         r"|prohibited|forbidden|not permitted)"
+                         r"|pi[èe]ces? jointes? (?:interdite|non autoris[ée]e|bloqu[ée]e)")),
+    # --- Amazon SES sandbox: the sender identity is not verified ----------------------------
+    ("rejected", r"email address is not verified|identities failed the check"),
     # --- long-tail providers' own codes and replies -----------------------------------------
     # Orange/Wanadoo and La Poste (postmaster.orange.fr error codes): every refusal ends with a
     # code "OFR_506", "OFR004_104", "LPN105_405", "OUK_513" whose last three digits name the

@@ -640,6 +640,15 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("554 5.7.1 Delivery not authorized, message refused: Sender is on user denylist", None,
      "filtered"),
     ("550 5.7.1 Message refused: sender in user's block list", None, "filtered"),
+    # --- French hosts' wordings, attachment filters, SES sandbox -----------------------------
+    ("550 5.7.1 Mail refuse - Message rejete pour cause de contenu suspect", None,
+     "spam_detected"),
+    ("554 5.7.1 Ce message a ete refuse par notre filtre antispam", None, "spam_detected"),
+    ("550 5.7.1 Adresse IP en liste noire", None, "blocked"),
+    ("550 Ce domaine n'accepte pas de courrier", None, "not_accept"),
+    ("554 5.7.1 Blocked attachment type", None, "policy_violation"),
+    ("552 5.7.0 Attachment type not allowed: .exe", None, "policy_violation"),
+    ("550 5.7.0 Message rejected: Email address is not verified.", None, "rejected"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
