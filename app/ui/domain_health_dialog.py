@@ -1,17 +1,15 @@
 """The "Domain health" window of one account: its sending domain's report, kept fresh.
 
 Non-modal (the user keeps it open beside the DNS host's page while fixing records). The
-domain comes from the account's address, the SMTP host and provider from the account.
-``check_domain`` runs off the GUI thread (``worker.run_task``), rows appear as each check
-finishes. The last report of each account is kept in the settings table, so reopening
-shows it at once, with its date, while a fresh check runs.
+service ``domain_health.cache`` does the work: it reads the account's last report and runs
+and stores a fresh one, both off the GUI thread (``worker.run_task``); rows appear as each
+check finishes. Reopening shows the last report, with its date, while a fresh check runs.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import shiboken6
@@ -20,8 +18,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.services.config import Settings
-from app.services.domain_health.model import DomainReport
-from app.services.domain_health.runner import check_domain
+from app.services.domain_health import cache
+from app.services.domain_health.cache import StoredReport
 from app.services.errors import PostierError, message_for
 from app.services.storage import Account, Database
 from app.ui.domain_health_view import DomainHealthView
@@ -29,37 +27,6 @@ from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
-SETTING_PREFIX = "domain_health/"
-
-
-def setting_key(email: str) -> str:
-    return SETTING_PREFIX + email.strip().lower()
-
-
-def account_domain(account: Account) -> str:
-    return account.email.rpartition("@")[2]
-
-
-def load_report(db: Database, email: str) -> tuple[DomainReport, datetime] | None:
-    """The last stored report of ``email`` and when it was made, or None (none or unreadable:
-    a damaged entry only costs the instant display, the fresh check replaces it)."""
-    raw = db.get_setting(setting_key(email))
-    if not raw:
-        return None
-    try:
-        data = json.loads(raw)
-        report = DomainReport.from_dict(data["report"])
-        when = datetime.fromisoformat(data["checked_at"])
-    except (ValueError, KeyError, TypeError):
-        log.debug("stored domain report of %s ignored", email, exc_info=True)
-        return None
-    return report, when
-
-
-def save_report(db: Database, email: str, report: DomainReport, when: datetime) -> None:
-    db.set_setting(setting_key(email), json.dumps(
-        {"checked_at": when.isoformat(timespec="seconds"), "report": report.to_dict()},
-        ensure_ascii=False))
 
 
 class DomainHealthDialog(QDialog):
@@ -75,7 +42,7 @@ class DomainHealthDialog(QDialog):
         from app.ui.i18n import current_language
 
         self._lang = current_language(language)
-        self.domain = account_domain(account)
+        self.domain = cache.account_domain(account)
         self.setWindowTitle(self.tr("Domain health — %1").replace("%1", account.email))
         self.setModal(False)  # kept open beside the DNS host's page while fixing records
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -113,17 +80,28 @@ class DomainHealthDialog(QDialog):
         fit_window(self, "domain_health", QSize(860, 760), db)  # after the layout is built
 
         self.view.recheck_requested.connect(lambda: self.check(live=True))
-        self.running = False
         self._run = 0  # results of an earlier run (before "Check again") are dropped
         self.checked_at: datetime | None = None
-        cached = load_report(db, account.email)
-        if cached is not None:
-            self.checked_at = cached[1]
-            self.view.show_report(cached[0])
-        self.check()
+        # Checking from the start: the stored report is read first (off the GUI thread),
+        # then the fresh check starts, so the stored one can never replace a newer one.
+        self.running = True
+        self.view.show_progress()
+        self._show_date()
+        email = account.email
+        run_task(lambda: cache.load(db, email), self._loaded)
 
     def language(self) -> str:
         return self._lang
+
+    def _loaded(self, stored: StoredReport | None, err: BaseException | None) -> None:
+        if not shiboken6.isValid(self) or self._run:  # closed, or "Check again" came first
+            return
+        if err is not None:  # an unreadable store only costs the instant display
+            log.debug("stored domain report of %s not read: %r", self.domain, err)
+        elif stored is not None:
+            self.checked_at = stored.checked_at
+            self.view.show_report(stored.report)
+        self.check()
 
     def done(self, result: int) -> None:
         save_geometry(self, "domain_health", self.db)
@@ -145,20 +123,12 @@ class DomainHealthDialog(QDialog):
             self.view.busy.show()
             self.view.recheck.setEnabled(False)
         self._show_date()
-        settings, db, email, domain = self.settings, self.db, self.account.email, self.domain
-        smtp_host, provider, timeout = self.account.smtp_host, self.account.provider, \
-            self.timeout
+        settings, db, account, timeout = self.settings, self.db, self.account, self.timeout
         progress = gui_callback(lambda check: self._progress(run, check)) if live else None
-
-        def work() -> tuple[DomainReport, datetime]:
-            report = check_domain(domain, settings, smtp_host=smtp_host, provider=provider,
-                                  timeout=timeout, progress=progress)
-            when = datetime.now(UTC)
-            # Saved here, not in the callback: a report finished after Close is kept too.
-            save_report(db, email, report, when)
-            return report, when
-
-        run_task(work, lambda result, err: self._done(run, result, err))
+        # Stored by the service as it finishes: a report finished after Close is kept too.
+        run_task(lambda: cache.check_account(settings, db, account, timeout=timeout,
+                                             progress=progress),
+                 lambda result, err: self._done(run, result, err))
 
     def _alive(self, run: int) -> bool:
         return shiboken6.isValid(self) and run == self._run
@@ -167,16 +137,15 @@ class DomainHealthDialog(QDialog):
         if self._alive(run) and self.view.report is None:
             self.view.add_check(check)
 
-    def _done(self, run: int, result: tuple[DomainReport, datetime] | None,
-              err: BaseException | None) -> None:
+    def _done(self, run: int, result: StoredReport | None, err: BaseException | None) -> None:
         if not self._alive(run):
             return
         self.running = False
         if err is not None or result is None:
             self._failed(err)
             return
-        report, self.checked_at = result
-        self.view.show_report(report)
+        self.checked_at = result.checked_at
+        self.view.show_report(result.report)
         self._show_date()
 
     def _failed(self, err: BaseException | None) -> None:

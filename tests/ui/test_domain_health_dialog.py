@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +21,10 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from app.services.config import Settings
+from app.services.domain_health.cache import load, setting_key
 from app.services.domain_health.model import DomainReport
 from app.services.storage import Account, AccountStore, Database, open_database
-from app.ui.domain_health_dialog import DomainHealthDialog, load_report, setting_key
+from app.ui.domain_health_dialog import DomainHealthDialog
 from app.ui.domain_health_view import DomainHealthView
 from tests.support.dns_server import LocalDNS
 
@@ -173,11 +175,12 @@ def test_check_again_reads_the_repaired_record(qtbot, window, dns: LocalDNS,
     assert statuses(dialog) == {**EXPECTED, "dkim": "ok"}
     assert sorted(live_rows) == sorted(EXPECTED)
     assert after.score > before.score
-    assert load_report(window.db, "contact@acme.test")[0].to_dict() == after.to_dict()
+    assert load(window.db, "contact@acme.test").report.to_dict() == after.to_dict()
 
 
-def test_reopening_shows_the_last_report_at_once_then_refreshes(qtbot, window, dns: LocalDNS,
-                                                                live_rows: list[str]) -> None:
+def test_reopening_shows_the_last_report_at_once_then_refreshes(
+        qtbot, window, dns: LocalDNS, live_rows: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = open_dialog(qtbot, window)
     first = wait_done(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Escape closes it
@@ -186,16 +189,24 @@ def test_reopening_shows_the_last_report_at_once_then_refreshes(qtbot, window, d
 
     dns.resolver.set_zone(ZONE + good_key_record())
     live_rows.clear()
+    # The DNS server holds its answers until the stored report has been seen.
+    answering = threading.Event()
+    resolve = dns.resolver.resolve
+    monkeypatch.setattr(dns.resolver, "resolve",
+                        lambda request, handler: (answering.wait(20), resolve(request, handler))[1])
     window.domain_health()
     again = window.health_dialogs["contact@acme.test"]
     assert again is not dialog
-    # Before any answer: the stored report, dated, while the fresh check runs.
+    # Before any answer: the stored report (read off the GUI thread), dated, while the
+    # fresh check runs.
+    qtbot.waitUntil(lambda: again.view.report is not None, timeout=5000)
     assert again.view.report.to_dict() == first.to_dict()
     assert statuses(again) == EXPECTED
     assert again.as_of.text().startswith("Report of ")
     assert again.as_of.text().endswith("Checking again…")
     assert again.running and not again.view.busy.isHidden()
     assert not again.view.recheck.isEnabled()
+    answering.set()
     wait_done(qtbot, again)
     assert live_rows == []  # the old report stayed up instead of emptying the list
     assert statuses(again) == {**EXPECTED, "dkim": "ok"}
