@@ -34,59 +34,14 @@ from app.services.bounce.reasons import (
     text_reason,
     text_reason_at,
 )
+from app.services.bounce.wording import (
+    BOUNCE_BODY,
+    BOUNCE_SUBJECT,
+    DELAY_MARK,
+    DELAY_SUBJECT,
+    SUCCESS_SUBJECT,
+)
 
-# --- free-text markers ----------------------------------------------------------
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|undelivered|not delivered|delivery (?:status notification|failure|failed|has"
-    r" failed|problem|notification|report)|failure notice|returned mail|mail delivery failed"
-    r"|delivery status|nondeliverable|non[- ]?deliver|could not (?:be )?deliver|mail system error"
-    r"|returned to sender|delivery (?:delayed|warning)|delayed mail|warning: could not send"
-    r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
-    r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
-    r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
-    r"|配信エラー|配信不能|エラー|送信失敗|不達|mail could not be delivered|delivery notification"
-    r"|error sending your (?:mail|message)|mail delivery failure|failure delivery|failed delivery"
-    # DE, ES, IT, PT, NL report subjects
-    r"|nicht zustellbar|zustellungsfehler|no se (?:puede|pudo) entregar|no entregado"
-    r"|non recapitabile|mancato recapito|impossibile recapitare|não entregue|não foi entregue"
-    r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd"
-    # PL, CS, RU, SV/DA/NO, FI, TR, RO, HU, ZH (simplified, traditional), KO report subjects
-    r"|niedostarczon|nedoručiteln|nedoručen|не доставлено|недоставленн|не удалось доставить"
-    r"|kunde inte levereras|olevererbar|kunne ikke leveres|ikke levert|ei voitu toimittaa"
-    r"|teslim edilemedi|nu a putut fi livrat|kézbesíthetetlen|退信|退件|未送达|投递失败"
-    r"|發送失敗|无法投递|無法傳遞|반송|전송 실패|배달 실패")
-_BOUNCE_BODY = re.compile(
-    r"this is the mail system at host|qmail-send program|mail delivery software"
-    r"|could not be delivered to one or more|delivery has failed to these recipients"
-    r"|your message (?:to .{1,80} )?(?:couldn't|could not|wasn't|was not|cannot) be delivered"
-    r"|your message wasn't delivered|was not delivered to|delivery to the following recipients?"
-    r" (?:failed|has been delayed)|following addresses had (?:permanent )?(?:fatal )?errors"
-    r"|permanent fatal errors|unable to deliver your message|the following message to .{1,80}"
-    r" was undeliverable|message could not be delivered|returned mail|non-delivery"
-    r"|could not deliver|address(?:es)? failed|i'm afraid i wasn't able to deliver"
-    r"|votre message n'a pas pu être (?:remis|distribué|délivré)|n'a pas pu être remis"
-    r"|delivery status notification|undeliverable|transcript of session follows"
-    r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
-    r"|送信できませんでした|届きませんでした"
-    r"|trouble delivering your message|rejected recipient|returned permanent errors"
-    r"|unable to deliver (?:the )?message to|following addresses had delivery errors"
-    r"|konnte nicht (?:zugestellt|ausgeliefert) werden|no se (?:ha )?(?:pudo|podido) entregar"
-    r"|non (?:è stato possibile recapitare|può essere recapitato|è stato recapitato)"
-    r"|não (?:pôde|foi possível) ser entregue|não foi possível entregar"
-    r"|kon niet (?:worden )?(?:afgeleverd|bezorgd)|niet (?:worden )?afgeleverd"
-    r"|nie (?:może|mogła|mogła zostać|została|zostanie) (?:zostać )?dostarczona"
-    r"|nepodařilo (?:se )?doručit|не (?:удалось|может быть) доставить|не было доставлено"
-    r"|kunde inte levereras|kunne ikke leveres|ei voitu toimittaa|teslim edilemedi"
-    r"|nu a putut fi livrat|退信原因|被退回|无法投递|投递失败|發送失敗|無法傳遞|전송에 실패")
-_DELAY_MARK = re.compile(
-    r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
-    r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
-    r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
-    r"|not yet been delivered|retardé|toujours en cours|nouvelle tentative|(?:delivery|message)"
-    r" (?:is )?(?:pending|deferred)")
-_DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延")
-_SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
-                              r"|delivery (?:status notification )?\(relay\)")
 # Where the returned original message starts in a free-text bounce.
 # Characters of a report searched for its cause: the diagnostic is near the top; the rest is
 # returned mail or noise (and scanning it all costs every rule a pass over 64 KB).
@@ -285,11 +240,11 @@ def looks_like_bounce(msg: Part, report: Report, parts: Parts) -> bool:
         return False
     if not daemon and _REPLY_PREFIX.match(subject):
         return False  # a person answering or forwarding a bounce: not a report itself
-    bounce_subject = bool(_BOUNCE_SUBJECT.search(subject.lower()))
+    bounce_subject = bool(BOUNCE_SUBJECT.search(subject.lower()))
     body = human_text(parts)[:8000]
     if not daemon:  # what a person quotes ("> 550 User unknown") is not their report
         body = "\n".join(line for line in body.split("\n") if not line.lstrip().startswith(">"))
-    bounce_body = bool(_BOUNCE_BODY.search(body.lower()))
+    bounce_body = bool(BOUNCE_BODY.search(body.lower()))
     if daemon and (bounce_subject or bounce_body):
         return True
     return bounce_subject and bounce_body
@@ -408,9 +363,9 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
         blocks = {a: b for a, b in blocks.items() if a.lower() in failed_set}
     # 2) one diagnostic for the whole report, for blocks that carry none
     global_diag = _global_diagnostic(head)
-    delayed = bool(_DELAY_MARK.search(head[:6000].lower())) or bool(
-        _DELAY_SUBJECT.search((report.subject or "").lower()) and not _has_code(global_diag))
-    delivered = bool(_SUCCESS_SUBJECT.search((report.subject or "").lower()))
+    delayed = bool(DELAY_MARK.search(head[:6000].lower())) or bool(
+        DELAY_SUBJECT.search((report.subject or "").lower()) and not _has_code(global_diag))
+    delivered = bool(SUCCESS_SUBJECT.search((report.subject or "").lower()))
     for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
         diag = diagnostic_of(block) or global_diag
         if not _has_code(diag) and _has_code(global_diag) and (

@@ -10,14 +10,13 @@ from app.services.bounce.addresses import norm_addr
 from app.services.bounce.decode import clean
 from app.services.bounce.model import MAX_DIAGNOSTIC, RecipientStatus
 from app.services.bounce.reasons import (
-    KEEP_ON_EXPIRY,
-    REASON_CATEGORY,
     decide,
     extract_codes,
     included,
     is_temporary,
     normalise_status,
 )
+from app.services.bounce.taxonomy import KEEP_ON_EXPIRY, REASON_CATEGORY
 
 if TYPE_CHECKING:  # vendors.base reads free text, which uses the verdict below
     from app.services.bounce.vendors.base import Found

@@ -14,6 +14,9 @@ of any reason matched (``reasons.FALLBACK_ORDER``), never beat a specific one.
 Every pattern is bounded (``{0,n}`` gaps, no nested unbounded repeats): diagnostics may be
 hostile. French texts often arrive without accents ("boite pleine", "desactive"), so accented
 letters are written as classes ("[eé]").
+
+One module although it passes 500 lines: it is a table, one group per public source, and
+splitting it by reason would scatter each source's wordings over several files.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from app.services.bounce.freetext import addresses_named, block_for, diagnostic_
 from app.services.bounce.judge import verdict
 from app.services.bounce.model import MAX_DIAGNOSTIC, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reasons import (
-    REASON_CATEGORY,
     classify_reply,
     extract_codes,
     normalise_status,
 )
+from app.services.bounce.taxonomy import REASON_CATEGORY
 
 
 # --- RFC 3464 --------------------------------------------------------------------

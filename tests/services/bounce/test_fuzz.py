@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.services.bounce import Report, model, parse, parser
-from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
+from app.services.bounce.reasons import classify_reply
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from tests.support.bounce_fuzz import mutated
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "data" / "bounces").glob("*.eml"))

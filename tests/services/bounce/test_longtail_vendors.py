@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 
 from app.services.bounce import model, parse, vendors
-from app.services.bounce.reasons import REASON_CATEGORY
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from tests.support.bounce_fuzz import FUZZ, mutated, vendor_context
 
 MODULES = ("yandex", "docomo", "softbank", "mcafee", "sendgrid", "smartermail", "facebook",

@@ -10,7 +10,8 @@ import pytest
 
 from app.services import bounce
 from app.services.bounce import files, model, parse
-from app.services.bounce.reasons import REASON_CATEGORY, classify_reply
+from app.services.bounce.reasons import classify_reply
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from tests.support.cli_contract import CATEGORIES
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "bounces"

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given
 
 from app.services.bounce import model, parse, parser, vendors
-from app.services.bounce.reasons import REASON_CATEGORY
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from tests.support.bounce_fuzz import FUZZ, mutated
 
 PROVIDERS = ("amazon_ses", "google_groups", "gmail", "office365", "yahoo", "zoho", "gmx", "kddi",

@@ -16,7 +16,8 @@ import pytest
 from app.services.bounce import reasons
 from app.services.bounce.judge import verdict
 from app.services.bounce.phrases import RULES
-from app.services.bounce.reasons import REASON_CATEGORY, classify_reply, decide
+from app.services.bounce.reasons import classify_reply, decide
+from app.services.bounce.taxonomy import REASON_CATEGORY
 
 IP = "192.0.2.25"
 
