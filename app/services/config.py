@@ -244,6 +244,12 @@ class Settings:
     def db_path(self) -> Path:
         return self.home / "postier.sqlite3"
 
+    @property
+    def database_target(self) -> Path | str:
+        """Where the data lives: the team database's URL (``database.url``, issue 19) when
+        set, else this computer's SQLite file. storage.database_for opens either."""
+        return self.option("database.url") or self.db_path
+
     def option(self, key: str) -> str | None:
         """A deployment option (see OPTIONS): environment first, then the files. Settings
         built by hand (tests, tools) may carry the variable in ``extra`` only."""

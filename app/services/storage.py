@@ -223,13 +223,21 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database:
     """One SQLite file. Connections are short-lived and per thread: SQLite in WAL mode
-    lets the GUI read while a worker writes."""
+    lets the GUI read while a worker writes. The team database (PostgreSQL) is a subclass
+    with the same API: storage_pg.PostgresDatabase, chosen by ``database_for``."""
+
+    engine = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._ready = False
         self._fresh = False
         self._daily_checked = False
+
+    def describe(self) -> str:
+        """Where the data is, for messages: the file, or the team database's URL without
+        its password."""
+        return str(self.path)
 
     # -- connection -------------------------------------------------------
     def connect(self) -> sqlite3.Connection:
@@ -496,8 +504,9 @@ def _write_signature_images(conn: sqlite3.Connection, account_id: int,
                             images: list[SignatureImage]) -> None:
     # Replaced as a whole: a logo the new signature no longer shows is not kept.
     conn.execute("DELETE FROM signature_images WHERE account_id = ?", (account_id,))
-    conn.executemany("INSERT OR REPLACE INTO signature_images (account_id, cid, content_type,"
-                     " data) VALUES (?, ?, ?, ?)",
+    conn.executemany("INSERT INTO signature_images (account_id, cid, content_type, data)"
+                     " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, cid) DO UPDATE SET"
+                     " content_type = excluded.content_type, data = excluded.data",
                      [(account_id, cid, kind, data) for cid, kind, data in images])
 
 
@@ -518,9 +527,9 @@ class AccountStore:
         placeholders = ", ".join("?" for _ in _ACCOUNT_COLUMNS)
         try:
             with self.db.transaction() as conn:
-                cur = conn.execute(f"INSERT INTO accounts ({', '.join(_ACCOUNT_COLUMNS)}) "
-                                   f"VALUES ({placeholders})", values)
-                account.id = int(cur.lastrowid or 0)
+                row = conn.execute(f"INSERT INTO accounts ({', '.join(_ACCOUNT_COLUMNS)}) "
+                                   f"VALUES ({placeholders}) RETURNING id", values).fetchone()
+                account.id = int(row[0])
                 _write_signature_images(conn, account.id, signature_images or [])
         except sqlite3.IntegrityError as exc:
             raise StorageError("ACCOUNT_EXISTS", f"{account.email} is already set up") from exc
@@ -584,9 +593,30 @@ class AccountStore:
         return cur.rowcount > 0
 
 
-def open_database(path: Path, on_ready: Callable[[Database], None] | None = None) -> Database:
-    """Open (creating or migrating) the database at ``path``."""
-    db = Database(path)
+def is_team_url(target: Path | str | None) -> bool:
+    """A ``postgresql://`` (or ``postgres://``) URL: the team database."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in (
+        "postgresql", "postgres")
+
+
+def database_for(target: Path | str) -> Database:
+    """The database at ``target``: a PostgreSQL URL (team mode) or the SQLite file's path.
+    Nothing is opened yet (the first transaction or read does)."""
+    if is_team_url(target):
+        from app.services.storage_pg import PostgresDatabase
+
+        return PostgresDatabase(str(target))
+    if isinstance(target, str) and "://" in target:
+        raise StorageError("DATABASE_ERROR", f"Unknown database URL scheme in "
+                           f"{target.split('://', 1)[0]}://…: use postgresql://host/database "
+                           "or leave the setting empty for this computer's own file.")
+    return Database(Path(target))
+
+
+def open_database(path: Path | str,
+                  on_ready: Callable[[Database], None] | None = None) -> Database:
+    """Open (creating or migrating) the database at ``path`` (a file, or a team URL)."""
+    db = database_for(path)
     db.connect().close()
     if on_ready:
         on_ready(db)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.config import Settings, resources_dir
-from app.services.storage import StorageError
 from app.ui.i18n import current_language
 
 if TYPE_CHECKING:
@@ -59,7 +58,9 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
                 translated = True
             start(settings)
             break
-        except (ValueError, StorageError) as exc:
+        except Exception as exc:
+            if not _startup_error(exc):
+                raise
             if not translated:  # unreadable settings: the system's language for the message
                 from app.ui.i18n import install_translator
 
@@ -84,6 +85,15 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     RuntimeWatch(settings.db_path).install()  # the same offer if it happens while running
     _exit_after_from_env(app)
     return app.exec()
+
+
+def _startup_error(exc: Exception) -> bool:
+    """A bad setting or a data file problem (StorageError): start-up says so in a window.
+    StorageError is looked up once raised: storage is not imported before a new user's
+    first window (issue 17), and whatever raised it had imported it."""
+    storage = sys.modules.get("app.services.storage")
+    return isinstance(exc, ValueError) or (
+        storage is not None and isinstance(exc, storage.StorageError))
 
 
 def _apply_configured_language(app: QApplication, settings: Settings) -> None:
@@ -121,11 +131,12 @@ def start(settings: Settings) -> QWidget:
     """The first window: the setup wizard when no account exists yet (first start), the
     main window otherwise. The wizard hands over to the main window when it closes, with
     or without a saved account, so the user is never left without a window."""
-    from app.services.storage import AccountStore, open_database
+    db = None if _first_start(settings) else _open(settings)
+    if db is not None:
+        from app.services.storage import AccountStore
 
-    db = open_database(settings.db_path)
-    if AccountStore(db).list():
-        return _show_main(settings, db)
+        if AccountStore(db).list():
+            return _show_main(settings, db)
     from app.ui.wizard.wizard import SetupWizard
 
     wizard = SetupWizard(settings)
@@ -138,13 +149,33 @@ def start(settings: Settings) -> QWidget:
         # Quitting closes the wizard too: opening the main window then would start
         # background work in an application that is shutting down.
         if "main" not in windows and not quitting:
-            windows["main"] = _show_main(settings, db)
+            windows["main"] = _show_main(settings, db or _open(settings))
 
     wizard.finished.connect(open_main)
     wizard.show()
     _keep.append(wizard)
     _keep.append(windows)
     return wizard
+
+
+def _first_start(settings: Settings) -> bool:
+    """A new user's first start: no data file yet, so nothing to open, check or migrate
+    before the wizard is shown (storage and SQLite are not even imported, issue 17); the
+    file is made when the account is saved or the main window opens. A team database, or
+    a data folder that cannot be made or written, goes through open_database as before."""
+    if settings.option("database.url"):
+        return False
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return not settings.db_path.exists() and os.access(settings.home, os.W_OK)
+
+
+def _open(settings: Settings) -> Database:
+    from app.services.storage import open_database
+
+    return open_database(settings.database_target)
 
 
 _keep: list[object] = []  # top-level windows without a parent must outlive start()

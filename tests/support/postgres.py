@@ -8,9 +8,7 @@ belongs to a dedicated system user, ``postier-pg``, created the way scripts/lab-
 
 Missing binaries or psycopg skip locally and FAIL under CI=true (tests/conftest.py's rule).
 
-Use in a test module::
-
-    from tests.support.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
+The fixtures are registered in tests/conftest.py: any test may ask for them::
 
     def test_something(postgres_url: str) -> None: ...
 
@@ -26,6 +24,7 @@ import itertools
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -33,12 +32,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
-from tests.support.rig import free_port
-
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")  # as tests/conftest.py
 PG_USER = "postier-pg"  # the OS user the cluster runs as when the tests run as root
 SUPERUSER = "postier"  # the database role the tests connect as (trust on loopback)
 _counter = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _missing(message: str) -> None:

@@ -17,14 +17,14 @@ from app.services.errors import InputError, PostierError
 from app.services.mail.auth import Credential
 from app.services.outbox.signature import InlineImage
 from app.services.setup.endpoint import Endpoint
-from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.storage import Account, AccountStore, Database, StorageError, database_for
 
 T = TypeVar("T")
 
 
 def database(settings: Settings) -> Database:
     try:
-        return Database(settings.db_path)
+        return database_for(settings.database_target)
     except StorageError as exc:
         raise PostierError(exc.code, exc.message) from exc
 

@@ -1,0 +1,329 @@
+"""PostgreSQL engine for storage.py (team mode): the same API and migration ladder as SQLite.
+
+Only storage.py imports this module, and only when the database URL is ``postgresql://…``:
+SQLite users never load psycopg. The modules that write SQL keep writing it once, in the
+portable subset both engines run (``?`` placeholders, ``ON CONFLICT``, ``RETURNING id``,
+``COALESCE``); the connection adapter below does the few mechanical differences:
+
+* ``?`` → ``%s`` (outside string literals) and a literal ``%`` doubled for psycopg;
+* Python booleans sent as 0/1 (the schema's flags are INTEGER, as in SQLite);
+* rows readable by name and by index (``row["email"]``, ``row[0]``, ``row.keys()``), like
+  ``sqlite3.Row``;
+* a constraint violation raised as ``sqlite3.IntegrityError`` (the one type the modules
+  catch), a lost or refused server as StorageError(TEAM_DATABASE_UNREACHABLE) naming the host,
+  never the password.
+
+The migration ladder's SQLite DDL is adapted at migration time only (``_ddl``): rowid keys
+become identity columns, BLOB becomes BYTEA, and inline foreign keys are added after the
+version's tables exist (SQLite accepts a reference to a table created later; PostgreSQL does
+not). ``COLLATE NOCASE`` is a real case-insensitive ICU collation created first.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.services.storage import MIGRATIONS, SCHEMA_VERSION, Database, StorageError
+
+# Migrations of two laptops opening the team database at once run one after the other.
+_MIGRATION_LOCK = 0x506F7374  # "Post"
+
+_PRELUDE = [
+    # SQLite's NOCASE: case-insensitive equality, UNIQUE and ORDER BY (ICU, level 2).
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'nocase') THEN "
+    "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
+    "deterministic = false); END IF; END $$",
+    "CREATE TABLE IF NOT EXISTS postier_schema (version INTEGER NOT NULL)",
+]
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password (for messages, logs, the GUI)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}@{netloc}").geturl()
+
+
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}/{parts.path.lstrip('/') or '?'}"
+
+
+def unreachable(url: str, exc: BaseException) -> StorageError:
+    """TEAM_DATABASE_UNREACHABLE naming the server and what it said, never the password
+    (libpq's messages name host, port, user and database only)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    password = urlsplit(url).password
+    if password:
+        text = text.replace(password, "***")
+    refused = getattr(exc, "sqlstate", None) in _AUTH_STATES or any(
+        words in text for words in ("password authentication failed", "no password supplied"))
+    code = "TEAM_DATABASE_AUTH_FAILED" if refused else "TEAM_DATABASE_UNREACHABLE"
+    return StorageError(code, f"The team database {_where(url)} could not be used: {text}")
+
+
+# invalid_authorization_specification, invalid_password
+_AUTH_STATES = ("28000", "28P01")
+
+
+# ---------------------------------------------------------------------------
+# SQL and rows
+# ---------------------------------------------------------------------------
+def convert(sql: str) -> str:
+    """``?`` placeholders → ``%s``, ``%`` → ``%%``; string literals keep their ``?``."""
+    out: list[str] = []
+    quoted = False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted  # '' inside a literal toggles twice: still right
+        if ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _params(params: Sequence[Any] | None) -> list[Any]:
+    # SQLite stores True as 1 and the schema's flags are INTEGER: send them the same way.
+    return [int(p) if isinstance(p, bool) else p for p in (params or ())]
+
+
+class Row(tuple):  # type: ignore[type-arg]
+    """A result row read like sqlite3.Row: by index, by column name, ``keys()``."""
+
+    _names: tuple[str, ...] = ()
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._names.index(key))
+            except ValueError:
+                raise IndexError(f"No item with that key: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = tuple(d.name for d in cursor.description or ())
+    cls = type("Row", (Row,), {"_names": names, "__slots__": ()})
+
+    def make(values: Sequence[Any]) -> Row:
+        return cls(bytes(v) if isinstance(v, memoryview) else v for v in values)
+    return make
+
+
+class Cursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Row | None:
+        return self._cursor.fetchone() if self._cursor.description else None  # type: ignore[no-any-return]
+
+    def fetchall(self) -> list[Row]:
+        return list(self._cursor.fetchall()) if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.fetchall())
+
+
+class Connection:
+    """A psycopg connection (autocommit: BEGIN/COMMIT are explicit, as with SQLite's
+    ``isolation_level=None``) that takes the modules' portable SQL."""
+
+    def __init__(self, raw: Any, url: str) -> None:
+        self.raw = raw
+        self.url = url
+
+    def _run(self, fn: Any, sql: str, args: Any) -> Any:
+        import psycopg
+
+        try:
+            return fn(convert(sql), args)
+        except psycopg.IntegrityError as exc:
+            raise sqlite3.IntegrityError(str(exc)) from exc
+        except psycopg.OperationalError as exc:
+            raise unreachable(self.url, exc) from exc
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
+        cur = self.raw.cursor(row_factory=_row_factory)
+        self._run(cur.execute, sql, _params(params))
+        return Cursor(cur)
+
+    def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> Cursor:
+        cur = self.raw.cursor(row_factory=_row_factory)
+        rows = [_params(p) for p in seq]
+        if rows:
+            self._run(cur.executemany, sql, rows)
+        return Cursor(cur)
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+# ---------------------------------------------------------------------------
+# Schema: the SQLite ladder, adapted statement by statement
+# ---------------------------------------------------------------------------
+_REFERENCE = re.compile(
+    r"(?P<col>\w+)(?P<before>[^,(]*?)\s+REFERENCES\s+(?P<table>\w+)\((?P<key>\w+)\)"
+    r"(?P<action>\s+ON DELETE (?:SET NULL|CASCADE))?")
+_CREATE = re.compile(r"^CREATE TABLE (\w+)", re.IGNORECASE)
+
+
+def _ddl(statement: str) -> tuple[str, list[str]]:
+    """One migration statement for PostgreSQL, and the foreign keys to add once every table
+    of the version exists."""
+    sql = statement.replace("INTEGER PRIMARY KEY",
+                            "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+    sql = re.sub(r"\bBLOB\b", "BYTEA", sql)
+    created = _CREATE.match(sql)
+    later: list[str] = []
+    if created:
+        table = created.group(1)
+
+        def defer(m: re.Match[str]) -> str:
+            later.append(f"ALTER TABLE {table} ADD FOREIGN KEY ({m['col']}) REFERENCES "
+                         f"{m['table']}({m['key']}){m['action'] or ''}")
+            return f"{m['col']}{m['before']}"
+        sql = _REFERENCE.sub(defer, sql)
+    return sql, later
+
+
+def migration_statements(version: int) -> list[str]:
+    """The statements that move a PostgreSQL schema from ``version`` to ``version + 1``."""
+    from app.services.storage import _split_sql
+
+    statements: list[str] = []
+    deferred: list[str] = []
+    for statement in _split_sql(MIGRATIONS[version]):
+        sql, later = _ddl(statement)
+        statements.append(sql)
+        deferred.extend(later)
+    return statements + deferred
+
+
+class PostgresDatabase(Database):
+    """The team database: same API as Database (``transaction``, ``reading``, settings).
+
+    Connections are short-lived like SQLite's (one per transaction or read); a laptop keeps
+    no session open between them. Backups are the server's business (its operator's dumps):
+    none here."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        super().__init__(Path(safe_url(url)))  # never a file: for messages only
+        self.url = url
+
+    def describe(self) -> str:
+        return safe_url(self.url)
+
+    def connect(self) -> Connection:  # type: ignore[override]
+        try:
+            import psycopg
+        except ImportError as exc:  # the wheel is a dependency; a broken install says so
+            raise unreachable(self.url, exc) from exc
+        try:
+            raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                  application_name="postier")
+        except psycopg.Error as exc:
+            raise unreachable(self.url, exc) from exc
+        conn = Connection(raw, self.url)
+        if not self._ready:
+            try:
+                self._prepare_pg(conn)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:  # type: ignore[override]
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction and not conn.raw.closed:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:  # type: ignore[override]
+        conn = self.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def schema_version(self, conn: Connection) -> int:
+        row = conn.execute("SELECT MAX(version) FROM postier_schema").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _prepare_pg(self, conn: Connection) -> None:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+            for statement in _PRELUDE:
+                conn.execute(statement)
+            current = self.schema_version(conn)
+            if current > SCHEMA_VERSION:
+                raise StorageError("DATABASE_TOO_NEW",
+                                   f"The team database {self.describe()} has schema "
+                                   f"{current}; this Postier knows {SCHEMA_VERSION}. "
+                                   "Nothing was changed.")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        for version in range(current, SCHEMA_VERSION):
+            self._migrate_one(conn, version)
+        self._fresh = True  # no local backup to take of a server's database
+        self._daily_checked = True
+        self._ready = True
+
+    def _migrate_one(self, conn: Connection, version: int) -> None:
+        """One version in one transaction (PostgreSQL's DDL is transactional): a crash
+        leaves the schema at the previous version, never half-way."""
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+            if self.schema_version(conn) == version:  # another laptop may have done it
+                for statement in migration_statements(version):
+                    conn.execute(statement)
+                conn.execute("DELETE FROM postier_schema")
+                conn.execute("INSERT INTO postier_schema (version) VALUES (?)", (version + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

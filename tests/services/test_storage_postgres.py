@@ -1,0 +1,153 @@
+"""The storage layer on a real PostgreSQL (tests/support/postgres.py) next to SQLite:
+the same migration ladder, the same API, errors that name the server and never a password."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.services import storage
+from app.services.storage import Account, AccountStore, StorageError, open_database
+from app.services.storage_pg import PostgresDatabase, convert, migration_statements, safe_url
+from tests.support.postgres import PostgresServer
+
+
+def _tables_pg(db: storage.Database) -> dict[str, set[str]]:
+    with db.reading() as conn:
+        rows = conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = 'public' AND table_name <> 'postier_schema'"
+                            ).fetchall()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+def _tables_sqlite(db: storage.Database) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    with db.reading() as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+        for name in names:
+            found[name] = {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}
+    return found
+
+
+def test_every_migration_runs_on_both_engines_to_the_same_tables(
+        postgres_url: str, tmp_path: Path) -> None:
+    """Version by version on PostgreSQL (each step checked), and the end result has the same
+    tables and columns as SQLite's."""
+    pg = open_database(postgres_url)
+    lite = open_database(tmp_path / "local.sqlite3")
+    assert pg.engine == "postgresql" and lite.engine == "sqlite"
+    assert _tables_pg(pg) == _tables_sqlite(lite)
+    with pg.reading() as conn:
+        assert pg.schema_version(conn) == storage.SCHEMA_VERSION  # type: ignore[attr-defined]
+    with lite.reading() as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == storage.SCHEMA_VERSION
+
+
+def test_each_version_step_by_step(postgres_server: PostgresServer) -> None:
+    """Every step alone, from an empty database: a step that fails names its version."""
+    import psycopg
+
+    url = postgres_server.create_database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
+                     "deterministic = false)")
+        for version in range(storage.SCHEMA_VERSION):
+            with conn.transaction():
+                for statement in migration_statements(version):
+                    conn.execute(statement)  # type: ignore[arg-type]
+    # and a database left at version 1 by an older Postier is brought forward
+    old = postgres_server.create_database()
+    with psycopg.connect(old, autocommit=True) as conn:
+        conn.execute("CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
+                     "deterministic = false)")
+        conn.execute("CREATE TABLE postier_schema (version INTEGER NOT NULL)")
+        with conn.transaction():
+            for statement in migration_statements(0):
+                conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute("INSERT INTO postier_schema VALUES (1)")
+    db = open_database(old)
+    with db.reading() as c:
+        assert db.schema_version(c) == storage.SCHEMA_VERSION  # type: ignore[attr-defined]
+        assert c.execute("SELECT is_test FROM messages").fetchall() == []  # v2's column
+
+
+def _account(email: str = "Contact@Exemple.fr") -> Account:
+    return Account(email=email, username=email, imap_host="imap.exemple.fr", imap_port=993,
+                   imap_security="ssl", smtp_host="smtp.exemple.fr", smtp_port=465,
+                   smtp_security="ssl")
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_accounts_and_settings_behave_the_same(engine: str, tmp_path: Path,
+                                               postgres_server: PostgresServer) -> None:
+    target = (postgres_server.create_database() if engine == "postgresql"
+              else str(tmp_path / "p.sqlite3"))
+    db = open_database(target if engine == "postgresql" else Path(target))
+    store = AccountStore(db)
+    added = store.add(_account(), signature_images=[("logo", "image/png", b"\x89PNG\x00")])
+    assert added.id and added.id > 0
+    with pytest.raises(StorageError) as caught:  # NOCASE: same address, other case
+        store.add(_account("contact@exemple.FR"))
+    assert caught.value.code == "ACCOUNT_EXISTS"
+    assert store.get("CONTACT@exemple.fr") is not None
+    assert store.signature_images(added.id) == [("logo", "image/png", b"\x89PNG\x00")]
+    store.update_fields("Contact@Exemple.fr", label="Compta", needs_attention=True)
+    got = store.require("Contact@Exemple.fr")
+    assert (got.label, got.needs_attention) == ("Compta", 1)
+    db.set_setting("tracking.last", "42")
+    db.set_setting("tracking.last", "43")
+    assert db.get_setting("tracking.last") == "43"
+    assert store.remove("contact@exemple.fr") and store.list() == []
+    with db.reading() as conn:
+        row = conn.execute("SELECT ? AS a, 'lit?%' AS b", (1,)).fetchone()
+    assert row is not None and (row["a"], row[1], row.keys()) == (1, "lit?%", ["a", "b"])
+
+
+def test_integrity_error_is_the_one_the_modules_catch(postgres_url: str) -> None:
+    db = open_database(postgres_url)
+    with pytest.raises(sqlite3.IntegrityError), db.transaction() as conn:
+        conn.execute("INSERT INTO groups (name) VALUES (?)", ("Clients",))
+        conn.execute("INSERT INTO groups (name) VALUES (?)", ("CLIENTS",))
+    with db.reading() as conn:  # rolled back as a whole
+        assert conn.execute("SELECT COUNT(*) FROM groups").fetchone()[0] == 0
+
+
+def test_unreachable_server_names_the_host_never_the_password(
+        postgres_server: PostgresServer) -> None:
+    postgres_server.add_role("compta", "Tr3s-S3cret")
+    wrong = postgres_server.url("postgres", "compta", "not-the-password")
+    cases = [(wrong, "TEAM_DATABASE_AUTH_FAILED"),
+             (postgres_server.url("no_such_db"), "TEAM_DATABASE_UNREACHABLE"),
+             (f"postgresql://compta:Tr3s-S3cret@127.0.0.1:{_closed_port()}/team",
+              "TEAM_DATABASE_UNREACHABLE")]
+    for url, code in cases:
+        with pytest.raises(StorageError) as caught:
+            open_database(url)
+        err = caught.value
+        assert err.code == code, err.message
+        assert "127.0.0.1" in err.message
+        assert "S3cret" not in err.message and "not-the-password" not in err.message
+    assert "S3cret" not in safe_url("postgresql://a:Tr3s-S3cret@h/db")
+    assert PostgresDatabase(wrong).describe().endswith("/postgres")
+
+
+def test_unknown_scheme_is_refused() -> None:
+    with pytest.raises(StorageError) as caught:
+        storage.database_for("mysql://x/y")
+    assert caught.value.code == "DATABASE_ERROR"
+
+
+def test_placeholders_outside_literals_only() -> None:
+    assert convert("SELECT '?', ? WHERE a LIKE 'x%'") == "SELECT '?', %s WHERE a LIKE 'x%%'"
+
+
+def _closed_port() -> int:
+    from tests.support.postgres import free_port
+
+    return free_port()
