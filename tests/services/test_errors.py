@@ -11,12 +11,15 @@ from app.services.errors import CATALOGUE, VARIANTS, ErrorInfo, PostierError, me
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE) + sorted(VARIANTS))
 def test_every_entry_has_french_and_english_message_and_hint(key: str) -> None:
-    entry = {**CATALOGUE, **VARIANTS}[key]
+    code, _, variant = key.partition(":")
+    words = {lang: message_for(code, lang, variant or None) for lang in ("en", "fr")}
+    assert words["en"] == {**CATALOGUE, **VARIANTS}[key]  # English is the catalogue's text
     for lang in ("en", "fr"):
-        message, hint = entry[lang]
+        message, hint = words[lang]
         assert message.strip() and hint.strip()
+    assert words["fr"] != words["en"]  # translated (tests/services/test_translation.py)
     # A placeholder in one language must exist in the other.
-    fields = [set(re.findall(r"\{(\w+)\}", " ".join(entry[lang]))) for lang in ("en", "fr")]
+    fields = [set(re.findall(r"\{(\w+)\}", " ".join(words[lang]))) for lang in ("en", "fr")]
     assert fields[0] == fields[1]
 
 

@@ -11,7 +11,8 @@ note as its English rendering of a stable code and parameters, because:
   rendering reads old rows and new ones alike, with no migration.
 
 :func:`english` renders a note for storage; :func:`localize` finds the code and parameters
-back from a stored detail and renders them in French or English. A detail that is not one of
+back from a stored detail and renders them in the user's language (the catalogues of
+app/services/translation.py). A detail that is not one of
 Postier's notes (a server's reply) is returned unchanged: the servers' words are data.
 """
 
@@ -21,30 +22,18 @@ import re
 from functools import lru_cache
 
 from app.services.errors import CATALOGUE, message_for
+from app.services.translation import N_, gettext
 
-# code -> {language: template}; parameters in braces are data (servers' or system words).
-NOTES: dict[str, dict[str, str]] = {
-    "interrupted": {
-        "en": "Postier stopped while the server was receiving this message: it may or may "
-              "not have left. Not resent automatically; check with the recipient or in the "
-              "Sent folder before resending.",
-        "fr": "Postier s'est arrêté pendant que le serveur recevait ce message : il est "
-              "peut-être parti, peut-être pas. Il n'est pas renvoyé automatiquement ; "
-              "vérifiez auprès du destinataire ou dans le dossier Envoyés avant de le "
-              "renvoyer.",
-    },
-    "no_answer": {
-        "en": "no answer after the message was transmitted: {error}",
-        "fr": "aucune réponse du serveur après la transmission du message : {error}",
-    },
-    "found_in_sent": {
-        "en": "found in the Sent folder after an interruption",
-        "fr": "Retrouvé dans le dossier Envoyés après une interruption",
-    },
-    "gave_up": {
-        "en": "gave up retrying; last answer: {answer}",
-        "fr": "nouvelles tentatives abandonnées ; dernière réponse : {answer}",
-    },
+# code -> template (English, translated by the catalogues); parameters in braces are data
+# (servers' or system words).
+NOTES: dict[str, str] = {
+    "interrupted": (
+        N_("Postier stopped while the server was receiving this message: it may or may not "
+           "have left. Not resent automatically; check with the recipient or in the Sent "
+           "folder before resending.")),
+    "no_answer": N_("no answer after the message was transmitted: {error}"),
+    "found_in_sent": N_("found in the Sent folder after an interruption"),
+    "gave_up": N_("gave up retrying; last answer: {answer}"),
 }
 # Parameters that may themselves hold one of these notes (the last answer of a retried
 # message is often a connection failure written by _connection_failed).
@@ -53,7 +42,7 @@ _NESTED = {"answer"}
 
 def english(code: str, **params: str) -> str:
     """The stored form of note ``code`` (its English rendering)."""
-    return NOTES[code]["en"].format(**params)
+    return NOTES[code].format(**params)
 
 
 def connection_failure(code: str, message: str, reply: str | None) -> str:
@@ -64,8 +53,8 @@ def connection_failure(code: str, message: str, reply: str | None) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
-    for code, texts in NOTES.items():
-        pieces = re.split(r"\{(\w+)\}", texts["en"])
+    for code, text in NOTES.items():
+        pieces = re.split(r"\{(\w+)\}", text)
         regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*)"
                         for i, p in enumerate(pieces))
         out.append((code, re.compile(regex, re.DOTALL)))
@@ -81,21 +70,20 @@ def parse(detail: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def localize(detail: str | None, language: str) -> str:
-    """``detail`` as shown to a user of ``language`` ("fr" or "en")."""
+def localize(detail: str | None, language: str | None = None) -> str:
+    """``detail`` as shown to a user of ``language`` (None: the current language)."""
     if not detail:
         return ""
-    lang = "fr" if language[:2] == "fr" else "en"
     parsed = parse(detail)
     if parsed is not None:
         code, params = parsed
-        params = {k: localize(v, lang) if k in _NESTED else v for k, v in params.items()}
-        return NOTES[code][lang].format(**params)
-    return _localize_failure(detail, lang)
+        params = {k: localize(v, language) if k in _NESTED else v for k, v in params.items()}
+        return gettext(NOTES[code], language).format(**params)
+    return _localize_failure(detail, language)
 
 
-def _localize_failure(detail: str, lang: str) -> str:
-    """"CODE: English message (reply)" -> the catalogue's message in ``lang``, the reply
+def _localize_failure(detail: str, language: str | None) -> str:
+    """"CODE: English message (reply)" -> the catalogue's message in ``language``, the reply
     (the server's or the system's words) kept as it is."""
     code, sep, rest = detail.partition(": ")
     if not sep or code not in CATALOGUE:
@@ -103,4 +91,4 @@ def _localize_failure(detail: str, lang: str) -> str:
     english_message = message_for(code, "en")[0]
     if not rest.startswith(english_message):
         return detail  # a variant or a message of its own: left as written
-    return message_for(code, lang)[0] + rest[len(english_message):]
+    return message_for(code, language)[0] + rest[len(english_message):]

@@ -28,10 +28,10 @@ from app.services.storage import Database
 from app.services.tracking.message_status import (
     SEVERITY_RANK,
     STATUS_SEVERITY,
-    lang_code,
     reason_label,
     status_label,
 )
+from app.services.translation import N_, gettext
 
 _ROW_SELECT = """
 SELECT r.id AS recipient_id, m.id AS message_id, m.created_at, m.sent_at, m.scheduled_at,
@@ -632,12 +632,9 @@ def message_details(db: Database, recipient_id: int) -> MessageDetails | None:
 # ---------------------------------------------------------------------------
 # CSV export
 # ---------------------------------------------------------------------------
-_CSV_HEADERS = {
-    "en": ["Date", "Status", "Status code", "Subject", "Account", "Recipient", "Reason",
-           "Reason code", "Server answer"],
-    "fr": ["Date", "Statut", "Code statut", "Objet", "Compte", "Destinataire", "Raison",
-           "Code raison", "Réponse du serveur"],
-}
+_CSV_HEADERS: tuple[str, ...] = (
+    N_("Date"), N_("Status"), N_("Status code"), N_("Subject"), N_("Account"), N_("Recipient"),
+    N_("Reason"), N_("Reason code"), N_("Server answer"))
 
 def iter_view(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
               descending: bool = True) -> Iterator[MessageRow]:
@@ -653,17 +650,17 @@ def iter_view(db: Database, flt: ViewFilter = ViewFilter(), sort: str = "date",
 
 
 def export_csv(db: Database, path: Path, flt: ViewFilter = ViewFilter(), sort: str = "date",
-               descending: bool = True, delimiter: str = ",", lang: str = "en") -> int:
+               descending: bool = True, delimiter: str = ",",
+               lang: str | None = None) -> int:
     """Write the filtered view to ``path`` as UTF-8 with a BOM (so Excel reads accents);
     ``delimiter=';'`` for French Excel. Returns the number of data rows."""
     if delimiter not in (",", ";", "\t"):
         raise ValueError("delimiter must be ',', ';' or a tab")
-    lang = lang_code(lang)
     count = 0
     tmp = Path(path).with_name(Path(path).name + ".part")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(_CSV_HEADERS[lang])
+        writer.writerow([gettext(header, lang) for header in _CSV_HEADERS])
         for row in iter_view(db, flt, sort, descending):
             writer.writerow(_csv_cells(row, lang))
             count += 1
@@ -671,7 +668,7 @@ def export_csv(db: Database, path: Path, flt: ViewFilter = ViewFilter(), sort: s
     return count
 
 
-def _csv_cells(row: MessageRow, lang: str) -> list[str]:
+def _csv_cells(row: MessageRow, lang: str | None) -> list[str]:
     # Every cell is guarded, not a chosen few: subjects, addresses, account names and
     # servers' replies all come from outside (a recipient can be "=HYPERLINK(…)@x.fr").
     return [_csv_safe(cell) for cell in (

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.services.errors import CATALOGUE, message_for
 from app.services.storage import Database, utcnow
+from app.services.translation import N_, available_languages, gettext
 
 KINDS: tuple[str, ...] = ("reply", "bounce", "sync_failed", "token_expiring")
 CHANNELS: tuple[str, ...] = ("in_app", "desktop", "email")
@@ -24,11 +26,11 @@ DEFAULT_RULES: dict[str, frozenset[str]] = {
 _STATUS_KIND = {"replied": "reply", "hard_bounce": "bounce", "soft_bounce": "bounce",
                 "blocked": "bounce", "spam": "bounce", "complaint": "bounce"}
 
-_TITLES = {
-    "reply": {"en": "Reply from {who}", "fr": "Réponse de {who}"},
-    "bounce": {"en": "Not delivered to {who}", "fr": "Non distribué à {who}"},
-    "sync_failed": {"en": "{who} stopped syncing", "fr": "{who} ne se synchronise plus"},
-    "token_expiring": {"en": "Sign in again to {who}", "fr": "Reconnectez-vous à {who}"},
+_TITLES: dict[str, str] = {
+    "reply": N_("Reply from {who}"),
+    "bounce": N_("Not delivered to {who}"),
+    "sync_failed": N_("{who} stopped syncing"),
+    "token_expiring": N_("Sign in again to {who}"),
 }
 
 
@@ -61,8 +63,8 @@ def save_rules(db: Database, rules: dict[str, frozenset[str] | set[str]]) -> Non
         db.set_setting(f"notify.{kind}", ",".join(c for c in CHANNELS if c in channels))
 
 
-def _title(kind: str, who: str, lang: str) -> str:
-    return _TITLES[kind]["fr" if lang == "fr" else "en"].format(who=who)
+def _title(kind: str, who: str, lang: str | None) -> str:
+    return gettext(_TITLES[kind], lang).format(who=who)
 
 
 def _row(r: Any, rules: dict[str, frozenset[str]] | None = None) -> Notification:
@@ -71,7 +73,7 @@ def _row(r: Any, rules: dict[str, frozenset[str]] | None = None) -> Notification
                         (rules or DEFAULT_RULES).get(r["kind"], frozenset()))
 
 
-def collect(db: Database, lang: str = "en") -> list[Notification]:
+def collect(db: Database, lang: str | None = None) -> list[Notification]:
     """Turn what happened since the last call into notification rows (per the rules) and
     return them. The first call only sets the starting point: no flood about the past."""
     rules = load_rules(db)
@@ -104,7 +106,7 @@ def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
 
 
 def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
-                 lang: str) -> list[int]:
+                 lang: str | None) -> list[int]:
     out: list[int] = []
     for e in conn.execute(
             "SELECT e.status, e.detail, r.address, m.id AS mid, m.subject, m.account_email "
@@ -120,7 +122,8 @@ def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
     return out
 
 
-def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> list[int]:
+def _from_accounts(conn: Any, rules: dict[str, frozenset[str]],
+                   lang: str | None) -> list[int]:
     """One notification per account when it starts failing; again only after it recovered."""
     out: list[int] = []
     for a in conn.execute("SELECT email, auth_kind, sync_state, sync_error, needs_attention "
@@ -143,35 +146,32 @@ def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str) -> li
     return out
 
 
-def _code_text(code: str, lang: str) -> str:
+def _code_text(code: str, lang: str | None) -> str:
     """The catalogue's message and hint for an error code, the code itself otherwise."""
-    from app.services.errors import CATALOGUE, message_for
-
     if code in CATALOGUE:
-        message, hint = message_for(code, "fr" if lang == "fr" else "en")
+        message, hint = message_for(code, lang)
         return f"{message} {hint}"
     return code
 
 
-def localized(n: Notification, lang: str) -> Notification:
+def localized(n: Notification, lang: str | None = None) -> Notification:
     """``n`` in ``lang`` whatever language it was recorded in (the history keeps the words
     of the day it was written; a user who switched language must not read both): the
     title is re-rendered from its template, a catalogue text from its code."""
-    lang = "fr" if lang == "fr" else "en"
-    templates = _TITLES.get(n.kind)
+    template = _TITLES.get(n.kind)
     title, body = n.title, n.body
-    if templates and title != templates[lang]:
-        for template in templates.values():
-            head, _, tail = template.partition("{who}")
+    if template and title != gettext(template, lang):
+        for recorded in dict.fromkeys(gettext(template, other) for other in available_languages()):
+            head, _, tail = recorded.partition("{who}")
             if title.startswith(head) and title.endswith(tail) and len(title) > len(
                     head) + len(tail):
-                title = templates[lang].format(who=title[len(head):len(title) - len(tail)])
+                title = gettext(template, lang).format(
+                    who=title[len(head):len(title) - len(tail)])
                 break
     if n.kind in ("sync_failed", "token_expiring") and body:
-        from app.services.errors import CATALOGUE
-
+        languages = available_languages()
         for code in CATALOGUE:
-            if body in (_code_text(code, "en"), _code_text(code, "fr")):
+            if body in {_code_text(code, other) for other in languages}:
                 body = _code_text(code, lang)
                 break
     return replace(n, title=title, body=body)
