@@ -93,6 +93,7 @@ from app.services.setup.accounts import connect_with_credential, database
 from app.services.setup.accounts import signature_images as stored_signature_images
 from app.services.setup.endpoint import Endpoint
 from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.team import claims
 from app.services.tracking import event_notes
 from app.services.tracking import message_store as ms
 
@@ -355,6 +356,9 @@ def record(settings: Settings, msg: OutgoingMessage) -> int:
                   + [ms.NewRecipient(_bare(a), "cc") for a in cc]
                   + [ms.NewRecipient(_bare(a), "bcc") for a in bcc])
     with db.transaction() as conn:
+        # Two colleagues resending the same failed delivery: the second is refused
+        # (ALREADY_RESENT), in this transaction, so one message only is ever queued.
+        claims.guard_resend(conn, msg.resend_of)
         mid = ms.insert_message(
             conn, account_id=account.id, account_email=account.email, message_id=message_id,
             envid=envid, from_addr=account.email, subject=msg.subject, body_text=msg.text,
@@ -1009,8 +1013,8 @@ def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
         if row["state"] == "transmitting":
             found = _look_in_sent(settings, row, credentials, check_sent)
         with db.transaction() as conn:
-            current = conn.execute("SELECT state FROM messages WHERE id = ?",
-                                   (row["id"],)).fetchone()
+            # locked (PostgreSQL): two laptops never settle the same dead claim twice
+            current = claims.locked_state(conn, row["id"])
             if current is None or current["state"] != row["state"]:
                 continue  # changed under us
             _recover_one(conn, row, found, now, transmitted=row["state"] == "transmitting")

@@ -39,6 +39,7 @@ from app.services.mail.auth import Credential
 from app.services.mail.tls import check_pin, shared_client_context
 from app.services.setup.accounts import connect_with_credential, database
 from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.team.leases import run_as_sole_watcher, single_pass_lease
 from app.services.tracking import message_store as ms
 from app.services.tracking.message_status import STATUSES
 
@@ -711,8 +712,11 @@ def track(settings: Settings, account_email: str | None = None, *, once: bool = 
     lock = threading.Lock()
     if once:
         for account in accounts:
-            _one_pass(settings, account, result, lock, credentials,
-                      min(timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT), on_update)
+            # Team mode: a mailbox a colleague's Postier watches is left to it (leases.py).
+            with single_pass_lease(settings, account.email, credentials) as ours:
+                if ours:
+                    _one_pass(settings, account, result, lock, credentials,
+                              min(timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT), on_update)
     else:
         stop = stop or threading.Event()
         deadline = math.inf if timeout is None else time.monotonic() + timeout
@@ -797,6 +801,18 @@ def _failed(settings: Settings, account: Account, result: TrackResult, lock: thr
 def _watch(settings: Settings, account: Account, result: TrackResult, lock: threading.Lock,
            credentials: CredentialStore | None, deadline: float, stop: threading.Event,
            on_update: Callable[[list[dict]], None] | None) -> None:
+    # Team mode: one laptop at a time watches a shared mailbox, so each report is read and
+    # recorded once; the lease moves when its holder quits or dies (team/leases.py).
+    run_as_sole_watcher(settings, account.email,
+                        lambda held: _watch_mailbox(settings, account, result, lock, credentials,
+                                                    deadline, held, on_update),
+                        stop, deadline, credentials)
+
+
+def _watch_mailbox(settings: Settings, account: Account, result: TrackResult,
+                   lock: threading.Lock, credentials: CredentialStore | None, deadline: float,
+                   stop: threading.Event, on_update: Callable[[list[dict]], None] | None
+                   ) -> None:
     backoff = 1.0
     while not stop.is_set() and time.monotonic() < deadline:
         try:

@@ -1,0 +1,16 @@
+"""Team mode on a shared PostgreSQL database (issue 19): what several laptops need beyond
+the storage engine itself (which lives in ``app/services/storage.py``).
+
+- ``connection``: the team database's URL (never with its password), the password from
+  the user's keyring, one way to open a connection and to say why it failed
+  (``TEAM_DATABASE_UNREACHABLE``, ``TEAM_DATABASE_AUTH_FAILED``), and the connection test.
+- ``live``: every write to messages/recipients/events NOTIFYs (triggers), and a
+  ``Listener`` thread that turns those notifications into "refresh now" calls.
+- ``leases``: one mailbox watcher per shared account across the team, a session-level
+  advisory lock held on a dedicated connection (dropped with the process or its link).
+- ``claims``: resending a failed delivery is claimed once across the team
+  (``ALREADY_RESENT``), and the row locks the outbox takes on PostgreSQL.
+
+Pure Python, no Qt. On SQLite (no team URL) every entry point here is a no-op or says
+"not in team mode": a single laptop behaves exactly as before.
+"""
