@@ -340,11 +340,16 @@ def cmd_track(args: argparse.Namespace) -> CommandResult:
         from app.services.setup.accounts import require_account
 
         require_account(settings, args.account)
+    from app.services.tracking import notify
+
     stop = _stop_on_signals(not args.once)
     # Long-running, it also sends what falls due: a headless machine running only
-    # `postier track` never leaves a message queued (CLI.md).
-    result = tracking.track(settings, args.account, once=args.once, timeout=args.timeout,
-                            outbox=not args.once, stop=stop)
+    # `postier track` never leaves a message queued (CLI.md). Notifications by e-mail go
+    # out from here too, as from the window (notify.py decides and sends them).
+    with notify.notifying(settings, watching=not args.once) as notifier:
+        result = tracking.track(settings, args.account, once=args.once,
+                                timeout=args.timeout, outbox=not args.once, stop=stop,
+                                on_update=notifier.poke)
     failed = bool(result.errors) and len({e["account"] for e in result.errors}) >= max(
         1, len(result.accounts)) and result.scanned == 0
     return CommandResult(result.to_dict(), result.text(), EXIT_FAILED if failed else EXIT_OK)

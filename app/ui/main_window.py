@@ -8,7 +8,6 @@ thread (``worker.run_task``); the table is kept live by ``LiveLoader``.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from app.services.storage import AccountStore, Database, open_database
 from app.services.tracking import message_status as mst
 from app.services.tracking import message_views as mv
 from app.ui.accounts_view import AccountsView
+from app.ui.background import Background
 from app.ui.details_panel import DetailsPanel
 from app.ui.filter_bar import CountersBar, FilterBar
 from app.ui.i18n import plural
@@ -61,10 +61,9 @@ from app.ui.messages_model import (
 )
 from app.ui.notifications import NotificationCenter, NotificationsPanel
 from app.ui.window_geometry import fit_window, save_geometry
-from app.ui.worker import gui_callback, run_task
+from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)
-QUEUE_INTERVAL_MS = 30_000
 
 
 def _language() -> str:
@@ -273,9 +272,11 @@ class MainWindow(QMainWindow):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.status_label)
         self._make_actions()
-        self._tracker_stop: threading.Event | None = None
         self._live_tracking = live_tracking
-        self._queue_busy = False
+        self._closed = False
+        # The outbox and the mailbox watchers, on a thread pool of their own (background.py).
+        self.background = Background(self.settings, self.db,
+                                     lambda _updates: self.page.loader.poll(), self)
         self.health_dialogs: dict[str, Any] = {}
 
         self.page.details.resendRequested.connect(self.resend)
@@ -285,6 +286,8 @@ class MainWindow(QMainWindow):
         self.accounts.accountsChanged.connect(self._accounts_changed)
         self.notifier.delivered.connect(self._notified)
         self.notifier.activated.connect(self._bring_to_front)
+        # A notification mail waits in the outbox: that account's lane sends it now.
+        self.notifier.mailQueued.connect(self.background.send_due)
         self.notifications_panel.openMessage.connect(self.open_message)
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -292,13 +295,10 @@ class MainWindow(QMainWindow):
         self._update_notification_tab()
         self.page.loader.start()
         self.notifier.check()  # sets the starting point; reports failing accounts
-        self.queue_timer = QTimer(self)
-        self.queue_timer.timeout.connect(self.process_queue)
         if live_tracking:
-            self.queue_timer.start(QUEUE_INTERVAL_MS)
             # Once the window is shown (the next event-loop turn), not before: the tracker's
             # imports, keyring read and IMAP logins must not hold up the first paint.
-            QTimer.singleShot(0, self, self._start_tracking_when_shown)
+            QTimer.singleShot(0, self, self._start_background_when_shown)
         self._restore_geometry()
         # Quitting from the tray menu or a timer skips closeEvent: stop the watchers anyway,
         # or the thread pool would wait for them at exit.
@@ -575,52 +575,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(done.replace("%1", str(path)), 8000)
         self.last_export = (path, count)
 
-    # -- background work -------------------------------------------------------------
+    # -- background work (background.py owns it) ----------------------------------------
     def process_queue(self) -> None:
         """Send scheduled messages that are due (quiet hours over, time reached)."""
-        if self._queue_busy:
-            return
-        self._queue_busy = True
-        settings = self.settings
-
-        def work() -> Any:
-            from app.services.outbox.sending import process_queue
-
-            return process_queue(settings)
-
-        def done(_result: Any, error: BaseException | None) -> None:
-            self._queue_busy = False
-            if error is not None:
-                log.warning("outbox: %s", error)
-
-        run_task(work, done)
+        self.background.send_due()
 
     def start_tracking(self) -> None:
         """Watch every account's mailbox (IDLE) for bounces, reports and replies."""
-        self.stop_tracking()
-        if not AccountStore(self.db).list():
-            return
-        stop = threading.Event()
-        self._tracker_stop = stop
-        settings = self.settings
-        poke = gui_callback(lambda _updates: self.page.loader.poll())
+        self.background.restart_watchers()
 
-        def work() -> Any:
-            from app.services.tracking.watcher import track
-
-            return track(settings, once=False, timeout=365 * 86400, stop=stop,
-                         on_update=poke)
-
-        run_task(work, lambda _r, e: e and log.warning("tracking stopped: %s", e))
-
-    def _start_tracking_when_shown(self) -> None:
-        if self.queue_timer.isActive():  # not closed or quitting in the meantime
-            self.start_tracking()
+    def _start_background_when_shown(self) -> None:
+        if not self._closed:  # not closed or quitting in the meantime
+            self.background.start()
 
     def stop_tracking(self) -> None:
-        if self._tracker_stop is not None:
-            self._tracker_stop.set()
-            self._tracker_stop = None
+        self.background.stop_watchers()
 
     # -- misc ------------------------------------------------------------------------
     def about(self) -> None:
@@ -635,16 +604,16 @@ class MainWindow(QMainWindow):
         fit_window(self, "main", QSize(1280, 760), self.db)
 
     def _shutdown(self) -> None:
+        self._closed = True
         self.page.loader.stop()
-        self.queue_timer.stop()
-        self.stop_tracking()
+        self.background.stop()  # stop events set, threads joined within a deadline
         if self.notifier.tray is not None:
             self.notifier.tray.hide()
 
     def _quitting(self) -> None:
         self._shutdown()
-        # Let the watchers notice the stop and report back while Qt still exists (a few
-        # seconds at most: a send in progress is never cut, the outbox resumes it anyway).
+        # The watchers and the outbox were joined by _shutdown; one-off tasks (run_task)
+        # report back while Qt still exists (a few seconds at most).
         QThreadPool.globalInstance().waitForDone(3000)
 
     def closeEvent(self, event: QCloseEvent) -> None:

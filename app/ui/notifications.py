@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QIcon
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.storage import Database
+from app.services.tracking import notify
 from app.services.tracking import notify_rules as nr
 from app.ui.worker import run_task
 
@@ -33,12 +33,13 @@ log = logging.getLogger(__name__)
 
 
 class NotificationCenter(QObject):
-    """Collects new notifications after each database change and delivers them on the
-    channels the rules name: history (always, it is the in-app list), the desktop through
-    the tray icon, and e-mail to the account itself."""
+    """After each database change, asks the notification service what is new
+    (``tracking.notify``: it keeps the history, the in-app list, and puts the e-mails to
+    the account itself in the outbox) and shows the desktop ones through the tray icon."""
 
     delivered = Signal(list)  # list[nr.Notification]
     activated = Signal()  # the user clicked the tray icon or a notification
+    mailQueued = Signal(list)  # account e-mails whose outbox holds a notification mail
 
     def __init__(self, settings: Settings, db: Database, lang: str = "en",
                  icon: QIcon | None = None, parent: QObject | None = None) -> None:
@@ -48,7 +49,7 @@ class NotificationCenter(QObject):
         self.lang = lang
         self.tray: QSystemTrayIcon | None = None
         self._busy = False
-        self.emailed: list[nr.Notification] = []
+        self.emailed: list[notify.Emailed] = []
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon or QApplication.windowIcon(), self)
             menu = QMenu()
@@ -69,46 +70,31 @@ class NotificationCenter(QObject):
             self.tray.setToolTip(f"Postier — {text}")
 
     def check(self) -> None:
-        """Look for new notifications (off the GUI thread)."""
+        """Look for new notifications (off the GUI thread): the service decides which,
+        and puts the e-mail ones in the outbox (``notify.dispatch``, as ``postier track``)."""
         if self._busy:
             return
         self._busy = True
-        db, lang = self.db, self.lang
-        run_task(lambda: nr.collect(db, lang), self._collected)
+        settings, db, lang = self.settings, self.db, self.lang
+        run_task(lambda: notify.dispatch(settings, db, lang), self._collected)
 
-    def _collected(self, found: list[nr.Notification] | None,
-                   error: BaseException | None) -> None:
+    def _collected(self, done: notify.Dispatch | None, error: BaseException | None) -> None:
         self._busy = False
         if error is not None:
             log.warning("notifications: %s", error)
             return
-        if not found:
+        if done is None or not done.found:
             return
-        for n in found:
-            if "desktop" in n.channels and self.tray is not None:
+        if self.tray is not None:
+            for n in done.desktop:
                 icon = (QSystemTrayIcon.MessageIcon.Warning if n.kind != "reply"
                         else QSystemTrayIcon.MessageIcon.Information)
                 self.tray.showMessage(n.title, n.body.splitlines()[0] if n.body else "",
                                       icon, 8000)
-            if "email" in n.channels:
-                self._email(n)
-        self.delivered.emit(found)
-
-    def _email(self, n: nr.Notification) -> None:
-        """Send the notification to the account it concerns (best effort, never blocks)."""
-        if not n.account_email:
-            return
-        self.emailed.append(n)
-        settings = self.settings
-
-        def work() -> Any:
-            from app.services.outbox.sending import OutgoingMessage, send_message
-
-            return send_message(settings, OutgoingMessage(
-                account_email=n.account_email or "", to=[n.account_email or ""],
-                subject=f"[Postier] {n.title}", text=n.body, test=True))
-
-        run_task(work, lambda _r, e: e and log.warning("notification e-mail failed: %s", e))
+        self.emailed += done.emailed
+        if done.emailed_accounts:
+            self.mailQueued.emit(done.emailed_accounts)
+        self.delivered.emit(done.found)
 
 
 # Marked for lupdate here, translated where shown (QCoreApplication.translate).
