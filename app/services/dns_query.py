@@ -1,10 +1,11 @@
 """The one DNS client: thread-safe, over dnspython, honouring ``settings.dns_server``.
 
-Used by discovery (MX/SRV, host addresses), the connection check (host addresses) and the
-domain health check (every record type, cached per run). Answers are plain values
-(status + records) so that checks can say precisely "no record", "domain does not exist"
-or "the DNS server did not answer"; :func:`records` and :func:`resolve_host` raise instead
-(NameNotFound / DnsTimeout / DnsFailure), and each caller maps those to its own terms.
+Used by discovery (MX/SRV), host resolution (mail/failures.resolve_host: the connection
+check, discovery, sending, the tracker) and the domain health check (every record type,
+cached per run). Answers are plain values (status + records) so that checks can say
+precisely "no record", "domain does not exist" or "the DNS server did not answer";
+:func:`records` raises instead (NameNotFound / DnsTimeout / DnsFailure), and each caller
+maps those to its own terms.
 The resolver is the system's, or ``settings.dns_server`` (``POSTIER_DNS``) when set.
 """
 
@@ -110,28 +111,6 @@ def records(name: str, rdtype: str, settings: Settings, timeout: float) -> list[
         raise NameNotFound(f"{name}: no such domain")
     answer.raise_error(name)
     return answer.records
-
-
-def resolve_host(host: str, settings: Settings, timeout: float) -> list[str]:
-    """IP addresses of ``host``: an IP literal as is; through Settings.dns_server when set
-    (tests point names at loopback this way: A first, AAAA only when there is no A), else
-    the system resolver. Raises NameNotFound, DnsTimeout, DnsFailure."""
-    try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    if settings.dns_server:
-        for rdtype in ("A", "AAAA"):  # NameNotFound on A: the name itself does not exist
-            addrs = [r.address for r in records(host, rdtype, settings, timeout)]
-            if addrs:
-                return addrs
-        raise NameNotFound(f"{host}: no address")
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise NameNotFound(f"{host}: {getattr(exc, 'strerror', None) or exc}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 class DnsClient:

@@ -1,5 +1,5 @@
-"""The one DNS client (dns_query) against a real dnslib server on loopback, and how the
-connection check and discovery map its failures."""
+"""The one DNS client (dns_query) and the one host resolution (mail/failures.resolve_host)
+against a real dnslib server on loopback, and how discovery reads its failures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from app.services import dns_query
 from app.services.config import Settings
 from app.services.errors import PostierError
-from app.services.setup import connection_check, discovery
+from app.services.mail.failures import resolve_host
+from app.services.setup import discovery
 from tests.support.dns_server import LocalDNS, local_dns
 
 ZONE = """
@@ -45,21 +46,25 @@ def silent(tmp_path: Path) -> Iterator[Settings]:
 
 def test_ip_literal_is_passed_through_without_asking(silent: Settings) -> None:
     start = time.monotonic()
-    assert dns_query.resolve_host("127.0.0.9", silent, 2.0) == ["127.0.0.9"]
-    assert dns_query.resolve_host("::1", silent, 2.0) == ["::1"]
+    assert resolve_host("127.0.0.9", silent, 2.0) == ["127.0.0.9"]
+    assert resolve_host("::1", silent, 2.0) == ["::1"]
     assert time.monotonic() - start < 0.5
 
 
 def test_a_first_aaaa_only_without_a(settings: Settings) -> None:
-    assert dns_query.resolve_host("both.test", settings, 2.0) == ["127.0.0.7"]
-    assert dns_query.resolve_host("six.test", settings, 2.0) == ["::1"]
+    assert resolve_host("both.test", settings, 2.0) == ["127.0.0.7"]
+    assert resolve_host("six.test", settings, 2.0) == ["::1"]
 
 
 def test_missing_names_and_addresses(settings: Settings) -> None:
-    with pytest.raises(dns_query.NameNotFound, match="nowhere.test: no such domain"):
-        dns_query.resolve_host("nowhere.test", settings, 2.0)
-    with pytest.raises(dns_query.NameNotFound, match="mailonly.test: no address"):
-        dns_query.resolve_host("mailonly.test", settings, 2.0)
+    with pytest.raises(PostierError) as err:
+        resolve_host("nowhere.test", settings, 2.0)
+    assert err.value.code == "DNS_NOT_FOUND"
+    assert err.value.reply == "nowhere.test: no such domain"
+    assert isinstance(err.value.__cause__, dns_query.NameNotFound)
+    with pytest.raises(PostierError) as err:
+        resolve_host("mailonly.test", settings, 2.0)
+    assert err.value.code == "DNS_NOT_FOUND" and err.value.reply == "mailonly.test: no address"
     assert dns_query.records("both.test", "MX", settings, 2.0) == []
     [mx] = dns_query.records("mailonly.test", "MX", settings, 2.0)
     assert mx.exchange.to_text() == "mx.mailonly.test."
@@ -68,30 +73,31 @@ def test_missing_names_and_addresses(settings: Settings) -> None:
 def test_system_resolver_when_no_dns_server(tmp_path: Path) -> None:
     plain = Settings(home=tmp_path)
     # /etc/hosts answers: no network needed.
-    assert "127.0.0.1" in dns_query.resolve_host("localhost", plain, 2.0)
+    assert "127.0.0.1" in resolve_host("localhost", plain, 2.0)
 
 
 def test_silent_server_times_out_within_the_timeout(silent: Settings) -> None:
     start = time.monotonic()
-    with pytest.raises(dns_query.DnsTimeout):
-        dns_query.resolve_host("both.test", silent, 0.4)
+    with pytest.raises(PostierError) as err:
+        resolve_host("both.test", silent, 0.4)
     assert time.monotonic() - start < 1.5
+    assert err.value.code == "TIMEOUT"
+    assert err.value.reply == "DNS lookup of both.test timed out"
+    assert isinstance(err.value.__cause__, dns_query.DnsTimeout)
     answer = dns_query.DnsClient(silent, 0.3).addresses("both.test")
     assert answer.status == dns_query.ERROR and answer.timeout
 
 
-def test_each_caller_maps_failures_to_its_own_terms(settings: Settings,
-                                                    silent: Settings) -> None:
-    with pytest.raises(PostierError) as err:
-        connection_check.resolve_host("nowhere.test", settings, 2.0)
-    assert err.value.code == "DNS_NOT_FOUND" and "nowhere.test" in (err.value.reply or "")
-    with pytest.raises(PostierError) as err:
-        connection_check.resolve_host("both.test", silent, 0.3)
-    assert err.value.code == "TIMEOUT"
-    assert err.value.reply == "DNS lookup of both.test timed out"
-
-    deadline = time.monotonic() + 2.0
-    with pytest.raises(discovery._NotThere):
-        discovery.resolve_host("nowhere.test", settings, deadline)
+@pytest.mark.parametrize("stoppable", [False, True])
+def test_discovery_reads_the_same_resolution_in_its_own_terms(settings: Settings,
+                                                              silent: Settings,
+                                                              stoppable: bool) -> None:
+    """Not there is a not_found for discovery; a silent server stays a timeout; with a
+    stop switch the questions go through discovery's stoppable resolver, same answers."""
+    stop = discovery._Stop() if stoppable else None
+    assert discovery._addresses("both.test", settings, time.monotonic() + 2.0,
+                                stop) == ["127.0.0.7"]
+    with pytest.raises(discovery._NotThere, match="nowhere.test: no such domain"):
+        discovery._addresses("nowhere.test", settings, time.monotonic() + 2.0, stop)
     with pytest.raises(TimeoutError):
-        discovery.resolve_host("both.test", silent, time.monotonic() + 0.3)
+        discovery._addresses("both.test", silent, time.monotonic() + 0.3, stop)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import socket
 import ssl
 import threading
 import warnings
@@ -125,6 +126,26 @@ def check_pin(sock: ssl.SSLSocket, pin: str) -> None:
         raise PostierError("CERT_UNTRUSTED", "The server's certificate is not the one you "
                            "trusted: it has changed since.",
                            reply=f"sha256={certificate_sha256(der)}")
+
+
+def handshake(sock: socket.socket, host: str, context: ssl.SSLContext,
+              pin: str | None = None) -> ssl.SSLSocket:
+    """TLS over ``sock`` by Postier's policy: ``context`` (``client_context``, or its shared
+    twin) checks the certificate against the host *name*; with ``pin`` (a context made for
+    it) exactly that certificate is accepted instead. Never below TLS 1.2. Raises
+    ssl.SSLError/OSError for the handshake itself (``failures.network_error`` maps them),
+    PostierError for a pin mismatch or an old protocol."""
+    tls_sock = context.wrap_socket(sock, server_hostname=host)
+    try:
+        if pin:
+            check_pin(tls_sock, pin)
+        version = tls_sock.version() or ""
+        if version not in ("TLSv1.2", "TLSv1.3"):  # belt and braces: the context forbids it
+            raise PostierError("TLS_TOO_OLD", reply=version)
+    except PostierError:
+        tls_sock.close()
+        raise
+    return tls_sock
 
 
 def _name(name: x509.Name) -> str:

@@ -69,7 +69,6 @@ import os
 import re
 import smtplib
 import socket
-import ssl
 import threading
 import time
 import uuid
@@ -83,15 +82,22 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
+from app.services.addresses import validate_recipient
+from app.services.bounce.reasons import classify_reply
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import InputError, PostierError
-from app.services.mail.auth import Credential
-from app.services.mail.tls import check_pin, shared_client_context
-from app.services.outbox.signature import InlineImage, cid_references, extract_data_images
+from app.services.mail import imap_session, sent_folder
+from app.services.mail.failures import network_error
+from app.services.mail.smtp_session import open_smtp
+from app.services.outbox.signature import (
+    InlineImage,
+    cid_references,
+    extract_data_images,
+    html_to_text,
+)
 from app.services.setup.accounts import connect_with_credential, database
 from app.services.setup.accounts import signature_images as stored_signature_images
-from app.services.setup.endpoint import Endpoint
 from app.services.storage import Account, AccountStore, Database, StorageError
 from app.services.team import claims
 from app.services.tracking import event_notes
@@ -211,8 +217,6 @@ def _iso(dt: datetime) -> str:
 # ---------------------------------------------------------------------------
 def _check_addresses(addresses: list[str]) -> list[str]:
     """Validated recipients, each "addr" or "Name <addr>" (the name goes in the header)."""
-    from app.services.addresses import validate_recipient
-
     return [validate_recipient(given) for given in addresses if given and given.strip()]
 
 
@@ -233,8 +237,6 @@ def _signature_text(account: Account) -> str:
     if account.signature_text:
         return account.signature_text
     if account.signature_html:
-        from app.services.outbox.signature import html_to_text
-
         return html_to_text(account.signature_html)
     return ""
 
@@ -379,127 +381,12 @@ def queue_message(settings: Settings, msg: OutgoingMessage) -> int:
 # SMTP
 # ---------------------------------------------------------------------------
 def _network_error(exc: BaseException) -> PostierError:
-    from app.services.setup.connection_check import network_error
-
     return network_error(exc, "SMTP", server="smtp")
 
 
 def _reply_text(code: int, resp: bytes | str) -> str:
     text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
     return f"{code} {' '.join(text.split())}".strip()
-
-
-class _ResolvedConnect:
-    """smtplib connecting through Postier's one resolver (connection_check.resolve_host:
-    ``POSTIER_DNS`` when set, else the system's), so sending reaches the very addresses the
-    account check proved; TLS still checks the certificate against the host *name*
-    (smtplib keeps it in ``_host``)."""
-
-    resolver_settings: Settings
-
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        from app.services.setup.connection_check import resolve_host
-
-        last: OSError | None = None
-        for ip in resolve_host(host, self.resolver_settings, timeout or DEFAULT_TIMEOUT)[:4]:
-            try:
-                return super()._get_socket(ip, port, timeout)  # type: ignore[misc]
-            except ssl.SSLError:
-                raise  # a TLS refusal is the server's answer, not a reason to try another IP
-            except OSError as exc:
-                last = exc
-        raise last or OSError(f"{host}: no address")
-
-
-class _SMTP(_ResolvedConnect, smtplib.SMTP):
-    pass
-
-
-class _SMTP_SSL(_ResolvedConnect, smtplib.SMTP_SSL):
-    pass
-
-
-def _smtp_connect(smtp: smtplib.SMTP, settings: Settings, host: str, port: int) -> None:
-    """What smtplib.SMTP(host, port) does in its constructor, through our resolver."""
-    smtp.resolver_settings = settings  # type: ignore[attr-defined]
-    smtp._host = host  # type: ignore[attr-defined]  # the name TLS checks the certificate against (set by __init__ only)
-    code, msg = smtp.connect(host, port)
-    if code != 220:
-        smtp.close()
-        raise smtplib.SMTPConnectError(code, msg)
-
-
-def open_smtp(account: Account, settings: Settings, credential: Credential,
-              timeout: float = DEFAULT_TIMEOUT) -> smtplib.SMTP:
-    """Connect, secure and log in, following Postier's TLS policy (no plaintext)."""
-    ctx = shared_client_context(settings, account.smtp_pin)
-    host, port = account.smtp_host, account.smtp_port
-    try:
-        if account.smtp_security == "ssl":
-            smtp: smtplib.SMTP = _SMTP_SSL(timeout=timeout, context=ctx)
-            _smtp_connect(smtp, settings, host, port)
-        elif account.smtp_security == "starttls":
-            smtp = _SMTP(timeout=timeout)
-            _smtp_connect(smtp, settings, host, port)
-            smtp.ehlo()
-            if not smtp.has_extn("starttls"):
-                smtp.close()
-                raise PostierError("STARTTLS_UNSUPPORTED", server="smtp")
-            smtp.starttls(context=ctx)
-        else:
-            raise PostierError("PLAINTEXT_REFUSED", server="smtp")
-        if account.smtp_pin:
-            check_pin(smtp.sock, account.smtp_pin)  # type: ignore[arg-type]
-        smtp.ehlo()
-        _login(smtp, credential, Endpoint(host, port, account.smtp_security))
-    except PostierError:
-        raise
-    except smtplib.SMTPConnectError as exc:  # 4xx/5xx greeting, e.g. 421 busy
-        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "PROTOCOL_ERROR"
-        raise PostierError(code, "The mail server refused the connection.",
-                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
-                           server="smtp") from exc
-    except smtplib.SMTPAuthenticationError as exc:
-        from app.services.setup.connection_check import (
-            refusal_code,  # provider texts (SMTP turned off…)
-        )
-
-        reply = _reply_text(exc.smtp_code, exc.smtp_error)
-        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else refusal_code("smtp", reply)
-        raise PostierError(code, None if code != "SMTP_TEMPORARY" else
-                           "Temporary login failure.", reply=reply, server="smtp") from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise PostierError("AUTH_METHOD_UNSUPPORTED", reply=str(exc), server="smtp") from exc
-    except smtplib.SMTPResponseException as exc:
-        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "PROTOCOL_ERROR"
-        raise PostierError(code, "The mail server refused the session.",
-                           reply=_reply_text(exc.smtp_code, exc.smtp_error),
-                           server="smtp") from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise _network_error(exc) from exc
-    return smtp
-
-
-def _login(smtp: smtplib.SMTP, credential: Credential, endpoint: Endpoint | None = None) -> None:
-    """Log in as the account check did (one hand-written SMTP AUTH for both): UTF-8
-    passwords (smtplib's login() encodes ASCII only and tries a second mechanism after a
-    refusal, counting one wrong password twice), XOAUTH2/OAUTHBEARER for OAuth2 accounts."""
-    from app.services.diagnostics import scrub
-    from app.services.setup.connection_check import smtp_authenticate
-
-    offered = smtp.esmtp_features.get("auth", "").upper().split()
-    wanted = ("XOAUTH2", "OAUTHBEARER") if credential.kind == "oauth2" else ("PLAIN", "LOGIN")
-    mech = next((m for m in wanted if m in offered), None)
-    if mech is None:
-        raise smtplib.SMTPNotSupportedError(
-            "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")
-    # (the endpoint is read by OAUTHBEARER only)
-    code, msg = smtp_authenticate(smtp, mech, credential, endpoint)  # type: ignore[arg-type]
-    if code != 235:
-        # Some servers echo the AUTH line in their refusal: it must not reach the
-        # messages table, the CLI or the GUI.
-        text = scrub(msg.decode(errors="replace"), credential.secret, credential.username)
-        raise smtplib.SMTPAuthenticationError(code, text.encode())
 
 
 def _xtext(value: str) -> str:
@@ -510,8 +397,6 @@ def _xtext(value: str) -> str:
 
 def _classify(code: int, text: str) -> tuple[str, str]:
     """Status + reason for a refusal at MAIL/RCPT/DATA. A 4xx is always retried."""
-    from app.services.bounce.reasons import classify_reply
-
     m = re.search(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b", text)
     category, reason = classify_reply(code, text, m.group(0) if m else None)
     if 400 <= code < 500:
@@ -615,7 +500,8 @@ def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
         account = _account(settings, row["account_email"])
         # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
         smtp = connect_with_credential(account, settings, credentials,
-                                       lambda cred: open_smtp(account, settings, cred, timeout))
+                                       lambda cred: open_smtp(account, settings, cred,
+                                                              timeout=timeout))
     except PostierError as exc:
         return _connection_failed(db, mid, exc, now, base)
     try:
@@ -775,18 +661,29 @@ def _connection_failed(db: Database, mid: int, exc: PostierError, now: datetime,
     return _result(db, mid, exc)
 
 
+def _open_imap(settings: Settings, account: Account,
+               credentials: CredentialStore | None) -> Any:
+    """The account's mailbox, for its Sent folder (an OAuth2 token refused early is
+    refreshed once, as for SMTP)."""
+    return connect_with_credential(account, settings, credentials,
+                                   lambda cred: imap_session.open_imap(
+                                       account, settings, cred, timeout=DEFAULT_TIMEOUT))
+
+
 def _save_copy(settings: Settings, account: Account, row: Any,
                credentials: CredentialStore | None, wanted: bool | None) -> str:
     """Put a copy in the Sent folder, as a mail client would. Gmail and Microsoft 365 do
     it themselves on submission (a second copy would be a duplicate)."""
     if wanted is False or (wanted is None and account.provider in ("gmail", "office365")):
         return "skipped"
-    from app.services.tracking.watcher import append_to_sent
-
     try:
         with _db(settings).reading() as conn:
             raw = conn.execute("SELECT raw FROM messages WHERE id = ?", (row["id"],)).fetchone()[0]
-        return "saved" if append_to_sent(settings, account, raw, credentials) else "skipped"
+        client = _open_imap(settings, account, credentials)
+        try:
+            return "saved" if sent_folder.append_to_sent(client, raw) else "skipped"
+        finally:
+            imap_session.close(client)
     except PostierError as exc:
         log.info("no copy in Sent for message %s: %s", row["id"], exc.code)
         return f"failed: {exc.code}"
@@ -927,8 +824,11 @@ def outbox_state(settings: Settings, accounts: list[str] | None = None,
         remaining = conn.execute(
             "SELECT COUNT(*) FROM messages WHERE state IN (" + ",".join("?" for _ in _OWED)
             + ")" + mine, (*_OWED, *params)).fetchone()[0]
+        # The later of the two times (SQLite's MAX(a, b) is PostgreSQL's GREATEST: a CASE
+        # says it in both).
         held, first = conn.execute(
-            "SELECT COUNT(*), MIN(MAX(COALESCE(scheduled_at, ''), COALESCE(next_attempt_at, '')))"
+            "SELECT COUNT(*), MIN(CASE WHEN COALESCE(scheduled_at, '') > COALESCE("
+            "next_attempt_at, '') THEN scheduled_at ELSE COALESCE(next_attempt_at, '') END)"
             " FROM messages WHERE state = 'queued' AND (scheduled_at > ? OR next_attempt_at > ?)"
             + mine, (stamp, stamp, *params)).fetchone()
     return held, remaining, datetime.fromisoformat(first) if first else None
@@ -1028,9 +928,11 @@ def _look_in_sent(settings: Settings, row: Any, credentials: CredentialStore | N
         account = _account(settings, row["account_email"])
         if check_sent is not None:
             return check_sent(account, row["message_id"])
-        from app.services.tracking.watcher import find_in_sent
-
-        return find_in_sent(settings, account, row["message_id"], credentials)
+        client = _open_imap(settings, account, credentials)
+        try:
+            return sent_folder.find_in_sent(client, row["message_id"])
+        finally:
+            imap_session.close(client)
     except PostierError as exc:
         log.info("cannot look for message %s in Sent: %s", row["id"], exc.code)
         return None

@@ -16,9 +16,6 @@ dialog.
 
 from __future__ import annotations
 
-import base64
-import errno
-import imaplib
 import logging
 import select
 import smtplib
@@ -30,22 +27,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from app.services import dns_query
 from app.services.config import Settings
 from app.services.errors import ErrorInfo, InputError, PostierError
-from app.services.mail.auth import Credential, oauthbearer_string, xoauth2_string
+from app.services.mail.auth import Credential
+from app.services.mail.failures import (
+    connect_first,
+    network_error,
+    printable,
+    refusal_code,
+    resolve_host,
+)
 from app.services.mail.greeting import greet
+from app.services.mail.imap_session import ImapSession
+from app.services.mail.smtp_session import SmtpSession
 from app.services.mail.tls import (
     TlsInfo,
     certificate_sha256,
-    check_pin,
-    classify_ssl_error,
     client_context,
     describe_certificate,
+    handshake,
     legacy_probe_context,
     normalize_fingerprint,
     tls_info,
 )
+from app.services.redaction import scrub
+from app.services.setup import discovery
+from app.services.setup.discovery import parse_email
 from app.services.setup.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
@@ -58,9 +65,6 @@ _PRIORITY = ("APP_PASSWORD_REQUIRED", "WEB_LOGIN_REQUIRED", "BASIC_AUTH_DISABLED
              "SENDER_REJECTED", "PLAINTEXT_REFUSED", "STARTTLS_UNSUPPORTED", "TLS_TOO_OLD",
              *_CERT_CODES, "TLS_HANDSHAKE_FAILED", "DNS_NOT_FOUND", "CONNECT_REFUSED",
              "NETWORK_UNREACHABLE", "TIMEOUT", "PROTOCOL_ERROR", "NOT_FOUND", "CANCELLED")
-_MAX_REPLY = 500
-# Longest base64 initial response sent on the AUTH line itself (see smtp_authenticate).
-_MAX_INITIAL_RESPONSE = 1900
 # A STARTTLS client on an implicit-TLS port (993/465) waits for a greeting while the
 # server waits for our TLS hello. After this much silence we try a TLS handshake on a
 # second connection: if it works, the security setting is wrong, said at once instead of
@@ -122,52 +126,6 @@ class CheckResult:
             "elapsed_ms": self.elapsed_ms,
             "discovery": self.discovery,
         }
-
-
-# ---------------------------------------------------------------------------
-# Reply classification
-# ---------------------------------------------------------------------------
-def refusal_code(server: str, text: str, default: str = "AUTH_FAILED") -> str:
-    """Stable code for a server's refusal of a login, SELECT or MAIL FROM, from its verbatim
-    reply (provider texts first). Not to be confused with smtp_reply.refusal_code, which
-    sorts delivery failures (bounces) into categories."""
-    t = text.lower()
-    if "application-specific password" in t or "invalidsecondfactor" in t or "app password" in t:
-        return "APP_PASSWORD_REQUIRED"
-    if "not enabled for imap" in t or "authenticated but not connected" in t:
-        return "IMAP_DISABLED"
-    if ("smtpclientauthentication is disabled" in t or "smtp_auth_disabled" in t
-            or "5.7.57" in t):
-        return "SMTP_AUTH_DISABLED"
-    if "basic authentication is disabled" in t or (
-            "5.7.139" in t and "credentials were incorrect" not in t):
-        return "BASIC_AUTH_DISABLED"
-    if "log in via your web browser" in t or "webalert" in t or "5.7.14" in t:
-        return "WEB_LOGIN_REQUIRED"
-    if "[cannot]" in t or "unrecognized authentication type" in t or t.startswith("504"):
-        return "AUTH_METHOD_UNSUPPORTED"
-    if "[privacyrequired]" in t or "must issue a starttls" in t:
-        return "PLAINTEXT_REFUSED"
-    return default
-
-
-def _login_refused(server: str, reply: str, credential: Credential) -> PostierError:
-    """The login refusal in plain words; a refused OAuth2 token is no password problem."""
-    code = refusal_code(server, reply)
-    if code == "AUTH_FAILED" and credential.kind == "oauth2":
-        return PostierError(
-            code, "The server refused the sign-in for this mailbox.",
-            hint="Sign in again with the account of this address (the provider's page must "
-                 "show the same address). If it still fails, ask the administrator whether "
-                 "IMAP/SMTP access is allowed for this mailbox.", reply=reply)
-    return PostierError(code, reply=reply)
-
-
-def _printable(data: bytes | str, limit: int = _MAX_REPLY) -> str:
-    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
-    text = text.replace("\r\n", "\n").strip()
-    text = "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class _Stop(Exception):
@@ -268,14 +226,12 @@ class _Checker:
 
     def ok(self, detail: str = "") -> None:
         self.run.add(Step(self.server, self._step_name, True, self._ms(),
-                          self._scrub(_printable(detail)) or ""))
+                          self._scrub(printable(detail)) or ""))
 
     def _scrub(self, text: str | None) -> str | None:
         """Some servers answer a refused login with the command they got (AUTH PLAIN
         <base64>, LOGIN user "password"): the secret never goes further than this, not to
         the wizard's "server answered" line, the diagnostics, the CLI or a log."""
-        from app.services.diagnostics import scrub
-
         if text is None:
             return None
         return scrub(text, self.credential.secret, self.credential.username)
@@ -315,18 +271,13 @@ class _Checker:
 
     def connect(self, addrs: list[str]) -> socket.socket:
         self.begin("connect")
-        last: PostierError | None = None
-        for ip in addrs[:4]:
-            try:
-                sock = socket.create_connection((ip, self.endpoint.port),
-                                                timeout=self.run.remaining())
-            except OSError as exc:
-                last = network_error(exc, f"{ip}:{self.endpoint.port}")
-                continue
-            self.run.watch(self.server, sock)
-            self.ok(f"{ip}:{self.endpoint.port}")
-            return sock
-        self.fail(last or PostierError("DNS_NOT_FOUND"))
+        try:
+            sock = connect_first(addrs, self.endpoint.port, self.run.remaining())
+        except PostierError as exc:
+            self.fail(exc)
+        self.run.watch(self.server, sock)
+        self.ok(f"{sock.getpeername()[0]}:{self.endpoint.port}")
+        return sock
 
     def context(self) -> ssl.SSLContext:
         return client_context(self.settings, pin=self.pin if self.pinned else None)
@@ -385,9 +336,12 @@ class _Checker:
         """TLS over ``sock`` (implicit or after STARTTLS): the TLS socket, now the one
         watched, and the step's detail. A failure ends the step with its code."""
         try:
-            tls_sock = self.context().wrap_socket(sock, server_hostname=self.endpoint.host)
+            tls_sock = handshake(sock, self.endpoint.host, self.context(),
+                                 self.pin if self.pinned else None)
             self.run.watch(self.server, tls_sock)
-            return tls_sock, self.after_handshake(tls_sock)
+            self.tls = tls_info(tls_sock)
+            return tls_sock, f"{self.tls.version} {self.tls.cipher}" + (
+                " (pinned)" if self.pinned else "")
         except PostierError as exc:
             error = exc
         except (OSError, ValueError) as exc:
@@ -435,14 +389,6 @@ class _Checker:
                 if self.pin and certificate_sha256(der) == self.pin:
                     raise _RetryPinned
         return err
-
-    def after_handshake(self, sock: ssl.SSLSocket) -> str:
-        if self.pinned and self.pin:
-            check_pin(sock, self.pin)
-        self.tls = tls_info(sock)
-        if self.tls.version not in ("TLSv1.2", "TLSv1.3"):  # belt and braces: ctx forbids it
-            raise PostierError("TLS_TOO_OLD", reply=self.tls.version)
-        return f"{self.tls.version} {self.tls.cipher}" + (" (pinned)" if self.pinned else "")
 
     def old_tls_version(self) -> str | None:
         """"TLSv1"/"TLSv1.1" when the server completes a handshake with a TLS 1.0/1.1-only
@@ -535,7 +481,7 @@ class _Checker:
         finally:
             self.close(session)
 
-    # -- per protocol (session: the imaplib/smtplib object over our socket) ----------
+    # -- per protocol (session: mail.imap_session / mail.smtp_session over our socket) --
     def greeting(self, sock: socket.socket) -> Any:
         raise NotImplementedError
 
@@ -557,339 +503,118 @@ class _RetryPinned(Exception):
     """The refused certificate is the pinned one: connect again trusting the pin."""
 
 
-def network_error(exc: BaseException, where: str, server: str | None = None) -> PostierError:
-    """Map a failure of connect / TLS / read to a stable code (the check, sending and
-    tracking all speak through this one mapping)."""
-    err = _network_error(exc, where)
-    if server is not None and err.server is None:
-        err.server = server
-    return err
-
-
-_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.ENETDOWN,
-                10051, 10065}  # the last two: WSAENETUNREACH, WSAEHOSTUNREACH on Windows
-
-
-def _network_error(exc: BaseException, where: str) -> PostierError:
-    if isinstance(exc, PostierError):
-        return exc
-    if isinstance(exc, ssl.SSLError):
-        if "WRONG_VERSION_NUMBER" in str(exc):
-            # The port answered in clear (e.g. SSL/TLS chosen for a STARTTLS port): not an
-            # old TLS, a wrong security setting.
-            return PostierError("TLS_HANDSHAKE_FAILED", "The server did not start a secure "
-                                "(TLS) session on this port.", reply=str(exc))
-        return classify_ssl_error(exc)
-    if isinstance(exc, ConnectionRefusedError):
-        return PostierError("CONNECT_REFUSED", reply=f"{where}: connection refused")
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return PostierError("TIMEOUT", reply=f"{where}: no answer in time")
-    if isinstance(exc, socket.gaierror):
-        return PostierError("DNS_NOT_FOUND", reply=f"{where}: {exc.strerror or exc}")
-    if isinstance(exc, OSError) and exc.errno in _UNREACHABLE:
-        return PostierError("NETWORK_UNREACHABLE", reply=f"{where}: {exc.strerror}")
-    if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
-                        EOFError)):
-        return PostierError("PROTOCOL_ERROR", "The server closed the connection unexpectedly.",
-                            reply=f"{where}: {exc}")
-    return PostierError("PROTOCOL_ERROR", reply=f"{where}: {type(exc).__name__}: {exc}")
-
-
-def resolve_host(host: str, settings: Settings, timeout: float) -> list[str]:
-    """Addresses of ``host`` (see dns_query.resolve_host), failures as stable codes."""
-    try:
-        return dns_query.resolve_host(host, settings, timeout)
-    except dns_query.DnsTimeout:
-        raise PostierError("TIMEOUT", reply=f"DNS lookup of {host} timed out") from None
-    except (dns_query.NameNotFound, dns_query.DnsFailure) as exc:
-        raise PostierError("DNS_NOT_FOUND", reply=str(exc)) from None
-
-
 # ---------------------------------------------------------------------------
 # IMAP
 # ---------------------------------------------------------------------------
-class _IMAP(imaplib.IMAP4):
-    """imaplib over a socket we already connected (and maybe wrapped), keeping the raw
-    lines it reads so errors carry the server's verbatim reply."""
-
-    def __init__(self, sock: socket.socket, host: str, port: int) -> None:
-        self._given = sock
-        self.last_line = b""
-        super().__init__(host, port, timeout=sock.gettimeout())
-
-    def _create_socket(self, timeout: float | None) -> socket.socket:  # imaplib hook
-        return self._given
-
-    def _get_line(self) -> bytes:
-        line: bytes = super()._get_line()  # type: ignore[misc]  # imaplib's private reader
-        self.last_line = line
-        return line
-
-    def reply(self) -> str:
-        """Last line read, without its tag: the tagged status of the last command."""
-        text = _printable(self.last_line)
-        tag, _, rest = text.partition(" ")
-        return rest if tag and tag not in ("*", "+") else text
-
-
 class _ImapChecker(_Checker):
     server = "imap"
 
-    def close(self, imap: _IMAP) -> None:
-        try:
-            imap.shutdown()
-        except (OSError, imaplib.IMAP4.error):
-            pass
+    def close(self, imap: ImapSession) -> None:
+        imap.shutdown()
 
-    def greeting(self, sock: socket.socket) -> _IMAP:
+    def greeting(self, sock: socket.socket) -> ImapSession:
         self.begin("greeting")
         self.expect_greeting(sock)
         sock.settimeout(self.run.remaining())
         try:
-            imap = _IMAP(sock, self.endpoint.host, self.endpoint.port)
-        except imaplib.IMAP4.error as exc:  # junk (abort), "* BYE …" or a NO greeting
-            sock.close()
-            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(str(exc))))
-        except (OSError, ValueError, EOFError) as exc:
-            sock.close()
-            self.fail(network_error(exc, "greeting"))
-        self.ok(_printable(imap.welcome, 200))
+            imap = ImapSession.greet(sock, self.endpoint.host, self.endpoint.port)
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(imap.welcome)
         return imap
 
-    def starttls(self, imap: _IMAP) -> None:
+    def starttls(self, imap: ImapSession) -> None:
         if self.endpoint.security == "ssl":
             return
         self.begin("starttls")
-        if "STARTTLS" not in imap.capabilities:
+        if not imap.offers_starttls():
             self.no_starttls(f"CAPABILITY {' '.join(imap.capabilities)}")
         try:
-            typ, _data = imap._simple_command("STARTTLS")
-        except imaplib.IMAP4.error as exc:
-            self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply() or str(exc)))
-        except OSError as exc:
-            self.fail(network_error(exc, "STARTTLS"))
-        if typ != "OK":
-            self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=imap.reply()))
-        imap.sock, detail = self.tls_handshake(imap.sock)
-        imap.file = imap.sock.makefile("rb")
-        imap._tls_established = True  # type: ignore[attr-defined]  # imaplib's own flag
-        try:
-            imap._get_capabilities()  # capabilities change after TLS (RFC 3501 6.2.1)
-        except (imaplib.IMAP4.error, OSError) as exc:
-            self.fail(network_error(exc, "CAPABILITY") if isinstance(exc, OSError)
-                      else PostierError("PROTOCOL_ERROR", reply=imap.reply()))
+            imap.starttls()
+            tls_sock, detail = self.tls_handshake(imap.sock)
+            imap.secured(tls_sock)
+        except PostierError as exc:
+            self.fail(exc)
         self.upgraded(detail)
 
-    def login(self, imap: _IMAP) -> None:
+    def login(self, imap: ImapSession) -> None:
         self.begin("login")
-        imap.sock.settimeout(self.run.remaining())
-        caps = set(imap.capabilities)
-        cred = self.credential
+        imap.sock.settimeout(self.run.remaining())  # imaplib keeps the socket it was given
         try:
-            if cred.kind == "oauth2":
-                mech = next((m for m in ("XOAUTH2", "OAUTHBEARER") if f"AUTH={m}" in caps), None)
-                if mech is None:
-                    self.fail(PostierError("AUTH_METHOD_UNSUPPORTED",
-                                           reply="CAPABILITY " + " ".join(imap.capabilities)))
-                initial = (xoauth2_string(cred.username, cred.secret) if mech == "XOAUTH2" else
-                           oauthbearer_string(cred.username, cred.secret, self.endpoint.host,
-                                              self.endpoint.port))
-                typ, _ = imap.authenticate(mech, _sasl_responder(initial))
-            elif "LOGINDISABLED" not in caps and cred.secret.isascii() \
-                    and cred.username.isascii():
-                typ, _ = imap.login(cred.username, cred.secret)
-                mech = "LOGIN"
-            elif "AUTH=PLAIN" in caps:
-                initial = f"\0{cred.username}\0{cred.secret}"
-                typ, _ = imap.authenticate("PLAIN", _sasl_responder(initial))
-                mech = "AUTHENTICATE PLAIN"
-            else:
-                self.fail(PostierError("AUTH_METHOD_UNSUPPORTED",
-                                       reply="CAPABILITY " + " ".join(imap.capabilities)))
-        except imaplib.IMAP4.abort as exc:
-            self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
-        except imaplib.IMAP4.error:
-            reply = imap.reply()
-            self.fail(_login_refused("imap", reply, self.credential))
-        except (OSError, EOFError) as exc:
-            self.fail(network_error(exc, "login"))
-        if typ != "OK":
-            reply = imap.reply()
-            self.fail(_login_refused("imap", reply, self.credential))
-        self.ok(f"{mech} as {cred.username}")
+            mech = imap.login(self.credential)
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(f"{mech} as {self.credential.username}")
 
-    def prove(self, imap: _IMAP) -> None:
+    def prove(self, imap: ImapSession) -> None:
         """SELECT INBOX (read-only): the mailbox is really there for this login."""
         self.begin("select")
         try:
-            typ, data = imap.select("INBOX", readonly=True)
-        except imaplib.IMAP4.abort as exc:
-            self.fail(PostierError("PROTOCOL_ERROR", reply=imap.reply() or str(exc)))
-        except imaplib.IMAP4.error:
-            reply = imap.reply()
-            self.fail(PostierError(refusal_code("imap", reply, "PROTOCOL_ERROR"), reply=reply))
-        except (OSError, EOFError) as exc:
-            self.fail(network_error(exc, "select"))
-        if typ != "OK":
-            reply = imap.reply()
-            self.fail(PostierError(refusal_code("imap", reply, "PROTOCOL_ERROR"), reply=reply))
-        count = data[0].decode(errors="replace") if data and data[0] else "?"
+            count = imap.select_inbox()
+        except PostierError as exc:
+            self.fail(exc)
         self.ok(f"INBOX: {count} messages")
-        try:
-            imap.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
-
-
-def _sasl_responder(initial: str) -> Callable[[bytes], bytes]:
-    """imaplib authobject: the initial response first, then an empty answer to any error
-    challenge (XOAUTH2 sends its JSON error as a challenge) so the server finishes."""
-    sent: list[bool] = []
-
-    def respond(challenge: bytes) -> bytes:
-        if sent:
-            return b""
-        sent.append(True)
-        return initial.encode()
-
-    return respond
+        imap.logout()
 
 
 # ---------------------------------------------------------------------------
 # SMTP
 # ---------------------------------------------------------------------------
-def _local_name() -> str:
-    name = socket.gethostname()
-    return name if "." in name else "localhost.localdomain"  # no DNS lookup (getfqdn can hang)
-
-
-class _SMTP(smtplib.SMTP):
-    def __init__(self, sock: socket.socket, host: str) -> None:
-        self._given = sock
-        super().__init__(local_hostname=_local_name(), timeout=sock.gettimeout() or 30)
-        self._host = host
-
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # hook
-        return self._given
-
-
-def _smtp_reply(exc: smtplib.SMTPResponseException) -> str:
-    msg = exc.smtp_error
-    text = msg.decode("utf-8", "backslashreplace") if isinstance(msg, bytes) else str(msg)
-    return _printable(f"{exc.smtp_code} {text}")
-
-
 class _SmtpChecker(_Checker):
     server = "smtp"
 
-    def close(self, smtp: _SMTP) -> None:
-        try:
-            smtp.close()
-        except OSError:
-            pass
+    def close(self, smtp: SmtpSession) -> None:
+        smtp.close()
 
-    def greeting(self, sock: socket.socket) -> _SMTP:
+    def greeting(self, sock: socket.socket) -> SmtpSession:
         self.begin("greeting")
         self.expect_greeting(sock)
         sock.settimeout(self.run.remaining())
-        smtp = _SMTP(sock, self.endpoint.host)
         try:
-            code, msg = smtp.connect(self.endpoint.host, self.endpoint.port)
-        except smtplib.SMTPConnectError as exc:
-            sock.close()
-            self.fail(PostierError("PROTOCOL_ERROR", reply=_smtp_reply(exc)))
-        except smtplib.SMTPServerDisconnected as exc:
-            sock.close()
-            self.fail(PostierError("PROTOCOL_ERROR", "The server closed the connection "
-                                   "unexpectedly.", reply=str(exc)))
-        except smtplib.SMTPResponseException as exc:  # e.g. "500 Line too long"
-            sock.close()
-            self.fail(PostierError("PROTOCOL_ERROR", reply=_smtp_reply(exc)))
-        except (OSError, ValueError) as exc:
-            sock.close()
-            self.fail(network_error(exc, "greeting"))
-        text = _printable(f"{code} {msg.decode('utf-8', 'backslashreplace')}")
-        if code != 220:  # smtplib.connect() returns any reply; -1 = not SMTP at all
-            smtp.close()
-            self.fail(PostierError("PROTOCOL_ERROR", reply=text))
-        self.ok(text)
+            smtp, said = SmtpSession.greet(sock, self.endpoint.host, self.endpoint.port)
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(said)
         return smtp
 
-    def ehlo(self, smtp: _SMTP) -> None:
-        code, msg = smtp.ehlo()
-        if code != 250:
-            self.fail(PostierError("PROTOCOL_ERROR", reply=_printable(
-                f"{code} {msg.decode(errors='replace')}")))
-
-    def starttls(self, smtp: _SMTP) -> None:
+    def starttls(self, smtp: SmtpSession) -> None:
         if self.endpoint.security == "ssl":
             return
         self.begin("starttls")
         try:
-            self.ehlo(smtp)
-            if not smtp.has_extn("starttls"):
-                self.no_starttls(_printable("250 " + " ".join(smtp.esmtp_features)))
-            code, msg = smtp.docmd("STARTTLS")
-            if code != 220:
-                self.fail(PostierError("STARTTLS_UNSUPPORTED", reply=_printable(
-                    f"{code} {msg.decode(errors='replace')}")))
-        except smtplib.SMTPServerDisconnected as exc:
-            self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
-        except OSError as exc:
-            self.fail(network_error(exc, "STARTTLS"))
-        if smtp.sock is None:
-            self.fail(PostierError("PROTOCOL_ERROR", reply="connection closed before STARTTLS"))
-        smtp.sock, detail = self.tls_handshake(smtp.sock)
-        # RFC 3207: forget what we knew before TLS.
-        smtp.file = None
-        smtp.helo_resp = smtp.ehlo_resp = None
-        smtp.esmtp_features = {}
-        smtp.does_esmtp = False
+            offered, extensions = smtp.offers_starttls()
+            if not offered:
+                self.no_starttls(extensions)
+            smtp.starttls()
+            tls_sock, detail = self.tls_handshake(smtp.sock)
+        except PostierError as exc:
+            self.fail(exc)
+        smtp.secured(tls_sock)
         self.upgraded(detail)
 
-    def login(self, smtp: _SMTP) -> None:
+    def login(self, smtp: SmtpSession) -> None:
         self.begin("login")
-        if smtp.sock is not None:
-            smtp.sock.settimeout(self.run.remaining())
-        cred = self.credential
+        if smtp.smtp.sock is not None:
+            smtp.smtp.sock.settimeout(self.run.remaining())
         try:
-            self.ehlo(smtp)
-            offered = smtp.esmtp_features.get("auth", "").upper().split()
-            if cred.kind == "oauth2":
-                wanted = ("XOAUTH2", "OAUTHBEARER")
-            else:
-                wanted = ("PLAIN", "LOGIN")
-            mech = next((m for m in wanted if m in offered), None)
-            if mech is None:
-                self.fail(PostierError("AUTH_METHOD_UNSUPPORTED", reply=_printable(
-                    "AUTH " + " ".join(offered) if offered else "no AUTH in EHLO")))
-            code, msg = smtp_authenticate(smtp, mech, cred, self.endpoint)
-        except smtplib.SMTPServerDisconnected as exc:
-            self.fail(PostierError("PROTOCOL_ERROR", "The server closed the connection "
-                                   "unexpectedly.", reply=str(exc)))
-        except smtplib.SMTPResponseException as exc:
-            reply = _smtp_reply(exc)
-            self.fail(_login_refused("smtp", reply, self.credential))
-        except OSError as exc:
-            self.fail(network_error(exc, "AUTH"))
-        if code != 235:
-            reply = _printable(f"{code} {msg.decode('utf-8', 'replace')}")
-            self.fail(_login_refused("smtp", reply, self.credential))
-        self.ok(f"AUTH {mech} as {cred.username}: {code} {msg.decode(errors='replace')}")
+            said = smtp.login(self.credential)
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(said)
 
-    def prove(self, smtp: _SMTP) -> None:
+    def prove(self, smtp: SmtpSession) -> None:
         """MAIL FROM probe then RSET: proves the server lets this login send as this
         address, without sending anything."""
         self.begin("send_test")
         try:
-            code, msg = smtp.mail(self.email)
-            reply = _printable(f"{code} {msg.decode(errors='replace')}")
+            code, msg = smtp.smtp.mail(self.email)
+            reply = printable(f"{code} {msg.decode(errors='replace')}")
             if code != 250:
                 self.fail(PostierError(refusal_code("smtp", reply, "SENDER_REJECTED"),
                                        reply=reply))
-            smtp.rset()
+            smtp.smtp.rset()
             try:
-                smtp.quit()
+                smtp.smtp.quit()
             except (smtplib.SMTPException, OSError):
                 pass
         except smtplib.SMTPServerDisconnected as exc:
@@ -897,41 +622,6 @@ class _SmtpChecker(_Checker):
         except OSError as exc:
             self.fail(network_error(exc, "MAIL FROM"))
         self.ok(f"MAIL FROM:<{self.email}> accepted ({reply}); nothing sent")
-
-
-def _b64(data: str) -> str:
-    return base64.b64encode(data.encode("utf-8")).decode("ascii")
-
-
-def smtp_authenticate(smtp: _SMTP, mech: str, cred: Credential,
-                       endpoint: Endpoint) -> tuple[int, bytes]:
-    """SMTP AUTH by hand: smtplib's auth() encodes secrets as ASCII (a French password
-    with an accent would crash it) and retries other mechanisms on failure (one refused
-    password would count twice against lockout limits)."""
-    if mech == "LOGIN":
-        code, msg = smtp.docmd("AUTH", "LOGIN " + _b64(cred.username))
-        if code == 334:
-            code, msg = smtp.docmd(_b64(cred.secret))
-        return code, msg
-    if mech == "PLAIN":
-        initial = f"\0{cred.username}\0{cred.secret}"
-    elif mech == "XOAUTH2":
-        initial = xoauth2_string(cred.username, cred.secret)
-    else:
-        initial = oauthbearer_string(cred.username, cred.secret, endpoint.host, endpoint.port)
-    encoded = _b64(initial)
-    if len(encoded) > _MAX_INITIAL_RESPONSE:
-        # Postfix reads a command line of at most 2048 octets and Microsoft-sized OAuth2
-        # tokens are longer: send the response after the server's empty 334 (RFC 4954 §4).
-        code, msg = smtp.docmd("AUTH", mech)
-        if code == 334:
-            code, msg = smtp.docmd(encoded)
-    else:
-        code, msg = smtp.docmd("AUTH", f"{mech} {encoded}")
-    if code == 334:
-        # XOAUTH2/OAUTHBEARER: an error comes as a challenge; an empty line ends it.
-        code, msg = smtp.docmd("")
-    return code, msg
 
 
 # ---------------------------------------------------------------------------
@@ -948,11 +638,7 @@ def check_account(email: str, credential: Credential, settings: Settings, *,
     ``imap_pin``/``smtp_pin`` pin per server. ``progress`` is called from worker threads
     as each step finishes. ``cancel`` stops the check at once (sockets are shut down).
     """
-    from app.services.setup.discovery import (
-        parse_email,  # the one address validator (raises INVALID_EMAIL)
-    )
-
-    parse_email(email)
+    parse_email(email)  # the one address validator (raises INVALID_EMAIL)
     for value in (pin, imap_pin, smtp_pin):  # bad input is refused before any network work
         if value:
             try:
@@ -1045,8 +731,6 @@ def _most_useful(errors: dict[str, ErrorInfo]) -> ErrorInfo | None:
 def _discover(email: str, settings: Settings, imap: Endpoint | None, smtp: Endpoint | None,
               timeout: float, cancel: threading.Event) -> tuple[Endpoint, Endpoint,
                                                                 dict[str, Any]]:
-    from app.services.setup import discovery  # lazy: discovery pulls in HTTP/DNS machinery
-
     found = discovery.discover(email, settings, timeout=min(timeout, 15.0), cancel=cancel)
     info = {"source": found.source, "provider": found.provider} if found.found else \
         {"source": None, "provider": None}
@@ -1087,4 +771,4 @@ def format_text(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["CheckResult", "Step", "check_account", "format_text", "refusal_code"]
+__all__ = ["CheckResult", "Step", "check_account", "format_text"]

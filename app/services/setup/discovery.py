@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import ipaddress
 import logging
 import queue
 import socket
@@ -55,8 +54,10 @@ import dns.resolver
 from publicsuffixlist import PublicSuffixList
 
 from app.services import dns_query
+from app.services.addresses import validate_email
 from app.services.config import Settings
 from app.services.errors import InputError, PostierError
+from app.services.mail import failures
 from app.services.mail.greeting import greet, remaining
 from app.services.mail.tls import classify_ssl_error, client_context
 from app.services.setup import presets as presets_mod
@@ -229,8 +230,6 @@ def parse_email(email: str) -> tuple[str, str]:
 
     The checks themselves live in addresses.validate_email (shared with the CLI, the
     wizard and sending)."""
-    from app.services.addresses import validate_email
-
     address = validate_email(email)
     return address.email, address.domain
 
@@ -291,27 +290,22 @@ def _dns_query(name: str, rdtype: str, settings: Settings, deadline: float,
         raise _NotThere(str(exc)) from None
 
 
-def resolve_host(host: str, settings: Settings, deadline: float,
-                 stop: _Stop | None = None) -> list[str]:
-    """IP addresses of ``host`` (see dns_query.resolve_host); _NotThere when it has none.
-    With ``stop``, questions to ``settings.dns_server`` are stoppable; the system resolver
-    (getaddrinfo) cannot be interrupted and stays bounded by its own timeouts."""
+def _addresses(host: str, settings: Settings, deadline: float,
+               stop: _Stop | None = None) -> list[str]:
+    """IP addresses of ``host`` by the one resolver (failures.resolve_host), in discovery's
+    terms: _NotThere when it has none; a silent or failing DNS server as itself (DnsTimeout
+    is a TimeoutError). With ``stop``, questions to ``settings.dns_server`` are stoppable;
+    the system resolver (getaddrinfo) cannot be interrupted and stays bounded by its own
+    timeouts."""
+    lookup = None if stop is None else (
+        lambda name, rdtype, timeout: _records(name, rdtype, settings, timeout, stop))
     try:
-        if stop is None or not settings.dns_server:
-            return dns_query.resolve_host(host, settings, remaining(deadline))
-        try:
-            ipaddress.ip_address(host)
-            return [host]
-        except ValueError:
-            pass
-        for rdtype in ("A", "AAAA"):  # as dns_query.resolve_host: AAAA only without A
-            addrs = [r.address for r in _records(host, rdtype, settings, remaining(deadline),
-                                                 stop)]
-            if addrs:
-                return addrs
-        raise dns_query.NameNotFound(f"{host}: no address")
-    except dns_query.NameNotFound as exc:
-        raise _NotThere(str(exc)) from None
+        return failures.resolve_host(host, settings, remaining(deadline), lookup=lookup)
+    except PostierError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, dns_query.NameNotFound):
+            raise _NotThere(str(cause)) from None
+        raise (cause or exc) from None
 
 
 def _connect(host: str, port: int, settings: Settings, deadline: float,
@@ -319,7 +313,7 @@ def _connect(host: str, port: int, settings: Settings, deadline: float,
     """A connected socket to ``host``; with ``stop``, the socket is watched from before its
     connect: the caller calls ``stop.release(sock)`` once done with it."""
     last: Exception | None = None
-    for ip in resolve_host(host, settings, deadline, stop)[:3]:
+    for ip in _addresses(host, settings, deadline, stop)[:3]:
         try:
             if stop is None:
                 return socket.create_connection((ip, port), timeout=remaining(deadline))
@@ -684,7 +678,7 @@ def _guess_outcome(email: str, domain: str, settings: Settings, deadline: float,
     def resolves(host: str) -> tuple[bool, Tried]:
         start = time.monotonic()
         try:
-            resolve_host(host, settings, deadline, stop)
+            _addresses(host, settings, deadline, stop)
             return True, Tried("guess", host, "found", _ms(start))
         except Exception as exc:  # noqa: BLE001
             return False, _failed("guess", host, start, exc)

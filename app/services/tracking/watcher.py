@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -29,14 +28,19 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr, parsedate_to_datetime
-from functools import lru_cache
 from typing import Any
 
+from imapclient.exceptions import IMAPClientError
+
+from app.services import bounce
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from app.services.mail import imap_session
 from app.services.mail.auth import Credential
-from app.services.mail.tls import check_pin, shared_client_context
+from app.services.mail.failures import network_error
+from app.services.mail.imap_session import open_imap, special_folder
+from app.services.outbox.sending import run_outbox
 from app.services.setup.accounts import connect_with_credential, database
 from app.services.storage import Account, AccountStore, Database, StorageError
 from app.services.team.leases import run_as_sole_watcher, single_pass_lease
@@ -60,8 +64,6 @@ MAX_RAW_KEPT = 256_000  # inbound.raw is for re-matching and support, not an arc
 
 _JUNK_NAMES = {"junk", "spam", "junk e-mail", "junk email", "bulk mail", "courrier indésirable",
                "courrier indesirable", "indésirables", "pourriel", "[gmail]/spam"}
-_SENT_NAMES = {"sent", "sent items", "sent messages", "sent mail", "éléments envoyés",
-               "elements envoyes", "envoyés", "messages envoyés", "[gmail]/sent mail"}
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster", "mail-daemon", "mailer",
                    "mail-delivery-system", "maildelivery", "mail.delivery",
                    "microsoftexchange329e71ec88ae4615bbc36ab6ce41109e",
@@ -109,166 +111,16 @@ class TrackResult:
 
 
 # ---------------------------------------------------------------------------
-# IMAP connection
+# IMAP connection (mail/imap_session.py owns how; here: which account, which folders)
 # ---------------------------------------------------------------------------
 def _network_error(exc: BaseException) -> PostierError:
-    from app.services.setup.connection_check import network_error
-
     return network_error(exc, "IMAP", server="imap")
 
 
 def imap_connect(account: Account, settings: Settings, credential: Credential,
                  timeout: float = DEFAULT_TIMEOUT) -> Any:
-    """A logged-in IMAPClient following Postier's TLS policy (never plaintext), connected
-    through Postier's one resolver (``POSTIER_DNS`` when set), as the account check was."""
-    from imapclient.exceptions import IMAPClientError, LoginError
-
-    ctx = shared_client_context(settings, account.imap_pin)
-    if account.imap_security not in ("ssl", "starttls"):
-        raise PostierError("PLAINTEXT_REFUSED", server="imap")
-    try:
-        client = _resolved_imap_client()(settings, account.imap_host, port=account.imap_port,
-                                         ssl=account.imap_security == "ssl", ssl_context=ctx,
-                                         timeout=timeout)
-        if account.imap_security == "starttls":
-            if not client.has_capability("STARTTLS"):
-                client.shutdown()
-                raise PostierError("STARTTLS_UNSUPPORTED", server="imap")
-            client.starttls(ctx)
-        if account.imap_pin:
-            check_pin(client.socket(), account.imap_pin)
-        from app.services.diagnostics import scrubbing_logs
-
-        with scrubbing_logs(credential.secret, credential.username, _IMAPCLIENT_LOGGERS):
-            _login(client, credential)
-    except PostierError:
-        raise
-    except LoginError as exc:
-        from app.services.diagnostics import scrub
-        from app.services.setup.connection_check import (
-            refusal_code,  # provider texts (IMAP turned off…)
-        )
-
-        # Some servers echo the LOGIN/AUTHENTICATE line in their refusal: never let the
-        # password reach the account's stored error, the CLI or the GUI.
-        reply = scrub(str(exc), credential.secret, credential.username)
-        raise PostierError(refusal_code("imap", reply), reply=reply, server="imap") from None
-    except (IMAPClientError, OSError) as exc:
-        raise _network_error(exc) from exc
-    return client
-
-
-def _resolved_socket(settings: Settings, host: str, port: int,
-                     timeout: float | None) -> socket.socket:
-    """A TCP connection to ``host`` through connection_check.resolve_host (the account
-    check's and sending's resolver): the first of its addresses that answers."""
-    from app.services.setup.connection_check import resolve_host
-
-    last: OSError | None = None
-    for ip in resolve_host(host, settings, timeout or DEFAULT_TIMEOUT)[:4]:
-        try:
-            return socket.create_connection((ip, port), timeout=timeout)
-        except OSError as exc:
-            last = exc
-    raise last or OSError(f"{host}: no address")
-
-
-@lru_cache(maxsize=1)
-def _resolved_imap_client() -> type:
-    """IMAPClient whose socket comes from _resolved_socket; TLS still checks the
-    certificate against the host *name*. Built on first use: imapclient is imported late
-    (start-up time)."""
-    from imapclient import IMAPClient, imap4, tls
-
-    class _TLS(tls.IMAP4_TLS):
-        def __init__(self, settings: Settings, *args: Any) -> None:
-            self.resolver_settings = settings  # before: imaplib connects in __init__
-            super().__init__(*args)
-
-        def _create_socket(self, timeout: float | None = None) -> socket.socket:
-            sock = _resolved_socket(self.resolver_settings, self.host, self.port,
-                                    self._timeout if timeout is None else timeout)
-            return tls.wrap_socket(sock, self.ssl_context, self.host)
-
-    class _Plain(imap4.IMAP4WithTimeout):  # STARTTLS follows (plaintext is refused above)
-        def __init__(self, settings: Settings, *args: Any) -> None:
-            self.resolver_settings = settings
-            super().__init__(*args)
-
-        def _create_socket(self, timeout: float | None = None) -> socket.socket:
-            return _resolved_socket(self.resolver_settings, self.host, self.port,
-                                    self._timeout if timeout is None else timeout)
-
-    class _Client(IMAPClient):
-        def __init__(self, settings: Settings, *args: Any, **kwargs: Any) -> None:
-            self.resolver_settings = settings  # before: IMAPClient connects in __init__
-            super().__init__(*args, **kwargs)
-
-        def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
-            connect = getattr(self._timeout, "connect", None)
-            if self.ssl:
-                return _TLS(self.resolver_settings, self.host, self.port, self.ssl_context,
-                            connect)
-            return _Plain(self.resolver_settings, self.host, self.port, connect)
-
-    return _Client
-
-
-# imapclient logs every server line at DEBUG under these two names.
-_IMAPCLIENT_LOGGERS = ("imapclient.imaplib", "imapclient.imapclient")
-
-
-def _login(client: Any, credential: Credential) -> None:
-    """Log in by the same rule as connection_check: LOGIN only for an ASCII user name and
-    password on a server that allows it; else AUTHENTICATE PLAIN, which carries UTF-8
-    (imaplib sends LOGIN arguments as ASCII, so "mot-de-passe-été" would crash it)."""
-    if credential.kind == "oauth2":
-        client.oauth2_login(credential.username, credential.secret)
-        return
-    caps = {c.upper() for c in client.capabilities()}
-    if b"LOGINDISABLED" not in caps and credential.username.isascii() \
-            and credential.secret.isascii():
-        client.login(credential.username, credential.secret)
-    elif b"AUTH=PLAIN" in caps:
-        client.plain_login(credential.username, credential.secret)  # sent as UTF-8
-    else:
-        raise PostierError("AUTH_METHOD_UNSUPPORTED", server="imap", reply="CAPABILITY "
-                           + " ".join(c.decode(errors="replace") for c in sorted(caps)))
-
-
-def _logout(client: Any) -> None:
-    try:
-        client.logout()
-    except Exception:  # noqa: BLE001 - the connection may already be gone; nothing to do
-        try:
-            client.shutdown()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def _drop(client: Any) -> None:
-    try:
-        client.shutdown()
-    except Exception:  # noqa: BLE001 - already closed
-        pass
-
-
-def _folder_name(name: Any) -> str:
-    return name.decode() if isinstance(name, bytes) else str(name)
-
-
-def _special_folder(client: Any, flag: bytes, names: set[str]) -> str | None:
-    by_name = None
-    for flags, _delim, name in client.list_folders():
-        folder = _folder_name(name)
-        if flag in flags:
-            return folder
-        lowered = folder.lower()
-        last = re.split(r"[./]", lowered)[-1]
-        if by_name is None and (lowered in names
-                                or (lowered.startswith("inbox") and last in names)):
-            by_name = folder
-    return by_name
+    """The account's mailbox, logged in with ``credential`` (imap_session.open_imap)."""
+    return open_imap(account, settings, credential, timeout=timeout)
 
 
 def _connect(settings: Settings, account: Account, credentials: CredentialStore | None,
@@ -276,50 +128,6 @@ def _connect(settings: Settings, account: Account, credentials: CredentialStore 
     # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
     return connect_with_credential(account, settings, credentials,
                                    lambda cred: imap_connect(account, settings, cred, timeout))
-
-
-def _personal_prefix(client: Any) -> str:
-    """Courier and older Cyrus put personal folders under "INBOX."."""
-    try:
-        personal = client.namespace().personal or ()
-        prefix = personal[0][0] if personal else ""
-        return prefix.decode() if isinstance(prefix, bytes) else str(prefix or "")
-    except Exception:  # noqa: BLE001 - NAMESPACE is optional (RFC 2342)
-        return ""
-
-
-def append_to_sent(settings: Settings, account: Account, raw: bytes,
-                   credentials: CredentialStore | None = None,
-                   timeout: float = DEFAULT_TIMEOUT) -> bool:
-    """Put a copy of a sent message in the Sent folder (created as "Sent" if the mailbox
-    has none, as mail clients do)."""
-    client = _connect(settings, account, credentials, timeout)
-    try:
-        folder = _special_folder(client, b"\\Sent", _SENT_NAMES)
-        if folder is None:
-            folder = _personal_prefix(client) + "Sent"
-            client.create_folder(folder)
-        client.append(folder, raw, flags=[b"\\Seen"])
-        return True
-    except Exception as exc:  # noqa: BLE001 - a missing copy must never fail a send
-        raise _network_error(exc) from exc
-    finally:
-        _logout(client)
-
-
-def find_in_sent(settings: Settings, account: Account, message_id: str,
-                 credentials: CredentialStore | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> bool | None:
-    """Whether the Sent folder holds a message with this Message-ID (None: no Sent folder)."""
-    client = _connect(settings, account, credentials, timeout)
-    try:
-        folder = _special_folder(client, b"\\Sent", _SENT_NAMES)
-        if folder is None:
-            return None
-        client.select_folder(folder, readonly=True)
-        return bool(client.search(["HEADER", "Message-ID", message_id]))
-    finally:
-        _logout(client)
 
 
 # ---------------------------------------------------------------------------
@@ -490,8 +298,6 @@ class _Analysis:
 
 
 def analyse(raw: bytes, received_at: datetime | None = None) -> _Analysis | None:
-    from app.services import bounce
-
     received = received_at or datetime.now(UTC)
     headers = _headers(raw)
     try:
@@ -527,16 +333,16 @@ def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
         if not _ours(conn, found.refs):
             return None
         kind = "reply"
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO inbound (account_id, folder, uidvalidity, uid, kind,"
+    row = conn.execute(
+        "INSERT INTO inbound (account_id, folder, uidvalidity, uid, kind,"
         " header_message_id, subject, from_addr, received_at, matched, raw)"
-        " VALUES (?,?,?,?,?,?,?,?,?,0,?)",
+        " VALUES (?,?,?,?,?,?,?,?,?,0,?) ON CONFLICT DO NOTHING RETURNING id",
         (account.id, folder, uidvalidity, uid, kind, found.header_mid, found.subject[:500],
          found.sender, _iso(found.received),
-         found.raw[:MAX_RAW_KEPT] if kind != "reply" else None))
-    if cur.rowcount != 1:
+         found.raw[:MAX_RAW_KEPT] if kind != "reply" else None)).fetchone()
+    if row is None:
         return None  # this very copy was ingested before
-    inbound_id = int(cur.lastrowid)
+    inbound_id = int(row[0])
     if found.header_mid and conn.execute(
             "SELECT 1 FROM inbound WHERE account_id = ? AND header_message_id = ? AND id != ?",
             (account.id, found.header_mid, inbound_id)).fetchone():
@@ -580,7 +386,7 @@ def record(conn: Any, account: Account, folder: str, uidvalidity: int, uid: int,
 # ---------------------------------------------------------------------------
 def _scan_folders(client: Any) -> list[str]:
     folders = ["INBOX"]
-    junk = _special_folder(client, b"\\Junk", _JUNK_NAMES)
+    junk = special_folder(client, b"\\Junk", _JUNK_NAMES)
     if junk and junk.upper() != "INBOX":
         folders.append(junk)
     return folders
@@ -740,8 +546,6 @@ def _send_due(settings: Settings, emails: list[str], result: TrackResult,
               credentials: CredentialStore | None, deadline: float,
               stop: threading.Event) -> None:
     """The outbox beside the mailbox watchers, until the same deadline or stop."""
-    from app.services.outbox.sending import run_outbox
-
     try:
         report = run_outbox(settings, accounts=emails, once=False, stop=stop,
                             timeout=None if deadline == math.inf
@@ -768,14 +572,12 @@ def _one_pass(settings: Settings, account: Account, result: TrackResult, lock: t
     except PostierError as exc:
         _failed(settings, account, result, lock, exc)
     finally:
-        _logout(client)
+        imap_session.close(client)
 
 
 def _pass_on(settings: Settings, account: Account, client: Any, result: TrackResult,
              lock: threading.Lock, on_update: Callable[[list[dict]], None] | None,
              state: str = "ok") -> None:
-    from imapclient.exceptions import IMAPClientError
-
     local = TrackResult()
     try:
         _scan_account(settings, account, client, local)
@@ -836,9 +638,9 @@ def _watch_mailbox(settings: Settings, account: Account, result: TrackResult,
         except Exception as exc:  # noqa: BLE001 - a dropped connection: reconnect with backoff
             broken = _network_error(exc)
         if broken is None:
-            _logout(client)
+            imap_session.close(client)
             continue
-        _drop(client)  # no LOGOUT round trip on a connection that is gone
+        imap_session.drop(client)  # no LOGOUT round trip on a connection that is gone
         _failed(settings, account, result, lock, broken)
         stop.wait(min(backoff, max(0.0, deadline - time.monotonic())))
         backoff = min(backoff * 2, MAX_BACKOFF)

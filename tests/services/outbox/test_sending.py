@@ -413,30 +413,6 @@ def test_international_address_refused_without_smtputf8(env, smtp_server, ca) ->
     assert script.received == []
 
 
-def test_oauth2_account_uses_xoauth2_and_answers_an_error_challenge_empty(env) -> None:  # noqa: ANN001
-    """The conversation sending has with a server offering XOAUTH2 (end to end on Postfix:
-    tests/services/mail/test_oauth_e2e.py); here the refusal path, which Postfix can't script:
-    the server's JSON error challenge must get an empty line, then the 535 is raised."""
-    import base64
-    import smtplib
-
-    sent: list[str] = []
-    replies = iter([(334, b"eyJzdGF0dXMiOiI0MDEifQ=="), (535, b"5.7.8 token expired")])
-
-    class ScriptedSMTP:
-        esmtp_features = {"auth": "PLAIN LOGIN XOAUTH2"}
-
-        def docmd(self, cmd: str, args: str = "") -> tuple[int, bytes]:
-            sent.append(f"{cmd} {args}".strip())
-            return next(replies)
-
-    with pytest.raises(smtplib.SMTPAuthenticationError) as err:
-        sending._login(ScriptedSMTP(), sending.Credential("alice@x.test", "tok", "oauth2"))
-    assert err.value.smtp_code == 535
-    initial = base64.b64encode(b"user=alice@x.test\x01auth=Bearer tok\x01\x01").decode()
-    assert sent == [f"AUTH XOAUTH2 {initial}", ""]
-
-
 def test_display_names_go_in_headers_bare_addresses_in_envelope(env) -> None:  # noqa: ANN001
     settings, script = env
     result = _send(settings, to=["Élodie Durand <elodie@y.test>"], cc=["bob@y.test"],

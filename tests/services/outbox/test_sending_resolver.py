@@ -16,9 +16,10 @@ from aiosmtpd.smtp import AuthResult
 
 from app.services.config import Settings
 from app.services.mail.auth import Credential
+from app.services.mail.failures import resolve_host
 from app.services.outbox import sending
 from app.services.outbox.sending import OutgoingMessage
-from app.services.setup import accounts, connection_check
+from app.services.setup import accounts
 from app.services.setup.endpoint import Endpoint
 from tests.support.dns_server import LocalDNS
 from tests.support.rig import free_port
@@ -80,7 +81,7 @@ def test_sending_reaches_a_host_known_only_to_postier_dns(servers: dict, postier
                                                           security: str) -> None:
     settings = _settings(postier_env, servers, security)
     # The account check resolves it this way…
-    assert connection_check.resolve_host(HOST, settings, 5) == ["127.0.0.1"]
+    assert resolve_host(HOST, settings, 5) == ["127.0.0.1"]
     before = len(servers["sink"].received)
     result = sending.send_message(
         settings, OutgoingMessage(account_email="marie@dupont-postier.test",

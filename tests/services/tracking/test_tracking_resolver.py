@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.mail import imap_session, sent_folder
 from app.services.mail.auth import Credential
+from app.services.mail.failures import resolve_host
 from app.services.outbox import sending
-from app.services.setup import accounts, connection_check
+from app.services.setup import accounts
 from app.services.setup.endpoint import Endpoint
 from app.services.tracking import watcher as tracking
 from tests.support.dns_server import local_dns
@@ -37,7 +39,7 @@ def named_settings(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch):  # 
 
 
 def test_tracking_and_sent_copy_use_postier_dns(named_settings: Settings) -> None:
-    assert connection_check.resolve_host(HOST, named_settings, 5) == ["127.0.0.1"]
+    assert resolve_host(HOST, named_settings, 5) == ["127.0.0.1"]
     result = sending.send_message(named_settings, sending.OutgoingMessage(
         account_email=SENDER, to=["bob@example.test"], subject="Résolveur", text="Bonjour"),
         timeout=15)
@@ -45,7 +47,11 @@ def test_tracking_and_sent_copy_use_postier_dns(named_settings: Settings) -> Non
     # The copy in Sent went through IMAP by the name only POSTIER_DNS knows.
     assert result.sent_copy == "saved", result.to_dict()
     account = accounts.require_account(named_settings, SENDER)
-    assert tracking.find_in_sent(named_settings, account, result.message_id) is True
+    client = imap_session.open_imap(account, named_settings, Credential(SENDER, "secret"))
+    try:
+        assert sent_folder.find_in_sent(client, result.message_id) is True
+    finally:
+        imap_session.close(client)
     updates = track_until(named_settings, SENDER,
                           lambda u: any(x["status"] == "delivered" for x in u))
     assert {"id": result.id, "recipient": "bob@example.test", "status": "delivered"} in updates
