@@ -6,6 +6,10 @@ caller knows of is removed, in clear and in the encodings mail protocols use for
 (base64 of AUTH PLAIN / XOAUTH2, URL encoding), even inside a server's reply, and
 anything that looks like a bearer token or ``password=`` is masked as well
 (``redaction.redact``: the scrubbing itself lives in app/services/redaction.py).
+
+The UI only asks and copies: ``connection_report`` (the setup assistant's check page),
+``configuration_report`` (About → Sign-in configuration) and ``report`` return a
+``DiagnosticsReport`` whose ``text`` goes to the clipboard.
 """
 
 from __future__ import annotations
@@ -13,15 +17,18 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 # scrub and scrubbing_logs are re-exported for the protocol modules that still import them
 # from here (setup/connection_check, outbox/sending, tracking/watcher): redaction is their home.
+from app.services.config import OPTIONS, Settings, shown
 from app.services.redaction import REDACTED, redact, scrub, scrubbing_logs
 
-__all__ = ["REDACTED", "build_report", "redact", "scrub", "scrubbing_logs", "system_summary"]
+__all__ = ["REDACTED", "ConfigRow", "DiagnosticsReport", "build_report", "configuration_report",
+           "configuration_rows", "connection_report", "redact", "report", "scrub",
+           "scrubbing_logs", "system_summary"]
 
 
 def _as_dict(item: Any) -> dict[str, Any]:
@@ -53,18 +60,34 @@ def system_summary() -> dict[str, str]:
             "python": sys.version.split()[0]}
 
 
-def build_report(*, app_version: str, qt_version: str = "", python_version: str = "",
+@dataclass(frozen=True)
+class DiagnosticsReport:
+    """A report for support: what it is about, and its text (every secret removed), the
+    one thing the UI puts on the clipboard."""
+
+    created_at: datetime
+    account: str  # "" when the report is not about an account
+    ok: bool  # no error to report
+    error_code: str | None
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def report(*, app_version: str, qt_version: str = "", python_version: str = "",
                  os_name: str = "", email: str = "", provider: str | None = None,
                  imap: Any = None, smtp: Any = None, steps: Sequence[Any] = (),
                  error: Any = None, tls: Mapping[str, Any] | None = None,
                  discovery_tried: Sequence[Any] = (), domain_health: Any = None,
                  notes: Sequence[str] = (),
                  secrets: Iterable[str | None] = (), usernames: Iterable[str] = (),
-                 now: datetime | None = None) -> str:
-    """Plain-text report for support. ``secrets`` are the password/tokens in play: they
-    are removed from the whole text, wherever they appear (a server may echo them)."""
+                 now: datetime | None = None) -> DiagnosticsReport:
+    """The report for support. ``secrets`` are the password/tokens in play: they are
+    removed from the whole text, wherever they appear (a server may echo them)."""
     system = system_summary()
-    when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    created = now or datetime.now(UTC)
+    when = created.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines = [
         "Postier diagnostics",
         f"Date: {when}",
@@ -122,4 +145,84 @@ def build_report(*, app_version: str, qt_version: str = "", python_version: str 
                          f"{_one_line(c.get('title', ''))}")
     if notes:
         lines += ["", *notes]
-    return redact("\n".join(lines) + "\n", secrets, usernames)
+    return DiagnosticsReport(created, email, not err, err.get("code") if err else None,
+                             redact("\n".join(lines) + "\n", secrets, usernames))
+
+
+def build_report(**facts: Any) -> str:
+    """``report(**facts)``'s text (the name callers used before the dataclass)."""
+    return report(**facts).text
+
+
+def connection_report(*, app_version: str, qt_version: str = "", email: str = "",
+                      provider: str | None = None, imap: Any = None, smtp: Any = None,
+                      check: Any = None, steps: Sequence[Any] = (), error: Any = None,
+                      discovery: Any = None, auth: str = "", imap_pinned: bool = False,
+                      smtp_pinned: bool = False, secrets: Iterable[str | None] = (),
+                      usernames: Iterable[str] = ()) -> DiagnosticsReport:
+    """The setup assistant's "Copy diagnostics": an account's servers, the last
+    connection check (``check``: its steps and TLS details; else the ``steps`` seen so
+    far), its error, what discovery tried, the sign-in kind and the pinned certificates."""
+    checked = _as_dict(check)
+    return report(
+        app_version=app_version, qt_version=qt_version, email=email, provider=provider,
+        imap=imap, smtp=smtp, steps=list(checked.get("steps") or steps), error=error,
+        tls=checked.get("tls") or {},
+        discovery_tried=list(_as_dict(discovery).get("tried") or ()),
+        notes=[f"Auth: {auth}", f"Pinned: imap={imap_pinned} smtp={smtp_pinned}"],
+        secrets=secrets, usernames=usernames)
+
+
+@dataclass(frozen=True)
+class ConfigRow:
+    """One deployment option as support may see it."""
+
+    key: str
+    value: str  # shown as-is; "" for a secret (see ``state``) or an option not set
+    source: str  # the file or variable it came from; "" when built in or not set
+    state: str  # set | secret (set, never shown) | default | unset
+
+
+def configuration_rows(settings: Settings) -> list[ConfigRow]:
+    """Every deployment option: its value (client IDs are public; a secret only "set";
+    a password inside a URL removed) and where it came from."""
+    rows = []
+    for key, option in OPTIONS.items():
+        found = settings.deploy.values.get(key)
+        if found is not None and option.secret:
+            rows.append(ConfigRow(key, "", found.source, "secret"))
+        elif found is not None:
+            rows.append(ConfigRow(key, shown(key, found.value), found.source, "set"))
+        elif option.default is not None:
+            rows.append(ConfigRow(key, option.default, "", "default"))
+        else:
+            rows.append(ConfigRow(key, "", "", "unset"))
+    return rows
+
+
+def _in_english(row: ConfigRow) -> tuple[str, str, str]:
+    if row.state == "secret":
+        return row.key, "set (hidden)", row.source
+    if row.state == "default":
+        return row.key, row.value, "built-in default"
+    if row.state == "unset":
+        return row.key, "", "not set"
+    return row.key, row.value, row.source
+
+
+def configuration_report(settings: Settings, *, app_version: str,
+                         shown_rows: Sequence[tuple[str, str, str]] | None = None
+                         ) -> DiagnosticsReport:
+    """About → Sign-in configuration → "Copy for the diagnostics report": each option, the
+    files looked at (found or not, unknown keys), every secret option redacted from the
+    text. ``shown_rows``: (key, value, source) as the window shows them (its words for
+    "set (hidden)", "built-in default"…); by default the rows' English words."""
+    rows = shown_rows if shown_rows is not None else [
+        _in_english(r) for r in configuration_rows(settings)]
+    notes = ["Sign-in configuration:"]
+    notes += [f"  {key} = {value or '-'}  ({source})" for key, value, source in rows]
+    notes += [f"  file {f.path}: {'found' if f.found else 'not found'}"
+              + (f" (unknown keys: {', '.join(f.unknown)})" if f.unknown else "")
+              for f in settings.deploy.files]
+    secrets = [settings.option(k) for k, o in OPTIONS.items() if o.secret]
+    return report(app_version=app_version, notes=notes, secrets=secrets)

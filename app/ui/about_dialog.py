@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.services.config import OPTIONS, Settings, shown
+from app.services.config import Settings
+from app.services.diagnostics import configuration_report, configuration_rows
 
 
 class AboutDialog(QDialog):
@@ -104,18 +105,16 @@ class SignInConfigDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(key, value as it may be shown, where it came from) for every option."""
-        deploy = self.settings.deploy
         out = []
-        for key, option in OPTIONS.items():
-            found = deploy.values.get(key)
-            if found is not None and option.secret:
-                out.append((key, self.tr("set (hidden)"), found.source))
-            elif found is not None:
-                out.append((key, shown(key, found.value), found.source))
-            elif option.default is not None:
-                out.append((key, option.default, self.tr("built-in default")))
+        for row in configuration_rows(self.settings):  # the service decides what is shown
+            if row.state == "secret":
+                out.append((row.key, self.tr("set (hidden)"), row.source))
+            elif row.state == "default":
+                out.append((row.key, row.value, self.tr("built-in default")))
+            elif row.state == "unset":
+                out.append((row.key, "", self.tr("not set")))
             else:
-                out.append((key, "", self.tr("not set")))
+                out.append((row.key, row.value, row.source))
         return out
 
     def _fill(self) -> None:
@@ -137,15 +136,8 @@ class SignInConfigDialog(QDialog):
         self.files.setText("\n".join(lines))
 
     def report_text(self) -> str:
-        from app.services.diagnostics import build_report
-
-        notes = ["Sign-in configuration:"]
-        notes += [f"  {key} = {value or '-'}  ({source})" for key, value, source in self.rows()]
-        notes += [f"  file {f.path}: {'found' if f.found else 'not found'}"
-                  + (f" (unknown keys: {', '.join(f.unknown)})" if f.unknown else "")
-                  for f in self.settings.deploy.files]
-        secrets = [self.settings.option(k) for k, o in OPTIONS.items() if o.secret]
-        return build_report(app_version=__version__, notes=notes, secrets=secrets)
+        return configuration_report(self.settings, app_version=__version__,
+                                    shown_rows=self.rows()).text
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report_text())

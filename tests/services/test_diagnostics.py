@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -28,7 +29,8 @@ class FakeStep:  # the shape of connection_check.Step
     reply: str | None = None
 
 
-def report(**overrides: object) -> str:
+def facts(**overrides: object) -> dict:
+    """The report's facts: a failed IMAP login whose reply echoes the password."""
     base: dict = {
         "app_version": app.__version__, "qt_version": "6.12.0", "email": USER,
         "provider": "ovh", "imap": Endpoint("imap.example.test", 993, "ssl"),
@@ -45,7 +47,11 @@ def report(**overrides: object) -> str:
                              "result": "not_found", "ms": 41}],
         "secrets": [SECRET], "usernames": [USER]}
     base.update(overrides)
-    return diagnostics.build_report(**base)  # type: ignore[arg-type]
+    return base
+
+
+def report(**overrides: object) -> str:
+    return diagnostics.build_report(**facts(**overrides))
 
 
 def test_report_has_what_support_needs() -> None:
@@ -111,3 +117,78 @@ def test_domain_health_summary_is_included() -> None:
     assert "Domain health: dupont.fr score 40/100" in text
     assert "[fail] spf: No SPF record" in text
     assert "[ok  ] mx: MX present" in text
+
+
+def test_report_is_a_dataclass_saying_what_it_is_about() -> None:
+    failed = diagnostics.report(**facts())
+    assert failed.account == USER and not failed.ok and failed.error_code == "AUTH_FAILED"
+    assert failed.text.startswith("Postier diagnostics\n") and SECRET not in failed.text
+    assert str(failed) == failed.text
+    fine = diagnostics.report(app_version="1", email=USER)
+    assert fine.ok and fine.error_code is None and "Result: OK" in fine.text
+
+
+@dataclass
+class FakeCheck:  # the shape of connection_check.CheckResult
+    steps: list
+    tls: dict
+
+
+@dataclass
+class FakeDiscovery:  # the shape of discovery.DiscoveryResult
+    tried: list
+
+
+def test_connection_report_reads_the_check_and_discovery_it_is_given() -> None:
+    check = FakeCheck([FakeStep("smtp", "login", False, 33, code="AUTH_FAILED",
+                                reply=f"535 5.7.8 {SECRET}")],
+                      {"smtp": {"version": "TLSv1.3", "cipher": "X", "sha256": "cd" * 32,
+                                "issuer": "CN=CA"}})
+    made = diagnostics.connection_report(
+        app_version="2.0", qt_version="6.12.0", email=USER, provider=None,
+        imap=Endpoint("imap.example.test", 993, "ssl"), smtp=None, check=check,
+        steps=[FakeStep("imap", "connect", True, 5)],  # superseded by the check's own
+        error=ErrorInfo("AUTH_FAILED", "Refused.", "Check the password.", "smtp", None),
+        discovery=FakeDiscovery([{"source": "ispdb", "target": "t", "result": "found",
+                                  "ms": 9}]),
+        auth="password", imap_pinned=True, secrets=[SECRET], usernames=[USER])
+    text = made.text
+    assert "smtp/login" in text and "imap/connect" not in text
+    assert "TLS smtp: TLSv1.3" in text and "ispdb" in text and "found" in text
+    assert "Auth: password" in text and "Pinned: imap=True smtp=False" in text
+    assert SECRET not in text and diagnostics.REDACTED in text
+    assert made.error_code == "AUTH_FAILED" and made.account == USER
+    # No check yet: the steps seen so far are reported.
+    early = diagnostics.connection_report(app_version="2.0", email=USER,
+                                          steps=[FakeStep("imap", "connect", True, 5)])
+    assert "imap/connect" in early.text and early.ok
+
+
+def test_configuration_report_names_sources_and_never_a_secret(
+        postier_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.services.config import Settings
+
+    site = tmp_path / "site-config" / "Postier" / "postier.toml"  # XDG_CONFIG_DIRS (conftest)
+    site.parent.mkdir(parents=True)
+    site.write_text('[google]\nclient_id = "123-abc.apps.googleusercontent.com"\n'
+                    f'client_secret = "{SECRET}"\n[app]\nlogo = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("POSTIER_MS_TENANT", "consumers")
+    settings = Settings.from_env()
+    rows = {r.key: r for r in diagnostics.configuration_rows(settings)}
+    assert rows["google.client_secret"] == diagnostics.ConfigRow(
+        "google.client_secret", "", str(site), "secret")
+    assert (rows["microsoft.tenant"].value, rows["microsoft.tenant"].source) == (
+        "consumers", "POSTIER_MS_TENANT")
+    made = diagnostics.configuration_report(settings, app_version="3.1")
+    text = made.text
+    assert "Sign-in configuration:" in text and SECRET not in text
+    # "client_secret = …" is secret-shaped: redact masks the value, whatever it says.
+    assert f"  google.client_secret = {diagnostics.REDACTED} (hidden)  ({site})" in text
+    assert "  microsoft.tenant = consumers  (POSTIER_MS_TENANT)" in text
+    assert f"  file {site}: found (unknown keys: app.logo)" in text
+    assert made.ok and made.account == ""
+    # The window's own words (translated) are kept as given.
+    shown = diagnostics.configuration_report(
+        settings, app_version="3.1", shown_rows=[("google.client_secret", "défini (masqué)",
+                                                  str(site))])
+    assert f"  google.client_secret = {diagnostics.REDACTED} (masqué)  ({site})" in shown.text
