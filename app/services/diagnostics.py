@@ -21,14 +21,11 @@ from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-# scrub and scrubbing_logs are re-exported for the protocol modules that still import them
-# from here (setup/connection_check, outbox/sending, tracking/watcher): redaction is their home.
 from app.services.config import OPTIONS, Settings, shown
-from app.services.redaction import REDACTED, redact, scrub, scrubbing_logs
+from app.services.redaction import redact
 
-__all__ = ["REDACTED", "ConfigRow", "DiagnosticsReport", "build_report", "configuration_report",
-           "configuration_rows", "connection_report", "redact", "report", "scrub",
-           "scrubbing_logs", "system_summary"]
+__all__ = ["ConfigRow", "DiagnosticsReport", "build_report", "configuration_report",
+           "configuration_rows", "connection_report", "report", "system_summary"]
 
 
 def _as_dict(item: Any) -> dict[str, Any]:

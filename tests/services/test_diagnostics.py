@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 import app
-from app.services import diagnostics
+from app.services import diagnostics, redaction
 from app.services.errors import ErrorInfo
 from app.services.setup.endpoint import Endpoint
 
@@ -68,7 +68,7 @@ def test_secret_never_appears_even_inside_a_server_reply() -> None:
     text = report()
     assert SECRET not in text
     assert "S3cr" not in text
-    assert diagnostics.REDACTED in text
+    assert redaction.REDACTED in text
 
 
 @pytest.mark.parametrize("encoded", [
@@ -90,7 +90,7 @@ def test_unknown_tokens_and_password_fields_are_masked() -> None:
     assert "hunter2" not in text
     assert "tok en" not in text
     assert "AGFsaWNl" not in text
-    assert text.count(diagnostics.REDACTED) == 4
+    assert text.count(redaction.REDACTED) == 4
 
 
 def test_success_report_and_missing_pieces() -> None:
@@ -156,7 +156,7 @@ def test_connection_report_reads_the_check_and_discovery_it_is_given() -> None:
     assert "smtp/login" in text and "imap/connect" not in text
     assert "TLS smtp: TLSv1.3" in text and "ispdb" in text and "found" in text
     assert "Auth: password" in text and "Pinned: imap=True smtp=False" in text
-    assert SECRET not in text and diagnostics.REDACTED in text
+    assert SECRET not in text and redaction.REDACTED in text
     assert made.error_code == "AUTH_FAILED" and made.account == USER
     # No check yet: the steps seen so far are reported.
     early = diagnostics.connection_report(app_version="2.0", email=USER,
@@ -183,7 +183,7 @@ def test_configuration_report_names_sources_and_never_a_secret(
     text = made.text
     assert "Sign-in configuration:" in text and SECRET not in text
     # "client_secret = …" is secret-shaped: redact masks the value, whatever it says.
-    assert f"  google.client_secret = {diagnostics.REDACTED} (hidden)  ({site})" in text
+    assert f"  google.client_secret = {redaction.REDACTED} (hidden)  ({site})" in text
     assert "  microsoft.tenant = consumers  (POSTIER_MS_TENANT)" in text
     assert f"  file {site}: found (unknown keys: app.logo)" in text
     assert made.ok and made.account == ""
@@ -191,4 +191,4 @@ def test_configuration_report_names_sources_and_never_a_secret(
     shown = diagnostics.configuration_report(
         settings, app_version="3.1", shown_rows=[("google.client_secret", "défini (masqué)",
                                                   str(site))])
-    assert f"  google.client_secret = {diagnostics.REDACTED} (masqué)  ({site})" in shown.text
+    assert f"  google.client_secret = {redaction.REDACTED} (masqué)  ({site})" in shown.text

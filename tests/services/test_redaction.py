@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from app.services import diagnostics, redaction
+from app.services import redaction
 
 SECRET = "S3cr&t pass/Wörd"
 USER = "alice@example.test"
@@ -52,9 +52,3 @@ def test_scrubbing_logs_only_while_logging_in(caplog: pytest.LogCaptureFixture) 
     assert caplog.messages[0] == f"< NO LOGIN {USER} {redaction.REDACTED}"
     assert caplog.messages[1] == f"after: {SECRET}"  # the filter was removed
 
-
-def test_diagnostics_keeps_the_old_names_for_its_importers() -> None:
-    # setup/connection_check, outbox/sending and tracking/watcher import them from there.
-    assert diagnostics.scrub is redaction.scrub
-    assert diagnostics.scrubbing_logs is redaction.scrubbing_logs
-    assert diagnostics.REDACTED == redaction.REDACTED
