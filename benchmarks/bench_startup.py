@@ -13,12 +13,19 @@ With ``--bundle packaging/dist/postier`` it also times the PyInstaller bundle's 
 and ``postier --version`` against the source's (issue 17: <= 1.2 and <= 1.5), and the
 source's ``--version`` against ``python -c pass``, all interleaved in the same runs.
 
+The app's modules are byte-compiled first, as in an installed copy (pip and the bundle ship
+them compiled): with PYTHONDONTWRITEBYTECODE=1 (set here) an editable checkout would otherwise
+compile every module from source at every start, a cost no user pays (``--from-source``
+keeps that, to see it).
+
 Run: .venv/bin/python benchmarks/bench_startup.py [--runs 9] [--bundle packaging/dist/postier]
+Under a real X server: QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python benchmarks/bench_startup.py
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -93,7 +100,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--bundle", type=Path, help="a built bundle folder (packaging/dist/postier)")
+    ap.add_argument("--from-source", action="store_true",
+                    help="do not byte-compile the app first (stale or missing .pyc stay so)")
     args = ap.parse_args()
+    if not args.from_source:  # __pycache__ is ignored by git; a stale .pyc is never used
+        compileall.compile_dir(ROOT / "app", quiet=1)
+    print(f"platform {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}, "
+          f"{'from source' if args.from_source else 'byte-compiled'}, {args.runs} runs")
     bare_cmd = [sys.executable, "-c", BARE]
     app_cmd = [sys.executable, "-m", "app.cli"]
     bundle_cmd = [str(args.bundle / "postier")] if args.bundle else []

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ import platformdirs
 
 from app.services.errors import InputError
 from app.services.resources import resources_dir as resources_dir  # re-exported
-from app.services.translation import available_languages
 
 DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
 APP_NAME = "Postier"
@@ -65,8 +63,7 @@ _declare("google.client_id", "POSTIER_GOOGLE_CLIENT_ID",
          help="Client ID of the Google Cloud OAuth client (Desktop app)")
 _declare("google.client_secret", "POSTIER_GOOGLE_CLIENT_SECRET", secret=True,
          help="The Desktop client's secret")
-# Every language with a catalogue (resources/locale): a new language needs no code here.
-_declare("app.language", None, choices=available_languages(), help="default UI language")
+_declare("app.language", None, choices=("fr", "en"), help="default UI language")
 _declare("app.ca_file", "POSTIER_CA_FILE", help="extra PEM CA bundle (company CA)")
 _declare("database.url", "POSTIER_DATABASE_URL",
          help="postgresql://… for a team database; absent = the local SQLite file")
@@ -177,6 +174,8 @@ def _read_file(path: Path, required: bool) -> tuple[ConfigFile, dict[str, str]]:
         return ConfigFile(path, False), {}
     except OSError as exc:
         raise ConfigError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+    import tomllib  # only once a file exists: most starts have none (~5 ms, issue 17)
+
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

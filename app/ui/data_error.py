@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.services.errors import message_for
-from app.services.storage import StorageError, backups, integrity_problems, restore_database
 from app.ui.i18n import current_language
 
 log = logging.getLogger(__name__)
@@ -45,6 +44,8 @@ class DataErrorDialog(QMessageBox):
         self.db_path = Path(db_path)
         self.outcome: dict[str, Any] | None = None
         self.restore_error: str | None = None
+        from app.services.storage import backups, integrity_problems
+
         message, hint = message_for(CODE, current_language(language))
         self.sound_backup = next((b for b in backups(self.db_path)
                                   if not integrity_problems(b)), None)
@@ -69,6 +70,8 @@ class DataErrorDialog(QMessageBox):
     def restore(self) -> None:
         """One file copy the user asked for and waits on; done here, on purpose, so that
         nothing of this window reads the data file while it is being replaced."""
+        from app.services.storage import StorageError, restore_database
+
         try:
             self.outcome = restore_database(self.db_path, self.sound_backup)
         except StorageError as exc:

@@ -11,14 +11,12 @@ the app's own settings table (per data directory: no stray QSettings file, tests
 from __future__ import annotations
 
 import logging
-import sqlite3
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
-
-from app.services.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +56,45 @@ def save_geometry(window: QWidget, key: str, db: Any) -> None:
         log.warning("could not save the size of the %s window", key, exc_info=True)
 
 
+class SettingsFile:
+    """The data file's settings table for a window's geometry, opened only when used: a
+    new user's first window has no data file yet, and must not import storage (and create
+    the file) to learn that nothing was saved (issue 17)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(db_path)
+        self._db: Any = None
+
+    def _database(self) -> Any:
+        if self._db is None:
+            from app.services.storage import Database
+
+            self._db = Database(self.path)
+        return self._db
+
+    def get_setting(self, key: str) -> str | None:
+        if not self.path.exists():
+            return None
+        return self._database().get_setting(key)  # type: ignore[no-any-return]
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._database().set_setting(key, value)
+
+
 def _stored(key: str, db: Any) -> tuple[QRect, bool] | None:
     try:
         value = db.get_setting(_KEY.format(key)) if db is not None else None
         if not value:
             return None
         x, y, w, h, maximized = (int(part) for part in value.split(","))
-    except (ValueError, sqlite3.Error, StorageError):  # old/hand-edited: default size
-        return None
+    except Exception as exc:  # old/hand-edited value, unreadable file: the default size
+        import sqlite3
+
+        from app.services.storage import StorageError  # imported by whatever raised it
+
+        if isinstance(exc, (ValueError, sqlite3.Error, StorageError)):
+            return None
+        raise
     return (QRect(x, y, w, h), bool(maximized)) if w > 0 and h > 0 else None
 
 
@@ -86,4 +115,6 @@ def fit_window(window: QWidget, key: str, preferred: QSize, db: Any = None) -> N
     rect = _clamp(rect, area)
     window.setGeometry(rect)
     if maximized:
+        from PySide6.QtCore import Qt  # not at import: see app/ui/startup_qt.py
+
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)

@@ -29,7 +29,6 @@ from typing import Any, NoReturn
 
 from app.services.config import Settings
 from app.services.errors import ErrorInfo, InputError, PostierError
-from app.services.mail import tls_probes
 from app.services.mail.auth import Credential
 from app.services.mail.failures import (
     connect_first,
@@ -38,6 +37,7 @@ from app.services.mail.failures import (
     refusal_code,
     resolve_host,
 )
+from app.services.mail.greeting import greet
 from app.services.mail.imap_session import ImapSession
 from app.services.mail.smtp_session import SmtpSession
 from app.services.mail.tls import (
@@ -46,6 +46,7 @@ from app.services.mail.tls import (
     client_context,
     describe_certificate,
     handshake,
+    legacy_probe_context,
     normalize_fingerprint,
     tls_info,
 )
@@ -306,27 +307,30 @@ class _Checker:
                   f"a {version} handshake on a second connection"))
 
     def tls_first(self, sock: socket.socket) -> str | None:
-        """TLS version a second connection to the same address negotiates (mail/tls_probes),
-        or None when the port does not speak TLS first."""
+        """TLS version negotiated by a handshake on a second connection to the same address
+        (nothing sent after it, no certificate check: only "does this port speak TLS
+        first?"), or None when it does not."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        key = f"{self.server}:tls-probe"  # watched: cancel/deadline cut it too
         try:
             peer = sock.getpeername()[:2]
+            probe = socket.create_connection(
+                peer, timeout=min(_TLS_PROBE_TIMEOUT, self.run.remaining()))
         except OSError:
             return None
-        return tls_probes.tls_first(peer, self.endpoint.host,
-                                    min(_TLS_PROBE_TIMEOUT, self.run.remaining()),
-                                    self._probe_watch("tls-probe"))
-
-    def _probe_watch(self, name: str) -> Callable[[socket.socket | None], None]:
-        """A probe's connection, watched: cancel/deadline cut it too."""
-        key = f"{self.server}:{name}"
-
-        def watch(sock: socket.socket | None) -> None:
-            if sock is None:
-                self.run.unwatch(key)
-            else:
-                self.run.watch(key, sock)
-
-        return watch
+        try:
+            with ctx.wrap_socket(probe, server_hostname=self.endpoint.host,
+                                 do_handshake_on_connect=False) as tls_sock:
+                self.run.watch(key, tls_sock)  # the TLS socket: the wrap detached ``probe``
+                tls_sock.do_handshake()
+                return tls_sock.version() or "TLS"
+        except (OSError, ValueError):
+            return None
+        finally:
+            self.run.unwatch(key)
+            probe.close()  # a no-op once wrapped
 
     def tls_handshake(self, sock: socket.socket) -> tuple[ssl.SSLSocket, str]:
         """TLS over ``sock`` (implicit or after STARTTLS): the TLS socket, now the one
@@ -387,26 +391,58 @@ class _Checker:
         return err
 
     def old_tls_version(self) -> str | None:
-        """"TLSv1"/"TLSv1.1" when the server only completes an old handshake (mail/
-        tls_probes), else None."""
+        """"TLSv1"/"TLSv1.1" when the server completes a handshake with a TLS 1.0/1.1-only
+        context on a fresh connection (through STARTTLS when the endpoint uses it), else
+        None. Nothing is sent after the handshake, nothing is checked: it only names the
+        cause of a handshake that failed under Postier's TLS >= 1.2 policy."""
+        key = f"{self.server}:old-tls-probe"  # watched: cancel/deadline cut it too
         try:
             addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
-        except PostierError:
+            raw = socket.create_connection((addrs[0], self.endpoint.port),
+                                           timeout=min(_TLS_PROBE_TIMEOUT, self.run.remaining()))
+        except (OSError, PostierError):
             return None
-        return tls_probes.old_tls_version(
-            addrs[0], self.endpoint.port, self.endpoint.host, self.server,
-            self.effective.security != "ssl", min(_TLS_PROBE_TIMEOUT, self.run.remaining()),
-            self._probe_watch("old-tls-probe"))
+        try:
+            self.run.watch(key, raw)
+            if self.effective.security != "ssl":
+                deadline = time.monotonic() + min(_TLS_PROBE_TIMEOUT, self.run.remaining())
+                if greet(raw, self.server, deadline, starttls=True).status != "ok":
+                    return None
+            with legacy_probe_context().wrap_socket(raw, server_hostname=self.endpoint.host,
+                                                    do_handshake_on_connect=False) as tls_sock:
+                self.run.watch(key, tls_sock)  # the wrap detached ``raw``
+                tls_sock.do_handshake()
+                version = tls_sock.version()
+            return version if version in ("TLSv1", "TLSv1.1") else None
+        except (OSError, ValueError):
+            return None
+        finally:
+            self.run.unwatch(key)
+            raw.close()
 
     def fetch_certificate(self) -> bytes | None:
-        """The server's certificate, read over a connection never used to log in."""
+        """The server's certificate over a fresh, unverified connection that goes no further
+        than the handshake. Never used to log in."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
         try:
             addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
-        except PostierError:
+            raw = socket.create_connection((addrs[0], self.endpoint.port),
+                                           timeout=min(5.0, self.run.remaining()))
+        except (OSError, PostierError):
             return None
-        return tls_probes.fetch_certificate(
-            addrs[0], self.endpoint.port, self.endpoint.host, self.server,
-            self.effective.security != "ssl", min(5.0, self.run.remaining()))
+        try:
+            if self.effective.security != "ssl":
+                deadline = time.monotonic() + min(5.0, self.run.remaining())
+                if greet(raw, self.server, deadline, starttls=True).status != "ok":
+                    return None
+            with ctx.wrap_socket(raw, server_hostname=self.endpoint.host) as tls_sock:
+                return tls_sock.getpeercert(binary_form=True)
+        except (OSError, ValueError):
+            return None
+        finally:
+            raw.close()
 
     # -- driver ------------------------------------------------------------
     def run_check(self) -> None:
