@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from app.services import translation
 from app.services.errors import InputError, PostierError
 
 log = logging.getLogger("postier")
@@ -130,11 +131,14 @@ def _settings():  # noqa: ANN202 - import kept local so `postier --version` stay
     from app.services.config import Settings
 
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
     except InputError:
         raise  # CONFIG_INVALID: postier.toml, naming the file and the key
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    # postier.toml's [app] language: errors' messages and hints are said in it (CLI.md).
+    translation.set_language(settings.option("app.language") or translation.SOURCE_LANGUAGE)
+    return settings
 
 
 def cmd_discover(args: argparse.Namespace) -> CommandResult:

@@ -25,6 +25,7 @@ import platformdirs
 
 from app.services.errors import InputError
 from app.services.resources import resources_dir as resources_dir  # re-exported
+from app.services.translation import available_languages
 
 DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
 APP_NAME = "Postier"
@@ -63,7 +64,8 @@ _declare("google.client_id", "POSTIER_GOOGLE_CLIENT_ID",
          help="Client ID of the Google Cloud OAuth client (Desktop app)")
 _declare("google.client_secret", "POSTIER_GOOGLE_CLIENT_SECRET", secret=True,
          help="The Desktop client's secret")
-_declare("app.language", None, choices=("fr", "en"), help="default UI language")
+# Every language with a catalogue (resources/locale): a new language needs no code here.
+_declare("app.language", None, choices=available_languages(), help="default UI language")
 _declare("app.ca_file", "POSTIER_CA_FILE", help="extra PEM CA bundle (company CA)")
 _declare("database.url", "POSTIER_DATABASE_URL",
          help="postgresql://… for a team database; absent = the local SQLite file")

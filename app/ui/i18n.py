@@ -1,10 +1,16 @@
-"""Qt translations: the language follows the system locale unless set in settings."""
+"""Qt translations: the language follows the system locale unless set in settings.
+
+Widgets are translated by Qt Linguist (resources/i18n/postier_<lang>.ts/.qm); the services'
+texts by their gettext catalogues (app/services/translation.py), whose current language
+``install_translator`` sets too, so both sides always speak the same language. A language is
+available once it has a services catalogue (translation.available_languages())."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.services import translation
 from app.services.config import resources_dir
 
 _installed: list[QTranslator] = []
@@ -13,15 +19,17 @@ _configured: list[str] = []
 
 
 def set_configured_language(language: str | None) -> None:
-    _configured[:] = [language] if language in ("fr", "en") else []
+    _configured[:] = [language] if language in translation.available_languages() else []
 
 
 def current_language(preferred: str | None = None) -> str:
-    if preferred in ("fr", "en"):
+    languages = translation.available_languages()
+    if preferred in languages:
         return preferred
     if _configured:
         return _configured[0]
-    return "fr" if QLocale.system().name().lower().startswith("fr") else "en"
+    system = QLocale.system().name().lower()[:2]
+    return system if system in languages else translation.SOURCE_LANGUAGE
 
 
 def install_translator(app: QApplication, language: str | None = None) -> str:
@@ -42,6 +50,7 @@ def install_translator(app: QApplication, language: str | None = None) -> str:
             app.installTranslator(translator)
             _installed.append(translator)
     _set_locale(lang)
+    translation.set_language(lang)  # the services' words (errors, statuses) follow
     return lang
 
 
@@ -51,12 +60,14 @@ def plural(text: str, n: int) -> str:
     return text.replace("(s)", "" if n == 1 else "s")
 
 
+# The region a language gets when the system speaks another one (dates, numbers).
+_REGIONS = {"fr": "fr_FR", "en": "en_GB"}
+
+
 def _set_locale(lang: str) -> None:
     system = QLocale.system()
-    wanted = QLocale.Language.French if lang == "fr" else QLocale.Language.English
-    if system.language() == wanted or (lang == "en" and system.language()
-                                       == QLocale.Language.C):
+    if system.language() == QLocale(lang).language() or (
+            lang == "en" and system.language() == QLocale.Language.C):
         QLocale.setDefault(system)  # the user's own region (fr_CA, en_GB…) and settings
     else:
-        QLocale.setDefault(QLocale(wanted, QLocale.Country.France if lang == "fr"
-                                   else QLocale.Country.UnitedKingdom))
+        QLocale.setDefault(QLocale(_REGIONS.get(lang, lang)))

@@ -94,7 +94,7 @@ def test_oauth_reads_the_client_id_from_the_file_without_any_variable(
 @pytest.mark.parametrize(("text", "key", "reason"), [
     ('[microsoft]\nclient_id = 42\n', "microsoft.client_id", "must be a string"),
     ('[google]\nclient_secret = ["a"]\n', "google.client_secret", "must be a string"),
-    ('[app]\nlanguage = "de"\n', "app.language", "must be one of fr, en"),
+    ('[app]\nlanguage = "de"\n', "app.language", "must be one of en, fr"),
     ('[app]\nca_file = "/nonexistent/company-ca.pem"\n', "app.ca_file", "PEM CA bundle"),
     ('microsoft = "x"\n', "microsoft", "[section] table"),
     ('[microsoft\nclient_id = "x"\n', None, "not valid TOML"),

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from app.services import translation
-from app.services.errors import message_for
+from app.services.errors import PostierError, message_for
 from app.services.tracking import message_status as mst
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,3 +199,23 @@ def test_placeholders_survive_translation() -> None:
     fr = message_for("TLS_HANDSHAKE_FAILED", "fr", "implicit_tls_port", params)[1]
     assert "Le port 993 " in fr and "{" not in fr
     assert not re.search(r"\{\w+\}", mst.count_label("hard_bounce", 2, "fr"))
+
+
+def test_the_cli_speaks_the_configured_language(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """postier.toml's [app] language: the CLI's error messages and hints (CLI.md)."""
+    from app import cli
+
+    config = tmp_path / "postier.toml"
+    config.write_text('[app]\nlanguage = "fr"\n', encoding="utf-8")
+    monkeypatch.setenv("POSTIER_CONFIG", str(config))
+    monkeypatch.setenv("POSTIER_HOME", str(tmp_path / "home"))
+    try:
+        cli._settings()
+        assert translation.current_language() == "fr"
+        assert PostierError("TIMEOUT").message == "Le serveur n'a pas répondu à temps."
+        config.write_text("", encoding="utf-8")
+        cli._settings()
+        assert translation.current_language() == "en"
+    finally:
+        translation.set_language("en")

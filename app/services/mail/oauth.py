@@ -33,6 +33,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from app.services.translation import gettext
 
 log = logging.getLogger(__name__)
 
@@ -252,9 +253,9 @@ class _RedirectHandler(BaseHTTPRequestHandler):
             return
         self.server.result = {k: v[0] for k, v in query.items()}
         ok = "code" in query
-        body = _DONE_PAGE.format(text="Connexion réussie, vous pouvez revenir à Postier. / "
-                                      "Signed in: you can go back to Postier." if ok else
-                                 "Connexion interrompue. / Sign-in stopped.").encode()
+        # In Postier's language (the browser's page is part of the sign-in it started).
+        body = _DONE_PAGE.format(text=gettext("Signed in: you can go back to Postier.") if ok else
+                                 gettext("Sign-in stopped.")).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
