@@ -93,3 +93,32 @@ def test_bounce_while_track_runs_is_emailed_exactly_once(rig, settings: Settings
         (notify.SUBJECT_PREFIX + TITLE, "sent", 1)]
     # …and once in the mailbox: the one outbox row above is the only copy that can exist.
     assert _notifications_in_maildir(rig, token) == [notify.SUBJECT_PREFIX + TITLE]
+
+
+def test_track_once_mails_what_its_pass_found(rig, settings: Settings) -> None:
+    """``track --once`` has no outbox behind it: the notification of the bounce its pass
+    read is sent before it exits (recorded in the outbox, sent at once)."""
+    db = Database(settings.db_path)
+    token = uuid.uuid4().hex
+    first = subprocess.run([sys.executable, "-m", "app.cli", "track", "--once", "--json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr  # the starting point: nothing to tell yet
+    sent = sending.send_message(settings, sending.OutgoingMessage(
+        account_email=SENDER, to=[BOUNCES], subject=f"Devis {token}", text="Bonjour"))
+    assert sent.status == "sent", sent.to_dict()
+    deadline = time.monotonic() + 60
+    while not [n for n in notify_rules.history(db) if token in n.body]:
+        assert time.monotonic() < deadline, "the bounce was never read"
+        run = subprocess.run([sys.executable, "-m", "app.cli", "track", "--once", "--json"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    with db.reading() as conn:
+        mails = conn.execute("SELECT subject, state FROM messages WHERE subject LIKE"
+                             " '[Postier]%'").fetchall()
+    assert [(m["subject"], m["state"]) for m in mails] == [(notify.SUBJECT_PREFIX + TITLE,
+                                                             "sent")]
+    deadline = time.monotonic() + 30
+    while not _notifications_in_maildir(rig, token):
+        assert time.monotonic() < deadline, "the notification mail never reached the mailbox"
+        time.sleep(0.2)
+    assert _notifications_in_maildir(rig, token) == [notify.SUBJECT_PREFIX + TITLE]

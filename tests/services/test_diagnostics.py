@@ -84,7 +84,7 @@ def test_encoded_forms_of_the_secret_are_removed(encoded: str) -> None:
 
 
 def test_unknown_tokens_and_password_fields_are_masked() -> None:
-    text = diagnostics.redact("Authorization: Bearer eyJhbGciOi.abc-def_123 | "
+    text = redaction.redact("Authorization: Bearer eyJhbGciOi.abc-def_123 | "
                               "password=hunter2; access_token: 'tok en' AUTH PLAIN AGFsaWNl")
     assert "eyJhbGciOi" not in text
     assert "hunter2" not in text
