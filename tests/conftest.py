@@ -17,8 +17,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-# A real PostgreSQL (team mode, issue 19) for any test that asks: postgres_server, postgres_url.
-from tests.support.postgres import postgres_server, postgres_url  # noqa: E402, F401
+# A real PostgreSQL (team mode, issue 19) for any test that asks: postgres_server, postgres_url,
+# engine_target (the test runs once on SQLite, once on PostgreSQL).
+from tests.support.postgres import engine_target, postgres_server, postgres_url  # noqa: E402, F401
 
 # pytest-qt creates its QApplication before any fixture runs: the platform must be set now.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -164,6 +164,10 @@ class Connection:
             raise unreachable(self.url, exc) from exc
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
+        if sql.strip().upper() == "BEGIN":
+            # A module's own BEGIN is a consistent read of several queries (the sent table's
+            # refresh); in SQLite any transaction is one snapshot, in PostgreSQL only this.
+            sql = "BEGIN ISOLATION LEVEL REPEATABLE READ"
         cur = self.raw.cursor(row_factory=_row_factory)
         self._run(cur.execute, sql, _params(params))
         return Cursor(cur)
@@ -265,7 +269,9 @@ class PostgresDatabase(Database):
     def transaction(self) -> Iterator[Connection]:  # type: ignore[override]
         conn = self.connect()
         try:
-            conn.execute("BEGIN")
+            # READ COMMITTED with row locks, not SQLite's one writer at a time: what two laptops
+            # must not both do (claims, the tracker) takes its own lock.
+            conn.execute("START TRANSACTION")
             try:
                 yield conn
             except BaseException:

@@ -205,3 +205,19 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     if not postgres_server.running():  # a test stopped it: the next one gets it back
         postgres_server.start()
     return postgres_server.create_database()
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's database lives, once per engine: the same test runs on SQLite and on
+    a fresh PostgreSQL database (pass it to storage.open_database / database_for)."""
+    if request.param == "sqlite":
+        return tmp_path / "engine.sqlite3"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    if not server.running():
+        server.start()
+    return server.create_database()
+

@@ -90,6 +90,10 @@ def bulk_rows(db: Database, n: int, *, seed: int = 7, now: datetime | None = Non
         conn.executemany(
             "INSERT INTO events (recipient_id, at, status, source, reason, detail) "
             "VALUES (?,?,?,?,?,?)", events)
+        if db.engine == "postgresql":  # ids given by hand: the next generated ones follow
+            for table in ("messages", "recipients"):
+                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT MAX(id) FROM {table}))")
 
 
 def add_message(db: Database, account: str, subject: str, recipients: list[tuple[str, str]],
@@ -101,14 +105,14 @@ def add_message(db: Database, account: str, subject: str, recipients: list[tuple
         mid = conn.execute(
             "INSERT INTO messages (account_email, message_id, envid, from_addr, subject, "
             "body_text, state, created_at, sent_at, resend_of, raw) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (account, f"<{random.random()}@postier.test>", f"e{random.random()}", account,
              subject, "Bonjour,\nVoici le document.", state, iso(created),
-             iso(created) if state != "queued" else None, resend_of, raw)).lastrowid
+             iso(created) if state != "queued" else None, resend_of, raw)).fetchone()[0]
         rids = [conn.execute(
             "INSERT INTO recipients (message_id, address, kind, status, updated_at) "
-            "VALUES (?,?,?,?,?)", (mid, address, "to", "queued", iso(created))).lastrowid
-            for address, _ in recipients]
+            "VALUES (?,?,?,?,?) RETURNING id", (mid, address, "to", "queued", iso(created))
+        ).fetchone()[0] for address, _ in recipients]
     for rid, (_, status) in zip(rids, recipients, strict=False):
         if status != "queued":
             add_event(db, rid, "sent", "smtp", None, "250 2.0.0 Ok: queued as 4F2A1", created)

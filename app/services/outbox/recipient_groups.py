@@ -98,8 +98,8 @@ def create_group(db: Database, name: str, members: list[Member] | None = None) -
         raise GroupError("GROUP_NAME_EMPTY", "A group needs a name.")
     try:
         with db.transaction() as conn:
-            gid = int(conn.execute("INSERT INTO groups(name) VALUES (?)",
-                                   (name,)).lastrowid or 0)
+            gid = int(conn.execute("INSERT INTO groups(name) VALUES (?) RETURNING id",
+                                   (name,)).fetchone()[0])
             _add(conn, gid, members or [])
     except sqlite3.IntegrityError as exc:
         raise GroupError("GROUP_EXISTS", f"A group named {name!r} already exists.") from exc
@@ -113,7 +113,8 @@ def _add(conn: sqlite3.Connection, group_id: int, members: list[Member]) -> int:
             raise GroupError("INVALID_EMAIL", f"Not an e-mail address: {m.address!r}")
         cur = conn.execute("INSERT INTO group_members(group_id, address, name) VALUES (?,?,?) "
                            "ON CONFLICT(group_id, address) DO UPDATE SET name = "
-                           "CASE WHEN excluded.name != '' THEN excluded.name ELSE name END",
+                           "CASE WHEN excluded.name != '' THEN excluded.name"
+                           " ELSE group_members.name END",
                            (group_id, m.address.strip(), m.name.strip()))
         added += cur.rowcount
     return added

@@ -95,13 +95,14 @@ def insert_message(conn: sqlite3.Connection, *, account_id: int | None, account_
                    mdn_requested: bool = False, is_test: bool = False,
                    resend_of: int | None = None) -> int:
     now = utcnow()
-    cur = conn.execute(
+    mid = int(conn.execute(
         "INSERT INTO messages (account_id, account_email, message_id, envid, from_addr, subject,"
         " body_text, body_html, raw, state, created_at, scheduled_at, give_up_at,"
-        " mdn_requested, is_test, resend_of) VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?)",
+        " mdn_requested, is_test, resend_of) VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?)"
+        " RETURNING id",
         (account_id, account_email, message_id, envid, from_addr, subject, body_text, body_html,
-         raw, now, scheduled_at, give_up_at, int(mdn_requested), int(is_test), resend_of))
-    mid = int(cur.lastrowid or 0)
+         raw, now, scheduled_at, give_up_at, int(mdn_requested), int(is_test), resend_of)
+    ).fetchone()[0])
     seen: set[str] = set()
     for rcpt in recipients:
         key = rcpt.address.lower()
@@ -110,7 +111,8 @@ def insert_message(conn: sqlite3.Connection, *, account_id: int | None, account_
         seen.add(key)
         rid = conn.execute(
             "INSERT INTO recipients (message_id, address, kind, status, updated_at, to_send)"
-            " VALUES (?,?,?,'queued',?,1)", (mid, rcpt.address, rcpt.kind, now)).lastrowid
+            " VALUES (?,?,?,'queued',?,1) RETURNING id", (mid, rcpt.address, rcpt.kind, now)
+        ).fetchone()[0]
         conn.execute("INSERT INTO events (recipient_id, at, status, source, detail)"
                      " VALUES (?,?,'queued','local','recorded')", (rid, now))
     return mid

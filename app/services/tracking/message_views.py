@@ -228,8 +228,8 @@ class ViewIndex:
             try:
                 count, max_rid, max_event = conn.execute(
                     "SELECT (SELECT COUNT(*) FROM recipients), "
-                    "(SELECT IFNULL(MAX(id), 0) FROM recipients), "
-                    "(SELECT IFNULL(MAX(id), 0) FROM events)").fetchone()
+                    "(SELECT COALESCE(MAX(id), 0) FROM recipients), "
+                    "(SELECT COALESCE(MAX(id), 0) FROM events)").fetchone()
                 last_rid = self.rid[-1] if self.rid else 0
                 if max_rid < last_rid or count < len(self.rid):
                     self._clear()  # rows went away: start again
@@ -561,14 +561,14 @@ def data_version(db: Database) -> tuple[int, int, int, int, str]:
     plus the (few) account rows: microseconds at 100k messages."""
     with db.reading() as conn:
         row = conn.execute(
-            "SELECT (SELECT IFNULL(MAX(id), 0) FROM events), "
-            "(SELECT IFNULL(MAX(id), 0) FROM recipients), "
-            "(SELECT IFNULL(MAX(id), 0) FROM messages), "
-            "(SELECT COUNT(*) FROM recipients), "
-            "(SELECT IFNULL(group_concat(email || ':' || sync_state || ':' || "
-            "IFNULL(sync_error, '') || ':' || needs_attention, ';'), '') FROM accounts)"
-        ).fetchone()
-    return (row[0], row[1], row[2], row[3], row[4])
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM events), "
+            "(SELECT COALESCE(MAX(id), 0) FROM recipients), "
+            "(SELECT COALESCE(MAX(id), 0) FROM messages), "
+            "(SELECT COUNT(*) FROM recipients)").fetchone()
+        accounts = conn.execute("SELECT email, sync_state, COALESCE(sync_error, ''), "
+                                "needs_attention FROM accounts ORDER BY id").fetchall()
+    states = ";".join(":".join(str(v) for v in account) for account in accounts)
+    return (row[0], row[1], row[2], row[3], states)
 
 
 def changed_recipients(db: Database, since_event_id: int) -> list[int]:

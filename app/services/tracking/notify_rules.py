@@ -81,7 +81,7 @@ def collect(db: Database, lang: str | None = None) -> list[Notification]:
     with db.transaction() as conn:
         row = conn.execute("SELECT value FROM settings WHERE key = 'notify.last_event_id'"
                            ).fetchone()
-        top = conn.execute("SELECT IFNULL(MAX(id), 0) FROM events").fetchone()[0]
+        top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
         if row is not None:
             new_ids += _from_events(conn, int(row[0]), rules, lang)
         conn.execute("INSERT INTO settings(key, value) VALUES('notify.last_event_id', ?) "
@@ -101,8 +101,8 @@ def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
     seen = 0 if "in_app" in rules.get(kind, frozenset()) else 1
     return int(conn.execute(
         "INSERT INTO notifications(at, kind, title, body, account_email, message_id, seen) "
-        "VALUES (?,?,?,?,?,?,?)",
-        (utcnow(), kind, title, body, account, message_id, seen)).lastrowid)
+        "VALUES (?,?,?,?,?,?,?) RETURNING id",
+        (utcnow(), kind, title, body, account, message_id, seen)).fetchone()[0])
 
 
 def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],

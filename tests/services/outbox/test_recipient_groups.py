@@ -9,8 +9,8 @@ from app.services.storage import Database, open_database
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "g.sqlite3")
+def db(engine_target: Path | str) -> Database:
+    return open_database(engine_target)  # each test on SQLite and on PostgreSQL
 
 
 @pytest.mark.parametrize(("address", "ok"), [

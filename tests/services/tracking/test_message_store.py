@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from app.services.storage import Database
+from app.services.storage import Database, database_for
 from app.services.tracking import message_store as ms
 from app.services.tracking import message_views as mv
 from app.services.tracking.message_status import STATUSES
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Database:
-    return Database(tmp_path / "t.sqlite3")
+def db(engine_target: Path | str) -> Database:
+    return database_for(engine_target)  # each test on SQLite and on PostgreSQL
 
 
 def _message(db: Database, addresses: list[str], n: int = 1, account: str = "a@x.test") -> int:

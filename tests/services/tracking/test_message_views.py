@@ -15,8 +15,8 @@ from tests.support import sent_messages as sm
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "t.sqlite3")
+def db(engine_target: Path | str) -> Database:
+    return open_database(engine_target)  # each test on SQLite and on PostgreSQL
 
 
 def test_demo_has_every_status_and_counts(db: Database) -> None:
