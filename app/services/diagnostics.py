@@ -41,6 +41,13 @@ def _as_dict(item: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(item).items() if not k.startswith("_")}
 
 
+def _field(item: Any, name: str) -> Any:
+    """``item.name`` or ``item[name]`` (a result object or its dict), None if absent."""
+    if isinstance(item, Mapping):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
 def _endpoint_text(endpoint: Any) -> str:
     data = _as_dict(endpoint)
     if not data:
@@ -160,12 +167,10 @@ def connection_report(*, app_version: str, qt_version: str = "", email: str = ""
     """The setup assistant's "Copy diagnostics": an account's servers, the last
     connection check (``check``: its steps and TLS details; else the ``steps`` seen so
     far), its error, what discovery tried, the sign-in kind and the pinned certificates."""
-    checked = _as_dict(check)
     return report(
         app_version=app_version, qt_version=qt_version, email=email, provider=provider,
-        imap=imap, smtp=smtp, steps=list(checked.get("steps") or steps), error=error,
-        tls=checked.get("tls") or {},
-        discovery_tried=list(_as_dict(discovery).get("tried") or ()),
+        imap=imap, smtp=smtp, steps=list(_field(check, "steps") or steps), error=error,
+        tls=_field(check, "tls") or {}, discovery_tried=list(_field(discovery, "tried") or ()),
         notes=[f"Auth: {auth}", f"Pinned: imap={imap_pinned} smtp={smtp_pinned}"],
         secrets=secrets, usernames=usernames)
 
