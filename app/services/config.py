@@ -69,6 +69,8 @@ _declare("app.language", None, choices=available_languages(), help="default UI l
 _declare("app.ca_file", "POSTIER_CA_FILE", help="extra PEM CA bundle (company CA)")
 _declare("database.url", "POSTIER_DATABASE_URL",
          help="postgresql://… for a team database; absent = the local SQLite file")
+_declare("database.display_name", "POSTIER_DISPLAY_NAME",
+         help="your name in the 'sent by' column (team mode); absent = your OS login")
 
 
 class ConfigError(InputError, ValueError):

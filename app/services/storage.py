@@ -217,7 +217,12 @@ CREATE TABLE signature_images (
 );
 """  # signature logos as inline MIME parts, stored once per account (issue 16, item 17)
 
-MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS, _V4_SIGNATURE_IMAGES]
+_V5_SENT_BY = """
+ALTER TABLE messages ADD COLUMN sent_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX messages_sent_by ON messages(sent_by, created_at);
+"""  # team mode (issue 19): who sent each message (OS login or chosen display name)
+
+MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS, _V4_SIGNATURE_IMAGES, _V5_SENT_BY]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

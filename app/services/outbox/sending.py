@@ -367,7 +367,8 @@ def record(settings: Settings, msg: OutgoingMessage) -> int:
             body_html=msg.html, raw=raw, recipients=recipients,
             scheduled_at=_iso(_now(msg.scheduled_at)) if msg.scheduled_at else None,
             give_up_at=give_up, mdn_requested=msg.read_receipt, is_test=msg.test,
-            resend_of=msg.resend_of)
+            resend_of=msg.resend_of,
+            sent_by=ms.sender_name(settings.option("database.display_name")))
     _phase("recorded")
     return mid
 

@@ -8,6 +8,8 @@ as an event (``applied = 0``) so nothing the servers said is lost.
 
 from __future__ import annotations
 
+import getpass
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -85,6 +87,18 @@ def _iso(at: datetime | str | None) -> str:
     return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def sender_name(display_name: str | None = None) -> str:
+    """Who sends, for the table's "sent by" column (team mode: colleagues share one
+    address): the chosen display name (``database.display_name``), else the OS login."""
+    chosen = (display_name or os.environ.get("POSTIER_DISPLAY_NAME") or "").strip()
+    if chosen:
+        return chosen[:100]
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        return ""
+
+
 # ---------------------------------------------------------------------------
 # Connection-level helpers: callers compose them inside one Database.transaction().
 # ---------------------------------------------------------------------------
@@ -93,15 +107,18 @@ def insert_message(conn: sqlite3.Connection, *, account_id: int | None, account_
                    body_html: str | None, raw: bytes, recipients: list[NewRecipient],
                    scheduled_at: str | None = None, give_up_at: str | None = None,
                    mdn_requested: bool = False, is_test: bool = False,
-                   resend_of: int | None = None) -> int:
+                   resend_of: int | None = None, sent_by: str | None = None) -> int:
+    """A new queued message with its recipients; ``sent_by`` is who writes it (default:
+    ``sender_name()``, this computer's user)."""
     now = utcnow()
     mid = int(conn.execute(
         "INSERT INTO messages (account_id, account_email, message_id, envid, from_addr, subject,"
         " body_text, body_html, raw, state, created_at, scheduled_at, give_up_at,"
-        " mdn_requested, is_test, resend_of) VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?)"
-        " RETURNING id",
+        " mdn_requested, is_test, resend_of, sent_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?,?,?,?,?,?) RETURNING id",
         (account_id, account_email, message_id, envid, from_addr, subject, body_text, body_html,
-         raw, now, scheduled_at, give_up_at, int(mdn_requested), int(is_test), resend_of)
+         raw, now, scheduled_at, give_up_at, int(mdn_requested), int(is_test), resend_of,
+         sent_by if sent_by is not None else sender_name())
     ).fetchone()[0])
     seen: set[str] = set()
     for rcpt in recipients:

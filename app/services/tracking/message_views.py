@@ -38,7 +38,7 @@ SELECT r.id AS recipient_id, m.id AS message_id, m.created_at, m.sent_at, m.sche
        r.status, m.subject, m.account_email AS account, r.address AS recipient, r.kind,
        r.reason, r.detail,
        r.updated_at, m.resend_of, m.from_addr, m.message_id AS header_message_id, m.state,
-       m.is_test
+       m.is_test, m.sent_by
 FROM recipients r JOIN messages m ON m.id = r.message_id
 """
 
@@ -52,6 +52,7 @@ class ViewFilter:
     date_from: datetime | None = None
     date_to: datetime | None = None
     text: str = ""
+    senders: tuple[str, ...] = ()  # "sent by" (team mode): who wrote it
 
 
 @dataclass
@@ -74,6 +75,7 @@ class MessageRow:
     header_message_id: str = ""  # the Message-ID header, for support and scripts
     state: str = ""  # the message's outbox state (queued, sent, failed…)
     is_test: int = 0
+    sent_by: str = ""  # who sent it: OS login or chosen display name (team mode)
 
     @property
     def date(self) -> str:
@@ -196,6 +198,7 @@ class ViewIndex:
         self.status: list[str] = []
         self.rank: list[int] = []
         self.account: list[str] = []
+        self.sent_by: list[str] = []
         self.account_key: list[str] = []
         self.subject_key: list[str] = []
         self.recipient_key: list[str] = []
@@ -249,12 +252,12 @@ class ViewIndex:
     def _append(self, conn: sqlite3.Connection, after: int) -> None:
         rows = conn.execute(
             "SELECT r.id, r.message_id, r.status, r.address, m.created_at, m.subject, "
-            "m.account_email, m.from_addr FROM recipients r JOIN messages m "
+            "m.account_email, m.from_addr, m.sent_by FROM recipients r JOIN messages m "
             "ON m.id = r.message_id WHERE r.id > ? ORDER BY r.id", (after,)).fetchall()
         if not rows:
             return
         columns = zip(*rows, strict=True)
-        rids, mids, statuses, addresses, created, subjects, accounts, senders = columns
+        rids, mids, statuses, addresses, created, subjects, accounts, senders, people = columns
         interned = self._interned
 
         def few(value: str) -> str:  # accounts and senders: a handful, folded once each
@@ -276,6 +279,7 @@ class ViewIndex:
         worst = len(STATUS_SEVERITY)
         self.rank.extend(SEVERITY_RANK.get(s, worst) for s in statuses)
         self.account.extend(map(shared, accounts))
+        self.sent_by.extend(map(shared, people))
         account_keys = list(map(few, accounts))
         subject_keys = [fold(s or "") for s in subjects]
         recipient_keys = list(map(fold, addresses))
@@ -283,7 +287,8 @@ class ViewIndex:
         self.subject_key.extend(subject_keys)
         self.recipient_key.extend(recipient_keys)
         self.text.extend(map("\n".join, zip(subject_keys, recipient_keys, account_keys,
-                                             map(few, senders), strict=True)))
+                                             map(few, senders), map(few, people),
+                                             strict=True)))
         self._orders.clear()
         self._id_orders.clear()
         self._all_counts = None
@@ -384,6 +389,10 @@ class ViewIndex:
             wanted = set(flt.accounts)
             account = self.account
             out = [p for p in out if account[p] in wanted]
+        if flt.senders:
+            people = set(flt.senders)
+            sent_by = self.sent_by
+            out = [p for p in out if sent_by[p] in people]
         created = self.created
         if flt.date_from is not None:
             low = _utc_iso(flt.date_from)
@@ -515,7 +524,7 @@ class ListedRow:
                        for e in self.events],
             "recipient_id": r.recipient_id, "kind": r.kind, "reason": r.reason,
             "detail": r.detail, "state": r.state, "test": bool(r.is_test),
-            "updated_at": r.updated_at,
+            "updated_at": r.updated_at, "sent_by": r.sent_by,
         }
 
 
@@ -552,6 +561,14 @@ def account_emails(db: Database) -> list[str]:
             " FROM seen WHERE seen.email IS NOT NULL) "
             "SELECT email FROM seen WHERE email IS NOT NULL "
             "UNION SELECT email FROM accounts ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def sender_names(db: Database) -> list[str]:
+    """Everyone who sent something (the "sent by" filter's choices), by name."""
+    with db.reading() as conn:
+        rows = conn.execute("SELECT DISTINCT sent_by FROM messages WHERE sent_by != '' "
+                            "ORDER BY sent_by").fetchall()
     return [r[0] for r in rows]
 
 

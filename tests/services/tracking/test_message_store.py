@@ -127,3 +127,32 @@ def test_matching_helpers(db: Database) -> None:
         assert ms.find_recent_to(conn, "other@y.test", sent_at) is None
         # single recipient: an alias the DSN names still finds it
         assert ms.recipient_row(conn, mid, "alias@y.test")["address"] == "u@y.test"
+
+
+def test_sent_by_is_recorded_listed_and_filtered(db: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Team mode (issue 19): each message says who sent it — the OS login by default, a
+    chosen display name when set — in the rows (``messages --json``) and as a filter."""
+    import getpass
+
+    monkeypatch.delenv("POSTIER_DISPLAY_NAME", raising=False)
+    _message(db, ["x@y.test"], n=1)
+    with db.transaction() as conn:
+        for n, who in ((2, "Julie (compta)"), (3, "Marc")):
+            ms.insert_message(conn, account_id=None, account_email="a@x.test",
+                              message_id=f"<m{n}@x.test>", envid=f"env{n}", from_addr="a@x.test",
+                              subject=f"s{n}", body_text="b", body_html=None, raw=b"raw",
+                              recipients=[ms.NewRecipient("x@y.test")], sent_by=who)
+    monkeypatch.setenv("POSTIER_DISPLAY_NAME", "  Zoé  ")
+    assert ms.sender_name() == "Zoé"
+    assert ms.sender_name("Paul") == "Paul"  # postier.toml's [database] display_name
+    monkeypatch.delenv("POSTIER_DISPLAY_NAME")
+    assert ms.sender_name() == getpass.getuser()
+
+    rows = {r.to_dict()["subject"]: r.to_dict() for r in mv.listing(db)}
+    assert rows["s1"]["sent_by"] == getpass.getuser()
+    assert (rows["s2"]["sent_by"], rows["s3"]["sent_by"]) == ("Julie (compta)", "Marc")
+    julie = mv.listing(db, mv.ViewFilter(senders=("Julie (compta)",)))
+    assert [r.row.subject for r in julie] == ["s2"]
+    assert [r.row.subject for r in mv.listing(db, mv.ViewFilter(text="marc"))] == ["s3"]
+    assert mv.sender_names(db) == sorted([getpass.getuser(), "Julie (compta)", "Marc"])
