@@ -618,5 +618,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self, "main", self.db)
+        self.hide()  # off the screen at once: joining the watchers can take a second
         self._shutdown()
         super().closeEvent(event)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,10 @@ def test_closing_the_window_stops_the_background_within_its_deadline(qtbot, sett
     assert background.active_threads() >= 1
     assert any(t.name == f"track-{SENDER}" for t in threading.enumerate())
 
+    closing = time.monotonic()
     win.close()
+    print(f"\nwindow closed, background joined in {time.monotonic() - closing:.2f} s "
+          f"(deadline {STOP_DEADLINE_MS / 1000:.0f} s)")
     assert background.stopped and background.stopped_in_time is True, STOP_DEADLINE_MS
     assert background.active_threads() == 0
     assert not [t.name for t in threading.enumerate() if t.name.startswith("track-")]
