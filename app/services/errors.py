@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.services.translation import N_, gettext
+from app.services.translation import N_, SOURCE_LANGUAGE, gettext
 
 # (message, hint) in English, marked for the catalogues (app/services/translation.py): the
 # French is in resources/locale/fr/LC_MESSAGES/postier.po, a test fails on a text without it.
@@ -248,11 +248,16 @@ class PostierError(Exception):
 
     ``reply`` is the server's raw answer when there is one: users and support staff
     need it verbatim, never paraphrased.
+
+    ``message`` and ``hint`` are English unless ``language`` says otherwise, whatever the
+    current language: they are the stored form (event notes, the database, which read them
+    back by their English words) and the CLI's JSON; the GUI words the code in the user's
+    language with ``message_for``.
     """
 
     def __init__(self, code: str, message: str | None = None, *, reply: str | None = None,
                  server: str | None = None, hint: str | None = None,
-                 language: str | None = None, variant: str | None = None,
+                 language: str = SOURCE_LANGUAGE, variant: str | None = None,
                  params: dict[str, Any] | None = None) -> None:
         default_message, default_hint = message_for(code, language, variant, params)
         self.code = code

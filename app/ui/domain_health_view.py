@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,59 +33,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.i18n import current_language, translate
+
 COLOURS = {"ok": "#1e7b34", "warn": "#d98200", "fail": "#c0152a"}
 SYMBOLS = {"ok": "✓", "warn": "!", "fail": "✕"}  # shape as well as colour (colour blindness)
 _ORDER = {"fail": 0, "warn": 1, "ok": 2}
 
-# The check texts come in French from the service; the view's own words must follow the
-# same language even when no Qt translator is loaded (tr() still feeds other languages).
-FRENCH = {
-    "How to fix: %1": "Comment corriger : %1",
-    "Published now: %1": "Publié actuellement : %1",
-    "OK": "OK", "To improve": "À améliorer", "To fix": "À corriger",
-    "DNS record to add": "Enregistrement DNS à ajouter",
-    "Copy": "Copier", "Copied": "Copié",
-    "Copy the record to paste it at your DNS host":
-        "Copier l'enregistrement pour le coller chez votre hébergeur DNS",
-    "Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…":
-        "Vérification du domaine (MX, SPF, DKIM, DMARC, listes de blocage)…",
-    "%1/100": "%1/100",
-    "%1: %2 to fix, %3 to improve.": "%1 : %2 à corriger, %3 à améliorer.",
-    "%1: no blocking problem, %3 to improve.": "%1 : aucun problème bloquant, %3 à améliorer.",
-    # The fix records' placeholders: the rest of a record is DNS syntax, copied as is.
-    "<public key given by your mail provider>":
-        "<clé publique fournie par votre hébergeur de messagerie>",
-    "<your-tenant>": "<votre-tenant>",
-}
-
-# Counted words, singular and plural (issue 16: no "problème(s)").
-COUNTED = {
-    "problem": {"en": ("problem", "problems"), "fr": ("problème", "problèmes")},
-    "point": {"en": ("point", "points"), "fr": ("point", "points")},
-    "%1: everything is in order.": "%1 : tout est en ordre.",
-    "Copy the report": "Copier le rapport",
-    "Copy the whole report as text, to send it to whoever manages your domain":
-        "Copier tout le rapport en texte, pour l'envoyer à qui gère votre domaine",
-    "Check again": "Vérifier à nouveau",
-    "The report is copied.": "Le rapport est copié.",
-}
-
-
-def say(language: str, text: str) -> str:
-    return FRENCH.get(text, text) if language[:2] == "fr" else text
+# The view's own words are Qt translations (resources/i18n/postier_<lang>.ts) read in the
+# view's language, which may not be the application's (the wizard's report follows the
+# language chosen in the wizard): CheckRow and DomainHealthView override tr() for that.
+# The fix records' placeholders: the rest of a record is DNS syntax, copied as is.
+_PLACEHOLDERS = (str(QT_TRANSLATE_NOOP("CheckRow", "<public key given by your mail provider>")),
+                 str(QT_TRANSLATE_NOOP("CheckRow", "<your-tenant>")))
 
 
 def counted(language: str, n: int, word: str) -> str:
-    """'1 problem', '2 problems', '1 problème' (French: 0 and 1 are singular)."""
-    lang = "fr" if language[:2] == "fr" else "en"
-    singular = n <= 1 if lang == "fr" else n == 1
-    return f"{n} {COUNTED[word][lang][0 if singular else 1]}"
+    """'1 problem', '2 problems', '1 problème' (issue 16: no "problème(s)"; the .ts numerus
+    forms, French: 0 and 1 are singular). ``word``: problem or point (DomainHealthView's
+    tr("%n problem(s)"), tr("%n point(s)"))."""
+    return translate("DomainHealthView", f"%n {word}(s)", language, n)
 
 
 def say_record(language: str, record: str) -> str:
     """A fix record with its <placeholders> in the user's language."""
-    for placeholder in ("<public key given by your mail provider>", "<your-tenant>"):
-        record = record.replace(placeholder, say(language, placeholder))
+    for placeholder in _PLACEHOLDERS:
+        record = record.replace(placeholder, translate("CheckRow", placeholder, language))
     return record
 
 
@@ -192,33 +164,35 @@ class CheckRow(QFrame):
         self.copy_button: QPushButton | None = None
         if check.status == "ok" or not (how or check.fix_record):
             return
-        self.how = _label(self._say(self.tr("How to fix: %1")).replace("%1", how or ""))
+        self.how = _label(self.tr("How to fix: %1").replace("%1", how or ""))
         self.how.setObjectName("how")
         body.addWidget(self.how)
         if check.record and check.fix_record:
-            now = _label(self._say(self.tr("Published now: %1")).replace("%1", check.record))
+            now = _label(self.tr("Published now: %1").replace("%1", check.record))
             now.setObjectName("published")
             now.setStyleSheet("color: #555555;")
             body.addWidget(now)
         if check.fix_record:
             body.addLayout(self._record_area(say_record(language, check.fix_record)))
 
-    def _say(self, text: str) -> str:
-        return say(self.language, text)
+    def tr(self, text: str, disambiguation: str | None = None,  # type: ignore[override]
+           n: int = -1) -> str:
+        """In this row's language, not necessarily the application's."""
+        return translate("CheckRow", text, self.language, n)
 
     def _status_word(self, status: str) -> str:
-        return {"ok": self._say(self.tr("OK")), "warn": self._say(self.tr("To improve")),
-                "fail": self._say(self.tr("To fix"))}.get(status, status)
+        return {"ok": self.tr("OK"), "warn": self.tr("To improve"),
+                "fail": self.tr("To fix")}.get(status, status)
 
     def _record_area(self, record: str) -> QHBoxLayout:
         row = QHBoxLayout()
         box = RecordBox(record)
         box.setObjectName("fixRecord")
-        box.setAccessibleName(self._say(self.tr("DNS record to add")))
+        box.setAccessibleName(self.tr("DNS record to add"))
         row.addWidget(box, 1)
-        button = QPushButton(self._say(self.tr("Copy")))
+        button = QPushButton(self.tr("Copy"))
         button.setObjectName("copy")
-        button.setToolTip(self._say(self.tr("Copy the record to paste it at your DNS host")))
+        button.setToolTip(self.tr("Copy the record to paste it at your DNS host"))
         button.clicked.connect(lambda: self._copy(record, button))
         row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.record_box, self.copy_button = box, button
@@ -226,9 +200,9 @@ class CheckRow(QFrame):
 
     def _copy(self, record: str, button: QPushButton) -> None:
         QGuiApplication.clipboard().setText(record)
-        button.setText(self._say(self.tr("Copied")))
+        button.setText(self.tr("Copied"))
         # The button is the timer's context: if the view is closed first, nothing runs.
-        QTimer.singleShot(2000, button, lambda: button.setText(self._say(self.tr("Copy"))))
+        QTimer.singleShot(2000, button, lambda: button.setText(self.tr("Copy")))
 
 
 class DomainHealthView(QWidget):
@@ -258,14 +232,14 @@ class DomainHealthView(QWidget):
         self.summary.setObjectName("summary")
         head.addWidget(self.summary, 1)
         # Small businesses forward the report to whoever runs their DNS (web agency, IT).
-        self.copy_report = QPushButton(self._say(self.tr("Copy the report")))
+        self.copy_report = QPushButton(self.tr("Copy the report"))
         self.copy_report.setObjectName("copyReport")
-        self.copy_report.setToolTip(self._say(self.tr(
-            "Copy the whole report as text, to send it to whoever manages your domain")))
+        self.copy_report.setToolTip(self.tr(
+            "Copy the whole report as text, to send it to whoever manages your domain"))
         self.copy_report.clicked.connect(self._copy_report)
         self.copy_report.setEnabled(False)
         head.addWidget(self.copy_report, 0, Qt.AlignmentFlag.AlignTop)
-        self.recheck = QPushButton(self._say(self.tr("Check again")))
+        self.recheck = QPushButton(self.tr("Check again"))
         self.recheck.setObjectName("recheck")
         self.recheck.clicked.connect(self.recheck_requested)
         self.recheck.setVisible(with_recheck)
@@ -306,15 +280,15 @@ class DomainHealthView(QWidget):
             if isinstance(lang, str) and lang[:2] in ("fr", "en"):
                 return lang[:2]
             widget = widget.parentWidget()
-        from app.ui.i18n import current_language
-
         return current_language()
 
     def set_language(self, language: str) -> None:
         self._language = language
 
-    def _say(self, text: str) -> str:
-        return say(self.language(), text)
+    def tr(self, text: str, disambiguation: str | None = None,  # type: ignore[override]
+           n: int = -1) -> str:
+        """In this view's language (``language()``), not necessarily the application's."""
+        return translate("DomainHealthView", text, self.language(), n)
 
     # -- content ----------------------------------------------------------------
     def clear(self) -> None:
@@ -333,7 +307,7 @@ class DomainHealthView(QWidget):
         self.score_label.setText("…")
         self.score_label.setStyleSheet("")
         self.summary.setText(
-            self._say(self.tr("Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…")))
+            self.tr("Checking the domain (MX, SPF, DKIM, DMARC, blocklists)…"))
         self.busy.show()
 
     def add_check(self, check: Any) -> None:
@@ -357,23 +331,23 @@ class DomainHealthView(QWidget):
         warns = sum(c.status == "warn" for c in report.checks)
         colour = COLOURS["ok"] if report.score >= 80 else (
             COLOURS["warn"] if report.score >= 50 else COLOURS["fail"])
-        self.score_label.setText(self._say(self.tr("%1/100")).replace("%1",
+        self.score_label.setText(self.tr("%1/100").replace("%1",
                                                                        str(report.score)))
         self.score_label.setStyleSheet(f"color: {colour};")
         if fails:
-            text = self._say(self.tr("%1: %2 to fix, %3 to improve."))
+            text = self.tr("%1: %2 to fix, %3 to improve.")
         elif warns:
-            text = self._say(self.tr("%1: no blocking problem, %3 to improve."))
+            text = self.tr("%1: no blocking problem, %3 to improve.")
         else:
-            text = self._say(self.tr("%1: everything is in order."))
+            text = self.tr("%1: everything is in order.")
         self.summary.setText(text.replace("%1", report.domain)
-                             .replace("%2", counted(self.language(), fails, "problem"))
-                             .replace("%3", counted(self.language(), warns, "point")))
+                             .replace("%2", self.tr("%n problem(s)", "", fails))
+                             .replace("%3", self.tr("%n point(s)", "", warns)))
 
     def _label_buttons(self) -> None:
         # The language may only be known once the view sits in its window (the wizard's).
-        self.copy_report.setText(self._say(self.tr("Copy the report")))
-        self.recheck.setText(self._say(self.tr("Check again")))
+        self.copy_report.setText(self.tr("Copy the report"))
+        self.recheck.setText(self.tr("Check again"))
 
     def _copy_report(self) -> None:
         if self.report is None:
@@ -381,7 +355,7 @@ class DomainHealthView(QWidget):
         from app.services.domain_health.model import format_text
 
         QGuiApplication.clipboard().setText(format_text(self.report, self.language()))
-        self.copy_report.setToolTip(self._say(self.tr("The report is copied.")))
+        self.copy_report.setToolTip(self.tr("The report is copied."))
 
     def row(self, check_id: str) -> CheckRow | None:
         return next((r for r in self.rows if r.check.id == check_id), None)

@@ -14,6 +14,7 @@ from app.services import translation
 from app.services.config import resources_dir
 
 _installed: list[QTranslator] = []
+_by_language: dict[str, QTranslator] = {}  # translate()'s, one per language asked for
 # postier.toml's [app] language (a distributor's choice): wins over the system locale.
 _configured: list[str] = []
 
@@ -52,6 +53,24 @@ def install_translator(app: QApplication, language: str | None = None) -> str:
     _set_locale(lang)
     translation.set_language(lang)  # the services' words (errors, statuses) follow
     return lang
+
+
+def translate(context: str, text: str, language: str, n: int = -1) -> str:
+    """``text`` (a source string of ``context`` in postier_<lang>.ts) in ``language``, whatever
+    translator the application has installed: for a view that speaks its own language (the
+    domain report inside the wizard follows the wizard's choice). ``%n`` becomes ``n``, with
+    the .ts numerus forms (English: ``plural``)."""
+    translated = ""
+    if language != translation.SOURCE_LANGUAGE:
+        translator = _by_language.get(language)
+        if translator is None:
+            translator = QTranslator()  # not installed: consulted only through this function
+            translator.load(f"postier_{language}", str(resources_dir() / "i18n"))
+            _by_language[language] = translator
+        translated = translator.translate(context, text, None, n) or ""
+    if not translated:
+        translated = plural(text, n) if n >= 0 else text
+    return translated.replace("%n", str(n)) if n >= 0 else translated
 
 
 def plural(text: str, n: int) -> str:

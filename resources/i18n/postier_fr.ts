@@ -594,6 +594,14 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <source>Copied</source>
         <translation>Copié</translation>
     </message>
+    <message>
+        <source>&lt;public key given by your mail provider&gt;</source>
+        <translation>&lt;clé publique fournie par votre hébergeur de messagerie&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;your-tenant&gt;</source>
+        <translation>&lt;votre-tenant&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ComposeDialog</name>
@@ -1168,13 +1176,13 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
     </message>
     <message>
         <location line="+4"/>
-        <source>%1: %2 problem(s) to fix, %3 point(s) to improve.</source>
-        <translation>%1 : %2 problème(s) à corriger, %3 point(s) à améliorer.</translation>
+        <source>%1: %2 to fix, %3 to improve.</source>
+        <translation>%1 : %2 à corriger, %3 à améliorer.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>%1: no blocking problem, %3 point(s) to improve.</source>
-        <translation>%1 : aucun problème bloquant, %3 point(s) à améliorer.</translation>
+        <source>%1: no blocking problem, %3 to improve.</source>
+        <translation>%1 : aucun problème bloquant, %3 à améliorer.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1185,6 +1193,20 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+15"/>
         <source>The report is copied.</source>
         <translation>Le rapport est copié.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n problème</numerusform>
+            <numerusform>%n problèmes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n point(s)</source>
+        <translation>
+            <numerusform>%n point</numerusform>
+            <numerusform>%n points</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -21,8 +21,9 @@ from app.services.tracking import message_status as mst
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "app" / "services"
 LOCALE = ROOT / "resources" / "locale"
-# The names that mark or translate a literal (app/services/translation.py).
-SINGLE = {"N_", "_", "gettext"}
+# The names that mark or translate a literal (app/services/translation.py), and
+# domain_health.model.Text (a check's text and its parameters, translated when shown).
+SINGLE = {"N_", "_", "gettext", "Text"}
 PLURAL = {"N_plural", "ngettext"}
 
 
@@ -152,6 +153,7 @@ def test_the_current_language_is_the_default() -> None:
         assert translation.current_language() == "fr"
         assert mst.status_label("hard_bounce") == "Adresse invalide"
         assert message_for("TIMEOUT")[0] == "Le serveur n'a pas répondu à temps."
+        assert PostierError("TIMEOUT").message == "The server did not answer in time."
         assert mst.status_label("hard_bounce", "en") == "Hard bounce"
     finally:
         translation.set_language("en")
@@ -203,7 +205,7 @@ def test_placeholders_survive_translation() -> None:
 
 def test_the_cli_speaks_the_configured_language(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """postier.toml's [app] language: the CLI's error messages and hints (CLI.md)."""
+    """postier.toml's [app] language is the services' default language in the CLI too."""
     from app import cli
 
     config = tmp_path / "postier.toml"
@@ -213,7 +215,9 @@ def test_the_cli_speaks_the_configured_language(tmp_path: Path,
     try:
         cli._settings()
         assert translation.current_language() == "fr"
-        assert PostierError("TIMEOUT").message == "Le serveur n'a pas répondu à temps."
+        assert message_for("TIMEOUT")[0] == "Le serveur n'a pas répondu à temps."
+        # An error's own words stay English: stored (event notes) and scripted (CLI JSON).
+        assert PostierError("TIMEOUT").message == "The server did not answer in time."
         config.write_text("", encoding="utf-8")
         cli._settings()
         assert translation.current_language() == "en"
