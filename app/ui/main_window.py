@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QPoint, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QLocale, QPoint, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -548,7 +548,9 @@ class MainWindow(QMainWindow):
         comma = self.tr("CSV, comma separated (*.csv)")
         semicolon = self.tr("CSV for French Excel, semicolon separated (*.csv)")
         if path is None:
-            preferred = semicolon if self.lang == "fr" else comma
+            # Excel splits on ';' where the decimal point is a comma (French, German…).
+            decimal_comma = QLocale(self.lang).decimalPoint() == ","
+            preferred = semicolon if decimal_comma else comma
             chosen, selected = QFileDialog.getSaveFileName(
                 self, self.tr("Export the rows shown"), str(Path.home() / "postier.csv"),
                 ";;".join([preferred, comma if preferred == semicolon else semicolon]),
