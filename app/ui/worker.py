@@ -3,6 +3,8 @@
 ``run_task(fn, on_done)`` runs ``fn`` in the global QThreadPool and calls
 ``on_done(result, error)`` back on the GUI thread. ``progress`` callbacks given to
 services are wrapped with ``gui_callback`` so widgets are never touched from a worker.
+Long-lived work (the outbox, the mailbox watchers) is not a task: ``background.py`` runs it
+on a pool of its own, one queue per account.
 """
 
 from __future__ import annotations
