@@ -27,7 +27,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # checked failed", whichever layer notices them.
 USAGE_CODES = frozenset({"ACCOUNT_NOT_FOUND", "INVALID_EMAIL", "DATABASE_ERROR",
                          "DATABASE_TOO_NEW", "KEYRING_UNAVAILABLE", "KEYRING_LOCKED",
-                         "OAUTH_NOT_CONFIGURED", "CONFIG_INVALID"})
+                         "OAUTH_NOT_CONFIGURED", "CONFIG_INVALID",
+                         "TEAM_DATABASE_UNREACHABLE", "TEAM_DATABASE_AUTH_FAILED"})
 
 
 class CommandResult:
@@ -400,7 +401,8 @@ def cmd_messages(args: argparse.Namespace) -> CommandResult:
 
     # The window's own read path (same index, order and filter): the CLI lists what it shows.
     flt = mv.ViewFilter(statuses=(args.status,) if args.status else (),
-                        accounts=(args.account,) if args.account else ())
+                        accounts=(args.account,) if args.account else (),
+                        senders=(args.sent_by,) if args.sent_by else ())
     rows = [r.to_dict() for r in mv.listing(database(_settings()), flt, limit=args.limit)]
     text = "\n".join(f"{r['id']:>5}  {r['date']}  {r['status']:<11} {r['to']:<30} {r['subject']}"
                      for r in rows) or "(no message)"
@@ -432,6 +434,25 @@ def cmd_db_restore(args: argparse.Namespace) -> CommandResult:
         f"; the previous file is kept as {report['damaged_kept_as']}"
         if report["damaged_kept_as"] else "")
     return CommandResult(report, text)
+
+
+def cmd_db_migrate_to(args: argparse.Namespace) -> CommandResult:
+    """Copy this computer's history into the team database (issue 19); resumable, a second
+    run copies nothing. Progress on stderr: stdout keeps its one document."""
+    from app.services.team import migrate
+
+    migrate.check_target(args.url)
+    if args.batch <= 0:
+        raise InputError("--batch must be positive")
+    settings = _settings()
+
+    def progress(done: int, total: int) -> None:
+        if total:
+            print(f"{done}/{total} messages", file=sys.stderr, flush=True)
+
+    report = migrate.migrate(settings.db_path, args.url, batch=args.batch, progress=progress,
+                             display_name=settings.option("database.display_name"))
+    return CommandResult(report.to_dict(), report.text())
 
 
 def cmd_domain(args: argparse.Namespace) -> CommandResult:
@@ -550,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", metavar="EMAIL")
     p.add_argument("--status")
     p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--sent-by", metavar="NAME", help="only what this person sent (team mode)")
 
     db = sub.add_parser("db", help="check or restore Postier's data file")
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser)
@@ -557,6 +579,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", cmd_db_restore,
                 "restore the latest backup (the current file is kept, renamed)", db_sub)
     p.add_argument("--from", dest="source", metavar="FILE", help="this backup file instead")
+    p = command("migrate-to", cmd_db_migrate_to,
+                "copy this computer's accounts and sent messages into a team database", db_sub)
+    p.add_argument("url", help="postgresql://user@host/database (no password: keyring, "
+                   "PGPASSWORD or ~/.pgpass)")
+    p.add_argument("--batch", type=int, default=200, help="messages per transaction")
 
     p = command("domain", cmd_domain, "check a sender domain's health (MX, SPF, DKIM, DMARC…)")
     p.add_argument("domain")
