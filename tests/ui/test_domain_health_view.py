@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.services.config import Settings
-from app.services.domain_health.model import Check, DomainReport
+from app.services.domain_health.model import Check, DomainReport, Text
 from app.services.domain_health.runner import check_domain
 from app.ui.domain_health_view import COLOURS, DomainHealthView
 from app.ui.worker import gui_callback, run_task
@@ -113,8 +113,9 @@ def test_progress_then_live_rows_then_report(qtbot, dns: LocalDNS, tmp_path: Pat
     view.show_progress()
     assert not view.busy.isHidden() and view.rows == []
     assert view.recheck.isHidden()  # only on request
-    view.add_check(Check("dkim", "ok", "DKIM key published", "Selector(s): s1.",
-                         title_fr="Clé DKIM publiée"))
+    dkim = Check("dkim", "ok", Text("DKIM key published"), Text("Selector(s): {keys}.", keys="s1"))
+    assert dkim.text("fr")[:2] == ("Clé DKIM publiée", "Sélecteur(s) : s1.")  # the catalogue's
+    view.add_check(dkim)
     view.add_check(Check("spf", "fail", "No SPF record", "…", "Add it:",
                          fix_record='x.fr. TXT "v=spf1 -all"'))
     assert [r.check.id for r in view.rows] == ["spf", "dkim"]  # the red one goes on top

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 
 from app.services.dns_query import ERROR, dnsbl_name
-from app.services.domain_health.context import Context, bullets, cannot_check, mk
-from app.services.domain_health.model import FAIL, OK, WARN, Check
+from app.services.domain_health.context import Context, cannot_check, mk
+from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 
 DELIST_URLS = {"spamhaus.org": "https://check.spamhaus.org/",
                "barracudacentral.org": "https://www.barracudacentral.org/rbl/removal-request",
@@ -47,8 +47,8 @@ def _delist_url(zone: str) -> str:
 
 
 def _blocklist_check(ctx: Context, cid: str, questions: list[tuple[str, str, str]],
-                     what_en: str, what_fr: str) -> Check:
-    """questions: (item tested, zone, DNS name)."""
+                     what: Text) -> Check:
+    """questions: (item tested, zone, DNS name); ``what`` names what is tested."""
     answers = ctx.map(lambda q: _listing(ctx, q[2]), questions)
     listed = [(item, zone, reason) for (item, zone, _), (state, reason)
               in zip(questions, answers, strict=False) if state == "listed"]
@@ -56,46 +56,40 @@ def _blocklist_check(ctx: Context, cid: str, questions: list[tuple[str, str, str
                in zip(questions, answers, strict=False) if state == "unknown"]
     zones = ", ".join(dict.fromkeys(z for _, z, _ in questions))
     if listed:
-        en = [f"{item} is listed on {zone}: {reason}" for item, zone, reason in listed]
-        fr = [f"{item} figure sur {zone} : {reason}" for item, zone, reason in listed]
         urls = ", ".join(dict.fromkeys(_delist_url(z) for _, z, _ in listed))
         return mk(cid, FAIL,
-                  (f"{what_en} is on a blocklist",
-                   "Receivers that use this list refuse or bin your mail:\n" + bullets(en),
-                   f"Find and stop the cause (infected computer, open relay, bought address "
-                   f"list…), then ask for removal: {urls}."),
-                  (f"{what_fr} figure sur une liste de blocage",
-                   "Les destinataires qui utilisent cette liste refusent ou jettent votre "
-                   "courrier :\n" + bullets(fr),
-                   f"Trouvez et supprimez la cause (ordinateur infecté, relais ouvert, fichier "
-                   f"d'adresses acheté…), puis demandez le retrait : {urls}."))
+                  Text("{what} is on a blocklist",
+                       what=what),
+                  Text("Receivers that use this list refuse or bin your mail:\n{listings}",
+                       listings=Text.bullets(Text("{item} is listed on {zone}: {reason}",
+                                                  item=item, zone=zone, reason=reason)
+                                             for item, zone, reason in listed)),
+                  Text("Find and stop the cause (infected computer, open relay, bought address "
+                       "list…), then ask for removal: {urls}.", urls=urls))
     if unknown:
-        en = [f"{zone}: {reason}" for _, zone, reason in dict.fromkeys(unknown)]
-        fr = [f"{zone} : {reason}" for _, zone, reason in dict.fromkeys(unknown)]
         return mk(cid, WARN,
-                  (f"{what_en}: some blocklists could not be checked", bullets(en),
-                   "Run the check again later, or from a network that does not use a public "
-                   "DNS resolver."),
-                  (f"{what_fr} : certaines listes n'ont pas pu être vérifiées", bullets(fr),
-                   "Relancez plus tard, ou depuis un réseau qui n'utilise pas un résolveur DNS "
-                   "public."))
-    return mk(cid, OK, (f"{what_en} is on no blocklist", f"Checked: {zones}.", None),
-              (f"{what_fr} ne figure sur aucune liste de blocage", f"Vérifié : {zones}.", None))
+                  Text("{what}: some blocklists could not be checked", what=what),
+                  Text.bullets(Text("{zone}: {reason}", zone=zone,
+                                    reason=reason) for _, zone, reason in dict.fromkeys(unknown)),
+                  Text("Run the check again later, or from a network that does not use a public "
+                       "DNS resolver."))
+    return mk(cid, OK,
+              Text("{what} is on no blocklist",
+                   what=what),
+              Text("Checked: {zones}.", zones=zones))
 
 
 def check_dnsbl_ip(ctx: Context) -> list[Check]:
     ips, why = ctx.sending_ips()
     if not ips:
-        return [cannot_check("dnsbl_ip", "Blocklists", "Listes de blocage", why)]
+        return [cannot_check("dnsbl_ip", Text("Blocklists"), why)]
     questions = [(ip, zone, dnsbl_name(ip, zone)) for ip in ips for zone in ctx.ip_zones]
-    label = ", ".join(ips)
-    return [_blocklist_check(ctx, "dnsbl_ip", questions, f"The sending IP {label}",
-                             f"L'IP d'envoi {label}")]
+    return [_blocklist_check(ctx, "dnsbl_ip", questions,
+                             Text("The sending IP {ips}", ips=", ".join(ips)))]
 
 
 def check_dnsbl_domain(ctx: Context) -> list[Check]:
     d = ctx.domain
     questions = [(d, zone, f"{d}.{zone}") for zone in ctx.domain_zones]
-    return [_blocklist_check(ctx, "dnsbl_domain", questions, f"The domain {d}",
-                             f"Le domaine {d}")]
-
+    return [_blocklist_check(ctx, "dnsbl_domain", questions,
+                             Text("The domain {domain}", domain=d))]

@@ -19,11 +19,11 @@ from typing import TypeVar
 
 from app.services.config import Settings
 from app.services.dns_query import Answer, DnsClient
-from app.services.domain_health.model import WARN, Check
+from app.services.domain_health.model import WARN, Check, Text
 from app.services.domain_health.providers_dns import COMMON_SELECTORS, MailProvider, find_provider
 
-T = TypeVar("T")
-R = TypeVar("R")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # Blocklist zones asked by default (``POSTIER_DNSBL_ZONES`` / ``POSTIER_DBL_ZONES`` in
 # ``Settings.extra`` replace them; empty = skip those checks).
@@ -63,7 +63,7 @@ class Context:
                    ip_zones=_zones(settings, "POSTIER_DNSBL_ZONES", DEFAULT_DNSBL_ZONES),
                    domain_zones=_zones(settings, "POSTIER_DBL_ZONES", DEFAULT_DOMAIN_ZONES))
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
         return list(self.pool.map(fn, list(items)))
 
     def close(self) -> None:
@@ -101,34 +101,31 @@ def _zones(settings: Settings, key: str, default: Sequence[str]) -> list[str]:
     return [z.strip().strip(".").lower() for z in re.split(r"[,\s]+", raw) if z.strip()]
 
 
-def mk(cid: str, status: str, en: tuple[str, str, str | None],
-       fr: tuple[str, str, str | None], record: str | None = None,
-       fix_record: str | None = None) -> Check:
-    return Check(cid, status, en[0], en[1], en[2], record, fix_record, fr[0], fr[1], fr[2])
+def mk(cid: str, status: str, title: Text, detail: Text, how: Text | None = None,
+       record: str | None = None, fix_record: str | None = None) -> Check:
+    return Check(cid, status, title, detail, how, record, fix_record)
 
 
-def cannot_check(cid: str, what_en: str, what_fr: str, error: str) -> Check:
-    return mk(cid, WARN,
-              (f"{what_en}: could not be checked", f"The DNS look-up failed ({error}).",
-               "Check the Internet connection and run the check again."),
-              (f"{what_fr} : vérification impossible",
-               f"La requête DNS a échoué ({error}).",
-               "Vérifiez la connexion Internet et relancez la vérification."))
+def cannot_check(cid: str, what: str, error: str) -> Check:
+    """A check that the DNS did not let run; ``what`` names it (a ``Text`` if it has words)."""
+    return mk(cid, WARN, Text("{what}: could not be checked",
+                              what=what),
+              Text("The DNS look-up failed ({error}).",
+                   error=error),
+              Text("Check the Internet connection and run the check again."))
 
 
 def unexpected(cid: str, exc: BaseException) -> Check:
-    return mk(cid, WARN, (f"{cid}: could not be checked", f"Internal error: {exc!r}", None),
-              (f"{cid} : vérification impossible", f"Erreur interne : {exc!r}", None))
+    return mk(cid, WARN, Text("{what}: could not be checked",
+                              what=cid),
+              Text("Internal error: {error}", error=repr(exc)))
 
 
 def too_slow(cid: str) -> Check:
-    return mk(cid, WARN,
-              (f"{cid}: no answer in time", "The DNS servers did not answer in time.",
-               "Run the check again; if it persists, the DNS servers are slow or blocked."),
-              (f"{cid} : pas de réponse à temps",
-               "Les serveurs DNS n'ont pas répondu à temps.",
-               "Relancez la vérification ; si cela persiste, les serveurs DNS sont lents "
-               "ou bloqués."))
+    return mk(cid, WARN, Text("{what}: no answer in time",
+                              what=cid),
+              Text("The DNS servers did not answer in time."),
+              Text("Run the check again; if it persists, the DNS servers are slow or blocked."))
 
 
 def txt_line(name: str, text: str) -> str:
@@ -143,10 +140,6 @@ def txt_lines(name: str, texts: list[str]) -> str | None:
 def versioned(ans: Answer, version: str) -> list[str]:
     """The TXT records that start with ``version`` (``v=DMARC1``…), in any case."""
     return [t for t in ans.texts() if t.strip().lower().startswith(version.lower())]
-
-
-def bullets(items: Iterable[str]) -> str:
-    return "\n".join(f"• {i}" for i in items)
 
 
 

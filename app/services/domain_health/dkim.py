@@ -20,13 +20,12 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from app.services.dns_query import ERROR, Answer
 from app.services.domain_health.context import (
     Context,
-    bullets,
     cannot_check,
     mk,
     parse_tags,
     txt_line,
 )
-from app.services.domain_health.model import FAIL, OK, WARN, Check
+from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 
 
 @dataclass(frozen=True)
@@ -121,82 +120,54 @@ def check_dkim(ctx: Context) -> list[Check]:
     valid = [k for k in keys if k.state == "valid"]
     broken = [k for k in keys if k.state == "broken"]
     revoked = [k for k in keys if k.state == "revoked"]
-    how_provider = ("Turn on DKIM signing at your mail provider (Microsoft 365: Defender "
-                    "portal → Email authentication → DKIM; Google: Admin console → Gmail → "
-                    "Authenticate email), then publish the record it gives:")
-    how_provider_fr = ("Activez la signature DKIM chez votre fournisseur (Microsoft 365 : "
-                       "portail Defender → Authentification des e-mails → DKIM ; Google : "
-                       "console d'administration → Gmail → Authentifier les e-mails), puis "
-                       "publiez l'enregistrement qu'il donne :")
+    how_provider = Text("Turn on DKIM signing at your mail provider (Microsoft 365: Defender "
+                        "portal → Email authentication → DKIM; Google: Admin console → Gmail → "
+                        "Authenticate email), then publish the record it gives:")
     if not keys:
         if errors == len(names):
-            return [cannot_check("dkim", "DKIM", "DKIM", answers[0].error)]
+            return [cannot_check("dkim", "DKIM", answers[0].error)]
         dangling = _dangling_dkim_aliases(ctx, names)
         if dangling:
-            en = bullets(f"{n} → {t}" for n, t in dangling)
             return [mk("dkim", FAIL,
-                       ("DKIM is prepared but not switched on",
-                        "These selectors are aliases (CNAME) to your provider, which publishes "
-                        "no key there yet: signing is not enabled on the provider's side.\n"
-                        + en, how_provider),
-                       ("DKIM est préparé mais pas activé",
-                        "Ces sélecteurs sont des alias (CNAME) vers votre fournisseur, qui n'y "
-                        "publie encore aucune clé : la signature n'est pas activée de son "
-                        "côté.\n" + en, how_provider_fr),
-                       record="\n".join(f"{n}. CNAME {t}." for n, t in dangling))]
-        probed = ", ".join(ctx.selectors)
-        return [mk("dkim", FAIL,
-                   ("No DKIM key found",
-                    "DKIM signs each message so receivers can prove it comes from your domain; "
-                    "Gmail and Yahoo require it of bulk senders. None of the usual selectors "
-                    f"has a key ({probed}). If you use another selector, enter it.",
-                    how_provider),
-                   ("Aucune clé DKIM trouvée",
-                    "DKIM signe chaque message pour prouver qu'il vient de votre domaine ; "
-                    "Gmail et Yahoo l'exigent des gros expéditeurs. Aucun des sélecteurs "
-                    f"habituels n'a de clé ({probed}). Si vous en utilisez un autre, "
-                    "indiquez-le.", how_provider_fr),
-                   fix_record=_dkim_fix(ctx))]
+                       Text("DKIM is prepared but not switched on"),
+                       Text("These selectors are aliases (CNAME) to your provider, which publishes "
+                            "no key there yet: signing is not enabled on the provider's side.\n"
+                            "{aliases}",
+                            aliases=Text.bullets(f"{n} → {t}" for n, t in dangling)),
+                       how_provider, record="\n".join(f"{n}. CNAME {t}." for n, t in dangling))]
+        return [mk("dkim", FAIL, Text("No DKIM key found"),
+                   Text("DKIM signs each message so receivers can prove it comes from your domain; "
+                        "Gmail and Yahoo require it of bulk senders. None of the usual selectors "
+                        "has a key ({selectors}). If you use another selector, enter it.",
+                        selectors=", ".join(ctx.selectors)),
+                   how_provider, fix_record=_dkim_fix(ctx))]
     if broken:
-        en = bullets(f"{k.selector}: {k.problem}" for k in broken)
-        return [mk("dkim", FAIL,
-                   ("A DKIM key is damaged",
-                    "Messages signed with this key fail DKIM:\n" + en,
-                    "Publish the key again exactly as your provider gives it (one line, no "
-                    "character missing; long keys may be split in several quoted strings)."),
-                   ("Une clé DKIM est abîmée",
-                    "Les messages signés avec cette clé échouent à DKIM :\n" + en,
-                    "Republiez la clé exactement comme votre fournisseur la donne (sur une "
-                    "ligne, sans caractère manquant ; une longue clé peut être coupée en "
-                    "plusieurs chaînes entre guillemets)."),
+        return [mk("dkim", FAIL, Text("A DKIM key is damaged"),
+                   Text("Messages signed with this key fail DKIM:\n{keys}",
+                        keys=Text.bullets(f"{k.selector}: {k.problem}" for k in broken)),
+                   Text("Publish the key again exactly as your provider gives it (one line, no "
+                        "character missing; long keys may be split in several quoted strings)."),
                    record=record, fix_record=_dkim_fix(ctx))]
     if not valid:
-        sels = ", ".join(k.selector for k in revoked)
-        return [mk("dkim", FAIL,
-                   ("The DKIM key is revoked",
-                    f"The key of selector {sels} is empty (p=): it was withdrawn, so nothing "
-                    "signed with it verifies.", how_provider),
-                   ("La clé DKIM est révoquée",
-                    f"La clé du sélecteur {sels} est vide (p=) : elle a été retirée, rien de "
-                    "ce qu'elle signe ne se vérifie.", how_provider_fr),
-                   record=record, fix_record=_dkim_fix(ctx))]
+        return [mk("dkim", FAIL, Text("The DKIM key is revoked"),
+                   Text("The key of selector {selectors} is empty (p=): it was withdrawn, so "
+                        "nothing signed with it verifies.",
+                        selectors=", ".join(k.selector for k in revoked)),
+                   how_provider, record=record, fix_record=_dkim_fix(ctx))]
     desc = ", ".join(f"{k.selector} ({'Ed25519' if k.kind == 'ed25519' else f'RSA {k.bits} bits'})"
                      for k in valid)
     weak = [k for k in valid if k.kind == "rsa" and k.bits < 2048]
     if weak and len(weak) == len(valid):
         too_weak = all(k.bits < 1024 for k in weak)
         return [mk("dkim", FAIL if too_weak else WARN,
-                   ("The DKIM key is too short" if too_weak else "The DKIM key is short",
-                    f"Keys found: {desc}. Receivers reject keys under 1024 bits and "
-                    "2048 bits is today's standard.",
-                    "Create a 2048-bit key at your mail provider and publish it:"),
-                   ("La clé DKIM est trop courte" if too_weak else "La clé DKIM est courte",
-                    f"Clés trouvées : {desc}. Les destinataires refusent les clés de moins de "
-                    "1024 bits et 2048 bits est la norme actuelle.",
-                    "Créez une clé de 2048 bits chez votre fournisseur et publiez-la :"),
+                   Text("The DKIM key is too short") if too_weak
+                   else Text("The DKIM key is short"),
+                   Text("Keys found: {keys}. Receivers reject keys under 1024 bits and "
+                        "2048 bits is today's standard.", keys=desc),
+                   Text("Create a 2048-bit key at your mail provider and publish it:"),
                    record=record, fix_record=_dkim_fix(ctx))]
-    note_en = " It is in test mode (t=y)." if all(k.testing for k in valid) else ""
-    note_fr = " Elle est en mode test (t=y)." if note_en else ""
-    return [mk("dkim", OK, ("DKIM key published", f"Selector(s): {desc}.{note_en}", None),
-               ("Clé DKIM publiée", f"Sélecteur(s) : {desc}.{note_fr}", None), record=record)]
-
+    if all(k.testing for k in valid):
+        detail = Text("Selector(s): {keys}. It is in test mode (t=y).", keys=desc)
+    else:
+        detail = Text("Selector(s): {keys}.", keys=desc)
+    return [mk("dkim", OK, Text("DKIM key published"), detail, record=record)]

@@ -22,7 +22,7 @@ from app.services.domain_health.context import (
     txt_lines,
     versioned,
 )
-from app.services.domain_health.model import FAIL, OK, WARN, Check
+from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 from app.services.mail.tls import client_context
 
 
@@ -91,46 +91,35 @@ def check_mta_sts(ctx: Context) -> list[Check]:
     name = f"_mta-sts.{d}"
     ans = ctx.dns.query(name, "TXT")
     if ans.status == ERROR:
-        return [cannot_check("mta_sts", "MTA-STS", "MTA-STS", ans.error)]
+        return [cannot_check("mta_sts", "MTA-STS", ans.error)]
     found = versioned(ans, "v=STSv1")
     record = txt_lines(name, found)
     if not found:
         return [mk("mta_sts", WARN,
-                   ("MTA-STS is not set up (optional)",
-                    "MTA-STS makes other servers use an encrypted, verified connection when "
-                    "they deliver mail to you. Recommended, not required.",
-                    "Publish this TXT record and the policy file on https://mta-sts."
-                    f"{d}/.well-known/mta-sts.txt:"),
-                   ("MTA-STS n'est pas en place (facultatif)",
-                    "MTA-STS impose aux autres serveurs une connexion chiffrée et vérifiée "
-                    "pour vous livrer le courrier. Recommandé, pas obligatoire.",
-                    "Publiez cet enregistrement TXT et le fichier de politique sur "
-                    f"https://mta-sts.{d}/.well-known/mta-sts.txt :"),
+                   Text("MTA-STS is not set up (optional)"),
+                   Text("MTA-STS makes other servers use an encrypted, verified connection when "
+                        "they deliver mail to you. Recommended, not required."),
+                   Text("Publish this TXT record and the policy file on "
+                        "https://mta-sts.{domain}/.well-known/mta-sts.txt:", domain=d),
                    fix_record=_mta_sts_fix(ctx))]
     tags = parse_tags(found[0])
     sts_id = tags.get("id", "")
     if len(found) > 1 or not re.fullmatch(r"[A-Za-z0-9]{1,32}", sts_id):
-        why = ("several MTA-STS records" if len(found) > 1
-               else "the id= value must be 1 to 32 letters or digits")
-        why_fr = ("plusieurs enregistrements MTA-STS" if len(found) > 1
-                  else "la valeur id= doit faire 1 à 32 lettres ou chiffres")
+        why = Text("several MTA-STS records") \
+            if len(found) > 1 else Text("the id= value must be 1 to 32 letters or digits")
         return [mk("mta_sts", FAIL,
-                   ("The MTA-STS record is invalid", f"Senders ignore it: {why}.",
-                    "Publish a single record such as:"),
-                   ("L'enregistrement MTA-STS est invalide",
-                    f"Les expéditeurs l'ignorent : {why_fr}.",
-                    "Publiez un seul enregistrement, par exemple :"),
+                   Text("The MTA-STS record is invalid"),
+                   Text("Senders ignore it: {why}.", why=why),
+                   Text("Publish a single record such as:"),
                    record=record, fix_record=_mta_sts_fix(ctx))]
     policy, problem = fetch_mta_sts_policy(ctx)
     if policy is None:
         return [mk("mta_sts", WARN,
-                   ("MTA-STS policy file unreachable",
-                    f"The TXT record exists but {problem}; senders then ignore MTA-STS.",
-                    f"Serve the policy on https://mta-sts.{d}/.well-known/mta-sts.txt:"),
-                   ("Fichier de politique MTA-STS inaccessible",
-                    f"L'enregistrement TXT existe mais {problem} ; les expéditeurs ignorent "
-                    "alors MTA-STS.",
-                    f"Servez la politique sur https://mta-sts.{d}/.well-known/mta-sts.txt :"),
+                   Text("MTA-STS policy file unreachable"),
+                   Text("The TXT record exists but {problem}; senders then ignore MTA-STS.",
+                        problem=problem),
+                   Text("Serve the policy on https://mta-sts.{domain}/.well-known/mta-sts.txt:",
+                        domain=d),
                    record=record, fix_record=_mta_sts_fix(ctx))]
     fields: dict[str, list[str]] = {}
     for line in policy.splitlines():
@@ -143,32 +132,26 @@ def check_mta_sts(ctx: Context) -> list[Check]:
     if (fields.get("version") or [""])[0] != "STSv1" or mode not in ("enforce", "testing",
                                                                       "none") \
             or not (fields.get("max_age") or [""])[0].isdigit():
-        status, en, fr = FAIL, ("The MTA-STS policy file is invalid",
-                                "It needs version: STSv1, mode, mx and max_age lines."), \
-            ("Le fichier de politique MTA-STS est invalide",
-             "Il lui faut les lignes version: STSv1, mode, mx et max_age.")
+        status = FAIL
+        title = Text("The MTA-STS policy file is invalid")
+        detail = Text("It needs version: STSv1, mode, mx and max_age lines.")
     elif uncovered:
         status = FAIL if mode == "enforce" else WARN
-        hosts = ", ".join(uncovered)
-        en = ("The MTA-STS policy does not list all your MX hosts",
-              f"Not covered: {hosts}. In enforce mode senders refuse to deliver to them.")
-        fr = ("La politique MTA-STS ne liste pas tous vos MX",
-              f"Non couverts : {hosts}. En mode enforce les expéditeurs refusent de leur "
-              "livrer.")
+        title = Text("The MTA-STS policy does not list all your MX hosts")
+        detail = Text("Not covered: {hosts}. In enforce mode senders refuse to deliver to them.",
+                      hosts=", ".join(uncovered))
     elif mode == "none":
-        status, en, fr = WARN, ("MTA-STS is switched off (mode: none)",
-                                "The policy exists but asks for nothing."), \
-            ("MTA-STS est désactivé (mode: none)", "La politique existe mais n'exige rien.")
+        status = WARN
+        title = Text("MTA-STS is switched off (mode: none)")
+        detail = Text("The policy exists but asks for nothing.")
     else:
-        return [mk("mta_sts", OK,
-                   (f"MTA-STS in {mode} mode", "Servers delivering to you must use a verified "
-                    f"encrypted connection to: {', '.join(patterns)}.", None),
-                   (f"MTA-STS en mode {mode}", "Les serveurs qui vous livrent doivent utiliser "
-                    f"une connexion chiffrée vérifiée vers : {', '.join(patterns)}.", None),
+        return [mk("mta_sts", OK, Text("MTA-STS in {mode} mode", mode=mode),
+                   Text("Servers delivering to you must use a verified encrypted connection to: "
+                        "{hosts}.", hosts=", ".join(patterns)),
                    record=record)]
-    return [mk("mta_sts", status, (*en, "Correct the policy file:"),
-               (*fr, "Corrigez le fichier de politique :"), record=record,
-               fix_record=_mta_sts_fix(ctx))]
+    return [mk("mta_sts", status, title, detail,
+               Text("Correct the policy file:"),
+               record=record, fix_record=_mta_sts_fix(ctx))]
 
 
 def check_tls_rpt(ctx: Context) -> list[Check]:
@@ -176,31 +159,25 @@ def check_tls_rpt(ctx: Context) -> list[Check]:
     name = f"_smtp._tls.{d}"
     ans = ctx.dns.query(name, "TXT")
     if ans.status == ERROR:
-        return [cannot_check("tls_rpt", "TLS-RPT", "TLS-RPT", ans.error)]
+        return [cannot_check("tls_rpt", "TLS-RPT", ans.error)]
     found = versioned(ans, "v=TLSRPTv1")
     record = txt_lines(name, found)
     good = txt_line(name, f"v=TLSRPTv1; rua=mailto:postmaster@{d}")
     if not found:
         return [mk("tls_rpt", WARN,
-                   ("TLS-RPT is not set up (optional)",
-                    "TLS-RPT asks other servers to report when they cannot deliver to you "
-                    "securely. Recommended with MTA-STS.", "Add this TXT record:"),
-                   ("TLS-RPT n'est pas en place (facultatif)",
-                    "TLS-RPT demande aux autres serveurs de vous signaler quand ils ne "
-                    "peuvent pas vous livrer de façon sécurisée. Recommandé avec MTA-STS.",
-                    "Ajoutez cet enregistrement TXT :"), fix_record=good)]
+                   Text("TLS-RPT is not set up (optional)"),
+                   Text("TLS-RPT asks other servers to report when they cannot deliver to you "
+                        "securely. Recommended with MTA-STS."),
+                   Text("Add this TXT record:"),
+                   fix_record=good)]
     rua = [u.strip() for u in parse_tags(found[0]).get("rua", "").split(",") if u.strip()]
     if len(found) > 1 or not rua or not all(u.lower().startswith(("mailto:", "https:"))
                                            for u in rua):
         return [mk("tls_rpt", FAIL,
-                   ("The TLS-RPT record is invalid",
-                    "It must be a single record with rua=mailto:… or rua=https://….",
-                    "Replace it with:"),
-                   ("L'enregistrement TLS-RPT est invalide",
-                    "Il doit être unique, avec rua=mailto:… ou rua=https://….",
-                    "Remplacez-le par :"), record=record, fix_record=good)]
-    return [mk("tls_rpt", OK, ("TLS-RPT reports are set up", f"Reports go to {', '.join(rua)}.",
-                               None),
-               ("Les rapports TLS-RPT sont en place",
-                f"Les rapports vont à {', '.join(rua)}.", None), record=record)]
-
+                   Text("The TLS-RPT record is invalid"),
+                   Text("It must be a single record with rua=mailto:… or rua=https://…."),
+                   Text("Replace it with:"), record=record, fix_record=good)]
+    return [mk("tls_rpt", OK,
+               Text("TLS-RPT reports are set up"),
+               Text("Reports go to {addresses}.",
+                    addresses=", ".join(rua)), record=record)]

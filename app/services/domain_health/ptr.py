@@ -11,7 +11,7 @@ import re
 
 from app.services.dns_query import ERROR, reverse_name
 from app.services.domain_health.context import Context, cannot_check, mk
-from app.services.domain_health.model import FAIL, OK, WARN, Check
+from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 
 _HOME_LINE = re.compile(r"(dyn|dsl|dhcp|pool|cable|ppp|dial|broadband|customer|client)",
                         re.IGNORECASE)
@@ -37,12 +37,9 @@ def check_ptr(ctx: Context) -> list[Check]:
     ips, why = ctx.sending_ips()
     if not ips:
         return [mk("ptr", WARN,
-                   ("Sending server address unknown",
-                    f"{ctx.smtp_host} could not be resolved ({why}), so its reverse DNS and "
-                    "blocklists were not checked.", None),
-                   ("Adresse du serveur d'envoi inconnue",
-                    f"{ctx.smtp_host} n'a pas pu être résolu ({why}) : son DNS inverse et les "
-                    "listes de blocage n'ont pas été vérifiés.", None))]
+                   Text("Sending server address unknown"),
+                   Text("{host} could not be resolved ({error}), so its reverse DNS and "
+                        "blocklists were not checked.", host=ctx.smtp_host, error=why))]
     results = ctx.map(lambda ip: _ptr_of(ctx, ip), ips)
     record = "\n".join(f"{reverse_name(ip)}. PTR {names[0]}." for ip, state, names in results
                        if state in ("ok", "generic", "mismatch")) or None
@@ -51,51 +48,38 @@ def check_ptr(ctx: Context) -> list[Check]:
     generic = [(ip, names[0]) for ip, state, names in results if state == "generic"]
     errors = [(ip, names[0]) for ip, state, names in results if state == "error"]
     if missing or mismatch:
-        en, fr, fixes = [], [], []
+        lines: list[Text] = []
+        fixes: list[str] = []
         for ip in missing:
-            en.append(f"{ip} has no reverse DNS name (PTR).")
-            fr.append(f"{ip} n'a pas de nom DNS inverse (PTR).")
+            lines.append(Text("{ip} has no reverse DNS name (PTR).", ip=ip))
             fixes += [f"{reverse_name(ip)}. PTR mail.{ctx.domain}.",
                       f"mail.{ctx.domain}. {'A' if '.' in ip else 'AAAA'} {ip}"]
         for ip, names in mismatch:
-            en.append(f"{ip} is named {names[0]}, but that name does not lead back to {ip}.")
-            fr.append(f"{ip} s'appelle {names[0]}, mais ce nom ne renvoie pas vers {ip}.")
+            lines.append(Text("{ip} is named {name}, but that name does not lead back to {ip}.",
+                              ip=ip, name=names[0]))
             fixes.append(f"{names[0]}. {'A' if '.' in ip else 'AAAA'} {ip}")
         return [mk("ptr", FAIL,
-                   ("The sending server's reverse DNS is not right",
-                    "Receivers check that the sending IP has a name that points back to it "
-                    "(forward-confirmed reverse DNS); many refuse mail otherwise.\n"
-                    + "\n".join(en),
-                    "The reverse name (PTR) is set by whoever owns the IP (your host or "
-                    "Internet provider): ask them for it, and publish the matching address:"),
-                   ("Le DNS inverse du serveur d'envoi n'est pas correct",
-                    "Les destinataires vérifient que l'IP d'envoi a un nom qui renvoie vers "
-                    "elle (DNS inverse confirmé) ; beaucoup refusent le courrier sinon.\n"
-                    + "\n".join(fr),
-                    "Le nom inverse (PTR) est fixé par le propriétaire de l'IP (votre hébergeur "
-                    "ou fournisseur d'accès) : demandez-le-lui, et publiez l'adresse "
-                    "correspondante :"),
+                   Text("The sending server's reverse DNS is not right"),
+                   Text("Receivers check that the sending IP has a name that points back to it "
+                        "(forward-confirmed reverse DNS); many refuse mail otherwise.\n{lines}",
+                        lines=Text.lines(lines)),
+                   Text("The reverse name (PTR) is set by whoever owns the IP (your host or "
+                        "Internet provider): ask them for it, and publish the matching address:"),
                    record=record, fix_record="\n".join(fixes))]
     if errors and not generic:
-        return [cannot_check("ptr", "Reverse DNS", "DNS inverse",
+        return [cannot_check("ptr", Text("Reverse DNS"),
                              "; ".join(f"{ip}: {e}" for ip, e in errors))]
     if generic:
-        en = [f"{ip} is named {host}, a name typical of a home or dynamic connection."
-              for ip, host in generic] + [f"{ip}: could not be checked ({e})" for ip, e in errors]
-        fr = [f"{ip} s'appelle {host}, un nom typique d'une connexion domestique ou dynamique."
-              for ip, host in generic] + [f"{ip} : vérification impossible ({e})"
-                                         for ip, e in errors]
+        weak = [Text("{ip} is named {name}, a name typical of a home or dynamic connection.",
+                     ip=ip, name=host) for ip, host in generic]
+        weak += [Text("{ip}: could not be checked ({error})", ip=ip, error=e) for ip, e in errors]
         return [mk("ptr", WARN,
-                   ("The sending server's reverse DNS looks weak", "\n".join(en),
-                    "Send through your provider's SMTP server or ask for a proper PTR name."
-                    if generic else None),
-                   ("Le DNS inverse du serveur d'envoi est fragile", "\n".join(fr),
-                    "Envoyez via le serveur SMTP de votre fournisseur ou demandez un vrai nom "
-                    "PTR." if generic else None), record=record)]
+                   Text("The sending server's reverse DNS looks weak"),
+                   Text.lines(weak),
+                   Text("Send through your provider's SMTP server or ask for a proper PTR name."),
+                   record=record)]
     named = ", ".join(f"{ip} → {n[0]}" for ip, _, n in results)
     return [mk("ptr", OK,
-               ("The sending server's reverse DNS is right", f"Confirmed both ways: {named}.",
-                None),
-               ("Le DNS inverse du serveur d'envoi est correct",
-                f"Confirmé dans les deux sens : {named}.", None), record=record)]
-
+               Text("The sending server's reverse DNS is right"),
+               Text("Confirmed both ways: {names}.",
+                    names=named), record=record)]

@@ -14,13 +14,12 @@ from app.services.dns_query import ERROR
 from app.services.domain_health import spf
 from app.services.domain_health.context import (
     Context,
-    bullets,
     cannot_check,
     mk,
     txt_line,
     txt_lines,
 )
-from app.services.domain_health.model import FAIL, OK, WARN, Check
+from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 
 
 def _wanted_mechanism(ctx: Context, ips: list[str]) -> str:
@@ -60,50 +59,34 @@ def check_spf(ctx: Context) -> list[Check]:
     d = ctx.domain
     ans = ctx.dns.query(d, "TXT")
     if ans.status == ERROR:
-        return [cannot_check("spf", "SPF", "SPF", ans.error)]
+        return [cannot_check("spf", "SPF", ans.error)]
     records = [t for t in ans.texts() if spf.is_spf(t)]
     wanted = _wanted_mechanism(ctx, [] if ctx.provider else ctx.given_ips)
     record = txt_lines(d, records)
     if not records:
-        return [mk("spf", FAIL,
-                   ("No SPF record",
-                    "SPF lists the servers allowed to send mail for your domain. Without it, "
-                    "Gmail, Outlook and others are likely to put your messages in spam.",
-                    "Add this TXT record at your DNS host:"),
-                   ("Aucun enregistrement SPF",
-                    "SPF liste les serveurs autorisés à envoyer du courrier pour votre domaine. "
-                    "Sans lui, Gmail, Outlook et les autres risquent de classer vos messages "
-                    "en spam.", "Ajoutez cet enregistrement TXT chez votre hébergeur DNS :"),
+        return [mk("spf", FAIL, Text("No SPF record"),
+                   Text("SPF lists the servers allowed to send mail for your domain. Without it, "
+                        "Gmail, Outlook and others are likely to put your messages in spam."),
+                   Text("Add this TXT record at your DNS host:"),
                    fix_record=txt_line(d, f"v=spf1 {wanted} -all"))]
     if len(records) > 1:
         return [mk("spf", FAIL,
-                   (f"{len(records)} SPF records instead of one",
-                    "A domain must have exactly one SPF record; with several, receivers treat "
-                    "SPF as broken (permerror) and your mail fails the check.",
-                    "Delete them all and publish this single merged record:"),
-                   (f"{len(records)} enregistrements SPF au lieu d'un seul",
-                    "Un domaine doit avoir un seul enregistrement SPF ; avec plusieurs, les "
-                    "destinataires considèrent SPF comme cassé (permerror) et vos messages "
-                    "échouent.", "Supprimez-les tous et publiez cet unique enregistrement "
-                    "fusionné :"),
+                   Text("{count} SPF records instead of one", count=len(records)),
+                   Text("A domain must have exactly one SPF record; with several, receivers treat "
+                        "SPF as broken (permerror) and your mail fails the check."),
+                   Text("Delete them all and publish this single merged record:"),
                    record=record, fix_record=txt_line(d, _with_sender(ctx,
                                                                       spf.merge(records))))]
     parsed = spf.parse(records[0])
     if parsed.errors:
         return [mk("spf", FAIL,
-                   ("The SPF record has a syntax error",
-                    "Receivers ignore an SPF record they cannot read (permerror):\n"
-                    + bullets(parsed.errors),
-                    "Correct the record; a valid example for your case:"),
-                   ("L'enregistrement SPF contient une erreur de syntaxe",
-                    "Les destinataires ignorent un SPF illisible (permerror) :\n"
-                    + bullets(parsed.errors),
-                    "Corrigez l'enregistrement ; un exemple valide pour votre cas :"),
+                   Text("The SPF record has a syntax error"),
+                   Text("Receivers ignore an SPF record they cannot read (permerror):\n{errors}",
+                        errors=Text.bullets(parsed.errors)),
+                   Text("Correct the record; a valid example for your case:"),
                    record=record, fix_record=txt_line(d, f"v=spf1 {wanted} -all"))]
-    out = [mk("spf", OK, ("One valid SPF record", "The domain publishes a single, readable "
-                          "SPF record.", None),
-              ("Un enregistrement SPF valide", "Le domaine publie un seul enregistrement SPF, "
-               "lisible.", None), record=record)]
+    out = [mk("spf", OK, Text("One valid SPF record"),
+              Text("The domain publishes a single, readable SPF record."), record=record)]
     walked = spf.walk(d, parsed, _spf_fetch(ctx), ctx.map)
     out.append(_spf_lookups(ctx, walked, record))
     out.append(_spf_all(ctx, parsed, walked, record))
@@ -117,44 +100,31 @@ def _spf_lookups(ctx: Context, walked: spf.SpfWalk, record: str | None) -> Check
     n = walked.lookups
     if n > spf.MAX_LOOKUPS:
         return mk("spf_lookups", FAIL,
-                  (f"SPF needs {n} DNS look-ups (the limit is 10)",
-                   "Past 10 look-ups (include, a, mx, ptr, exists, redirect, counted through "
-                   "every include), receivers stop and treat SPF as broken: your mail fails "
-                   "SPF everywhere.",
-                   "Remove the include: entries of services you no longer use, or replace "
-                   "some with their ip4:/ip6: ranges, to get back to 10 or fewer."),
-                  (f"SPF demande {n} requêtes DNS (la limite est 10)",
-                   "Au-delà de 10 requêtes (include, a, mx, ptr, exists, redirect, comptées "
-                   "dans chaque include), les destinataires abandonnent et considèrent SPF "
-                   "comme cassé : vos messages échouent partout.",
-                   "Retirez les include: des services que vous n'utilisez plus, ou remplacez-en "
-                   "par leurs plages ip4:/ip6:, pour revenir à 10 ou moins."), record=record)
+                  Text("SPF needs {count} DNS look-ups (the limit is 10)", count=n),
+                  Text("Past 10 look-ups (include, a, mx, ptr, exists, redirect, counted through "
+                       "every include), receivers stop and treat SPF as broken: your mail fails "
+                       "SPF everywhere."),
+                  Text("Remove the include: entries of services you no longer use, or replace "
+                       "some with their ip4:/ip6: ranges, to get back to 10 or fewer."),
+                  record=record)
     if walked.problems:
-        return mk("spf_lookups", FAIL,
-                  ("An SPF include is broken",
-                   "Receivers stop at the first broken include (permerror):\n"
-                   + bullets(walked.problems),
-                   "Remove or correct the include: entries listed above."),
-                  ("Un include SPF est cassé",
-                   "Les destinataires s'arrêtent au premier include cassé (permerror) :\n"
-                   + bullets(walked.problems),
-                   "Retirez ou corrigez les include: indiqués ci-dessus."), record=record)
+        return mk("spf_lookups", FAIL, Text("An SPF include is broken"),
+                  Text("Receivers stop at the first broken include (permerror):\n{problems}",
+                       problems=Text.bullets(walked.problems)),
+                  Text("Remove or correct the include: entries listed above."), record=record)
     if walked.unresolved:
         names = ", ".join(walked.unresolved)
         return mk("spf_lookups", WARN,
-                  (f"SPF look-ups: {names} could not be checked",
-                   f"{n} look-up(s) counted so far; the DNS did not answer for {names}.",
-                   "Run the check again later."),
-                  (f"Requêtes SPF : {names} n'a pas pu être vérifié",
-                   f"{n} requête(s) comptée(s) ; le DNS n'a pas répondu pour {names}.",
-                   "Relancez la vérification plus tard."), record=record)
+                  Text("SPF look-ups: {names} could not be checked", names=names),
+                  Text("{count} look-up(s) counted so far; the DNS did not answer for {names}.",
+                       count=n, names=names),
+                  Text("Run the check again later."),
+                  record=record)
     return mk("spf_lookups", OK,
-              (f"SPF stays within the look-up limit ({n}/10)",
-               f"Checking your SPF costs receivers {n} DNS look-up(s), within the limit of 10.",
-               None),
-              (f"SPF reste sous la limite de requêtes ({n}/10)",
-               f"Vérifier votre SPF coûte {n} requête(s) DNS, sous la limite de 10.", None),
-              record=record)
+              Text("SPF stays within the look-up limit ({count}/10)", count=n),
+              Text("Checking your SPF costs receivers {count} DNS look-up(s), within the limit "
+                   "of 10.",
+                   count=n), record=record)
 
 
 def _spf_all(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
@@ -162,38 +132,31 @@ def _spf_all(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
     q = walked.effective_all
     fixed = txt_line(ctx.domain, spf.with_all(parsed.text, "-"))
     if q in ("-", "~"):
-        word = "-all (reject)" if q == "-" else "~all (mark as suspicious)"
-        word_fr = "-all (rejeter)" if q == "-" else "~all (marquer comme suspect)"
+        word = Text("-all (reject)") if q == "-" \
+            else Text("~all (mark as suspicious)")
         return mk("spf_all", OK,
-                  (f"SPF ends with {word}", "Servers not listed are not allowed to send for "
-                   "your domain.", None),
-                  (f"SPF se termine par {word_fr}", "Les serveurs non listés ne peuvent pas "
-                   "envoyer pour votre domaine.", None), record=record)
+                  Text("SPF ends with {qualifier}", qualifier=word),
+                  Text("Servers not listed are not allowed to send for your domain."),
+                  record=record)
     if q == "+":
         return mk("spf_all", FAIL,
-                  ("SPF allows the whole Internet (+all)",
-                   "With +all anyone can send mail as your domain and pass SPF; receivers "
-                   "distrust such a domain.", "Replace +all with -all:"),
-                  ("SPF autorise tout Internet (+all)",
-                   "Avec +all n'importe qui peut envoyer au nom de votre domaine et réussir "
-                   "SPF ; les destinataires se méfient d'un tel domaine.",
-                   "Remplacez +all par -all :"), record=record, fix_record=fixed)
+                  Text("SPF allows the whole Internet (+all)"),
+                  Text("With +all anyone can send mail as your domain and pass SPF; receivers "
+                       "distrust such a domain."),
+                  Text("Replace +all with -all:"),
+                  record=record, fix_record=fixed)
     if q == "?":
         return mk("spf_all", WARN,
-                  ("SPF ends with ?all (neutral)",
-                   "?all says nothing about other servers, so SPF does not protect your "
-                   "domain from forgery.", "Replace ?all with -all (or ~all):"),
-                  ("SPF se termine par ?all (neutre)",
-                   "?all ne dit rien des autres serveurs : SPF ne protège pas votre domaine "
-                   "contre l'usurpation.", "Remplacez ?all par -all (ou ~all) :"),
+                  Text("SPF ends with ?all (neutral)"),
+                  Text("?all says nothing about other servers, so SPF does not protect your "
+                       "domain from forgery."),
+                  Text("Replace ?all with -all (or ~all):"),
                   record=record, fix_record=fixed)
     return mk("spf_all", WARN,
-              ("SPF does not end with -all or ~all",
-               "Without a final “all”, other servers are neither allowed nor refused.",
-               "End the record with -all:"),
-              ("SPF ne se termine pas par -all ou ~all",
-               "Sans « all » final, les autres serveurs ne sont ni autorisés ni refusés.",
-               "Terminez l'enregistrement par -all :"), record=record, fix_record=fixed)
+              Text("SPF does not end with -all or ~all"),
+              Text("Without a final “all”, other servers are neither allowed nor refused."),
+              Text("End the record with -all:"),
+              record=record, fix_record=fixed)
 
 
 def _ip_covered(ctx: Context, ip: str, walked: spf.SpfWalk) -> bool:
@@ -217,20 +180,17 @@ def _spf_provider(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
         p = ctx.provider
         if any(inc in walked.includes for inc in p.spf_includes):
             return mk("spf_provider", OK,
-                      (f"SPF authorises {p.name}", f"Your SPF includes {p.name}'s servers, "
-                       "which send your mail.", None),
-                      (f"SPF autorise {p.name}", f"Votre SPF inclut les serveurs de {p.name}, "
-                       "qui envoient votre courrier.", None), record=record)
+                      Text("SPF authorises {provider}", provider=p.name),
+                      Text("Your SPF includes {provider}'s servers, which send your mail.",
+                           provider=p.name), record=record)
         mech = f"include:{p.spf_includes[0]}"
         return mk("spf_provider", FAIL,
-                  (f"SPF does not authorise {p.name}",
-                   f"Your mail is sent by {p.name}, but your SPF does not list its servers "
-                   f"({mech}): your messages fail SPF.",
-                   f"Add {mech} to your SPF record:"),
-                  (f"SPF n'autorise pas {p.name}",
-                   f"Votre courrier est envoyé par {p.name}, mais votre SPF ne liste pas ses "
-                   f"serveurs ({mech}) : vos messages échouent à SPF.",
-                   f"Ajoutez {mech} à votre enregistrement SPF :"),
+                  Text("SPF does not authorise {provider}",
+                       provider=p.name),
+                  Text("Your mail is sent by {provider}, but your SPF does not list its servers "
+                       "({mechanism}): your messages fail SPF.",
+                       provider=p.name, mechanism=mech),
+                  Text("Add {mechanism} to your SPF record:", mechanism=mech),
                   record=record, fix_record=txt_line(d, spf.with_mechanism(parsed.text, mech)))
     if not ctx.given_ips:
         return None
@@ -238,18 +198,14 @@ def _spf_provider(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
     if not missing:
         ips = ", ".join(ctx.given_ips)
         return mk("spf_provider", OK,
-                  ("SPF authorises your sending server", f"{ips} is allowed by your SPF.",
-                   None),
-                  ("SPF autorise votre serveur d'envoi", f"{ips} est autorisé par votre SPF.",
-                   None), record=record)
+                  Text("SPF authorises your sending server"),
+                  Text("{ips} is allowed by your SPF.",
+                       ips=ips), record=record)
     mech = " ".join(f"ip{ipaddress.ip_address(i).version}:{i}" for i in missing)
     ips = ", ".join(missing)
     return mk("spf_provider", FAIL,
-              ("SPF does not authorise your sending server",
-               f"Mail sent from {ips} fails SPF: this address is not in your SPF record.",
-               f"Add {mech} to your SPF record:"),
-              ("SPF n'autorise pas votre serveur d'envoi",
-               f"Le courrier envoyé depuis {ips} échoue à SPF : cette adresse n'est pas dans "
-               "votre SPF.", f"Ajoutez {mech} à votre enregistrement SPF :"),
+              Text("SPF does not authorise your sending server"),
+              Text("Mail sent from {ips} fails SPF: this address is not in your SPF record.",
+                   ips=ips),
+              Text("Add {mechanism} to your SPF record:", mechanism=mech),
               record=record, fix_record=txt_line(d, spf.with_mechanism(parsed.text, mech)))
-
