@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import translation
 from app.services.config import Settings
 from app.services.outbox import recipient_groups as groups_service
 from app.services.outbox.quiet_hours import QuietHours, SendPlan, load_quiet_hours, plan_send
@@ -537,14 +538,14 @@ def _overall(result: Any) -> str:
 
 def _lang(widget: QWidget | None = None) -> str:
     """The language of the window the dialog belongs to (MainWindow.lang), else the one
-    installed for the interface (install_translator sets the default QLocale to it): never
+    installed for the interface (install_translator sets the services' to it): never
     the system's, which may differ from the language the user chose."""
     while widget is not None:
         lang = getattr(widget, "lang", None)
-        if lang in ("fr", "en"):
-            return lang
+        if lang in translation.available_languages():
+            return str(lang)
         widget = widget.parentWidget()
-    return "fr" if QLocale().language() == QLocale.Language.French else "en"
+    return translation.current_language()
 
 class ResendDialog(QDialog):
     """Resend a failed delivery to a corrected address; the new message is linked to the

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import translation
 from app.ui.i18n import current_language, translate
 
 COLOURS = {"ok": "#1e7b34", "warn": "#d98200", "fail": "#c0152a"}
@@ -277,7 +278,7 @@ class DomainHealthView(QWidget):
         while widget is not None:
             lang = getattr(widget, "language", None)
             lang = lang() if callable(lang) else lang
-            if isinstance(lang, str) and lang[:2] in ("fr", "en"):
+            if isinstance(lang, str) and lang[:2] in translation.available_languages():
                 return lang[:2]
             widget = widget.parentWidget()
         return current_language()
