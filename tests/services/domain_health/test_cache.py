@@ -12,7 +12,7 @@ import pytest
 
 from app.services.config import Settings
 from app.services.domain_health import cache
-from app.services.domain_health.model import OK, Check, DomainReport
+from app.services.domain_health.model import OK, Check, DomainReport, Text
 from app.services.errors import InputError
 from app.services.storage import Account, Database, open_database
 from tests.support.dns_server import LocalDNS
@@ -86,11 +86,15 @@ def test_a_damaged_entry_is_no_report(db: Database, raw: str) -> None:
 
 
 def test_save_then_load_keeps_both_languages(db: Database) -> None:
-    report = DomainReport("acme.test", [Check("mx", OK, "The domain receives mail (MX)",
-                                              "Mail is received by mx.acme.test.")], 100)
+    check = Check("mx", OK, Text("The domain receives mail (MX)"),
+                  Text("Mail is received by {hosts}.", hosts="mx.acme.test"))
+    report = DomainReport("acme.test", [check], 100)
     when = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
     cache.save(db, "contact@acme.test", report, when)
     stored = cache.load(db, "contact@acme.test")
     assert stored == cache.StoredReport(stored.report, when)
     assert stored.report.to_dict() == report.to_dict()
-    assert stored.report.checks[0].text("fr")[0] == report.checks[0].text("fr")[0]
+    french = ("Le domaine reçoit le courrier (MX)", "Le courrier est reçu par mx.acme.test.", None)
+    assert check.text("fr") == french  # from the catalogue
+    assert stored.report.checks[0].text("fr") == french  # as it was stored
+    assert stored.report.checks[0].text("en") == check.text("en")
