@@ -242,6 +242,17 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         super().__init__(Path(safe_url(url)))  # never a file: for messages only
         self.url = url
+        self._kwargs: dict[str, Any] | None = None
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        """The password from this user's keyring (never in the URL or the settings file),
+        a short connect timeout, keepalives, who we are (team/connection.py); read from the
+        keyring once, not at every transaction."""
+        if self._kwargs is None:
+            from app.services.team.connection import conninfo_kwargs
+
+            self._kwargs = conninfo_kwargs(self.url, "app")
+        return self._kwargs
 
     def describe(self) -> str:
         return safe_url(self.url)
@@ -252,9 +263,9 @@ class PostgresDatabase(Database):
         except ImportError as exc:  # the wheel is a dependency; a broken install says so
             raise unreachable(self.url, exc) from exc
         try:
-            raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                  application_name="postier")
+            raw = psycopg.connect(self.url, autocommit=True, **self._connect_kwargs())
         except psycopg.Error as exc:
+            self._kwargs = None  # a password changed in the keyring meanwhile is re-read
             raise unreachable(self.url, exc) from exc
         conn = Connection(raw, self.url)
         if not self._ready:
@@ -315,6 +326,10 @@ class PostgresDatabase(Database):
             self._migrate_one(conn, version)
         self._fresh = True  # no local backup to take of a server's database
         self._daily_checked = True
+        # Every write NOTIFYs the other laptops (team/live.py); idempotent, once a process.
+        from app.services.team.live import ensure_triggers
+
+        ensure_triggers(conn)
         self._ready = True
 
     def _migrate_one(self, conn: Connection, version: int) -> None:

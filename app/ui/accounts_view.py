@@ -166,6 +166,11 @@ class AccountsView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(progress_row)
+        # Team mode (issue 19): the shared database's section, under the accounts.
+        from app.ui.team_database_view import TeamDatabaseBox
+
+        self.team_database = TeamDatabaseBox(settings, self)
+        layout.addWidget(self.team_database)
         self._show_sign_in_progress(False)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reload()

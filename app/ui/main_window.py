@@ -294,6 +294,10 @@ class MainWindow(QMainWindow):
         self._refresh_account_filter()
         self._update_notification_tab()
         self.page.loader.start()
+        # Team mode: the table follows the team database's NOTIFYs (polling as fallback).
+        from app.ui.team_database_view import attach_team_live
+
+        self.team_live = attach_team_live(self)
         self.notifier.check()  # sets the starting point; reports failing accounts
         if live_tracking:
             # Once the window is shown (the next event-loop turn), not before: the tracker's
@@ -608,6 +612,7 @@ class MainWindow(QMainWindow):
     def _shutdown(self) -> None:
         self._closed = True
         self.page.loader.stop()
+        self.team_live.stop()
         self.background.stop()  # stop events set, threads joined within a deadline
         if self.notifier.tray is not None:
             self.notifier.tray.hide()

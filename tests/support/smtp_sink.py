@@ -29,9 +29,11 @@ class Sink:
 
     def subjects(self) -> list[str]:
         import email
+        import email.policy
 
         with self.lock:
-            return [str(email.message_from_bytes(raw)["Subject"]) for _, _, raw in self.received]
+            return [str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"])
+                    for _, _, raw in self.received]
 
     def count(self, subject: str) -> int:
         return sum(1 for s in self.subjects() if s == subject)

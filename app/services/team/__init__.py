@@ -10,6 +10,8 @@ the storage engine itself (which lives in ``app/services/storage.py``).
   advisory lock held on a dedicated connection (dropped with the process or its link).
 - ``claims``: resending a failed delivery is claimed once across the team
   (``ALREADY_RESENT``), and the row locks the outbox takes on PostgreSQL.
+- ``migrate``: ``postier db migrate-to URL``, this laptop's history copied into the team
+  database, resumable and idempotent.
 
 Pure Python, no Qt. On SQLite (no team URL) every entry point here is a no-op or says
 "not in team mode": a single laptop behaves exactly as before.
