@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from app.services.config import Settings
-from app.services.dns_query import Answer, DnsClient
+from app.services.dns_query import ERROR, Answer, DnsClient
 from app.services.domain_health.model import WARN, Check, Text
 from app.services.domain_health.providers_dns import COMMON_SELECTORS, MailProvider, find_provider
 
@@ -140,6 +140,16 @@ def txt_lines(name: str, texts: list[str]) -> str | None:
 def versioned(ans: Answer, version: str) -> list[str]:
     """The TXT records that start with ``version`` (``v=DMARC1``…), in any case."""
     return [t for t in ans.texts() if t.strip().lower().startswith(version.lower())]
+
+
+def published(ctx: Context, name: str, version: str) -> tuple[list[str], str | None, str | None]:
+    """(records, zone-file lines, DNS error) for the TXT records at ``name`` that start with
+    ``version``; the error is None when the look-up worked (found or not)."""
+    ans = ctx.dns.query(name, "TXT")
+    if ans.status == ERROR:
+        return [], None, ans.error
+    found = versioned(ans, version)
+    return found, txt_lines(name, found), None
 
 
 

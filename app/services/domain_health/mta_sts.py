@@ -12,15 +12,13 @@ import re
 import socket
 import ssl
 
-from app.services.dns_query import ERROR
 from app.services.domain_health.context import (
     Context,
     cannot_check,
     mk,
     parse_tags,
+    published,
     txt_line,
-    txt_lines,
-    versioned,
 )
 from app.services.domain_health.model import FAIL, OK, WARN, Check, Text
 from app.services.mail.tls import client_context
@@ -88,12 +86,9 @@ def _mx_matches(pattern: str, host: str) -> bool:
 
 def check_mta_sts(ctx: Context) -> list[Check]:
     d = ctx.domain
-    name = f"_mta-sts.{d}"
-    ans = ctx.dns.query(name, "TXT")
-    if ans.status == ERROR:
-        return [cannot_check("mta_sts", "MTA-STS", ans.error)]
-    found = versioned(ans, "v=STSv1")
-    record = txt_lines(name, found)
+    found, record, error = published(ctx, f"_mta-sts.{d}", "v=STSv1")
+    if error is not None:
+        return [cannot_check("mta_sts", "MTA-STS", error)]
     if not found:
         return [mk("mta_sts", WARN,
                    Text("MTA-STS is not set up (optional)"),
@@ -157,11 +152,9 @@ def check_mta_sts(ctx: Context) -> list[Check]:
 def check_tls_rpt(ctx: Context) -> list[Check]:
     d = ctx.domain
     name = f"_smtp._tls.{d}"
-    ans = ctx.dns.query(name, "TXT")
-    if ans.status == ERROR:
-        return [cannot_check("tls_rpt", "TLS-RPT", ans.error)]
-    found = versioned(ans, "v=TLSRPTv1")
-    record = txt_lines(name, found)
+    found, record, error = published(ctx, name, "v=TLSRPTv1")
+    if error is not None:
+        return [cannot_check("tls_rpt", "TLS-RPT", error)]
     good = txt_line(name, f"v=TLSRPTv1; rua=mailto:postmaster@{d}")
     if not found:
         return [mk("tls_rpt", WARN,
