@@ -189,11 +189,11 @@ def cmd_account_add(args: argparse.Namespace) -> CommandResult:
     if args.timeout is None:
         args.timeout = 30.0
     credential, imap, smtp = _check_inputs(args)
-    from app.services.setup import accounts
+    from app.services.setup import new_account
 
-    outcome = accounts.add_account(args.email, credential, _settings(), imap=imap, smtp=smtp,
-                                   timeout=args.timeout, pin=args.pin,
-                                   display_name=args.name or "")
+    outcome = new_account.add_account(_settings(), args.email, credential, imap=imap,
+                                      smtp=smtp, timeout=args.timeout, pin=args.pin,
+                                      display_name=args.name or "")
     code = EXIT_OK if outcome.ok else EXIT_FAILED
     if outcome.error is not None and outcome.error.code in USAGE_CODES:
         code = EXIT_USAGE  # checked fine, but no usable keyring to keep the password
@@ -209,7 +209,7 @@ def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
         raise InputError("--oauth signs in on the provider's page: no password is read")
     import webbrowser
 
-    from app.services.setup import accounts
+    from app.services.setup import new_account
     from app.services.setup.discovery import parse_email
     from app.services.setup.endpoint import Endpoint
 
@@ -217,7 +217,7 @@ def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
     imap = Endpoint.parse(args.imap) if args.imap else None
     smtp = Endpoint.parse(args.smtp) if args.smtp else None
     settings = _settings()
-    provider = accounts.oauth_provider_for(args.email, args.provider, settings)
+    provider = new_account.oauth_provider_for(settings, args.email, args.provider)
     timeout = args.timeout if args.timeout is not None else 300.0
 
     def tell_code(code: Any) -> None:
@@ -234,7 +234,7 @@ def _account_add_oauth(args: argparse.Namespace) -> CommandResult:
               file=sys.stderr, flush=True)
         webbrowser.open(url)
 
-    outcome = accounts.add_oauth_account(
+    outcome = new_account.add_oauth_account(
         settings, args.email, provider, device=args.device_code, on_code=tell_code,
         open_browser=open_browser,
         timeout=timeout, check_timeout=min(timeout, 30.0), imap=imap, smtp=smtp,
@@ -279,7 +279,7 @@ def cmd_account_list(args: argparse.Namespace) -> CommandResult:
 def cmd_account_remove(args: argparse.Namespace) -> CommandResult:
     from app.services.setup import accounts
 
-    removed = accounts.remove_account(args.email, _settings())
+    removed = accounts.remove_account(_settings(), args.email)
     return CommandResult({"email": args.email, "removed": removed},
                          f"{args.email} removed" if removed else f"{args.email}: no such account",
                          EXIT_OK if removed else EXIT_FAILED)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QLocale, Qt, Signal
@@ -29,26 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.config import Settings
-from app.services.storage import Account, AccountStore, Database, utcnow
+from app.services.storage import Account, AccountStore, Database
 from app.ui.compose_dialog import confirm, error_text
 from app.ui.worker import gui_callback, run_task
 
+if TYPE_CHECKING:  # types only: the services themselves are imported on first use
+    from app.services.errors import ErrorInfo
+    from app.services.setup.retest import Retest
+
 log = logging.getLogger(__name__)
-
-
-def retest_account(settings: Settings, account: Account) -> Any:
-    """Run the connection check again with the saved credential (worker thread)."""
-    from app.services.setup.accounts import load_credential
-    from app.services.setup.connection_check import check_account
-    from app.services.setup.endpoint import Endpoint
-
-    credential = load_credential(account, settings)
-    return check_account(account.email, credential, settings,
-                         imap=Endpoint(account.imap_host, account.imap_port,
-                                       account.imap_security),
-                         smtp=Endpoint(account.smtp_host, account.smtp_port,
-                                       account.smtp_security),
-                         imap_pin=account.imap_pin, smtp_pin=account.smtp_pin)
 
 
 def needs_sign_in(account: Account) -> bool:
@@ -246,14 +235,9 @@ class AccountsView(QWidget):
 
     def _device_flow_offered(self, account: Account) -> bool:
         """Google refuses mail access through its device-code flow: browser only there."""
-        from app.services.errors import PostierError
-        from app.services.mail import oauth
+        from app.services.setup.sign_in import sign_in_offer
 
-        try:
-            return oauth.supports_device_flow(oauth.provider_config(account.provider or "",
-                                                                    self.settings))
-        except PostierError:
-            return False
+        return sign_in_offer(self.settings, account.provider or "").device_code
 
     # -- actions -------------------------------------------------------------------
     def edit_selected(self) -> None:
@@ -284,15 +268,20 @@ class AccountsView(QWidget):
         account = self.selected()
         if account is None:
             return
+        from app.services.setup.retest import retest_account
+
         self.status.setText(self.tr("Testing %s…") % account.email)
         self.test_button.setEnabled(False)
         settings = self.settings
         run_task(lambda: retest_account(settings, account),
                  lambda result, error: self._tested(account, result, error))
 
-    def _tested(self, account: Account, result: Any, error: BaseException | None) -> None:
-        ok = error is None and bool(getattr(result, "ok", False))
-        self.store.update_fields(account.email, last_check_at=utcnow(), last_check_ok=int(ok))
+    def _tested(self, account: Account, result: Retest | None,
+                error: BaseException | None) -> None:
+        """Show the re-test's outcome (retest_account recorded it on the account)."""
+        if result is not None and result.error is not None:
+            error = result.error  # the test could not run: no password, sign-in expired…
+        ok = error is None and result is not None and result.ok
         if ok:
             self.status.setText(self.tr("%s works: sending and receiving are OK.")
                                 % account.email)
@@ -300,12 +289,13 @@ class AccountsView(QWidget):
             self.status.setText(self.tr("%s: the test could not run: %s")
                                 % (account.email, error_text(error)))
         else:
+            check = result.check if result is not None else None
             self.status.setText(self.tr("%s does not work: %s") % (
-                account.email, self._problem(getattr(result, "error", None))))
+                account.email, self._problem(check.error if check is not None else None)))
         self.reload()
         self.accountsChanged.emit()
 
-    def _problem(self, info: Any) -> str:
+    def _problem(self, info: ErrorInfo | None) -> str:
         """The catalogue's message and hint for the check's error, in the user's language."""
         if info is None:
             return self.tr("see the details in the setup assistant")
@@ -315,7 +305,7 @@ class AccountsView(QWidget):
             message, hint = message_for(info.code, self._language())
         else:
             message, hint = info.message, info.hint
-        server = f" ({info.server})" if getattr(info, "server", None) else ""
+        server = f" ({info.server})" if info.server else ""
         return f"{message}{server} {hint}".strip()
 
     def remove_selected(self) -> None:
@@ -330,7 +320,7 @@ class AccountsView(QWidget):
         from app.services.setup.accounts import remove_account
 
         settings = self.settings
-        run_task(lambda: remove_account(account.email, settings),
+        run_task(lambda: remove_account(settings, account.email),
                  lambda _r, error: self._removed(account, error))
 
     def _removed(self, account: Account, error: BaseException | None) -> None:

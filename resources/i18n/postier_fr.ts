@@ -2536,15 +2536,15 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../app/ui/wizard/common.py" line="+140"/>
+        <location filename="../../app/ui/wizard/step_page.py" line="+41"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>
 </context>
 <context>
-    <name>TestPage</name>
+    <name>CheckPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_page.py" line="+94"/>
+        <location filename="../../app/ui/wizard/check_page.py" line="+94"/>
         <source>Testing your account</source>
         <translation>Test de votre compte</translation>
     </message>

@@ -50,7 +50,7 @@ def revoked(auth: LocalAuthServer, postier_env: Path) -> Settings:
     auth.state.revoked.add(tokens.refresh_token)  # "sign out of all sessions" at Microsoft
     account = AccountStore(Database(settings.db_path)).require(ALICE)
     with pytest.raises(PostierError) as info:
-        accounts.load_credential(account, settings, force_refresh=True)
+        accounts.load_credential(settings, account, force_refresh=True)
     assert info.value.code == "OAUTH_EXPIRED"
     return settings
 
@@ -95,7 +95,7 @@ def test_sign_in_again_renews_and_clears_the_attention(qtbot, auth: LocalAuthSer
     assert not view.cancel_sign_in_button.isVisible()
     assert CredentialStore().get(ALICE, "oauth2_refresh") != old_refresh
     # the new sign-in really works: a refresh with the stored token succeeds
-    credential = accounts.load_credential(account, revoked, force_refresh=True)
+    credential = accounts.load_credential(revoked, account, force_refresh=True)
     assert credential.kind == "oauth2" and auth.state.token_valid(credential.secret) == ALICE
 
 

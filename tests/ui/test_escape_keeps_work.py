@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.services.config import Settings
 from app.services.storage import AccountStore, open_database
 from app.ui.compose_dialog import DRAFT_KEY, ComposeDialog
-from app.ui.wizard.common import PAGE_ADDRESS
+from app.ui.wizard.step_page import PAGE_ADDRESS
 
 from .wizard_driver import (
     choose_own_server,

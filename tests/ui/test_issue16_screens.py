@@ -16,7 +16,7 @@ from app.services.config import Settings
 from app.services.storage import AccountStore, Database, open_database
 from app.ui import window_geometry
 from app.ui.i18n import install_translator
-from app.ui.wizard.common import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_CHECK, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 
 from .test_window_geometry import assert_fits
 from .test_wizard_discovery_text import DOMAIN, guessable  # noqa: F401 - a fixture
@@ -75,7 +75,7 @@ def test_screens_of_the_wizard(qtbot, bad_servers, guessable, language: str,  # 
     imap, smtp = bad_servers.imaps(), bad_servers.smtps()
     fill_manual(qtbot, wizard, imap.endpoint_as("ssl"), smtp.endpoint)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
     _shot(wizard, "wizard_4_test_ok", language, screen, tmp_path)
     click_next(qtbot, wizard)
@@ -173,5 +173,5 @@ def test_screens_of_changing_an_account(qtbot, bad_servers, language: str, scree
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
     wait_test_done(qtbot, wizard)
-    assert wizard.test_page.new_password.isVisible()
+    assert wizard.check_page.new_password.isVisible()
     _shot(wizard, "change_account_4_test_failed", language, screen, tmp_path)

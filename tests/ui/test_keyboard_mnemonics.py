@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import install_translator
-from app.ui.wizard.common import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_CHECK, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 
 from .wizard_driver import (
     choose_own_server,
@@ -107,7 +107,7 @@ def test_every_wizard_page_has_distinct_mnemonics(qtbot, bad_servers, language: 
     imap, smtp = bad_servers.imaps(), bad_servers.smtps()
     fill_manual(qtbot, wizard, imap.endpoint_as("ssl"), smtp.endpoint)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
     assert wizard.state.check_passed
     assert_no_collision(wizard, "test passed")
@@ -144,7 +144,7 @@ def test_test_page_failure_states_have_distinct_mnemonics(
     wait_test_done(qtbot, wizard)
     if provider:
         wizard.state.provider = provider
-        click(qtbot, wizard.test_page.retry_button)
+        click(qtbot, wizard.check_page.retry_button)
         wait_test_done(qtbot, wizard)
     assert not wizard.state.check_passed
     assert_no_collision(wizard, f"test failed: {name}")
@@ -157,9 +157,9 @@ def test_test_page_while_running_has_distinct_mnemonics(qtbot, bad_servers, lang
     wizard.check_timeout = 30.0
     run_to_test(qtbot, wizard, "marie@dupont.example", "pw",
                 bad_servers.silent("imap").endpoint_as("ssl"), bad_servers.smtps().endpoint)
-    assert wizard.test_page.running
+    assert wizard.check_page.running
     assert_no_collision(wizard, "test running")
-    click(qtbot, wizard.test_page.stop_button)
+    click(qtbot, wizard.check_page.stop_button)
 
 
 @pytest.mark.parametrize("provider", ["office", "gmail"])
@@ -239,8 +239,10 @@ def test_start_page_opens_with_visible_focus_and_arrows_choose(qtbot, postier_en
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
     page = wizard.start_page
     assert wizard.focusWidget() is page.office  # no Tab needed…
-    # …and drawn: styles draw the focus frame only once the keyboard moved the focus.
-    assert wizard.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    # …and drawn: styles draw the focus frame only once the keyboard moved the focus (set
+    # once the window is painted: it needs PySide6's Qt enums, issue 17).
+    qtbot.waitUntil(lambda: wizard.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange),
+                    timeout=2000)
     qtbot.keyClick(page.office, Qt.Key.Key_Down)
     assert page.gmail.isChecked() and wizard.focusWidget() is page.gmail
     qtbot.keyClick(page.gmail, Qt.Key.Key_Down)

@@ -22,8 +22,8 @@ from app.ui import window_geometry
 from app.ui.compose_dialog import ComposeDialog
 from app.ui.i18n import install_translator
 from app.ui.wizard import SetupWizard
-from app.ui.wizard.common import PAGE_SIGNATURE
 from app.ui.wizard.signature_page import image_data_uri
+from app.ui.wizard.step_page import PAGE_SIGNATURE
 
 from .test_window_geometry import assert_fits
 from .test_wizard_pages import png_bytes

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication
 from app.services.config import Settings
 from app.services.storage import AccountStore, open_database
 from app.ui import window_geometry
-from app.ui.wizard.common import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_CHECK, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 
 from .wizard_driver import (
     choose_own_server,
@@ -77,7 +77,7 @@ def test_every_wizard_page_fits(qtbot, bad_servers, screen: QRect, postier_env: 
     imap, smtp = bad_servers.imaps(), bad_servers.smtps()
     fill_manual(qtbot, wizard, imap.endpoint_as("ssl"), smtp.endpoint)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
     assert_fits(wizard, screen, "test passed")
     click_next(qtbot, wizard)
@@ -98,7 +98,7 @@ def test_a_failed_test_page_fits(qtbot, bad_servers, screen: QRect, postier_env:
                 bad_servers.smtps().endpoint_as("ssl"))
     wait_test_done(qtbot, wizard)
     wizard.state.provider = "office365"  # the longest guidance panel
-    wizard.test_page.retry_button.click()
+    wizard.check_page.retry_button.click()
     wait_test_done(qtbot, wizard)
     assert not wizard.state.check_passed
     assert_fits(wizard, screen, "test failed, Microsoft 365 guidance")

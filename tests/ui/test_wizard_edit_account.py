@@ -15,7 +15,13 @@ from app.services.mail.auth import Credential
 from app.services.setup import accounts
 from app.services.storage import AccountStore, open_database
 from app.ui.wizard import SetupWizard
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.step_page import (
+    PAGE_ADDRESS,
+    PAGE_CHECK,
+    PAGE_FINISH,
+    PAGE_MANUAL,
+    PAGE_SIGNATURE,
+)
 
 from .wizard_driver import click, click_next, offline_settings, type_into, wait_test_done
 
@@ -62,7 +68,7 @@ def test_change_password_servers_and_signature(qtbot, bad_servers, postier_env: 
     assert manual.imap.port.text() == str(imap.port)
     type_into(qtbot, manual.smtp.port, str(other_smtp.port))
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
     assert wizard.state.check_passed
     assert any("new-secret-2" in c for c in _logins(imap))  # tested with the new one
@@ -105,7 +111,7 @@ def test_a_failed_retest_offers_the_password_field(qtbot, bad_servers,
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
     wait_test_done(qtbot, wizard)
-    test = wizard.test_page
+    test = wizard.check_page
     assert not wizard.state.check_passed
     assert test.retype_row.isVisible() and test.new_password.isVisible()
     # Nothing was saved by the failed test.

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.ui.i18n import install_translator
-from app.ui.wizard.common import PAGE_FINISH
+from app.ui.wizard.step_page import PAGE_FINISH
 
 from .wizard_driver import (
     click,

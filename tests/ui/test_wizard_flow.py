@@ -15,7 +15,13 @@ from PySide6.QtWidgets import QWizard
 
 from app.services.credentials import CredentialStore
 from app.services.setup.accounts import account_store
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
+from app.ui.wizard.step_page import (
+    PAGE_ADDRESS,
+    PAGE_CHECK,
+    PAGE_FINISH,
+    PAGE_MANUAL,
+    PAGE_SIGNATURE,
+)
 from tests.support import misbehaving_server as bad
 
 from .wizard_driver import (
@@ -45,7 +51,7 @@ def test_happy_path_saves_account_and_keyring_entry(qtbot, rig, postier_env: Pat
     wizard.accountSaved.connect(saved.append)
     run_to_test(qtbot, wizard, ALICE, rig.users[ALICE], rig.imaps, rig.submission,
                 name="Alice Martin")
-    page = wizard.test_page
+    page = wizard.check_page
     assert not next_enabled(wizard)  # nothing to save before the test passes
     wait_test_done(qtbot, wizard)
     assert wizard.state.check_passed, page.error_message.text()
@@ -91,7 +97,7 @@ def test_wrong_password_shows_auth_failed_and_keeps_save_disabled(qtbot, rig,
     wrong = "Wr0ng-Passw0rd!"
     run_to_test(qtbot, wizard, ALICE, wrong, rig.imaps, rig.submission)
     wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert not wizard.state.check_passed
     assert page.error_message.text() == "The server refused the user name or password."
     assert "Check the password" in page.error_hint.text()
@@ -125,7 +131,7 @@ def test_self_signed_certificate_trust_dialog_pins_and_retest_passes(
     wizard = make_wizard(qtbot, settings)
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
     wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert page.last_error.code == "CERT_UNTRUSTED"
     assert page.guide_box.isVisible() and "administrator" in page.guide_box.title()
     assert page.trust_button.isVisible()
@@ -166,7 +172,7 @@ def test_bad_certificates_are_explained_never_silently_accepted(
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
     wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert page.last_error.code == code
     assert message_word in page.error_message.text()
     assert request_word in page.admin_request.toPlainText()
@@ -189,7 +195,7 @@ def test_stop_during_a_test_on_a_silent_server_returns_at_once(qtbot, bad_server
     wizard.check_timeout = 30.0  # the server would keep us waiting that long
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint_as("ssl"),
                 smtp.endpoint_as("ssl"))
-    page = wizard.test_page
+    page = wizard.check_page
     qtbot.waitUntil(lambda: page.running and page.stop_button.isVisible(), timeout=10_000)
     finished = page.worker_finished
     started = time.monotonic()
@@ -217,7 +223,7 @@ def test_provider_failures_show_their_guidance_panel(qtbot, bad_servers, postier
     smtp = bad_servers.smtps(login_reply=smtp_reply) if smtp_reply else bad_servers.smtps()
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
-    page = wizard.test_page
+    page = wizard.check_page
     wait_test_done(qtbot, wizard)
     # As if the provider had been chosen on the start page (OAuth not configured).
     wizard.state.provider = choice
@@ -241,7 +247,7 @@ def test_old_tls_server_gives_a_message_for_the_administrator(qtbot, bad_servers
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
     wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert page.last_error.code == "TLS_TOO_OLD"
     assert "TLS 1.2" in page.admin_request.toPlainText()
     assert page.copy_request_button.isVisible()
@@ -257,8 +263,8 @@ def test_cancel_button_of_the_wizard_stops_the_test(qtbot, bad_servers,
     wizard.check_timeout = 30.0
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint_as("ssl"),
                 smtp.endpoint_as("ssl"))
-    assert wizard.currentId() == PAGE_TEST and wizard.test_page.running
-    cancel = wizard.test_page._cancel
+    assert wizard.currentId() == PAGE_CHECK and wizard.check_page.running
+    cancel = wizard.check_page._cancel
     click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
     # The typed address and password would be lost: asked first, then everything stops.
     qtbot.waitUntil(lambda: wizard.discard_box is not None and wizard.discard_box.isVisible(),
@@ -274,7 +280,7 @@ def test_failure_buttons_lead_to_the_fix(qtbot, bad_servers, postier_env: Path) 
     wizard = make_wizard(qtbot, offline_settings(postier_env, ca_file=bad_servers.ca_file))
     run_to_test(qtbot, wizard, "paul@dupont.example", "pw", imap.endpoint, smtp.endpoint)
     wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert page.last_error.code == "BASIC_AUTH_DISABLED"
     # "Change the settings" goes back to the manual page, with what was typed.
     click(qtbot, page.settings_button)
@@ -306,7 +312,7 @@ def test_diagnostics_tell_support_what_discovery_tried(qtbot, bad_servers,
                 bad_servers.smtps().endpoint)
     click_next(qtbot, wizard)
     wait_test_done(qtbot, wizard)
-    report = wizard.test_page.diagnostics_text()
+    report = wizard.check_page.diagnostics_text()
     assert "Discovery:" in report and "ispdb" in report
     assert "AUTH_FAILED" in report and "[redacted] is wrong" in report
     assert "Tr3s-Secret" not in report
@@ -344,11 +350,11 @@ def test_enter_never_goes_back_during_a_test_and_means_next_after(qtbot, bad_ser
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
     qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
-    assert wizard.currentId() == PAGE_TEST and wizard.test_page.running
-    wizard.test_page.stop()
+    assert wizard.currentId() == PAGE_CHECK and wizard.check_page.running
+    wizard.check_page.stop()
     good = bad_servers.imaps()
     wizard.state.imap = good.endpoint
-    click(qtbot, wizard.test_page.retry_button)
+    click(qtbot, wizard.check_page.retry_button)
     wait_test_done(qtbot, wizard)
     assert wizard.state.check_passed
     qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
@@ -365,7 +371,7 @@ def test_starttls_on_an_implicit_tls_port_is_worded_precisely(qtbot, rig,
     wrong = Endpoint(rig.imaps.host, rig.imaps.port, "starttls")
     run_to_test(qtbot, wizard, ALICE, rig.users[ALICE], wrong, rig.submission)
     wait_test_done(qtbot, wizard, timeout=15000)
-    page = wizard.test_page
+    page = wizard.check_page
     assert not wizard.state.check_passed
     assert page.error_message.text().startswith("This port expects SSL/TLS from the start")
     assert f"Port {rig.imaps.port} " in page.error_hint.text()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.services.credentials import CredentialStore
 from app.services.setup.accounts import account_store
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_FINISH, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_ADDRESS, PAGE_CHECK, PAGE_FINISH
 from tests.support import misbehaving_server as bad
 from tests.support.oauth_server import browser_in_background
 
@@ -61,9 +61,9 @@ def test_sign_in_then_xoauth2_test_then_tokens_saved(qtbot, bad_servers, auth_se
     imap, smtp = bad_servers.oauth_only_imap(), bad_servers.oauth_only_smtp()
     fill_manual(qtbot, wizard, imap.endpoint, smtp.endpoint)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
-    assert wizard.state.check_passed, wizard.test_page.error_message.text()
+    assert wizard.state.check_passed, wizard.check_page.error_message.text()
     assert any(c.startswith("AUTH-DATA") for c in imap.commands)  # XOAUTH2, not LOGIN
     click_next(qtbot, wizard)
     with qtbot.waitSignal(wizard.accountSaved, timeout=10000):
@@ -74,7 +74,7 @@ def test_sign_in_then_xoauth2_test_then_tokens_saved(qtbot, bad_servers, auth_se
     store = CredentialStore()
     assert store.get(ALICE, "password") is None
     assert store.get(ALICE, "oauth2_refresh", ).startswith("rt-")
-    assert bad.GOOD_TOKEN not in wizard.test_page.diagnostics_text()
+    assert bad.GOOD_TOKEN not in wizard.check_page.diagnostics_text()
 
 
 def test_signing_in_as_someone_else_blocks_next_until_signed_in_right(
@@ -144,7 +144,7 @@ def test_refused_token_shows_sign_in_advice_not_password_advice(
                 bad_servers.oauth_only_smtp().endpoint)
     click_next(qtbot, wizard)
     wait_test_done(qtbot, wizard)
-    test = wizard.test_page
+    test = wizard.check_page
     assert not wizard.state.check_passed
     shown = f"{test.error_message.text()} {test.error_hint.text()}"
     assert "refused the sign-in" in test.error_message.text()

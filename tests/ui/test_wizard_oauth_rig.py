@@ -11,7 +11,7 @@ import pytest
 from app.services.credentials import CredentialStore
 from app.services.outbox import sending
 from app.services.setup.accounts import account_store
-from app.ui.wizard.common import PAGE_FINISH, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_CHECK, PAGE_FINISH
 from tests.support.oauth_rig import OAUTH_USER, OAuthRig
 from tests.support.oauth_server import AuthState, LocalAuthServer, browser_in_background
 
@@ -47,9 +47,9 @@ def test_wizard_sign_in_checks_saves_and_the_account_sends(
     go_manual(qtbot, wizard)
     fill_manual(qtbot, wizard, oauth_rig.rig.imaps, oauth_rig.rig.submission)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
-    assert wizard.state.check_passed, wizard.test_page.error_message.text()
+    assert wizard.state.check_passed, wizard.check_page.error_message.text()
     click_next(qtbot, wizard)
     with qtbot.waitSignal(wizard.accountSaved, timeout=10000):
         click_next(qtbot, wizard)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.ui.wizard.common import PAGE_ADDRESS
+from app.ui.wizard.step_page import PAGE_ADDRESS
 from tests.ui.wizard_driver import (
     click,
     click_next,
@@ -39,7 +39,7 @@ def test_outlook_preset_uses_microsoft_sign_in(qtbot, postier_env: Path) -> None
     assert page.sign_in.isVisible() and "Microsoft" in page.sign_in.text()
     assert page.device_button.isVisible()
     assert not page.password.isVisible()
-    assert "consumers" in page._oauth_cfg.authorize_url
+    assert "consumers" in page.sign_in_offer.config.authorize_url
 
 
 def test_work_only_registration_is_explained(qtbot, postier_env: Path, tmp_path: Path) -> None:

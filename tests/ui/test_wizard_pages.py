@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 
 from app.services.outbox import signature as sig
 from app.services.setup.endpoint import Endpoint
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_SIGNATURE, PAGE_TEST
 from app.ui.wizard.manual_page import port_problem
+from app.ui.wizard.step_page import PAGE_ADDRESS, PAGE_CHECK, PAGE_MANUAL, PAGE_SIGNATURE
 
 from .wizard_driver import (
     choose_own_server,
@@ -311,10 +311,10 @@ def test_a_chosen_provider_needs_no_discovery(qtbot, postier_env: Path) -> None:
     fill_address(qtbot, wizard, "marie@dupont.example", "pw")
     wizard.address_page.start_discovery("marie@dupont.example")  # still searching…
     click_next(qtbot, wizard)  # …but OVH's servers are known: straight to the test
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
     assert wizard.state.imap.host.endswith("ovh.net")
     assert wizard.state.imap.security in ("ssl", "starttls")
-    wizard.test_page.stop()
+    wizard.check_page.stop()
 
 
 def test_address_at_microsoft_suggests_the_office365_sign_in(qtbot, postier_env: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.services.setup import presets
+from app.services.setup.endpoint_choice import preset_endpoints
 
 from .wizard_driver import click, make_wizard, offline_settings
 
@@ -47,7 +48,7 @@ def test_presets_have_a_label_per_language() -> None:
 
 
 def test_a_bad_label_is_refused(tmp_path: Path) -> None:
-    raw = (Path(presets.__file__).parents[2] / "resources" / "providers" / "presets.json")
+    raw = (Path(presets.__file__).parents[3] / "resources" / "providers" / "presets.json")
     text = raw.read_text(encoding="utf-8").replace(
         '"label": {"fr": "Zoho Mail (compte personnel)"', '"label": {"de": "Zoho Mail (privat)"')
     path = tmp_path / "presets.json"
@@ -77,5 +78,6 @@ def test_wizard_lists_provider_names_in_its_language(qtbot, postier_env: Path,
     assert (expected["zoho-eu"] if language == "fr" else expected["ovh"]) in visible, visible
     # The address page names the chosen provider in the same language.
     wizard.state.preset = _by_id()["ovh"]
-    text = wizard.address_page.found_text(None, "preset", "exemple.fr")
+    choice = preset_endpoints("jean@exemple.fr", wizard.state.preset)
+    text = wizard.address_page.found_text(choice, "exemple.fr")
     assert expected["ovh"] in text and other["ovh"] not in text, text

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.ui.i18n import install_translator
-from app.ui.wizard.common import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
+from app.ui.wizard.step_page import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 from tests.support import misbehaving_server as bad
 
 from .test_wizard_pages import png_bytes
@@ -33,7 +33,7 @@ from .wizard_driver import (
 TS = ROOT / "resources" / "i18n" / "postier_fr.ts"
 WIZARD_CONTEXTS = {"AddressPage", "CertDialog", "FinishPage", "GuidanceTexts", "ManualPage",
                    "PortRules", "ServerBox", "SetupWizard", "SignaturePage",
-                   "SimpleHealthView", "StartPage", "StepPage", "TestPage"}
+                   "SimpleHealthView", "StartPage", "StepPage", "CheckPage"}
 
 
 @pytest.fixture(params=["en", "fr"])
@@ -160,9 +160,9 @@ def test_screens_of_failure_panels(qtbot, bad_servers, language: str, postier_en
     wait_test_done(qtbot, wizard)
     if provider:
         wizard.state.provider = provider
-        click(qtbot, wizard.test_page.retry_button)
+        click(qtbot, wizard.check_page.retry_button)
         wait_test_done(qtbot, wizard)
-    page = wizard.test_page
+    page = wizard.check_page
     assert not wizard.state.check_passed
     assert page.error_message.text()
     screenshot(wizard, f"wizard_4_test_{name}_{lang}", tmp_path)
@@ -183,7 +183,7 @@ def test_screens_of_stopped_test_and_oauth(qtbot, bad_servers, language: str,
     silent = bad_servers.silent("imap")
     run_to_test(qtbot, wizard, "marie@dupont.example", "pw", silent.endpoint_as("ssl"),
                 bad_servers.smtps().endpoint)
-    page = wizard.test_page
+    page = wizard.check_page
     # The picture shows a check under way: a step running, Stop offered.
     qtbot.waitUntil(lambda: page.running and page.stop_button.isVisible() and any(
         row.state == "running" for row in page.rows.values()), timeout=10_000)

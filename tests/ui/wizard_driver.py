@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.config import Settings
 from app.services.setup.endpoint import Endpoint
 from app.ui.wizard import SetupWizard
-from app.ui.wizard.common import PAGE_ADDRESS, PAGE_MANUAL, PAGE_TEST
+from app.ui.wizard.step_page import PAGE_ADDRESS, PAGE_CHECK, PAGE_MANUAL
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -144,11 +144,11 @@ def run_to_test(qtbot: Any, wizard: SetupWizard, email: str, password: str, imap
     go_manual(qtbot, wizard)
     fill_manual(qtbot, wizard, imap, smtp)
     click_next(qtbot, wizard)
-    assert wizard.currentId() == PAGE_TEST
+    assert wizard.currentId() == PAGE_CHECK
 
 
 def wait_test_done(qtbot: Any, wizard: SetupWizard, timeout: int = 15000) -> None:
-    qtbot.waitUntil(lambda: not wizard.test_page.running, timeout=timeout)
+    qtbot.waitUntil(lambda: not wizard.check_page.running, timeout=timeout)
 
 
 def all_visible_text(widget: Any) -> str:

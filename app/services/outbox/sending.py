@@ -500,7 +500,7 @@ def _attempt(settings: Settings, db: Database, row: Any, now: datetime,
     try:
         account = _account(settings, row["account_email"])
         # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
-        smtp = connect_with_credential(account, settings, credentials,
+        smtp = connect_with_credential(settings, account, credentials,
                                        lambda cred: open_smtp(account, settings, cred,
                                                               timeout=timeout))
     except PostierError as exc:
@@ -666,7 +666,7 @@ def _open_imap(settings: Settings, account: Account,
                credentials: CredentialStore | None) -> Any:
     """The account's mailbox, for its Sent folder (an OAuth2 token refused early is
     refreshed once, as for SMTP)."""
-    return connect_with_credential(account, settings, credentials,
+    return connect_with_credential(settings, account, credentials,
                                    lambda cred: imap_session.open_imap(
                                        account, settings, cred, timeout=DEFAULT_TIMEOUT))
 

@@ -1,23 +1,34 @@
-"""Accounts: prove an account works, then store it (row in SQLite, secret in the keyring).
+"""Set-up accounts: store one (row in SQLite, secret in the keyring), change it, read its
+credential, renew its OAuth2 sign-in, list and remove it. Every function takes the
+settings first, then the account (its address or its row), then the rest.
 
 The order matters for "never lose data, never store half an account": the secret goes
 into the keyring first; if the database insert then fails, the secret is removed again.
+Adding an account after a passing check is ``new_account``; testing one again, ``retest``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from app.services.addresses import validate_email
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import InputError, PostierError
+from app.services.mail import oauth
 from app.services.mail.auth import Credential
-from app.services.outbox.signature import InlineImage
+from app.services.outbox.signature import InlineImage, cid_references, extract_data_images
 from app.services.setup.endpoint import Endpoint
-from app.services.storage import Account, AccountStore, Database, StorageError, database_for
+from app.services.setup.sign_in import sign_in
+from app.services.storage import (
+    Account,
+    AccountStore,
+    Database,
+    StorageError,
+    database_for,
+)
 
 T = TypeVar("T")
 
@@ -73,8 +84,6 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
         raise PostierError("ACCOUNT_EXISTS")
     secrets = credentials or CredentialStore()
     if credential.kind == "oauth2":
-        from app.services.mail import oauth
-
         if oauth_tokens is None:
             raise PostierError("OAUTH_EXPIRED")
         oauth.store_tokens(email, oauth_tokens, secrets)
@@ -90,9 +99,7 @@ def save_account(settings: Settings, *, email: str, credential: Credential, imap
     try:
         return _storage_call(store.add, account, images)
     except BaseException:
-        from app.services.mail.oauth import forget_tokens
-
-        forget_tokens(email, secrets)
+        oauth.forget_tokens(email, secrets)
         secrets.delete_all(email)  # no orphan secret for an account that isn't there
         raise
 
@@ -102,8 +109,6 @@ def _signature_for_storage(email: str, html: str, kept: list[InlineImage] | None
     """The signature HTML with its data: images moved out to inline images (cid:), and the
     images to store once for the account: the new ones plus those of ``kept`` the HTML still
     refers to (a signature saved again without its logo changing)."""
-    from app.services.outbox.signature import cid_references, extract_data_images
-
     html, images = extract_data_images(html, email.rpartition("@")[2])
     refs = set(cid_references(html))
     by_cid = {image.cid: image for image in [*(kept or []), *images] if image.cid in refs}
@@ -150,7 +155,7 @@ def update_account(settings: Settings, email: str, *, imap: Endpoint, smtp: Endp
     return _storage_call(store.get, email)
 
 
-def load_credential(account: Account, settings: Settings | None = None,
+def load_credential(settings: Settings, account: Account,
                     credentials: CredentialStore | None = None, *,
                     force_refresh: bool = False) -> Credential:
     """The credential to log in with. For OAuth2 accounts this is a current access token,
@@ -158,9 +163,6 @@ def load_credential(account: Account, settings: Settings | None = None,
     sign-in was revoked: the account is then marked as needing attention)."""
     secrets = credentials or CredentialStore()
     if account.auth_kind == "oauth2":
-        from app.services.mail import oauth
-
-        settings = settings or Settings.from_env()
         cfg = oauth.provider_config(account.provider or "", settings)
         try:
             token = oauth.fresh_access_token(account.email, cfg, secrets, force=force_refresh)
@@ -177,20 +179,20 @@ def load_credential(account: Account, settings: Settings | None = None,
     return Credential(account.username, secret, "password")
 
 
-def connect_with_credential(account: Account, settings: Settings,
+def connect_with_credential(settings: Settings, account: Account,
                             credentials: CredentialStore | None,
                             connect: Callable[[Credential], T]) -> T:
     """``connect(credential)`` with the account's credential. For OAuth2, a token the server
     refuses before its expiry (access revoked at the provider, clock skew) is refreshed
     once and tried again; refused again, the sign-in itself is no longer good:
     OAUTH_EXPIRED (account marked), never "check your password"."""
-    credential = load_credential(account, settings, credentials)
+    credential = load_credential(settings, account, credentials)
     try:
         return connect(credential)
     except PostierError as exc:
         if credential.kind != "oauth2" or exc.code != "AUTH_FAILED":
             raise
-    credential = load_credential(account, settings, credentials, force_refresh=True)
+    credential = load_credential(settings, account, credentials, force_refresh=True)
     try:
         return connect(credential)
     except PostierError as exc:
@@ -213,8 +215,6 @@ def renew_sign_in(settings: Settings, email: str, tokens: Any,
     """Store the tokens of a new sign-in for an existing OAuth2 account (after
     OAUTH_EXPIRED) and clear its "needs attention" mark. Raises
     OAUTH_WRONG_ACCOUNT when the sign-in was made with another address."""
-    from app.services.mail import oauth
-
     store = account_store(settings)
     account = _storage_call(store.require, email)
     oauth.check_signed_in_as(tokens, account.email)
@@ -230,16 +230,14 @@ def sign_in_again(settings: Settings, email: str, *, device: bool = False,
                   cancel: Any = None, credentials: CredentialStore | None = None) -> Account:
     """The "Sign in again" action for an OAuth2 account marked as needing attention: the
     provider's page (or a device code shown through ``show_code``), pre-filled with the
-    account's address, then ``renew_sign_in``. Run it off the GUI thread."""
-    from app.services.mail import oauth
-
+    account's address (the one sign-in sequence, ``sign_in.sign_in``), then
+    ``renew_sign_in``. Run it off the GUI thread."""
     account = _storage_call(account_store(settings).require, email)
     if account.auth_kind != "oauth2":
         raise PostierError("INVALID_INPUT", f"{email} does not use the provider's sign-in")
-    cfg = oauth.provider_config(account.provider or "", settings)
-    tokens = oauth.sign_in(cfg, account.email, device=device, on_code=show_code,
-                           open_browser=open_browser, cancel=cancel)
-    return renew_sign_in(settings, email, tokens, credentials)
+    signed = sign_in(settings, account.email, account.provider or "", device=device,
+                     on_code=show_code, open_browser=open_browser, cancel=cancel)
+    return renew_sign_in(settings, email, signed.tokens, credentials)
 
 
 def list_accounts(settings: Settings,
@@ -257,10 +255,6 @@ def list_accounts(settings: Settings,
 
 
 def _token_expiry(email: str, credentials: CredentialStore | None) -> str | None:
-    from datetime import UTC, datetime
-
-    from app.services.mail import oauth
-
     try:
         tokens = oauth.load_tokens(email, credentials or CredentialStore())
     except PostierError:
@@ -270,7 +264,7 @@ def _token_expiry(email: str, credentials: CredentialStore | None) -> str | None
     return datetime.fromtimestamp(tokens.expires_at, UTC).isoformat(timespec="seconds")
 
 
-def remove_account(email: str, settings: Settings,
+def remove_account(settings: Settings, email: str,
                    credentials: CredentialStore | None = None) -> bool:
     """Remove the account row and every keyring entry it had (OAuth2 tokens are revoked at
     the provider first where it allows it). Sent-message history stays (messages keep
@@ -279,163 +273,17 @@ def remove_account(email: str, settings: Settings,
     account = _storage_call(account_store(settings).get, email)
     if account is not None and account.auth_kind == "oauth2":
         _revoke_quietly(account, settings, secrets)
-    from app.services.mail.oauth import forget_tokens
-
     # Secrets first: with the keyring unavailable nothing changes and removal can be
     # retried, instead of a removed account whose password stays in the keyring for good.
-    forget_tokens(email, secrets)  # also when revocation could not run (offline, no client ID)
+    # Also when revocation could not run (offline, no client ID).
+    oauth.forget_tokens(email, secrets)
     secrets.delete_all(email)
     return _storage_call(account_store(settings).remove, email)
 
 
 def _revoke_quietly(account: Account, settings: Settings, secrets: CredentialStore) -> None:
-    from app.services.mail import oauth
-
     try:
         oauth.revoke(oauth.provider_config(account.provider or "", settings), account.email,
                      secrets)
     except PostierError:
         pass  # removal must work offline too; the local tokens are deleted below anyway
-
-
-@dataclass
-class AddOutcome:
-    """Result of ``add_account``: the check result and, if it passed, the stored account."""
-
-    check: Any  # connection_check.CheckResult
-    account: Account | None
-    error: PostierError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.account is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = self.check.to_dict()
-        data["stored"] = self.ok
-        data["account"] = _public_account(self.account) if self.account else None
-        if self.error is not None:
-            data["ok"] = False
-            data["error"] = self.error.to_dict()
-        return data
-
-    def text(self) -> str:
-        from app.services.setup.connection_check import format_text
-
-        tail = (f"\nstored: {self.account.email}" if self.account
-                else f"\nnot stored{': ' + self.error.message if self.error else ''}")
-        return format_text(self.check) + tail
-
-
-def _public_account(account: Account) -> dict[str, Any]:
-    return {k: v for k, v in account.to_dict().items()
-            if k not in ("signature_html", "signature_text")}
-
-
-def _pin_for(check: Any, server: str, pin: str | None) -> str | None:
-    """--pin names one certificate: keep it only on the server that presented it."""
-    if not pin:
-        return None
-    from app.services.mail.tls import normalize_fingerprint
-
-    info = check.tls.get(server)
-    wanted = normalize_fingerprint(pin)
-    return wanted if info is not None and info.sha256 == wanted else None
-
-
-def add_account(email: str, credential: Credential, settings: Settings, *,
-                imap: Endpoint | None = None, smtp: Endpoint | None = None,
-                timeout: float = 30.0, pin: str | None = None, display_name: str = "",
-                provider: str | None = None) -> AddOutcome:
-    """Check the account; store it only if the check passes."""
-    from app.services.setup.connection_check import check_account
-
-    if _storage_call(account_store(settings).get, email) is not None:
-        raise PostierError("ACCOUNT_EXISTS")
-    check = check_account(email, credential, settings, imap=imap, smtp=smtp, timeout=timeout,
-                          pin=pin)
-    if not check.ok or check.incoming is None or check.outgoing is None:
-        return AddOutcome(check, None)  # a passed check always names both servers
-    try:
-        account = save_account(settings, email=email, credential=credential,
-                               imap=check.incoming, smtp=check.outgoing,
-                               display_name=display_name, provider=provider,
-                               imap_pin=_pin_for(check, "imap", pin),
-                               smtp_pin=_pin_for(check, "smtp", pin))
-    except PostierError as exc:
-        return AddOutcome(check, None, exc)
-    return AddOutcome(check, account)
-
-
-def oauth_provider_for(email: str, provider: str | None, settings: Settings,
-                       timeout: float = 10.0) -> str:
-    """The preset id an OAuth2 account signs in with: ``office365``, ``outlook`` (personal
-    Microsoft accounts) or ``gmail``. ``provider`` is CLI.md's ``microsoft``/``google``;
-    without it the address's domain (built-in presets), then discovery (MX) decide."""
-    from app.services.setup import presets
-
-    domain = email.rpartition("@")[2].lower()
-    preset = presets.preset_for_domain(domain)
-    if provider in ("microsoft", "office365", "outlook"):
-        return "outlook" if preset is not None and preset.id == "outlook" else "office365"
-    if provider in ("google", "gmail"):
-        return "gmail"
-    if provider:
-        raise InputError(f"unknown provider {provider!r}: use microsoft or google")
-    if preset is not None and preset.id in ("office365", "outlook", "gmail"):
-        return preset.id
-    from app.services.setup.discovery import discover
-
-    found = discover(email, settings, timeout=timeout)
-    if found.found and found.provider in ("office365", "gmail"):
-        return found.provider
-    raise InputError(f"{domain} is not at Microsoft or Google as far as Postier can tell: "
-                     "say which with --provider microsoft|google")
-
-
-def _oauth_endpoints(provider: str, email: str) -> tuple[Endpoint | None, Endpoint | None]:
-    from app.services.setup import presets
-
-    preset = presets.preset_by_id(provider)
-    if preset is None:
-        return None, None
-    incoming, outgoing = preset.servers_for(email)
-    imap = next((s for s in incoming if s.protocol == "imap"), None)
-    smtp = next(iter(outgoing), None)
-    return (Endpoint(imap.host, imap.port, imap.security) if imap else None,
-            Endpoint(smtp.host, smtp.port, smtp.security) if smtp else None)
-
-
-def add_oauth_account(settings: Settings, email: str, provider: str, *,
-                      device: bool = False, on_code: Callable[[Any], Any] | None = None,
-                      open_browser: Callable[[str], Any] | None = None, cancel: Any = None,
-                      timeout: float = 300.0, check_timeout: float = 30.0,
-                      imap: Endpoint | None = None, smtp: Endpoint | None = None,
-                      display_name: str = "",
-                      credentials: CredentialStore | None = None) -> AddOutcome:
-    """``postier account add EMAIL --oauth``: the wizard's sign-in (``oauth.sign_in``),
-    then IMAP and SMTP checked with XOAUTH2, then the account stored with its tokens in
-    the keyring. Nothing is stored unless every step passed."""
-    from app.services.mail import oauth
-    from app.services.setup.connection_check import check_account
-
-    if _storage_call(account_store(settings).get, email) is not None:
-        raise PostierError("ACCOUNT_EXISTS")
-    cfg = oauth.provider_config(provider, settings)
-    tokens = oauth.sign_in(cfg, email, device=device, on_code=on_code,
-                           open_browser=open_browser, cancel=cancel, timeout=timeout)
-    oauth.check_signed_in_as(tokens, email)
-    preset_imap, preset_smtp = _oauth_endpoints(provider, email)
-    credential = Credential(email, tokens.access_token, "oauth2")
-    check = check_account(email, credential, settings, imap=imap or preset_imap,
-                          smtp=smtp or preset_smtp, timeout=check_timeout)
-    if not check.ok or check.incoming is None or check.outgoing is None:
-        return AddOutcome(check, None)  # a passed check always names both servers
-    try:
-        account = save_account(settings, email=email, credential=credential,
-                               imap=check.incoming, smtp=check.outgoing,
-                               display_name=display_name, provider=provider,
-                               oauth_tokens=tokens, credentials=credentials)
-    except PostierError as exc:
-        return AddOutcome(check, None, exc)
-    return AddOutcome(check, account)

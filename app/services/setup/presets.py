@@ -21,6 +21,9 @@ from app.services.setup.clientconfig import ServerConfig, auth_list, recommended
 from app.services.setup.endpoint import SECURITIES
 
 PROVIDERS = ("office365", "gmail")  # the CLI contract's `provider` values
+# Presets whose own sign-in page (OAuth2, setup/sign_in.py) is offered instead of a password.
+# "outlook": personal Outlook.com / Hotmail / Live accounts (Microsoft's sign-in too).
+OAUTH_PROVIDERS = ("office365", "gmail", "outlook")
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def imap_connect(account: Account, settings: Settings, credential: Credential,
 def _connect(settings: Settings, account: Account, credentials: CredentialStore | None,
              timeout: float) -> Any:
     # an OAuth2 token refused early is refreshed once (accounts.connect_with_credential)
-    return connect_with_credential(account, settings, credentials,
+    return connect_with_credential(settings, account, credentials,
                                    lambda cred: imap_connect(account, settings, cred, timeout))
 
 

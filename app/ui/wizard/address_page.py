@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -25,22 +25,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.config import Settings
 from app.services.errors import PostierError, message_for
+from app.services.setup.endpoint_choice import (
+    PRESET_SOURCE,
+    EndpointChoice,
+    choose_endpoints,
+    preset_endpoints,
+)
+from app.services.setup.presets import OAUTH_PROVIDERS
 from app.ui.worker import gui_callback, run_task
 
-from .common import (
-    OAUTH_PROVIDERS,
-    PAGE_MANUAL,
-    PAGE_TEST,
-    StepPage,
-    WizardState,
-    alive,
-    endpoint_of,
-    first_secure,
-    username_of,
-    wrap_label,
-)
 from .start_page import preset_label
+from .state import WizardState
+from .step_page import PAGE_CHECK, PAGE_MANUAL, StepPage
+from .widgets import alive, wrap_label
+
+if TYPE_CHECKING:  # types only: discovery and the sign-in are imported when first used
+    from app.services.mail.oauth import DeviceCode
+    from app.services.setup.discovery import DiscoveryResult, Tried
+    from app.services.setup.sign_in import SignIn, SignInOffer
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ def is_valid_email(text: str) -> bool:
 class AddressPage(StepPage):
     step_number = 2
 
-    def __init__(self, state: WizardState, settings: Any) -> None:
+    def __init__(self, state: WizardState, settings: Settings) -> None:
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Your address and password"))
@@ -68,9 +72,10 @@ class AddressPage(StepPage):
         self._discovering = False
         self._discovered_for = ""
         self._oauth_cancel: threading.Event | None = None
-        self._oauth_cfg: Any = None
-        # The address the provider says was signed in (None before a sign-in).
-        self._signed_in_as: str | None = None
+        # The provider's sign-in, when this installation can offer it for the choice.
+        self.sign_in_offer: SignInOffer | None = None
+        # The last finished sign-in (None before one, or once the server refused it).
+        self._signed_in: SignIn | None = None
 
         form = QFormLayout()
         self.email = QLineEdit()
@@ -183,8 +188,8 @@ class AddressPage(StepPage):
     def _setup_oauth(self) -> None:
         """Offer the provider's sign-in; without a configured client ID, explain and
         fall back to the password."""
-        self._oauth_cfg = None
-        self._signed_in_as = None
+        self.sign_in_offer = None
+        self._signed_in = None
         self.set_oauth_status("")
         provider = self.state.choice
         if provider not in OAUTH_PROVIDERS:
@@ -193,11 +198,11 @@ class AddressPage(StepPage):
             return
         self.oauth_box.show()
         name = "Google" if provider == "gmail" else "Microsoft"
-        try:
-            from app.services.mail import oauth
+        from app.services.setup.sign_in import sign_in_offer
 
-            self._oauth_cfg = oauth.provider_config(provider, self.settings)
-        except PostierError as exc:
+        offer = sign_in_offer(self.settings, provider)
+        if offer.error is not None or not offer.available:
+            exc = offer.error or PostierError("OAUTH_NOT_CONFIGURED")
             message, hint = message_for(exc.code, self.language(), exc.variant, exc.params)
             if exc.variant == "work_only":  # Outlook.com with a work-accounts-only registration
                 hint = f"{message}\n{hint}"
@@ -214,9 +219,9 @@ class AddressPage(StepPage):
         self.oauth_intro.setText(self.tr("Sign in on %1's own page: Postier never sees your "
                                          "password.").replace("%1", name))
         self._sign_in_text()
+        self.sign_in_offer = offer
         self.sign_in.show()
-        # Google refuses mail access through its device-code flow: browser only there.
-        self.device_button.setVisible(oauth.supports_device_flow(self._oauth_cfg))
+        self.device_button.setVisible(offer.device_code)  # not for Google (browser only)
         self._set_password_visible(False)
 
     def _set_password_visible(self, visible: bool) -> None:
@@ -224,7 +229,7 @@ class AddressPage(StepPage):
         self.password_row.setVisible(visible)
 
     def uses_oauth(self) -> bool:
-        return self._oauth_cfg is not None
+        return self.sign_in_offer is not None
 
     def _oauth_running(self, running: bool) -> None:
         self.sign_in.setEnabled(not running)
@@ -234,36 +239,37 @@ class AddressPage(StepPage):
     def start_browser_sign_in(self) -> None:
         if not self._check_email_for_oauth():
             return
-        from app.services.mail import oauth
-
-        cancel = threading.Event()
-        self._oauth_cancel = cancel
-        cfg, email = self._oauth_cfg, self.email.text().strip()
         self._oauth_running(True)
         self.set_oauth_status(self.tr("Waiting for you to finish signing in in your web "
                                           "browser…"))
-        opener = getattr(self.wizard(), "open_browser", None)
-        kwargs = {"open_browser": opener} if opener else {}
-        # The same sequence as "Sign in again" and `postier account add --oauth`.
-        run_task(lambda: oauth.sign_in(cfg, email, cancel=cancel, **kwargs),
-                 lambda tokens, err: self._oauth_done(tokens, err, cancel))
+        self._run_sign_in(device=False)
 
     def start_device_sign_in(self) -> None:
         if not self._check_email_for_oauth():
             return
-        from app.services.mail import oauth
-
-        cancel = threading.Event()
-        self._oauth_cancel = cancel
-        cfg, email = self._oauth_cfg, self.email.text().strip()
         self._oauth_running(True)
         self.set_oauth_status(self.tr("Asking for a sign-in code…"))
-        show_code = gui_callback(self._show_device_code)
-        run_task(lambda: oauth.sign_in(cfg, email, device=True, on_code=show_code,
-                                       cancel=cancel),
-                 lambda tokens, err: self._oauth_done(tokens, err, cancel))
+        self._run_sign_in(device=True)
 
-    def _show_device_code(self, code: Any) -> None:
+    def _run_sign_in(self, *, device: bool) -> None:
+        """The provider's sign-in off the GUI thread: the same sequence as "Sign in
+        again" and `postier account add --oauth` (setup/sign_in.py)."""
+        from app.services.setup.sign_in import sign_in
+
+        offer = self.sign_in_offer
+        if offer is None:
+            return
+        cancel = threading.Event()
+        self._oauth_cancel = cancel
+        settings, email, provider = self.settings, self.email.text().strip(), offer.provider
+        wizard = self.setup_wizard()
+        opener = wizard.open_browser if wizard is not None else None
+        show_code = gui_callback(self._show_device_code) if device else None
+        run_task(lambda: sign_in(settings, email, provider, device=device, on_code=show_code,
+                                 open_browser=opener, cancel=cancel),
+                 lambda signed, err: self._oauth_done(signed, err, cancel))
+
+    def _show_device_code(self, code: DeviceCode) -> None:
         if not alive(self):
             return
         self.set_oauth_status(
@@ -276,32 +282,32 @@ class AddressPage(StepPage):
         self._oauth_running(False)
         self.set_oauth_status(message_for("OAUTH_CANCELLED", self.language())[0])
 
-    def _oauth_done(self, tokens: Any, err: BaseException | None,
+    def _oauth_done(self, signed: SignIn | None, err: BaseException | None,
                     cancel: threading.Event) -> None:
         if not alive(self) or cancel is not self._oauth_cancel or cancel.is_set():
             return  # cancelled or superseded: the user has moved on
         self._oauth_running(False)
-        if err is not None:
-            code = err.code if isinstance(err, PostierError) else "OAUTH_FAILED"
-            message, hint = message_for(code, self.language(), getattr(err, "variant", None),
-                                        getattr(err, "params", None))
-            extra = getattr(err, "hint", "") or ""
+        if err is not None or signed is None:
+            error = err if isinstance(err, PostierError) else PostierError("OAUTH_FAILED")
+            message, hint = message_for(error.code, self.language(), error.variant,
+                                        error.params)
+            extra = error.hint if isinstance(err, PostierError) else ""
             # The admin-consent link rides in the hint: show it so it can be sent on.
             link = extra.splitlines()[-1] if "\n" in extra else ""
             # The provider's own words (AADSTS number, policy) are what IT needs.
-            said = getattr(err, "reply", None)
+            said = error.reply
             said = self.tr("The provider answered: %1").replace("%1", said) if said else ""
             self.set_oauth_status("\n".join(x for x in (message, hint, link, said) if x))
             return
-        self.state.tokens = tokens
+        self.state.tokens = signed.tokens
         self.state.auth = "oauth2"
-        self._signed_in_as = getattr(tokens, "email", None)
+        self._signed_in = signed
         self._show_sign_in_result()
 
     def forget_sign_in(self) -> None:
         """The server refused these tokens: Next waits for a new sign-in."""
         self.state.tokens = None
-        self._signed_in_as = None
+        self._signed_in = None
         self.set_oauth_status(self.tr("The mail server refused this sign-in: sign in again "
                                       "with the account of %1.")
                               .replace("%1", self.email.text().strip()))
@@ -312,9 +318,10 @@ class AddressPage(StepPage):
     def _mismatch(self) -> bool:
         """Signed in, but as another address than the typed one: the tokens would open
         someone else's mailbox (or none), so Next stays off until this is put right."""
-        signed_as, email = self._signed_in_as, self.email.text().strip()
-        return bool(self.uses_oauth() and self.state.auth == "oauth2" and signed_as
-                    and signed_as.lower() != email.lower())
+        signed = self._signed_in
+        if signed is None or not self.uses_oauth() or self.state.auth != "oauth2":
+            return False
+        return signed.signed_in_other_than(self.email.text().strip())
 
     def _show_sign_in_result(self) -> None:
         if self.state.auth != "oauth2" or self.state.tokens is None:
@@ -327,13 +334,17 @@ class AddressPage(StepPage):
                                          "mailbox of %1. Click \"Sign in again with %2\" and "
                                          "choose that account (or sign out of %1 on the "
                                          "provider's page first), or correct the address above.")
-                .replace("%1", self._signed_in_as or "").replace("%2", self.email.text().strip()))
+                .replace("%1", self._signed_in_as()).replace("%2", self.email.text().strip()))
             self.oauth_status.setStyleSheet("color: #b00020;")
         else:
             self.set_oauth_status(self.tr("Signed in."))
             self.oauth_status.setStyleSheet("")
         self._sign_in_text()
         self.completeChanged.emit()
+
+    def _signed_in_as(self) -> str:
+        """The address the provider says was signed in ("" before a sign-in)."""
+        return (self._signed_in.signed_in_as or "") if self._signed_in is not None else ""
 
     def _sign_in_text(self) -> None:
         if self._mismatch():
@@ -398,7 +409,7 @@ class AddressPage(StepPage):
     def _email_changed(self, _text: str) -> None:
         if self.email_error.isVisible() and is_valid_email(self.email.text().strip()):
             self._show_email_error(False)
-        if self._signed_in_as:
+        if self._signed_in_as():
             self._show_sign_in_result()  # a corrected address may now match the sign-in
         if self._discovered_for and self._discovered_for != self._discovery_key():
             self._discovered_for = ""
@@ -414,16 +425,17 @@ class AddressPage(StepPage):
         self.email_error.setVisible(shown)
 
     def _discovery_key(self) -> str:
+        preset = self.state.preset
         return f"{self.email.text().strip().lower()}|{self.state.choice}|" \
-               f"{getattr(self.state.preset, 'id', '')}"
+               f"{preset.id if preset is not None else ''}"
 
     # -- discovery -------------------------------------------------------------
     def _email_left(self) -> None:
         email = self.email.text().strip()
         # Focus also leaves the field when the wizard closes or moves on: no search then.
-        wizard = self.wizard()
+        wizard = self.setup_wizard()
         if not email or not self.isVisible() or (wizard is not None and (
-                getattr(wizard, "closing", False) or wizard.currentPage() is not self)):
+                wizard.closing or wizard.currentPage() is not self)):
             return
         if not is_valid_email(email):
             self._show_email_error(True)
@@ -446,11 +458,8 @@ class AddressPage(StepPage):
         self.provider_hint.hide()
         self.status.setText(self.tr("Looking for the settings of %1…")
                             .replace("%1", email.rpartition("@")[2]))
-        try:
-            from app.services.setup import discovery
-        except ImportError:
-            self._discovery_done(gen, None, None)
-            return
+        from app.services.setup import discovery
+
         progress = gui_callback(lambda tried: self._tried(gen, tried))
         settings = self.settings
         run_task(lambda: discovery.discover(email, settings, timeout=15, progress=progress,
@@ -483,29 +492,30 @@ class AddressPage(StepPage):
         return {"found": self.tr("found"), "not_found": self.tr("nothing"),
                 "error": self.tr("no answer")}.get(result, result)
 
-    def target_name(self, tried: Any) -> str:
+    def target_name(self, tried: Tried) -> str:
         """What a probe asked, readable: "IMAP mail.dupont.fr:993 (SSL/TLS)" for a guessed
         server (discovery names it "imap mail.dupont.fr:993 ssl"), else the name or URL."""
-        parts = str(getattr(tried, "target", "") or "").split()
+        parts = (tried.target or "").split()
         if len(parts) == 3 and parts[0] in ("imap", "smtp"):
             security = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(parts[2], parts[2])
             return f"{parts[0].upper()} {parts[1]} ({security})"
         return " ".join(parts)
 
-    def progress_line(self, tried: Any) -> str:
+    def progress_line(self, tried: Tried) -> str:
         """One line per probe: where Postier looked (source, host and port), what it got."""
         target = self.target_name(tried)
         text = self.tr("%1 — %2: %3 (%4 ms)") if target else self.tr("%1: %3 (%4 ms)")
         return (text.replace("%1", self.source_name(tried.source)).replace("%2", target)
                 .replace("%3", self.result_name(tried.result)).replace("%4", str(tried.ms)))
 
-    def _tried(self, gen: int, tried: Any) -> None:
+    def _tried(self, gen: int, tried: Tried) -> None:
         if not alive(self) or gen != self._discovery_gen:
             return
         self.progress.addItem(self.progress_line(tried))
         self.progress.scrollToBottom()
 
-    def _discovery_done(self, gen: int, result: Any, err: BaseException | None) -> None:
+    def _discovery_done(self, gen: int, result: DiscoveryResult | None,
+                        err: BaseException | None) -> None:
         if not alive(self) or gen != self._discovery_gen:
             return
         self._discovering = False
@@ -513,30 +523,13 @@ class AddressPage(StepPage):
         self.state.discovery = result
         email = self.email.text().strip()
         domain = email.rpartition("@")[2]
-        imap = smtp = None
-        source = None
-        if result is not None and getattr(result, "found", False):
-            imap = first_secure(result.incoming, "imap")
-            smtp = first_secure(result.outgoing, "smtp")
-            source = getattr(result, "source", None)
-        preset = self.state.preset
-        if (imap is None or smtp is None) and preset is not None:
-            incoming, outgoing = (preset.servers_for(email) if hasattr(preset, "servers_for")
-                                  else (preset.incoming, preset.outgoing))
-            imap = imap or first_secure(incoming, "imap")
-            smtp = smtp or first_secure(outgoing, "smtp")
-            source = source or "preset"
-        if imap is not None and smtp is not None:
-            self.state.imap, self.state.smtp = endpoint_of(imap), endpoint_of(smtp)
-            self.state.username = username_of(imap, email)
-            found_preset = getattr(result, "preset", None) or preset
-            self.status.setText(self.found_text(result, source or "", domain))
-            provider = getattr(result, "provider", None) if result is not None else None
-            if provider and not self.state.provider:
-                self.state.provider = provider
-            self._offer_provider_sign_in(provider)
-            if found_preset is not None and not self.state.provider:
-                self.state.provider = getattr(found_preset, "id", None)
+        choice = choose_endpoints(email, result, self.state.preset)
+        if choice.found:
+            self.state.imap, self.state.smtp = choice.imap, choice.smtp
+            self.state.username = choice.username
+            self.status.setText(self.found_text(choice, domain))
+            self.state.provider = self.state.provider or choice.account_provider
+            self._offer_provider_sign_in(choice.provider)
         else:
             self.state.imap = self.state.smtp = None
             self.state.username = email
@@ -547,30 +540,30 @@ class AddressPage(StepPage):
                                 .replace("%1", domain))
         self.completeChanged.emit()
 
-    def found_text(self, result: Any, source: str, domain: str) -> str:
+    def found_text(self, choice: EndpointChoice, domain: str) -> str:
         """Say only what was found and from where: a provider's name only when the servers
         are that provider's (discovery matched them, or its entry in Postier's list was
         used), and "guessed" — not "found" — for the usual server names."""
-        if source == "preset":
-            chosen = getattr(result, "preset", None) if getattr(result, "found", False) \
-                else self.state.preset
-            name = preset_label(chosen, self.language()) if chosen is not None else domain
+        source = choice.source
+        if source == PRESET_SOURCE:
+            named = choice.preset
+            name = preset_label(named, self.language()) if named is not None else domain
             return self.tr("Using the settings of %1 from Postier's list of providers.")\
                 .replace("%1", name)
-        servers = ", ".join(f"{e.host}:{e.port}" for e in (self.state.imap, self.state.smtp)
+        servers = ", ".join(f"{e.host}:{e.port}" for e in (choice.imap, choice.smtp)
                             if e is not None)
         if source == "guess":
             text = self.tr("Settings guessed for %1 from the usual server names (%2): the "
                            "test on the next page will tell whether they work.")\
                 .replace("%1", domain).replace("%2", servers)
         else:
-            found = getattr(result, "preset", None)
+            found = choice.preset
             text = self.tr("Settings of %1 found — source: %2 (%3).")\
                 .replace("%1", preset_label(found, self.language()) if found is not None
                          else domain)\
                 .replace("%2", self.source_name(source)).replace("%3", servers)
         chosen = self.state.choice if self.state.choice in OAUTH_PROVIDERS else None
-        if chosen and getattr(result, "provider", None) != chosen:
+        if chosen and choice.provider != chosen:
             label = "Google" if chosen == "gmail" else "Microsoft 365"
             text += " " + self.tr("These are not %1's servers: the mail of %2 does not seem "
                                   "to be hosted there.").replace("%1", label)\
@@ -582,13 +575,12 @@ class AddressPage(StepPage):
         "other": their own sign-in works where passwords are often refused."""
         self.provider_hint.hide()
         self._hinted_provider = None
-        if provider not in OAUTH_PROVIDERS or self.state.choice in OAUTH_PROVIDERS:
+        if provider is None or provider not in OAUTH_PROVIDERS \
+                or self.state.choice in OAUTH_PROVIDERS:
             return
-        try:
-            from app.services.mail import oauth
+        from app.services.setup.sign_in import sign_in_offer
 
-            oauth.provider_config(provider, self.settings)
-        except PostierError:
+        if not sign_in_offer(self.settings, provider).available:
             return  # not configured here: the password path is the only one anyway
         name = "Microsoft 365" if provider == "office365" else "Google"
         self._hinted_provider = provider
@@ -599,8 +591,8 @@ class AddressPage(StepPage):
         self.provider_hint.show()
 
     def _switch_to_provider(self, _href: str) -> None:
-        wizard = self.wizard()
-        if self._hinted_provider and wizard is not None and hasattr(wizard, "restart_with"):
+        wizard = self.setup_wizard()
+        if self._hinted_provider and wizard is not None:
             wizard.restart_with(self._hinted_provider)
 
     # -- navigation -------------------------------------------------------------
@@ -653,18 +645,17 @@ class AddressPage(StepPage):
         return True
 
     def _use_preset_servers(self) -> None:
-        preset, email = self.state.preset, self.state.email
-        incoming, outgoing = (preset.servers_for(email) if hasattr(preset, "servers_for")
-                              else (preset.incoming, preset.outgoing))
-        imap, smtp = first_secure(incoming, "imap"), first_secure(outgoing, "smtp")
-        if imap is not None and smtp is not None:
-            self.state.imap, self.state.smtp = endpoint_of(imap), endpoint_of(smtp)
+        if self.state.preset is None:
+            return
+        choice = preset_endpoints(self.state.email, self.state.preset)
+        if choice.found:
+            self.state.imap, self.state.smtp = choice.imap, choice.smtp
             if self.state.auth != "oauth2":
-                self.state.username = username_of(imap, email)
+                self.state.username = choice.username
 
     def nextId(self) -> int:
         if self.state.editing is not None or self.state.manual or self.state.choice == "own" \
                 or self.state.imap is None \
                 or self.state.smtp is None:
             return PAGE_MANUAL
-        return PAGE_TEST
+        return PAGE_CHECK

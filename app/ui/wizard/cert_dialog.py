@@ -11,11 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
-from .common import big_font, wrap_label
-
-
-def _field(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+from .widgets import big_font, wrap_label
 
 
 def format_fingerprint(hex_digest: str) -> str:
@@ -34,7 +30,7 @@ def _date(text: str | None) -> str:
 
 
 class CertDialog(QDialog):
-    def __init__(self, certificate: Any, code: str | None, host: str,
+    def __init__(self, certificate: dict[str, Any], code: str | None, host: str,
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Server certificate"))
@@ -53,19 +49,19 @@ class CertDialog(QDialog):
         layout.addWidget(self.explanation)
 
         form = QFormLayout()
-        san = _field(certificate, "san") or ()
+        san = certificate.get("san") or ()
         rows = [
-            (self.tr("Issued to:"), _field(certificate, "subject") or "?"),
+            (self.tr("Issued to:"), certificate.get("subject") or "?"),
             (self.tr("Names covered:"), ", ".join(san) if san else "—"),
-            (self.tr("Issued by:"), _field(certificate, "issuer") or "?"),
-            (self.tr("Valid from:"), _date(_field(certificate, "not_before"))),
-            (self.tr("Valid until:"), _date(_field(certificate, "not_after"))),
+            (self.tr("Issued by:"), certificate.get("issuer") or "?"),
+            (self.tr("Valid from:"), _date(certificate.get("not_before"))),
+            (self.tr("Valid until:"), _date(certificate.get("not_after"))),
         ]
         for label, value in rows:
             value_label = wrap_label(str(value))
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, value_label)
-        self.fingerprint = QLabel(format_fingerprint(_field(certificate, "sha256") or ""))
+        self.fingerprint = QLabel(format_fingerprint(certificate.get("sha256") or ""))
         self.fingerprint.setObjectName("fingerprint")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSize(font.pointSize() + 1)

@@ -4,7 +4,7 @@ domain's health (traffic lights) and what to do next."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,10 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.config import Settings
 from app.services.errors import PostierError, message_for
+from app.services.setup.presets import OAUTH_PROVIDERS
 from app.ui.worker import run_task
 
-from .common import OAUTH_PROVIDERS, StepPage, WizardState, alive, big_font, wrap_label
+from .state import WizardState
+from .step_page import StepPage
+from .widgets import alive, big_font, wrap_label
+
+if TYPE_CHECKING:  # the type only: sending is imported when the test e-mail is sent
+    from app.services.outbox.sending import SendResult
 
 log = logging.getLogger(__name__)
 LIGHT = {"ok": "#1e7b34", "warn": "#c77c02", "fail": "#b00020"}
@@ -54,7 +61,7 @@ class SimpleHealthView(QWidget):
 class FinishPage(StepPage):
     step_number = 6
 
-    def __init__(self, state: WizardState, settings: Any) -> None:
+    def __init__(self, state: WizardState, settings: Settings) -> None:
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Your account is ready"))
@@ -156,7 +163,7 @@ class FinishPage(StepPage):
                                           subject=subject, text=text, test=True)
         run_task(lambda: sending.send_message(settings, message), self._sent)
 
-    def _sent(self, result: Any, err: BaseException | None) -> None:
+    def _sent(self, result: SendResult | None, err: BaseException | None) -> None:
         if not alive(self):
             return
         self.send_button.setEnabled(True)
@@ -166,19 +173,22 @@ class FinishPage(StepPage):
         self.send_status.setStyleSheet(f"color: {color};")
         self.send_status.setText(text)
 
-    def outcome_text(self, result: Any, err: BaseException | None) -> tuple[str, str]:
+    def outcome_text(self, result: SendResult | None,
+                     err: BaseException | None) -> tuple[str, str]:
         """("sent" | "queued" | "failed", what to say): a message still in the outbox is
         never called sent, and the server's own words are always given."""
-        status = getattr(result, "status", "") if err is None else "failed"
-        error: dict[str, Any] = (getattr(result, "error", None) or {}) if err is None else {}
-        if err is not None:
-            error = {"code": err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR",
-                     "reply": getattr(err, "reply", None)}
-        rows = getattr(result, "recipients", None) or [] if err is None else []
+        if err is not None or result is None:
+            status, rows, result_reply = "failed", [], None
+            error: dict[str, Any] = {
+                "code": err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR",
+                "reply": err.reply if isinstance(err, PostierError) else None}
+        else:
+            status, rows, result_reply = result.status, result.recipients or [], result.reply
+            error = result.error or {}
         deferred = [r for r in rows if r.get("status") == "deferred"]
         # A refusal of MAIL/RCPT comes back in the recipient's row, not as an error.
         reply = error.get("reply") or next((r.get("detail") for r in rows if r.get("detail")),
-                                           None) or getattr(result, "reply", None) or ""
+                                           None) or result_reply or ""
         reply_line = ("\n" + self.tr("Server reply: %1").replace("%1", reply)) if reply else ""
         if status == "sent":
             return "sent", self.tr("Sent: your outgoing server accepted the message. Look in "
@@ -228,7 +238,8 @@ class FinishPage(StepPage):
         smtp_host = state.smtp.host if state.smtp else None
         provider = state.provider if state.provider in OAUTH_PROVIDERS else None
         view = self.health_view
-        timeout = float(getattr(self.wizard(), "health_timeout", 10.0))
+        wizard = self.setup_wizard()
+        timeout = wizard.health_timeout if wizard is not None else 10.0
         run_task(lambda: check_domain(domain, settings, smtp_host=smtp_host, provider=provider,
                                       timeout=timeout),
                  lambda report, err: self._health_done(view, report, err))

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEd
 
 from app.services.setup.endpoint import Endpoint
 
-from .common import PAGE_TEST, StepPage, WizardState, wrap_label
+from .state import WizardState
+from .step_page import PAGE_CHECK, StepPage
+from .widgets import wrap_label
 
 DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 143,
                  ("smtp", "ssl"): 465, ("smtp", "starttls"): 587}
@@ -196,5 +198,5 @@ class ManualPage(StepPage):
         return True
 
     def nextId(self) -> int:
-        return PAGE_TEST
+        return PAGE_CHECK
 

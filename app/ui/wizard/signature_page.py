@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from app.services.config import Settings
 from app.services.errors import PostierError, message_for
 from app.services.outbox import signature as sig
 from app.ui.worker import run_task
 
-from .common import PAGE_FINISH, StepPage, WizardState, alive, wrap_label
+from .state import WizardState
+from .step_page import PAGE_FINISH, StepPage
+from .widgets import alive, wrap_label
 
 log = logging.getLogger(__name__)
 LOGO_MAX_PX = 240  # logos are scaled down: a signature is not a banner
@@ -55,7 +58,7 @@ def image_data_uri(data: bytes, max_px: int = LOGO_MAX_PX) -> str | None:
 class SignaturePage(StepPage):
     step_number = 5
 
-    def __init__(self, state: WizardState, settings: Any) -> None:
+    def __init__(self, state: WizardState, settings: Settings) -> None:
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Your e-mail signature"))
@@ -289,10 +292,9 @@ class SignaturePage(StepPage):
         self.save_error.clear()
         self.state.saved = account
         self._saved_ok = True
-        wizard = self.wizard()
+        wizard = self.setup_wizard()
         if wizard is not None:
-            if hasattr(wizard, "account_was_saved"):
-                wizard.account_was_saved(self.state.email)
+            wizard.account_was_saved(self.state.email)
             wizard.next()
 
     def nextId(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -15,22 +15,24 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from .common import StepPage, WizardState, big_font, wrap_label
+from .state import WizardState
+from .step_page import StepPage
+from .widgets import big_font, wrap_label
+
+if TYPE_CHECKING:  # the type only: load_presets imports the module when the page is built
+    from app.services.setup.presets import Preset
 
 log = logging.getLogger(__name__)
 OWN_SERVER = "__own__"
 
 
-def preset_label(preset: Any, language: str) -> str:
+def preset_label(preset: Preset, language: str) -> str:
     """A preset's name as shown in ``language`` (presets.json's per-language "label",
     like its notes: provider data, not interface strings, so not in the .ts)."""
-    label = getattr(preset, "label", None)
-    if callable(label):
-        return str(label(language))
-    return str(getattr(preset, "name", None) or getattr(preset, "id", "?"))
+    return preset.label(language)
 
 
-def load_presets() -> list[Any]:
+def load_presets() -> list[Preset]:
     """Built-in provider presets. From the presets module, not discovery: discovery pulls in
     dnspython, asyncio and cryptography, which the first page does not need."""
     from app.services.setup import presets
@@ -133,7 +135,7 @@ class StartPage(StepPage):
         lang = self._list_language()
         self.list.clear()
         for preset in sorted(self.presets, key=lambda p: preset_label(p, lang).lower()):
-            if getattr(preset, "id", "") in ("office365", "gmail"):
+            if preset.id in ("office365", "gmail"):
                 continue  # they have their own buttons above
             item = QListWidgetItem(preset_label(preset, lang))
             item.setData(Qt.ItemDataRole.UserRole, preset)
@@ -151,8 +153,8 @@ class StartPage(StepPage):
             words = [item.text()]
             if preset != OWN_SERVER:  # its name in the other language finds it too
                 words += [preset_label(preset, "fr"), preset_label(preset, "en")]
-                words += list(getattr(preset, "domains", []) or [])
-                words.append(str(getattr(preset, "id", "")))
+                words += list(preset.domains)
+                words.append(preset.id)
             hidden = bool(needle) and preset != OWN_SERVER and not any(
                 needle in w.lower() for w in words)
             item.setHidden(hidden)
@@ -196,15 +198,14 @@ class StartPage(StepPage):
                 state.choice, state.provider = "own", None
             else:
                 state.choice, state.preset = "other", data
-                state.provider = getattr(data, "provider", None) or getattr(data, "id", None)
-                if getattr(data, "id", None) == "outlook":
+                state.provider = data.provider or data.id
+                if data.id == "outlook":
                     # Outlook.com refuses passwords: Microsoft's sign-in, like Office 365.
                     state.choice = state.provider = "outlook"
         return True
 
-    def _preset_by_id(self, preset_id: str) -> Any:
+    def _preset_by_id(self, preset_id: str) -> Preset | None:
         for preset in self.presets:
-            if getattr(preset, "id", None) == preset_id or \
-                    getattr(preset, "provider", None) == preset_id:
+            if preset_id in (preset.id, preset.provider):
                 return preset
         return None

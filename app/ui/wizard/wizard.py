@@ -7,7 +7,8 @@ is running in the background.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
@@ -16,16 +17,23 @@ from app.services.config import Settings
 from app.services.setup.endpoint import Endpoint
 from app.ui.window_geometry import fit_window, save_geometry
 
-from .common import (
+from .start_page import StartPage
+from .state import WizardState
+from .step_page import (
     PAGE_ADDRESS,
+    PAGE_CHECK,
     PAGE_FINISH,
     PAGE_MANUAL,
     PAGE_SIGNATURE,
     PAGE_START,
-    PAGE_TEST,
-    WizardState,
 )
-from .start_page import StartPage
+
+if TYPE_CHECKING:  # the later pages' modules are imported once the window is shown
+    from .address_page import AddressPage
+    from .check_page import CheckPage
+    from .finish_page import FinishPage
+    from .manual_page import ManualPage
+    from .signature_page import SignaturePage
 
 
 def shown_language() -> str:
@@ -68,7 +76,7 @@ class SetupWizard(QWizard):
             self._edit(edit_account)
         self._geometry_store = self._geometry_db()
         fit_window(self, "wizard", QSize(860, 700), self._geometry_store)
-        self.open_browser: Any = None  # tests replace the system browser
+        self.open_browser: Callable[[str], Any] | None = None  # tests replace the browser
         self.closing = False
         self.discard_box: QMessageBox | None = None
         self._discard_confirmed = False
@@ -80,14 +88,14 @@ class SetupWizard(QWizard):
         if self._later_pages is not None:
             return self._later_pages
         from .address_page import AddressPage
+        from .check_page import CheckPage
         from .finish_page import FinishPage
         from .manual_page import ManualPage
         from .signature_page import SignaturePage
-        from .test_page import TestPage
 
         self._later_pages = {PAGE_ADDRESS: AddressPage(self.state, self.settings),
                              PAGE_MANUAL: ManualPage(self.state),
-                             PAGE_TEST: TestPage(self.state, self.settings),
+                             PAGE_CHECK: CheckPage(self.state, self.settings),
                              PAGE_SIGNATURE: SignaturePage(self.state, self.settings),
                              PAGE_FINISH: FinishPage(self.state, self.settings)}
         for page_id, page in self._later_pages.items():
@@ -95,24 +103,24 @@ class SetupWizard(QWizard):
         return self._later_pages
 
     @property
-    def address_page(self) -> Any:
-        return self.build_later_pages()[PAGE_ADDRESS]
+    def address_page(self) -> AddressPage:
+        return cast("AddressPage", self.build_later_pages()[PAGE_ADDRESS])
 
     @property
-    def manual_page(self) -> Any:
-        return self.build_later_pages()[PAGE_MANUAL]
+    def manual_page(self) -> ManualPage:
+        return cast("ManualPage", self.build_later_pages()[PAGE_MANUAL])
 
     @property
-    def test_page(self) -> Any:
-        return self.build_later_pages()[PAGE_TEST]
+    def check_page(self) -> CheckPage:
+        return cast("CheckPage", self.build_later_pages()[PAGE_CHECK])
 
     @property
-    def signature_page(self) -> Any:
-        return self.build_later_pages()[PAGE_SIGNATURE]
+    def signature_page(self) -> SignaturePage:
+        return cast("SignaturePage", self.build_later_pages()[PAGE_SIGNATURE])
 
     @property
-    def finish_page(self) -> Any:
-        return self.build_later_pages()[PAGE_FINISH]
+    def finish_page(self) -> FinishPage:
+        return cast("FinishPage", self.build_later_pages()[PAGE_FINISH])
 
     # Asking for a page by id (or starting on one) builds the later pages first: QWizard
     # would otherwise warn "no such page" and ignore it.
@@ -227,7 +235,7 @@ class SetupWizard(QWizard):
         self.closing = True  # focus moving away while closing must start nothing new
         if self._later_pages is None:
             return  # nothing can have started: the pages that run work were never built
-        self.test_page.stop(quiet=True)
+        self.check_page.stop(quiet=True)
         self.address_page.cleanupPage()
 
     def typed_work(self) -> bool:

@@ -196,7 +196,7 @@ def test_microsoft_sized_tokens_through_a_windows_sized_keyring(
     result = send(settings, ["bob@example.test"], "long token")
     assert result.status == "sent", result.to_dict()
     assert tracking.track(settings, EMAIL, once=True).errors == []
-    assert accounts.remove_account(EMAIL, settings)
+    assert accounts.remove_account(settings, EMAIL)
     assert keyring_entries(settings.home) == {}
 
 
@@ -370,7 +370,7 @@ def test_renewing_with_another_address_is_refused(settings: Settings, oauth_rig:
 def test_removing_the_account_revokes_at_google_and_forgets_tokens(
         settings: Settings, oauth_rig: OAuthRig, auth: LocalAuthServer) -> None:
     tokens, _ = set_up_account(settings, oauth_rig, "gmail")
-    assert accounts.remove_account(EMAIL, settings) is True
+    assert accounts.remove_account(settings, EMAIL) is True
     assert tokens.refresh_token in auth.state.revoked
     assert not any(k.endswith((":oauth2_refresh", ":oauth2_access"))
                    for k in keyring_entries(settings.home))

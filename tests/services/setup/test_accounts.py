@@ -72,8 +72,8 @@ def test_remove_deletes_row_and_keyring_entries(postier_env: Path) -> None:
     settings = Settings.from_env()
     _save(settings)
     CredentialStore().set("jean@exemple.fr", "refresh", "oauth2_refresh")
-    assert accounts.remove_account("jean@exemple.fr", settings) is True
+    assert accounts.remove_account(settings, "jean@exemple.fr") is True
     assert accounts.list_accounts(settings) == []
     assert CredentialStore().get("jean@exemple.fr") is None
     assert CredentialStore().get("jean@exemple.fr", "oauth2_refresh") is None
-    assert accounts.remove_account("jean@exemple.fr", settings) is False
+    assert accounts.remove_account(settings, "jean@exemple.fr") is False

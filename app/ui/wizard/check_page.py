@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -29,11 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.errors import PostierError, message_for
+from app.services.config import Settings
+from app.services.errors import ErrorInfo, PostierError, message_for
+from app.services.setup.endpoint import Endpoint
 from app.ui.worker import gui_callback, run_task
 
-from .common import PAGE_SIGNATURE, StepPage, WizardState, alive, big_font, wrap_label
 from .guidance import Guidance, guidance_for
+from .state import WizardState
+from .step_page import PAGE_SIGNATURE, StepPage
+from .widgets import alive, big_font, wrap_label
+
+if TYPE_CHECKING:  # types only: the check service is imported when a check starts
+    from app.services.setup.connection_check import CheckResult, Step
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +58,6 @@ SIGN_IN_REFUSALS = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED", "BASIC_AUTH_DISABLED
 MARK = {"pending": "○", "running": "…", "ok": "✔", "fail": "✘", "skipped": "–"}
 COLOR = {"pending": "#777777", "running": "#1a5fb4", "ok": "#1e7b34", "fail": "#b00020",
          "skipped": "#999999"}
-
-
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
 
 
 class ChecklistRow:
@@ -84,11 +85,11 @@ class ChecklistRow:
         self.time.setText(f"{ms} ms" if ms is not None else "")
 
 
-class TestPage(StepPage):
+class CheckPage(StepPage):
     step_number = 4
     testFinished = Signal(bool)
 
-    def __init__(self, state: WizardState, settings: Any) -> None:
+    def __init__(self, state: WizardState, settings: Settings) -> None:
         super().__init__(state)
         self.settings = settings
         self.setTitle(self.tr("Testing your account"))
@@ -97,8 +98,9 @@ class TestPage(StepPage):
         self._gen = 0
         self._cancel: threading.Event | None = None
         self.running = False
-        self.last_error: Any = None
-        self.last_certificates: dict[str, Any] = {}
+        self.last_error: ErrorInfo | None = None
+        self.last_certificates: dict[str, dict[str, Any]] = {}
+        self._steps: list[Step] = []
         self.guidance: Guidance | None = None
 
         self.target = wrap_label()
@@ -247,8 +249,9 @@ class TestPage(StepPage):
     def _show_buttons(self, *, running: bool, failed: bool) -> None:
         self.stop_button.setVisible(running)
         self.retry_button.setVisible(not running)
-        code = _field(self.last_error, "code") if failed else None
-        server = _field(self.last_error, "server") if failed else None
+        error = self.last_error if failed else None
+        code = error.code if error is not None else None
+        server = error.server if error is not None else None
         self.trust_button.setVisible(failed and code in CERT_CODES
                                      and bool(self.last_certificates.get(server or "")))
         self.office_button.setVisible(failed and self.guidance is not None
@@ -273,7 +276,9 @@ class TestPage(StepPage):
     def nextId(self) -> int:
         return PAGE_SIGNATURE
 
-    def describe_endpoint(self, endpoint: Any) -> str:
+    def describe_endpoint(self, endpoint: Endpoint | None) -> str:
+        if endpoint is None:
+            return ""
         security = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
                                                                    endpoint.security)
         return f"{endpoint.host}:{endpoint.port} ({security})"
@@ -293,7 +298,7 @@ class TestPage(StepPage):
         self._cancel = cancel
         self.running = True
         self._started = time.monotonic()
-        self._steps: list[Any] = []
+        self._steps = []
         for row in self.rows.values():
             row.set("pending")
         self._mark_running()
@@ -316,22 +321,22 @@ class TestPage(StepPage):
         credential = state.credential()
         email, imap, smtp = state.email, state.imap, state.smtp
         imap_pin, smtp_pin = state.imap_pin, state.smtp_pin
-        timeout = float(getattr(self.wizard(), "check_timeout", 30.0))
+        wizard = self.setup_wizard()
+        timeout = wizard.check_timeout if wizard is not None else 30.0
 
         finished = threading.Event()
         self.worker_finished = finished  # tests and shutdown can wait for the thread itself
 
         editing = state.editing
+        from app.services.setup.retest import check_settings
 
-        def check() -> Any:
-            from app.services.setup.accounts import load_credential
-            from app.services.setup.connection_check import check_account
-
+        def check() -> CheckResult:
             try:
-                cred = credential or load_credential(editing, settings)
-                return check_account(email, cred, settings, imap=imap, smtp=smtp,
-                                     timeout=timeout, imap_pin=imap_pin, smtp_pin=smtp_pin,
-                                     progress=progress, cancel=cancel)
+                if imap is None or smtp is None:  # the pages before never let it happen
+                    raise PostierError("INVALID_INPUT", "The servers are not known yet.")
+                return check_settings(settings, email, credential, stored=editing, imap=imap,
+                                      smtp=smtp, timeout=timeout, imap_pin=imap_pin,
+                                      smtp_pin=smtp_pin, progress=progress, cancel=cancel)
             finally:
                 finished.set()
 
@@ -364,24 +369,22 @@ class TestPage(StepPage):
                     row.set("running")
                     break
 
-    def _on_step(self, gen: int, step: Any) -> None:
+    def _on_step(self, gen: int, step: Step) -> None:
         if not alive(self) or gen != self._gen:
             return
         self._steps.append(step)
         self._render(self._steps, final=False)
 
-    def _render(self, steps: list[Any], final: bool) -> None:
+    def _render(self, steps: list[Step], final: bool) -> None:
         for row in self.rows.values():
             row.set("pending")
             row.ms = 0
         for step in steps:
-            key = (_field(step, "server"), STEP_TO_ROW.get(_field(step, "step"), ""))
-            row = self.rows.get(key)
+            row = self.rows.get((step.server, STEP_TO_ROW.get(step.step, "")))
             if row is None:
                 continue
-            row.ms += int(_field(step, "ms", 0) or 0)
-            ok = bool(_field(step, "ok"))
-            row.set("ok" if ok and row.state != "fail" else "fail", row.ms)
+            row.ms += int(step.ms or 0)
+            row.set("ok" if step.ok and row.state != "fail" else "fail", row.ms)
         if final:
             for row in self.rows.values():
                 if row.state == "pending":
@@ -389,23 +392,24 @@ class TestPage(StepPage):
         else:
             self._mark_running()
 
-    def _on_done(self, gen: int, result: Any, err: BaseException | None) -> None:
+    def _on_done(self, gen: int, result: CheckResult | None,
+                 err: BaseException | None) -> None:
         if not alive(self) or gen != self._gen:
             return  # stopped or superseded
         self.running = False
         state = self.state
-        if err is not None:
-            code = err.code if isinstance(err, PostierError) else "PROTOCOL_ERROR"
-            if not isinstance(err, PostierError):
+        if err is not None or result is None:
+            if isinstance(err, PostierError):
+                self.last_error = ErrorInfo.from_error(err)
+            else:
                 log.warning("check failed unexpectedly: %s", type(err).__name__)
-            self.last_error = {"code": code, "server": getattr(err, "server", None),
-                               "reply": getattr(err, "reply", None)}
+                self.last_error = ErrorInfo("PROTOCOL_ERROR", "", "")
             self._render(self._steps, final=True)
             self._show_failure()
             return
         state.check = result
-        self._render(list(_field(result, "steps", []) or self._steps), final=True)
-        if _field(result, "ok"):
+        self._render(list(result.steps or self._steps), final=True)
+        if result.ok:
             state.check_passed = True
             elapsed = time.monotonic() - self._started
             self.verdict.setText(self.tr("Everything works! (%1 s) Click Next to continue.")
@@ -416,16 +420,14 @@ class TestPage(StepPage):
             self._focus_next()
             self.testFinished.emit(True)
             return
-        self.last_error = _field(result, "error") or {"code": "PROTOCOL_ERROR"}
-        self.last_certificates = dict(_field(result, "certificates", {}) or {})
+        self.last_error = result.error or ErrorInfo("PROTOCOL_ERROR", "", "")
+        self.last_certificates = dict(result.certificates or {})
         self._show_failure()
 
     def _show_failure(self) -> None:
-        code = _field(self.last_error, "code") or "PROTOCOL_ERROR"
-        server = _field(self.last_error, "server")
-        reply = _field(self.last_error, "reply")
-        message, hint = message_for(code, self.language(), _field(self.last_error, "variant"),
-                                    _field(self.last_error, "params"))
+        error = self.last_error or ErrorInfo("PROTOCOL_ERROR", "", "")
+        code, server, reply = error.code or "PROTOCOL_ERROR", error.server, error.reply
+        message, hint = message_for(code, self.language(), error.variant, error.params)
         if self._sign_in_refused():
             message = self.tr("The server refused the sign-in for this mailbox.")
             hint = self.tr("Sign in again with the account of %1: the provider's page must "
@@ -487,25 +489,27 @@ class TestPage(StepPage):
     def open_trust_dialog(self) -> None:
         from .cert_dialog import CertDialog
 
-        server = _field(self.last_error, "server") or "imap"
+        error = self.last_error
+        server = (error.server if error is not None else None) or "imap"
         cert = self.last_certificates.get(server)
-        if not cert:
-            return
         endpoint = self.state.imap if server == "imap" else self.state.smtp
-        dialog = CertDialog(cert, _field(self.last_error, "code"), endpoint.host, self)
+        if not cert or endpoint is None:
+            return
+        dialog = CertDialog(cert, error.code if error is not None else "", endpoint.host,
+                            self)
         self.cert_dialog = dialog
         dialog.accepted.connect(lambda: self._trust(server, cert))
         dialog.open()
 
-    def _trust(self, server: str, cert: Any) -> None:
-        fingerprint = _field(cert, "sha256")
+    def _trust(self, server: str, cert: dict[str, Any]) -> None:
+        fingerprint = cert.get("sha256")
         if server == "imap":
             self.state.imap_pin = fingerprint
         else:
             self.state.smtp_pin = fingerprint
         # The same certificate on the other server (one host for both): trust it there too.
         other = "smtp" if server == "imap" else "imap"
-        if _field(self.last_certificates.get(other), "sha256") == fingerprint:
+        if self.last_certificates.get(other, {}).get("sha256") == fingerprint:
             setattr(self.state, f"{other}_pin", fingerprint)
         self.start_check()
 
@@ -514,31 +518,33 @@ class TestPage(StepPage):
         if not password or self.running:
             return
         self.state.password = password
-        wizard = self.wizard()
-        if wizard is not None and hasattr(wizard, "address_page"):
+        wizard = self.setup_wizard()
+        if wizard is not None:
             wizard.address_page.password.setText(password)  # Back shows the same one
         self.new_password.clear()
         self.start_check()
 
     def _sign_in_refused(self) -> bool:
         """An OAuth2 sign-in refused by the server (not a password problem)."""
-        return self.state.auth == "oauth2" and _field(self.last_error, "code") in SIGN_IN_REFUSALS
+        error = self.last_error
+        return self.state.auth == "oauth2" and error is not None \
+            and error.code in SIGN_IN_REFUSALS
 
     def _sign_in_again(self) -> None:
         self.stop(quiet=True)
-        wizard = self.wizard()
-        if wizard is not None and hasattr(wizard, "back_to_sign_in"):
+        wizard = self.setup_wizard()
+        if wizard is not None:
             wizard.back_to_sign_in()
 
     def _use_office365(self) -> None:
-        wizard = self.wizard()
-        if wizard is not None and hasattr(wizard, "restart_with"):
+        wizard = self.setup_wizard()
+        if wizard is not None:
             wizard.restart_with("office365")
 
     def _change_settings(self) -> None:
         self.stop(quiet=True)
-        wizard = self.wizard()
-        if wizard is not None and hasattr(wizard, "go_to_manual"):
+        wizard = self.setup_wizard()
+        if wizard is not None:
             wizard.go_to_manual()
 
     def _copy_request(self) -> None:
@@ -555,15 +561,15 @@ class TestPage(StepPage):
         from app.services.diagnostics import build_report
 
         state = self.state
-        tried = list(_field(state.discovery, "tried", []) or []) if state.discovery else []
+        tried = list(state.discovery.tried) if state.discovery is not None else []
         return build_report(
             app_version=app.__version__,
             qt_version=f"{qVersion()} (PySide6 {PySide6.__version__})",
             email=state.email, provider=state.provider or state.choice,
             imap=state.imap, smtp=state.smtp,
-            steps=list(_field(state.check, "steps", []) or self._steps) if state.check
-            else list(getattr(self, "_steps", [])),
-            error=self.last_error, tls=_field(state.check, "tls", {}) if state.check else {},
+            steps=list(state.check.steps or self._steps) if state.check is not None
+            else list(self._steps),
+            error=self.last_error, tls=state.check.tls if state.check is not None else {},
             discovery_tried=tried,
             notes=[f"Auth: {state.auth}",
                    f"Pinned: imap={bool(state.imap_pin)} smtp={bool(state.smtp_pin)}"],
