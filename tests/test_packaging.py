@@ -97,7 +97,8 @@ def _source_stamp() -> str:
     return digest.hexdigest()
 
 
-RESOURCE_SOURCES = (".ts", ".py", ".pyc", ".pro", ".sh")  # not shipped (the spec skips them)
+# Not shipped (the spec skips them): translation sources (.ts, .po) and helpers.
+RESOURCE_SOURCES = (".ts", ".po", ".py", ".pyc", ".pro", ".sh")
 
 
 def _inventory() -> dict[str, list[str]]:
@@ -296,6 +297,8 @@ def test_bundle_holds_resources_and_runtime_imports(bundle: Path) -> None:
     for qm in inventory["translations"]:  # every translation source, compiled
         assert (internal / "resources" / "i18n" / qm).exists()
     assert (internal / "resources" / "icons" / "postier.png").exists()
+    # The services' gettext catalogue (app/services/translation.py), as committed.
+    assert (internal / "resources" / "locale" / "fr" / "LC_MESSAGES" / "postier.mo").exists()
     assert (internal / f"{NAME}-{VERSION}.dist-info" / "METADATA").exists()
 
     pyz = CArchiveReader(str(bundle / NAME)).open_embedded_archive("PYZ.pyz")
