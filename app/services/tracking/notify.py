@@ -32,6 +32,7 @@ from app.services.errors import PostierError
 from app.services.outbox import sending
 from app.services.storage import Database, StorageError, open_database
 from app.services.tracking import notify_rules as nr
+from app.services.translation import SOURCE_LANGUAGE, available_languages
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,10 @@ def language(settings: Settings) -> str:
     """The notifications' language outside the window: the deployment's ``app.language``,
     else the system's (LC_ALL, LANG), as the GUI picks it."""
     chosen = settings.option("app.language")
-    if chosen in ("fr", "en"):
-        return chosen
-    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "fr" if system.lower().startswith("fr") else "en"
+    if chosen:
+        return chosen  # config.py accepts only languages with a catalogue
+    system = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "")[:2].lower()
+    return system if system in available_languages() else SOURCE_LANGUAGE
 
 
 def notification_mail(n: nr.Notification) -> sending.OutgoingMessage:
