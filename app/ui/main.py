@@ -75,6 +75,14 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
                 if restored:
                     continue
                 return 1
+            if str(getattr(exc, "code", "")).startswith("TEAM_DATABASE_"):
+                # The team database refused us or is away (issue 19): its password (into the
+                # keyring) and connection test, then start again.
+                from app.ui.team_database_view import ask_team_database
+
+                if ask_team_database(settings, exc):
+                    continue
+                return 1
             # A bad POSTIER_* setting, a database from a newer Postier, an unreadable data
             # folder: say so in a window (the user launched us by double-click, there is no
             # terminal) and leave the data untouched.

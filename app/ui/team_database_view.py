@@ -21,6 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -194,7 +196,10 @@ class TeamDatabaseBox(QGroupBox):
                  self.tr("The table shows what was last read. New messages cannot be sent "
                          "until it is back: they stay in their window, nothing is lost.")]
         if error.get("code") == "TEAM_DATABASE_AUTH_FAILED":
-            lines[0] = self.tr("The team database refused the user name or password.")
+            lines = [self.tr("The team database refused the user name or password."),
+                     self.tr("Type the password given by whoever runs the server, then "
+                             "\u201cSave password\u201d: it is kept in this computer's "
+                             "keyring only.")]
         if error.get("reply"):
             lines.append(str(error["reply"]))
         self._say("\n".join(lines), False)
@@ -244,6 +249,41 @@ class TeamDatabaseBox(QGroupBox):
                           "events; {skipped} already there.").format(
             messages=counts.get("messages", 0), recipients=counts.get("recipients", 0),
             events=counts.get("events", 0), skipped=counts.get("skipped", 0)), True)
+
+
+class TeamDatabaseDialog(QDialog):
+    """At start-up, when the team database refused us or did not answer: the section
+    (password into the keyring, connection test) with "Try again" and "Quit"."""
+
+    def __init__(self, settings: Settings, error: BaseException,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Postier — Team database"))
+        self.box = TeamDatabaseBox(settings, self)
+        self.box.show_offline({"code": getattr(error, "code", ""),
+                               "reply": getattr(error, "message", None) or str(error)})
+        self.box.migrate_button.hide()  # nothing to copy into a database we cannot reach
+        buttons = QDialogButtonBox()
+        self.retry_button = buttons.addButton(self.tr("Try again"),
+                                              QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addWidget(buttons)
+        self.resize(760, self.sizeHint().height())
+
+
+def ask_team_database(settings: Settings, error: BaseException) -> bool:
+    """Show TeamDatabaseDialog; True when the user wants Postier to try again."""
+    import os
+
+    dialog = TeamDatabaseDialog(settings, error)
+    if os.environ.get("POSTIER_EXIT_AFTER"):  # smoke tests: never block on a modal dialog
+        dialog.show()
+        return False
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def _who(application_name: str) -> str:

@@ -174,3 +174,26 @@ def test_the_sent_table_follows_another_process_through_notify_alone(
     qtbot.waitUntil(lambda: model.rowCount() == before + 1, timeout=10_000)
     assert not win.page.loader.timer.isActive()
     win.close()
+
+
+def test_start_up_refused_by_the_team_database_offers_password_and_retry(
+        qtbot, team_url: str, postier_env: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    from app.services.storage import StorageError
+    from app.ui.team_database_view import TeamDatabaseDialog
+
+    settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
+    with pytest.raises(StorageError) as info:  # what app/ui/main.py meets at start-up
+        open_database(settings.database_target)
+    assert info.value.code == "TEAM_DATABASE_AUTH_FAILED"
+    dialog = TeamDatabaseDialog(settings, info.value)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "refused the user name or password" in dialog.box.state.text()
+    assert SECRET not in dialog.box.state.text()
+    _save(dialog, "team_database_startup_en.png", tmp_path)
+    dialog.box.password.setText(SECRET)
+    dialog.box.save_password()
+    qtbot.waitUntil(lambda: "Connected: PostgreSQL" in dialog.box.state.text(), timeout=15_000)
+    dialog.retry_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    open_database(settings.database_target)  # "Try again": it opens now

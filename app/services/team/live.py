@@ -91,7 +91,7 @@ class Listener:
     """LISTEN on a dedicated connection, in a daemon thread; stop() ends it within ~0.5 s."""
 
     WAIT = 0.5  # seconds per wait for a notification: how fast stop() is honoured
-    GATHER = 0.02  # after the first notification, pick up those of the same burst
+    GATHER = 0.005  # after the first notification, pick up those of the same burst
     MAX_BACKOFF = 30.0
     PING_EVERY = 10.0
 
