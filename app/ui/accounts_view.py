@@ -398,7 +398,7 @@ class AccountsView(QWidget):
 
         code = error.code if isinstance(error, PostierError) else "OAUTH_FAILED"
         message, hint = message_for(code, self._language())
-        if code == "OAUTH_WRONG_ACCOUNT" and getattr(error, "reply", None):
+        if isinstance(error, PostierError) and code == "OAUTH_WRONG_ACCOUNT" and error.reply:
             message = f"{message} ({error.reply})"  # "signed in as <other address>"
         return f"{message} {hint}".strip()
 

@@ -558,22 +558,17 @@ class CheckPage(StepPage):
         from PySide6.QtCore import qVersion
 
         import app
-        from app.services.diagnostics import build_report
+        from app.services.diagnostics import connection_report
 
         state = self.state
-        tried = list(state.discovery.tried) if state.discovery is not None else []
-        return build_report(
+        return connection_report(
             app_version=app.__version__,
             qt_version=f"{qVersion()} (PySide6 {PySide6.__version__})",
             email=state.email, provider=state.provider or state.choice,
-            imap=state.imap, smtp=state.smtp,
-            steps=list(state.check.steps or self._steps) if state.check is not None
-            else list(self._steps),
-            error=self.last_error, tls=state.check.tls if state.check is not None else {},
-            discovery_tried=tried,
-            notes=[f"Auth: {state.auth}",
-                   f"Pinned: imap={bool(state.imap_pin)} smtp={bool(state.smtp_pin)}"],
-            secrets=state.secrets(), usernames=[state.username, state.email])
+            imap=state.imap, smtp=state.smtp, check=state.check, steps=self._steps,
+            error=self.last_error, discovery=state.discovery, auth=state.auth,
+            imap_pinned=bool(state.imap_pin), smtp_pinned=bool(state.smtp_pin),
+            secrets=state.secrets(), usernames=[state.username, state.email]).text
 
     def copy_diagnostics(self) -> None:
         QGuiApplication.clipboard().setText(self.diagnostics_text())
