@@ -34,6 +34,11 @@ class FilterBar(QWidget):
         self.account_box = QComboBox()
         self.account_box.setAccessibleName(self.tr("Account"))
         self.account_box.addItem(self.tr("All accounts"), None)
+        # Who sent it (team mode): shown once there are two people to choose between.
+        self.sender_box = QComboBox()
+        self.sender_box.setAccessibleName(self.tr("Sent by"))
+        self.sender_box.addItem(self.tr("Everyone"), None)
+        self.sender_box.hide()
         self.period_box = QComboBox()
         self.period_box.setAccessibleName(self.tr("Period"))
         for label, key in ((self.tr("Any date"), "any"), (self.tr("Today"), "today"),
@@ -58,7 +63,7 @@ class FilterBar(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self._emit)
         self.search.textChanged.connect(self._debounce.start)
-        for box in (self.status_box, self.account_box, self.period_box):
+        for box in (self.status_box, self.account_box, self.sender_box, self.period_box):
             box.currentIndexChanged.connect(self._emit)
         self.period_box.currentIndexChanged.connect(self._show_range)
         self.date_from.dateChanged.connect(self._emit)
@@ -67,6 +72,7 @@ class FilterBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.status_box)
         row.addWidget(self.account_box)
+        row.addWidget(self.sender_box)
         row.addWidget(self.period_box)
         row.addWidget(self.date_from)
         row.addWidget(self.and_label)
@@ -84,6 +90,19 @@ class FilterBar(QWidget):
         self.account_box.setCurrentIndex(max(0, index))
         self.account_box.blockSignals(False)
 
+    def set_senders(self, names: list[str]) -> None:
+        """The people who sent messages (team mode); the choice is kept when still there."""
+        current = self.sender_box.currentData()
+        self.sender_box.blockSignals(True)
+        self.sender_box.clear()
+        self.sender_box.addItem(self.tr("Everyone"), None)
+        for name in names:
+            self.sender_box.addItem(name, name)
+        index = self.sender_box.findData(current)
+        self.sender_box.setCurrentIndex(max(0, index))
+        self.sender_box.blockSignals(False)
+        self.sender_box.setVisible(len(names) > 1 or index > 0)
+
     def set_status(self, status: str | None) -> None:
         self.status_box.setCurrentIndex(max(0, self.status_box.findData(status)))
 
@@ -100,9 +119,11 @@ class FilterBar(QWidget):
         elif status:
             statuses = (status,)
         account = self.account_box.currentData()
+        sender = self.sender_box.currentData()
         start, end = self._period()
         return mv.ViewFilter(statuses=statuses, accounts=(account,) if account else (),
-                             date_from=start, date_to=end, text=self.search.text().strip())
+                             date_from=start, date_to=end, text=self.search.text().strip(),
+                             senders=(sender,) if sender else ())
 
     def _period(self) -> tuple[datetime | None, datetime | None]:
         key = self.period_box.currentData()

@@ -118,6 +118,10 @@ class MessagesTable(QTableView):
         self._arrow_style.setParent(header)
         header.setStyle(self._arrow_style)
         header.setSortIndicator(COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
+        # "Sent by" tells colleagues apart: on this computer's own file it is always you.
+        self.setColumnWidth(COLUMNS.index("sent_by"), 140)
+        self.setColumnHidden(COLUMNS.index("sent_by"),
+                             getattr(model.db, "engine", "sqlite") != "postgresql")
         self.setSortingEnabled(True)
         self.setAccessibleName(self.tr("Sent messages"))
 
@@ -443,6 +447,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_account_filter(self) -> None:
         self.page.filters.set_accounts(mv.account_emails(self.db))
+        self.page.filters.set_senders(mv.sender_names(self.db))
 
     def add_account(self) -> None:
         try:

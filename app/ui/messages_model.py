@@ -40,7 +40,8 @@ from app.ui.worker import run_task
 log = logging.getLogger(__name__)
 
 _ROOT = QModelIndex()  # the invalid index: the model is flat
-COLUMNS: tuple[str, ...] = ("date", "status", "subject", "account", "recipient")
+# "sent_by" (who sent it) is shown on a team database only (main_window hides it otherwise).
+COLUMNS: tuple[str, ...] = ("date", "status", "subject", "account", "recipient", "sent_by")
 PAGE = 256
 FIRST_SCREEN = 200  # rows shown before the whole view is loaded: a tall screen and then some
 # The whole view is built this long after the first screen is shown, so that its work (which
@@ -154,7 +155,7 @@ class SentMessagesModel(QAbstractTableModel):
         self._today = date.today()
         self._locale = QLocale()
         self._headers = [self.tr("Date"), self.tr("Status"), self.tr("Subject"),
-                         self.tr("Account"), self.tr("Recipient")]
+                         self.tr("Account"), self.tr("Recipient"), self.tr("Sent by")]
 
     # -- Qt model API ----------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
@@ -213,6 +214,8 @@ class SentMessagesModel(QAbstractTableModel):
             return row.subject or self.tr("(no subject)")
         if column == "account":
             return row.account
+        if column == "sent_by":
+            return row.sent_by
         return row.recipient
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -1261,6 +1261,16 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Tous les comptes</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Sent by</source>
+        <translation>Envoyé par</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Everyone</source>
+        <translation>Tout le monde</translation>
+    </message>
+    <message>
         <location line="-42"/>
         <source>Period</source>
         <translation>Période</translation>
@@ -2183,6 +2193,11 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+0"/>
         <source>Recipient</source>
         <translation>Destinataire</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sent by</source>
+        <translation>Envoyé par</translation>
     </message>
     <message>
         <location line="+54"/>

@@ -34,7 +34,7 @@ def expected_order(db: Database, column: str, descending: bool) -> list[int]:
 
     with db.reading() as conn:
         rows = conn.execute("SELECT r.id, m.created_at, r.status, m.subject, m.account_email, "
-                            "r.address FROM recipients r JOIN messages m "
+                            "r.address, m.sent_by FROM recipients r JOIN messages m "
                             "ON m.id = r.message_id").fetchall()
     newest = sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)
     if column == "date":  # equal dates: by row id, the same way round as the dates
@@ -43,7 +43,7 @@ def expected_order(db: Database, column: str, descending: bool) -> list[int]:
         def key(r):  # noqa: ANN001,ANN202
             return -SEVERITY_RANK[r[2]]
     else:
-        at = {"subject": 3, "account": 4, "recipient": 5}[column]
+        at = {"subject": 3, "account": 4, "recipient": 5, "sent_by": 6}[column]
 
         def key(r):  # noqa: ANN001,ANN202
             return mv.fold(r[at] or "")

@@ -175,7 +175,7 @@ def test_export_csv_bom_and_delimiter(db: Database, tmp_path: Path, delimiter: s
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
     assert rows[0] == ["Date", "Statut", "Code statut", "Objet", "Compte", "Destinataire",
-                       "Raison", "Code raison", "Réponse du serveur"]
+                       "Raison", "Code raison", "Réponse du serveur", "Envoyé par"]
     assert n == len(rows) - 1 == len(mv.view_ids(db, flt))
     by_recipient = {r[5]: r for r in rows[1:]}
     hard = by_recipient["jean.dupnt@exemple.fr"]
