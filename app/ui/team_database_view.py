@@ -198,7 +198,7 @@ class TeamDatabaseBox(QGroupBox):
         if error.get("code") == "TEAM_DATABASE_AUTH_FAILED":
             lines = [self.tr("The team database refused the user name or password."),
                      self.tr("Type the password given by whoever runs the server, then "
-                             "\u201cSave password\u201d: it is kept in this computer's "
+                             "“Save password”: it is kept in this computer's "
                              "keyring only.")]
         if error.get("reply"):
             lines.append(str(error["reply"]))

@@ -2722,4 +2722,137 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Diagnostic copié (sans votre mot de passe) : collez-le dans votre message au support.</translation>
     </message>
 </context>
+<context>
+    <name>TeamDatabaseBox</name>
+    <message>
+        <source>Team database</source>
+        <translation>Base de données d'équipe</translation>
+    </message>
+    <message>
+        <source>Database password (kept in this computer's keyring)</source>
+        <translation>Mot de passe de la base (gardé dans le trousseau de cet ordinateur)</translation>
+    </message>
+    <message>
+        <source>Save password</source>
+        <translation>Enregistrer le mot de passe</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Tester la connexion</translation>
+    </message>
+    <message>
+        <source>Copy this computer's history…</source>
+        <translation>Copier l'historique de cet ordinateur…</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Live updates</source>
+        <translation>Mises à jour en direct</translation>
+    </message>
+    <message>
+        <source>Set by {source}</source>
+        <translation>Défini par {source}</translation>
+    </message>
+    <message>
+        <source>The sent messages of every colleague who shares an address are kept on this PostgreSQL server: everyone sees every send and every bounce within a second, one computer at a time reads a shared mailbox, and a failed message is resent once. Passwords stay in each computer's keyring.</source>
+        <translation>Les messages envoyés de tous les collègues qui partagent une adresse sont gardés sur ce serveur PostgreSQL : chacun voit chaque envoi et chaque retour en moins d'une seconde, un seul ordinateur à la fois lit une boîte partagée, et un message en échec n'est renvoyé qu'une fois. Les mots de passe restent dans le trousseau de chaque ordinateur.</translation>
+    </message>
+    <message>
+        <source>The URL contains a password: remove it from the settings and save it here, in this computer's keyring.</source>
+        <translation>L'URL contient un mot de passe : retirez-le des réglages et enregistrez-le ici, dans le trousseau de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>none — this computer keeps its own data file</source>
+        <translation>aucune — cet ordinateur garde son propre fichier de données</translation>
+    </message>
+    <message>
+        <source>To share the sent messages with colleagues, your IT provider sets a team database (postgresql://…) in postier.toml or POSTIER_DATABASE_URL.</source>
+        <translation>Pour partager les messages envoyés avec vos collègues, votre prestataire informatique indique une base de données d'équipe (postgresql://…) dans postier.toml ou POSTIER_DATABASE_URL.</translation>
+    </message>
+    <message>
+        <source>this computer only</source>
+        <translation>cet ordinateur seulement</translation>
+    </message>
+    <message>
+        <source>Not available in this version</source>
+        <translation>Non disponible dans cette version</translation>
+    </message>
+    <message>
+        <source>Password saved in this computer's keyring.</source>
+        <translation>Mot de passe enregistré dans le trousseau de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Connected: PostgreSQL {version}, {ms} ms.</source>
+        <translation>Connecté : PostgreSQL {version}, {ms} ms.</translation>
+    </message>
+    <message>
+        <source>Mailboxes being read: {list}.</source>
+        <translation>Boîtes lues en ce moment : {list}.</translation>
+    </message>
+    <message>
+        <source>Offline: the team database cannot be reached.</source>
+        <translation>Hors ligne : la base de données d'équipe est injoignable.</translation>
+    </message>
+    <message>
+        <source>The table shows what was last read. New messages cannot be sent until it is back: they stay in their window, nothing is lost.</source>
+        <translation>Le tableau montre ce qui a été lu en dernier. Les nouveaux messages ne peuvent pas partir avant son retour : ils restent dans leur fenêtre, rien n'est perdu.</translation>
+    </message>
+    <message>
+        <source>The team database refused the user name or password.</source>
+        <translation>La base de données d'équipe a refusé l'utilisateur ou le mot de passe.</translation>
+    </message>
+    <message>
+        <source>Type the password given by whoever runs the server, then “Save password”: it is kept in this computer's keyring only.</source>
+        <translation>Saisissez le mot de passe donné par qui gère le serveur, puis « Enregistrer le mot de passe » : il est gardé dans le trousseau de cet ordinateur seulement.</translation>
+    </message>
+    <message>
+        <source>on (within a second of a colleague's change)</source>
+        <translation>activées (moins d'une seconde après le changement d'un collègue)</translation>
+    </message>
+    <message>
+        <source>Connected again.</source>
+        <translation>De nouveau connecté.</translation>
+    </message>
+    <message>
+        <source>off — retrying; the table is refreshed every second</source>
+        <translation>coupées — nouvel essai en cours ; le tableau est relu chaque seconde</translation>
+    </message>
+    <message>
+        <source>Copying this computer's history…</source>
+        <translation>Copie de l'historique de cet ordinateur…</translation>
+    </message>
+    <message>
+        <source>Copied: {messages} messages, {recipients} recipients, {events} events; {skipped} already there.</source>
+        <translation>Copié : {messages} messages, {recipients} destinataires, {events} événements ; {skipped} déjà présents.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamDatabaseDialog</name>
+    <message>
+        <source>Postier — Team database</source>
+        <translation>Postier — Base de données d'équipe</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+</context>
+<context>
+    <name>TeamLive</name>
+    <message>
+        <source>Team database offline</source>
+        <translation>Base de données d'équipe hors ligne</translation>
+    </message>
+</context>
 </TS>
