@@ -19,7 +19,7 @@ import pytest
 
 from app.services.config import Settings
 from app.services.mail.auth import Credential
-from app.services.outbox import sending
+from app.services.outbox import queue, sending
 from app.services.setup import accounts
 from app.services.storage import Database
 from app.services.tracking import message_store as ms
@@ -161,14 +161,14 @@ def test_long_running_track_sends_the_queue(rig, settings: Settings) -> None:
 
 _CRASHER = """
 import os, signal, sys
-from app.services.outbox import sending
+from app.services.outbox import queue, sending
 from app.services.config import Settings
 
 def hook(phase):
     if phase == sys.argv[1]:
         os.kill(os.getpid(), signal.SIGKILL)
 
-sending.phase_hook = hook
+queue.phase_hook = hook
 msg = sending.OutgoingMessage(account_email=sys.argv[2], to=[sys.argv[3]], subject=sys.argv[4],
                               text="x")
 sending.send_message(Settings.from_env(), msg, timeout=15)
@@ -231,10 +231,10 @@ def test_a_bug_mid_send_does_not_keep_the_claim(rig, settings: Settings,
         if name == phase:
             raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sending, "phase_hook", bug)
+    monkeypatch.setattr(queue, "phase_hook", bug)
     report = sending.run_outbox(settings, once=False, timeout=0.5)  # the daemon goes on
     assert [e["code"] for e in report.errors] == ["INTERNAL_ERROR"]
-    monkeypatch.setattr(sending, "phase_hook", None)
+    monkeypatch.setattr(queue, "phase_hook", None)
     assert _state(settings, mid) == left
     later = datetime.now(UTC) + timedelta(days=1)  # past the retry delay
     sent = sending.process_queue(settings, now=later)

@@ -18,7 +18,7 @@ from aiosmtpd.smtp import AuthResult
 
 from app.services.config import Settings
 from app.services.mail.auth import Credential
-from app.services.outbox import sending
+from app.services.outbox import queue, sending
 from app.services.outbox.sending import OutgoingMessage
 from app.services.setup import accounts
 from app.services.setup.endpoint import Endpoint
@@ -272,21 +272,21 @@ _RACER = """
 import json, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
-from app.services.outbox import sending
+from app.services.outbox import queue, sending
 from app.services.config import Settings
 from app.services.storage import Database
 
 home, ca_file, mid, ready, go = sys.argv[1:]
 settings = Settings(home=Path(home), ca_file=Path(ca_file))
 db = Database(settings.db_path)
-real_claim, won = sending._claim, []
+real_claim, won = queue.claim, []
 
 def claim(*args):
     row = real_claim(*args)
     won.append(row is not None)
     return row
 
-sending._claim = claim
+queue.claim = claim
 Path(ready).touch()
 deadline = time.monotonic() + 30
 while not Path(go).exists():
@@ -335,7 +335,7 @@ def test_recovery_requeues_what_never_reached_data(env) -> None:  # noqa: ANN001
     settings, script = env
     mid = sending.queue_message(settings, _msg())
     db = Database(settings.db_path)
-    sending._claim(db, mid, datetime.now(UTC))
+    queue.claim(db, mid, datetime.now(UTC))
     with db.transaction() as conn:  # as if another, now dead, process had claimed it
         conn.execute("UPDATE messages SET claimed_by = 'elsewhere:1' WHERE id = ?", (mid,))
     assert sending.recover_interrupted(settings, stale_after=3600) == []  # maybe still alive

@@ -391,7 +391,7 @@ def _copies(rig, email: str, message_id: str) -> int:  # noqa: ANN001
 
 _CRASHER = textwrap.dedent("""
     import os, signal, sys
-    from app.services.outbox import sending
+    from app.services.outbox import queue, sending
     from app.services.config import Settings
 
     def hook(phase):
@@ -399,7 +399,7 @@ _CRASHER = textwrap.dedent("""
             print(phase, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
-    sending.phase_hook = hook
+    queue.phase_hook = hook
     msg = sending.OutgoingMessage(account_email=sys.argv[2], to=[sys.argv[3]],
                                   subject="crash " + sys.argv[1], text="x")
     sending.send_message(Settings.from_env(), msg, timeout=15)
