@@ -22,12 +22,6 @@ ALICE = "alice@example.test"
 ZOE = "zoe@example.test"  # the rig gives her the password "mot-de-passe-été"
 
 
-@pytest.fixture()
-def rig_settings(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:  # noqa: ANN001
-    monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
-    return Settings.from_env()
-
-
 def _account(settings: Settings, email: str, smtp: Endpoint, imap: Endpoint) -> Account:
     accounts.save_account(settings, email=email, credential=Credential(email, "unused"),
                           imap=imap, smtp=smtp)
