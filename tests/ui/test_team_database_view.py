@@ -197,3 +197,36 @@ def test_start_up_refused_by_the_team_database_offers_password_and_retry(
     dialog.retry_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
     open_database(settings.database_target)  # "Try again": it opens now
+
+
+def test_sending_while_the_team_database_is_down_keeps_the_message_in_its_window(
+        qtbot, team_url: str, postier_env: Path,  # noqa: ANN001
+        postgres_server: PostgresServer, tmp_path: Path) -> None:  # noqa: F811
+    """The decision of item 7: no local queue; the send is refused with the team database's
+    error and the message stays in its window, as typed, to be sent once it is back."""
+    from app.services.storage import AccountStore
+    from app.ui.compose_dialog import ComposeDialog
+
+    connection.store_password(team_url, SECRET)
+    settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
+    db = database_for(settings.database_target)
+    sm.add_account(db, "contact@acme.test")
+    dialog = ComposeDialog(settings, db, AccountStore(db).list())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.to_field.setText("client@example.test")
+    dialog.subject.setText("Devis 2026-119")
+    dialog.editor.setPlainText("Bonjour,\nvoici le devis.")
+    postgres_server.stop()
+    try:
+        dialog.send()
+        qtbot.waitUntil(lambda: dialog.send_button.isEnabled(), timeout=30_000)
+        assert dialog.isVisible() and dialog.result_info is None
+        assert "team database" in dialog.error_label.text()
+        assert dialog.subject.text() == "Devis 2026-119"
+        assert "voici le devis" in dialog.editor.toPlainText()
+        _save(dialog, "team_database_compose_offline_en.png", tmp_path)
+    finally:
+        postgres_server.start()
+    with db.reading() as conn:  # nothing half-recorded meanwhile
+        assert conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 0
