@@ -18,11 +18,20 @@ if TYPE_CHECKING:
     from app.services.storage import Database
 
 
+# The window icon's sizes: what title bars, taskbars, window switchers and the tray show
+# (16-128 px, HiDPI included). 256 and 512 px are for installers and the desktop file: on
+# X11 every size of the window icon is sent to the window manager as raw pixels when a
+# window is shown, ~15 ms for those two (issue 17).
+WINDOW_ICON_MAX = 128
+
+
 def app_icon() -> QIcon:
     """The Postier icon from its pre-rendered PNG sizes (no SVG plugin needed)."""
     icon = QIcon()
     for path in sorted((resources_dir() / "icons").glob("postier-*.png")):
-        icon.addFile(str(path))
+        size = path.stem.rpartition("-")[2]
+        if size.isdigit() and int(size) <= WINDOW_ICON_MAX:
+            icon.addFile(str(path))
     return icon
 
 

@@ -9,11 +9,13 @@ and any malformation is a ``ClientConfigError`` — never a crash.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.services.setup.endpoint import Endpoint
+
+if TYPE_CHECKING:  # the parser is imported when a document is parsed (_safe_parse)
+    import xml.etree.ElementTree as ET
 
 MAX_XML_BYTES = 512 * 1024
 INCOMING_PROTOCOLS = ("imap", "pop3")
@@ -107,6 +109,10 @@ def _safe_parse(data: bytes) -> ET.Element:
     # external entities whatever the expat version (what defusedxml's forbid_dtd does).
     if b"<!doctype" in lowered or b"<!entity" in lowered:
         raise ClientConfigError("documents with a DTD are refused")
+    # Here, not at import: the presets (this module's types) are listed on the wizard's
+    # first page, which parses no XML (~4 ms of start-up, issue 17).
+    import xml.etree.ElementTree as ET
+
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QLabel,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QRadioButton,
 )
+
+from app.ui.startup_qt import USER_ROLE
 
 from .state import WizardState
 from .step_page import StepPage
@@ -52,7 +54,8 @@ class StartPage(StepPage):
         self.setTitle(self.tr("Which mailbox do you want to set up?"))
         self.setSubTitle(self.tr("Choose where your business e-mail is hosted. If you are not "
                                  "sure, choose \"Other provider\" and type its name."))
-        self.presets = load_presets()
+        self._presets: list[Preset] | None = None  # read once the window is shown (presets)
+        self._listed_in: str | None = None  # the list's language, None: not filled yet
         self.group = QButtonGroup(self)
         self.office = QRadioButton(self.tr("&Office 365 / Microsoft 365 (work or school account)"))
         self.gmail = QRadioButton(self.tr("&Gmail / Google Workspace"))
@@ -63,40 +66,80 @@ class StartPage(StepPage):
             button.setObjectName(("office365", "gmail", "other")[i])
             self.group.addButton(button, i)
             self.outer.addWidget(button)
-            button.installEventFilter(self)  # arrow keys choose, not just move the focus
         self.search_label = QLabel(self.tr("&Search your provider:"))
         self.search = QLineEdit()
         self.search.setObjectName("presetSearch")
         self.search.setPlaceholderText(self.tr("Type a name, e.g. OVH"))
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
-        self.list = QListWidget()
-        self.list.setObjectName("presetList")
+        self._list = QListWidget()
+        self._list.setObjectName("presetList")
         self.outer.addWidget(self.search_label)
         self.outer.addWidget(self.search)
-        self.outer.addWidget(self.list, 1)
+        self.outer.addWidget(self._list, 1)
         self.hint = wrap_label(self.tr("Not in the list? Choose \"My own server\": Postier will "
                                        "look for the settings itself."))
         self.outer.addWidget(self.hint)
-        self._fill_list()
         self.group.idToggled.connect(self._choice_changed)
         self.search.textChanged.connect(self._filter)
-        self.list.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
-        self.list.itemDoubleClicked.connect(lambda *_: self.wizard() and self.wizard().next())
+        self._list.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
+        self._list.itemDoubleClicked.connect(lambda *_: self.wizard() and self.wizard().next())
         self._choice_changed()
+        self._painted = False
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self._painted:
+            # Once the window is on screen (issue 17): the providers' list (presets.json and
+            # its modules) and the keyboard handling, which needs PySide6's Qt enums, whose
+            # first use costs ~20 ms (app/ui/startup_qt.py).
+            self._painted = True
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    @property
+    def presets(self) -> list[Preset]:
+        if self._presets is None:
+            self._presets = load_presets()
+        return self._presets
+
+    @property
+    def list(self) -> QListWidget:
+        """The providers' list, filled on first use: right after the first paint, or as
+        soon as anything reads it. Reading presets.json (and its modules) before the window
+        is shown would delay it for a list that stays disabled until "Other provider"."""
+        if self._listed_in is None:
+            self._fill_list()
+        return self._list
+
+    def _after_first_paint(self) -> None:
+        if self._listed_in is None:
+            self._fill_list()
+        for button in self.group.buttons():
+            button.installEventFilter(self)  # arrow keys choose, not just move the focus
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            self._show_focus()
 
     def initializePage(self) -> None:
         # Open with the focus on the choice itself, drawn (a focus frame appears only after
         # keyboard navigation otherwise): one key press chooses, Enter goes on.
-        if self._listed_in != self.language():  # SetupWizard(language=…) differs
+        if self._listed_in not in (None, self.language()):  # SetupWizard(language=…) differs
             current = self.list.currentItem()
-            chosen = current.data(Qt.ItemDataRole.UserRole) if current else None
+            chosen = current.data(USER_ROLE) if current else None
             self._fill_list()
             self._filter(self.search.text())
             for row in range(self.list.count()):
                 if chosen is not None and self.list.item(row).data(
-                        Qt.ItemDataRole.UserRole) is chosen:
+                        USER_ROLE) is chosen:
                     self.list.setCurrentRow(row)
+        if self._painted:
+            self._show_focus()
+        else:  # the first time: the focus now, drawn once painted (_after_first_paint)
+            (self.group.checkedButton() or self.office).setFocus()
+
+    def _show_focus(self) -> None:
+        from PySide6.QtCore import Qt
+
         button = self.group.checkedButton() or self.office
         button.setFocus(Qt.FocusReason.TabFocusReason)
         self.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
@@ -104,6 +147,8 @@ class StartPage(StepPage):
     def eventFilter(self, watched: Any, event: Any) -> bool:
         """Up/Down (and Left/Right) on a provider choice select the next one, as in any
         radio group; Qt only moves the focus while none is checked yet."""
+        from PySide6.QtCore import QEvent, Qt
+
         buttons = self.group.buttons()
         if watched in buttons and event.type() == QEvent.Type.FocusIn and event.reason() in (
                 Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.OtherFocusReason):
@@ -133,23 +178,23 @@ class StartPage(StepPage):
 
     def _fill_list(self) -> None:
         lang = self._list_language()
-        self.list.clear()
+        self._listed_in = lang  # first: self.list below must not fill it again
+        self._list.clear()
         for preset in sorted(self.presets, key=lambda p: preset_label(p, lang).lower()):
             if preset.id in ("office365", "gmail"):
                 continue  # they have their own buttons above
             item = QListWidgetItem(preset_label(preset, lang))
-            item.setData(Qt.ItemDataRole.UserRole, preset)
-            self.list.addItem(item)
+            item.setData(USER_ROLE, preset)
+            self._list.addItem(item)
         own = QListWidgetItem(self.tr("My own server (company or self-hosted)"))
-        own.setData(Qt.ItemDataRole.UserRole, OWN_SERVER)
-        self.list.addItem(own)
-        self._listed_in = lang
+        own.setData(USER_ROLE, OWN_SERVER)
+        self._list.addItem(own)
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
         for row in range(self.list.count()):
             item = self.list.item(row)
-            preset = item.data(Qt.ItemDataRole.UserRole)
+            preset = item.data(USER_ROLE)
             words = [item.text()]
             if preset != OWN_SERVER:  # its name in the other language finds it too
                 words += [preset_label(preset, "fr"), preset_label(preset, "en")]
@@ -165,7 +210,7 @@ class StartPage(StepPage):
 
     def _choice_changed(self, *_: object) -> None:
         other = self.other.isChecked()
-        for widget in (self.search_label, self.search, self.list, self.hint):
+        for widget in (self.search_label, self.search, self._list, self.hint):
             widget.setEnabled(other)
         if other and self.list.currentItem() is None and not self.search.text():
             self.search.setFocus()
@@ -193,7 +238,7 @@ class StartPage(StepPage):
             state.choice = state.provider = "gmail"
             state.preset = self._preset_by_id("gmail")
         else:
-            data = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
+            data = self.list.currentItem().data(USER_ROLE)
             if data == OWN_SERVER:
                 state.choice, state.provider = "own", None
             else:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.config import Settings
 from app.services.setup.endpoint import Endpoint
-from app.ui.window_geometry import fit_window, save_geometry
+from app.ui.window_geometry import SettingsFile, fit_window, save_geometry
 
 from .start_page import StartPage
 from .state import WizardState
@@ -195,14 +195,10 @@ class SetupWizard(QWizard):
 
     def _geometry_db(self) -> Any:
         """Where the window's size is remembered (None: the default size every time)."""
-        # storage, not accounts.database(): accounts pulls in the keyring (slow back-end
-        # discovery) and address validation, which the first window does not need.
-        from app.services.storage import Database, StorageError
-
-        try:
-            return Database(self.settings.db_path)
-        except StorageError:
-            return None
+        # Not accounts.database(): accounts pulls in the keyring (slow back-end discovery)
+        # and address validation; and not storage yet: a new user has no data file, and
+        # the first window must not make one (or import storage) to learn that (issue 17).
+        return SettingsFile(self.settings.db_path)
 
     # -- navigation helpers used by pages ------------------------------------------
     def go_to_manual(self) -> None:
