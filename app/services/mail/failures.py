@@ -82,6 +82,18 @@ def connect_first(addrs: list[str], port: int, timeout: float,
     raise last or PostierError("DNS_NOT_FOUND")
 
 
+def connect_host(host: str, port: int, settings: Settings, timeout: float,
+                 server: str) -> socket.socket:
+    """A TCP connection to ``host`` by the one resolver, for an unattended session (the
+    outbox, the tracker): failures name the ``server`` ("imap"/"smtp") and where it broke."""
+    try:
+        return connect_first(resolve_host(host, settings, timeout), port, timeout,
+                             where=server.upper())
+    except PostierError as exc:
+        exc.server = exc.server or server
+        raise
+
+
 def network_error(exc: BaseException, where: str, server: str | None = None) -> PostierError:
     """Map a failure of connect / TLS / read to a stable code (the check, sending and
     tracking all speak through this one mapping)."""

@@ -24,12 +24,11 @@ from app.services.config import Settings
 from app.services.errors import PostierError
 from app.services.mail.auth import Credential, oauthbearer_string, xoauth2_string
 from app.services.mail.failures import (
-    connect_first,
+    connect_host,
     login_refused,
     network_error,
     printable,
     refusal_code,
-    resolve_host,
 )
 from app.services.mail.tls import handshake, shared_client_context
 from app.services.redaction import scrub, scrubbing_logs
@@ -243,12 +242,7 @@ def open_imap(account: Account, settings: Settings, credential: Credential, *,
     if security not in ("ssl", "starttls"):
         raise PostierError("PLAINTEXT_REFUSED", server="imap")
     ctx = shared_client_context(settings, pin)
-    try:
-        sock: socket.socket = connect_first(resolve_host(host, settings, timeout), port,
-                                            timeout, where="IMAP")
-    except PostierError as exc:
-        exc.server = exc.server or "imap"
-        raise
+    sock: socket.socket = connect_host(host, port, settings, timeout, "imap")
     try:
         if security == "ssl":
             sock = handshake(sock, host, ctx, pin)

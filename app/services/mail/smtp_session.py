@@ -20,13 +20,7 @@ from collections.abc import Callable
 from app.services.config import Settings
 from app.services.errors import PostierError
 from app.services.mail.auth import Credential, oauthbearer_string, xoauth2_string
-from app.services.mail.failures import (
-    connect_first,
-    login_refused,
-    network_error,
-    printable,
-    resolve_host,
-)
+from app.services.mail.failures import connect_host, login_refused, network_error, printable
 from app.services.mail.tls import handshake, shared_client_context
 from app.services.redaction import scrub
 from app.services.storage import Account
@@ -249,8 +243,7 @@ def open_smtp(account: Account, settings: Settings, credential: Credential, *,
         raise PostierError("PLAINTEXT_REFUSED", server="smtp")
     ctx = shared_client_context(settings, pin)
     try:
-        sock: socket.socket = connect_first(resolve_host(host, settings, timeout), port,
-                                            timeout, where="SMTP")
+        sock: socket.socket = connect_host(host, port, settings, timeout, "smtp")
         try:
             if security == "ssl":
                 sock = handshake(sock, host, ctx, pin)
