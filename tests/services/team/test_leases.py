@@ -187,3 +187,29 @@ def test_server_down_while_waiting_is_retried_not_raised(
     thread.start()
     thread.join(20)
     assert not thread.is_alive() and calls == []
+
+
+def test_a_frozen_holder_loses_the_lease_and_stops_watching_when_it_wakes(
+        team_env: dict[str, str]) -> None:
+    """A laptop that sleeps (here: SIGSTOP, its kernel still answers TCP keepalives) stops
+    querying; the server ends its idle session (idle_session_timeout) and the other laptop
+    takes over. When it wakes up its lease check fails and it stops watching at once."""
+    url = team_env["POSTIER_DATABASE_URL"]
+    first = Proc("watch", EMAIL, env=team_env)
+    second = Proc("watch", EMAIL, env=team_env)
+    try:
+        holders = _wait_holder(url)
+        assert len(holders) == 1, holders
+        sleeper, other = (first, second) if holders[0] == first.popen.pid else (second, first)
+        assert sleeper.wait_for("watching") is not None, sleeper.stderr()
+        sleeper.popen.send_signal(signal.SIGSTOP)
+        try:
+            assert other.wait_for("watching", timeout=60) is not None, other.stderr()
+            assert _holders(url) == [other.popen.pid]
+        finally:
+            sleeper.popen.send_signal(signal.SIGCONT)
+        assert sleeper.wait_for("stopped", timeout=30) is not None, sleeper.stderr()
+        assert _holders(url) == [other.popen.pid]  # still one watcher, the other one
+    finally:
+        first.kill()
+        second.kill()
