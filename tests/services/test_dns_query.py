@@ -14,7 +14,7 @@ from app.services import dns_query
 from app.services.config import Settings
 from app.services.errors import PostierError
 from app.services.mail.failures import resolve_host
-from app.services.setup import discovery
+from app.services.setup import discovery_network
 from tests.support.dns_server import LocalDNS, local_dns
 
 ZONE = """
@@ -94,10 +94,10 @@ def test_discovery_reads_the_same_resolution_in_its_own_terms(settings: Settings
                                                               stoppable: bool) -> None:
     """Not there is a not_found for discovery; a silent server stays a timeout; with a
     stop switch the questions go through discovery's stoppable resolver, same answers."""
-    stop = discovery._Stop() if stoppable else None
-    assert discovery._addresses("both.test", settings, time.monotonic() + 2.0,
-                                stop) == ["127.0.0.7"]
-    with pytest.raises(discovery._NotThere, match="nowhere.test: no such domain"):
-        discovery._addresses("nowhere.test", settings, time.monotonic() + 2.0, stop)
+    stop = discovery_network.Stop() if stoppable else None
+    assert discovery_network.host_addresses("both.test", settings, time.monotonic() + 2.0,
+                                            stop) == ["127.0.0.7"]
+    with pytest.raises(discovery_network.NotThere, match="nowhere.test: no such domain"):
+        discovery_network.host_addresses("nowhere.test", settings, time.monotonic() + 2.0, stop)
     with pytest.raises(TimeoutError):
-        discovery._addresses("both.test", silent, time.monotonic() + 0.3, stop)
+        discovery_network.host_addresses("both.test", silent, time.monotonic() + 0.3, stop)
