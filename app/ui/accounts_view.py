@@ -354,9 +354,9 @@ class AccountsView(QWidget):
                                 % account.email)
         settings, email = self.settings, account.email
         show_code = gui_callback(lambda code: self._show_code(email, code, cancel))
-        kwargs = {"open_browser": self.open_browser} if self.open_browser else {}
+        opener = self.open_browser
         run_task(lambda: sign_in_again(settings, email, device=device, show_code=show_code,
-                                       cancel=cancel, **kwargs),
+                                       cancel=cancel, open_browser=opener),
                  lambda result, error: self._signed_in(email, result, error, cancel))
 
     def _show_code(self, email: str, code: Any, cancel: threading.Event) -> None:

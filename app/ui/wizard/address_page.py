@@ -2,6 +2,10 @@
 
 Discovery starts as soon as the user leaves the address field and shows each source it
 asks; its answer is said in plain words. "Manual settings" is always one click away.
+
+The page decides nothing: which servers to use is setup/endpoint_choice.py, the sign-in
+setup/sign_in.py. Its ~650 lines are widgets and their words for the two ways in that share
+the address field (password with the search's live progress, or the provider's page).
 """
 
 from __future__ import annotations
@@ -382,7 +386,8 @@ class AddressPage(StepPage):
         self.oauth_box.hide()
         self.email.setReadOnly(True)
         self.manual_link.hide()
-        password_account = self.state.editing.auth_kind == "password"
+        editing = self.state.editing
+        password_account = editing is not None and editing.auth_kind == "password"
         self._set_password_visible(password_account)
         self.password_label.setText(self.tr("New &password:"))
         self.password.setPlaceholderText(self.tr("unchanged — type a new one to replace it"))

@@ -1,8 +1,10 @@
-"""Step 3: prove the account works — a live checklist, and on failure the plain message,
+"""Step 4: prove the account works — a live checklist, and on failure the plain message,
 the server's own reply, a concrete fix and, where it helps, a step-by-step panel.
 
 The check runs off the GUI thread; "Stop" abandons it at once (the service sees the
 cancel event and its late answer is ignored). Next stays disabled until a test passes.
+The check itself is setup/retest.py's check_settings; the ~580 lines are the checklist,
+the failure panel with its fixes and guidance, and their words.
 """
 
 from __future__ import annotations
@@ -380,11 +382,11 @@ class CheckPage(StepPage):
             row.set("pending")
             row.ms = 0
         for step in steps:
-            row = self.rows.get((step.server, STEP_TO_ROW.get(step.step, "")))
-            if row is None:
+            shown = self.rows.get((step.server, STEP_TO_ROW.get(step.step, "")))
+            if shown is None:
                 continue
-            row.ms += int(step.ms or 0)
-            row.set("ok" if step.ok and row.state != "fail" else "fail", row.ms)
+            shown.ms += int(step.ms or 0)
+            shown.set("ok" if step.ok and shown.state != "fail" else "fail", shown.ms)
         if final:
             for row in self.rows.values():
                 if row.state == "pending":

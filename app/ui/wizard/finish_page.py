@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.errors import PostierError, message_for
+from app.services.setup.endpoint import Endpoint
 from app.services.setup.presets import OAUTH_PROVIDERS
 from app.ui.worker import run_task
 
@@ -115,18 +116,21 @@ class FinishPage(StepPage):
             while form.rowCount():
                 form.removeRow(0)
 
-        def sec(endpoint: Any) -> str:
-            return {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
-                                                                   endpoint.security)
+        def server(endpoint: Endpoint | None) -> str:
+            if endpoint is None:
+                return ""
+            security = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}.get(endpoint.security,
+                                                                       endpoint.security)
+            return f"{endpoint.host}:{endpoint.port} ({security})"
         self.summary.addRow(self.tr("Address:"), QLabel(state.email))
         if state.display_name:
             self.summary.addRow(self.tr("Name:"), QLabel(state.display_name))
         self.summary_servers.addRow(
             self.tr("Incoming (IMAP):"),
-            QLabel(f"{state.imap.host}:{state.imap.port} ({sec(state.imap)})"))
+            QLabel(server(state.imap)))
         self.summary_servers.addRow(
             self.tr("Outgoing (SMTP):"),
-            QLabel(f"{state.smtp.host}:{state.smtp.port} ({sec(state.smtp)})"))
+            QLabel(server(state.smtp)))
         self.summary.addRow(self.tr("Sign-in:"), QLabel(
             self.tr("provider's sign-in (no password stored)") if state.auth == "oauth2"
             else self.tr("password, kept in this computer's keyring")))

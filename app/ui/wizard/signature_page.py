@@ -267,6 +267,8 @@ class SignaturePage(StepPage):
             from app.services.setup.accounts import save_account, update_account
 
             if state.editing is not None:  # the re-test passed: keep these settings
+                if state.imap is None or state.smtp is None:  # a passed test named both
+                    raise PostierError("INVALID_INPUT", "The servers are not known.")
                 return update_account(
                     settings, state.email, imap=state.imap, smtp=state.smtp,
                     username=state.username or state.email, display_name=state.display_name,
