@@ -306,7 +306,9 @@ class PostgresDatabase(Database):
         return int(row[0] or 0) if row else 0
 
     def _prepare_pg(self, conn: Connection) -> None:
-        conn.execute("BEGIN")
+        # READ COMMITTED (START TRANSACTION, not the modules' snapshot BEGIN): each statement
+        # after the lock sees what another laptop's migration committed while we waited.
+        conn.execute("START TRANSACTION")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
             for statement in _PRELUDE:
@@ -335,7 +337,7 @@ class PostgresDatabase(Database):
     def _migrate_one(self, conn: Connection, version: int) -> None:
         """One version in one transaction (PostgreSQL's DDL is transactional): a crash
         leaves the schema at the previous version, never half-way."""
-        conn.execute("BEGIN")
+        conn.execute("START TRANSACTION")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
             if self.schema_version(conn) == version:  # another laptop may have done it

@@ -151,3 +151,25 @@ def _closed_port() -> int:
     from tests.support.postgres import free_port
 
     return free_port()
+
+
+def test_laptops_opening_a_new_team_database_at_once_migrate_it_once(
+        postgres_server: PostgresServer) -> None:
+    """Four processes' first open of an empty database at the same moment: one runs each
+    migration (the advisory lock), the others wait and then see it done, none fails."""
+    import subprocess
+    import sys
+
+    url = postgres_server.create_database()
+    code = ("import sys; from app.services.storage import open_database; "
+            "open_database(sys.argv[1]); print('ok')")
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outputs]
+    db = open_database(url)
+    with db.reading() as conn:
+        assert db.schema_version(conn) == storage.SCHEMA_VERSION  # type: ignore[attr-defined]
+        assert conn.execute("SELECT COUNT(*) FROM postier_schema").fetchone()[0] == 1
