@@ -171,3 +171,37 @@ def test_company_ca_from_the_file_is_used(tmp_path: Path) -> None:
     settings = Settings.from_env()
     assert settings.ca_file == Path(certifi.where())
     assert settings.deploy.source("app.ca_file") == str(site_file(tmp_path))
+
+
+# The folders Postier reads postier.toml from and keeps its data in: computed on Linux
+# without importing platformdirs (start-up, issue 17), they must be platformdirs' own.
+FOLDER_ENVIRONMENTS = [
+    {},
+    {"XDG_CONFIG_HOME": "/srv/conf/", "XDG_DATA_HOME": "/srv/data",
+     "XDG_CONFIG_DIRS": "/etc/company:/etc/xdg"},
+    {"XDG_CONFIG_HOME": "relative/conf", "XDG_DATA_HOME": "", "XDG_CONFIG_DIRS": "rel:/opt/x"},
+    {"XDG_CONFIG_DIRS": "", "HOME": "/home/someone/"},
+    {"HOME": "not/absolute"},
+    {"HOME": ""},
+    {"HOME": None},  # unset: the password database's home
+    {"HOME": "/", "XDG_CONFIG_DIRS": "//net/conf"},
+]
+
+
+@pytest.mark.parametrize("environment", FOLDER_ENVIRONMENTS)
+@pytest.mark.parametrize("kind", ["user_config", "site_config", "user_data"])
+def test_standard_folders_are_platformdirs_own(kind: str, environment: dict[str, str | None],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from app.services.config import APP_NAME, standard_dir
+
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CONFIG_DIRS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    expected = Path(getattr(platformdirs, f"{kind}_dir")(APP_NAME, False))
+    assert standard_dir(kind) == expected

@@ -59,6 +59,7 @@ NOT_BEFORE_THE_WINDOW = (
     "sqlite3",  # the data file does not exist yet: nothing to open
     "tomllib",  # no postier.toml: nothing to parse
     "xml.etree",  # the presets are listed, no autoconfig document is parsed
+    "platformdirs",  # Linux's folders are computed by config.standard_dir
     "app.services.storage",
     "app.services.setup.discovery",
     "app.services.setup.presets",  # the providers' list is filled once the window is shown
