@@ -23,17 +23,16 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlparse
-
-from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
 from app.services.translation import gettext
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +188,11 @@ def map_oauth_error(error: str | None, description: str | None,
 
 
 def _session(cfg: ProviderConfig, redirect_uri: str | None = None) -> OAuth2Session:
+    # authlib (and requests under it, ~0.2 s of CPU) only once a provider is talked to:
+    # importing this module is also the price of every password account's send and track
+    # (setup.accounts reads OAuth2 credentials through it), and of the main window's start.
+    from authlib.integrations.requests_client import OAuth2Session
+
     session = OAuth2Session(cfg.client_id, cfg.client_secret, scope=" ".join(cfg.scopes),
                             redirect_uri=redirect_uri, code_challenge_method="S256",
                             token_endpoint_auth_method="client_secret_post" if cfg.client_secret
@@ -222,6 +226,7 @@ def _to_tokens(raw: dict[str, Any], previous_refresh: str | None = None) -> Toke
 
 def _token_request(fn: Callable[[], dict[str, Any]], cfg: ProviderConfig) -> dict[str, Any]:
     import requests
+    from authlib.integrations.base_client.errors import OAuthError  # see _session
 
     try:
         return fn()
@@ -283,6 +288,8 @@ def sign_in_browser(cfg: ProviderConfig, *, login_hint: str | None = None,
     server.timeout = 0.2
     redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/"
     session = _session(cfg, redirect_uri)
+    from authlib.common.security import generate_token  # see _session
+
     verifier = generate_token(64)
     state = secrets.token_urlsafe(24)
     extra = {"login_hint": login_hint} if login_hint else {}
@@ -342,6 +349,8 @@ def device_start(cfg: ProviderConfig, timeout: float = 15.0) -> DeviceCode:
     if not supports_device_flow(cfg):
         raise PostierError("OAUTH_FAILED", "Google does not allow mail access with a sign-in "
                            "code: use the sign-in in the browser.")
+    from authlib.integrations.base_client.errors import OAuthError  # see _session
+
     session = _session(cfg)
     data = {"client_id": cfg.client_id, "scope": " ".join(cfg.scopes)}
 
@@ -366,6 +375,8 @@ def device_wait(cfg: ProviderConfig, code: DeviceCode, *,
                 timeout: float | None = None) -> TokenSet:
     """Poll the token endpoint until the user finished, refused, or the code expired
     (OAUTH_EXPIRED) or ``timeout`` seconds went by (TIMEOUT)."""
+    from authlib.integrations.base_client.errors import OAuthError  # see _session
+
     session = _session(cfg)
     interval = code.interval
     deadline = None if timeout is None else time.monotonic() + timeout
