@@ -230,3 +230,45 @@ def _blocked_on_lock(settings: Settings) -> bool:
         row = conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type ="
                            " 'Lock' AND query LIKE '%FOR UPDATE%'").fetchone()
     return bool(row[0])
+
+
+_CRASHER = """
+import os, signal, sys
+from app.services.config import Settings
+from app.services.outbox import queue, sending
+
+def hook(phase):
+    if phase == sys.argv[1]:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+queue.phase_hook = hook
+sending.send_message(Settings.from_env(), sending.OutgoingMessage(
+    account_email=sys.argv[2], to=[sys.argv[3]], subject=sys.argv[4], text="x"),
+    save_to_sent=False, timeout=15)
+"""
+
+
+@pytest.mark.parametrize("phase,settled", [("body_sent", "sent"), ("data_done", "unknown")])
+def test_a_laptop_killed_mid_send_leaves_the_honest_state_on_postgresql(
+        team: Settings, sink: Sink, phase: str, settled: str) -> None:
+    """As on SQLite (tests/test_cli_outbox.py), now in the team database: killed before the
+    final dot → sent again, once; killed after it → never resent, 'may or may not have
+    left' (unknown). The server counts one copy either way."""
+    import signal
+
+    subject = f"crash-{phase}-{time.monotonic_ns()}"
+    proc = subprocess.run([sys.executable, "-c", _CRASHER, phase, USER, CLIENT, subject],
+                          capture_output=True, text=True, timeout=90, cwd=ROOT, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    db = database_for(team.database_target)
+    with db.reading() as conn:
+        mid, state = conn.execute("SELECT id, state FROM messages WHERE subject = ?",
+                                  (subject,)).fetchone()
+    assert state == ("data" if phase == "body_sent" else "transmitting")
+    for _ in range(2):  # another 'laptop' runs the outbox, twice: still one copy
+        code, report, err = postier("outbox", "--once")
+        assert code == 0 and report["remaining"] == 0, (report, err)
+    assert sink.count(subject) == 1
+    with db.reading() as conn:
+        assert conn.execute("SELECT state FROM messages WHERE id = ?",
+                            (mid,)).fetchone()[0] == settled
