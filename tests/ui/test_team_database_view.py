@@ -230,3 +230,33 @@ def test_sending_while_the_team_database_is_down_keeps_the_message_in_its_window
         postgres_server.start()
     with db.reading() as conn:  # nothing half-recorded meanwhile
         assert conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 0
+
+
+def test_in_french_offline(qtbot, team_url: str, postier_env: Path,  # noqa: ANN001
+                           postgres_server: PostgresServer,  # noqa: F811
+                           tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.i18n import install_translator
+    from app.ui.team_database_view import TeamDatabaseBox
+
+    app = QApplication.instance()
+    install_translator(app, "fr")
+    connection.store_password(team_url, SECRET)
+    settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
+    postgres_server.stop()
+    try:
+        box = TeamDatabaseBox(settings)
+        qtbot.addWidget(box)
+        box.resize(900, 280)
+        box.show()
+        assert box.title() == "Base de données d'équipe"
+        assert box.test_button.text() == "Tester la connexion"
+        box.test_connection()
+        qtbot.waitUntil(lambda: box.test_button.isEnabled(), timeout=20_000)
+        assert box.state.text().startswith("Hors ligne : la base de données d'équipe est "
+                                           "injoignable.")
+        _save(box, "team_database_offline_fr.png", tmp_path)
+    finally:
+        postgres_server.start()
+        install_translator(app, "en")
