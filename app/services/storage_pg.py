@@ -7,6 +7,9 @@ portable subset both engines run (``?`` placeholders, ``ON CONFLICT``, ``RETURNI
 
 * ``?`` → ``%s`` (outside string literals) and a literal ``%`` doubled for psycopg;
 * Python booleans sent as 0/1 (the schema's flags are INTEGER, as in SQLite);
+* ``BEGIN`` is PostgreSQL's default READ COMMITTED: each statement sees what was committed
+  before it (the sent table's refresh re-counts, so a row committed between two of its reads
+  is picked up, at worst by rebuilding its index);
 * rows readable by name and by index (``row["email"]``, ``row[0]``, ``row.keys()``), like
   ``sqlite3.Row``;
 * a constraint violation raised as ``sqlite3.IntegrityError`` (the one type the modules
@@ -22,7 +25,9 @@ not). ``COLLATE NOCASE`` is a real case-insensitive ICU collation created first.
 from __future__ import annotations
 
 import re
+import select
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,10 +169,6 @@ class Connection:
             raise unreachable(self.url, exc) from exc
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
-        if sql.strip().upper() == "BEGIN":
-            # A module's own BEGIN is a consistent read of several queries (the sent table's
-            # refresh); in SQLite any transaction is one snapshot, in PostgreSQL only this.
-            sql = "BEGIN ISOLATION LEVEL REPEATABLE READ"
         cur = self.raw.cursor(row_factory=_row_factory)
         self._run(cur.execute, sql, _params(params))
         return Cursor(cur)
@@ -187,6 +188,25 @@ class Connection:
 
     def close(self) -> None:
         self.raw.close()
+
+    def __del__(self) -> None:
+        # An idle connection kept for its thread (PostgresDatabase._release) goes with the
+        # thread or the Database: closed here, quietly, rather than by psycopg's warning.
+        raw = getattr(self, "raw", None)
+        if raw is not None and not raw.closed:
+            raw.close()
+
+    def usable(self) -> bool:
+        """Open, idle and with nothing to read. An idle connection is owed nothing: readable
+        means the server went away (restarted, the backend terminated), so start afresh
+        rather than fail the next query. No round trip."""
+        if self.raw.closed or self.raw.broken or self.in_transaction:
+            return False
+        try:
+            readable, _, _ = select.select([self.raw.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
 
 
 # ---------------------------------------------------------------------------
@@ -233,9 +253,11 @@ def migration_statements(version: int) -> list[str]:
 class PostgresDatabase(Database):
     """The team database: same API as Database (``transaction``, ``reading``, settings).
 
-    Connections are short-lived like SQLite's (one per transaction or read); a laptop keeps
-    no session open between them. Backups are the server's business (its operator's dumps):
-    none here."""
+    Each thread keeps its last connection idle for the next transaction or read: opening one
+    costs a round trip, a process on the server and the password exchange (14-25 ms on
+    loopback, much more over a VPN) and the sent table reads every second. It is checked
+    before reuse (``Connection.usable``) and never kept inside a transaction. Backups are
+    the server's business (its operator's dumps): none here."""
 
     engine = "postgresql"
 
@@ -243,6 +265,7 @@ class PostgresDatabase(Database):
         super().__init__(Path(safe_url(url)))  # never a file: for messages only
         self.url = url
         self._kwargs: dict[str, Any] | None = None
+        self._idle = threading.local()  # this thread's idle connection (_acquire/_release)
 
     def _connect_kwargs(self) -> dict[str, Any]:
         """The password from this user's keyring (never in the URL or the settings file),
@@ -276,9 +299,31 @@ class PostgresDatabase(Database):
                 raise
         return conn
 
+    def _acquire(self) -> Connection:
+        conn: Connection | None = getattr(self._idle, "conn", None)
+        self._idle.conn = None
+        if conn is not None:
+            if conn.usable():
+                return conn
+            conn.close()
+        return self.connect()
+
+    def _release(self, conn: Connection) -> None:
+        if getattr(self._idle, "conn", None) is None and conn.usable():
+            self._idle.conn = conn
+        else:  # a nested use's second connection, or a broken one
+            conn.close()
+
+    def close_idle(self) -> None:
+        """Close this thread's idle connection (before a long pause, or in tests)."""
+        conn = getattr(self._idle, "conn", None)
+        self._idle.conn = None
+        if conn is not None:
+            conn.close()
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:  # type: ignore[override]
-        conn = self.connect()
+        conn = self._acquire()
         try:
             # READ COMMITTED with row locks, not SQLite's one writer at a time: what two laptops
             # must not both do (claims, the tracker) takes its own lock.
@@ -291,23 +336,27 @@ class PostgresDatabase(Database):
                 raise
             conn.execute("COMMIT")
         finally:
-            conn.close()
+            self._release(conn)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:  # type: ignore[override]
-        conn = self.connect()
+        conn = self._acquire()
         try:
             yield conn
         finally:
-            conn.close()
+            try:
+                if conn.in_transaction and not conn.raw.closed and not conn.raw.broken:
+                    conn.execute("ROLLBACK")  # a read that began one and left on an error
+            finally:
+                self._release(conn)
 
     def schema_version(self, conn: Connection) -> int:
         row = conn.execute("SELECT MAX(version) FROM postier_schema").fetchone()
         return int(row[0] or 0) if row else 0
 
     def _prepare_pg(self, conn: Connection) -> None:
-        # READ COMMITTED (START TRANSACTION, not the modules' snapshot BEGIN): each statement
-        # after the lock sees what another laptop's migration committed while we waited.
+        # READ COMMITTED: each statement after the lock sees what another laptop's migration
+        # committed while we waited (a snapshot taken before the lock would not).
         conn.execute("START TRANSACTION")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))

@@ -173,3 +173,42 @@ def test_laptops_opening_a_new_team_database_at_once_migrate_it_once(
     with db.reading() as conn:
         assert db.schema_version(conn) == storage.SCHEMA_VERSION  # type: ignore[attr-defined]
         assert conn.execute("SELECT COUNT(*) FROM postier_schema").fetchone()[0] == 1
+
+
+def test_a_thread_reuses_its_connection_and_replaces_one_the_server_dropped(
+        postgres_server: PostgresServer) -> None:
+    """One connection per thread, kept between reads and transactions (no connect per
+    query); a server restart in between is noticed before use: the next read just works."""
+    import threading
+
+    db = open_database(postgres_server.create_database())
+
+    def backend() -> int:
+        with db.reading() as conn:
+            return int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+
+    first = backend()
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO groups (name) VALUES (?)", ("Clients",))
+        assert int(conn.execute("SELECT pg_backend_pid()").fetchone()[0]) == first
+        with db.reading() as inner:  # nested: a second connection, not the one in use
+            second = int(inner.execute("SELECT pg_backend_pid()").fetchone()[0])
+            assert second != first
+    first = backend()
+    assert first == second  # one of the two is kept (the first given back), not both
+    other: list[int] = []
+    worker = threading.Thread(target=lambda: other.append(backend()))
+    worker.start()
+    worker.join()
+    assert other and other[0] != first  # threads never share one
+
+    with pytest.raises(sqlite3.IntegrityError), db.transaction() as conn:
+        conn.execute("INSERT INTO groups (name) VALUES (?)", ("clients",))
+    assert backend() == first  # rolled back and kept: idle again
+
+    postgres_server.admin("SELECT pg_terminate_backend(%s)", first)
+    assert backend() not in (first, 0)  # a terminated backend: replaced, no error
+    postgres_server.stop()
+    postgres_server.start()
+    with db.reading() as conn:
+        assert conn.execute("SELECT name FROM groups").fetchall() == [("Clients",)]
