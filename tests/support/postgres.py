@@ -57,8 +57,8 @@ def find_bindir() -> Path | None:
     if env and (Path(env) / "initdb").exists():
         return Path(env)
     on_path = shutil.which("initdb")
-    if on_path:
-        return Path(on_path).parent
+    if on_path:  # a symbolic link (/usr/local/bin/initdb): the folder it points into
+        return Path(on_path).resolve().parent
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                    key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
     return Path(found[-1]).parent if found else None
