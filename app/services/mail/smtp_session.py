@@ -127,9 +127,9 @@ class SmtpSession:
         handshake on ``sock`` (then ``secured``)."""
         def ask() -> None:
             code, msg = self.smtp.docmd("STARTTLS")
-            if code != 220:
-                raise PostierError("STARTTLS_UNSUPPORTED", server="smtp", reply=printable(
-                    f"{code} {msg.decode(errors='replace')}"))
+            if code != 220:  # RFC 3207: 454 "TLS not available due to temporary reason"
+                raise SmtpRefusal(PostierError("STARTTLS_UNSUPPORTED", reply=printable(
+                    f"{code} {msg.decode(errors='replace')}")), code)
 
         self._guarded(ask, "STARTTLS")
         if self.smtp.sock is None:
@@ -230,6 +230,17 @@ def smtp_authenticate(smtp: smtplib.SMTP, mech: str, cred: Credential, host: str
     return code, msg
 
 
+def _starttls(session: SmtpSession) -> None:
+    """STARTTLS for the outbox: a refusal is the server's session refused, temporary (4xx:
+    retried later) or not (5xx)."""
+    try:
+        session.starttls()
+    except SmtpRefusal as exc:
+        code = "SMTP_TEMPORARY" if 400 <= exc.smtp_code < 500 else "PROTOCOL_ERROR"
+        raise PostierError(code, "The mail server refused the session.", reply=exc.reply,
+                           server="smtp") from exc
+
+
 def open_smtp(account: Account, settings: Settings, credential: Credential, *,
               timeout: float = 30.0) -> smtplib.SMTP:
     """The account's submission server, connected, secured and logged in, following
@@ -260,7 +271,7 @@ def open_smtp(account: Account, settings: Settings, credential: Credential, *,
                 offered, _ = session.offers_starttls()
                 if not offered:
                     raise PostierError("STARTTLS_UNSUPPORTED", server="smtp")
-                session.starttls()
+                _starttls(session)
                 session.secured(handshake(session.sock, host, ctx, pin))
             session.login(credential)
         except SmtpRefusal as exc:
