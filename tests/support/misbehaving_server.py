@@ -82,6 +82,7 @@ class ScriptedServer:
     login_reply: str | None = None  # IMAP LOGIN/AUTHENTICATE tagged reply; SMTP AUTH reply
     select_reply: str | None = None  # IMAP SELECT tagged reply
     mail_reply: str | None = None  # SMTP MAIL FROM reply
+    starttls_reply: str | None = None  # SMTP STARTTLS refusal (e.g. 454), TLS offered in EHLO
     greeting: str | None = None
     greeting_delay: float = 0.0  # seconds before the greeting (a slow, far-away server)
     port: int = 0
@@ -278,6 +279,9 @@ class ScriptedServer:
                                   for i, x in enumerate(lines))
             elif verb == "HELO":
                 out = "250 bad.example.test"
+            elif verb == "STARTTLS" and self.starttls is not None and not secure \
+                    and self.starttls_reply:
+                out = self.starttls_reply
             elif verb == "STARTTLS" and self.starttls is not None and not secure:
                 conn.sendall(b"220 2.0.0 Ready to start TLS\r\n")
                 conn = self._upgrade(conn)

@@ -86,3 +86,29 @@ def test_a_busy_greeting_is_temporary_for_the_outbox(bad_servers, tmp_path: Path
     with pytest.raises(PostierError) as err:
         open_smtp(account, settings, Credential(ALICE, "secret"), timeout=5)
     assert err.value.code == "SMTP_TEMPORARY" and (err.value.reply or "").startswith("421")
+
+
+@pytest.mark.parametrize(("reply", "outbox_code"), [
+    ("454 4.7.0 TLS not available due to temporary reason", "SMTP_TEMPORARY"),
+    ("502 5.5.1 STARTTLS not implemented", "PROTOCOL_ERROR")])
+def test_a_refused_starttls_is_retried_by_the_outbox_only_when_temporary(
+        bad_servers, tmp_path: Path, reply: str, outbox_code: str) -> None:  # noqa: ANN001
+    """STARTTLS offered, then refused: never a password in clear. The outbox tries a 454
+    again later; the connection check names it STARTTLS_UNSUPPORTED either way."""
+    server = bad_servers.start("smtp", starttls=bad_servers.good_ctx, starttls_reply=reply)
+    settings = Settings(home=tmp_path, ca_file=bad_servers.ca_file)
+    account = _account(settings, ALICE, server.endpoint, Endpoint("127.0.0.1", 1, "ssl"))
+    with pytest.raises(PostierError) as err:
+        open_smtp(account, settings, Credential(ALICE, "secret"), timeout=5)
+    assert err.value.code == outbox_code and err.value.reply == reply
+    assert not any(c.startswith("AUTH") for c in server.commands)
+    sock = socket.create_connection((server.host, server.port), timeout=5)
+    session, _ = SmtpSession.greet(sock, server.host, server.port)
+    try:
+        assert session.offers_starttls()[0]
+        with pytest.raises(SmtpRefusal) as refused:
+            session.starttls()
+    finally:
+        session.close()
+    assert refused.value.code == "STARTTLS_UNSUPPORTED"
+    assert refused.value.smtp_code == int(reply[:3])
