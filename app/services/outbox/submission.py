@@ -97,6 +97,12 @@ def attempt(settings: Settings, db: Database, row: Any, now: datetime,
         accepted = _transaction(smtp, db, row, pending, now, base)
     except PostierError as exc:
         return _connection_failed(db, mid, exc, now, base)
+    except _ClaimLost:
+        # Someone settled our claim meanwhile (a recovery that took it for dead): the
+        # final dot never went out, so the server drops this DATA; the row is theirs now.
+        log.warning("message %s: claim lost before the final dot; not sent by us", mid)
+        smtp.close()
+        return result_of(db, mid)
     except _AmbiguousData as exc:
         with db.transaction() as conn:
             settle(conn, row, None, now, str(exc), transmitted=True)
@@ -117,6 +123,10 @@ def attempt(settings: Settings, db: Database, row: Any, now: datetime,
 
 class _AmbiguousData(Exception):
     """The whole message went out but the server's answer never came back."""
+
+
+class _ClaimLost(Exception):
+    """The row is no longer ours (``data`` under our claim) when the final dot is due."""
 
 
 def _data(smtp: smtplib.SMTP, raw: bytes, before_end: Callable[[], None]) -> tuple[int, bytes]:
@@ -141,11 +151,17 @@ def _data(smtp: smtplib.SMTP, raw: bytes, before_end: Callable[[], None]) -> tup
         raise _AmbiguousData(event_notes.english("no_answer", error=str(exc))) from exc
 
 
-def _mark_transmitting(db: Database, mid: int) -> None:
-    """data → transmitting, committed before the final dot is written."""
+def _mark_transmitting(db: Database, mid: int, owner: str | None) -> None:
+    """data → transmitting, committed before the final dot is written, and only while the
+    claim is still ours: a recovery elsewhere (another laptop, a claim taken for stale) may
+    have settled the row meanwhile, and then the dot must not go out (_ClaimLost), or the
+    message would leave twice."""
     with db.transaction() as conn:
-        conn.execute("UPDATE messages SET state = 'transmitting' WHERE id = ? AND state = 'data'",
-                     (mid,))
+        mine = " AND claimed_by = ?" if owner else ""  # a claim always names its owner
+        cur = conn.execute("UPDATE messages SET state = 'transmitting' WHERE id = ? AND"
+                           " state = 'data'" + mine, (mid, owner) if owner else (mid,))
+        if cur.rowcount != 1:
+            raise _ClaimLost(mid)
 
 
 def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
@@ -193,7 +209,8 @@ def _transaction(smtp: smtplib.SMTP, db: Database, row: Any, pending: list[Any],
             with db.transaction() as conn:
                 finish(conn, mid, now, last, base)
             return False
-        dcode, dresp = _data(smtp, row["raw"], lambda: _mark_transmitting(db, mid))
+        dcode, dresp = _data(smtp, row["raw"],
+                             lambda: _mark_transmitting(db, mid, row["claimed_by"]))
         phase("data_done")
         reply = _reply_text(dcode, dresp)
         with db.transaction() as conn:

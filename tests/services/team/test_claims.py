@@ -272,3 +272,34 @@ def test_a_laptop_killed_mid_send_leaves_the_honest_state_on_postgresql(
     with db.reading() as conn:
         assert conn.execute("SELECT state FROM messages WHERE id = ?",
                             (mid,)).fetchone()[0] == settled
+
+
+def test_a_claim_settled_elsewhere_mid_send_never_sends_the_final_dot(
+        team: Settings, sink: Sink, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another laptop took our claim for dead and settled it (as recover_interrupted does
+    with a stale claim) while our body was on the wire: the dot must not go out, or the
+    message would leave twice. The server gets it once, from the outbox's next pass."""
+    from app.services.outbox import queue
+
+    subject = f"stolen-{time.monotonic_ns()}"
+    db = database_for(team.database_target)
+
+    def recovered_elsewhere(name: str) -> None:
+        if name == "body_sent":
+            with db.transaction() as conn:  # what recovery.settle does to a dead claim
+                conn.execute("UPDATE recipients SET to_send = 1 WHERE to_send = 2")
+                conn.execute("UPDATE messages SET state = 'queued', claimed_by = NULL,"
+                             " claimed_at = NULL WHERE subject = ?", (subject,))
+
+    monkeypatch.setattr(queue, "phase_hook", recovered_elsewhere)
+    result = sending.send_message(team, sending.OutgoingMessage(
+        account_email=USER, to=[CLIENT], subject=subject, text="Bonjour"),
+        save_to_sent=False, timeout=20)
+    monkeypatch.setattr(queue, "phase_hook", None)
+    assert result.status == "queued"  # left as the other laptop settled it
+    assert sink.count(subject) == 0  # no dot: the server dropped that DATA
+    sending.process_queue(team, timeout=20)
+    assert sink.count(subject) == 1
+    with db.reading() as conn:
+        assert conn.execute("SELECT state FROM messages WHERE id = ?",
+                            (result.id,)).fetchone()[0] == "sent"
