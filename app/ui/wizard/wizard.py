@@ -26,9 +26,12 @@ from .step_page import (
     PAGE_MANUAL,
     PAGE_SIGNATURE,
     PAGE_START,
+    StepPage,
 )
 
 if TYPE_CHECKING:  # the later pages' modules are imported once the window is shown
+    from app.services.storage import Account
+
     from .address_page import AddressPage
     from .check_page import CheckPage
     from .finish_page import FinishPage
@@ -47,7 +50,7 @@ class SetupWizard(QWizard):
     accountSaved = Signal(str)
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
-                 language: str | None = None, edit_account: Any = None) -> None:
+                 language: str | None = None, edit_account: Account | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings.from_env()
         self.language = language if language in ("fr", "en") else shown_language()
@@ -63,7 +66,7 @@ class SetupWizard(QWizard):
         # Only the first page before the window is shown (issue 17): the others, and their
         # modules (~100 ms of imports, ~50 ms of widgets), come once it is painted, or as soon
         # as anything needs them (navigation, the edit entry, a test reaching for a page).
-        self._later_pages: dict[int, Any] | None = None
+        self._later_pages: dict[int, StepPage] | None = None
         self._later_scheduled = False
         self.start_page = StartPage(self.state)
         self.setPage(PAGE_START, self.start_page)
@@ -82,7 +85,7 @@ class SetupWizard(QWizard):
         self._discard_confirmed = False
 
     # -- the pages after the first one, built late -----------------------------------
-    def build_later_pages(self) -> dict[int, Any]:
+    def build_later_pages(self) -> dict[int, StepPage]:
         """Build (once) and add the pages after the first: their ids, numbers and order are
         the same as if they had been there from the start."""
         if self._later_pages is not None:
@@ -157,7 +160,7 @@ class SetupWizard(QWizard):
             self._later_scheduled = True
             QTimer.singleShot(0, self, self.build_later_pages)
 
-    def _edit(self, account: Any) -> None:
+    def _edit(self, account: Account) -> None:
         """Change a set-up account (issue 16): the same pages from the address on, filled
         with its settings — a new password (empty keeps the stored one), the servers, the
         test again, the signature — saved over the account once the test passes."""
@@ -179,7 +182,7 @@ class SetupWizard(QWizard):
         self.setWindowTitle(self.tr("Postier — change the account %1").replace("%1",
                                                                               account.email))
 
-    def _editable_signature(self, account: Any) -> str:
+    def _editable_signature(self, account: Account) -> str:
         """The saved signature with its logo (stored apart, sent as an inline cid: part) put
         back as a data: URI: the editor and the preview render it, and saving moves it out
         again. Without the stored logo (database unreadable) the text is still editable."""
