@@ -6,7 +6,8 @@ portable subset both engines run (``?`` placeholders, ``ON CONFLICT``, ``RETURNI
 ``COALESCE``); the connection adapter below does the few mechanical differences:
 
 * ``?`` → ``%s`` (outside string literals) and a literal ``%`` doubled for psycopg;
-* Python booleans sent as 0/1 (the schema's flags are INTEGER, as in SQLite);
+* Python booleans sent as 0/1 (the schema's flags are INTEGER, as in SQLite), a NUL
+  character in text as U+FFFD (PostgreSQL's text cannot hold it);
 * ``BEGIN`` is PostgreSQL's default READ COMMITTED: each statement sees what was committed
   before it (the sent table's refresh re-counts, so a row committed between two of its reads
   is picked up, at worst by rebuilding its index);
@@ -102,8 +103,17 @@ def convert(sql: str) -> str:
 
 
 def _params(params: Sequence[Any] | None) -> list[Any]:
-    # SQLite stores True as 1 and the schema's flags are INTEGER: send them the same way.
-    return [int(p) if isinstance(p, bool) else p for p in (params or ())]
+    return [_param(p) for p in (params or ())]
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):  # SQLite stores True as 1 and the schema's flags are INTEGER
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL's text cannot hold NUL (SQLite's can): a bounce's subject or a server's
+        # reply written by a stranger must not make the write fail, so it shows as U+FFFD.
+        return value.replace("\x00", "\ufffd")
+    return value
 
 
 class Row(tuple):  # type: ignore[type-arg]

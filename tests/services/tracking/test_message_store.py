@@ -156,3 +156,17 @@ def test_sent_by_is_recorded_listed_and_filtered(db: Database,
     assert [r.row.subject for r in julie] == ["s2"]
     assert [r.row.subject for r in mv.listing(db, mv.ViewFilter(text="marc"))] == ["s3"]
     assert mv.sender_names(db) == sorted([getpass.getuser(), "Julie (compta)", "Marc"])
+
+
+def test_text_from_strangers_with_nul_characters_is_stored(db: Database) -> None:
+    """A subject or a server's reply with a NUL character (a stranger's bounce, a broken
+    server): SQLite keeps it, PostgreSQL's text cannot, so it becomes U+FFFD there; the
+    write never fails."""
+    mid = _message(db, ["x@y.test"], n=7)
+    rid = _rid(db, mid, "x@y.test")
+    with db.transaction() as conn:
+        conn.execute("UPDATE messages SET subject = ? WHERE id = ?", ("Re\x00: facture", mid))
+        ms.apply_status(conn, rid, "hard_bounce", "bounce", "user_unknown", "550 \x00 no")
+    row = ms.MessageStore(db).message(mid)
+    assert row is not None and row["subject"] in ("Re\x00: facture", "Re\ufffd: facture")
+    assert ms.MessageStore(db).events(rid)[-1]["detail"] in ("550 \x00 no", "550 \ufffd no")
