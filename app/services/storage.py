@@ -365,15 +365,29 @@ class Database:
             conn.execute("COMMIT")
 
     # -- settings ---------------------------------------------------------
+    def setting_key(self, key: str) -> str:
+        """The row a setting is kept under. On this computer's own file, the key itself; a
+        team database (storage_pg) keeps the personal ones (PERSONAL_SETTINGS) per person
+        and computer, so a colleague never gets your draft or your window size."""
+        return key
+
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            row = conn.execute("SELECT value FROM settings WHERE key = ?",
+                               (self.setting_key(key),)).fetchone()
         return row["value"] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
         with self.transaction() as conn:
             conn.execute("INSERT INTO settings(key, value) VALUES(?, ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         (self.setting_key(key), value))
+
+
+# Settings of one person at one computer, not of the team's data: window sizes, the message
+# being written, which events the notifications have already been made for. The others (quiet
+# hours, notification rules, domain reports) are the team's on a team database.
+PERSONAL_SETTINGS = ("window/", "compose/", "notify.last_event_id")
 
 
 DAILY_BACKUPS = 7

@@ -25,8 +25,10 @@ not). ``COLLATE NOCASE`` is a real case-insensitive ICU collation created first.
 
 from __future__ import annotations
 
+import getpass
 import re
 import select
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -35,7 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.services.storage import MIGRATIONS, SCHEMA_VERSION, Database, StorageError
+from app.services.storage import (
+    MIGRATIONS,
+    PERSONAL_SETTINGS,
+    SCHEMA_VERSION,
+    Database,
+    StorageError,
+)
 
 # Migrations of two laptops opening the team database at once run one after the other.
 _MIGRATION_LOCK = 0x506F7374  # "Post"
@@ -289,6 +297,12 @@ class PostgresDatabase(Database):
 
     def describe(self) -> str:
         return safe_url(self.url)
+
+    def setting_key(self, key: str) -> str:
+        if not key.startswith(PERSONAL_SETTINGS):
+            return key
+        # Read at each call, not cached: the login of whoever runs this process now.
+        return f"{key}@{getpass.getuser()}@{socket.gethostname()}"
 
     def connect(self) -> Connection:  # type: ignore[override]
         try:

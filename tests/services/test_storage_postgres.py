@@ -212,3 +212,35 @@ def test_a_thread_reuses_its_connection_and_replaces_one_the_server_dropped(
     postgres_server.start()
     with db.reading() as conn:
         assert conn.execute("SELECT name FROM groups").fetchall() == [("Clients",)]
+
+
+def test_personal_settings_stay_personal_on_a_team_database(
+        postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft being written, window sizes and which events were notified are one
+    person's; quiet hours and the like are the team's. On this computer's own file nothing
+    changes."""
+    from app.services.tracking import notify_rules
+
+    team = open_database(postgres_url)
+    monkeypatch.setenv("LOGNAME", "anne")
+    team.set_setting("compose/draft", '{"subject": "Devis Anne"}')
+    team.set_setting("window/main", "10,10,800,600")
+    team.set_setting("quiet_hours.start", "19:00")
+    notify_rules.collect(team)  # Anne's starting point
+    monkeypatch.setenv("LOGNAME", "marc")
+    assert team.get_setting("compose/draft") is None
+    assert team.get_setting("window/main") is None
+    assert team.get_setting("quiet_hours.start") == "19:00"
+    team.set_setting("compose/draft", '{"subject": "Relance Marc"}')
+    monkeypatch.setenv("LOGNAME", "anne")
+    assert team.get_setting("compose/draft") == '{"subject": "Devis Anne"}'
+    with team.reading() as conn:
+        keys = {r[0] for r in conn.execute("SELECT key FROM settings").fetchall()}
+    assert team.setting_key("notify.last_event_id") in keys
+    assert not any(k.startswith("notify.last_event_id@marc") for k in keys)
+
+    local = open_database(tmp_path / "own.sqlite3")
+    local.set_setting("compose/draft", "x")
+    assert local.setting_key("compose/draft") == "compose/draft"
+    monkeypatch.setenv("LOGNAME", "marc")
+    assert local.get_setting("compose/draft") == "x"

@@ -78,14 +78,15 @@ def collect(db: Database, lang: str | None = None) -> list[Notification]:
     return them. The first call only sets the starting point: no flood about the past."""
     rules = load_rules(db)
     new_ids: list[int] = []
+    seen_key = db.setting_key("notify.last_event_id")  # per person on a team database
     with db.transaction() as conn:
-        row = conn.execute("SELECT value FROM settings WHERE key = 'notify.last_event_id'"
-                           ).fetchone()
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (seen_key,)).fetchone()
         top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
         if row is not None:
             new_ids += _from_events(conn, int(row[0]), rules, lang)
-        conn.execute("INSERT INTO settings(key, value) VALUES('notify.last_event_id', ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
+        conn.execute("INSERT INTO settings(key, value) VALUES(?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     (seen_key, str(top)))
         new_ids += _from_accounts(conn, rules, lang)
         if not new_ids:
             return []
