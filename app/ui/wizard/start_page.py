@@ -70,7 +70,6 @@ class StartPage(StepPage):
         self.search = QLineEdit()
         self.search.setObjectName("presetSearch")
         self.search.setPlaceholderText(self.tr("Type a name, e.g. OVH"))
-        self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
         self._list = QListWidget()
         self._list.setObjectName("presetList")
@@ -91,8 +90,10 @@ class StartPage(StepPage):
         super().paintEvent(event)
         if not self._painted:
             # Once the window is on screen (issue 17): the providers' list (presets.json and
-            # its modules) and the keyboard handling, which needs PySide6's Qt enums, whose
-            # first use costs ~20 ms (app/ui/startup_qt.py).
+            # its modules), the search field's clear button (its icon is looked up in the
+            # desktop's icon theme, ~6 ms under X11; the field is disabled and empty until
+            # then) and the keyboard handling, which needs PySide6's Qt enums, whose first
+            # use costs ~20 ms (app/ui/startup_qt.py).
             self._painted = True
             QTimer.singleShot(0, self, self._after_first_paint)
 
@@ -114,6 +115,7 @@ class StartPage(StepPage):
     def _after_first_paint(self) -> None:
         if self._listed_in is None:
             self._fill_list()
+        self.search.setClearButtonEnabled(True)
         for button in self.group.buttons():
             button.installEventFilter(self)  # arrow keys choose, not just move the focus
         wizard = self.wizard()
