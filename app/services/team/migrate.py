@@ -10,7 +10,7 @@ Why it is safe to interrupt (kill -9, a lost network, a closed lid):
 * the source is only read: the local file is never changed (nor deleted afterwards);
 * each batch of messages is copied with its recipients and events in one transaction of the
   team database, so a message is there whole or not at all;
-* a message already there (same Message-ID and account) is skipped, so running it again
+* a message already there (same Message-ID) is skipped, so running it again
   resumes where it stopped and a second run copies nothing (``skipped`` counts them).
 """
 
@@ -31,6 +31,7 @@ from app.services.storage import (
 from app.services.tracking.message_store import sender_name
 
 BATCH = 200  # messages per transaction: small enough to resume cheaply, big enough to be fast
+MAX_BATCH = 5000  # the local read's IN (…) stays under SQLite's 32,766 parameters
 
 # (messages done, messages in all): the CLI prints it, the GUI moves a progress bar with it.
 Progress = Callable[[int, int], None]
@@ -81,7 +82,8 @@ def migrate(source: Path, target_url: str, *, display_name: str | None = None,
     report.total = len(ids)
     if progress:
         progress(0, len(ids))
-    for start in range(0, len(ids), max(batch, 1)):
+    batch = min(max(batch, 1), MAX_BATCH)
+    for start in range(0, len(ids), batch):
         _copy_batch(local, target, ids[start:start + batch], accounts, who, report)
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
@@ -117,6 +119,8 @@ def _copy_accounts(local: Database, target: Database, report: MigrationReport
 
 def _copy_batch(local: Database, target: Database, ids: list[int], accounts: dict[str, int],
                 who: str, report: MigrationReport) -> None:
+    """One batch in one transaction of the team database, in a handful of statements (not a
+    few per message: over a VPN each one is a round trip)."""
     marks = ", ".join("?" for _ in ids)
     with local.reading() as conn:
         messages = conn.execute(f"SELECT * FROM messages WHERE id IN ({marks}) ORDER BY id",
@@ -127,44 +131,83 @@ def _copy_batch(local: Database, target: Database, ids: list[int], accounts: dic
             "SELECT e.* FROM events e JOIN recipients r ON r.id = e.recipient_id"
             f" WHERE r.message_id IN ({marks}) ORDER BY e.id", ids).fetchall()
         resent = _resent_keys(conn, [m["resend_of"] for m in messages if m["resend_of"]])
-    by_message: dict[int, list[Any]] = {}
-    for r in recipients:
-        by_message.setdefault(r["message_id"], []).append(r)
-    by_recipient: dict[int, list[Any]] = {}
-    for e in events:
-        by_recipient.setdefault(e["recipient_id"], []).append(e)
-    copied = {"messages": 0, "recipients": 0, "events": 0, "skipped": 0}
     with target.transaction() as conn:
-        for m in messages:
-            if conn.execute("SELECT 1 FROM messages WHERE message_id = ? AND account_email = ?",
-                            (m["message_id"], m["account_email"])).fetchone():
-                copied["skipped"] += 1
-                continue
-            values = [m[c] for c in _MESSAGE_COLUMNS]
-            values[_MESSAGE_COLUMNS.index("sent_by")] = m["sent_by"] or who
-            new_id = conn.execute(
-                f"INSERT INTO messages (account_id, resend_of, {', '.join(_MESSAGE_COLUMNS)})"
-                f" VALUES (?, ?, {', '.join('?' for _ in _MESSAGE_COLUMNS)}) RETURNING id",
-                [accounts.get(m["account_email"].lower()),
-                 _team_recipient(conn, resent.get(m["resend_of"])), *values]).fetchone()[0]
-            copied["messages"] += 1
-            for r in by_message.get(m["id"], []):
-                rid = conn.execute(
-                    f"INSERT INTO recipients (message_id, {', '.join(_RECIPIENT_COLUMNS)})"
-                    f" VALUES (?, {', '.join('?' for _ in _RECIPIENT_COLUMNS)}) RETURNING id",
-                    [new_id, *(r[c] for c in _RECIPIENT_COLUMNS)]).fetchone()[0]
-                copied["recipients"] += 1
-                timeline = by_recipient.get(r["id"], [])
-                conn.executemany(
-                    f"INSERT INTO events (recipient_id, {', '.join(_EVENT_COLUMNS)})"
-                    f" VALUES (?, {', '.join('?' for _ in _EVENT_COLUMNS)})",
-                    [[rid, *(e[c] for c in _EVENT_COLUMNS)] for e in timeline])
-                copied["events"] += len(timeline)
+        there = _present(conn, [m["message_id"] for m in messages])
+        todo = [m for m in messages if m["message_id"] not in there]
+        new_ids = _insert_messages(conn, todo, accounts, who)  # local id -> team id
+        wanted = [r for r in recipients if r["message_id"] in new_ids]
+        rids = _insert_rows(conn, "recipients", "message_id", _RECIPIENT_COLUMNS,
+                            [(new_ids[r["message_id"]], r) for r in wanted],
+                            ("message_id", "address"))
+        local_rids = {r["id"]: rids[(new_ids[r["message_id"]], r["address"])] for r in wanted}
+        timeline = [e for e in events if e["recipient_id"] in local_rids]
+        _insert_rows(conn, "events", "recipient_id", _EVENT_COLUMNS,
+                     [(local_rids[e["recipient_id"]], e) for e in timeline], None)
+        for m in todo:  # a resend points at its original's recipient (ids differ here)
+            original = _team_recipient(conn, resent.get(m["resend_of"]))
+            if original is not None:
+                conn.execute("UPDATE messages SET resend_of = ? WHERE id = ?",
+                             (original, new_ids[m["id"]]))
     # Counted once the batch is committed: a failed batch copied nothing.
-    report.messages += copied["messages"]
-    report.recipients += copied["recipients"]
-    report.events += copied["events"]
-    report.skipped += copied["skipped"]
+    report.messages += len(todo)
+    report.recipients += len(wanted)
+    report.events += len(timeline)
+    report.skipped += len(messages) - len(todo)
+
+
+def _present(conn: Any, message_ids: list[str]) -> set[str]:
+    """The Message-IDs (unique, and made with the sending account's domain) of these
+    messages already in the team database."""
+    if not message_ids:
+        return set()
+    marks = ", ".join("?" for _ in message_ids)
+    rows = conn.execute(f"SELECT message_id FROM messages WHERE message_id IN ({marks})",
+                        message_ids).fetchall()
+    return {r[0] for r in rows}
+
+
+def _insert_messages(conn: Any, messages: list[Any], accounts: dict[str, int],
+                     who: str) -> dict[int, int]:
+    if not messages:
+        return {}
+    columns = ("account_id", *_MESSAGE_COLUMNS)
+    rows = []
+    for m in messages:
+        values = [accounts.get(m["account_email"].lower()), *(m[c] for c in _MESSAGE_COLUMNS)]
+        values[columns.index("sent_by")] = m["sent_by"] or who
+        rows.append(values)
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    by_key: dict[str, int] = {}
+    per = 30000 // len(columns)  # under both engines' limits on parameters
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        found = conn.execute(f"INSERT INTO messages ({', '.join(columns)}) VALUES "
+                             + ", ".join(one for _ in chunk) + " RETURNING id, message_id",
+                             [v for row in chunk for v in row]).fetchall()
+        by_key.update({r[1]: r[0] for r in found})
+    return {m["id"]: by_key[m["message_id"]] for m in messages}
+
+
+def _insert_rows(conn: Any, table: str, parent: str, columns: tuple[str, ...],
+                 rows: list[tuple[int, Any]], key: tuple[str, str] | None
+                 ) -> dict[tuple[Any, Any], int]:
+    """Multi-row INSERTs (chunks under both engines' parameter limits); with ``key``, the
+    new ids by those two columns' values."""
+    out: dict[tuple[Any, Any], int] = {}
+    names = (parent, *columns)
+    one = "(" + ", ".join("?" for _ in names) + ")"
+    per = max(1, 30000 // len(names))
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+               + ", ".join(one for _ in chunk))
+        params = [v for parent_id, row in chunk for v in (parent_id, *(row[c] for c in columns))]
+        if key is None:
+            conn.execute(sql, params)
+            continue
+        for r in conn.execute(sql + f" RETURNING id, {key[0]}, {key[1]}", params).fetchall():
+            out[(r[1], r[2])] = r[0]
+    return out
 
 
 def _resent_keys(conn: Any, recipient_ids: list[int]) -> dict[int, tuple[str, str]]:
