@@ -84,7 +84,8 @@ def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
                             " 'transmitting')").fetchall()
     recovered = []
     for row in rows:
-        if not _stale(row, now, stale_after):
+        # Team database: a claim whose sender's mark is free is dead now, not in 10 minutes.
+        if not _stale(row, now, stale_after) and not claims.sender_gone(db, row["id"]):
             continue
         found: bool | None = None
         if row["state"] == "transmitting":
@@ -92,8 +93,9 @@ def recover_interrupted(settings: Settings, *, stale_after: float = STALE_AFTER,
         with db.transaction() as conn:
             # locked (PostgreSQL): two laptops never settle the same dead claim twice
             current = claims.locked_state(conn, row["id"])
-            if current is None or current["state"] != row["state"]:
-                continue  # changed under us
+            if current is None or current["state"] != row["state"] \
+                    or current["claimed_by"] != row["claimed_by"]:
+                continue  # changed under us (settled, or claimed again by someone else)
             settle(conn, row, found, now, transmitted=row["state"] == "transmitting")
         recovered.append(row["id"])
     return recovered

@@ -42,6 +42,7 @@ from app.services.outbox.queue import (
 from app.services.outbox.recovery import STALE_AFTER, recover_interrupted
 from app.services.outbox.submission import DEFAULT_TIMEOUT, attempt
 from app.services.storage import AccountStore, Database, StorageError
+from app.services.team import claims
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +68,19 @@ def send_message(settings: Settings, msg: OutgoingMessage, *,
 def _send_claimed(settings: Settings, db: Database, mid: int, now: datetime,
                   credentials: CredentialStore | None, timeout: float,
                   save_to_sent: bool | None) -> SendResult:
-    row = queue.claim(db, mid, now)
-    if row is None:  # someone else is sending it
-        return result_of(db, mid)
-    try:
-        queue.phase("claimed")
-        return attempt(settings, db, row, now, credentials, timeout, save_to_sent)
-    except Exception:
-        # A bug, not a refusal: settle the message as if this process had died, or a
-        # long-running outbox (alive, so never "stale") would hold its claim forever.
-        _settle_failed_attempt(settings, db, mid, now)
-        raise
+    # Team database: the mark tells other laptops this claim's sender is alive (claims.py).
+    with claims.sender_mark(db, mid) as ours:
+        row = queue.claim(db, mid, now) if ours else None
+        if row is None:  # someone else is sending it
+            return result_of(db, mid)
+        try:
+            queue.phase("claimed")
+            return attempt(settings, db, row, now, credentials, timeout, save_to_sent)
+        except Exception:
+            # A bug, not a refusal: settle the message as if this process had died, or a
+            # long-running outbox (alive, so never "stale") would hold its claim forever.
+            _settle_failed_attempt(settings, db, mid, now)
+            raise
 
 
 def _settle_failed_attempt(settings: Settings, db: Database, mid: int, now: datetime) -> None:

@@ -23,10 +23,19 @@ Recovering a dead sender's claim (``sending.recover_interrupted``) re-reads the 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from app.services.errors import PostierError
+
+log = logging.getLogger(__name__)
+
+# pg_try_advisory_lock(int4, int4): (SENDER_CLASS, message id) is held by the process that is
+# sending that message, on a connection of its own, for the whole attempt.
+SENDER_CLASS = 0x506F7343  # "PosC"
 
 
 def is_postgres(conn: Any) -> bool:
@@ -90,6 +99,58 @@ def _columns(conn: Any) -> set[str]:
 
 
 def locked_state(conn: Any, message_id: int) -> Any:
-    """The message's current state, locked until the transaction ends (PostgreSQL)."""
-    return conn.execute("SELECT state FROM messages WHERE id = ?" + for_update(conn),
-                        (message_id,)).fetchone()
+    """The message's current state and claim, locked until the transaction ends
+    (PostgreSQL): a recovery compares both, so a claim taken again meanwhile is not
+    mistaken for the dead one (same state, another owner)."""
+    return conn.execute("SELECT state, claimed_by FROM messages WHERE id = ?"
+                        + for_update(conn), (message_id,)).fetchone()
+
+
+# ---------------------------------------------------------------------------
+# Is a claim's sender alive? (PostgreSQL: without waiting STALE_AFTER)
+# ---------------------------------------------------------------------------
+def _team_url(db: Any) -> str | None:
+    return getattr(db, "url", None) if getattr(db, "engine", "") == "postgresql" else None
+
+
+@contextmanager
+def sender_mark(db: Any, message_id: int) -> Iterator[bool]:
+    """Hold the message's sender mark for the attempt (PostgreSQL); yields False when
+    another process holds it (it is sending or settling that message: leave it alone).
+    Always True on SQLite, and when the server cannot be asked (the time rule applies)."""
+    url = _team_url(db)
+    if url is None:
+        yield True
+        return
+    from app.services.team import connection
+
+    try:
+        conn = connection.connect(url, f"sender {message_id}")
+    except PostierError as exc:
+        log.info("no sender mark for message %s: %s", message_id, exc.code)
+        yield True
+        return
+    try:
+        held = bool(conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                 (SENDER_CLASS, message_id)).fetchone()[0])
+        yield held
+    finally:
+        conn.close()  # the session ends: the mark goes with it
+
+
+def sender_gone(db: Any, message_id: int) -> bool:
+    """True when nobody holds the message's sender mark: the process that claimed it died
+    or lost its link to the team database, so its claim can be settled now instead of after
+    STALE_AFTER. False on SQLite or when the server cannot say. A wrong "gone" cannot send
+    twice: a sender whose claim was settled stops before the final dot (submission)."""
+    url = _team_url(db)
+    if url is None:
+        return False
+    from app.services.team import connection
+
+    try:
+        with connection.connect(url, "recovery") as conn:
+            return bool(conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                     (SENDER_CLASS, message_id)).fetchone()[0])
+    except PostierError:
+        return False

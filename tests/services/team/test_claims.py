@@ -303,3 +303,70 @@ def test_a_claim_settled_elsewhere_mid_send_never_sends_the_final_dot(
     with db.reading() as conn:
         assert conn.execute("SELECT state FROM messages WHERE id = ?",
                             (result.id,)).fetchone()[0] == "sent"
+
+
+_OTHER_LAPTOP_CRASHER = """
+import os, signal, socket, sys
+socket.gethostname = lambda: "laptop-b"  # this sender runs on another laptop
+from app.services.config import Settings
+from app.services.outbox import queue, sending
+
+def hook(phase):
+    if phase == "body_sent":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+queue.phase_hook = hook
+sending.send_message(Settings.from_env(), sending.OutgoingMessage(
+    account_email=sys.argv[1], to=[sys.argv[2]], subject=sys.argv[3], text="x"),
+    save_to_sent=False, timeout=15)
+"""
+
+
+def test_a_colleague_laptop_killed_mid_send_is_recovered_at_once_not_in_ten_minutes(
+        team: Settings, sink: Sink) -> None:
+    """Another laptop's claim cannot be checked by its PID. Its sender mark (an advisory lock
+    held for the attempt) went with its killed session: this laptop's outbox settles the
+    claim at once and sends the message, once, instead of waiting STALE_AFTER (10 min)."""
+    import signal
+
+    subject = f"laptop-b-{time.monotonic_ns()}"
+    proc = subprocess.run([sys.executable, "-c", _OTHER_LAPTOP_CRASHER, USER, CLIENT, subject],
+                          capture_output=True, text=True, timeout=90, cwd=ROOT, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    db = database_for(team.database_target)
+    with db.reading() as conn:
+        mid, state, owner = conn.execute("SELECT id, state, claimed_by FROM messages"
+                                         " WHERE subject = ?", (subject,)).fetchone()
+    assert state == "data" and owner.startswith("laptop-b:")
+    code, report, err = postier("outbox", "--once")
+    assert code == 0 and report["remaining"] == 0, (report, err)
+    assert sink.count(subject) == 1
+    with db.reading() as conn:
+        assert conn.execute("SELECT state FROM messages WHERE id = ?",
+                            (mid,)).fetchone()[0] == "sent"
+
+
+def test_a_live_colleague_claim_is_left_alone(team: Settings) -> None:
+    """The mark held (a sender alive on another laptop): recovery does not touch its claim,
+    however young; on SQLite there is no mark and the time rule alone applies."""
+    from app.services.outbox import recovery
+    from app.services.team import claims
+
+    mid = sending.queue_message(team, sending.OutgoingMessage(
+        account_email=USER, to=[CLIENT], subject="en cours ailleurs", text="x"))
+    db = database_for(team.database_target)
+    with db.transaction() as conn:  # claimed by a live sender on laptop-b, just now
+        conn.execute("UPDATE messages SET state = 'sending', claimed_by = 'laptop-b:4242',"
+                     " claimed_at = ? WHERE id = ?", (sending_now(), mid))
+    with claims.sender_mark(db, mid) as ours:
+        assert ours is True
+        assert claims.sender_gone(db, mid) is False
+        assert recovery.recover_interrupted(team) == []
+    assert claims.sender_gone(db, mid) is True  # its session ended: free
+    assert recovery.recover_interrupted(team) == [mid]
+
+
+def sending_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
