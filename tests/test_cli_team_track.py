@@ -90,6 +90,13 @@ def test_the_shared_mailbox_is_watched_by_one_process_and_moves_when_it_is_kille
               "the watching process never read the DSN")
         assert _holders(url) == [holder_pid]  # still one, still the same
         assert other.poll() is None  # the other laptop waits, alive
+        # A one-off pass elsewhere leaves the mailbox to its watcher, and says so.
+        once = subprocess.run([sys.executable, "-m", "app.cli", "track", "--account", SENDER,
+                               "--once", "--json"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert once.returncode == 0, once.stderr
+        assert json.loads(once.stdout)["watched_elsewhere"] == [SENDER]
+        assert json.loads(once.stdout)["scanned"] == 0
 
         holder.send_signal(signal.SIGKILL)  # the laptop dies: no goodbye, no unlock
         holder.wait(10)

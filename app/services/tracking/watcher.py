@@ -75,12 +75,16 @@ class TrackResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
     outbox: dict[str, Any] | None = None  # what the watcher sent meanwhile (outbox=True)
+    # Team database: accounts a colleague's Postier is watching (it records their reports)
+    watched_elsewhere: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = {"scanned": self.scanned, "matched": self.matched, "updated": self.updated,
                 "unmatched": self.unmatched, "errors": self.errors, "accounts": self.accounts}
         if self.outbox is not None:
             data["outbox"] = self.outbox
+        if self.watched_elsewhere:
+            data["watched_elsewhere"] = self.watched_elsewhere
         return data
 
     def text(self) -> str:
@@ -91,6 +95,8 @@ class TrackResult:
             lines += [f"  [{u['kind']}] {u.get('from_addr') or ''} {u.get('subject') or ''}"
                       for u in self.unmatched]
         lines += [f"error {e['account']}: {e['code']}: {e['message']}" for e in self.errors]
+        lines += [f"{email}: watched by a colleague's Postier (it records the reports)"
+                  for email in self.watched_elsewhere]
         return "\n".join(lines)
 
 
@@ -247,6 +253,8 @@ def track(settings: Settings, account_email: str | None = None, *, once: bool = 
                 if ours:
                     _one_pass(settings, account, result, lock, credentials,
                               min(timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT), on_update)
+                else:
+                    result.watched_elsewhere.append(account.email)
     else:
         stop = stop or threading.Event()
         deadline = math.inf if timeout is None else time.monotonic() + timeout
