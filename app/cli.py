@@ -413,8 +413,17 @@ def cmd_db_check(args: argparse.Namespace) -> CommandResult:
     """CLI.md "data care": PRAGMA integrity_check on the data file, read-only."""
     from app.services.storage import check_database
 
-    report = check_database(_settings().db_path)
-    text = f"{report['file']}: " + ("ok" if report["ok"] else "DAMAGED\n  " + "\n  ".join(
+    settings = _settings()
+    team_url = settings.option("database.url")
+    if team_url:  # team mode: the shared database, not this computer's file
+        from app.services.storage_pg import check_team_database
+
+        report = check_team_database(team_url)
+        where = report["database"]
+    else:
+        report = check_database(settings.db_path)
+        where = report["file"]
+    text = f"{where}: " + ("ok" if report["ok"] else "DAMAGED\n  " + "\n  ".join(
         report["problems"][:20]))
     return CommandResult(report, text, EXIT_OK if report["ok"] else EXIT_FAILED)
 
@@ -426,6 +435,10 @@ def cmd_db_restore(args: argparse.Namespace) -> CommandResult:
 
     from app.services.storage import restore_database
 
+    if _settings().option("database.url"):
+        raise InputError("db restore puts back this computer's data file; a team database is "
+                         "restored from its server's backups (ask whoever runs it).",
+                         code="DATABASE_ERROR")
     source = Path(args.source) if args.source else None
     if source is not None and not source.is_file():
         raise InputError(f"cannot read {source}: no such file", code="FILE_ERROR")

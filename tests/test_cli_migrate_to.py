@@ -185,3 +185,31 @@ def test_unreachable_or_refused_targets_exit_2_without_a_password(
 def test_a_laptop_with_no_history_copies_nothing(postgres_url: str) -> None:
     report = migrate.migrate(Path(Settings.from_env().db_path), postgres_url)
     assert (report.messages, report.recipients, report.events, report.skipped) == (0, 0, 0, 0)
+
+
+def test_db_check_and_restore_in_team_mode(postgres_server: PostgresServer,
+                                           postgres_url: str) -> None:
+    """With a team database set, ``db check`` checks it (read-only: an empty database stays
+    empty) and ``db restore`` says the team's backups are its server's (exit 2)."""
+    team = {"POSTIER_DATABASE_URL": postgres_url}
+    empty = run("db", "check", "--json", env=team)
+    assert empty.returncode == 1
+    report = json.loads(empty.stdout)
+    assert report["ok"] is False and "not a Postier database" in report["problems"][0]
+    with psycopg.connect(postgres_url) as conn:  # the check created nothing
+        assert conn.execute("SELECT to_regclass('messages')").fetchone()[0] is None
+
+    open_database(postgres_url)
+    sound = run("db", "check", "--json", env=team)
+    assert sound.returncode == 0, sound.stdout
+    report = json.loads(sound.stdout)
+    assert report["ok"] is True and report["schema"] == report["schema_expected"]
+
+    down = run("db", "check", "--json",
+               env={"POSTIER_DATABASE_URL": f"postgresql://x@127.0.0.1:{free_port()}/t"})
+    assert down.returncode == 2
+    assert json.loads(down.stdout)["error"]["code"] == "TEAM_DATABASE_UNREACHABLE"
+
+    refused = run("db", "restore", "--json", env=team)
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout)["error"]["code"] == "DATABASE_ERROR"

@@ -423,3 +423,25 @@ class PostgresDatabase(Database):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def check_team_database(url: str) -> dict[str, Any]:
+    """``postier db check`` on a team database, read-only: reachable (else StorageError,
+    exit 2), made by Postier, at a schema this Postier knows. Its rows' links are the
+    server's foreign keys; its backups are its operator's (``db restore`` is for the file)."""
+    db = PostgresDatabase(url)
+    db._ready = True  # a check never migrates nor installs anything
+    problems: list[str] = []
+    version = 0
+    with db.reading() as conn:
+        found = conn.execute("SELECT to_regclass('postier_schema') IS NOT NULL").fetchone()
+        if found is None or not found[0]:
+            problems.append(f"{db.describe()} is not a Postier database (no postier_schema "
+                            "table): 'postier db migrate-to' or the app sets one up")
+        else:
+            version = db.schema_version(conn)
+            if version > SCHEMA_VERSION:
+                problems.append(f"schema {version} is newer than this Postier's "
+                                f"({SCHEMA_VERSION}): update Postier on this computer")
+    return {"ok": not problems, "problems": problems, "database": db.describe(),
+            "schema": version, "schema_expected": SCHEMA_VERSION}
