@@ -46,6 +46,10 @@ def _local_history(n: int) -> Database:
                                                              "hard_bounce")])
     sm.add_message(db, sm.ACCOUNTS[0], "Facture (renvoi)", [("client@exemple.com", "sent")],
                    resend_of=rids[0])
+    from app.services.outbox import recipient_groups as rg
+
+    rg.create_group(db, "Clients", [rg.Member("client@exemple.com", "Client"),
+                                    rg.Member("autre@exemple.fr", "")])
     return db
 
 
@@ -79,6 +83,7 @@ def test_migrate_copies_everything_once_and_reads_back_through_the_team_database
     report = json.loads(first.stdout)
     assert (report["messages"], report["recipients"], report["events"]) == expected
     assert report["skipped"] == 0 and report["accounts"] == len(sm.ACCOUNTS)
+    assert report["groups"] == 1
     assert "302/302 messages" in first.stderr  # progress, off stdout
     assert _fingerprint(local.path) == before  # the source is only read
 
@@ -97,6 +102,10 @@ def test_migrate_copies_everything_once_and_reads_back_through_the_team_database
         # history from before 'sent by' existed is this laptop's user's
         assert conn.execute("SELECT COUNT(*) FROM messages WHERE sent_by = ''"
                             ).fetchone()[0] == 0
+    from app.services.outbox import recipient_groups as rg
+
+    group = rg.get_group(team, "clients")
+    assert group is not None and len(group.members) == 2 and again["groups"] == 0
     accounts = AccountStore(team).list()
     assert sorted(a.email for a in accounts) == sorted(sm.ACCOUNTS)
     assert all(a.signature_html.startswith("<b>Boulangerie") for a in accounts)

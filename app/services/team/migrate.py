@@ -1,7 +1,8 @@
 """``postier db migrate-to URL``: copy this laptop's history into the team database.
 
 What moves: the accounts' settings (rows only: passwords and tokens stay in this user's
-keyring, the team database never sees them), the sent messages, their recipients and their
+keyring, the team database never sees them), the recipient groups (a group the team already
+has, by name, gains the members it lacks), the sent messages, their recipients and their
 events (the timelines). What stays: this laptop's own preferences (the settings table:
 window size, notification rules, quiet hours) and the raw reports the tracker read (inbound),
 which the team's own watcher reads again from the mailbox if needed.
@@ -55,6 +56,7 @@ class MigrationReport:
     events: int = 0
     skipped: int = 0  # messages already in the team database (an earlier run, a colleague)
     accounts: int = 0  # account rows added (an address the team had already is kept as is)
+    groups: int = 0  # recipient groups added (members are added to existing ones too)
     total: int = 0  # messages on this laptop
     target: str = ""  # the team database, without its password
 
@@ -77,6 +79,7 @@ def migrate(source: Path, target_url: str, *, display_name: str | None = None,
     local = database_for(Path(source))
     who = sender_name(display_name)  # history from before 'sent by' existed was sent here
     accounts = _copy_accounts(local, target, report)
+    _copy_groups(local, target, report)
     with local.reading() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM messages ORDER BY id").fetchall()]
     report.total = len(ids)
@@ -115,6 +118,22 @@ def _copy_accounts(local: Database, target: Database, report: MigrationReport
                               for cid, kind, data in images[row["id"]]])
         found = conn.execute("SELECT id, email FROM accounts").fetchall()
     return {email.lower(): account_id for account_id, email in found}
+
+
+def _copy_groups(local: Database, target: Database, report: MigrationReport) -> None:
+    with local.reading() as conn:
+        groups = conn.execute("SELECT id, name FROM groups ORDER BY id").fetchall()
+        members = conn.execute("SELECT group_id, address, name FROM group_members").fetchall()
+    with target.transaction() as conn:
+        for group_id, name in groups:
+            added = conn.execute("INSERT INTO groups (name) VALUES (?) ON CONFLICT (name)"
+                                 " DO NOTHING RETURNING id", (name,)).fetchone()
+            report.groups += added is not None
+            team_id = added[0] if added else conn.execute(
+                "SELECT id FROM groups WHERE name = ?", (name,)).fetchone()[0]
+            conn.executemany("INSERT INTO group_members (group_id, address, name)"
+                             " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             [(team_id, m[1], m[2]) for m in members if m[0] == group_id])
 
 
 def _copy_batch(local: Database, target: Database, ids: list[int], accounts: dict[str, int],
