@@ -24,6 +24,7 @@ import psycopg
 from app.services.config import Settings
 from app.services.storage import AccountStore, Database, integrity_problems, open_database
 from app.services.team import migrate
+from tests.support import cli_contract as contract
 from tests.support import sent_messages as sm
 from tests.support.postgres import PostgresServer, free_port
 
@@ -81,6 +82,7 @@ def test_migrate_copies_everything_once_and_reads_back_through_the_team_database
     first = run("db", "migrate-to", postgres_url, "--json", "--batch", "50")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
+    contract.check(report, contract.MIGRATE_TO)
     assert (report["messages"], report["recipients"], report["events"]) == expected
     assert report["skipped"] == 0 and report["accounts"] == len(sm.ACCOUNTS)
     assert report["groups"] == 1
@@ -115,6 +117,7 @@ def test_migrate_copies_everything_once_and_reads_back_through_the_team_database
                  env={"POSTIER_DATABASE_URL": postgres_url})
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)
+    contract.check(rows, [contract.MESSAGE_ROW])
     assert len(rows) == expected[1] and all(r["sent_by"] for r in rows)
     who = rows[0]["sent_by"]
     mine = json.loads(run("messages", "--json", "--sent-by", who, "--limit", "5000",

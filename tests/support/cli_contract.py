@@ -80,8 +80,9 @@ SEND = {"id": INT, "message_id": str, "status": frozenset({"sent", "failed"}),
 TRACK = {"scanned": INT, "matched": INT,
          "updated": [{"id": INT, "recipient": str, "status": STATUSES}]}
 MESSAGE_ROW = {"id": INT, "date": str, "account": str, "from": str, "to": str,
-               "subject": str, "status": STATUSES, "message_id": str,
+               "subject": str, "status": STATUSES, "message_id": str, "sent_by": str,
                "events": [{"at": str, "status": STATUSES, "detail": STR_OR_NONE}]}
+MIGRATE_TO = {"messages": INT, "recipients": INT, "events": INT, "skipped": INT}
 
 
 def check(value: Any, shape: Any, path: str = "$") -> None:
