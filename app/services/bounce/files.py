@@ -6,6 +6,7 @@ from typing import Any, BinaryIO
 
 from app.services.bounce.model import MAX_MESSAGE
 from app.services.bounce.parser import parse
+from app.services.errors import message_for
 
 
 # =====================================================================================
@@ -13,8 +14,6 @@ from app.services.bounce.parser import parse
 # =====================================================================================
 def classify_files(paths: list[str], stdin: BinaryIO) -> list[dict[str, Any]]:
     """One CLI.md entry per path ("-" is stdin); an unreadable file gets "error"."""
-    from app.services.errors import message_for
-
     entries: list[dict[str, Any]] = []
     for path in paths:
         try:
