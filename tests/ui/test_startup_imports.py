@@ -61,17 +61,13 @@ NOT_BEFORE_THE_WINDOW = (
     "xml.etree",  # the presets are listed, no autoconfig document is parsed
     "platformdirs",  # Linux's folders are computed by config.standard_dir
     "app.services.storage",
-    "app.services.setup.discovery",
-    "app.services.setup.presets",  # the providers' list is filled once the window is shown
-    "app.services.setup.accounts",
-    "app.services.setup.connection_check",
     "app.services.outbox",
     "app.services.tracking",
     "app.services.domain_health",
-    "app.services.mail.oauth",
-    "app.services.mail.tls",
-    "app.services.mail.imap_session",
-    "app.services.mail.smtp_session",
+    "app.services.mail",  # credentials and sessions: once an account is tested
+    "app.services.setup",  # discovery, presets, accounts, the check; even the endpoint type
+    "app.services.team",
+    "app.services.bounce",
     "app.ui.main_window",
     "app.ui.wizard.address_page",
     "app.ui.wizard.check_page",

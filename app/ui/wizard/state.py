@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.services.mail.auth import Credential
-from app.services.setup.endpoint import Endpoint
-
 if TYPE_CHECKING:  # types only: these services are imported by the pages that use them
+    # (and not before the first window, issue 17: the start page needs none of them)
+    from app.services.mail.auth import Credential
     from app.services.mail.oauth import TokenSet
     from app.services.setup.connection_check import CheckResult
     from app.services.setup.discovery import DiscoveryResult
+    from app.services.setup.endpoint import Endpoint
     from app.services.setup.presets import Preset
     from app.services.storage import Account
 
@@ -54,6 +54,8 @@ class WizardState:
         return [s for s in out if s]
 
     def credential(self) -> Credential | None:
+        from app.services.mail.auth import Credential
+
         if self.auth == "oauth2" and self.tokens is not None:
             return Credential(self.username or self.email, self.tokens.access_token, "oauth2")
         if self.editing is not None and not self.password:

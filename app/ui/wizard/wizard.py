@@ -14,7 +14,6 @@ from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services.config import Settings
-from app.services.setup.endpoint import Endpoint
 from app.ui.window_geometry import SettingsFile, fit_window, save_geometry
 
 from .start_page import StartPage
@@ -164,6 +163,8 @@ class SetupWizard(QWizard):
         """Change a set-up account (issue 16): the same pages from the address on, filled
         with its settings — a new password (empty keeps the stored one), the servers, the
         test again, the signature — saved over the account once the test passes."""
+        from app.services.setup.endpoint import Endpoint  # not before the first window
+
         state = self.state
         state.editing = account
         state.choice, state.provider = "own", account.provider
