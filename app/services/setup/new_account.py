@@ -73,6 +73,19 @@ def _refuse_existing(settings: Settings, email: str) -> None:
         raise PostierError("ACCOUNT_EXISTS")
 
 
+def _store_if_passed(settings: Settings, check: CheckResult, **saved: Any) -> AddOutcome:
+    """The end both ways of adding share: store the account on the servers the check
+    passed on, only if it passed; a refused save (keyring, database) is reported beside
+    the check rather than raised, so the caller still shows what was checked."""
+    if not check.ok or check.incoming is None or check.outgoing is None:
+        return AddOutcome(check, None)  # a passed check always names both servers
+    try:
+        account = save_account(settings, imap=check.incoming, smtp=check.outgoing, **saved)
+    except PostierError as exc:
+        return AddOutcome(check, None, exc)
+    return AddOutcome(check, account)
+
+
 def add_account(settings: Settings, email: str, credential: Credential, *,
                 imap: Endpoint | None = None, smtp: Endpoint | None = None,
                 timeout: float = 30.0, pin: str | None = None, display_name: str = "",
@@ -81,17 +94,10 @@ def add_account(settings: Settings, email: str, credential: Credential, *,
     _refuse_existing(settings, email)
     check = check_account(email, credential, settings, imap=imap, smtp=smtp, timeout=timeout,
                           pin=pin)
-    if not check.ok or check.incoming is None or check.outgoing is None:
-        return AddOutcome(check, None)  # a passed check always names both servers
-    try:
-        account = save_account(settings, email=email, credential=credential,
-                               imap=check.incoming, smtp=check.outgoing,
-                               display_name=display_name, provider=provider,
-                               imap_pin=_pin_for(check, "imap", pin),
-                               smtp_pin=_pin_for(check, "smtp", pin))
-    except PostierError as exc:
-        return AddOutcome(check, None, exc)
-    return AddOutcome(check, account)
+    return _store_if_passed(settings, check, email=email, credential=credential,
+                            display_name=display_name, provider=provider,
+                            imap_pin=_pin_for(check, "imap", pin),
+                            smtp_pin=_pin_for(check, "smtp", pin))
 
 
 def oauth_provider_for(settings: Settings, email: str, provider: str | None,
@@ -145,13 +151,6 @@ def add_oauth_account(settings: Settings, email: str, provider: str, *,
     credential = Credential(email, tokens.access_token, "oauth2")
     check = check_account(email, credential, settings, imap=imap or preset_imap,
                           smtp=smtp or preset_smtp, timeout=check_timeout)
-    if not check.ok or check.incoming is None or check.outgoing is None:
-        return AddOutcome(check, None)  # a passed check always names both servers
-    try:
-        account = save_account(settings, email=email, credential=credential,
-                               imap=check.incoming, smtp=check.outgoing,
-                               display_name=display_name, provider=provider,
-                               oauth_tokens=tokens, credentials=credentials)
-    except PostierError as exc:
-        return AddOutcome(check, None, exc)
-    return AddOutcome(check, account)
+    return _store_if_passed(settings, check, email=email, credential=credential,
+                            display_name=display_name, provider=provider,
+                            oauth_tokens=tokens, credentials=credentials)
