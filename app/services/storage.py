@@ -222,7 +222,13 @@ ALTER TABLE messages ADD COLUMN sent_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX messages_sent_by ON messages(sent_by, created_at);
 """  # team mode (issue 19): who sent each message (OS login or chosen display name)
 
-MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS, _V4_SIGNATURE_IMAGES, _V5_SENT_BY]
+_V6_PERSONAL_NOTIFICATIONS = """
+ALTER TABLE notifications ADD COLUMN person TEXT NOT NULL DEFAULT '';
+CREATE INDEX notifications_person ON notifications(person, at);
+"""  # team mode (issue 19): each person's notification history ('' on a laptop's own file)
+
+MIGRATIONS: list[str] = [_V1, _V2_TRACKING, _V3_VIEWS, _V4_SIGNATURE_IMAGES, _V5_SENT_BY,
+                         _V6_PERSONAL_NOTIFICATIONS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -365,6 +371,12 @@ class Database:
             conn.execute("COMMIT")
 
     # -- settings ---------------------------------------------------------
+    def person(self) -> str:
+        """Who reads the data here, for what is one person's (some settings, the
+        notifications): '' on this computer's own file (always the same person), the login
+        and computer on a team database (storage_pg)."""
+        return ""
+
     def setting_key(self, key: str) -> str:
         """The row a setting is kept under. On this computer's own file, the key itself; a
         team database (storage_pg) keeps the personal ones (PERSONAL_SETTINGS) per person
@@ -387,7 +399,7 @@ class Database:
 # Settings of one person at one computer, not of the team's data: window sizes, the message
 # being written, which events the notifications have already been made for. The others (quiet
 # hours, notification rules, domain reports) are the team's on a team database.
-PERSONAL_SETTINGS = ("window/", "compose/", "notify.last_event_id")
+PERSONAL_SETTINGS = ("window/", "compose/", "notify.last_event_id", "notify.account_failing.")
 
 
 DAILY_BACKUPS = 7

@@ -298,11 +298,12 @@ class PostgresDatabase(Database):
     def describe(self) -> str:
         return safe_url(self.url)
 
-    def setting_key(self, key: str) -> str:
-        if not key.startswith(PERSONAL_SETTINGS):
-            return key
+    def person(self) -> str:
         # Read at each call, not cached: the login of whoever runs this process now.
-        return f"{key}@{getpass.getuser()}@{socket.gethostname()}"
+        return f"{getpass.getuser()}@{socket.gethostname()}"
+
+    def setting_key(self, key: str) -> str:
+        return f"{key}@{self.person()}" if key.startswith(PERSONAL_SETTINGS) else key
 
     def connect(self) -> Connection:  # type: ignore[override]
         try:

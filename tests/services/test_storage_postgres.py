@@ -244,3 +244,29 @@ def test_personal_settings_stay_personal_on_a_team_database(
     assert local.setting_key("compose/draft") == "compose/draft"
     monkeypatch.setenv("LOGNAME", "marc")
     assert local.get_setting("compose/draft") == "x"
+
+
+def test_each_colleague_has_their_own_notifications(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bounce on the shared table is told once to each colleague, in their own history
+    and unread count (not once per laptop to everyone); a failing account likewise."""
+    from app.services.tracking import notify_rules as nr
+    from tests.support import sent_messages as sm
+
+    team = open_database(postgres_url)
+    ids = sm.demo(team)
+    for person in ("anne", "marc"):
+        monkeypatch.setenv("LOGNAME", person)
+        first = nr.collect(team, "en")  # each one's starting point and the failing account
+        assert [n.kind for n in first] == ["sync_failed"]
+    sm.add_event(team, ids["sent"], "hard_bounce", "bounce", "user_unknown", "550 5.1.1")
+    for person in ("anne", "marc"):
+        monkeypatch.setenv("LOGNAME", person)
+        assert [n.kind for n in nr.collect(team, "en")] == ["bounce"]
+        assert nr.collect(team, "en") == []
+    monkeypatch.setenv("LOGNAME", "anne")
+    assert [n.kind for n in nr.history(team)] == ["bounce", "sync_failed"]
+    nr.mark_all_seen(team)
+    assert nr.unseen_count(team) == 0
+    monkeypatch.setenv("LOGNAME", "marc")
+    assert nr.unseen_count(team) == 2 and len(nr.history(team)) == 2

@@ -8,6 +8,7 @@ settings table (``notify.<kind>`` = comma-separated channels); history in ``noti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -79,15 +80,16 @@ def collect(db: Database, lang: str | None = None) -> list[Notification]:
     rules = load_rules(db)
     new_ids: list[int] = []
     seen_key = db.setting_key("notify.last_event_id")  # per person on a team database
+    person = db.person()
     with db.transaction() as conn:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (seen_key,)).fetchone()
         top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
         if row is not None:
-            new_ids += _from_events(conn, int(row[0]), rules, lang)
+            new_ids += _from_events(conn, int(row[0]), rules, lang, person)
         conn.execute("INSERT INTO settings(key, value) VALUES(?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                      (seen_key, str(top)))
-        new_ids += _from_accounts(conn, rules, lang)
+        new_ids += _from_accounts(conn, rules, lang, person, db.setting_key)
         if not new_ids:
             return []
         marks = ",".join("?" for _ in new_ids)
@@ -97,17 +99,17 @@ def collect(db: Database, lang: str | None = None) -> list[Notification]:
 
 
 def _insert(conn: Any, kind: str, title: str, body: str, account: str | None,
-            message_id: int | None, rules: dict[str, frozenset[str]]) -> int:
+            message_id: int | None, rules: dict[str, frozenset[str]], person: str) -> int:
     # Without the in-app channel it is still kept in the history, but not counted unread.
     seen = 0 if "in_app" in rules.get(kind, frozenset()) else 1
     return int(conn.execute(
-        "INSERT INTO notifications(at, kind, title, body, account_email, message_id, seen) "
-        "VALUES (?,?,?,?,?,?,?) RETURNING id",
-        (utcnow(), kind, title, body, account, message_id, seen)).fetchone()[0])
+        "INSERT INTO notifications(at, kind, title, body, account_email, message_id, seen,"
+        " person) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        (utcnow(), kind, title, body, account, message_id, seen, person)).fetchone()[0])
 
 
 def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
-                 lang: str | None) -> list[int]:
+                 lang: str | None, person: str) -> list[int]:
     out: list[int] = []
     for e in conn.execute(
             "SELECT e.status, e.detail, r.address, m.id AS mid, m.subject, m.account_email "
@@ -119,17 +121,18 @@ def _from_events(conn: Any, since: int, rules: dict[str, frozenset[str]],
             continue
         body = e["subject"] + (f"\n{e['detail']}" if e["detail"] else "")
         out.append(_insert(conn, kind, _title(kind, e["address"], lang), body,
-                           e["account_email"], e["mid"], rules))
+                           e["account_email"], e["mid"], rules, person))
     return out
 
 
-def _from_accounts(conn: Any, rules: dict[str, frozenset[str]],
-                   lang: str | None) -> list[int]:
-    """One notification per account when it starts failing; again only after it recovered."""
+def _from_accounts(conn: Any, rules: dict[str, frozenset[str]], lang: str | None,
+                   person: str, setting_key: Callable[[str], str]) -> list[int]:
+    """One notification per account when it starts failing; again only after it recovered
+    (per person on a team database: each colleague is told once)."""
     out: list[int] = []
     for a in conn.execute("SELECT email, auth_kind, sync_state, sync_error, needs_attention "
                           "FROM accounts").fetchall():
-        key = f"notify.account_failing.{a['email']}"
+        key = setting_key(f"notify.account_failing.{a['email']}")
         failing = a["sync_state"] == "error" or bool(a["needs_attention"])
         known = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         if failing and known is None:
@@ -140,7 +143,7 @@ def _from_accounts(conn: Any, rules: dict[str, frozenset[str]],
                     else "sync_failed")
             if rules.get(kind):
                 out.append(_insert(conn, kind, _title(kind, a["email"], lang),
-                                   _code_text(code, lang), a["email"], None, rules))
+                                   _code_text(code, lang), a["email"], None, rules, person))
             conn.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (key,))
         elif not failing and known is not None:
             conn.execute("DELETE FROM settings WHERE key = ?", (key,))
@@ -179,19 +182,22 @@ def localized(n: Notification, lang: str | None = None) -> Notification:
 
 
 def history(db: Database, limit: int = 200) -> list[Notification]:
+    """This person's notifications (a team database holds each colleague's own)."""
     rules = load_rules(db)
     with db.reading() as conn:
-        rows = conn.execute("SELECT * FROM notifications ORDER BY at DESC, id DESC LIMIT ?",
-                            (limit,)).fetchall()
+        rows = conn.execute("SELECT * FROM notifications WHERE person = ?"
+                            " ORDER BY at DESC, id DESC LIMIT ?",
+                            (db.person(), limit)).fetchall()
     return [_row(r, rules) for r in rows]
 
 
 def unseen_count(db: Database) -> int:
     with db.reading() as conn:
         return int(conn.execute("SELECT COUNT(*) FROM notifications WHERE seen = 0"
-                                ).fetchone()[0])
+                                " AND person = ?", (db.person(),)).fetchone()[0])
 
 
 def mark_all_seen(db: Database) -> None:
     with db.transaction() as conn:
-        conn.execute("UPDATE notifications SET seen = 1 WHERE seen = 0")
+        conn.execute("UPDATE notifications SET seen = 1 WHERE seen = 0 AND person = ?",
+                     (db.person(),))
