@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from app.services.config import Settings
 from app.services.errors import PostierError
@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 # at the deadline. Real servers greet within milliseconds; a slow one only costs the probe.
 _GREETING_GRACE = 2.0
 _TLS_PROBE_TIMEOUT = 2.0
+_T = TypeVar("_T")
 _USUAL_PORTS = {"imap": (993, 143), "smtp": (465, 587)}
 
 
@@ -315,24 +316,25 @@ class ServerCheck:
     def old_tls_version(self) -> str | None:
         """"TLSv1"/"TLSv1.1" when the server only completes an old handshake (mail/
         tls_probes), else None."""
-        try:
-            addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
-        except PostierError:
-            return None
-        return tls_probes.old_tls_version(
-            addrs[0], self.endpoint.port, self.endpoint.host, self.server,
-            self.effective.security != "ssl", min(_TLS_PROBE_TIMEOUT, self.run.remaining()),
-            self._probe_watch("old-tls-probe"))
+        return self._side_probe(tls_probes.old_tls_version, _TLS_PROBE_TIMEOUT,
+                                self._probe_watch("old-tls-probe"))
 
     def fetch_certificate(self) -> bytes | None:
         """The server's certificate, read over a connection never used to log in."""
+        return self._side_probe(tls_probes.fetch_certificate, 5.0)
+
+    def _side_probe(self, probe: Callable[..., _T | None], timeout: float,
+                    *extra: Any) -> _T | None:
+        """Run a mail/tls_probes probe on a connection of its own to the server's first
+        address, within ``timeout`` and the check's deadline. A host that no longer
+        resolves gives None: the probe only refines a failure already reported."""
         try:
             addrs = resolve_host(self.endpoint.host, self.settings, self.run.remaining())
         except PostierError:
             return None
-        return tls_probes.fetch_certificate(
-            addrs[0], self.endpoint.port, self.endpoint.host, self.server,
-            self.effective.security != "ssl", min(5.0, self.run.remaining()))
+        return probe(addrs[0], self.endpoint.port, self.endpoint.host, self.server,
+                     self.effective.security != "ssl", min(timeout, self.run.remaining()),
+                     *extra)
 
     # -- driver ------------------------------------------------------------
     def run_check(self) -> None:
@@ -371,8 +373,22 @@ class ServerCheck:
         finally:
             self.close(session)
 
-    # -- per protocol (session: mail.imap_session / mail.smtp_session over our socket) --
     def greeting(self, sock: socket.socket) -> Any:
+        """The greeting step, alike for both protocols: the server speaks first, within the
+        deadline, and the session is opened on what it said."""
+        self.begin("greeting")
+        self.expect_greeting(sock)
+        sock.settimeout(self.run.remaining())
+        try:
+            session, said = self.greet(sock)
+        except PostierError as exc:
+            self.fail(exc)
+        self.ok(said)
+        return session
+
+    # -- per protocol (session: mail.imap_session / mail.smtp_session over our socket) --
+    def greet(self, sock: socket.socket) -> tuple[Any, str]:
+        """Read the greeting over ``sock``: the protocol's session and the greeting said."""
         raise NotImplementedError
 
     def starttls(self, session: Any) -> None:
@@ -399,16 +415,9 @@ class ImapCheck(ServerCheck):
     def close(self, imap: ImapSession) -> None:
         imap.shutdown()
 
-    def greeting(self, sock: socket.socket) -> ImapSession:
-        self.begin("greeting")
-        self.expect_greeting(sock)
-        sock.settimeout(self.run.remaining())
-        try:
-            imap = ImapSession.greet(sock, self.endpoint.host, self.endpoint.port)
-        except PostierError as exc:
-            self.fail(exc)
-        self.ok(imap.welcome)
-        return imap
+    def greet(self, sock: socket.socket) -> tuple[ImapSession, str]:
+        imap = ImapSession.greet(sock, self.endpoint.host, self.endpoint.port)
+        return imap, imap.welcome
 
     def starttls(self, imap: ImapSession) -> None:
         if self.endpoint.security == "ssl":
@@ -450,16 +459,8 @@ class SmtpCheck(ServerCheck):
     def close(self, smtp: SmtpSession) -> None:
         smtp.close()
 
-    def greeting(self, sock: socket.socket) -> SmtpSession:
-        self.begin("greeting")
-        self.expect_greeting(sock)
-        sock.settimeout(self.run.remaining())
-        try:
-            smtp, said = SmtpSession.greet(sock, self.endpoint.host, self.endpoint.port)
-        except PostierError as exc:
-            self.fail(exc)
-        self.ok(said)
-        return smtp
+    def greet(self, sock: socket.socket) -> tuple[SmtpSession, str]:
+        return SmtpSession.greet(sock, self.endpoint.host, self.endpoint.port)
 
     def starttls(self, smtp: SmtpSession) -> None:
         if self.endpoint.security == "ssl":
