@@ -1,17 +1,22 @@
-"""The composer (to/cc/bcc, subject, rich text, signature, groups, scheduled send with quiet
-hours, test to myself) and the resend dialog for a failed recipient."""
+"""The composer: the dialog that writes and sends a message (from, to/cc/bcc, subject, rich
+text with its format bar, the account's signature, read receipt, send later, test to myself)
+and keeps an unsent message as a draft. Its parts live beside it: the address fields and the
+Groups row (recipient_fields), the quiet-hours note and setting (quiet_hours_dialog), the
+resend dialog (resend_dialog), the failure text and Yes/No (user_feedback). The names other
+windows import from here (ResendDialog, QuietHoursDialog, confirm, error_text) stay importable
+from this module."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QTextListFormat
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,13 +24,10 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTextEdit,
     QToolButton,
@@ -33,86 +35,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import translation
 from app.services.config import Settings
-from app.services.outbox import recipient_groups as groups_service
-from app.services.outbox.quiet_hours import QuietHours, SendPlan, load_quiet_hours, plan_send
+from app.services.outbox.quiet_hours import SendPlan, load_quiet_hours, plan_send
 from app.services.storage import Account, AccountStore, Database, StorageError
 from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
+from app.ui.quiet_hours_dialog import QuietHoursDialog, QuietHoursNote, local_now
+from app.ui.recipient_fields import AddressField, RecipientGroups
+from app.ui.resend_dialog import ResendDialog
+from app.ui.user_feedback import confirm, error_text, window_language
 from app.ui.window_geometry import fit_window, save_geometry
 from app.ui.worker import run_task
 
+__all__ = ["DRAFT_KEY", "ComposeDialog", "QuietHoursDialog", "ResendDialog", "confirm",
+           "error_text", "local_now"]
+
 log = logging.getLogger(__name__)
-ERROR_STYLE = "QLineEdit { border: 2px solid #dc2626; }"
+ERROR_COLOUR = "QLabel { color: #b91c1c; }"
+DONE_COLOUR = "QLabel { color: #065f46; }"
 DRAFT_KEY = "compose/draft"
 DRAFT_SAVE_DELAY_MS = 2000
-
-def local_now() -> datetime:
-    return datetime.now().astimezone()
-
-def _format_time(when: datetime) -> str:
-    local = when.astimezone()
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        return local.strftime("%Y-%m-%d %H:%M")
-    qdt = QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
-    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
-
-def error_text(error: BaseException) -> str:
-    """What a failed send says to the user: the catalogue message when there is one."""
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    hint = getattr(error, "hint", None)
-    return f"{message}\n{hint}" if hint else message
-
-class AddressField(QLineEdit):
-    """A line of addresses that turns red and names the wrong ones as you type."""
-
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText(placeholder)
-        self.textChanged.connect(self._check)
-
-    def addresses(self) -> tuple[list[str], list[str]]:
-        return groups_service.split_addresses(self.text())
-
-    def _check(self) -> None:
-        _, invalid = self.addresses()
-        self.setStyleSheet(ERROR_STYLE if invalid else "")
-        self.setToolTip(self.tr("Not an e-mail address: %s") % ", ".join(invalid)
-                        if invalid else "")
-
-    def append(self, addresses: list[str]) -> None:
-        current, _ = self.addresses()
-        known = {a.lower() for a in current}
-        extra = [a for a in addresses if a.lower() not in known]
-        if extra:
-            text = self.text().strip().rstrip(",;")
-            self.setText(", ".join(([text] if text else []) + extra))
-
-class QuietHoursNote(QLabel):
-    """Says when the message will leave when quiet hours or a schedule hold it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setStyleSheet("QLabel { color: #92400e; }")
-
-    def show_plan(self, plan: SendPlan, quiet: QuietHours) -> None:
-        if plan.immediate:
-            self.setText("")
-            self.hide()
-            return
-        when = _format_time(plan.at)
-        if plan.held_by_quiet_hours:
-            self.setText(self.tr("Quiet hours ({start}–{end}): this message will wait and "
-                                 "leave at {when}.").format(
-                start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M"),
-                when=when))
-        else:
-            self.setText(self.tr("Scheduled: this message will leave at {when}.").format(
-                when=when))
-        self.show()
 
 class ComposeDialog(QDialog):
     """Write and send a message. Sending runs off the GUI thread."""
@@ -140,14 +81,10 @@ class ComposeDialog(QDialog):
         self.to_field = AddressField(self.tr("name@example.com, …"))
         self.cc_field = AddressField(self.tr("Copy"))
         self.bcc_field = AddressField(self.tr("Hidden copy: recipients don't see these"))
-        self.group_box = QComboBox()
-        self.group_box.setToolTip(self.tr("Group members go in Bcc so they don't see each "
-                                          "other's addresses."))
-        self.group_box.activated.connect(self._insert_group)
-        self.import_button = QPushButton(self.tr("Import CSV…"))
-        self.import_button.clicked.connect(self._import_csv)
-        self.save_group_button = QPushButton(self.tr("Save recipients as a group…"))
-        self.save_group_button.clicked.connect(self._ask_group_name)
+        self.groups = RecipientGroups(db, (self.to_field, self.cc_field, self.bcc_field),
+                                      self.bcc_field)
+        self.groups.told.connect(self._tell)
+        self.group_box = self.groups.box
         self.subject = QLineEdit()
         self.editor = QTextEdit()
         self.editor.setAcceptRichText(True)
@@ -166,7 +103,7 @@ class ComposeDialog(QDialog):
         self.ignore_quiet = QCheckBox(self.tr("Send even during quiet hours"))
         self.quiet_note = QuietHoursNote()
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.error_label.setStyleSheet(ERROR_COLOUR)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         for signal in (self.schedule_check.toggled, self.schedule_at.dateTimeChanged,
@@ -183,10 +120,6 @@ class ComposeDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.send_button.clicked.connect(self.send)
 
-        groups_row = QHBoxLayout()
-        groups_row.addWidget(self.group_box, 1)
-        groups_row.addWidget(self.import_button)
-        groups_row.addWidget(self.save_group_button)
         form = QFormLayout()
         # Every field has its own Alt+letter (checked for clashes by the keyboard tests).
         self.to_label = QLabel(self.tr("&To"))
@@ -196,7 +129,7 @@ class ComposeDialog(QDialog):
                             (self.tr("&Subject"), self.subject)):
             label = self.to_label if text is None else QLabel(text)
             label.setBuddy(field)
-            form.addRow(label, groups_row if field is self.group_box else field)
+            form.addRow(label, self.groups if field is self.group_box else field)
         schedule_row = QHBoxLayout()
         schedule_row.addWidget(self.schedule_check)
         schedule_row.addWidget(self.schedule_at)
@@ -216,7 +149,6 @@ class ComposeDialog(QDialog):
         layout.addWidget(self.quiet_note)
         layout.addWidget(self.error_label)
         layout.addLayout(bottom)
-        self._fill_groups()
         self._show_signature()
         self._update_plan()
         # The note follows the clock: a draft left open past 20:00 starts saying it waits.
@@ -362,79 +294,12 @@ class ComposeDialog(QDialog):
             return html
         return with_data_uris(html, [InlineImage(*row) for row in rows])
 
-    def _fill_groups(self) -> None:
-        self.group_box.clear()
-        self.group_box.addItem(self.tr("Add a group…"), None)
-        for group in groups_service.list_groups(self.db):
-            self.group_box.addItem(self.tr("%s (%d addresses)") % (group.name,
-                                                                   len(group.members)),
-                                   group.name)
-
-    def _insert_group(self, index: int) -> None:
-        name = self.group_box.itemData(index)
-        if name:
-            group = groups_service.get_group(self.db, name)
-            if group:
-                self.bcc_field.append([m.address for m in group.members])
-        self.group_box.setCurrentIndex(0)
-
-    def _import_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import addresses"), "",
-                                              self.tr("CSV files (*.csv *.txt)"))
-        if not path:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("Group name"),
-                                        self.tr("Name of the group:"), text=Path(path).stem)
-        if ok and name.strip():
-            self.import_group(Path(path), name.strip())
-
-    def _ask_group_name(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New group"),
-                                        self.tr("Name of the group:"))
-        if ok and name.strip():
-            self.save_group(name.strip())
-
     def save_group(self, name: str) -> bool:
         """A group of every valid address in To, Cc and Bcc."""
-        addresses: list[str] = []
-        for field in (self.to_field, self.cc_field, self.bcc_field):
-            addresses += [a for a in field.addresses()[0] if a not in addresses]
-        if not addresses:
-            self._show_error(self.tr("Add recipients first, then save them as a group."))
-            return False
-        try:
-            groups_service.create_group(self.db, name,
-                                        [groups_service.Member(a) for a in addresses])
-        except groups_service.GroupError as exc:
-            self._show_error(self.tr("A group named “%s” already exists.") % name
-                             if exc.code == "GROUP_EXISTS" else str(exc))
-            return False
-        self._fill_groups()
-        self.error_label.setStyleSheet("QLabel { color: #065f46; }")
-        self.error_label.setText(self.tr("Group “%s” saved with %d addresses.")
-                                 % (name, len(addresses)))
-        self.error_label.show()
-        return True
+        return self.groups.save_group(name)
 
     def import_group(self, path: Path, name: str) -> None:
-        db = self.db
-        run_task(lambda: groups_service.import_csv(db, name, path), self._imported)
-
-    def _imported(self, result: groups_service.ImportResult | None,
-                  error: BaseException | None) -> None:
-        if error is not None or result is None:
-            self._show_error(self.tr("The file could not be imported: %s") % error)
-            return
-        self._fill_groups()
-        self.bcc_field.append([m.address for m in result.group.members])
-        note = self.tr("%d addresses added to the group “%s”.") % (result.added,
-                                                                  result.group.name)
-        if result.skipped:
-            note += " " + self.tr("%d lines without a valid address were skipped.") % len(
-                result.skipped)
-        self.error_label.setStyleSheet("QLabel { color: #065f46; }")
-        self.error_label.setText(note)
-        self.error_label.show()
+        self.groups.import_group(path, name)
 
     # -- plan ----------------------------------------------------------------------
     def requested_time(self) -> datetime | None:
@@ -453,7 +318,11 @@ class ComposeDialog(QDialog):
 
     # -- sending -------------------------------------------------------------------
     def _show_error(self, text: str) -> None:
-        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
+        self._tell(text, True)
+
+    def _tell(self, text: str, error: bool) -> None:
+        """A line under the message: red for what stops it, green for what went well."""
+        self.error_label.setStyleSheet(ERROR_COLOUR if error else DONE_COLOUR)
         self.error_label.setText(text)
         self.error_label.show()
 
@@ -525,155 +394,11 @@ class ComposeDialog(QDialog):
                 self.db.set_setting(DRAFT_KEY, "")  # sent: the draft is done with
                 self.accept()
             else:
-                self.error_label.setStyleSheet("QLabel { color: #065f46; }")
-                self.error_label.setText(self.tr("Test message: %s") % mst.status_label(
-                    _overall(result), _lang(self)))
-                self.error_label.show()
+                self._tell(self.tr("Test message: %s") % mst.status_label(
+                    _overall(result), window_language(self)), False)
 
         run_task(lambda: send_message(settings, msg), done)
 
 def _overall(result: Any) -> str:
     statuses = [r.get("status", "") for r in getattr(result, "recipients", [])]
     return statuses[0] if len(set(statuses)) == 1 else getattr(result, "status", "")
-
-def _lang(widget: QWidget | None = None) -> str:
-    """The language of the window the dialog belongs to (MainWindow.lang), else the one
-    installed for the interface (install_translator sets the services' to it): never
-    the system's, which may differ from the language the user chose."""
-    while widget is not None:
-        lang = getattr(widget, "lang", None)
-        if lang in translation.available_languages():
-            return str(lang)
-        widget = widget.parentWidget()
-    return translation.current_language()
-
-class ResendDialog(QDialog):
-    """Resend a failed delivery to a corrected address; the new message is linked to the
-    old row through ``resend_of``."""
-
-    sent = Signal(object)
-
-    def __init__(self, settings: Settings, db: Database, details: mv.MessageDetails,
-                 parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = local_now) -> None:
-        super().__init__(parent)
-        self.settings = settings
-        self.db = db
-        self.details = details
-        self.clock = clock
-        self.quiet = load_quiet_hours(db)
-        self.result_info: Any = None
-        self.setWindowTitle(self.tr("Resend"))
-        rec = details.selected
-        what, _ = mst.explain(rec.status, rec.reason, _lang(parent))
-        # Plain text, not escaped: Qt shows it as is (escape() + AutoText showed
-        # "L&#x27;adresse" — the one escaping belongs to rich text at display time).
-        intro = QLabel(self.tr("“{subject}” could not be delivered to {address}: {what}").format(
-            subject=details.subject, address=rec.address, what=what))
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        self.intro = intro
-        self.address = AddressField("")
-        self.address.setText(rec.address)
-        self.address.selectAll()
-        self.quiet_note = QuietHoursNote()
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("QLabel { color: #b91c1c; }")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button = self.buttons.addButton(self.tr("Resend"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.rejected.connect(self.reject)
-        self.send_button.clicked.connect(self.send)
-        form = QFormLayout()
-        form.addRow(self.tr("Corrected address"), self.address)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.quiet_note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.quiet_note.show_plan(plan_send(self.quiet, self.clock()), self.quiet)
-        self.resize(520, self.sizeHint().height())
-
-    def send(self) -> None:
-        from app.services.outbox.sending import OutgoingMessage, send_message
-
-        valid, invalid = self.address.addresses()
-        if invalid or len(valid) != 1:
-            self.error_label.setText(self.tr("Enter one valid e-mail address."))
-            self.error_label.show()
-            return
-        d = self.details
-        plan = plan_send(self.quiet, self.clock())
-        msg = OutgoingMessage(account_email=d.account, to=valid, subject=d.subject,
-                              text=d.body_text, html=d.body_html, resend_of=d.selected.id,
-                              scheduled_at=None if plan.immediate else plan.at)
-        settings = self.settings
-        self.send_button.setEnabled(False)
-
-        def done(result: Any, error: BaseException | None) -> None:
-            self.send_button.setEnabled(True)
-            if error is not None:
-                self.error_label.setText(error_text(error))
-                self.error_label.show()
-                return
-            self.result_info = result
-            self.sent.emit(result)
-            self.accept()
-
-        run_task(lambda: send_message(settings, msg), done)
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """A Yes/No question whose default is No: Enter never confirms something destructive."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
-
-_ = timedelta  # (kept for callers computing schedules relative to now)
-
-
-class QuietHoursDialog(QDialog):
-    """Quiet hours setting: nothing leaves between start and end (local time)."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        from PySide6.QtCore import QTime
-        from PySide6.QtWidgets import QTimeEdit
-
-        self.db = db
-        quiet = load_quiet_hours(db)
-        self.setWindowTitle(self.tr("Quiet hours"))
-        self.enabled = QCheckBox(self.tr("Hold messages written during quiet hours"))
-        self.enabled.setChecked(quiet.enabled)
-        self.start = QTimeEdit(QTime(quiet.start.hour, quiet.start.minute))
-        self.end = QTimeEdit(QTime(quiet.end.hour, quiet.end.minute))
-        for edit in (self.start, self.end):
-            edit.setDisplayFormat("HH:mm")
-        explain = QLabel(self.tr("Recipients don't get mail late in the evening or at night: "
-                                 "a message written then waits and leaves when quiet hours "
-                                 "end."))
-        explain.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.enabled)
-        form.addRow(self.tr("From"), self.start)
-        form.addRow(self.tr("Until"), self.end)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def save(self) -> None:
-        from app.services.outbox.quiet_hours import save_quiet_hours
-
-        start, end = self.start.time().toPython(), self.end.time().toPython()
-        save_quiet_hours(self.db, QuietHours(start.replace(second=0, microsecond=0),
-                                             end.replace(second=0, microsecond=0),
-                                             self.enabled.isChecked()))
-        self.accept()

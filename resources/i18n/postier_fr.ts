@@ -626,21 +626,6 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Copie cachée : les destinataires ne les voient pas</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Group members go in Bcc so they don&apos;t see each other&apos;s addresses.</source>
-        <translation>Les membres d&apos;un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Import CSV…</source>
-        <translation>Importer un CSV…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Save recipients as a group…</source>
-        <translation>Enregistrer les destinataires comme groupe…</translation>
-    </message>
-    <message>
         <location line="+5"/>
         <source>Message text</source>
         <translation>Texte du message</translation>
@@ -765,72 +750,6 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+18"/>
         <source>&lt;i&gt;No signature for this account.&lt;/i&gt;</source>
         <translation>&lt;i&gt;Pas de signature pour ce compte.&lt;/i&gt;</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Add a group…</source>
-        <translation>Ajouter un groupe…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>%s (%d addresses)</source>
-        <translation>%s (%d adresses)</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Import addresses</source>
-        <translation>Importer des adresses</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CSV files (*.csv *.txt)</source>
-        <translation>Fichiers CSV (*.csv *.txt)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Group name</source>
-        <translation>Nom du groupe</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+6"/>
-        <source>Name of the group:</source>
-        <translation>Nom du groupe :</translation>
-    </message>
-    <message>
-        <location line="-1"/>
-        <source>New group</source>
-        <translation>Nouveau groupe</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Add recipients first, then save them as a group.</source>
-        <translation>Ajoutez d&apos;abord des destinataires, puis enregistrez-les comme groupe.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>A group named “%s” already exists.</source>
-        <translation>Un groupe nommé « %s » existe déjà.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Group “%s” saved with %d addresses.</source>
-        <translation>Groupe « %s » enregistré avec %d adresses.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>The file could not be imported: %s</source>
-        <translation>Le fichier n&apos;a pas pu être importé : %s</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>%d addresses added to the group “%s”.</source>
-        <translation>%d adresses ajoutées au groupe « %s ».</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%d lines without a valid address were skipped.</source>
-        <translation>%d lignes sans adresse valide ont été ignorées.</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -2141,6 +2060,90 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+5"/>
         <source>Scheduled: this message will leave at {when}.</source>
         <translation>Programmé : ce message partira le {when}.</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientGroups</name>
+    <message>
+        <location filename="../../app/ui/recipient_fields.py" line="+65"/>
+        <source>Group members go in Bcc so they don&apos;t see each other&apos;s addresses.</source>
+        <translation>Les membres d&apos;un groupe vont en Cci : ils ne voient pas les adresses des autres.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Import CSV…</source>
+        <translation>Importer un CSV…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save recipients as a group…</source>
+        <translation>Enregistrer les destinataires comme groupe…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add a group…</source>
+        <translation>Ajouter un groupe…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%s (%d addresses)</source>
+        <translation>%s (%d adresses)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Import addresses</source>
+        <translation>Importer des adresses</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Fichiers CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Group name</source>
+        <translation>Nom du groupe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+6"/>
+        <source>Name of the group:</source>
+        <translation>Nom du groupe :</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>New group</source>
+        <translation>Nouveau groupe</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Add recipients first, then save them as a group.</source>
+        <translation>Ajoutez d&apos;abord des destinataires, puis enregistrez-les comme groupe.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A group named “%s” already exists.</source>
+        <translation>Un groupe nommé « %s » existe déjà.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Group “%s” saved with %d addresses.</source>
+        <translation>Groupe « %s » enregistré avec %d adresses.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The file could not be imported: %s</source>
+        <translation>Le fichier n&apos;a pas pu être importé : %s</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%d addresses added to the group “%s”.</source>
+        <translation>%d adresses ajoutées au groupe « %s ».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%d lines without a valid address were skipped.</source>
+        <translation>%d lignes sans adresse valide ont été ignorées.</translation>
     </message>
 </context>
 <context>
