@@ -186,8 +186,15 @@ def test_scheduled_message_waits_then_outbox_sends_it(qtbot, rig, rig_window) ->
         dialog.send()
     assert dialog.result_info.status == "queued"
     qtbot.waitUntil(lambda: _row_status(win, "later@remote.test") == "queued", timeout=10_000)
+    lane = win.background.lane(SENDER)
+    passes = lane.done.count("outbox")
     win.process_queue()  # not due yet: nothing leaves
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not lane.busy and lane.done.count("outbox") > passes,
+                    timeout=30_000)  # that outbox pass is over…
+    with db.reading() as conn:  # …and left the message in the queue
+        state = conn.execute("SELECT state FROM messages WHERE id = ?",
+                             (dialog.result_info.id,)).fetchone()[0]
+    assert state == "queued"
     assert _row_status(win, "later@remote.test") == "queued"
     # Until the time it was scheduled for (the dialog keeps whole minutes or seconds).
     due = dialog.schedule_at.dateTime() if dialog.schedule_at.dateTime() > leaves_at \
