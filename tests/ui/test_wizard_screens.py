@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFormLayout
 
+from app.services.outbox import signature as sig
+from app.services.storage import AccountStore, open_database
 from app.ui.i18n import install_translator
+from app.ui.wizard.manual_page import port_problem
 from app.ui.wizard.step_page import PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
 from tests.support import misbehaving_server as bad
 
@@ -90,21 +93,35 @@ def test_screens_of_every_page(qtbot, bad_servers, language: str, postier_env: P
     page = wizard.start_page
     page.list.setCurrentRow(next(r for r in range(page.list.count())
                                  if page.list.item(r).text().startswith("OVH")))
+    # The picture shows the provider list opened by "Other provider", OVH chosen.
+    assert page.other.isChecked() and page.list.isVisible() and page.search.isEnabled()
+    assert page.list.currentItem().text().startswith("OVH") and page.isComplete()
     screenshot(wizard, f"wizard_1_start_{lang}", tmp_path)
 
     choose_own_server(qtbot, wizard)
     fill_address(qtbot, wizard, "marie@dupont.invalid", "MotDePasse-Secret-42", "Marie Dupont")
     wizard.address_page.email.editingFinished.emit()
     qtbot.waitUntil(lambda: not wizard.address_page._discovering, timeout=20000)
+    # Nothing found for an .invalid domain: no servers chosen, and the page says so.
+    assert wizard.state.imap is None and wizard.state.smtp is None
+    address = wizard.address_page
+    assert "dupont.invalid" in address.status.text()
+    assert address.status.isVisible() and not address.email_error.isVisible()
     screenshot(wizard, f"wizard_2_address_{lang}", tmp_path)
 
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_MANUAL
     imap, smtp = bad_servers.imaps(), bad_servers.smtps()
     fill_manual(qtbot, wizard, imap.endpoint_as("ssl"), smtp.endpoint)
-    wizard.manual_page.imap.port.setText("143")
+    manual = wizard.manual_page
+    manual.imap.port.setText("143")
+    # Port 143 with SSL/TLS is refused under the field, and Next with it.
+    assert manual.imap.error.isVisible() and "143" in manual.imap.error.text()
+    assert manual.imap.error.text() == port_problem("imap", "143", "ssl")
+    assert not manual.isComplete() and not manual.smtp.error.isVisible()
     screenshot(wizard, f"wizard_3_manual_port143_{lang}", tmp_path)
-    wizard.manual_page.imap.port.setText(str(imap.port))
+    manual.imap.port.setText(str(imap.port))
+    assert not manual.imap.error.isVisible() and manual.isComplete()
 
     click_next(qtbot, wizard)
     wait_test_done(qtbot, wizard)
@@ -116,16 +133,39 @@ def test_screens_of_every_page(qtbot, bad_servers, language: str, postier_env: P
     page = wizard.signature_page
     page.editor.moveCursor(page.editor.textCursor().MoveOperation.End)
     page.editor.textCursor().insertHtml("<br>Dupont SARL — 06 12 34 56 78<br>")
-    page.insert_image_bytes(png_bytes(180, 60))
+    assert page.insert_image_bytes(png_bytes(180, 60))
+    # One logo and the typed line: in the plain-text version, no warning.
+    assert sig.image_count(page.editor.toHtml()) == 1
+    assert "Dupont SARL — 06 12 34 56 78" in page.plain.toPlainText()
+    assert page.warnings.text() == ""
     screenshot(wizard, f"wizard_5_signature_{lang}", tmp_path)
-    page.insert_image_bytes(png_bytes(60, 60, 0xC01C28))
+    assert page.insert_image_bytes(png_bytes(60, 60, 0xC01C28))
+    # A second image: the one warning about it, in the page's language.
+    assert sig.image_count(page.editor.toHtml()) == 2
+    assert page.warnings.text() == "⚠ " + page.warning_text(sig.LintWarning(
+        sig.TOO_MANY_IMAGES))
     screenshot(wizard, f"wizard_5_signature_warnings_{lang}", tmp_path)
 
     click_next(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_FINISH, timeout=5000)
     # The domain check gives up on the offline DNS within its timeout.
     qtbot.waitUntil(lambda: wizard.finish_page.health_done, timeout=30000)
+    finish = wizard.finish_page
+    # Saved, with the servers the test passed on, and the signature kept.
+    assert "marie@dupont.invalid" in finish.done_label.text()
+    shown = _form_texts(finish.summary) + _form_texts(finish.summary_servers)
+    assert "marie@dupont.invalid" in shown and "Marie Dupont" in shown
+    assert f"{imap.host}:{imap.port} (SSL/TLS)" in shown
+    assert f"{smtp.endpoint.host}:{smtp.endpoint.port} " in " ".join(shown)
+    assert AccountStore(open_database(settings.db_path)).require(
+        "marie@dupont.invalid").signature_html
     screenshot(wizard, f"wizard_6_finish_{lang}", tmp_path)
+
+
+def _form_texts(form: QFormLayout) -> list[str]:
+    """The texts of a form's value labels, row by row."""
+    return [form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget().text()
+            for row in range(form.rowCount())]
 
 
 FAILURES = [
