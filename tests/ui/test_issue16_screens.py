@@ -16,7 +16,13 @@ from app.services.config import Settings
 from app.services.storage import AccountStore, Database, open_database
 from app.ui import window_geometry
 from app.ui.i18n import install_translator
-from app.ui.wizard.step_page import PAGE_CHECK, PAGE_FINISH, PAGE_MANUAL, PAGE_SIGNATURE
+from app.ui.wizard.step_page import (
+    PAGE_CHECK,
+    PAGE_FINISH,
+    PAGE_MANUAL,
+    PAGE_SIGNATURE,
+    PAGE_START,
+)
 
 from .test_window_geometry import assert_fits
 from .test_wizard_discovery_text import DOMAIN, guessable  # noqa: F401 - a fixture
@@ -60,6 +66,9 @@ def test_screens_of_the_wizard(qtbot, bad_servers, guessable, language: str,  # 
     wizard = make_wizard(qtbot, settings, language=language)
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    start = wizard.start_page
+    assert wizard.currentId() == PAGE_START
+    assert all(b.isVisible() for b in (start.office, start.gmail, start.other))
     _shot(wizard, "wizard_1_start", language, screen, tmp_path)
     click(qtbot, wizard.start_page.other)
     page = wizard.start_page
@@ -68,6 +77,10 @@ def test_screens_of_the_wizard(qtbot, bad_servers, guessable, language: str,  # 
     fill_address(qtbot, wizard, f"marie@{DOMAIN}", "MotDePasse-Secret-42", "Marie Dupont")
     wizard.address_page.email.editingFinished.emit()
     qtbot.waitUntil(lambda: not wizard.address_page._discovering, timeout=30000)
+    # The usual server names answered: both guessed, and the page names them.
+    assert (wizard.state.imap.host, wizard.state.imap.port) == (f"imap.{DOMAIN}", _imap_port)
+    assert (wizard.state.smtp.host, wizard.state.smtp.port) == (f"smtp.{DOMAIN}", _smtp_port)
+    assert f"imap.{DOMAIN}:{_imap_port}" in wizard.address_page.status.text()
     _shot(wizard, "wizard_2_address_guessed", language, screen, tmp_path)
     wizard.address_page.go_manual()
     assert wizard.currentId() == PAGE_MANUAL
@@ -77,6 +90,7 @@ def test_screens_of_the_wizard(qtbot, bad_servers, guessable, language: str,  # 
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_CHECK
     wait_test_done(qtbot, wizard)
+    assert wizard.state.check_passed and not wizard.check_page.error_message.text()
     _shot(wizard, "wizard_4_test_ok", language, screen, tmp_path)
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_SIGNATURE
@@ -90,6 +104,7 @@ def test_screens_of_the_wizard(qtbot, bad_servers, guessable, language: str,  # 
     finish = wizard.finish_page
     click(qtbot, finish.send_button)
     qtbot.waitUntil(lambda: bool(finish.send_outcome), timeout=20000)
+    assert finish.send_outcome == "queued" and finish.send_status.text()
     _shot(wizard, "wizard_6_finish_queued", language, screen, tmp_path)
 
 
@@ -127,6 +142,9 @@ def test_screens_of_main_window_compose_and_domain_health(
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.page.model.refreshed, timeout=10_000):
         window.show()
+    # Every demo recipient is a row of the table.
+    assert window.page.model.rowCount() == len(sm.listed(db)) > 0
+    assert window.tabs.currentIndex() == 0
     _shot(window, "main_window", language, screen, tmp_path)
     compose = ComposeDialog(settings, db, AccountStore(db).list(), window)
     qtbot.addWidget(compose)
@@ -139,13 +157,21 @@ def test_screens_of_main_window_compose_and_domain_health(
     qtbot.addWidget(again)
     again.show()
     qtbot.waitExposed(again)
-    _shot(again, "compose_draft", language, screen, tmp_path)  # …and back
+    # …and back: what was typed is there again.
+    assert (again.to_field.text(), again.subject.text()) == ("client@exemple.fr", "Devis 12")
+    assert "voici le devis détaillé." in again.editor.toPlainText()
+    _shot(again, "compose_draft", language, screen, tmp_path)
     again.discard_draft()
     again.reject()
     dialog = DomainHealthDialog(settings, db, AccountStore(db).list()[0], window,
                                 language=language, timeout=0.5)
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    # The domain's report, one row per check and its score (whatever this network answers).
+    report = dialog.view.report
+    assert report is not None and report.domain == dialog.domain and not dialog.error.isVisible()
+    assert len(dialog.view.rows) == len(report.checks) > 0
+    assert dialog.view.score_label.text() == f"{report.score}/100"
     _shot(dialog, "domain_health", language, screen, tmp_path)
     dialog.close()
     window.close()
@@ -169,6 +195,10 @@ def test_screens_of_changing_an_account(qtbot, bad_servers, language: str, scree
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)
+    # The account being changed: its address and name filled in, the password to type again.
+    page = wizard.address_page
+    assert (page.email.text(), page.display_name.text()) == (email, "Marie")
+    assert page.password.text() == ""
     _shot(wizard, "change_account_2_address", language, screen, tmp_path)
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
