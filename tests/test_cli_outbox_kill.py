@@ -37,7 +37,7 @@ from app.services.config import Settings
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
 from app.services.setup import accounts
-from app.services.storage import Database
+from app.services.storage import Database, database_for
 from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,8 +63,13 @@ class Figures:
                 self.left.add((row["id"], row["state"]))
 
 
-@pytest.fixture()
-def settings(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, rig, postier_env: Path,  # noqa: ANN001
+             monkeypatch: pytest.MonkeyPatch) -> Settings:
+    # The same kills on the team database (issue 19): claims, recovery and the final-dot
+    # check must hold there too, with processes that are each a laptop.
+    if request.param == "postgresql":
+        monkeypatch.setenv("POSTIER_DATABASE_URL", request.getfixturevalue("postgres_url"))
     monkeypatch.setenv("POSTIER_CA_FILE", str(rig.ca_file))
     monkeypatch.setenv("POSTIER_OUTBOX_POLL", "0.5")
     current = Settings.from_env()
@@ -146,7 +151,7 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     # 1. `postier send`, three at a time. Some are killed at a random moment of their life
     #    (imports, recording, SMTP, the Sent copy: ~1 s in all), more at a random moment
     #    after their row appears, where the SMTP transaction is.
-    db = Database(settings.db_path)
+    db = database_for(settings.database_target)
     big = tmp_path / "big.txt"
     big.write_text("".join(f"line {i} of a long quote, attachment-sized\n"
                            for i in range(15_000)))
