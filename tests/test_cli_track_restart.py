@@ -114,7 +114,10 @@ def test_track_reconnects_after_dovecot_restart_and_catches_up(rig, settings: Se
         while AccountStore(db).require(SENDER).sync_state != "watching":
             assert time.monotonic() < deadline, "the watcher never settled into IDLE"
             time.sleep(0.1)
-        time.sleep(0.5)  # inside IDLE now
+        while not rig.idling(SENDER):  # Dovecot says the tracker's session is in IDLE
+            assert tracker.poll() is None, tracker.communicate()
+            assert time.monotonic() < deadline, "the watcher never went into IDLE"
+            time.sleep(0.05)
 
         _restart_dovecot(rig, down_for=3.0)
         back = time.monotonic()

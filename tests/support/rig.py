@@ -229,6 +229,9 @@ disable_plaintext_auth = yes
 auth_mechanisms = plain login
 auth_verbose = yes
 auth_failure_delay = 0
+# An IMAP process's title names its user and command ("imap [bob@… 127.0.0.1 IDLE]"): tests
+# wait for a client to be in IDLE (Rig.idling) instead of sleeping and hoping.
+verbose_proctitle = yes
 first_valid_uid = {uid}
 mail_location = maildir:~/Maildir
 passdb {{
@@ -447,6 +450,19 @@ class Rig:
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
+
+    def idling(self, email: str) -> bool:
+        """Whether one of ``email``'s IMAP sessions is in IDLE now (the process title Dovecot
+        gives it with verbose_proctitle: ``dovecot-<instance>/imap [<user> <ip> IDLE]``)."""
+        prefix = f"dovecot-{self.instance}/imap [{email} "
+        for pid in _pids_named(prefix):
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:  # gone meanwhile
+                continue
+            if title.decode(errors="replace").rstrip().endswith(" IDLE]"):
+                return True
+        return False
 
     def env(self) -> dict[str, str]:
         """Environment for a `postier` subprocess that must trust the rig's CA."""
