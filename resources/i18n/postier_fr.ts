@@ -283,74 +283,9 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>&lt;a href=&quot;manual&quot;&gt;Réglages manuels…&lt;/a&gt; (saisir vous-même les noms des serveurs)</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>No browser here? Sign in with a &amp;code</source>
-        <translation>Pas de navigateur ici ? Se connecter avec un &amp;code</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cancel sign-in</source>
-        <translation>Annuler la connexion</translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>Signing in with %1 is not set up in this installation of Postier, so we will use a password instead.</source>
-        <translation>La connexion avec %1 n&apos;est pas configurée dans cette installation de Postier : nous utiliserons donc un mot de passe.</translation>
-    </message>
-    <message>
         <location line="+7"/>
         <source>App &amp;password:</source>
         <translation>&amp;Mot de passe d&apos;application :</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Sign in on %1&apos;s own page: Postier never sees your password.</source>
-        <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
-    </message>
-    <message>
-        <location line="+130"/>
-        <source>&amp;Sign in with %1</source>
-        <translation>Se c&amp;onnecter avec %1</translation>
-    </message>
-    <message>
-        <location line="-101"/>
-        <source>Waiting for you to finish signing in in your web browser…</source>
-        <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Asking for a sign-in code…</source>
-        <translation>Demande d&apos;un code de connexion…</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>On any computer or phone, open %1 and enter the code %2. Waiting…</source>
-        <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>The provider answered: %1</source>
-        <translation>Réponse du fournisseur : %1</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>The mail server refused this sign-in: sign in again with the account of %1.</source>
-        <translation>Le serveur de messagerie a refusé cette connexion : reconnectez-vous avec le compte de %1.</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>The provider&apos;s page signed in %1, but the address being set up is %2: Postier could only open the mailbox of %1. Click &quot;Sign in again with %2&quot; and choose that account (or sign out of %1 on the provider&apos;s page first), or correct the address above.</source>
-        <translation>La page du fournisseur a connecté %1, mais l&apos;adresse en cours de configuration est %2 : Postier ne pourrait ouvrir que la boîte de %1. Cliquez sur « Se reconnecter avec %2 » et choisissez ce compte (ou déconnectez d&apos;abord %1 sur la page du fournisseur), ou corrigez l&apos;adresse ci-dessus.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Signed in.</source>
-        <translation>Connecté.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Sign &amp;in again with %1</source>
-        <translation>Se &amp;reconnecter avec %1</translation>
     </message>
     <message>
         <location line="+36"/>
@@ -544,6 +479,51 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <location line="+4"/>
         <source>This certificate is not signed by an authority your computer knows: the server may use a self-signed certificate (common on company servers). Anyone could make such a certificate, so compare the fingerprint with the one your administrator gives you.</source>
         <translation>Ce certificat n&apos;est pas signé par une autorité connue de votre ordinateur : le serveur utilise peut-être un certificat auto-signé (fréquent sur les serveurs d&apos;entreprise). N&apos;importe qui peut fabriquer un tel certificat : comparez donc l&apos;empreinte avec celle que vous donne votre administrateur.</translation>
+    </message>
+</context>
+<context>
+    <name>Checklist</name>
+    <message>
+        <location filename="../../app/ui/wizard/checklist.py" line="+1"/>
+        <source>Server name found (DNS)</source>
+        <translation>Nom du serveur trouvé (DNS)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connected to the server</source>
+        <translation>Connexion au serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Secure connection (TLS)</source>
+        <translation>Connexion sécurisée (TLS)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in</source>
+        <translation>Identification</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in for sending</source>
+        <translation>Identification pour l&apos;envoi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox opened</source>
+        <translation>Ouverture de la boîte de réception</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+326"/>
+        <source>Incoming mail (IMAP)</source>
+        <translation>Réception du courrier (IMAP)</translation>
+    </message>
+    <message>
+        <location line="-325"/>
+        <location line="+326"/>
+        <source>Outgoing mail (SMTP)</source>
+        <translation>Envoi du courrier (SMTP)</translation>
     </message>
 </context>
 <context>
@@ -2280,6 +2260,74 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
 </context>
 <context>
+    <name>SignInBox</name>
+    <message>
+        <location filename="../../app/ui/wizard/sign_in_box.py" line="+1"/>
+        <source>No browser here? Sign in with a &amp;code</source>
+        <translation>Pas de navigateur ici ? Se connecter avec un &amp;code</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel sign-in</source>
+        <translation>Annuler la connexion</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Signing in with %1 is not set up in this installation of Postier, so we will use a password instead.</source>
+        <translation>La connexion avec %1 n&apos;est pas configurée dans cette installation de Postier : nous utiliserons donc un mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in on %1&apos;s own page: Postier never sees your password.</source>
+        <translation>Connectez-vous sur la page de %1 : Postier ne voit jamais votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+130"/>
+        <source>&amp;Sign in with %1</source>
+        <translation>Se c&amp;onnecter avec %1</translation>
+    </message>
+    <message>
+        <location line="-101"/>
+        <source>Waiting for you to finish signing in in your web browser…</source>
+        <translation>En attente de la fin de votre connexion dans le navigateur…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Asking for a sign-in code…</source>
+        <translation>Demande d&apos;un code de connexion…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>On any computer or phone, open %1 and enter the code %2. Waiting…</source>
+        <translation>Sur n&apos;importe quel ordinateur ou téléphone, ouvrez %1 et saisissez le code %2. En attente…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The provider answered: %1</source>
+        <translation>Réponse du fournisseur : %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The mail server refused this sign-in: sign in again with the account of %1.</source>
+        <translation>Le serveur de messagerie a refusé cette connexion : reconnectez-vous avec le compte de %1.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The provider&apos;s page signed in %1, but the address being set up is %2: Postier could only open the mailbox of %1. Click &quot;Sign in again with %2&quot; and choose that account (or sign out of %1 on the provider&apos;s page first), or correct the address above.</source>
+        <translation>La page du fournisseur a connecté %1, mais l&apos;adresse en cours de configuration est %2 : Postier ne pourrait ouvrir que la boîte de %1. Cliquez sur « Se reconnecter avec %2 » et choisissez ce compte (ou déconnectez d&apos;abord %1 sur la page du fournisseur), ou corrigez l&apos;adresse ci-dessus.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Signed in.</source>
+        <translation>Connecté.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sign &amp;in again with %1</source>
+        <translation>Se &amp;reconnecter avec %1</translation>
+    </message>
+</context>
+<context>
     <name>SignInConfigDialog</name>
     <message>
         <location filename="../../app/ui/about_dialog.py" line="+26"/>
@@ -2582,36 +2630,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+326"/>
         <source>Outgoing mail (SMTP)</source>
         <translation>Envoi du courrier (SMTP)</translation>
-    </message>
-    <message>
-        <location line="-299"/>
-        <source>Server name found (DNS)</source>
-        <translation>Nom du serveur trouvé (DNS)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Connected to the server</source>
-        <translation>Connexion au serveur</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Secure connection (TLS)</source>
-        <translation>Connexion sécurisée (TLS)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Signed in</source>
-        <translation>Identification</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Signed in for sending</source>
-        <translation>Identification pour l&apos;envoi</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Inbox opened</source>
-        <translation>Ouverture de la boîte de réception</translation>
     </message>
     <message>
         <location line="+15"/>

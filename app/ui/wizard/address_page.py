@@ -4,8 +4,8 @@ Discovery starts as soon as the user leaves the address field and shows each sou
 asks; its answer is said in plain words. "Manual settings" is always one click away.
 
 The page decides nothing: which servers to use is setup/endpoint_choice.py, the sign-in
-setup/sign_in.py. Its ~650 lines are widgets and their words for the two ways in that share
-the address field (password with the search's live progress, or the provider's page).
+setup/sign_in.py. The provider's sign-in box is sign_in_box.py; this page keeps the fields,
+the search's live progress and its words, and what Next needs.
 """
 
 from __future__ import annotations
@@ -13,19 +13,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,15 +38,15 @@ from app.services.setup.endpoint_choice import (
 from app.services.setup.presets import OAUTH_PROVIDERS
 from app.ui.worker import gui_callback, run_task
 
+from .sign_in_box import SignInBox
 from .start_page import preset_label
 from .state import WizardState
 from .step_page import PAGE_CHECK, PAGE_MANUAL, StepPage
 from .widgets import alive, wrap_label
 
 if TYPE_CHECKING:  # types only: discovery and the sign-in are imported when first used
-    from app.services.mail.oauth import DeviceCode
     from app.services.setup.discovery import DiscoveryResult, Tried
-    from app.services.setup.sign_in import SignIn, SignInOffer
+    from app.services.setup.sign_in import SignInOffer
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +73,6 @@ class AddressPage(StepPage):
         self._discovery_cancel: threading.Event | None = None
         self._discovering = False
         self._discovered_for = ""
-        self._oauth_cancel: threading.Event | None = None
-        # The provider's sign-in, when this installation can offer it for the choice.
-        self.sign_in_offer: SignInOffer | None = None
-        # The last finished sign-in (None before one, or once the server refused it).
-        self._signed_in: SignIn | None = None
 
         form = QFormLayout()
         self.email = QLineEdit()
@@ -153,210 +146,45 @@ class AddressPage(StepPage):
         self.password.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.show_password.toggled.connect(self._toggle_password)
 
-    # -- OAuth2 --------------------------------------------------------------
+    # -- the provider's sign-in (sign_in_box.py) ------------------------------
     def _build_oauth_box(self) -> None:
-        self.oauth_box = QFrame()
-        self.oauth_box.setObjectName("oauthBox")
-        self.oauth_box.setFrameShape(QFrame.Shape.StyledPanel)
-        box = QVBoxLayout(self.oauth_box)
-        self.oauth_intro = wrap_label()
-        self.oauth_intro.setObjectName("oauthIntro")
-        box.addWidget(self.oauth_intro)
-        row = QHBoxLayout()
-        self.sign_in = QPushButton()
-        self.sign_in.setObjectName("signIn")
-        self.sign_in.clicked.connect(self.start_browser_sign_in)
-        self.device_button = QPushButton(self.tr("No browser here? Sign in with a &code"))
-        self.device_button.setObjectName("deviceCode")
-        self.device_button.clicked.connect(self.start_device_sign_in)
-        self.cancel_sign_in = QPushButton(self.tr("Cancel sign-in"))
-        self.cancel_sign_in.setObjectName("cancelSignIn")
-        self.cancel_sign_in.clicked.connect(self.cancel_oauth)
-        self.cancel_sign_in.hide()
-        row.addWidget(self.sign_in)
-        row.addWidget(self.device_button)
-        row.addWidget(self.cancel_sign_in)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.oauth_status = wrap_label()
-        self.oauth_status.setObjectName("oauthStatus")
-        self.oauth_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.oauth_status)
+        self.oauth_box = SignInBox(
+            self.state, self.settings, email=lambda: self.email.text().strip(),
+            check_email=self._check_email_for_oauth, language=self.language,
+            browser=self._browser)
+        self.oauth_box.changed.connect(self.completeChanged.emit)
+        # The box's parts, by the names the page has always given them.
+        self.oauth_intro, self.oauth_status = self.oauth_box.intro, self.oauth_box.status
+        self.sign_in, self.device_button = self.oauth_box.sign_in, self.oauth_box.device_button
+        self.cancel_sign_in = self.oauth_box.cancel_sign_in
         self.outer.addWidget(self.oauth_box)
-        self.oauth_box.hide()
 
-    def set_oauth_status(self, text: str) -> None:
-        self.oauth_status.setText(text)
-        self.oauth_status.setVisible(bool(text))  # no empty gap in the box
+    def _browser(self) -> Callable[[str], Any] | None:
+        wizard = self.setup_wizard()
+        return wizard.open_browser if wizard is not None else None
+
+    @property
+    def sign_in_offer(self) -> SignInOffer | None:
+        """The provider's sign-in, when this installation can offer it for the choice."""
+        return self.oauth_box.offer
 
     def _setup_oauth(self) -> None:
-        """Offer the provider's sign-in; without a configured client ID, explain and
-        fall back to the password."""
-        self.sign_in_offer = None
-        self._signed_in = None
-        self.set_oauth_status("")
-        provider = self.state.choice
-        if provider not in OAUTH_PROVIDERS:
-            self.oauth_box.hide()
-            self._set_password_visible(True)
-            return
-        self.oauth_box.show()
-        name = "Google" if provider == "gmail" else "Microsoft"
-        from app.services.setup.sign_in import sign_in_offer
-
-        offer = sign_in_offer(self.settings, provider)
-        if offer.error is not None or not offer.available:
-            exc = offer.error or PostierError("OAUTH_NOT_CONFIGURED")
-            message, hint = message_for(exc.code, self.language(), exc.variant, exc.params)
-            if exc.variant == "work_only":  # Outlook.com with a work-accounts-only registration
-                hint = f"{message}\n{hint}"
-            self.oauth_intro.setText(
-                self.tr("Signing in with %1 is not set up in this installation of Postier, "
-                        "so we will use a password instead.").replace("%1", name)
-                + "\n" + hint)
-            self.sign_in.hide()
-            self.device_button.hide()
-            self._set_password_visible(True)
-            if provider == "gmail":
-                self.password_label.setText(self.tr("App &password:"))
-            return
-        self.oauth_intro.setText(self.tr("Sign in on %1's own page: Postier never sees your "
-                                         "password.").replace("%1", name))
-        self._sign_in_text()
-        self.sign_in_offer = offer
-        self.sign_in.show()
-        self.device_button.setVisible(offer.device_code)  # not for Google (browser only)
-        self._set_password_visible(False)
+        """Offer the provider's sign-in; without a configured client ID, the password."""
+        offered = self.oauth_box.setup()
+        self._set_password_visible(not offered)
+        if not offered and self.state.choice == "gmail":
+            self.password_label.setText(self.tr("App &password:"))
 
     def _set_password_visible(self, visible: bool) -> None:
         self.password_label.setVisible(visible)
         self.password_row.setVisible(visible)
 
     def uses_oauth(self) -> bool:
-        return self.sign_in_offer is not None
-
-    def _oauth_running(self, running: bool) -> None:
-        self.sign_in.setEnabled(not running)
-        self.device_button.setEnabled(not running)
-        self.cancel_sign_in.setVisible(running)
-
-    def start_browser_sign_in(self) -> None:
-        if not self._check_email_for_oauth():
-            return
-        self._oauth_running(True)
-        self.set_oauth_status(self.tr("Waiting for you to finish signing in in your web "
-                                          "browser…"))
-        self._run_sign_in(device=False)
-
-    def start_device_sign_in(self) -> None:
-        if not self._check_email_for_oauth():
-            return
-        self._oauth_running(True)
-        self.set_oauth_status(self.tr("Asking for a sign-in code…"))
-        self._run_sign_in(device=True)
-
-    def _run_sign_in(self, *, device: bool) -> None:
-        """The provider's sign-in off the GUI thread: the same sequence as "Sign in
-        again" and `postier account add --oauth` (setup/sign_in.py)."""
-        from app.services.setup.sign_in import sign_in
-
-        offer = self.sign_in_offer
-        if offer is None:
-            return
-        cancel = threading.Event()
-        self._oauth_cancel = cancel
-        settings, email, provider = self.settings, self.email.text().strip(), offer.provider
-        wizard = self.setup_wizard()
-        opener = wizard.open_browser if wizard is not None else None
-        show_code = gui_callback(self._show_device_code) if device else None
-        run_task(lambda: sign_in(settings, email, provider, device=device, on_code=show_code,
-                                 open_browser=opener, cancel=cancel),
-                 lambda signed, err: self._oauth_done(signed, err, cancel))
-
-    def _show_device_code(self, code: DeviceCode) -> None:
-        if not alive(self):
-            return
-        self.set_oauth_status(
-            self.tr("On any computer or phone, open %1 and enter the code %2. Waiting…")
-            .replace("%1", code.verification_uri).replace("%2", code.user_code))
-
-    def cancel_oauth(self) -> None:
-        if self._oauth_cancel is not None:
-            self._oauth_cancel.set()
-        self._oauth_running(False)
-        self.set_oauth_status(message_for("OAUTH_CANCELLED", self.language())[0])
-
-    def _oauth_done(self, signed: SignIn | None, err: BaseException | None,
-                    cancel: threading.Event) -> None:
-        if not alive(self) or cancel is not self._oauth_cancel or cancel.is_set():
-            return  # cancelled or superseded: the user has moved on
-        self._oauth_running(False)
-        if err is not None or signed is None:
-            error = err if isinstance(err, PostierError) else PostierError("OAUTH_FAILED")
-            message, hint = message_for(error.code, self.language(), error.variant,
-                                        error.params)
-            extra = error.hint if isinstance(err, PostierError) else ""
-            # The admin-consent link rides in the hint: show it so it can be sent on.
-            link = extra.splitlines()[-1] if "\n" in extra else ""
-            # The provider's own words (AADSTS number, policy) are what IT needs.
-            said = error.reply
-            said = self.tr("The provider answered: %1").replace("%1", said) if said else ""
-            self.set_oauth_status("\n".join(x for x in (message, hint, link, said) if x))
-            return
-        self.state.tokens = signed.tokens
-        self.state.auth = "oauth2"
-        self._signed_in = signed
-        self._show_sign_in_result()
+        return self.oauth_box.offer is not None
 
     def forget_sign_in(self) -> None:
         """The server refused these tokens: Next waits for a new sign-in."""
-        self.state.tokens = None
-        self._signed_in = None
-        self.set_oauth_status(self.tr("The mail server refused this sign-in: sign in again "
-                                      "with the account of %1.")
-                              .replace("%1", self.email.text().strip()))
-        self._sign_in_text()
-        self.completeChanged.emit()
-        self.sign_in.setFocus()
-
-    def _mismatch(self) -> bool:
-        """Signed in, but as another address than the typed one: the tokens would open
-        someone else's mailbox (or none), so Next stays off until this is put right."""
-        signed = self._signed_in
-        if signed is None or not self.uses_oauth() or self.state.auth != "oauth2":
-            return False
-        return signed.signed_in_other_than(self.email.text().strip())
-
-    def _show_sign_in_result(self) -> None:
-        if self.state.auth != "oauth2" or self.state.tokens is None:
-            return
-        if self._mismatch():
-            message, _hint = message_for("OAUTH_WRONG_ACCOUNT", self.language())
-            self.set_oauth_status(
-                message + "\n" + self.tr("The provider's page signed in %1, but the address "
-                                         "being set up is %2: Postier could only open the "
-                                         "mailbox of %1. Click \"Sign in again with %2\" and "
-                                         "choose that account (or sign out of %1 on the "
-                                         "provider's page first), or correct the address above.")
-                .replace("%1", self._signed_in_as()).replace("%2", self.email.text().strip()))
-            self.oauth_status.setStyleSheet("color: #b00020;")
-        else:
-            self.set_oauth_status(self.tr("Signed in."))
-            self.oauth_status.setStyleSheet("")
-        self._sign_in_text()
-        self.completeChanged.emit()
-
-    def _signed_in_as(self) -> str:
-        """The address the provider says was signed in ("" before a sign-in)."""
-        return (self._signed_in.signed_in_as or "") if self._signed_in is not None else ""
-
-    def _sign_in_text(self) -> None:
-        if self._mismatch():
-            self.sign_in.setText(self.tr("Sign &in again with %1")
-                                 .replace("%1", self.email.text().strip()))
-        else:
-            name = "Google" if self.state.choice == "gmail" else "Microsoft"
-            self.sign_in.setText(self.tr("&Sign in with %1").replace("%1", name))
+        self.oauth_box.forget()
 
     def _check_email_for_oauth(self) -> bool:
         if not is_valid_email(self.email.text().strip()):
@@ -404,8 +232,7 @@ class AddressPage(StepPage):
         self.cancel_oauth_silently()
 
     def cancel_oauth_silently(self) -> None:
-        if self._oauth_cancel is not None:
-            self._oauth_cancel.set()
+        self.oauth_box.cancel_silently()
 
     def _toggle_password(self, shown: bool) -> None:
         self.password.setEchoMode(QLineEdit.EchoMode.Normal if shown
@@ -414,8 +241,8 @@ class AddressPage(StepPage):
     def _email_changed(self, _text: str) -> None:
         if self.email_error.isVisible() and is_valid_email(self.email.text().strip()):
             self._show_email_error(False)
-        if self._signed_in_as():
-            self._show_sign_in_result()  # a corrected address may now match the sign-in
+        if self.oauth_box.signed_in_as():
+            self.oauth_box.show_result()  # a corrected address may now match the sign-in
         if self._discovered_for and self._discovered_for != self._discovery_key():
             self._discovered_for = ""
             self.state.imap = self.state.smtp = None
@@ -619,7 +446,8 @@ class AddressPage(StepPage):
         if self.state.editing is not None:
             return True  # an empty password keeps the stored one
         if self.uses_oauth():
-            if self.state.auth != "oauth2" or self.state.tokens is None or self._mismatch():
+            if self.state.auth != "oauth2" or self.state.tokens is None \
+                    or self.oauth_box.mismatch():
                 return False
         elif not self.password.text():
             return False

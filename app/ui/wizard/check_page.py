@@ -3,8 +3,8 @@ the server's own reply, a concrete fix and, where it helps, a step-by-step panel
 
 The check runs off the GUI thread; "Stop" abandons it at once (the service sees the
 cancel event and its late answer is ignored). Next stays disabled until a test passes.
-The check itself is setup/retest.py's check_settings; the ~580 lines are the checklist,
-the failure panel with its fixes and guidance, and their words.
+The check itself is setup/retest.py's check_settings, the live checklist checklist.py; this
+page runs the check and shows the failure panel with its fixes, guidance and words.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +34,7 @@ from app.services.errors import ErrorInfo, PostierError, message_for
 from app.services.setup.endpoint import Endpoint
 from app.ui.worker import gui_callback, run_task
 
+from .checklist import COLOR, Checklist
 from .guidance import Guidance, guidance_for
 from .state import WizardState
 from .step_page import PAGE_SIGNATURE, StepPage
@@ -46,46 +45,11 @@ if TYPE_CHECKING:  # types only: the check service is imported when a check star
 
 log = logging.getLogger(__name__)
 
-# Checklist rows per server; service step names fold into them (greeting is part of the
-# connection, starttls is the secure-connection row).
-ROWS = {"imap": ("dns", "connect", "tls", "login", "inbox"),
-        "smtp": ("dns", "connect", "tls", "login")}
-STEP_TO_ROW = {"resolve": "dns", "connect": "connect", "greeting": "connect", "tls": "tls",
-               "starttls": "tls", "login": "login", "select": "inbox", "send_test": "login"}
 CERT_CODES = ("CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_HOSTNAME_MISMATCH")
 PASSWORD_CODES = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED")
 # Refusals that mean "wrong password" for a password but "this sign-in does not open this
 # mailbox" for an OAuth2 token: password advice would send the user the wrong way.
 SIGN_IN_REFUSALS = ("AUTH_FAILED", "APP_PASSWORD_REQUIRED", "BASIC_AUTH_DISABLED")
-MARK = {"pending": "○", "running": "…", "ok": "✔", "fail": "✘", "skipped": "–"}
-COLOR = {"pending": "#777777", "running": "#1a5fb4", "ok": "#1e7b34", "fail": "#b00020",
-         "skipped": "#999999"}
-
-
-class ChecklistRow:
-    def __init__(self, grid: QGridLayout, row: int, text: str, name: str) -> None:
-        self.mark = QLabel()
-        self.mark.setObjectName(f"mark_{name}")
-        self.mark.setFixedWidth(28)
-        big_font(self.mark, 3)
-        self.text = QLabel(text)
-        self.time = QLabel()
-        self.time.setObjectName(f"time_{name}")
-        self.time.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        grid.addWidget(self.mark, row, 0)
-        grid.addWidget(self.text, row, 1)
-        grid.addWidget(self.time, row, 2)
-        self.state = "pending"
-        self.ms = 0
-        self.set("pending")
-
-    def set(self, state: str, ms: int | None = None) -> None:
-        self.state = state
-        self.mark.setText(MARK[state])
-        self.mark.setStyleSheet(f"color: {COLOR[state]};")
-        self.time.setText(f"{ms} ms" if ms is not None else "")
-
 
 class CheckPage(StepPage):
     step_number = 4
@@ -108,25 +72,9 @@ class CheckPage(StepPage):
         self.target = wrap_label()
         self.target.setObjectName("testTarget")
         self.outer.addWidget(self.target)
-        lists = QHBoxLayout()
-        self.rows: dict[tuple[str, str], ChecklistRow] = {}
-        for server, title in (("imap", self.tr("Incoming mail (IMAP)")),
-                              ("smtp", self.tr("Outgoing mail (SMTP)"))):
-            box = QGroupBox(title)
-            grid = QGridLayout(box)
-            grid.setColumnStretch(1, 1)
-            for i, row in enumerate(ROWS[server]):
-                self.rows[(server, row)] = ChecklistRow(grid, i, self.row_text(server, row),
-                                                        f"{server}_{row}")
-            grid.setRowStretch(len(ROWS[server]), 1)  # rows stay at the top, aligned
-            lists.addWidget(box)
-        # The checklist keeps its natural height (both boxes alike); spare room goes to
-        # the error panel.
-        checklist = QWidget()
-        checklist.setLayout(lists)
-        lists.setContentsMargins(0, 0, 0, 0)
-        checklist.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.outer.addWidget(checklist)
+        self.checklist = Checklist()
+        self.rows = self.checklist.rows
+        self.outer.addWidget(self.checklist)
 
         self.verdict = big_font(wrap_label(), 4)
         self.verdict.setObjectName("verdict")
@@ -136,17 +84,6 @@ class CheckPage(StepPage):
         self.outer.addStretch(0)
 
     # -- layout ----------------------------------------------------------------
-    def row_text(self, server: str, row: str) -> str:
-        texts = {
-            "dns": self.tr("Server name found (DNS)"),
-            "connect": self.tr("Connected to the server"),
-            "tls": self.tr("Secure connection (TLS)"),
-            "login": self.tr("Signed in") if server == "imap"
-            else self.tr("Signed in for sending"),
-            "inbox": self.tr("Inbox opened"),
-        }
-        return texts[row]
-
     def _build_error_panel(self) -> None:
         self.error_panel = QFrame()
         self.error_panel.setObjectName("errorPanel")
@@ -301,9 +238,8 @@ class CheckPage(StepPage):
         self.running = True
         self._started = time.monotonic()
         self._steps = []
-        for row in self.rows.values():
-            row.set("pending")
-        self._mark_running()
+        self.checklist.reset()
+        self.checklist.mark_running()
         self.target.setText(self.tr("Account %1 — incoming %2, outgoing %3")
                             .replace("%1", state.email)
                             .replace("%2", self.describe_endpoint(state.imap))
@@ -352,47 +288,18 @@ class CheckPage(StepPage):
             return
         self._gen += 1
         self.running = False
-        for row in self.rows.values():
-            if row.state in ("running", "pending"):
-                row.set("skipped")
+        self.checklist.skip_unfinished()
         if not quiet:
             self.verdict.setText(self.tr("Test stopped. Nothing was saved."))
             self.verdict.setStyleSheet("")
         self._show_buttons(running=False, failed=False)
         self.completeChanged.emit()
 
-    def _mark_running(self) -> None:
-        for server, names in ROWS.items():
-            rows = [self.rows[(server, n)] for n in names]
-            if any(r.state in ("fail", "running") for r in rows):
-                continue
-            for row in rows:
-                if row.state == "pending":
-                    row.set("running")
-                    break
-
     def _on_step(self, gen: int, step: Step) -> None:
         if not alive(self) or gen != self._gen:
             return
         self._steps.append(step)
-        self._render(self._steps, final=False)
-
-    def _render(self, steps: list[Step], final: bool) -> None:
-        for row in self.rows.values():
-            row.set("pending")
-            row.ms = 0
-        for step in steps:
-            shown = self.rows.get((step.server, STEP_TO_ROW.get(step.step, "")))
-            if shown is None:
-                continue
-            shown.ms += int(step.ms or 0)
-            shown.set("ok" if step.ok and shown.state != "fail" else "fail", shown.ms)
-        if final:
-            for row in self.rows.values():
-                if row.state == "pending":
-                    row.set("skipped")
-        else:
-            self._mark_running()
+        self.checklist.render(self._steps, final=False)
 
     def _on_done(self, gen: int, result: CheckResult | None,
                  err: BaseException | None) -> None:
@@ -406,11 +313,11 @@ class CheckPage(StepPage):
             else:
                 log.warning("check failed unexpectedly: %s", type(err).__name__)
                 self.last_error = ErrorInfo("PROTOCOL_ERROR", "", "")
-            self._render(self._steps, final=True)
+            self.checklist.render(self._steps, final=True)
             self._show_failure()
             return
         state.check = result
-        self._render(list(result.steps or self._steps), final=True)
+        self.checklist.render(list(result.steps or self._steps), final=True)
         if result.ok:
             state.check_passed = True
             elapsed = time.monotonic() - self._started
