@@ -31,7 +31,7 @@ import select
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -175,28 +175,40 @@ class Connection:
     def __init__(self, raw: Any, url: str) -> None:
         self.raw = raw
         self.url = url
+        # Set on a kept connection handed out again (PostgresDatabase._acquire): how to open
+        # a new one if the server dropped this one just before its first statement.
+        self.reopen: Callable[[], Any] | None = None
 
-    def _run(self, fn: Any, sql: str, args: Any) -> Any:
+    def _run(self, many: bool, sql: str, args: Any) -> Any:
         import psycopg
 
-        try:
-            return fn(convert(sql), args)
-        except psycopg.IntegrityError as exc:
-            raise sqlite3.IntegrityError(str(exc)) from exc
-        except psycopg.OperationalError as exc:
-            raise unreachable(self.url, exc) from exc
+        query = convert(sql)
+        while True:
+            cur = self.raw.cursor(row_factory=_row_factory)
+            try:
+                (cur.executemany if many else cur.execute)(query, args)
+            except psycopg.IntegrityError as exc:
+                raise sqlite3.IntegrityError(str(exc)) from exc
+            except psycopg.OperationalError as exc:
+                reopen, self.reopen = self.reopen, None
+                if reopen is None or not self.raw.broken:
+                    raise unreachable(self.url, exc) from exc
+                # The server ended this kept connection (a restart, an idle timeout) in the
+                # moment before it was used: nothing ran on it, the statement runs on a new one.
+                self.raw.close()
+                self.raw = reopen()
+                continue
+            self.reopen = None  # it works: any later failure is a real one
+            return cur
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
-        cur = self.raw.cursor(row_factory=_row_factory)
-        self._run(cur.execute, sql, _params(params))
-        return Cursor(cur)
+        return Cursor(self._run(False, sql, _params(params)))
 
     def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> Cursor:
-        cur = self.raw.cursor(row_factory=_row_factory)
         rows = [_params(p) for p in seq]
-        if rows:
-            self._run(cur.executemany, sql, rows)
-        return Cursor(cur)
+        if not rows:
+            return Cursor(self.raw.cursor(row_factory=_row_factory))
+        return Cursor(self._run(True, sql, rows))
 
     @property
     def in_transaction(self) -> bool:
@@ -306,16 +318,7 @@ class PostgresDatabase(Database):
         return f"{key}@{self.person()}" if key.startswith(PERSONAL_SETTINGS) else key
 
     def connect(self) -> Connection:  # type: ignore[override]
-        try:
-            import psycopg
-        except ImportError as exc:  # the wheel is a dependency; a broken install says so
-            raise unreachable(self.url, exc) from exc
-        try:
-            raw = psycopg.connect(self.url, autocommit=True, **self._connect_kwargs())
-        except psycopg.Error as exc:
-            self._kwargs = None  # a password changed in the keyring meanwhile is re-read
-            raise unreachable(self.url, exc) from exc
-        conn = Connection(raw, self.url)
+        conn = Connection(self._open_raw(), self.url)
         if not self._ready:
             try:
                 self._prepare_pg(conn)
@@ -324,11 +327,23 @@ class PostgresDatabase(Database):
                 raise
         return conn
 
+    def _open_raw(self) -> Any:
+        try:
+            import psycopg
+        except ImportError as exc:  # the wheel is a dependency; a broken install says so
+            raise unreachable(self.url, exc) from exc
+        try:
+            return psycopg.connect(self.url, autocommit=True, **self._connect_kwargs())
+        except psycopg.Error as exc:
+            self._kwargs = None  # a password changed in the keyring meanwhile is re-read
+            raise unreachable(self.url, exc) from exc
+
     def _acquire(self) -> Connection:
         conn: Connection | None = getattr(self._idle, "conn", None)
         self._idle.conn = None
         if conn is not None:
             if conn.usable():
+                conn.reopen = self._open_raw
                 return conn
             conn.close()
         return self.connect()
