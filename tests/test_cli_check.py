@@ -83,11 +83,13 @@ def test_check_text_output(rig) -> None:
 
 
 def test_check_bad_input_exit_2_without_traceback(rig) -> None:
-    for email, args in ((ALICE, ["--imap", "127.0.0.1:notaport:ssl"]),
-                        (ALICE, ["--imap", ep(rig.imaps), "--pin", "not-a-fingerprint"]),
-                        ("alice-at-example.test", ["--imap", ep(rig.imaps)])):
+    for email, args, code in (
+            (ALICE, ["--imap", "127.0.0.1:notaport:ssl"], "INVALID_INPUT"),
+            (ALICE, ["--imap", ep(rig.imaps), "--pin", "not-a-fingerprint"], "INVALID_INPUT"),
+            ("alice-at-example.test", ["--imap", ep(rig.imaps)], "INVALID_EMAIL")):
         out = postier(rig, "check", email, "--json", "--password-env", "RIG_PW",
                       "--smtp", ep(rig.smtps), *args)
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr
-        assert json.loads(out.stdout)["error"]["code"]
+        error = json.loads(out.stdout)["error"]
+        assert error["code"] == code and error["message"], (args, error)
