@@ -5,6 +5,7 @@ the pin, and the Sent folder (copy, look-up)."""
 
 from __future__ import annotations
 
+import smtplib
 import socket
 import ssl
 from pathlib import Path
@@ -48,10 +49,16 @@ def test_open_imap_over_implicit_tls_logs_in_and_selects(rig_settings: Settings,
 def test_open_imap_through_starttls_with_a_utf8_password(rig_settings: Settings,
                                                          rig) -> None:  # noqa: ANN001
     account = _account(rig_settings, ZOE, rig.imap_starttls, rig.submission)
+    held = len(rig.maildir_messages(ZOE))
+    with smtplib.SMTP(*rig.smtp_inject, timeout=10) as smtp:  # one more than before for Zoé
+        smtp.sendmail("alice@example.test", [ZOE], b"Subject: pour Zoe\r\n\r\nBonjour\r\n")
+    assert len(rig.wait_for_mail(ZOE, held + 1)) == held + 1
     client = open_imap(account, rig_settings, Credential(ZOE, "mot-de-passe-été"), timeout=10)
     try:
         assert isinstance(client.socket(), ssl.SSLSocket)  # upgraded before the password
-        assert client.select_folder("INBOX", readonly=True)[b"EXISTS"] >= 0
+        assert client.socket().version() in ("TLSv1.2", "TLSv1.3")
+        # Signed in as Zoé (the UTF-8 password accepted): her INBOX, with the new message.
+        assert client.select_folder("INBOX", readonly=True)[b"EXISTS"] == held + 1
     finally:
         imap_session.close(client)
 
