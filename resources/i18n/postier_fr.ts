@@ -2209,7 +2209,13 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="+57"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="+47"/>
+        <source>en</source>
+        <comment>language code of this translation</comment>
+        <translation>fr</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Postier — set up a mail account</source>
         <translation>Postier — configurer un compte de messagerie</translation>
     </message>

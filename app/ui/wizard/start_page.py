@@ -198,8 +198,8 @@ class StartPage(StepPage):
             item = self.list.item(row)
             preset = item.data(USER_ROLE)
             words = [item.text()]
-            if preset != OWN_SERVER:  # its name in the other language finds it too
-                words += [preset_label(preset, "fr"), preset_label(preset, "en")]
+            if preset != OWN_SERVER:  # its name in the other languages finds it too
+                words += [*preset.labels.values(), preset.label()]
                 words += list(preset.domains)
                 words.append(preset.id)
             hidden = bool(needle) and preset != OWN_SERVER and not any(

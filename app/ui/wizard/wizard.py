@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
+from app.services import translation
 from app.services.config import Settings
 from app.ui.window_geometry import SettingsFile, fit_window, save_geometry
 
@@ -40,9 +41,11 @@ if TYPE_CHECKING:  # the later pages' modules are imported once the window is sh
 
 def shown_language() -> str:
     """The language the widgets are actually shown in (the installed translator), so the
-    catalogue's error messages match the rest of the page."""
-    probe = "Step %1 of %2"
-    return "fr" if QCoreApplication.translate("StepPage", probe) != probe else "en"
+    catalogue's error messages match the rest of the page. Each Qt catalogue names its own
+    language (postier_fr.ts translates this "en" to "fr"): a new language is a new
+    catalogue, not code."""
+    code = QCoreApplication.translate("SetupWizard", "en", "language code of this translation")
+    return code if code in translation.available_languages() else translation.SOURCE_LANGUAGE
 
 
 class SetupWizard(QWizard):
@@ -52,7 +55,8 @@ class SetupWizard(QWizard):
                  language: str | None = None, edit_account: Account | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings.from_env()
-        self.language = language if language in ("fr", "en") else shown_language()
+        self.language = language if language in translation.available_languages() \
+            else shown_language()
         self.check_timeout = 30.0  # seconds for the whole account test
         self.health_timeout = 10.0
         self.state = WizardState()
