@@ -280,8 +280,12 @@ def test_screenshot_french(qtbot, settings: Settings, db: Database, tmp_path: Pa
         assert dialog.close_button.text() == "Fermer"
         assert dialog.view.row("dkim").title.text() == "Une clé DKIM est abîmée"
         dialog.resize(860, 900)
-        for _ in range(5):  # let height-for-width layouts settle (wrapped records grow)
-            QApplication.processEvents()
+        # Height-for-width layouts settle: every wrapped record is then shown whole.
+        boxes = [r.record_box for r in dialog.view.rows if r.record_box is not None]
+        assert boxes
+        qtbot.waitUntil(lambda: all(box.document().size().height()
+                                    <= box.viewport().height() + 1 for box in boxes),
+                        timeout=5000)
         folder = SHOTS if os.environ.get("POSTIER_SCREENSHOTS") == "1" else tmp_path
         folder.mkdir(parents=True, exist_ok=True)
         assert dialog.grab().save(str(folder / "main_domain_health.png"))
