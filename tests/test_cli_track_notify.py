@@ -65,7 +65,7 @@ def test_bounce_while_track_runs_is_emailed_exactly_once(rig, settings: Settings
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while AccountStore(db).require(SENDER).sync_state != "watching":
+        while AccountStore(db).require(SENDER).sync_state != "watching" or not rig.idling(SENDER):
             assert tracker.poll() is None, tracker.communicate()
             assert time.monotonic() < deadline, "the watcher never settled into IDLE"
             time.sleep(0.1)
