@@ -67,7 +67,8 @@ def settings(rig, postier_env: Path, monkeypatch: pytest.MonkeyPatch) -> Setting
     return current
 
 
-def test_closing_the_window_stops_the_background_within_its_deadline(qtbot, settings) -> None:
+def test_closing_the_window_stops_the_background_within_its_deadline(qtbot, rig,
+                                                                     settings) -> None:
     from app.ui.main_window import MainWindow
 
     db = open_database(settings.db_path)
@@ -76,8 +77,8 @@ def test_closing_the_window_stops_the_background_within_its_deadline(qtbot, sett
     win.show()
     background = win.background
     # Started once shown: the account's watcher is in its IDLE session, its lane exists.
-    qtbot.waitUntil(lambda: AccountStore(db).require(SENDER).sync_state == "watching",
-                    timeout=int(3 * WAIT * 1000))
+    qtbot.waitUntil(lambda: AccountStore(db).require(SENDER).sync_state == "watching"
+                    and rig.idling(SENDER), timeout=int(3 * WAIT * 1000))
     assert background.started and SENDER in background.lanes
     assert background.pool is not QThreadPool.globalInstance()
     assert background.active_threads() >= 1
