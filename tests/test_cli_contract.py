@@ -105,7 +105,9 @@ def test_account_add_list_remove_contract(rig) -> None:
 
     code, doc, _ = run("account", "add", ALICE, "--password-env", "PW", *servers, "--json",
                        env=env)
-    assert code != 0 and "error" in doc or doc.get("ok") is False  # already there
+    assert (code, doc["error"]["code"]) == (1, "ACCOUNT_EXISTS"), doc  # already there…
+    c.check(doc, c.ERROR_DOC)
+    assert [a["email"] for a in run("account", "list", "--json", env=env)[1]] == [ALICE]
 
     code, doc, _ = run("account", "remove", ALICE, "--json", env=env)
     assert code == 0 and doc == {**doc, "email": ALICE, "removed": True}
