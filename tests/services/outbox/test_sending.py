@@ -408,7 +408,9 @@ def test_international_address_refused_without_smtputf8(env, smtp_server, ca) ->
     finally:
         plain.stop()
     assert result.status == "failed"
-    assert result.recipients[0]["status"] not in ("sent", "queued", "deferred")
+    # Refused for good, before anything left (not retried): the server's 5.6.7, blocked.
+    assert (result.recipients[0]["status"], result.recipients[0]["reason"]) == (
+        "blocked", "content_error")
     assert "international" in result.recipients[0]["detail"]
     assert script.received == []
 
