@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QFormLayout
 
+from app.services.errors import message_for
 from app.services.outbox import signature as sig
 from app.services.storage import AccountStore, open_database
 from app.ui.i18n import install_translator
@@ -184,6 +185,16 @@ FAILURES = [
 ]
 
 
+# What each failure panel must show: the error code and the server it names.
+SHOWN = {"auth_failed": ("AUTH_FAILED", "imap"),
+         "gmail_app_password": ("APP_PASSWORD_REQUIRED", "imap"),
+         "imap_disabled_gmail": ("IMAP_DISABLED", "imap"),
+         "imap_disabled_m365": ("IMAP_DISABLED", "imap"),
+         "basic_auth_disabled": ("BASIC_AUTH_DISABLED", "smtp"),
+         "tls_too_old": ("TLS_TOO_OLD", "imap"),
+         "self_signed": ("CERT_UNTRUSTED", "imap")}
+
+
 @pytest.mark.parametrize(("name", "imap_kind", "imap_kw", "smtp_kind", "smtp_kw", "provider"),
                          FAILURES, ids=[f[0] for f in FAILURES])
 def test_screens_of_failure_panels(qtbot, bad_servers, language: str, postier_env: Path,
@@ -204,7 +215,13 @@ def test_screens_of_failure_panels(qtbot, bad_servers, language: str, postier_en
         wait_test_done(qtbot, wizard)
     page = wizard.check_page
     assert not wizard.state.check_passed
-    assert page.error_message.text()
+    # The panel of this failure: its code's message in the page's language, the server
+    # named, and what the server said.
+    error = page.last_error
+    assert (error.code, error.server) == SHOWN[name]
+    assert page.error_message.text() == message_for(error.code, lang, error.variant,
+                                                    error.params)[0]
+    assert page.reply.isVisible() and page.reply.text()
     screenshot(wizard, f"wizard_4_test_{name}_{lang}", tmp_path)
     if name == "self_signed":
         click(qtbot, page.trust_button)
