@@ -121,7 +121,13 @@ def test_screenshot_resend_accounts_notifications_about(qtbot, demo_window,
     sm.add_event(db, ids["delivered"], "replied", "reply", None, "Re: Facture F-2026-117")
     qtbot.waitUntil(lambda: "Notifications (3)" in win.tabs.tabText(2), timeout=10_000)
     win.tabs.setCurrentWidget(win.notifications_panel)
-    assert win.notifications_panel.list.count() >= 2  # the bounce and the reply, listed
+    # Listed, newest first: the reply and the bounce just recorded, then the account that
+    # stopped syncing (the demo's AUTH_FAILED one).
+    items = win.notifications_panel.list
+    heads = [items.item(i).text().split("\n")[0].split("  ", 1)[1] for i in range(items.count())]
+    assert heads == ["Reply from compta@fournil-durand.fr",
+                     "Not delivered to mairie@saint-martin.fr",
+                     f"{sm.ACCOUNTS[1]} stopped syncing"]
     _save(win, "main_notifications.png", tmp_path)
     win.about()
     qtbot.waitExposed(win.about_dialog)
