@@ -100,7 +100,10 @@ def test_discovery_failure_says_so_and_leads_to_manual(qtbot, postier_env: Path)
     assert page.progress.isVisible()
     qtbot.waitUntil(lambda: not page._discovering, timeout=20000)
     assert "No settings found for dupont.invalid" in page.status.text()
-    assert page.progress.count() >= 1  # each source asked is listed
+    # Each probe the discovery reports is listed, in its order.
+    tried = wizard.state.discovery.tried
+    assert tried and [page.progress.item(i).text() for i in range(page.progress.count())] == [
+        page.progress_line(t) for t in tried]
     click_next(qtbot, wizard)
     assert wizard.currentId() == PAGE_MANUAL
 
