@@ -7,10 +7,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from app.services.bounce import model
+from app.services.bounce import model, parse, vendors
 from app.services.bounce.addresses import address_of, msgid_of
 from app.services.bounce.decode import header_text, parse_entity, walk
 from app.services.bounce.model import Report
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
 FUZZ = settings(max_examples=120, deadline=None,
@@ -53,3 +54,21 @@ def vendor_context(raw: bytes) -> Context:
                     subject=header_text(msg, "Subject"),
                     from_addr=address_of(header_text(msg, "From")))
     return Context(msg, report, walk(msg))
+
+
+def assert_sound_output(raw: bytes, names: tuple[str, ...]) -> None:
+    """Every module of ``names`` that claims ``raw`` gives addresses, known actions and known
+    reasons, and the whole parse stays within its bounds with consistent categories."""
+    by_name = {m.NAME: m for m in vendors.VENDORS}
+    ctx = vendor_context(raw)
+    for name in names:
+        module = by_name[name]
+        if module.detect(ctx):
+            for found in module.extract(ctx):
+                assert "@" in found.address
+                assert found.action in (None, "failed", "delayed", "delivered")
+                assert found.reason is None or found.reason in REASON_CATEGORY
+    report = parse(raw)
+    assert len(report.recipients) <= model.MAX_RECIPIENTS
+    for rcpt in report.recipients:
+        assert REASON_CATEGORY.get(rcpt.reason) == rcpt.category
