@@ -130,12 +130,26 @@ def sender_mark(db: Any, message_id: int) -> Iterator[bool]:
         log.info("no sender mark for message %s: %s", message_id, exc.code)
         yield True
         return
+    held = False
     try:
         held = bool(conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
                                  (SENDER_CLASS, message_id)).fetchone()[0])
         yield held
     finally:
-        conn.close()  # the session ends: the mark goes with it
+        _release_mark(conn, message_id, held)
+
+
+def _release_mark(conn: Any, message_id: int, held: bool) -> None:
+    """Unlock before closing: the server ends a closed session's locks only when its
+    backend notices, some milliseconds later, and a recovery asking in between would
+    wrongly see a live sender."""
+    try:
+        if held:
+            conn.execute("SELECT pg_advisory_unlock(%s, %s)", (SENDER_CLASS, message_id))
+    except Exception as exc:  # noqa: BLE001 - the close below releases it anyway
+        log.info("sender mark for message %s not unlocked: %s", message_id, type(exc).__name__)
+    finally:
+        conn.close()
 
 
 def sender_gone(db: Any, message_id: int) -> bool:
@@ -149,8 +163,16 @@ def sender_gone(db: Any, message_id: int) -> bool:
     from app.services.team import connection
 
     try:
-        with connection.connect(url, "recovery") as conn:
-            return bool(conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                                     (SENDER_CLASS, message_id)).fetchone()[0])
+        conn = connection.connect(url, "recovery")
     except PostierError:
         return False
+    free = False
+    try:
+        free = bool(conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                 (SENDER_CLASS, message_id)).fetchone()[0])
+        return free
+    except Exception as exc:  # noqa: BLE001 - the server cannot say: the time rule applies
+        log.info("sender mark for message %s unknown: %s", message_id, type(exc).__name__)
+        return False
+    finally:
+        _release_mark(conn, message_id, free)
