@@ -1,7 +1,7 @@
-"""PostgreSQL engine for storage.py (team mode): the same API and migration ladder as SQLite.
+"""PostgreSQL engine for storage (team mode): the same API and migration ladder as SQLite.
 
-Only storage.py imports this module, and only when the database URL is ``postgresql://…``:
-SQLite users never load psycopg. The modules that write SQL keep writing it once, in the
+psycopg is imported only when a ``postgresql://…`` database is opened: SQLite users never
+load it (an optional dependency, hence the imports inside functions). The modules that write SQL keep writing it once, in the
 portable subset both engines run (``?`` placeholders, ``ON CONFLICT``, ``RETURNING id``,
 ``COALESCE``); the connection adapter below does the few mechanical differences:
 
@@ -26,6 +26,7 @@ not). ``COLLATE NOCASE`` is a real case-insensitive ICU collation created first.
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import select
 import socket
@@ -37,13 +38,39 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.services.storage import (
-    MIGRATIONS,
-    PERSONAL_SETTINGS,
-    SCHEMA_VERSION,
-    Database,
-    StorageError,
-)
+from app.services.storage.failures import StorageError
+from app.services.storage.migrations import MIGRATIONS, SCHEMA_VERSION, split_sql
+from app.services.storage.notify_triggers import ensure_triggers
+from app.services.storage.sqlite import PERSONAL_SETTINGS, Database
+
+# Gives this user's password for a team database URL (their keyring's: team/connection.py);
+# None when there is none (libpq may still find ~/.pgpass). Passed in, so storage depends
+# on no other service.
+PasswordSource = Callable[[str], "str | None"]
+
+CONNECT_TIMEOUT = 5  # seconds: an unreachable server is said quickly, the GUI never hangs
+# libpq's TCP keepalives: a laptop that vanished (sleep, Wi-Fi gone) is noticed by the
+# server within about 10 + 3 × 5 s, and its advisory locks are released.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+              "keepalives_count": 3}
+
+
+def application_name(role: str) -> str:
+    """Shown in pg_stat_activity, so an administrator (and the page) sees who watches what."""
+    return f"postier pid {os.getpid()} {role} {getpass.getuser()}@{socket.gethostname()}"[:63]
+
+
+def connect_options(url: str, role: str, password: PasswordSource | None = None,
+                    timeout: int = CONNECT_TIMEOUT) -> dict[str, Any]:
+    """Keyword arguments for ``psycopg.connect(url, **kwargs)``: the password from
+    ``password`` (when the URL has none), a short connect timeout, keepalives, who we are."""
+    kwargs: dict[str, Any] = {"connect_timeout": timeout,
+                              "application_name": application_name(role), **KEEPALIVES}
+    if password is not None and urlsplit(url).password is None:
+        found = password(url)
+        if found:
+            kwargs["password"] = found
+    return kwargs
 
 # Migrations of two laptops opening the team database at once run one after the other.
 _MIGRATION_LOCK = 0x506F7374  # "Post"
@@ -269,11 +296,9 @@ def _ddl(statement: str) -> tuple[str, list[str]]:
 
 def migration_statements(version: int) -> list[str]:
     """The statements that move a PostgreSQL schema from ``version`` to ``version + 1``."""
-    from app.services.storage import _split_sql
-
     statements: list[str] = []
     deferred: list[str] = []
-    for statement in _split_sql(MIGRATIONS[version]):
+    for statement in split_sql(MIGRATIONS[version]):
         sql, later = _ddl(statement)
         statements.append(sql)
         deferred.extend(later)
@@ -291,9 +316,10 @@ class PostgresDatabase(Database):
 
     engine = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, password: PasswordSource | None = None) -> None:
         super().__init__(Path(safe_url(url)))  # never a file: for messages only
         self.url = url
+        self._password = password
         self._kwargs: dict[str, Any] | None = None
         self._idle = threading.local()  # this thread's idle connection (_acquire/_release)
 
@@ -302,9 +328,7 @@ class PostgresDatabase(Database):
         a short connect timeout, keepalives, who we are (team/connection.py); read from the
         keyring once, not at every transaction."""
         if self._kwargs is None:
-            from app.services.team.connection import conninfo_kwargs
-
-            self._kwargs = conninfo_kwargs(self.url, "app")
+            self._kwargs = connect_options(self.url, "app", self._password)
         return self._kwargs
 
     def describe(self) -> str:
@@ -418,8 +442,6 @@ class PostgresDatabase(Database):
         self._fresh = True  # no local backup to take of a server's database
         self._daily_checked = True
         # Every write NOTIFYs the other laptops (team/live.py); idempotent, once a process.
-        from app.services.team.live import ensure_triggers
-
         ensure_triggers(conn)
         self._ready = True
 
@@ -441,11 +463,11 @@ class PostgresDatabase(Database):
             raise
 
 
-def check_team_database(url: str) -> dict[str, Any]:
+def check_team_database(url: str, password: PasswordSource | None = None) -> dict[str, Any]:
     """``postier db check`` on a team database, read-only: reachable (else StorageError,
     exit 2), made by Postier, at a schema this Postier knows. Its rows' links are the
     server's foreign keys; its backups are its operator's (``db restore`` is for the file)."""
-    db = PostgresDatabase(url)
+    db = PostgresDatabase(url, password)
     db._ready = True  # a check never migrates nor installs anything
     problems: list[str] = []
     version = 0
