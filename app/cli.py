@@ -390,14 +390,14 @@ def cmd_outbox(args: argparse.Namespace) -> CommandResult:
 
 
 def cmd_messages(args: argparse.Namespace) -> CommandResult:
-    from app.services.tracking.message_status import STATUSES
+    from app.services.history.message_status import STATUSES
 
     if args.status and args.status not in STATUSES:
         raise InputError(f"--status must be one of {', '.join(STATUSES)}")
     if args.limit <= 0:
         raise InputError("--limit must be positive")
+    from app.services.history import message_views as mv
     from app.services.setup.accounts import database
-    from app.services.tracking import message_views as mv
 
     # The window's own read path (same index, order and filter): the CLI lists what it shows.
     flt = mv.ViewFilter(statuses=(args.status,) if args.status else (),
@@ -416,9 +416,10 @@ def cmd_db_check(args: argparse.Namespace) -> CommandResult:
     settings = _settings()
     team_url = settings.option("database.url")
     if team_url:  # team mode: the shared database, not this computer's file
-        from app.services.storage_pg import check_team_database
+        from app.services.storage.postgres import check_team_database
+        from app.services.team.connection import keyring_password
 
-        report = check_team_database(team_url)
+        report = check_team_database(team_url, keyring_password)
         where = report["database"]
     else:
         report = check_database(settings.db_path)

@@ -31,9 +31,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.main_window import MessagesTable
 from app.ui.messages_model import COLUMNS, SentMessagesModel
 from tests.support import sent_messages as sm

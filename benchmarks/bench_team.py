@@ -32,8 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from app.services.config import Settings
-from app.services.storage import database_for, open_database
-from app.services.team import connection, live
+from app.services.storage import database_for, notify_triggers, open_database
+from app.services.team import connection
 from benchmarks.bench_messages_table import wait_until
 from tests.support import sent_messages as sm
 from tests.support.postgres import PostgresServer, find_bindir
@@ -157,7 +157,7 @@ def main() -> None:
         url = server.create_database("bench_live")
         open_database(url).connect().close()
         with connection.connect(url, "bench") as conn:
-            assert live.triggers_installed(conn)
+            assert notify_triggers.triggers_installed(conn)
         print(f"PostgreSQL {server.port} on loopback; {WRITES} writes each; machine: "
               f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
         print(f"{'commit -> NOTIFY heard by another process':50s} {ms(listener_latency(url))}")

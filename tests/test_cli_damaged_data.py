@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.storage import Database, backups, open_database
-from app.services.tracking import message_store as ms
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = 150

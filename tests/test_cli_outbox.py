@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.mail.auth import Credential
 from app.services.outbox import queue, sending
 from app.services.setup import accounts
 from app.services.storage import Database
-from app.services.tracking import message_store as ms
 from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -37,7 +37,8 @@ from app.services.config import Settings
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
 from app.services.setup import accounts
-from app.services.storage import Database, database_for
+from app.services.storage import Database
+from app.services.team.connection import settings_database
 from tests.support.sent_messages import listed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,7 +152,7 @@ def test_kill_send_and_outbox_at_random_moments_loses_nothing_sends_once(
     # 1. `postier send`, three at a time. Some are killed at a random moment of their life
     #    (imports, recording, SMTP, the Sent copy: ~1 s in all), more at a random moment
     #    after their row appears, where the SMTP transaction is.
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     big = tmp_path / "big.txt"
     big.write_text("".join(f"line {i} of a long quote, attachment-sized\n"
                            for i in range(15_000)))

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
 from app.services.setup import accounts
 from app.services.storage import database_for
 from app.services.team import connection, leases
-from app.services.tracking import message_store as ms
 from tests.support.postgres import postgres_server, postgres_url  # noqa: F401
 from tests.support.sent_messages import listed
 

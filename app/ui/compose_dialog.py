@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
 from app.services.outbox.quiet_hours import SendPlan, load_quiet_hours, plan_send
 from app.services.storage import Account, AccountStore, Database, StorageError
-from app.services.tracking import message_status as mst
 from app.ui.quiet_hours_dialog import QuietHoursDialog, QuietHoursNote, local_now
 from app.ui.recipient_fields import AddressField, RecipientGroups
 from app.ui.resend_dialog import ResendDialog
@@ -285,7 +285,7 @@ class ComposeDialog(QDialog):
     def _with_logo(self, account: Account, html: str) -> str:
         """The signature's logo (stored apart, sent as an inline cid: part) shown from its
         bytes as a data: URI: a QLabel cannot resolve cid:. Only shown here, never sent."""
-        from app.services.outbox.signature import InlineImage, with_data_uris
+        from app.services.setup.signature import InlineImage, with_data_uris
 
         try:
             rows = AccountStore(self.db).signature_images(account.id)

@@ -10,10 +10,10 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.services.history import event_notes
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import Database
-from app.services.tracking import event_notes
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.messages_model import STATUS_COLORS
 from app.ui.worker import run_task
 

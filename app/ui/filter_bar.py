@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.ui.i18n import plural
 from app.ui.messages_model import STATUS_COLORS, status_icon
 

@@ -190,9 +190,9 @@ def _first_start(settings: Settings) -> bool:
 
 
 def _open(settings: Settings) -> Database:
-    from app.services.storage import open_database
+    from app.services.team.connection import open_settings_database
 
-    return open_database(settings.database_target)
+    return open_settings_database(settings)
 
 
 _keep: list[object] = []  # top-level windows without a parent must outlive start()

@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import AccountStore, Database, open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.accounts_view import AccountsView
 from app.ui.background import Background
 from app.ui.details_panel import DetailsPanel

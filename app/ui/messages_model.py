@@ -31,10 +31,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from app.services.history import event_notes
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import Database
-from app.services.tracking import event_notes
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.worker import run_task
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.outbox.quiet_hours import load_quiet_hours, plan_send
 from app.services.storage import Database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.quiet_hours_dialog import QuietHoursNote, local_now
 from app.ui.recipient_fields import AddressField
 from app.ui.user_feedback import error_text, window_language

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.team import connection
+from app.services.team import status as team_status
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class TeamDatabaseBox(QGroupBox):
         self.settings = settings
         self.url = connection.team_url(settings)
         self.migrate = _migrate_service()
-        self.last_status: connection.TeamStatus | None = None
+        self.last_status: team_status.TeamStatus | None = None
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -171,7 +172,7 @@ class TeamDatabaseBox(QGroupBox):
         self.test_button.setEnabled(False)
         self._say(self.tr("Connecting…"), None)
         settings = self.settings
-        run_task(lambda: connection.check(settings), self._tested)
+        run_task(lambda: team_status.check(settings), self._tested)
 
     def _tested(self, status: Any, error: BaseException | None) -> None:
         self.test_button.setEnabled(self.url is not None)

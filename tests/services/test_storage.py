@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from app.services import storage
-from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.storage import Account, AccountStore, Database, StorageError, migrations
 
 
 def _account(email: str = "jean@exemple.fr") -> Account:
@@ -59,12 +59,11 @@ def test_migration_backs_up_old_database(tmp_path: Path, monkeypatch: pytest.Mon
     Database(path).connect().close()
     AccountStore(Database(path)).add(_account())
     old_version = storage.SCHEMA_VERSION
-    monkeypatch.setattr(storage, "MIGRATIONS",
-                        storage.MIGRATIONS + ["ALTER TABLE accounts ADD COLUMN color TEXT"])
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", storage.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(migrations, "MIGRATIONS",
+                        migrations.MIGRATIONS + ["ALTER TABLE accounts ADD COLUMN color TEXT"])
     db = Database(path)
     with db.reading() as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == storage.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old_version + 1
         assert "color" in [r[1] for r in conn.execute("PRAGMA table_info(accounts)")]
     backups = list(tmp_path.glob(f"p.sqlite3.v{old_version}-*.bak"))
     assert len(backups) == 1

@@ -10,7 +10,7 @@ import pytest
 
 from app.services import storage
 from app.services.storage import Account, AccountStore, StorageError, open_database
-from app.services.storage_pg import PostgresDatabase, convert, migration_statements, safe_url
+from app.services.storage.postgres import PostgresDatabase, convert, migration_statements, safe_url
 from tests.support.postgres import PostgresServer
 
 

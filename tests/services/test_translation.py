@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from app.services import translation
 from app.services.errors import PostierError, message_for
-from app.services.tracking import message_status as mst
+from app.services.history import message_status as mst
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "app" / "services"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from app.services.history import message_views as mv
+from app.services.history.message_status import STATUSES
 from app.services.storage import Account, AccountStore, Database
-from app.services.tracking import message_views as mv
-from app.services.tracking.message_status import STATUSES
 
 ACCOUNTS = ("contact@boulangerie-martin.fr", "compta@boulangerie-martin.fr")
 SOURCES = {"sent": "smtp", "deferred": "dsn", "delivered": "dsn", "opened": "mdn",
@@ -30,7 +30,7 @@ def expected_order(db: Database, column: str, descending: bool) -> list[int]:
     """Recipient ids in the order the table must show, worked out here from a plain read of
     the rows (not from the view's index): the column's key (dates; severity, worst first
     when descending; text folded for case and accents), then newest first among equals."""
-    from app.services.tracking.message_status import SEVERITY_RANK
+    from app.services.history.message_status import SEVERITY_RANK
 
     with db.reading() as conn:
         rows = conn.execute("SELECT r.id, m.created_at, r.status, m.subject, m.account_email, "
@@ -125,7 +125,7 @@ def add_message(db: Database, account: str, subject: str, recipients: list[tuple
 def add_event(db: Database, recipient_id: int, status: str, source: str, reason: str | None,
               detail: str | None, at: datetime | None = None) -> int:
     """What the tracker does: append an event and move the recipient's status."""
-    from app.services.tracking.message_store import apply_status
+    from app.services.history.message_store import apply_status
 
     with db.transaction() as conn:
         apply_status(conn, recipient_id, status, source, reason, detail,

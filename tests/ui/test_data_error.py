@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.storage import (
     Database,
     StorageError,
@@ -21,7 +22,6 @@ from app.services.storage import (
     integrity_problems,
     open_database,
 )
-from app.services.tracking import message_store as ms
 from app.ui import data_error, main
 from app.ui.data_error import DataErrorDialog, RuntimeWatch
 from app.ui.i18n import install_translator

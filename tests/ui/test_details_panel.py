@@ -11,9 +11,9 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QTextCursor
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.details_panel import DetailsPanel
 from app.ui.messages_model import STATUS_COLORS
 from tests.support import sent_messages as sm

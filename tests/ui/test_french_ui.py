@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.services.tracking import notify_rules as nr
 from tests.support import sent_messages as sm
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import AccountStore, Database, open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from app.ui.messages_model import COLUMNS, RecipientIdRole, StatusRole
 from tests.support import sent_messages as sm
 

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QLocale
 
 from app.services.config import Settings
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import AccountStore, open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from tests.support import sent_messages as sm
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

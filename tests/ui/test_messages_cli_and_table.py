@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_views as mv
 from app.services.storage import Database, open_database
-from app.services.tracking import message_views as mv
 from app.ui.messages_model import SentMessagesModel
 from tests.support import sent_messages as sm
 

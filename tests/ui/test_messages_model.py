@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QLocale, QPersistentModelIndex, Qt
 
+from app.services.history import message_views as mv
 from app.services.storage import Database, open_database
-from app.services.tracking import message_views as mv
 from app.ui.messages_model import (
     COLUMNS,
     FAILED_BACKGROUND,

@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, Qt
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.storage import Database, open_database
-from app.services.tracking import message_store as ms
+from app.services.team.connection import open_settings_database
 from tests.support import sent_messages as sm
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -54,7 +55,7 @@ def test_team_table_shows_who_sent_and_filters_by_person(qtbot, postgres_url: st
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     monkeypatch.setenv("POSTIER_DATABASE_URL", postgres_url)
     settings = Settings.from_env()
-    db = open_database(settings.database_target)
+    db = open_settings_database(settings)
     sm.add_account(db, sm.ACCOUNTS[0])
     for n, (who, subject, to) in enumerate([
             ("Julie (compta)", "Facture F-2026-118", "jean.dupont@exemple.fr"),

@@ -14,8 +14,8 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from app.services.mail.auth import Credential
-from app.services.outbox import signature as sig
 from app.services.setup import accounts
+from app.services.setup import signature as sig
 from app.services.setup.endpoint import Endpoint
 from app.services.storage import AccountStore, open_database
 from app.ui import window_geometry

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
-from app.services.storage import database_for, open_database
+from app.services.storage import open_database
 from app.services.team import connection
+from app.services.team.connection import open_settings_database, settings_database
 from app.ui.accounts_view import AccountsView
 from tests.support import sent_messages as sm
 from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401
@@ -45,7 +46,7 @@ def team_url(postgres_server: PostgresServer, postgres_url: str) -> str:  # noqa
 
 
 def _view(qtbot, settings: Settings) -> AccountsView:  # noqa: ANN001
-    db = database_for(settings.database_target) if connection.in_team_mode(settings) \
+    db = settings_database(settings) if connection.in_team_mode(settings) \
         else open_database(settings.db_path)
     view = AccountsView(settings, db, lang="en")
     qtbot.addWidget(view)
@@ -86,7 +87,7 @@ def test_password_goes_to_the_keyring_and_the_test_connects(qtbot, team_url: str
     assert box.password.text() == ""
     assert connection.stored_password(team_url) == SECRET  # the (test) keyring has it
     # ...and nowhere else: not in the team database's settings nor the data directory.
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     with db.reading() as conn:
         values = [r[0] for r in conn.execute("SELECT value FROM settings").fetchall()]
     assert all(SECRET not in v for v in values)
@@ -152,7 +153,7 @@ def test_the_sent_table_follows_another_process_through_notify_alone(
 
     connection.store_password(team_url, SECRET)
     settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     sm.add_account(db, "contact@acme.test")
     win = MainWindow(settings, db, live_tracking=False, lang="en")
     qtbot.addWidget(win)
@@ -183,7 +184,7 @@ def test_start_up_refused_by_the_team_database_offers_password_and_retry(
 
     settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
     with pytest.raises(StorageError) as info:  # what app/ui/main.py meets at start-up
-        open_database(settings.database_target)
+        open_settings_database(settings)
     assert info.value.code == "TEAM_DATABASE_AUTH_FAILED"
     dialog = TeamDatabaseDialog(settings, info.value)
     qtbot.addWidget(dialog)
@@ -196,7 +197,7 @@ def test_start_up_refused_by_the_team_database_offers_password_and_retry(
     qtbot.waitUntil(lambda: "Connected: PostgreSQL" in dialog.box.state.text(), timeout=15_000)
     dialog.retry_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
-    open_database(settings.database_target)  # "Try again": it opens now
+    open_settings_database(settings)  # "Try again": it opens now
 
 
 def test_sending_while_the_team_database_is_down_keeps_the_message_in_its_window(
@@ -209,7 +210,7 @@ def test_sending_while_the_team_database_is_down_keeps_the_message_in_its_window
 
     connection.store_password(team_url, SECRET)
     settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": team_url})
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     sm.add_account(db, "contact@acme.test")
     dialog = ComposeDialog(settings, db, AccountStore(db).list())
     qtbot.addWidget(dialog)

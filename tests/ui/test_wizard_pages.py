@@ -9,7 +9,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QWizard
 
-from app.services.outbox import signature as sig
+from app.services.setup import signature as sig
 from app.services.setup.endpoint import Endpoint
 from app.ui.wizard.manual_page import port_problem
 from app.ui.wizard.step_page import PAGE_ADDRESS, PAGE_CHECK, PAGE_MANUAL, PAGE_SIGNATURE

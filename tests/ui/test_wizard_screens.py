@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFormLayout
 
 from app.services.errors import message_for
-from app.services.outbox import signature as sig
+from app.services.setup import signature as sig
 from app.services.storage import AccountStore, open_database
 from app.ui.i18n import install_translator
 from app.ui.wizard.manual_page import port_problem

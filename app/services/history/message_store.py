@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.services.history.message_status import STATUSES
 from app.services.storage import Database, utcnow
-from app.services.tracking.message_status import STATUSES
 
 SOURCES = ("smtp", "dsn", "bounce", "mdn", "reply", "local")
 

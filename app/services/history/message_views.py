@@ -24,13 +24,13 @@ from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
-from app.services.storage import Database
-from app.services.tracking.message_status import (
+from app.services.history.message_status import (
     SEVERITY_RANK,
     STATUS_SEVERITY,
     reason_label,
     status_label,
 )
+from app.services.storage import Database
 from app.services.translation import N_, gettext
 
 _ROW_SELECT = """

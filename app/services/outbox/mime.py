@@ -21,7 +21,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
 
 from app.services.addresses import validate_recipient
-from app.services.outbox.signature import (
+from app.services.setup.signature import (
     InlineImage,
     cid_references,
     extract_data_images,

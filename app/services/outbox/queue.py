@@ -50,6 +50,8 @@ from typing import Any
 
 from app.services.config import Settings
 from app.services.errors import InputError, PostierError
+from app.services.history import event_notes
+from app.services.history import message_store as ms
 from app.services.outbox.mime import (
     OutgoingMessage,
     bare_address,
@@ -61,8 +63,6 @@ from app.services.setup.accounts import database
 from app.services.setup.accounts import signature_images as stored_signature_images
 from app.services.storage import Account, AccountStore, Database, StorageError
 from app.services.team import claims
-from app.services.tracking import event_notes
-from app.services.tracking import message_store as ms
 
 DEFAULT_RETRY_BASE = 300  # seconds before the first retry after a temporary refusal
 MAX_RETRY_DELAY = 3600

@@ -20,6 +20,8 @@ from app.services.bounce.reasons import classify_reply
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from app.services.history import event_notes
+from app.services.history import message_store as ms
 from app.services.mail import imap_session, sent_folder
 from app.services.mail.failures import network_error
 from app.services.mail.smtp_session import open_smtp
@@ -37,8 +39,6 @@ from app.services.outbox.queue import (
 )
 from app.services.setup.accounts import connect_with_credential
 from app.services.storage import Account, Database
-from app.services.tracking import event_notes
-from app.services.tracking import message_store as ms
 
 log = logging.getLogger(__name__)
 

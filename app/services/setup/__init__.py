@@ -7,5 +7,7 @@ check that proves IMAP and SMTP work, and the account records themselves.
 - ``sign_in``: the one OAuth2 sign-in sequence (wizard, "Sign in again", the CLI);
 - ``connection_check``: proves IMAP and SMTP work, step by step;
 - ``accounts`` (stored accounts: save, change, credential, renew sign-in, remove),
-  ``new_account`` (the CLI's check-then-store), ``retest`` (test an account again).
+  ``new_account`` (the CLI's check-then-store), ``retest`` (test an account again);
+- ``signature``: the account's HTML signature (checked, cleaned, its images kept inline),
+  which the outbox's MIME builder reads.
 """

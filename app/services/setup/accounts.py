@@ -19,23 +19,18 @@ from app.services.credentials import CredentialStore
 from app.services.errors import InputError, PostierError
 from app.services.mail import oauth
 from app.services.mail.auth import Credential
-from app.services.outbox.signature import InlineImage, cid_references, extract_data_images
 from app.services.setup.endpoint import Endpoint
 from app.services.setup.sign_in import sign_in
-from app.services.storage import (
-    Account,
-    AccountStore,
-    Database,
-    StorageError,
-    database_for,
-)
+from app.services.setup.signature import InlineImage, cid_references, extract_data_images
+from app.services.storage import Account, AccountStore, Database, StorageError
+from app.services.team.connection import settings_database
 
 T = TypeVar("T")
 
 
 def database(settings: Settings) -> Database:
     try:
-        return database_for(settings.database_target)
+        return settings_database(settings)
     except StorageError as exc:
         raise PostierError(exc.code, exc.message) from exc
 

@@ -1,9 +1,10 @@
 """PostgreSQL engine for storage (team mode): the same API and migration ladder as SQLite.
 
 psycopg is imported only when a ``postgresql://…`` database is opened: SQLite users never
-load it (an optional dependency, hence the imports inside functions). The modules that write SQL keep writing it once, in the
-portable subset both engines run (``?`` placeholders, ``ON CONFLICT``, ``RETURNING id``,
-``COALESCE``); the connection adapter below does the few mechanical differences:
+load it (an optional dependency, hence the imports inside functions). The modules that
+write SQL keep writing it once, in the portable subset both engines run (``?``
+placeholders, ``ON CONFLICT``, ``RETURNING id``, ``COALESCE``); the connection adapter
+below does the few mechanical differences:
 
 * ``?`` → ``%s`` (outside string literals) and a literal ``%`` doubled for psycopg;
 * Python booleans sent as 0/1 (the schema's flags are INTEGER, as in SQLite), a NUL

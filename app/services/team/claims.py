@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.services.errors import PostierError
+from app.services.team import connection
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,6 @@ def sender_mark(db: Any, message_id: int) -> Iterator[bool]:
     if url is None:
         yield True
         return
-    from app.services.team import connection
-
     try:
         conn = connection.connect(url, f"sender {message_id}")
     except PostierError as exc:
@@ -160,8 +159,6 @@ def sender_gone(db: Any, message_id: int) -> bool:
     url = _team_url(db)
     if url is None:
         return False
-    from app.services.team import connection
-
     try:
         conn = connection.connect(url, "recovery")
     except PostierError:

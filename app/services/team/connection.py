@@ -12,29 +12,19 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
-import socket
-import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from app.services.config import Settings
+from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
-
-if TYPE_CHECKING:  # the keyring is loaded on first use, not with the window
-    from app.services.credentials import CredentialStore
+from app.services.storage import Database, database_for, open_database
+from app.services.storage.postgres import CONNECT_TIMEOUT, connect_options
 
 log = logging.getLogger(__name__)
 
 SCHEMES = ("postgresql", "postgres")
-CONNECT_TIMEOUT = 5  # seconds: an unreachable server is said quickly, the GUI never hangs
-# libpq's TCP keepalives: a laptop that vanished (sleep, Wi-Fi gone) is noticed by the
-# server within about 10 + 3 × 5 s, and its advisory locks (leases.py) are released.
-_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
-               "keepalives_count": 3}
-
-
 def team_url(settings: Settings) -> str | None:
     """The team database's URL when one is configured, else None (the local SQLite file)."""
     url = (settings.option("database.url") or "").strip()
@@ -93,8 +83,6 @@ def redacted(url: str) -> str:
 # Password: the keyring only
 # ---------------------------------------------------------------------------
 def _store(credentials: CredentialStore | None) -> CredentialStore:
-    from app.services.credentials import CredentialStore
-
     return credentials or CredentialStore()
 
 
@@ -110,26 +98,33 @@ def forget_password(url: str, credentials: CredentialStore | None = None) -> boo
     return _store(credentials).delete(target(url).keyring_key, "db_password")
 
 
-def application_name(role: str) -> str:
-    """Shown in pg_stat_activity, so an administrator (and the page) sees who watches what."""
-    return f"postier pid {os.getpid()} {role} {getpass.getuser()}@{socket.gethostname()}"[:63]
+def keyring_password(url: str, credentials: CredentialStore | None = None) -> str | None:
+    """This user's password for the team database at ``url``, from their keyring (the
+    storage engine's PasswordSource); None without a keyring: libpq may still find
+    ~/.pgpass."""
+    try:
+        return stored_password(url, credentials)
+    except PostierError as exc:
+        log.info("no team database password from the keyring: %s", exc.code)
+        return None
 
 
 def conninfo_kwargs(url: str, role: str, credentials: CredentialStore | None = None,
                     timeout: int = CONNECT_TIMEOUT) -> dict[str, Any]:
     """Keyword arguments for ``psycopg.connect(url, **kwargs)``: the keyring's password
     (when the URL has none), a short connect timeout, keepalives, who we are."""
-    kwargs: dict[str, Any] = {"connect_timeout": timeout,
-                              "application_name": application_name(role), **_KEEPALIVES}
-    if not target(url).has_password_in_url:
-        try:
-            password = stored_password(url, credentials)
-        except PostierError as exc:  # no keyring: libpq may still find ~/.pgpass
-            log.info("no team database password from the keyring: %s", exc.code)
-            password = None
-        if password:
-            kwargs["password"] = password
-    return kwargs
+    return connect_options(url, role, lambda u: keyring_password(u, credentials), timeout)
+
+
+def settings_database(settings: Settings) -> Database:
+    """The database ``settings`` name: this computer's file, or the team database opened
+    with this user's keyring password. Nothing is opened yet."""
+    return database_for(settings.database_target, keyring_password)
+
+
+def open_settings_database(settings: Settings) -> Database:
+    """``settings_database``, opened (created or migrated) now."""
+    return open_database(settings.database_target, password=keyring_password)
 
 
 def connect(url: str, role: str = "app", *, autocommit: bool = True,
@@ -165,61 +160,3 @@ def is_connection_lost(exc: BaseException) -> bool:
     import psycopg
 
     return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
-
-
-# ---------------------------------------------------------------------------
-# The connection test (the page's button, ``team_status``)
-# ---------------------------------------------------------------------------
-@dataclass
-class TeamStatus:
-    """What the "Team database" page shows: the URL without password, reachable or not."""
-
-    configured: bool
-    url: str | None = None  # without password
-    ok: bool = False
-    server_version: str | None = None
-    elapsed_ms: int | None = None
-    password_in_keyring: bool = False
-    password_in_url: bool = False
-    error: dict[str, Any] | None = None
-    watchers: list[dict[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"configured": self.configured, "url": self.url, "ok": self.ok,
-                "server_version": self.server_version, "elapsed_ms": self.elapsed_ms,
-                "password_in_keyring": self.password_in_keyring,
-                "password_in_url": self.password_in_url, "error": self.error,
-                "watchers": self.watchers}
-
-
-def check(settings: Settings, credentials: CredentialStore | None = None) -> TeamStatus:
-    """Connect once and ask the server its version and who watches which mailbox."""
-    url = team_url(settings)
-    if url is None:
-        return TeamStatus(configured=False)
-    where = target(url)
-    status = TeamStatus(configured=True, url=where.shown(),
-                        password_in_url=where.has_password_in_url)
-    try:
-        status.password_in_keyring = bool(stored_password(url, credentials))
-    except PostierError:
-        status.password_in_keyring = False
-    started = time.monotonic()
-    try:
-        conn = connect(url, "check", credentials=credentials)
-    except PostierError as exc:
-        status.error = exc.to_dict()
-        return status
-    try:
-        status.server_version = conn.execute("SHOW server_version").fetchone()[0]
-        status.ok = True
-        status.elapsed_ms = int((time.monotonic() - started) * 1000)
-        from app.services.team.leases import current_watchers
-
-        status.watchers = current_watchers(conn)
-    except Exception as exc:  # noqa: BLE001 - a dropped link mid-check is "unreachable"
-        status.ok = False
-        status.error = connection_error(url, exc).to_dict()
-    finally:
-        conn.close()
-    return status

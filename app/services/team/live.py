@@ -25,62 +25,12 @@ from typing import Any
 
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from app.services.storage.notify_triggers import CHANNEL
 from app.services.team import connection
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "postier_changes"
-WATCHED_TABLES = ("messages", "recipients", "events", "accounts")
 ANY = "*"  # on_change's "something may have changed" (after a reconnection)
-
-# Idempotent (CREATE OR REPLACE): the PostgreSQL-only migration step runs it, and
-# ``install_triggers`` can run it again on a database migrated by an older Postier.
-TRIGGERS_SQL = [
-    f"""CREATE OR REPLACE FUNCTION postier_notify_change() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME);
-            RETURN NULL;
-        END $$""",
-    *(f"CREATE OR REPLACE TRIGGER postier_notify_{table} AFTER INSERT OR UPDATE OR DELETE"
-      f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION postier_notify_change()"
-      for table in WATCHED_TABLES),
-]
-
-
-def install_triggers(conn: Any) -> None:
-    """Create (or replace) the NOTIFY triggers; ``conn`` is any DB-API connection or
-    cursor-like object to the team database with ``execute``."""
-    for statement in TRIGGERS_SQL:
-        conn.execute(statement)
-
-
-def ensure_triggers(conn: Any) -> bool:
-    """Install the triggers unless they are there (True when it installed them). Run by
-    the PostgreSQL engine once per process after its migrations, outside any transaction;
-    two laptops starting at once take turns on an advisory lock."""
-    if triggers_installed(conn):
-        return False
-    conn.execute("BEGIN")
-    try:
-        conn.execute(f"SELECT pg_advisory_xact_lock({_INSTALL_LOCK})")
-        installed = triggers_installed(conn)
-        if not installed:
-            install_triggers(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return not installed
-
-
-_INSTALL_LOCK = 0x506F73744E  # "PostN": apart from the migration lock and the leases
-
-
-def triggers_installed(conn: Any) -> bool:
-    found = conn.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'postier_notify_%'"
-                         " AND NOT tgisinternal").fetchone()[0]
-    return int(found) >= len(WATCHED_TABLES)
 
 
 ChangeCallback = Callable[[set[str]], None]

@@ -21,15 +21,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from app.services.history.message_store import sender_name
 from app.services.storage import (
     Account,
     Database,
     StorageError,
     database_for,
+    is_team_url,
     open_database,
 )
-from app.services.tracking.message_store import sender_name
+from app.services.team.connection import keyring_password
 
 BATCH = 200  # messages per transaction: small enough to resume cheaply, big enough to be fast
 MAX_BATCH = 5000  # the local read's IN (…) stays under SQLite's 32,766 parameters
@@ -72,7 +75,7 @@ class MigrationReport:
 def migrate(source: Path, target_url: str, *, display_name: str | None = None,
             batch: int = BATCH, progress: Progress | None = None) -> MigrationReport:
     """Copy the SQLite file at ``source`` into the database at ``target_url``."""
-    target = open_database(target_url)
+    target = open_database(target_url, password=keyring_password)
     report = MigrationReport(target=target.describe())
     if not Path(source).exists():  # nothing was ever stored on this laptop
         return report
@@ -252,10 +255,6 @@ def _team_recipient(conn: Any, key: tuple[str, str] | None) -> int | None:
 def check_target(url: str) -> None:
     """Refuse what ``migrate`` cannot use before touching anything: not a team URL, or a
     password written in it (passwords stay in the keyring, PGPASSWORD or ~/.pgpass)."""
-    from urllib.parse import urlsplit
-
-    from app.services.storage import is_team_url
-
     if not is_team_url(url):
         raise StorageError("DATABASE_ERROR", "The team database must be a postgresql:// URL, "
                            "e.g. postgresql://anne@db.exemple.fr/postier.")

@@ -25,9 +25,9 @@ from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
 
 from app.services import bounce
+from app.services.history import message_store as ms
+from app.services.history.message_status import STATUSES
 from app.services.storage import Account, Database
-from app.services.tracking import message_store as ms
-from app.services.tracking.message_status import STATUSES
 
 log = logging.getLogger(__name__)
 

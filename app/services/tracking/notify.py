@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from app.services.config import Settings
 from app.services.errors import PostierError
 from app.services.outbox import sending
-from app.services.storage import Database, StorageError, open_database
+from app.services.storage import Database, StorageError
+from app.services.team.connection import open_settings_database
 from app.services.tracking import notify_rules as nr
 from app.services.translation import SOURCE_LANGUAGE, available_languages
 
@@ -89,7 +90,7 @@ def dispatch(settings: Settings, db: Database | None = None, lang: str = "en", *
     """Collect new notifications and put the e-mail ones in the outbox. ``send_now``
     also sends them at once (a run with no outbox behind it, such as ``track --once``);
     one that cannot leave now stays queued for the next outbox run."""
-    found = nr.collect(db or open_database(settings.database_target), lang)
+    found = nr.collect(db or open_settings_database(settings), lang)
     desktop = [n for n in found if "desktop" in n.channels]
     emailed: list[Emailed] = []
     not_emailed: list[tuple[int, str]] = []

@@ -27,6 +27,7 @@ from imapclient.exceptions import IMAPClientError
 from app.services.config import Settings
 from app.services.credentials import CredentialStore
 from app.services.errors import PostierError
+from app.services.history import message_store as ms
 from app.services.mail import imap_session
 from app.services.mail.auth import Credential
 from app.services.mail.failures import network_error
@@ -35,7 +36,6 @@ from app.services.outbox.sending import run_outbox
 from app.services.setup.accounts import connect_with_credential, database
 from app.services.storage import Account, AccountStore, Database, StorageError
 from app.services.team.leases import run_as_sole_watcher, single_pass_lease
-from app.services.tracking import message_store as ms
 from app.services.tracking.inbound import (
     Ingested,
     analyse,

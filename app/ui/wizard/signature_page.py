@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.errors import PostierError, message_for
-from app.services.outbox import signature as sig
+from app.services.setup import signature as sig
 from app.ui.worker import run_task
 
 from .state import WizardState

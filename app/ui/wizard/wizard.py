@@ -192,8 +192,8 @@ class SetupWizard(QWizard):
         back as a data: URI: the editor and the preview render it, and saving moves it out
         again. Without the stored logo (database unreadable) the text is still editable."""
         from app.services.errors import PostierError
-        from app.services.outbox.signature import with_data_uris
         from app.services.setup.accounts import signature_images
+        from app.services.setup.signature import with_data_uris
 
         html = account.signature_html or ""
         try:

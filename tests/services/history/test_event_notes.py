@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.services.errors import message_for
-from app.services.tracking import event_notes
+from app.services.history import event_notes
 from app.services.translation import gettext
 
 # As sending.py wrote them before this module existed: old rows must read the same way.

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from app.services.history import message_store as ms
+from app.services.history import message_views as mv
+from app.services.history.message_status import STATUSES
 from app.services.storage import Database, database_for
-from app.services.tracking import message_store as ms
-from app.services.tracking import message_views as mv
-from app.services.tracking.message_status import STATUSES
 
 
 @pytest.fixture()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.services.history import message_status as mst
+from app.services.history import message_views as mv
 from app.services.storage import Database, open_database
-from app.services.tracking import message_status as mst
-from app.services.tracking import message_views as mv
 from tests.support import sent_messages as sm
 
 

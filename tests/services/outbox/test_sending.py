@@ -17,13 +17,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from app.services.config import Settings
+from app.services.history.message_store import MessageStore
 from app.services.mail.auth import Credential
 from app.services.outbox import queue, sending
 from app.services.outbox.sending import OutgoingMessage
 from app.services.setup import accounts
 from app.services.setup.endpoint import Endpoint
 from app.services.storage import Database
-from app.services.tracking.message_store import MessageStore
 from tests.support.rig import free_port
 from tests.support.sent_messages import listed
 

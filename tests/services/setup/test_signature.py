@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from app.services.outbox import signature as sig
+from app.services.setup import signature as sig
 
 PNG_1PX = base64.b64encode(
     bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"

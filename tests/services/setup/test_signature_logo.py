@@ -22,9 +22,9 @@ import pytest
 from app.services.config import Settings
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
-from app.services.outbox import signature as sig
 from app.services.outbox.sending import OutgoingMessage
 from app.services.setup import accounts
+from app.services.setup import signature as sig
 from app.services.setup.endpoint import Endpoint
 from app.services.storage import Database
 from tests.conftest import require_tool

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
 from app.services.setup import accounts
 from app.services.setup.endpoint import Endpoint
-from app.services.storage import database_for
-from app.services.tracking import message_store as ms
+from app.services.team.connection import settings_database
 from tests.services.team.test_leases import Proc
 from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401
 from tests.support.smtp_sink import PASSWORD, USER, Sink, start_sink
@@ -73,7 +73,7 @@ def _failed_delivery(settings: Settings, subject: str) -> int:
         account_email=USER, to=["cleint@example.test"], subject=subject, text="Bonjour"),
         save_to_sent=False, timeout=20)
     assert result.status == "sent"
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     with db.transaction() as conn:
         rid = conn.execute("SELECT id FROM recipients WHERE message_id = ?",
                            (result.id,)).fetchone()[0]
@@ -102,7 +102,7 @@ def test_twenty_processes_resending_one_failed_delivery_send_it_once(
             p.kill()
     assert sorted(outcomes) == ["ALREADY_RESENT"] * 19 + ["sent"]
     assert sink.count(resend_subject) - before == 1  # the server took it exactly once
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.reading() as conn:
         resends = conn.execute("SELECT COUNT(*) FROM messages WHERE resend_of = ?",
                                (rid,)).fetchone()[0]
@@ -126,7 +126,7 @@ def test_twenty_outbox_processes_over_one_queued_message_send_it_once(
     sent_by = [r for r in reports if any(s["id"] == mid for s in r.get("sent", []))]
     assert len(sent_by) == 1, reports
     assert sink.count(subject) == 1
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.reading() as conn:
         state = conn.execute("SELECT state FROM messages WHERE id = ?", (mid,)).fetchone()[0]
     assert state == "sent"
@@ -148,7 +148,7 @@ def test_a_send_by_one_postier_process_reaches_another_process_listener(
         assert any("messages" in tables for tables in heard), heard
     finally:
         listener.kill()
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.reading() as conn:
         row = conn.execute("SELECT state FROM messages WHERE message_id = ?",
                            (data["message_id"],)).fetchone()
@@ -188,7 +188,7 @@ def test_a_second_resend_waits_for_the_first_then_is_refused(team: Settings) -> 
     from app.services.errors import PostierError
     from app.services.team import claims
 
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.transaction() as conn:
         mid = ms.insert_message(conn, account_id=None, account_email=USER,
                                 message_id="<old@acme.test>", envid="old", from_addr=USER,
@@ -225,7 +225,7 @@ def test_a_second_resend_waits_for_the_first_then_is_refused(team: Settings) -> 
 
 
 def _blocked_on_lock(settings: Settings) -> bool:
-    db = database_for(settings.database_target)
+    db = settings_database(settings)
     with db.reading() as conn:
         row = conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type ="
                            " 'Lock' AND query LIKE '%FOR UPDATE%'").fetchone()
@@ -260,7 +260,7 @@ def test_a_laptop_killed_mid_send_leaves_the_honest_state_on_postgresql(
     proc = subprocess.run([sys.executable, "-c", _CRASHER, phase, USER, CLIENT, subject],
                           capture_output=True, text=True, timeout=90, cwd=ROOT, check=False)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.reading() as conn:
         mid, state = conn.execute("SELECT id, state FROM messages WHERE subject = ?",
                                   (subject,)).fetchone()
@@ -282,7 +282,7 @@ def test_a_claim_settled_elsewhere_mid_send_never_sends_the_final_dot(
     from app.services.outbox import queue
 
     subject = f"stolen-{time.monotonic_ns()}"
-    db = database_for(team.database_target)
+    db = settings_database(team)
 
     def recovered_elsewhere(name: str) -> None:
         if name == "body_sent":
@@ -333,7 +333,7 @@ def test_a_colleague_laptop_killed_mid_send_is_recovered_at_once_not_in_ten_minu
     proc = subprocess.run([sys.executable, "-c", _OTHER_LAPTOP_CRASHER, USER, CLIENT, subject],
                           capture_output=True, text=True, timeout=90, cwd=ROOT, check=False)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.reading() as conn:
         mid, state, owner = conn.execute("SELECT id, state, claimed_by FROM messages"
                                          " WHERE subject = ?", (subject,)).fetchone()
@@ -354,7 +354,7 @@ def test_a_live_colleague_claim_is_left_alone(team: Settings) -> None:
 
     mid = sending.queue_message(team, sending.OutgoingMessage(
         account_email=USER, to=[CLIENT], subject="en cours ailleurs", text="x"))
-    db = database_for(team.database_target)
+    db = settings_database(team)
     with db.transaction() as conn:  # claimed by a live sender on laptop-b, just now
         conn.execute("UPDATE messages SET state = 'sending', claimed_by = 'laptop-b:4242',"
                      " claimed_at = ? WHERE id = ?", (sending_now(), mid))

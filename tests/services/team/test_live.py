@@ -10,18 +10,20 @@ import time
 from pathlib import Path
 
 from app.services.config import Settings
+from app.services.storage import notify_triggers
 from app.services.team import connection, live
+from app.services.team import status as team_status
 from tests.services.team.test_leases import Proc
 from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401
 
 
 def _schema(url: str) -> None:
     """The team database as Postier makes it (the engine's migrations + NOTIFY triggers)."""
-    from app.services.storage_pg import PostgresDatabase
+    from app.services.storage.postgres import PostgresDatabase
 
     PostgresDatabase(url).connect().close()
     with connection.connect(url, "test") as conn:
-        live.ensure_triggers(conn)
+        notify_triggers.ensure_triggers(conn)
 
 
 def _insert_message(url: str, subject: str) -> float:
@@ -43,17 +45,17 @@ def _insert_message(url: str, subject: str) -> float:
 
 
 def test_triggers_are_installed_once_and_idempotent(postgres_url: str) -> None:  # noqa: F811
-    from app.services.storage_pg import PostgresDatabase
+    from app.services.storage.postgres import PostgresDatabase
 
     PostgresDatabase(postgres_url).connect().close()
     with connection.connect(postgres_url, "test") as conn:
-        first = live.ensure_triggers(conn)
-        assert live.triggers_installed(conn)
-        assert live.ensure_triggers(conn) is False  # already there: nothing done
-        live.install_triggers(conn)  # CREATE OR REPLACE: safe to run again
+        first = notify_triggers.ensure_triggers(conn)
+        assert notify_triggers.triggers_installed(conn)
+        assert notify_triggers.ensure_triggers(conn) is False  # already there: nothing done
+        notify_triggers.install_triggers(conn)  # CREATE OR REPLACE: safe to run again
         names = {r[0] for r in conn.execute(
             "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'postier_notify_%'").fetchall()}
-    assert names == {f"postier_notify_{t}" for t in live.WATCHED_TABLES}
+    assert names == {f"postier_notify_{t}" for t in notify_triggers.WATCHED_TABLES}
     assert first in (True, False)  # the engine may have installed them already
 
 
@@ -124,11 +126,11 @@ def test_team_status_names_the_server_without_password(
     postgres_server.add_role("marie", "s3cret-pw") if not _role_exists(postgres_server) else None
     url = postgres_server.url("postgres", user="marie")
     settings = Settings(home=postier_env, extra={"POSTIER_DATABASE_URL": url})
-    status = connection.check(settings)
+    status = team_status.check(settings)
     assert status.configured and not status.ok
     assert status.error is not None and status.error["code"] == "TEAM_DATABASE_AUTH_FAILED"
     connection.store_password(url, "s3cret-pw")  # the keyring, nowhere else
-    status = connection.check(settings)
+    status = team_status.check(settings)
     assert status.ok and status.server_version and status.password_in_keyring
     assert status.url == f"postgresql://marie@127.0.0.1:{postgres_server.port}/postgres"
     assert "s3cret" not in repr(status.to_dict())

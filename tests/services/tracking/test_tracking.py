@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 from app.services.config import Settings
+from app.services.history import message_store as ms
 from app.services.mail.auth import Credential
 from app.services.outbox import sending
 from app.services.setup import accounts
 from app.services.storage import Account, AccountStore, Database
-from app.services.tracking import message_store as ms
 from app.services.tracking import watcher as tracking
 from tests.support.sent_messages import listed
 from tests.support.track import track_until
