@@ -60,6 +60,9 @@ _DIAG_LINE_RE = re.compile(
     r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
     r"|diagnostic[- ]code:|\breason:")
 _MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
+# A success reply quoted in a session transcript ("Out: 250 2.1.5 Ok", "<<< 354 Go ahead"):
+# the failure that follows it is the diagnostic (Postfix "errors from" transcripts).
+_SUCCESS_REPLY = re.compile(r"^\s*(?:out:|in:|<<<|>>>)?\s*[23]\d\d[ -]", re.IGNORECASE)
 _LEADING_ADDR = re.compile(r"^<?" + ADDR + r">?:\s+(?=\S)")
 _REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     r"\bhost ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-fA-F.:]+\]",
@@ -407,6 +410,11 @@ def _diag_line(line: str) -> bool:
     return bool(_DIAG_LINE_RE.search(line.lower()))
 
 
+def _failure_line(line: str) -> bool:
+    """A coded line that is not a success reply of a transcript."""
+    return _diag_line(line) and not _SUCCESS_REPLY.match(line)
+
+
 def _has_code(text: str) -> bool:
     return bool(text) and bool(_DIAG_LINE_RE.search(text.lower()))
 
@@ -420,7 +428,7 @@ def diagnostic_of(block: str) -> str:
     if not block:
         return ""
     lines = block.split("\n")
-    for test in (_diag_line, text_reason):
+    for test in (_failure_line, _diag_line, text_reason):
         for index, line in enumerate(lines):
             if line.strip() and test(line):
                 return _with_continuation(lines, index)

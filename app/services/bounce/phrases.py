@@ -24,8 +24,10 @@ from __future__ import annotations
 RULES: list[tuple[str, str]] = [
     # --- not_compliant_rfc -----------------------------------------------------------------
     # Gmail "SMTP errors and codes" (5.7.1 "not RFC 5322 compliant", From: header rules);
-    # Microsoft 365 NDR 5.7.512 ("message must be RFC 5322 section 3.6.2 compliant").
+    # Microsoft 365 NDR 5.7.512 ("message must be RFC 5322 section 3.6.2 compliant");
+    # Amazon SES "Transaction failed: Duplicate header 'X'" (a header given twice).
     ("not_compliant_rfc", (r"\brfc ?(?:5322|2822|822)\b|not (?:rfc[- ]?)?compliant"
+                          r"|duplicate header '"
                           r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
                           r"(?:message-id|date|from|subject) headers?"
                           r"|multiple addresses in from|missing a valid address in from")),
@@ -233,8 +235,10 @@ RULES: list[tuple[str, str]] = [
                       r"|detected as spam|rejected for spam|contenu ind[ée]sirable"
                        r"|spamassassin points?")),
     # --- user_unknown: "does not exist" wordings win over "disabled" in the same text --------
-    # Microsoft 365 5.4.1 "Access denied. AS(201806281)" (directory-based edge blocking).
+    # Microsoft 365 5.4.1 "Access denied. AS(201806281)" and "Recipient address rejected:
+    # Access denied" (directory-based edge blocking: no such recipient in the tenant).
     ("user_unknown", (r"access denied\. as\(201806281\)|compte inexistant|adresse inexistante"
+                     r"|5\.4\.1 (?:all )?recipient address(?:es)? rejected ?: access denied"
                      r"|user unknown|unknown user"
                      r"|no such (?:user|mailbox|recipient)|(?:user|mailbox|account|address)"
                      r" (?:does not|doesn't) exist")),

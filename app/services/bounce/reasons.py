@@ -73,6 +73,10 @@ _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
                               r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
+_RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected")
+# Sendmail gives its own "Host does not accept mail" (the recipient's domain has a null MX)
+# RFC 7505's *sender* code 5.7.27: that text is about the recipient's domain.
+_RECIPIENT_NULL_MX = re.compile(r"host does not accept mail")
 # Vague reasons that still say on which side the problem is: a vendor's hint of one of these
 # beats the weak "blocked" words.
 _HINT_OVER_WEAK = frozenset({"user_unknown", "host_unknown", "not_accept", "filtered",
@@ -361,8 +365,10 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
             return False
         if named == "user_unknown":
             return True
-        # without a code, an unknown user said after DATA is a filter, not a mailbox
-        return command in (None, "RCPT")
+        # without a code, an unknown user said after DATA is a filter, not a mailbox, unless
+        # the text says the recipient *address* was refused (a gateway that reports its
+        # RCPT refusals at DATA: "All recipient addresses rejected")
+        return command in (None, "RCPT") or _RECIPIENT_REFUSED.search(seen.text) is not None
     if reason == "filtered":
         if named == "filtered":
             return seen.names("user_unknown") or seen.names("filtered")
@@ -443,6 +449,8 @@ def decide(text: str, *, status: str | None = None, reply: int | None = None,
     low = (text or "")[:_MAX_TEXT].lower()
     command = command or command_of(low)
     named = status_reason(status)
+    if status == "5.7.27" and _RECIPIENT_NULL_MX.search(low) and "sender" not in low:
+        named = "not_accept"
     seen = _Seen(low)
     hit = next((r for r in PROBE_ORDER if _probe(r, named, seen, command)), None)
     if hit is not None:

@@ -55,6 +55,11 @@ ROWS: list[tuple[str, str | None, str]] = [
      "address lookup"), None, "user_unknown"),
     ("550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", None,
      "user_unknown"),
+    (("550 5.4.1 Recipient address rejected: Access denied "
+      "[VI1EUR04FT011.eop-eur04.prod.protection.outlook.com]"), None, "user_unknown"),
+    # the same refusal, relayed by a gateway that reports it at DATA
+    (("550 5.4.1 All recipient addresses rejected : Access denied (in reply to end of DATA "
+      "command)"), None, "user_unknown"),
     ("550 5.1.1 User unknown", None, "user_unknown"),
     # Hotmail / Outlook.com, GMX, Web.de
     ("550 Requested action not taken: mailbox unavailable (1953329385:3003:-2147467259)",
@@ -305,6 +310,9 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("556 5.1.10 Recipient address has null MX", None, "not_accept"),
     ("550 5.1.10 Domain example.com does not accept mail (nullMX)", None, "not_accept"),
     ("554 No SMTP service here", None, "not_accept"),
+    # Sendmail's own null-MX refusal, filed under RFC 7505's *sender* code 5.7.27
+    ("550 Host does not accept mail", "5.7.27", "not_accept"),
+    ("550 5.7.27 Sender address has null MX", None, "rejected"),
 
     # --- message_too_big / exceed_limit ---------------------------------------------------
     ("552 5.3.4 Message size exceeds fixed limit", None, "message_too_big"),
@@ -592,6 +600,8 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message contains bare linefeeds", None,
      "content_error"),
     ("554 5.6.0 Message contains invalid header", None, "content_error"),
+    # Amazon SES: a header the message carries twice
+    ("554 Transaction failed: Duplicate header 'Reply-To'.", None, "not_compliant_rfc"),
     ("550 This message has been rejected because it has a potentially executable attachment",
      None, "content_error"),
 
@@ -707,6 +717,9 @@ def test_user_unknown_after_data_is_a_filter_not_a_mailbox() -> None:
     assert decide(text, command="DATA") == "filtered"
     assert decide(f"{text} (in reply to end of DATA command)") == "filtered"
     assert decide(f"{text} (in reply to RCPT TO command)") == "user_unknown"
+    # the text says the recipient *address* was refused: a mailbox, whatever the stage
+    refused = "550 5.1.1 <ana@example.com>: Recipient address rejected: User unknown"
+    assert decide(refused, command="DATA") == "user_unknown"
 
 
 def test_expired_beats_delayed_when_the_mta_gave_up() -> None:
