@@ -125,11 +125,13 @@ RULES: list[tuple[str, str]] = [
                        r"|potential security issue|eicar|\bclamav\b|contains? a virus")),
     # --- filtered: the recipient's own block list ------------------------------------------
     # Microsoft 365 (blocked senders list), Japanese carriers "受信拒否" (the user's
-    # reception refusal settings: docomo, au/KDDI, SoftBank).
+    # reception refusal settings: docomo, au/KDDI, SoftBank), Facebook's postmaster response
+    # code RCP-P2 "Refused due to recipient preferences".
     ("filtered", (r"recipient'?s? (?:personal )?(?:block ?list|black ?list|blocked senders)"
                  r"|(?:blocked|refused|rejected) by the recipient|on the recipient'?s? "
                  r"|受信拒否|recipient has (?:blocked|rejected|refused)"
                  r"|user has blocked|blocked by the user|recipient's filter"
+                 r"|due to recipient'?s? preferences"
                 r"|user(?:'s)? (?:deny ?list|block ?list|black ?list)")),
     # --- blocked: DNSBL/RBL operators --------------------------------------------------------
     # Spamhaus (zen/sbl/xbl/pbl), SpamCop, SORBS, Barracuda Reputation (b.barracudacentral),
@@ -225,8 +227,10 @@ RULES: list[tuple[str, str]] = [
     # --- spam_detected (specific) -------------------------------------------------------------
     # Gmail 5.7.1 ("likely unsolicited mail"), Yandex ("rejected under suspicion of SPAM"),
     # mail.ru ("spam message rejected"), Orange ("detecte comme SPAM"), Microsoft 5.7.350,
-    # Barracuda/Proofpoint ("blocked due to spam content"), amavis/SpamAssassin scores.
+    # Barracuda/Proofpoint ("blocked due to spam content"), amavis/SpamAssassin scores,
+    # amavisd-new's spam reject "Message content rejected, UBE" (unsolicited bulk email).
     ("spam_detected", (r"likely unsolicited|suspicion of spam|spam message (?:was )?rejected"
+                      r"|content rejected, ube\b"
                       r"|(?:detected|identified|classified|marked|considered|flagged|rejected)"
                       r" as (?:spam|junk)|d[ée]tect[ée] comme spam|consid[ée]r[ée] comme"
                       r" (?:spam|ind[ée]sirable)|als spam (?:erkannt|eingestuft)"

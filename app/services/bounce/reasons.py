@@ -363,6 +363,12 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
             return False
         if any(seen.names(r) for r in _NOT_THE_MAILBOX):
             return False
+        if _sender_unknown(seen, command, named):
+            return False
+        # "550 5.1.1 ... Refused due to recipient preferences" (Facebook): the mailbox exists
+        # and its owner's filter refused, whatever the code says
+        if seen.names("filtered") and not seen.names("user_unknown"):
+            return False
         if named == "user_unknown":
             return True
         # without a code, an unknown user said after DATA is a filter, not a mailbox, unless
@@ -389,12 +395,20 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
     if reason == "rejected":
         # the envelope sender refused: beats a vague or recipient-side code (a 5.1.1 on
         # "Sender address rejected"), not a specific cause the code names on its own side
-        if named == "rejected":
+        if named == "rejected" or _sender_unknown(seen, command, named):
             return True
         if named is None or named in VAGUE or named not in SENDER_SIDE or command == "MAIL":
             return seen.names("rejected")
         return False
     return seen.names(reason)
+
+
+def _sender_unknown(seen: _Seen, command: str | None, named: str | None) -> bool:
+    """An unknown address or domain refused at MAIL FROM is the sender's (Exim "after MAIL
+    FROM:<x>: 553 5.1.0 ... does not exist"): no recipient is known at that stage."""
+    return (command == "MAIL" and "rcpt to" not in seen.text
+            and (named in ("user_unknown", "host_unknown") or seen.names("user_unknown")
+                 or seen.names("host_unknown") or _NEVER_EXISTED.search(seen.text) is not None))
 
 
 def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | None,

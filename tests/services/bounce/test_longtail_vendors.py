@@ -93,8 +93,6 @@ def test_a_yandex_user_quoting_a_bounce_is_not_a_report() -> None:
     assert report.vendor != "yandex"
 
 
-@pytest.mark.xfail(strict=True, reason="reasons.decide lets a same-side enhanced code (5.1.1) "
-                   "beat a vendor's 'filtered' hint: Facebook writes 5.1.1 for RCP-P2")
 def test_facebook_recipient_preferences_are_a_filter_not_an_unknown_address() -> None:
     raw = (b"From: Facebook <mailer-daemon@mx.facebook.com>\n"
            b"Subject: Sorry, your message could not be delivered\n"

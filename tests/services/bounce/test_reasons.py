@@ -660,6 +660,17 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("554 5.7.1 Blocked attachment type", None, "policy_violation"),
     ("552 5.7.0 Attachment type not allowed: .exe", None, "policy_violation"),
     ("550 5.7.0 Message rejected: Email address is not verified.", None, "rejected"),
+    # --- refusals whose code names the wrong side ---------------------------------------------
+    # amavisd-new's spam reject (UBE = unsolicited bulk email) under a 5.7.1 "content" reply
+    ("550 5.7.1 Message content rejected, UBE, id=48213-07-3", None, "spam_detected"),
+    # Facebook postmaster response code RCP-P2 under 5.1.1: the address exists
+    (("550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.25#rcp "
+      "Refused due to recipient preferences"), "5.1.1", "filtered"),
+    # Exim: an unknown address refused at MAIL FROM is the sender's, not the recipient's
+    (("SMTP error from remote mail server after MAIL FROM:<lea@club.example> SIZE=2048: "
+      "553 5.1.0 lea club.example does not exist"), None, "rejected"),
+    (("SMTP error from remote mail server after MAIL FROM:<lea@club.example>: "
+      "550 5.1.1 <lea@club.example>: user unknown"), None, "rejected"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"

@@ -1,7 +1,9 @@
 """Amazon SES: its bounce mails (MAILER-DAEMON@amazonses.com) and its JSON notifications.
 
 - Mail: a DSN (read by the DSN reader) whose text says "An error occurred while trying to
-  deliver the mail to the following recipients:", or the older text-only "The following
+  deliver the mail to the following recipients:" (Amazon WorkMail sends the same sentence in a
+  multipart/mixed mail with the delivery-status fields printed as text under "Technical
+  report:"), or the older text-only "The following
   message to <x> was undeliverable. / The reason for the problem: / 5.1.0 - Unknown address
   error 550-'5.1.1 ...'" (SES's own class + words, then the remote reply in quotes).
 - JSON: the bounce, complaint and delivery notifications SES publishes through SNS (an SNS
@@ -18,6 +20,7 @@ import json
 import re
 from typing import Any
 
+from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
 from app.services.bounce.vendors.providers import (
     addresses_in,
@@ -83,6 +86,10 @@ def _from_mail(ctx: Context) -> list[Found]:
     start = low.find("following recipients:")
     if start < 0:
         return []
+    # WorkMail: the DSN fields as text (Final-Recipient, Status, Diagnostic-Code) follow
+    fields = mtatext.dsn_fields(head[start:start + 16000])
+    if fields:
+        return fields
     block = head[start:start + 4000].split("\n\n", 1)[0]
     return [Found(address=a) for a in addresses_in(block)]
 
