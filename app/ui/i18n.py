@@ -7,7 +7,7 @@ available once it has a services catalogue (translation.available_languages())."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.services import translation
@@ -31,6 +31,15 @@ def current_language(preferred: str | None = None) -> str:
         return _configured[0]
     system = QLocale.system().name().lower()[:2]
     return system if system in languages else translation.SOURCE_LANGUAGE
+
+
+def shown_language() -> str:
+    """The language the widgets are actually shown in (the installed translator), so the
+    catalogue's error messages match the rest of the page. Each Qt catalogue names its own
+    language (postier_fr.ts translates this "en" to "fr"): a new language is a new
+    catalogue, not code."""
+    code = QCoreApplication.translate("SetupWizard", "en", "language code of this translation")
+    return code if code in translation.available_languages() else translation.SOURCE_LANGUAGE
 
 
 def install_translator(app: QApplication, language: str | None = None) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
+from app.ui.i18n import shown_language
 from app.ui.startup_qt import USER_ROLE
 
 from .state import WizardState
@@ -174,8 +175,6 @@ class StartPage(StepPage):
         translated into (the wizard's default too)."""
         if self.wizard() is not None:
             return self.language()
-        from .wizard import shown_language
-
         return shown_language()
 
     def _fill_list(self) -> None:

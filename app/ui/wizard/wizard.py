@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.services import translation
 from app.services.config import Settings
+from app.ui.i18n import shown_language
 from app.ui.window_geometry import SettingsFile, fit_window, save_geometry
 
 from .start_page import StartPage
@@ -37,15 +38,6 @@ if TYPE_CHECKING:  # the later pages' modules are imported once the window is sh
     from .finish_page import FinishPage
     from .manual_page import ManualPage
     from .signature_page import SignaturePage
-
-
-def shown_language() -> str:
-    """The language the widgets are actually shown in (the installed translator), so the
-    catalogue's error messages match the rest of the page. Each Qt catalogue names its own
-    language (postier_fr.ts translates this "en" to "fr"): a new language is a new
-    catalogue, not code."""
-    code = QCoreApplication.translate("SetupWizard", "en", "language code of this translation")
-    return code if code in translation.available_languages() else translation.SOURCE_LANGUAGE
 
 
 class SetupWizard(QWizard):
