@@ -267,7 +267,7 @@ def remove_account(settings: Settings, email: str,
     secrets = credentials or CredentialStore()
     account = _storage_call(account_store(settings).get, email)
     if account is not None and account.auth_kind == "oauth2":
-        _revoke_quietly(account, settings, secrets)
+        _revoke_quietly(settings, account, secrets)
     # Secrets first: with the keyring unavailable nothing changes and removal can be
     # retried, instead of a removed account whose password stays in the keyring for good.
     # Also when revocation could not run (offline, no client ID).
@@ -276,7 +276,7 @@ def remove_account(settings: Settings, email: str,
     return _storage_call(account_store(settings).remove, email)
 
 
-def _revoke_quietly(account: Account, settings: Settings, secrets: CredentialStore) -> None:
+def _revoke_quietly(settings: Settings, account: Account, secrets: CredentialStore) -> None:
     try:
         oauth.revoke(oauth.provider_config(account.provider or "", settings), account.email,
                      secrets)
