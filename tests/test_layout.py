@@ -168,6 +168,20 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
+# The README's layout order: a package imports only those before it (core modules first).
+LAYERS = ["storage", "bounce", "history", "mail", "team", "setup", "domain_health", "outbox",
+          "tracking"]
+
+
+def test_packages_import_only_the_layers_before_them() -> None:
+    packages = {p.name for p in SERVICES.iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(LAYERS), "a new package needs its place in LAYERS and the README"
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    backwards = sorted(f"{a} -> {b}" for a, targets in _graph().items() for b in targets
+                       if b in rank and rank.get(a, -1) <= rank[b])
+    assert backwards == []
+
+
 def test_no_project_import_inside_a_function_in_services() -> None:
     offenders = []
     for path, tree in PARSED.items():
