@@ -10,5 +10,6 @@ tracking decide *what* to do with a server, this package owns *how* to reach it:
 - greeting.py: greeting / CAPABILITY / EHLO / STARTTLS by hand (discovery's probes);
 - imap_session.py / smtp_session.py: a session up to login, step by step or in one call;
 - sent_folder.py: the Sent folder (copy after sending, look-up in crash recovery);
-- auth.py, oauth.py: credentials and the OAuth2 sign-in.
+- auth.py: credentials and the SASL they turn into;
+- oauth/: the OAuth2 sign-in (providers, browser and device-code flows) and its tokens.
 """
