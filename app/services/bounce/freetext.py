@@ -362,6 +362,13 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             addr = one(norm_addr(match.group(0)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks:
                 blocks[addr] = ""
+    if not blocks and parts.original is not None:
+        # Postfix "--- Delivery report unavailable ---": the report names nobody; a returned
+        # message written to one address says whose mail it was
+        sent_to = [a for _, a in getaddresses([header_text(parts.original, "To") or ""])
+                   if "@" in a]
+        if len(sent_to) == 1 and _is_candidate(norm_addr(sent_to[0]), excluded, msgids):
+            blocks[one(norm_addr(sent_to[0]))] = ""
     if failed_set:  # X-Failed-Recipients is the MTA's own list: other addresses are context
         blocks = {a: b for a, b in blocks.items() if a.lower() in failed_set}
     # 2) one diagnostic for the whole report, for blocks that carry none

@@ -32,8 +32,10 @@ RULES: list[tuple[str, str]] = [
                           r"(?:message-id|date|from|subject) headers?"
                           r"|multiple addresses in from|missing a valid address in from")),
     # --- not_accept ------------------------------------------------------------------------
-    # RFC 7505 (null MX, 5.1.10 / 556), Postfix "nullmx", Exim "domain has null mx".
+    # RFC 7505 (null MX, 5.1.10 / 556), Postfix "nullmx", Exim "domain has null mx", RFC 3463
+    # X.3.2's own description ("System not accepting network messages").
     ("not_accept", (r"null mx|nullmx|does not accept (?:any )?(?:e-?)?mail(?! from)"
+                   r"|not accepting network messages"
                    r"|accepts no mail|domain (?:does not|doesn't) receive (?:e-?)?mail"
                    r"|no mail service|mail receiving disabled|no mx record found"
                    r"|no route for current request|this domain has no mail"

@@ -313,6 +313,8 @@ ROWS: list[tuple[str, str | None, str]] = [
     # Sendmail's own null-MX refusal, filed under RFC 7505's *sender* code 5.7.27
     ("550 Host does not accept mail", "5.7.27", "not_accept"),
     ("550 5.7.27 Sender address has null MX", None, "rejected"),
+    # RFC 3463 X.3.2, its registered text: "network" there is no network error
+    ("521 5.3.2 <ana@example.com>: System not accepting network messages", None, "not_accept"),
 
     # --- message_too_big / exceed_limit ---------------------------------------------------
     ("552 5.3.4 Message size exceeds fixed limit", None, "message_too_big"),
