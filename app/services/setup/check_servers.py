@@ -1,24 +1,21 @@
 """One server's account check, step by step, in a thread of its own: resolve → connect →
-tls → greeting → starttls → login → the protocol's proof (IMAP: SELECT INBOX read-only; SMTP:
-a MAIL FROM probe then RSET, nothing sent).
+tls → greeting → starttls → login → the protocol's proof.
 
-Each step is timed and reported as it ends (``CheckRun.add``); a failure ends the server's
-check with its stable code and the server's reply, scrubbed of the secret. The protocol is
-spoken by mail/imap_session.py and mail/smtp_session.py over the socket opened here, which
-``CheckRun`` watches so that the supervisor (connection_check.py) can cut it at the deadline
-or on cancel. When TLS fails, mail/tls_probes.py names the cause (a TLS port behind a
-STARTTLS setting, a server too old) and fetches a refused certificate for the trust dialog;
-a certificate the user pinned is retried once, trusted by its fingerprint.
+``ServerCheck`` owns what both servers do alike: each step timed and reported as it ends
+(``CheckRun.add``, check_run.py), a failure ending the server's check with its stable code
+and the server's reply scrubbed of the secret, the connection and its TLS. The socket
+opened here is watched by ``CheckRun`` so that the supervisor (connection_check.py) can cut
+it at the deadline or on cancel. When TLS fails, mail/tls_probes.py names the cause (a TLS
+port behind a STARTTLS setting, a server too old) and fetches a refused certificate for the
+trust dialog; a certificate the user pinned is retried once, trusted by its fingerprint.
+What each protocol says (greeting, STARTTLS, login, the proof) is check_protocols.py's.
 """
-
 from __future__ import annotations
 
 import logging
 import select
-import smtplib
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
@@ -27,15 +24,7 @@ from app.services.config import Settings
 from app.services.errors import PostierError
 from app.services.mail import tls_probes
 from app.services.mail.auth import Credential
-from app.services.mail.failures import (
-    connect_first,
-    network_error,
-    printable,
-    refusal_code,
-    resolve_host,
-)
-from app.services.mail.imap_session import ImapSession
-from app.services.mail.smtp_session import SmtpSession
+from app.services.mail.failures import connect_first, network_error, printable, resolve_host
 from app.services.mail.tls import (
     TlsInfo,
     certificate_sha256,
@@ -47,6 +36,7 @@ from app.services.mail.tls import (
 )
 from app.services.redaction import scrub
 from app.services.setup.check_report import CERT_CODES, Step
+from app.services.setup.check_run import CheckRun
 from app.services.setup.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
@@ -62,63 +52,6 @@ _USUAL_PORTS = {"imap": (993, 143), "smtp": (465, 587)}
 
 class _Stop(Exception):
     """Raised by a checker to end its server's check after a failed step."""
-
-
-class CheckRun:
-    def __init__(self, deadline: float, cancel: threading.Event | None,
-                 progress: Callable[[Step], None] | None) -> None:
-        self.deadline = deadline
-        self.cancel = cancel or threading.Event()
-        self.progress = progress
-        self.lock = threading.Lock()
-        self.steps: list[Step] = []
-        self.closed = False  # set by the supervisor: late results are dropped
-        self.socks: dict[str, socket.socket] = {}
-        self.current: dict[str, str] = {}
-        self.aborted = False
-        self.finished = threading.Semaphore(0)  # released by each checker when it ends
-
-    def remaining(self) -> float:
-        return max(0.01, self.deadline - time.monotonic())
-
-    def add(self, step: Step) -> None:
-        with self.lock:
-            if self.closed:
-                return
-            self.steps.append(step)
-        if self.progress is not None:
-            try:
-                self.progress(step)
-            except Exception:  # a broken UI callback must not break the check
-                log.exception("progress callback failed")
-
-    def forget(self, server: str) -> None:
-        with self.lock:
-            self.steps = [s for s in self.steps if s.server != server]
-
-    def watch(self, server: str, sock: socket.socket) -> None:
-        """Remember the socket a server's check currently reads from (re-called after
-        each TLS wrap: the wrapped socket replaces the plain one)."""
-        with self.lock:
-            self.socks[server] = sock
-
-    def unwatch(self, server: str) -> None:
-        with self.lock:
-            self.socks.pop(server, None)
-
-    def abort_all(self) -> None:
-        """Shut every watched connection down so blocked reads return at once."""
-        with self.lock:
-            self.aborted = True
-            socks = list(self.socks.values())
-            self.socks.clear()
-        for sock in socks:
-            if sock.fileno() < 0:  # already closed or detached by a TLS wrap
-                continue
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # bypass SSLSocket's unwrap
-            except OSError:
-                pass
 
 
 class ServerCheck:
@@ -407,103 +340,3 @@ class ServerCheck:
 
 class _RetryPinned(Exception):
     """The refused certificate is the pinned one: connect again trusting the pin."""
-
-
-class ImapCheck(ServerCheck):
-    server = "imap"
-
-    def close(self, imap: ImapSession) -> None:
-        imap.shutdown()
-
-    def greet(self, sock: socket.socket) -> tuple[ImapSession, str]:
-        imap = ImapSession.greet(sock, self.endpoint.host, self.endpoint.port)
-        return imap, imap.welcome
-
-    def starttls(self, imap: ImapSession) -> None:
-        if self.endpoint.security == "ssl":
-            return
-        self.begin("starttls")
-        if not imap.offers_starttls():
-            self.no_starttls(f"CAPABILITY {' '.join(imap.capabilities)}")
-        try:
-            imap.starttls()
-            tls_sock, detail = self.tls_handshake(imap.sock)
-            imap.secured(tls_sock)
-        except PostierError as exc:
-            self.fail(exc)
-        self.upgraded(detail)
-
-    def login(self, imap: ImapSession) -> None:
-        self.begin("login")
-        imap.sock.settimeout(self.run.remaining())  # imaplib keeps the socket it was given
-        try:
-            mech = imap.login(self.credential)
-        except PostierError as exc:
-            self.fail(exc)
-        self.ok(f"{mech} as {self.credential.username}")
-
-    def prove(self, imap: ImapSession) -> None:
-        """SELECT INBOX (read-only): the mailbox is really there for this login."""
-        self.begin("select")
-        try:
-            count = imap.select_inbox()
-        except PostierError as exc:
-            self.fail(exc)
-        self.ok(f"INBOX: {count} messages")
-        imap.logout()
-
-
-class SmtpCheck(ServerCheck):
-    server = "smtp"
-
-    def close(self, smtp: SmtpSession) -> None:
-        smtp.close()
-
-    def greet(self, sock: socket.socket) -> tuple[SmtpSession, str]:
-        return SmtpSession.greet(sock, self.endpoint.host, self.endpoint.port)
-
-    def starttls(self, smtp: SmtpSession) -> None:
-        if self.endpoint.security == "ssl":
-            return
-        self.begin("starttls")
-        try:
-            offered, extensions = smtp.offers_starttls()
-            if not offered:
-                self.no_starttls(extensions)
-            smtp.starttls()
-            tls_sock, detail = self.tls_handshake(smtp.sock)
-        except PostierError as exc:
-            self.fail(exc)
-        smtp.secured(tls_sock)
-        self.upgraded(detail)
-
-    def login(self, smtp: SmtpSession) -> None:
-        self.begin("login")
-        if smtp.smtp.sock is not None:
-            smtp.smtp.sock.settimeout(self.run.remaining())
-        try:
-            said = smtp.login(self.credential)
-        except PostierError as exc:
-            self.fail(exc)
-        self.ok(said)
-
-    def prove(self, smtp: SmtpSession) -> None:
-        """MAIL FROM probe then RSET: proves the server lets this login send as this
-        address, without sending anything."""
-        self.begin("send_test")
-        try:
-            code, msg = smtp.smtp.mail(self.email)
-            reply = printable(f"{code} {msg.decode(errors='replace')}")
-            if code != 250:
-                self.fail(PostierError(refusal_code("smtp", reply, "SENDER_REJECTED"),
-                                       reply=reply))
-            smtp.smtp.rset()
-            try:
-                smtp.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-        except smtplib.SMTPServerDisconnected as exc:
-            self.fail(PostierError("PROTOCOL_ERROR", reply=str(exc)))
-        except OSError as exc:
-            self.fail(network_error(exc, "MAIL FROM"))
-        self.ok(f"MAIL FROM:<{self.email}> accepted ({reply}); nothing sent")

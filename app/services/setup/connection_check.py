@@ -13,8 +13,9 @@ endpoint is upgraded with STARTTLS when the server offers it, else refused
 unverified connection that only reads the certificate (never logs in), for the trust
 dialog.
 
-This module runs the two checks and supervises them; one server's steps are
-check_servers.py's, the result and its text check_report.py's (both re-exported here).
+This module runs the two checks and supervises them; what they share with it is
+check_run.py's, one server's steps check_servers.py's (the protocols' own in
+check_protocols.py), the result and its text check_report.py's (re-exported here).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from app.services.errors import ErrorInfo, InputError, PostierError
 from app.services.mail.auth import Credential
 from app.services.mail.tls import normalize_fingerprint
 from app.services.setup import discovery
+from app.services.setup.check_protocols import ImapCheck, SmtpCheck
 from app.services.setup.check_report import CheckResult, Step, format_text, most_useful
-from app.services.setup.check_servers import CheckRun, ImapCheck, ServerCheck, SmtpCheck
+from app.services.setup.check_run import CheckRun
+from app.services.setup.check_servers import ServerCheck
 from app.services.setup.discovery import parse_email
 from app.services.setup.endpoint import Endpoint
 
