@@ -25,8 +25,9 @@ RULES: list[tuple[str, str]] = [
     # --- not_compliant_rfc -----------------------------------------------------------------
     # Gmail "SMTP errors and codes" (5.7.1 "not RFC 5322 compliant", From: header rules);
     # Microsoft 365 NDR 5.7.512 ("message must be RFC 5322 section 3.6.2 compliant");
-    # Amazon SES "Transaction failed: Duplicate header 'X'" (a header given twice).
-    ("not_compliant_rfc", (r"\brfc ?(?:5322|2822|822)\b|not (?:rfc[- ]?)?compliant"
+    # Amazon SES "Transaction failed: Duplicate header 'X'" (a header given twice). Not
+    # "rfc822;": the address type of DSN fields (Final-Recipient) printed in a text part.
+    ("not_compliant_rfc", (r"\brfc ?(?:5322|2822|822)\b(?! ?;)|not (?:rfc[- ]?)?compliant"
                           r"|duplicate header '"
                           r"|rfc compliance|(?:missing|no|duplicate|multiple)[^.;\n]{0,20}"
                           r"(?:message-id|date|from|subject) headers?"
@@ -369,8 +370,10 @@ RULES: list[tuple[str, str]] = [
     # ("The email account that you tried to reach does not exist"); Microsoft 365 5.1.1/5.1.10
     # (RESOLVER.ADR.RecipNotFound); Yahoo ("This user doesn't have a yahoo.com account"); GMX/
     # Hotmail ("Requested action not taken: mailbox unavailable"); Domino ("not listed in
-    # Domino Directory"); Mimecast ("Invalid Recipient"); Symantec.cloud ("Invalid recipient").
+    # Domino Directory"); Mimecast ("Invalid Recipient"); Symantec.cloud ("Invalid recipient");
+    # RFC 3464's own example ("550 'x@y' is not a registered gateway user").
     ("user_unknown", (r"user (?:unknown|not found|not exist|does not exist|doesn't exist|invalid)"
+                     r"|not a registered (?:gateway )?user"
                      r"|unknown (?:user|recipient|mailbox|local[- ]?part|address|addressee|alias)"
                      r"|no such (?:user|mailbox|recipient|address|account|person|local user)"
                      r"|(?:mailbox|recipient|address|account|addressee|user ?name|alias)"

@@ -673,6 +673,11 @@ ROWS: list[tuple[str, str | None, str]] = [
       "553 5.1.0 lea club.example does not exist"), None, "rejected"),
     (("SMTP error from remote mail server after MAIL FROM:<lea@club.example>: "
       "550 5.1.1 <lea@club.example>: user unknown"), None, "rejected"),
+    # DSN fields printed as text: "rfc822;" is their address type, not an RFC 822 complaint
+    (("Final-Recipient: rfc822; ana@example.com Action: failed Diagnostic-Code: smtp; 550 "
+      "Sender address rejected: Domain not found"), None, "rejected"),
+    # RFC 3464's own example of a gateway's refusal
+    ("550 'ana@example.com' is not a registered gateway user", None, "user_unknown"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
