@@ -148,7 +148,8 @@ RULES: list[tuple[str, str]] = [
                 r"|black list|denylist|deny list|blocked using|(?<!not )listed (?:in|at|on|by)\b"
                 r"|is listed|\bbl\d\d\b|\bbl0\d{5}\b"
                 # Orange's neosmtp refusals end with the list code: "(BL)" = IP block-listed
-                r"|neosmtp[^\n]{0,80}\(bl\)")),
+                # (also when the contact address in "... to clarify.)" is not neosmtp's)
+                r"|neosmtp[^\n]{0,80}\(bl\)|to clarify\.\) \(bl\)")),
     # --- blocked: provider texts about the sending IP/host ---------------------------------
     # Microsoft 365 5.7.606-5.7.649 ("banned sending IP"), 5.7.511 ("banned sender"), 5.7.513
     # (customer block list), Outlook.com S3150/S3140/SC-00x/DY-00x/OU-00x/RP-00x; Gmail "IP not

@@ -650,6 +650,8 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("554 5.7.1 Client host [198.51.100.7] blocked by local policy", None, "blocked"),
     (("554 IP=203.0.113.1 - A problem occurred. (Ask your postmaster for help or to contact "
       "neosmtp@orange.fr to clarify.) (BL)"), None, "blocked"),
+    (("554 IP=198.51.100.20 - A problem occurred. (Ask your postmaster for help or to contact "
+      "abuse@fai.example to clarify.) (BL)"), None, "blocked"),
     ("554 5.7.1 Delivery not authorized, message refused: Sender is on user denylist", None,
      "filtered"),
     ("550 5.7.1 Message refused: sender in user's block list", None, "filtered"),

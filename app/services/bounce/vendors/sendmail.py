@@ -112,15 +112,21 @@ def _transcript(report: str) -> dict[str, tuple[str, str | None, str | None]]:
         return {}
     out: dict[str, tuple[str, str | None, str | None]] = {}
     command, about, remote = None, None, None
+    # what a local mailer (procmail, maildrop, a pipe) printed before sendmail's summary of
+    # it: "maildrop: maildir over quota." then "550 5.0.0 <x>... Insufficient permission"
+    # (sendmail's text for the mailer's exit code) - the mailer's own words say why
+    printed: list[str] = []
     for line in mtatext.lines_of(report[match.end():match.end() + 30000])[1:]:
         talking = _TALKING.search(line)
         if talking:
             remote = talking.group(1).strip("[]").lower()
+            printed = []
             continue
         sent = _SENT.match(line)
         if sent:
             command = mtatext.command_word(sent.group(1))
             about = sent.group(2).lower() if sent.group(2) and "@" in sent.group(2) else None
+            printed = []
             continue
         reply = _REPLY.match(line)
         if reply:
@@ -129,11 +135,18 @@ def _transcript(report: str) -> dict[str, tuple[str, str | None, str | None]]:
                 out[about] = entry
             if command != "QUIT" and reply.group(1)[:1] in "45":
                 out.setdefault("", entry)
+            printed = []
             continue
         summary = _SUMMARY.match(line.strip())
         if summary:
             key = summary.group(1).lower()
             if key not in out:
-                out[key] = (line.strip(), command if about == key or command == "DATA" else None,
+                said = line.strip()
+                if printed and command is None and remote is None:
+                    said = f"{said} ({' '.join(printed[-3:])})"
+                out[key] = (said, command if about == key or command == "DATA" else None,
                             remote)
+            printed = []
+        elif line.strip():
+            printed.append(line.strip()[:300])
     return out
