@@ -130,7 +130,6 @@ def _spf_lookups(ctx: Context, walked: spf.SpfWalk, record: str | None) -> Check
 def _spf_all(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
              record: str | None) -> Check:
     q = walked.effective_all
-    fixed = txt_line(ctx.domain, spf.with_all(parsed.text, "-"))
     if q in ("-", "~"):
         word = Text("-all (reject)") if q == "-" \
             else Text("~all (mark as suspicious)")
@@ -138,25 +137,21 @@ def _spf_all(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
                   Text("SPF ends with {qualifier}", qualifier=word),
                   Text("Servers not listed are not allowed to send for your domain."),
                   record=record)
-    if q == "+":
-        return mk("spf_all", FAIL,
-                  Text("SPF allows the whole Internet (+all)"),
-                  Text("With +all anyone can send mail as your domain and pass SPF; receivers "
-                       "distrust such a domain."),
-                  Text("Replace +all with -all:"),
-                  record=record, fix_record=fixed)
-    if q == "?":
-        return mk("spf_all", WARN,
-                  Text("SPF ends with ?all (neutral)"),
-                  Text("?all says nothing about other servers, so SPF does not protect your "
-                       "domain from forgery."),
-                  Text("Replace ?all with -all (or ~all):"),
-                  record=record, fix_record=fixed)
-    return mk("spf_all", WARN,
-              Text("SPF does not end with -all or ~all"),
-              Text("Without a final “all”, other servers are neither allowed nor refused."),
-              Text("End the record with -all:"),
-              record=record, fix_record=fixed)
+    # Every other ending gets the same advice, said for what it lets through: end with -all.
+    status, title, why, how = {
+        "+": (FAIL, Text("SPF allows the whole Internet (+all)"),
+              Text("With +all anyone can send mail as your domain and pass SPF; receivers "
+                   "distrust such a domain."),
+              Text("Replace +all with -all:")),
+        "?": (WARN, Text("SPF ends with ?all (neutral)"),
+              Text("?all says nothing about other servers, so SPF does not protect your "
+                   "domain from forgery."),
+              Text("Replace ?all with -all (or ~all):")),
+    }.get(q) or (WARN, Text("SPF does not end with -all or ~all"),
+                 Text("Without a final “all”, other servers are neither allowed nor refused."),
+                 Text("End the record with -all:"))
+    return mk("spf_all", status, title, why, how, record=record,
+              fix_record=txt_line(ctx.domain, spf.with_all(parsed.text, "-")))
 
 
 def _ip_covered(ctx: Context, ip: str, walked: spf.SpfWalk) -> bool:

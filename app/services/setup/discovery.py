@@ -49,7 +49,6 @@ from urllib.parse import quote
 from app.services.addresses import validate_email
 from app.services.config import Settings
 from app.services.errors import InputError, PostierError
-from app.services.setup import presets as presets_mod
 from app.services.setup.clientconfig import (
     ServerConfig,
     auth_list,
@@ -70,12 +69,11 @@ from app.services.setup.discovery_sources import (
     preset_outcome,
     srv_outcome,
 )
-from app.services.setup.presets import Preset, preset_by_id, presets
+from app.services.setup.presets import Preset, preset_for_host
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DiscoveryResult", "Preset", "ServerConfig", "Tried", "discover", "format_text",
-           "parse_email", "preset_by_id", "presets"]
+__all__ = ["DiscoveryResult", "ServerConfig", "Tried", "discover", "format_text", "parse_email"]
 
 
 @dataclass
@@ -281,7 +279,7 @@ def _discover(address: str, domain: str, settings: Settings, timeout: float,
 def _preset_for_servers(servers: list[ServerConfig]) -> Preset | None:
     try:
         for server in servers:
-            preset = presets_mod.preset_for_host(server.host)
+            preset = preset_for_host(server.host)
             if preset:
                 return preset
     except Exception:
