@@ -147,9 +147,10 @@ def _spf_all(ctx: Context, parsed: spf.SpfRecord, walked: spf.SpfWalk,
               Text("?all says nothing about other servers, so SPF does not protect your "
                    "domain from forgery."),
               Text("Replace ?all with -all (or ~all):")),
-    }.get(q) or (WARN, Text("SPF does not end with -all or ~all"),
-                 Text("Without a final “all”, other servers are neither allowed nor refused."),
-                 Text("End the record with -all:"))
+    }.get(q or "") or (
+        WARN, Text("SPF does not end with -all or ~all"),
+        Text("Without a final “all”, other servers are neither allowed nor refused."),
+        Text("End the record with -all:"))
     return mk("spf_all", status, title, why, how, record=record,
               fix_record=txt_line(ctx.domain, spf.with_all(parsed.text, "-")))
 
