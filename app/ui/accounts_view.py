@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.storage import Account, AccountStore, Database
-from app.ui.compose_dialog import confirm, error_text
+from app.ui.user_feedback import confirm, error_text, window_language
 from app.ui.worker import gui_callback, run_task
 
 if TYPE_CHECKING:  # types only: the services themselves are imported on first use
@@ -82,7 +82,7 @@ class AccountsView(QWidget):
         self.db = db
         # The window's language (MainWindow.lang), not the system's: the catalogue's
         # messages shown here must match the translated words around them.
-        self.lang = lang if lang in ("fr", "en") else None
+        self.lang = lang
         self.store = AccountStore(db)
         self.accounts: list[Account] = []
         self.table = QTableWidget(0, self.COLUMNS)
@@ -197,10 +197,7 @@ class AccountsView(QWidget):
         return self.tr("Not checked yet"), "#6b7280"
 
     def _language(self) -> str:
-        if self.lang is not None:
-            return self.lang
-        # install_translator sets the default QLocale to the interface's language
-        return "fr" if QLocale().language() == QLocale.Language.French else "en"
+        return window_language(self)
 
     def _code_text(self, code: str | None) -> str:
         from app.services.errors import CATALOGUE, message_for

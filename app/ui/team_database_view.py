@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.services.config import Settings
 from app.services.team import connection
 from app.services.team import status as team_status
+from app.ui.user_feedback import error_text
 from app.ui.worker import gui_callback, run_task
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ class TeamDatabaseBox(QGroupBox):
             self.save_password_button.setEnabled(True)
             self.password.clear()  # never kept in the widget longer than needed
             if error is not None:
-                self._say(_error_text(error), False)
+                self._say(error_text(error), False)
                 return
             self._say(self.tr("Password saved in this computer's keyring."), True)
             self.test_connection()
@@ -177,7 +178,7 @@ class TeamDatabaseBox(QGroupBox):
     def _tested(self, status: Any, error: BaseException | None) -> None:
         self.test_button.setEnabled(self.url is not None)
         if error is not None:
-            self._say(_error_text(error), False)
+            self._say(error_text(error), False)
             return
         self.last_status = status
         if status.ok:
@@ -243,7 +244,7 @@ class TeamDatabaseBox(QGroupBox):
         self.migrate_button.setEnabled(True)
         self.progress.hide()
         if error is not None:
-            self._say(_error_text(error), False)
+            self._say(error_text(error), False)
             return
         counts = result.to_dict() if hasattr(result, "to_dict") else dict(result or {})
         self._say(self.tr("Copied: {messages} messages, {recipients} recipients, {events} "
@@ -291,12 +292,6 @@ def _who(application_name: str) -> str:
     """"postier watcher a@b.fr marie@laptop pid 12" → "marie@laptop"."""
     words = application_name.split()
     return next((w for w in reversed(words) if "@" in w), application_name) or "?"
-
-
-def _error_text(error: BaseException) -> str:
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    hint = getattr(error, "hint", None)
-    return f"{message}\n{hint}" if hint else message
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.services.config import Settings
 from app.services.errors import ErrorInfo, PostierError, message_for
 from app.services.setup.endpoint import Endpoint
+from app.ui.user_feedback import note_label, tint
 from app.ui.worker import gui_callback, run_task
 
 from .checklist import COLOR, Checklist
@@ -76,8 +77,7 @@ class CheckPage(StepPage):
         self.rows = self.checklist.rows
         self.outer.addWidget(self.checklist)
 
-        self.verdict = big_font(wrap_label(), 4)
-        self.verdict.setObjectName("verdict")
+        self.verdict = big_font(note_label("verdict"), 4)
         self.outer.addWidget(self.verdict)
         self._build_error_panel()
         self._build_buttons()
@@ -245,7 +245,7 @@ class CheckPage(StepPage):
                             .replace("%2", self.describe_endpoint(state.imap))
                             .replace("%3", self.describe_endpoint(state.smtp)))
         self.verdict.setText(self.tr("Testing… this usually takes a few seconds."))
-        self.verdict.setStyleSheet("")
+        tint(self.verdict, None)
         self.error_scroll.hide()
         self.copied.clear()
         self._show_buttons(running=True, failed=False)
@@ -291,7 +291,7 @@ class CheckPage(StepPage):
         self.checklist.skip_unfinished()
         if not quiet:
             self.verdict.setText(self.tr("Test stopped. Nothing was saved."))
-            self.verdict.setStyleSheet("")
+            tint(self.verdict, None)
         self._show_buttons(running=False, failed=False)
         self.completeChanged.emit()
 
@@ -323,7 +323,7 @@ class CheckPage(StepPage):
             elapsed = time.monotonic() - self._started
             self.verdict.setText(self.tr("Everything works! (%1 s) Click Next to continue.")
                                  .replace("%1", f"{elapsed:.1f}"))
-            self.verdict.setStyleSheet(f"color: {COLOR['ok']};")
+            tint(self.verdict, COLOR['ok'])
             self._show_buttons(running=False, failed=False)
             self.completeChanged.emit()
             self._focus_next()
@@ -346,7 +346,7 @@ class CheckPage(StepPage):
         where = {"imap": self.tr("Incoming mail (IMAP)"),
                  "smtp": self.tr("Outgoing mail (SMTP)")}.get(server or "", "")
         self.verdict.setText(self.tr("The test failed.") + (f" — {where}" if where else ""))
-        self.verdict.setStyleSheet(f"color: {COLOR['fail']};")
+        tint(self.verdict, COLOR['fail'])
         self.error_message.setText(message)
         self.error_hint.setText(hint)
         self.reply_title.setVisible(bool(reply))

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 from app.services.config import Settings
 from app.services.errors import PostierError, message_for
 from app.services.setup import signature as sig
+from app.ui.user_feedback import ERROR, WARNING, note_label
 from app.ui.worker import run_task
 
 from .state import WizardState
 from .step_page import PAGE_FINISH, StepPage
-from .widgets import alive, wrap_label
+from .widgets import alive
 
 log = logging.getLogger(__name__)
 LOGO_MAX_PX = 240  # logos are scaled down: a signature is not a banner
@@ -118,13 +119,9 @@ class SignaturePage(StepPage):
         grid.addWidget(text_label, 2, 0, 1, 2)
         grid.addWidget(self.plain, 3, 0, 1, 2)
         self.outer.addLayout(grid, 1)
-        self.warnings = wrap_label()
-        self.warnings.setObjectName("signatureWarnings")
-        self.warnings.setStyleSheet("color: #8a4b00;")
+        self.warnings = note_label("signatureWarnings", WARNING)
         self.outer.addWidget(self.warnings)
-        self.save_error = wrap_label()
-        self.save_error.setObjectName("saveError")
-        self.save_error.setStyleSheet("color: #b00020;")
+        self.save_error = note_label("saveError", ERROR)
         self.outer.addWidget(self.save_error)
 
         self.editor.textChanged.connect(self._changed)
