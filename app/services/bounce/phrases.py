@@ -372,9 +372,10 @@ RULES: list[tuple[str, str]] = [
     # (RESOLVER.ADR.RecipNotFound); Yahoo ("This user doesn't have a yahoo.com account"); GMX/
     # Hotmail ("Requested action not taken: mailbox unavailable"); Domino ("not listed in
     # Domino Directory"); Mimecast ("Invalid Recipient"); Symantec.cloud ("Invalid recipient");
-    # RFC 3464's own example ("550 'x@y' is not a registered gateway user").
+    # RFC 3464's own example ("550 'x@y' is not a registered gateway user"); Exim "Mail failure -
+    # malformed recipient address" (RFC 3463 5.1.3, bad destination mailbox address syntax).
     ("user_unknown", (r"user (?:unknown|not found|not exist|does not exist|doesn't exist|invalid)"
-                     r"|not a registered (?:gateway )?user"
+                     r"|not a registered (?:gateway )?user|malformed (?:recipient )?address"
                      r"|unknown (?:user|recipient|mailbox|local[- ]?part|address|addressee|alias)"
                      r"|no such (?:user|mailbox|recipient|address|account|person|local user)"
                      r"|(?:mailbox|recipient|address|account|addressee|user ?name|alias)"
@@ -453,8 +454,10 @@ RULES: list[tuple[str, str]] = [
                        r"|tls required for")),
     # --- content_error -------------------------------------------------------------------------
     # RFC 3463 x.6.x, Microsoft 5.6.11 ("bare line feeds"), Postfix "message header too
-    # long", Exim "rejected because it has a potentially executable attachment".
-    ("content_error", (r"malformed|invalid (?:message|header|mime|content|characters?)"
+    # long", Exim "rejected because it has a potentially executable attachment". Not a
+    # "malformed address" (the address itself, see user_unknown).
+    ("content_error", (r"malformed(?! (?:recipient |e-?mail )?address)"
+                      r"|invalid (?:message|header|mime|content|characters?)"
                       r"|bare lf|bare ?line ?feeds?|line too long|header (?:syntax|error)"
                       r"|illegal characters?|content (?:rejected|error)|8-?bit|encoding"
                       r"|potentially executable|message content rejected"

@@ -236,13 +236,19 @@ def parse_arf(report: Report, parts: Parts) -> None:
     report.kind = "feedback"
     fields = [f for block in report_blocks(parts.arf[0]) for f in block]
     report.feedback_type = clean(first_field(fields, "feedback-type"))
-    address = address_of(first_field(fields, "original-rcpt-to", "removal-recipient"))
-    if address is None and parts.original is not None:
-        address = address_of(header_text(parts.original, "To"))
+    # RFC 5965 3.2: Original-Rcpt-To appears once per recipient the report is about
+    addresses: list[str | None] = list(dict.fromkeys(
+        a for a in (address_of(value) for name, value in fields if name == "original-rcpt-to")
+        if a))[:MAX_RECIPIENTS]
+    if not addresses:
+        addresses = [address_of(first_field(fields, "removal-recipient"))]
+    if addresses == [None] and parts.original is not None:
+        addresses = [address_of(header_text(parts.original, "To"))]
+    remote = mta_host(first_field(fields, "reporting-mta") or "") or None
     report.recipients = [RecipientStatus(
         address=address, category="complaint", reason="feedback",
         diagnostic=clean(f"feedback-type: {report.feedback_type or 'abuse'}"),
-        remote_mta=mta_host(first_field(fields, "reporting-mta") or "") or None)]
+        remote_mta=remote) for address in addresses]
 
 
 # --- RFC 3798 MDN ------------------------------------------------------------------

@@ -680,6 +680,10 @@ ROWS: list[tuple[str, str | None, str]] = [
       "Sender address rejected: Domain not found"), None, "rejected"),
     # RFC 3464's own example of a gateway's refusal
     ("550 'ana@example.com' is not a registered gateway user", None, "user_unknown"),
+    # Exim: a recipient address it cannot parse (RFC 3463 5.1.3), not malformed content
+    (("ana@example.com <ana.b@example.com>: malformed address: <ana.b@example.com> may not "
+      "follow ana@example.com"), None, "user_unknown"),
+    ("554 5.6.0 Malformed MIME header", None, "content_error"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
