@@ -3,7 +3,6 @@ search, incremental refresh, status counters, and 100k rows."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from app.services.history import message_status as mst
 from app.services.history import view_index as vi
 from app.services.history.message_rows import fetch_rows
-from app.services.history.view_filter import SORT_COLUMNS, ViewFilter
+from app.services.history.view_filter import SORT_COLUMNS, ViewFilter, fold
 from app.services.storage import Database
 from tests.support import sent_messages as sm
 
@@ -142,21 +141,20 @@ def test_sort_with_text_search_still_sorted(db: Database, column: str) -> None:
     assert sum(counts.values()) == len(ids)
 
 
-def test_100k_rows_queries_fast(db: Database) -> None:
+def test_100k_rows_sort_and_filter_whole_views(db: Database) -> None:
+    """At the table's real size: every row in the view, the subject sort in order, the
+    filter keeping only what it names (the speed is benchmarks/bench_messages_table.py's)."""
     sm.bulk_rows(db, 100_000)
-    t0 = time.perf_counter()
     ids = vi.view_ids(db)
-    load = time.perf_counter() - t0
     assert len(ids) == 100_000
-    t0 = time.perf_counter()
     by_subject = vi.view_ids(db, sort="subject", descending=False)
-    sort = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    assert len(by_subject) == 100_000
+    sample = by_subject[::997]
+    subjects = fetch_rows(db, sample)
+    folded = [fold(subjects[i].subject) for i in sample]
+    assert folded == sorted(folded)
     hard = vi.view_ids(db, ViewFilter(statuses=("hard_bounce",), text="Devis"))
-    filt = time.perf_counter() - t0
-    assert 0 < len(hard) < 100_000 and len(by_subject) == 100_000
+    assert 0 < len(hard) < 100_000
     rows = fetch_rows(db, hard[:200])
     assert all(r.status == "hard_bounce" and "Devis" in r.subject for r in rows.values())
-    # Generous bounds (2-core CI shared with other jobs); the benchmark prints the figures.
-    assert load < 10 and sort < 5 and filt < 5
     assert sum(vi.status_counts(db).values()) == 100_000
