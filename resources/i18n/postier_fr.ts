@@ -1562,25 +1562,9 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>MainMenus</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+251"/>
-        <source>Sent messages</source>
-        <translation>Messages envoyés</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Accounts</source>
-        <translation>Comptes</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+139"/>
-        <source>Notifications</source>
-        <translation>Notifications</translation>
-    </message>
-    <message>
-        <location line="-89"/>
+        <location filename="../../app/ui/main_menus.py" line="+45"/>
         <source>New message</source>
         <translation>Nouveau message</translation>
     </message>
@@ -1605,7 +1589,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Rechercher</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Export CSV…</source>
         <translation>Exporter en CSV…</translation>
     </message>
@@ -1650,7 +1634,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Quitter</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
@@ -1675,38 +1659,49 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <translation>Aid&amp;e</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Sent messages are kept as a record; nothing was deleted.</source>
         <translation>Les messages envoyés sont conservés comme trace ; rien n&apos;a été supprimé.</translation>
     </message>
+</context>
+<context>
+    <name>MainTabs</name>
     <message>
-        <location line="+12"/>
+        <location filename="../../app/ui/main_tabs.py" line="+29"/>
+        <source>Sent messages</source>
+        <translation>Messages envoyés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Notifications (%d)</source>
+        <translation>Notifications (%d)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="+109"/>
         <source>Refreshing…</source>
         <translation>Actualisation…</translation>
     </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>%Ln row(s) · updated at %1</source>
-        <translation>
-            <numerusform>%Ln ligne · mis à jour à %1</numerusform>
-            <numerusform>%Ln lignes · mis à jour à %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>%Ln problem(s)</source>
-        <translation>
-            <numerusform>%Ln problème</numerusform>
-            <numerusform>%Ln problèmes</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+143"/>
+        <location line="+130"/>
         <source>Message %1 sent.</source>
         <translation>Message %1 envoyé.</translation>
     </message>
@@ -1725,26 +1720,8 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <source>Message %1 recorded.</source>
         <translation>Message %1 enregistré.</translation>
     </message>
-    <message numerus="yes">
-        <location line="+32"/>
-        <source>%Ln row(s) exported to %1</source>
-        <translation>
-            <numerusform>%Ln ligne exportée vers %1</numerusform>
-            <numerusform>%Ln lignes exportées vers %1</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="-177"/>
-        <source>all good</source>
-        <translation>tout va bien</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Notifications (%d)</source>
-        <translation>Notifications (%d)</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="-95"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
@@ -1768,31 +1745,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+1"/>
         <source>Which account&apos;s domain should be checked?</source>
         <translation>Le domaine de quel compte faut-il vérifier ?</translation>
-    </message>
-    <message>
-        <location line="+75"/>
-        <source>CSV, comma separated (*.csv)</source>
-        <translation>CSV, séparateur virgule (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CSV for French Excel, semicolon separated (*.csv)</source>
-        <translation>CSV pour Excel français, séparateur point-virgule (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Export the rows shown</source>
-        <translation>Exporter les lignes affichées</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Export</source>
-        <translation>Export</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The file could not be written: %s</source>
-        <translation>Le fichier n&apos;a pas pu être écrit : %s</translation>
     </message>
 </context>
 <context>
@@ -1851,7 +1803,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-342"/>
+        <location filename="../../app/ui/messages_page.py" line="+191"/>
         <source>Nothing matches “%1”. Check the spelling, or clear the search (Esc).</source>
         <translation>Rien ne correspond à «&#xa0;%1&#xa0;». Vérifiez l&apos;orthographe ou effacez la recherche (Échap).</translation>
     </message>
@@ -1869,7 +1821,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesTable</name>
     <message>
-        <location line="-100"/>
+        <location line="-107"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>
@@ -2606,6 +2558,30 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
 </context>
 <context>
+    <name>StatusSummary</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/main_tabs.py" line="+26"/>
+        <source>%Ln row(s) · updated at %1</source>
+        <translation>
+            <numerusform>%Ln ligne · mis à jour à %1</numerusform>
+            <numerusform>%Ln lignes · mis à jour à %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%Ln problem(s)</source>
+        <translation>
+            <numerusform>%Ln problème</numerusform>
+            <numerusform>%Ln problèmes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>all good</source>
+        <translation>tout va bien</translation>
+    </message>
+</context>
+<context>
     <name>StepPage</name>
     <message>
         <location filename="../../app/ui/wizard/step_page.py" line="+41"/>
@@ -2747,6 +2723,42 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="+27"/>
         <source>Diagnostics copied (without your password): paste them into your message to support.</source>
         <translation>Diagnostic copié (sans votre mot de passe) : collez-le dans votre message au support.</translation>
+    </message>
+</context>
+<context>
+    <name>TableExport</name>
+    <message>
+        <location filename="../../app/ui/table_export.py" line="+34"/>
+        <source>CSV, comma separated (*.csv)</source>
+        <translation>CSV, séparateur virgule (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV for French Excel, semicolon separated (*.csv)</source>
+        <translation>CSV pour Excel français, séparateur point-virgule (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export the rows shown</source>
+        <translation>Exporter les lignes affichées</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file could not be written: %s</source>
+        <translation>Le fichier n&apos;a pas pu être écrit : %s</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%Ln row(s) exported to %1</source>
+        <translation>
+            <numerusform>%Ln ligne exportée vers %1</numerusform>
+            <numerusform>%Ln lignes exportées vers %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -215,8 +215,8 @@ def test_export_csv_of_filtered_view(qtbot, window, tmp_path: Path, delimiter: s
     window.page.filters.set_status("__problems__")
     _wait_rows(qtbot, window, lambda m: m.rowCount() == 6)
     out = tmp_path / "vue.csv"
-    window.export_csv(str(out), delimiter)
-    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=10_000)
+    window.exporter.export(str(out), delimiter)
+    qtbot.waitUntil(lambda: window.exporter.last_export is not None, timeout=10_000)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
@@ -454,11 +454,11 @@ def test_edit_account_label_and_add_opens_wizard(qtbot, window, env, monkeypatch
 
 
 def test_export_to_unwritable_place_says_so(qtbot, window, tmp_path: Path, monkeypatch) -> None:
-    import app.ui.main_window as mw
+    import app.ui.table_export as te
 
     shown: list[str] = []
-    monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
-    window.export_csv(str(tmp_path / "missing-folder" / "x.csv"), ";")
+    monkeypatch.setattr(te.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    window.exporter.export(str(tmp_path / "missing-folder" / "x.csv"), ";")
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "could not be written" in shown[0]
     assert not (tmp_path / "missing-folder").exists()
@@ -478,7 +478,7 @@ def test_account_sync_state_change_shows_live(qtbot, window, env) -> None:
 
 def test_export_action_asks_where_and_for_french_excel(qtbot, window, tmp_path: Path,
                                                       monkeypatch) -> None:
-    import app.ui.main_window as mw
+    import app.ui.table_export as te
 
     target = tmp_path / "choisi.csv"
     asked: list[tuple] = []
@@ -487,10 +487,10 @@ def test_export_action_asks_where_and_for_french_excel(qtbot, window, tmp_path: 
         asked.append((filters, preferred))
         return str(target), filters.split(";;")[1]  # the user picks the ';' format
 
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(te.QFileDialog, "getSaveFileName", fake_dialog)
     qtbot.keySequence(window, "Ctrl+E")
     qtbot.waitUntil(target.exists, timeout=10_000)
-    qtbot.waitUntil(lambda: getattr(window, "last_export", None) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.exporter.last_export is not None, timeout=10_000)
     header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Date;Status;")
     assert "semicolon" in asked[0][0]
@@ -536,7 +536,7 @@ def test_counts_use_plural_forms_and_count_messages(qtbot, window, env) -> None:
     _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
     qtbot.waitUntil(lambda: window.status_label.text().startswith("1 row · updated at "),
                     timeout=10_000)
-    window._exported(Path("/tmp/x.csv"), 1, None)
+    window.exporter._exported(Path("/tmp/x.csv"), 1, None)
     assert window.statusBar().currentMessage() == "1 row exported to /tmp/x.csv"
     window._sent(type("R", (), {"status": "queued", "id": 7})())
     assert window.statusBar().currentMessage() == "Message 7 is waiting to be sent."
