@@ -12,7 +12,13 @@ from app.services.bounce.freetext import looks_like_bounce, parse_free_text
 from app.services.bounce.judge import to_recipient
 from app.services.bounce.model import MAX_MESSAGE, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reasons import extract_codes
-from app.services.bounce.reports import parse_arf, parse_dsn, parse_mdn
+from app.services.bounce.reports import (
+    is_unsubscribe,
+    parse_arf,
+    parse_dsn,
+    parse_mdn,
+    parse_unsubscribe,
+)
 from app.services.bounce.vendors.base import Context
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,8 @@ def _parse(raw: bytes) -> Report:
         parse_arf(report, parts)
     elif parts.mdn:
         parse_mdn(report, parts)
+    elif is_unsubscribe(msg):
+        parse_unsubscribe(report)
     elif _from_vendor(ctx):
         report.kind = "bounce"
     elif looks_like_bounce(msg, report, parts):

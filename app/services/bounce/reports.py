@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.services.bounce.addresses import address_of, msgid_of
 from app.services.bounce.decode import (
+    Part,
     Parts,
     clean,
     first_field,
@@ -249,6 +250,23 @@ def parse_arf(report: Report, parts: Parts) -> None:
         address=address, category="complaint", reason="feedback",
         diagnostic=clean(f"feedback-type: {report.feedback_type or 'abuse'}"),
         remote_mta=remote) for address in addresses]
+
+
+# --- Apple Mail's unsubscribe request ------------------------------------------------
+def is_unsubscribe(msg: Part) -> bool:
+    """Apple Mail's "Unsubscribe" banner mails the list's List-Unsubscribe mailto address
+    with "X-Apple-Unsubscribe: true" (and "Auto-Submitted: auto-replied", so it would
+    otherwise pass for an out-of-office reply)."""
+    return (header_text(msg, "X-Apple-Unsubscribe") or "").strip().lower() == "true"
+
+
+def parse_unsubscribe(report: Report) -> None:
+    """The sender asks to be removed: RFC 5965's "opt-out" feedback, from that sender."""
+    report.kind = "feedback"
+    report.feedback_type = "opt-out"
+    report.recipients = [RecipientStatus(
+        address=report.from_addr, category="complaint", reason="feedback",
+        diagnostic="feedback-type: opt-out")]
 
 
 # --- RFC 3798 MDN ------------------------------------------------------------------
