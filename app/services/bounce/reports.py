@@ -238,18 +238,19 @@ def parse_arf(report: Report, parts: Parts) -> None:
     fields = [f for block in report_blocks(parts.arf[0]) for f in block]
     report.feedback_type = clean(first_field(fields, "feedback-type"))
     # RFC 5965 3.2: Original-Rcpt-To appears once per recipient the report is about
-    addresses: list[str | None] = list(dict.fromkeys(
-        a for a in (address_of(value) for name, value in fields if name == "original-rcpt-to")
-        if a))[:MAX_RECIPIENTS]
+    named = (address_of(value) for name, value in fields if name == "original-rcpt-to")
+    addresses: list[str | None] = []
+    addresses.extend(a for a in dict.fromkeys(named) if a)
     if not addresses:
-        addresses = [address_of(first_field(fields, "removal-recipient"))]
-    if addresses == [None] and parts.original is not None:
-        addresses = [address_of(header_text(parts.original, "To"))]
+        fallback = address_of(first_field(fields, "removal-recipient"))
+        if fallback is None and parts.original is not None:
+            fallback = address_of(header_text(parts.original, "To"))
+        addresses = [fallback]
     remote = mta_host(first_field(fields, "reporting-mta") or "") or None
     report.recipients = [RecipientStatus(
         address=address, category="complaint", reason="feedback",
         diagnostic=clean(f"feedback-type: {report.feedback_type or 'abuse'}"),
-        remote_mta=remote) for address in addresses]
+        remote_mta=remote) for address in addresses[:MAX_RECIPIENTS]]
 
 
 # --- Apple Mail's unsubscribe request ------------------------------------------------
