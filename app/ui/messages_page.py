@@ -9,6 +9,7 @@ text under the table. The window around it (main_window.py) only wires it to the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -137,6 +138,8 @@ class MessagesPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
         self._restore_id: int | None = None
+        # (recipient, view): to select once the view reveal_recipient asked for is read.
+        self._reveal: tuple[int, mv.ViewFilter] | None = None
         self._anchor: tuple[int | None, bool] = (None, True)
         self.filters.filterChanged.connect(self._filter_changed)
         self.counters.statusClicked.connect(self.filters.set_status)
@@ -149,11 +152,16 @@ class MessagesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _filter_changed(self, flt: mv.ViewFilter) -> None:
+        if self._reveal is not None and flt != self._reveal[1]:
+            self._reveal = None  # the user chose another view meanwhile
         self.model.set_filter(flt)
 
     # Selection survives filter and sort changes when the row is still in the view.
     def _remember_selection(self) -> None:
-        self._restore_id = self.table.current_recipient()
+        if self._reveal is not None and self._reveal[1] == self.model.filter:
+            self._restore_id, self._reveal = self._reveal[0], None
+        else:
+            self._restore_id = self.table.current_recipient()
 
     def _restore_selection(self) -> None:
         rid = self._restore_id
@@ -218,7 +226,10 @@ class MessagesPage(QWidget):
     def reveal_recipient(self, rid: int) -> None:
         """Select ``rid``; when the filters hide it, clear them and select it once the
         table has been read again."""
-        if not self.select_recipient(rid):
-            self.filters.set_status(None)
-            self.filters.search.clear()
-            self._restore_id = rid
+        if self.select_recipient(rid):
+            return
+        before = self.filters.current_filter()
+        self.filters.search.clear()  # first: the status change then emits both at once
+        after = replace(before, statuses=(), text="")
+        self._reveal = (rid, after) if after != before else None
+        self.filters.set_status(None)

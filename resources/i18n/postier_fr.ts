@@ -1803,7 +1803,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesPage</name>
     <message>
-        <location filename="../../app/ui/messages_page.py" line="+191"/>
+        <location filename="../../app/ui/messages_page.py" line="+199"/>
         <source>Nothing matches “%1”. Check the spelling, or clear the search (Esc).</source>
         <translation>Rien ne correspond à «&#xa0;%1&#xa0;». Vérifiez l&apos;orthographe ou effacez la recherche (Échap).</translation>
     </message>
@@ -1821,7 +1821,7 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
 <context>
     <name>MessagesTable</name>
     <message>
-        <location line="-107"/>
+        <location line="-114"/>
         <source>Sent messages</source>
         <translation>Messages envoyés</translation>
     </message>

@@ -184,6 +184,25 @@ def test_live_event_updates_row_and_keeps_selection(qtbot, window, env) -> None:
     qtbot.waitUntil(lambda: "Notifications (2)" in window.tabs.tabText(2), timeout=10_000)
 
 
+@pytest.mark.parametrize("status", ["hard_bounce", None])  # None: the search alone hides it
+def test_opening_a_notified_message_clears_the_filters_that_hide_it(qtbot, window, env,
+                                                                    status) -> None:
+    _, db, ids = env
+    page = window.page
+    page.filters.set_status(status)
+    qtbot.keyClicks(page.filters.search, "F-2026-118")
+    _wait_rows(qtbot, window, lambda m: m.rowCount() == 1)
+    with db.reading() as conn:
+        message_id = conn.execute("SELECT message_id FROM recipients WHERE id = ?",
+                                  (ids["sent"],)).fetchone()[0]
+    window.tabs.setCurrentWidget(window.notifications_panel)
+    window.notifications_panel.openMessage.emit(message_id)  # a notification double-clicked
+    assert window.tabs.currentWidget() is page
+    qtbot.waitUntil(lambda: page.table.current_recipient() == ids["sent"], timeout=10_000)
+    assert page.filters.status_box.currentData() is None and not page.filters.search.text()
+    assert page.model.rowCount() == len(sm.DEMO)
+
+
 def test_delete_key_deletes_nothing(qtbot, window, env) -> None:
     _, _, ids = env
     window.page.select_recipient(ids["spam"])
