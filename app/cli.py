@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE_CODES, CommandResult
+from app.commands.contract import EXIT_FAILED, EXIT_OK, EXIT_USAGE, USAGE_CODES, CommandResult
 from app.services.errors import InputError, PostierError
 
 log = logging.getLogger("postier")

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from app.commands.common import (
+from app.commands.contract import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.commands.common import CommandResult
+from app.commands.contract import CommandResult
 
 
 def cmd_classify(args: argparse.Namespace) -> CommandResult:

@@ -12,7 +12,7 @@ import argparse
 import logging
 from typing import Any
 
-from app.commands.common import (
+from app.commands.contract import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from app.commands.common import EXIT_FAILED, EXIT_OK, CommandResult, load_settings
+from app.commands.contract import EXIT_FAILED, EXIT_OK, CommandResult, load_settings
 from app.services.errors import InputError
 
 

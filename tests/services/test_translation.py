@@ -206,20 +206,20 @@ def test_placeholders_survive_translation() -> None:
 def test_the_cli_speaks_the_configured_language(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """postier.toml's [app] language is the services' default language in the CLI too."""
-    from app.commands import common
+    from app.commands import contract
 
     config = tmp_path / "postier.toml"
     config.write_text('[app]\nlanguage = "fr"\n', encoding="utf-8")
     monkeypatch.setenv("POSTIER_CONFIG", str(config))
     monkeypatch.setenv("POSTIER_HOME", str(tmp_path / "home"))
     try:
-        common.load_settings()
+        contract.load_settings()
         assert translation.current_language() == "fr"
         assert message_for("TIMEOUT")[0] == "Le serveur n'a pas répondu à temps."
         # An error's own words stay English: stored (event notes) and scripted (CLI JSON).
         assert PostierError("TIMEOUT").message == "The server did not answer in time."
         config.write_text("", encoding="utf-8")
-        common.load_settings()
+        contract.load_settings()
         assert translation.current_language() == "en"
     finally:
         translation.set_language("en")

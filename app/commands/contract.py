@@ -1,5 +1,5 @@
-"""What every handler shares: the result it returns, the contract's exit codes, and the
-settings it runs with.
+"""The CLI contract (CLI.md) every handler shares: the result it returns, the exit codes,
+and the settings it runs with.
 
 The exit codes and the codes that mean "bad usage or a broken environment" are defined here
 rather than in ``app.cli`` so that imports point one way (``app.cli`` → ``app.commands`` →
