@@ -283,7 +283,10 @@ RULES: list[tuple[str, str]] = [
     # ("over quota"), Microsoft 365 5.2.2 (QuotaExceededException), Yahoo ("over quota"),
     # Dovecot ("Quota exceeded (mailbox for user is full)"), qmail ("mailfolder is over the
     # allowed quota", "overdrawn his diskspace quota"), GMX ("Mailbox limit exeeded"), Domino
-    # ("mail file is full"), Courier/Cyrus ("Over quota"), Exim ("mailbox is full").
+    # ("mail file is full"), Courier/Cyrus ("Over quota"), Exim ("mailbox is full"); vpopmail/
+    # maildrop ("would be over the allowed quota") and the space wordings gathered in the
+    # sisimai project's MailboxFull list ("does not have enough space", "not enough storage
+    # space in ...", "is exceeding their quota").
     ("mailbox_full", (r"(?:mailbox|inbox|mail ?box|mailfolder|mail folder|maildir|mail file"
                      r"|account|recipient|destinataire)[^.;\n]{0,40}"
                      r"(?:is full|\bfull\b|over (?:the |its |their |his |her )?(?:allowed )?"
@@ -296,7 +299,10 @@ RULES: list[tuple[str, str]] = [
                      r"|quotaexceeded|out of (?:storage|space) (?:for|in)"
                      r"|(?:mailbox|disk|maildir) quota|space has been used up|mailfolder is full"
                      r"|(?:insufficient|not enough|not sufficient) disk space|overdrawn"
-                     r"|quota violation|full mailbox")),
+                     r"|quota violation|full mailbox|(?:be|is) over the allowed quota"
+                     r"|exceeding (?:their|its|his|her|the) (?:mailbox |disk )?quota"
+                     r"|does not have enough (?:storage |disk )?space"
+                     r"|not enough storage space in")),
     # French (Orange/Wanadoo "Boite du destinataire pleine", Free "Quota exceeded", SFR, La
     # Poste, OVH), German (GMX/Web.de/1&1, T-Online "Postfach voll"), Spanish, Italian
     # (Libero, Aruba "casella piena"), Portuguese, Russian (mail.ru, Yandex), Japanese

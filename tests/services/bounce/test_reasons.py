@@ -684,6 +684,13 @@ ROWS: list[tuple[str, str | None, str]] = [
     (("ana@example.com <ana.b@example.com>: malformed address: <ana.b@example.com> may not "
       "follow ana@example.com"), None, "user_unknown"),
     ("554 5.6.0 Malformed MIME header", None, "content_error"),
+    # a full mailbox said without "full" or "quota exceeded"
+    ("552 Message would be over the allowed quota for ana@example.com", None, "mailbox_full"),
+    ("550 The recipient mailbox does not have enough space for this message", None,
+     "mailbox_full"),
+    ("452 There is not enough storage space in the mailbox of ana@example.com", None,
+     "mailbox_full"),
+    ("550 ana@example.com is exceeding their quota", None, "mailbox_full"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
