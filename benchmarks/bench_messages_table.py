@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication
 from app.services.history import message_status as mst
 from app.services.history import message_views as mv
 from app.services.storage import open_database
-from app.ui.messages_page import MessagesTable
 from app.ui.messages_model import COLUMNS, SentMessagesModel
+from app.ui.messages_page import MessagesTable
 from tests.support import sent_messages as sm
 
 
