@@ -53,7 +53,7 @@ CUT_RE = re.compile(
     r" message|(?:Original|Unsent|Returned|Undelivered) message(?: follows| headers)?\b"
     r"|The (?:header|headers) of the original message|Original message headers:"
     r"|Message original|Message d'origine|En-têtes du message d'origine"
-    r"|original message follows"
+    r"|original message follows|start of (?:the )?returned message"
     r"|The text you sent follows|Return-path:)", re.IGNORECASE | re.MULTILINE)
 _DIAG_LINE_RE = re.compile(
     r"(?<![\d.])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
@@ -103,6 +103,10 @@ _LABELLED_RE = re.compile(
     r"|odbiorca|příjemce|mottagare|modtager|mottaker|vastaanottaja|alıcı)[ \t]{0,4}[:：]"
     r"[ \t]{0,8}(?:[A-Za-z0-9-]{1,20};[ \t]{0,8})?[<\"']?(" + ADDR + ")",
     re.IGNORECASE | re.MULTILINE)
+# An X.400 recipient whose SMTP form is a domain-defined attribute (Exchange's IMS:
+# "c=US;a= ;p=Org;o=Site;dda:SMTP=x@y; on <date>"): "SMTP=" is no part of the address.
+_X400_DDA_RE = re.compile(r"\bdda:smtp=([^\s;<>@\"']{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,10}"
+                          r"[A-Za-z0-9-]{1,63})", re.IGNORECASE)
 # Numbered or bulleted lists of recipients: "1. x@y", "2) <x@y>", "• x@y".
 _LISTED_RE = re.compile(r"^[ \t]{0,8}(?:\d{1,3}[.)]|[•·◦▪o])[ \t]{1,4}[<\"']?(" + ADDR + r")",
                         re.MULTILINE)
@@ -193,6 +197,7 @@ def _address_lines(head: str) -> list[tuple[int, str]]:
     found = [(m.start(), m.group(1)) for m in ADDR_LINE_RE.finditer(head)]
     found.extend((m.start(), m.group(1)) for m in _LABELLED_RE.finditer(head))
     found.extend((m.start(), m.group(1)) for m in _LISTED_RE.finditer(head))
+    found.extend((m.start(), m.group(1)) for m in _X400_DDA_RE.finditer(head))
     if not head.isascii():
         found.extend((m.start(), m.group(1)) for m in _UTF8_ADDR_LINE_RE.finditer(head)
                      if not m.group(1).isascii())

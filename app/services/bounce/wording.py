@@ -13,7 +13,8 @@ BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|not delivered|delivery (?:status notification|failure|failed|has"
     r" failed|problem|notification|report)|failure notice|returned mail|mail delivery failed"
     r"|delivery status|nondeliverable|non[- ]?deliver|could not (?:be )?deliver|mail system error"
-    r"|returned to sender|delivery (?:delayed|warning)|delayed mail|warning: could not send"
+    r"|returned to sender|returning to sender|delivery (?:delayed|warning)|delayed mail"
+    r"|warning: could not send"
     r"|message (?:not delivered|delayed|blocked|rejected|undeliverable)|unzustellbar|non remis"
     r"|non distribuable|échec de (?:la )?(?:remise|distribution)|impossible de remettre"
     r"|message non délivré|mail failure|bounce|rejected|unable to deliver|permanent failure"
@@ -42,6 +43,9 @@ BOUNCE_BODY = re.compile(
     r"|remote host said|remote server returned|smtp error from remote|配信できませんでした"
     r"|送信できませんでした|届きませんでした"
     r"|trouble delivering your message|rejected recipient|returned permanent errors"
+    # Smail "Failed addresses follow:", security gateways' "could not be delivered to the
+    # following recipients", Sina/Chinese webmail "邮件无法发送到…" / "无法送达"
+    r"|failed addresses follow|could not be delivered to the following|无法发送到|无法送达"
     r"|unable to deliver (?:the )?message to|following addresses had delivery errors"
     r"|konnte nicht (?:zugestellt|ausgeliefert) werden|no se (?:ha )?(?:pudo|podido) entregar"
     r"|non (?:è stato possibile recapitare|può essere recapitato|è stato recapitato)"
@@ -55,7 +59,8 @@ DELAY_MARK = re.compile(
     r"warning message only|do not need to resend|will (?:continue|keep) (?:to )?(?:try|retry)"
     r"|still (?:being )?(?:retried|trying|queued)|has been delayed|delivery (?:is )?delayed"
     r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
-    r"|not yet been delivered|retardé|toujours en cours|nouvelle tentative|(?:delivery|message)"
+    r"|not yet been delivered|delivery attempts will continue|retardé|toujours en cours"
+    r"|nouvelle tentative|(?:delivery|message)"
     r" (?:is )?(?:pending|deferred)")
 DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延")
 SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"

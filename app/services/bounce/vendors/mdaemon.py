@@ -6,6 +6,9 @@ unless turned off, replay the SMTP session between "--- Session Transcript ---" 
 Transcript ---", each line time-stamped: "--> RCPT To:<rcpt@domain>" (the command sent) and
 "<-- 550 5.1.1 ..." (the reply). A refusal after DATA is about every recipient the next hop
 had accepted; one before RCPT is about all of them.
+
+Its notice for a local mailbox that does not exist has no transcript: Subject "Warning:
+<rcpt> - User unknown!", body "<rcpt> - no such user here." (older MDaemon templates).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ _REPLY = re.compile(r"<--\s{0,4}([245]\d\d.{0,1000})$")
 _CONNECTING = re.compile(r"attempting smtp connection to \[?(" + mtatext.HOST + r")",
                          re.IGNORECASE)
 _PERMANENT = "permanent fatal delivery errors"
+_UNKNOWN_SUBJECT = re.compile(r"^\s*warning:\s{0,4}<?(" + mtatext.ADDR + r")>?\s{0,4}-\s{0,4}"
+                              r"user unknown!?\s*$", re.IGNORECASE)
 _DELAY = ("has not yet been delivered", "will continue to attempt", "will be retried",
           "transient (delayed)", "temporary delivery error", "still trying")
 
@@ -29,11 +34,18 @@ _DELAY = ("has not yet been delivered", "will continue to attempt", "will be ret
 def detect(ctx: Context) -> bool:
     if "mdaemon" in mtatext.sender(ctx):
         return "--- session transcript ---" in mtatext.opening(ctx) or _PERMANENT in \
-            mtatext.opening(ctx)
+            mtatext.opening(ctx) or _UNKNOWN_SUBJECT.match(ctx.subject) is not None
     return "--- session transcript ---" in mtatext.opening(ctx) and "<-- " in mtatext.opening(ctx)
 
 
 def extract(ctx: Context) -> list[Found]:
+    unknown = _UNKNOWN_SUBJECT.match(ctx.subject)
+    if unknown and "--- session transcript ---" not in mtatext.opening(ctx):
+        address = unknown.group(1)
+        said = next((line.strip() for line in mtatext.lines_of(ctx.text[:4000])
+                     if address.lower() in line.lower() and "user" in line.lower()),
+                    "User unknown")
+        return [mtatext.make(address, said, reason="user_unknown")]
     text = ctx.text[:48000]
     low = text[:4000].lower()
     delayed = _PERMANENT not in low and any(m in low for m in _DELAY)
