@@ -232,9 +232,12 @@ RULES: list[tuple[str, str]] = [
     # Gmail 5.7.1 ("likely unsolicited mail"), Yandex ("rejected under suspicion of SPAM"),
     # mail.ru ("spam message rejected"), Orange ("detecte comme SPAM"), Microsoft 5.7.350,
     # Barracuda/Proofpoint ("blocked due to spam content"), amavis/SpamAssassin scores,
-    # amavisd-new's spam reject "Message content rejected, UBE" (unsolicited bulk email).
+    # amavisd-new's spam reject "Message content rejected, UBE" (unsolicited bulk email),
+    # Trustwave/MailMarshal "SpamProfiler", Cyren's Recurrent Pattern Detection, "failed
+    # several antispam checks".
     ("spam_detected", (r"likely unsolicited|suspicion of spam|spam message (?:was )?rejected"
-                      r"|content rejected, ube\b"
+                      r"|content rejected, ube\b|spamprofiler|recurrent pattern detection"
+                      r"|anti-?spam checks|spamming (?:is )?not allowed"
                       r"|(?:detected|identified|classified|marked|considered|flagged|rejected)"
                       r" as (?:spam|junk)|d[ée]tect[ée] comme spam|consid[ée]r[ée] comme"
                       r" (?:spam|ind[ée]sirable)|als spam (?:erkannt|eingestuft)"
@@ -254,7 +257,8 @@ RULES: list[tuple[str, str]] = [
     # Gmail 5.2.1 ("The email account that you tried to reach is disabled"), Yahoo 554.30
     # ("This mailbox is disabled"), mail.ru ("account is disabled"), Yandex ("Mailbox is
     # frozen"), Zimbra (account "locked"/"closed"/"maintenance"), iCloud ("inactive"),
-    # Japanese carriers ("このアカウントは停止"), FR/DE/ES/IT/PT/RU wordings.
+    # Japanese carriers ("このアカウントは停止"), FR/DE/ES/IT/PT/RU wordings; AOL/Verizon's
+    # dormant mailboxes ("due to extended inactivity new mail is not currently being accepted").
     ("suspend", (r"(?:mailbox|account|user|address|recipient|bo[îi]te|compte)"
                 r"[^.;\n]{0,40}(?:disabled|suspended|inactive|deactivated|discontinued"
                 r"|(?<!b)locked|d[ée]sactiv[ée]e?|suspendue?|bloqu[ée]e?|inactif|inactive"
@@ -266,7 +270,8 @@ RULES: list[tuple[str, str]] = [
                 r"|(?:is|has been|currently|user|recipient) (?:currently |temporarily )?"
                 r"suspend(?:ed)?\b|temporar(?:y|ily) (?:locked|inactive)|archived? recipient"
                 r"|archiv[ée]e|(?:user|account|mailbox)[^.;\n]{0,20}(?:terminated|frozen)"
-                r"|has been (?:disabled|deactivated)|account status: maintenance")),
+                r"|has been (?:disabled|deactivated)|account status: maintenance"
+                r"|due to extended inactivity")),
     ("suspend", (r"(?:postfach|konto|benutzerkonto|mailbox)[^.;\n]{0,30}(?:gesperrt|deaktiviert"
                 r"|stillgelegt)"
                 r"|(?:cuenta|buz[oó]n)[^.;\n]{0,30}(?:deshabilitad|desactivad|suspendid"

@@ -691,6 +691,14 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("452 There is not enough storage space in the mailbox of ana@example.com", None,
      "mailbox_full"),
     ("550 ana@example.com is exceeding their quota", None, "mailbox_full"),
+    # content filters that name spam only through their product or check names
+    ("554 5.7.1 Message refused by SpamProfiler, rejected by the filter", None, "spam_detected"),
+    ("550 Your message failed several antispam checks", None, "spam_detected"),
+    ("550 This message was rejected by Recurrent Pattern Detection System", None,
+     "spam_detected"),
+    # a dormant mailbox (AOL/Verizon wording)
+    (("554 ana@example.com: due to extended inactivity new mail is not currently being "
+      "accepted for this mailbox"), None, "suspend"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
