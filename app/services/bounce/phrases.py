@@ -466,8 +466,9 @@ RULES: list[tuple[str, str]] = [
     # --- content_error -------------------------------------------------------------------------
     # RFC 3463 x.6.x, Microsoft 5.6.11 ("bare line feeds"), Postfix "message header too
     # long", Exim "rejected because it has a potentially executable attachment". Not a
-    # "malformed address" (the address itself, see user_unknown).
-    ("content_error", (r"malformed(?! (?:recipient |e-?mail )?address)"
+    # "malformed address" (the address itself, see user_unknown) nor Sendmail's DNS trouble
+    # "Malformed or unexpected name server reply" (network_error).
+    ("content_error", (r"malformed(?! (?:recipient |e-?mail )?address| (?:or unexpected )?name)"
                       r"|invalid (?:message|header|mime|content|characters?)"
                       r"|bare lf|bare ?line ?feeds?|line too long|header (?:syntax|error)"
                       r"|illegal characters?|content (?:rejected|error)|8-?bit|encoding"

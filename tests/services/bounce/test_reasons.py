@@ -699,6 +699,9 @@ ROWS: list[tuple[str, str | None, str]] = [
     # a dormant mailbox (AOL/Verizon wording)
     (("554 ana@example.com: due to extended inactivity new mail is not currently being "
       "accepted for this mailbox"), None, "suspend"),
+    # Sendmail's DNS trouble is not malformed content
+    ("451 4.4.3 Host example.com: Malformed or unexpected name server reply", None,
+     "network_error"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
