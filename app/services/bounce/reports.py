@@ -142,15 +142,24 @@ def _recipient_groups(block: list[tuple[str, str]]) -> list[list[tuple[str, str]
         starters = ("final-recipient", "original-recipient")  # X-Actual-Recipient: an alias
     else:
         starters = ("x-actual-recipient",)
+    first = next((name for name, _ in block
+                  if name in starters or name in _PER_RECIPIENT_FIELDS), None)
+    # Action/Status written before the recipient fields (Sun/Oracle Messaging Server:
+    # "Action, Status, Original-recipient, Final-recipient, Diagnostic-code"): there a field
+    # seen again is what starts the next recipient
+    leading = first in _PER_RECIPIENT_FIELDS
     groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     seen: set[str] = set()
+    in_group: set[str] = set()
     described = False  # the current recipient already has its Action/Status/...
     for name, value in block:
-        if name in starters and (name in seen or (described and seen)):
+        if (name in in_group) if leading else (
+                name in starters and (name in seen or (described and seen))):
             groups.append(current)
-            current, seen, described = [], set(), False
+            current, seen, in_group, described = [], set(), set(), False
         current.append((name, value))
+        in_group.add(name)
         if name in starters:
             seen.add(name)
         elif name in _PER_RECIPIENT_FIELDS:
@@ -208,6 +217,10 @@ def _dsn_recipient(block: list[tuple[str, str]]) -> RecipientStatus:
     # Original-Recipient, when given, the one the sender wrote (kept for matching).
     address = final or original or _field_address(
         first_field(block, "x-actual-recipient", *_LOOSE_RECIPIENT_FIELDS))
+    if final and original and "." not in final.rpartition("@")[2]:
+        # a routing name the sender never wrote (Sun Messaging Server's "x@ims-ms-daemon"):
+        # the address as sent is the one to report
+        address = original
     action = _action(first_field(block, "action"))
     status = normalise_status(first_field(block, "status"))
     diagnostic = first_field(block, "diagnostic-code") or ""
