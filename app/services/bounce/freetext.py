@@ -135,6 +135,7 @@ _SENDER_BEFORE_RE = re.compile(r"\b(?:mail from|from|sender|envelope-from|return
                                r"[ \t]{0,3}[:=]?[ \t]{0,3}[<\"'(]?$")
 
 
+_RECEIVED_FOR_RE = re.compile(r"\bfor\s{1,8}<(" + ADDR + r")>", re.IGNORECASE)
 _ADDRESS_HEADER_RE = re.compile(r"(?:to|cc|bcc|from|reply-to|sender|resent-to|resent-cc"
                                 r"|delivered-to|x-original-to)[ \t]{0,4}:", re.IGNORECASE)
 
@@ -368,12 +369,11 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             if _is_candidate(addr, excluded, msgids) and addr not in blocks:
                 blocks[addr] = ""
     if not blocks and parts.original is not None:
-        # Postfix "--- Delivery report unavailable ---": the report names nobody; a returned
-        # message written to one address says whose mail it was
-        sent_to = [a for _, a in getaddresses([header_text(parts.original, "To") or ""])
-                   if "@" in a]
-        if len(sent_to) == 1 and _is_candidate(norm_addr(sent_to[0]), excluded, msgids):
-            blocks[one(norm_addr(sent_to[0]))] = ""
+        # Postfix "--- Delivery report unavailable ---": the report names nobody; the
+        # returned message says whose mail it was
+        sent_to = _returned_to(parts.original)
+        if sent_to and _is_candidate(sent_to, excluded, msgids):
+            blocks[one(sent_to)] = ""
     if failed_set:  # X-Failed-Recipients is the MTA's own list: other addresses are context
         blocks = {a: b for a, b in blocks.items() if a.lower() in failed_set}
     # 2) one diagnostic for the whole report, for blocks that carry none
@@ -402,6 +402,20 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             remote_mta=_remote_mta(block) or _remote_mta(head),
             action="delayed" if category == "deferred" else (
                 "delivered" if category == "delivered" else "failed")))
+
+
+def _returned_to(original: Part) -> str | None:
+    """The one address a returned message was delivered to: its last hop's "Received: ...
+    for <x@y>" (a list's copy names the member there), else a To: with a single address;
+    None for a mailing list's copy without that Received (To: is the list, not the member)."""
+    received = original.get_all("Received") or []
+    hop = _RECEIVED_FOR_RE.search(str(received[0])) if received else None
+    if hop:
+        return norm_addr(hop.group(1))
+    if header_text(original, "List-Id") or header_text(original, "List-Post"):
+        return None
+    sent_to = [a for _, a in getaddresses([header_text(original, "To") or ""]) if "@" in a]
+    return norm_addr(sent_to[0]) if len(sent_to) == 1 else None
 
 
 def _following_block(text: str, start: int) -> str:
