@@ -68,8 +68,10 @@ RULES: list[tuple[str, str]] = [
                     r"|client host name is not resolved|dns mismatch|pas de reverse")),
     # --- policy_violation (group restrictions) ---------------------------------------------
     # Microsoft 365 5.7.133-5.7.136 RESOLVER.RST.* (a group's delivery restriction says
-    # "authentication required": about the group, not TLS/SMTP AUTH).
+    # "authentication required": about the group, not TLS/SMTP AUTH); AOL "the recipient is
+    # not accepting mail with attachments or embedded images".
     ("policy_violation", (r"delivery restriction|sendernotauthenticatedfor(?:group|mailbox)"
+                         r"|not accepting mail with (?:attachments|embedded images)"
                          r"|not authenticated (?:for|when sending to) (?:this )?group"
                          r"|resolver\.rst\.(?:notauthorized|authrequired|restrictedto)"
                          r"|not accepted for policy reasons|rejected due to (?:local )?polic"
@@ -293,7 +295,7 @@ RULES: list[tuple[str, str]] = [
     # sisimai project's MailboxFull list ("does not have enough space", "not enough storage
     # space in ...", "is exceeding their quota").
     ("mailbox_full", (r"(?:mailbox|inbox|mail ?box|mailfolder|mail folder|maildir|mail file"
-                     r"|account|recipient|destinataire)[^.;\n]{0,40}"
+                     r"|account|recipient(?! list)|destinataire)[^.;\n]{0,40}"
                      r"(?:is full|\bfull\b|over (?:the |its |their |his |her )?(?:allowed )?"
                      r"(?:quota|limit|size)|exceeded|exceeds|would exceed|exeeded)"
                      r"|\buser(?:'s)? (?:is )?(?:over|above) (?:the |his |her |their )?"

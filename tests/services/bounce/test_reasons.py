@@ -702,6 +702,9 @@ ROWS: list[tuple[str, str | None, str]] = [
     # Sendmail's DNS trouble is not malformed content
     ("451 4.4.3 Host example.com: Malformed or unexpected name server reply", None,
      "network_error"),
+    # AOL: a recipient that refuses attachments
+    (("554 ana@example.com: the recipient is not accepting mail with attachments or embedded "
+      "images"), None, "policy_violation"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
