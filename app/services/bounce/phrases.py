@@ -59,13 +59,17 @@ RULES: list[tuple[str, str]] = [
     # --- require_ptr -----------------------------------------------------------------------
     # Postfix reject_unknown_client_hostname ("cannot find your hostname", "reverse
     # hostname"), Sendmail "IP name lookup failed", Gmail 5.7.25 ("does not have a PTR
-    # record"), Microsoft 365 5.7.25, Orange/SFR "pas de reverse dns".
+    # record", "the corresponding forward DNS entry does not point to the sending IP"),
+    # Microsoft 365 5.7.25, Orange/SFR "pas de reverse dns", "service permits N unverifyable
+    # sending IPs" (sic).
     ("require_ptr", (r"reverse (?:dns|lookup|hostname|resolution)|\bptr\b|\brdns\b"
                     r"|cannot find your hostname|can't find your hostname|no reverse"
                     r"|not have a reverse|unable to verify your hostname|hostname lookup"
                     r"|ip name lookup failed|cannot resolve your address"
                     r"|unresolvable relay host|mismatches client ip|ip name possibly forged"
-                    r"|client host name is not resolved|dns mismatch|pas de reverse")),
+                    r"|client host name is not resolved|dns mismatch|pas de reverse"
+                    r"|forward dns entry does not point to the sending ip"
+                    r"|unverif(?:y|i)able sending ip")),
     # --- policy_violation (group restrictions) ---------------------------------------------
     # Microsoft 365 5.7.133-5.7.136 RESOLVER.RST.* (a group's delivery restriction says
     # "authentication required": about the group, not TLS/SMTP AUTH); AOL "the recipient is
@@ -374,8 +378,10 @@ RULES: list[tuple[str, str]] = [
                      r"|couldn't find a mail exchanger|no route found to domain"
                      r"|mx records point to non-existent hosts|ドメインが見つかりません")),
     # --- has_moved ---------------------------------------------------------------------------
-    # RFC 5321 551 "User not local; please try <...>", RFC 3463 x.1.6.
+    # RFC 5321 551 "User not local; please try <...>", RFC 3463 x.1.6 ("address x has been
+    # replaced by y").
     ("has_moved", (r"has moved|user not local|no longer (?:at|with|works|employed)"
+                  r"|address [^;\n]{1,80} has been replaced by"
                   r"|changed (?:his|her|their) (?:e-?mail )?address|address has changed"
                   r"|a chang[ée] d'adresse")),
     # --- user_unknown ------------------------------------------------------------------------

@@ -705,6 +705,13 @@ ROWS: list[tuple[str, str | None, str]] = [
     # AOL: a recipient that refuses attachments
     (("554 ana@example.com: the recipient is not accepting mail with attachments or embedded "
       "images"), None, "policy_violation"),
+    # PTR wordings without "PTR" or "reverse"
+    ("550 The corresponding forward DNS entry does not point to the sending IP", None,
+     "require_ptr"),
+    ("450 service permits 2 unverifyable sending IPs - relay.example.org is not 192.0.2.9", None,
+     "require_ptr"),
+    # RFC 3463 x.1.6 said without its code
+    ("550 Address ana@example.com has been replaced by ana.b@example.org", None, "has_moved"),
 ]
 
 # sender-side refusals: whatever else they say, never "the address is wrong" nor "error"
