@@ -3,6 +3,8 @@ RFC 5965 abuse feedback (ARF) and RFC 3834 auto-replies."""
 
 from __future__ import annotations
 
+import re
+
 from app.services.bounce.addresses import address_of, msgid_of
 from app.services.bounce.decode import (
     Part,
@@ -53,6 +55,10 @@ def parse_dsn(report: Report, parts: Parts) -> bool:
     # Some MTAs (Exchange, Gmail) put a better diagnostic in the human-readable part.
     human = human_text(parts)
     for rcpt in report.recipients:
+        whole = _whole_reply(rcpt.diagnostic, human)
+        if whole:
+            rcpt.diagnostic = clean(whole[:MAX_DIAGNOSTIC])
+            _rejudge(rcpt)
         if not rcpt.diagnostic and human:
             rcpt.diagnostic = clean(diagnostic_of(block_for(human, rcpt.address))[
                 :MAX_DIAGNOSTIC])
@@ -97,6 +103,40 @@ def _add_once(recipients: list[RecipientStatus], rcpt: RecipientStatus) -> None:
 def _says_less(rcpt: RecipientStatus) -> bool:
     return (not rcpt.diagnostic or not rcpt.status or rcpt.status.endswith(".0.0")
             or rcpt.reason in ("undefined", "on_hold"))
+
+
+# A reply line that another one continues ("550-5.7.1 ..."), and its last line ("550 5.7.1").
+_CONTINUED = re.compile(r"\s{0,4}([245]\d\d)-")
+_ENHANCED_LEAD = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\s+")
+_REPLY_LINE = re.compile(r"^[ \t]{0,8}(?:<<<[ \t]{0,4})?([245]\d\d)([- ])(.{0,1000})$")
+
+
+def _whole_reply(diagnostic: str | None, human: str) -> str | None:
+    """A multi-line SMTP reply the DSN cut after its first line (sendmail writes only that
+    one into Diagnostic-Code: "552-5.7.0 This message was blocked because its content
+    presents a potential"), whole from the transcript the human-readable part quotes
+    ("<<< 552-5.7.0 ..." up to "<<< 552 5.7.0 ..."); None when nothing was cut."""
+    cut = _CONTINUED.match(diagnostic or "")
+    if cut is None or not human or re.search(r"\b" + cut.group(1) + r" [245]\.\d",
+                                             diagnostic or ""):
+        return None
+    first = (diagnostic or "").strip()[:60]
+    found = human.find(first)
+    for _ in range(5):  # the "(reason: ...)" line quotes it too, cut the same way
+        if found < 0:
+            return None
+        start = human.rfind("\n", 0, found) + 1
+        said: list[str] = []
+        for line in human[start:start + 4000].split("\n")[:20]:
+            reply = _REPLY_LINE.match(line)
+            if reply is None or reply.group(1) != cut.group(1):
+                break
+            text = reply.group(3).strip()
+            said.append(_ENHANCED_LEAD.sub("", text) if said else text)  # once is enough
+            if reply.group(2) == " ":  # the reply's last line
+                return f"{cut.group(1)} " + " ".join(said)
+        found = human.find(first, found + len(first))
+    return None
 
 
 def _rejudge(rcpt: RecipientStatus) -> None:
