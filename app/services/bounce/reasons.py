@@ -7,7 +7,8 @@ vendor reader. Pure functions, regexes compiled once at import, no I/O.
 How a reason is decided (``decide``), and why in this order:
 1. a reason a vendor module read from its own documented codes wins, unless it is one of the
    vague ones (``VAGUE``: undefined, on_hold, system_error, ...) that a text may sharpen;
-2. a 2.x.x status is a delivery;
+2. a 2.x.x status is a delivery; a provider's documented code or sentence (``provider_codes``:
+   Orange's "OFR_506", GoDaddy's "IB212", Gmail's and Microsoft's fixed replies) decides;
 3. the *probes*, in ``PROBE_ORDER``: each asks "is it me?" from the status code and the text
    together. Causes that say *who* is at fault come before the generic ones: a mailbox that
    is full, a message too big, a suspended or moved account, relaying or SPF/DKIM/DMARC
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 
 from app.services.bounce.phrases import RULES
+from app.services.bounce.provider_codes import documented_reason
 from app.services.bounce.taxonomy import (
     GENERIC_CODES,
     REASON_CATEGORY,
@@ -461,6 +463,10 @@ def decide(text: str, *, status: str | None = None, reply: int | None = None,
     if (status and status.startswith("2.")) or (reply and 200 <= reply < 300 and not status):
         return "delivered"
     low = (text or "")[:_MAX_TEXT].lower()
+    # a provider's documented code or sentence names the cause outright (provider_codes)
+    documented = documented_reason(low)
+    if documented is not None:
+        return documented
     command = command or command_of(low)
     named = status_reason(status)
     if status == "5.7.27" and _RECIPIENT_NULL_MX.search(low) and "sender" not in low:

@@ -664,6 +664,122 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("554 5.7.1 Blocked attachment type", None, "policy_violation"),
     ("552 5.7.0 Attachment type not allowed: .exe", None, "policy_violation"),
     ("550 5.7.0 Message rejected: Email address is not verified.", None, "rejected"),
+    # --- providers' documented codes and sentences (provider_codes: the provider's word decides)
+    # Orange/La Poste error codes (postmaster.orange.fr; Postmastery's OFR table): the code's
+    # last three digits, whatever the bilingual words around them
+    (("421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. "
+      "OFR005_505 [505]"), None, "system_error"),
+    ("550 5.7.1 Client host rejected LPN000_630", None, "policy_violation"),
+    ("550 5.7.1 Service unavailable; client [192.0.2.25] refused. LPNAAA_101", None, "blocked"),
+    # GoDaddy "What does my email bounceback mean?" (IBnnn codes)
+    ("535 Authentication not allowed on IBSMTP Servers. IB401", None, "security_error"),
+    (("554 This IP has been temporarily blocked for attempting to send too many messages "
+      "containing content judged to be spam by the Internet community. IB110"), None, "blocked"),
+    (("550 This message has exceeded the max number of messages per session. Open a new session "
+      "and try again. IB510"), None, "speeding"),
+    ("550 This IP has sent too many to too many recipients this hour. IB607", None, "speeding"),
+    ("Account storage limit", None, "mailbox_full"),
+    ("Delivery timeout", None, "expired"),
+    # Cox "Email error codes" (AUP#CXxxx, IPBLnnnn, URLBLnnnn) and its reply texts
+    ("421 4.7.1 cox.net DNS check failure - try again later. AUP#CXDNS", None, "require_ptr"),
+    ("552 5.7.0 cox.net URL in message is on a blocklist. AUP#URLBL1001", None, "spam_detected"),
+    ("421 4.7.0 cox too many bad commands from 192.0.2.25", None, "blocked"),
+    ("554 5.3.0 cox.net ESMTP no data before greeting", None, "policy_violation"),
+    # Spectrum/Charter "Understanding email error codes" (AUP#I-nnnn incoming, AUP#O-nnnn out)
+    (("554 5.7.1 The IP address you're trying to connect from has an issue with the Domain Name "
+      "System. AUP#I-1100"), None, "require_ptr"),
+    ("421 4.7.0 Too many concurrent connections from this sender. AUP#I-1300", None,
+     "too_many_conn"),
+    ("421 4.7.0 Message limit reached for this sender. AUP#I-1350", None, "speeding"),
+    (("550 5.7.1 Your email was rejected for attempting to send as a different email address "
+      "than you signed in under. AUP#O-1500"), None, "rejected"),
+    # I.UA (mail.i.ua/err/N)
+    ("550 Mailbox unused for more than 3 months, see http://mail.i.ua/err/3/", None, "suspend"),
+    ("550 Use the SMTP server of your provider, see http://mail.i.ua/err/6/", None,
+     "no_relaying"),
+    # Tencent QQ Mail help pages (service.mail.qq.com/detail/122/N) and their sentences
+    ("550 Connection denied. https://service.mail.qq.com/detail/122/170", None, "blocked"),
+    ("451 Ip frequency limited. https://service.mail.qq.com/detail/122/172", None, "speeding"),
+    ("550 Mail content denied. https://service.mail.qq.com/detail/122/171", None,
+     "spam_detected"),
+    ("550 Suspected bounce attacks", None, "blocked"),
+    # Gmail "SMTP errors and codes" / "Email sender guidelines"
+    (("550 5.7.27 This mail has been blocked because the sender is unauthenticated. Gmail "
+      "requires all senders to authenticate with SPF."), None, "auth_failure"),
+    (("421 4.7.30 Your email has been rate limited because DKIM authentication didn't pass for "
+      "this message. Gmail requires all email bulk senders to authenticate their email with "
+      "DKIM."), None, "auth_failure"),
+    (("421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this "
+      "message isn't aligned with either the authenticated SPF or DKIM organizational domain."),
+     None, "auth_failure"),
+    ("421 4.7.0 Try again later, closing connection.", None, "blocked"),
+    ("501 5.5.4 HELO/EHLO argument is invalid.", None, "blocked"),
+    (("550 5.7.28 There is an unusual rate of unsolicited mail originating from your IP "
+      "address. To protect our users from spam, mail sent from your IP address has been "
+      "blocked."), None, "blocked"),
+    ("421 4.7.0 Connection expired, try reconnecting.", None, "expired"),
+    (("550 5.7.1 Invalid credentials for relay 192.0.2.25. The IP address you've registered in "
+      "your Workspace SMTP Relay service doesn't match the domain of the account."), None,
+     "no_relaying"),
+    (("550 5.7.1 Messages missing a valid address in the From: header, or having no From: "
+      "header, are not accepted."), None, "not_compliant_rfc"),
+    ("550 5.7.1 Messages missing a valid Message-ID: header are not accepted.", None,
+     "not_compliant_rfc"),
+    ("550 5.7.1 Encoded-word syntax is not permitted in message header Subject.", None,
+     "not_compliant_rfc"),
+    (("550 5.7.0 Mail Sending denied. This error occurs if the sender account is disabled or "
+      "not registered within your Google Workspace domain."), None, "rejected"),
+    (("421 4.7.23 The sending IP address for this message doesn't have a PTR record, or the PTR "
+      "record's forward DNS entry doesn't match the sending IP address."), None, "require_ptr"),
+    ("454 4.7.0 Too many login attempts, please try again later.", None, "security_error"),
+    ("535 5.7.8 Username and Password not accepted.", None, "security_error"),
+    (("421 4.7.29 Your email has been rate limited because this message wasn't sent over a TLS "
+      "connection. Gmail requires all bulk email senders to use TLS/SSL for SMTP connections."),
+     None, "security_error"),
+    (("421 4.7.0 This message is suspicious due to the nature of the content or the links "
+      "within."), None, "spam_detected"),
+    ("450 4.2.1 Peak SMTP relay limit exceeded for customer.", None, "speeding"),
+    ("550 5.4.5 Daily SMTP relay limit exceeded for user.", None, "speeding"),
+    (("525 5.7.10 SMTP protocol violation, no commands allowed to pipeline after STARTTLS."),
+     None, "syntax_error"),
+    ("451 4.3.0 Mail server temporarily rejected message.", None, "system_error"),
+    # Microsoft "Email non-delivery reports and SMTP errors in Exchange Online", "Fix email
+    # delivery issues for error code 451 4.7.500-699 (ASxxx)", Outlook.com's RP-00x limits
+    ("451 4.7.850 Access denied, please try again later", None, "blocked"),
+    ("550 5.7.507 Access denied, rejected by recipient", None, "blocked"),
+    (("451 4.4.4 Mail received as unauthenticated, incoming to a recipient domain configured in "
+      "a hosted tenant which has no mail-enabled subscriptions."), None, "not_accept"),
+    ("550 5.7.12 Sender was not authenticated by organization", None, "rejected"),
+    ("550 5.2.1 Content Filter agent quarantined this message", None, "spam_detected"),
+    ("432 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded", None, "speeding"),
+    ("554 5.2.2 Submission quota exceeded", None, "speeding"),
+    (("421 RP-001 (COL004-MC1F3) Unfortunately, some messages from 192.0.2.25 weren't sent. "
+      "Please try again. We have limits for how many messages can be sent per hour and per "
+      "day."), None, "speeding"),
+    ("550 5.7.504 Recipient address rejected: Access denied", None, "user_unknown"),
+    ("550 5.7.505 Access denied, banned recipient", None, "suspend"),
+    ("550 5.2.1 Mailbox cannot be accessed", None, "suspend"),
+    ("421 4.3.2 Service not active", None, "system_error"),
+    ("451 4.7.700 PFA agent busy, please try again.", None, "system_error"),
+    ("550 5.1.4 Recipient address reserved by RFC 2606", None, "user_unknown"),
+    ("550 5.1.6 Recipient addresses in single label domains not accepted", None, "user_unknown"),
+    # Yahoo/AOL "SMTP error codes" (senders.yahooinc.com)
+    (("451 Message temporarily deferred due to unresolvable RFC.5321 from domain. See "
+      "https://senders.yahooinc.com/error-codes#unresolvable-from-domain"), None, "rejected"),
+    (("553 5.7.2 [TSS09] All messages from 192.0.2.25 will be permanently deferred; Retrying "
+      "will NOT succeed."), None, "rejected"),
+    ("421 Max message per connection reached, closing transmission channel", None,
+     "too_many_conn"),
+    # Mimecast "SMTP error codes" (community.mimecast.com)
+    ("451 Internal resources are temporarily unavailable", None, "bad_reputation"),
+    ("554 Maximum email size exceeded", None, "message_too_big"),
+    ("451 The incorrect hostname used for inbounds", None, "network_error"),
+    ("451 Account inbounds disabled", None, "not_accept"),
+    ("550 Rejected by header-based Blocked Senders - Block policy for Header From", None,
+     "rejected"),
+    ("550 Submitter failed to authenticate", None, "security_error"),
+    ("553 This route requires high-strength ciphers", None, "security_error"),
+    ("550 Exceeding outbound thread limit", None, "too_many_conn"),
     # --- refusals whose code names the wrong side ---------------------------------------------
     # amavisd-new's spam reject (UBE = unsolicited bulk email) under a 5.7.1 "content" reply
     ("550 5.7.1 Message content rejected, UBE, id=48213-07-3", None, "spam_detected"),
