@@ -38,6 +38,7 @@ _REPLY = re.compile(r"^<<< ?(.{1,1000})$")
 # sendmail's own summary lines: "550 5.1.1 <x>... User unknown", "<x>... Deferred: reason"
 _SUMMARY = re.compile(r"^(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?)?<?(" + ADDR
                       + r")>?\.\.\. ?(.{1,1000})$")
+_OWN_ERROR = re.compile(r"^[45]\d\d[ -](?![245]\.0\.0 service unavailable)", re.IGNORECASE)
 _GAVE_UP = re.compile(r"message could not be delivered for [^\n]{1,40}", re.IGNORECASE)
 _TALKING = re.compile(r"while talking to ([A-Za-z0-9.\[\]-]{1,255}?)\.?:", re.IGNORECASE)
 
@@ -149,4 +150,8 @@ def _transcript(report: str) -> dict[str, tuple[str, str | None, str | None]]:
             printed = []
         elif line.strip():
             printed.append(line.strip()[:300])
+            if _OWN_ERROR.match(line):
+                # sendmail's own refusal, about no address ("554 Too many hops 26 (25 max):
+                # from x via y, to z"): the session's diagnostic if no reply came before
+                out.setdefault("", (line.strip(), command, remote))
     return out
