@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # vendors.base reads free text, which uses the verdict below
     from app.services.bounce.vendors.base import Found
 
 _GREYLISTED = re.compile(r"gr[ae]ylist")
+# A mail loop (RFC 3463 x.4.6 "routing loop detected") is found at once, not retried until the
+# queue gave up: a failed report of one keeps its cause even under a 4.x.x code.
+_LOOP = re.compile(r"\bloop|too many hops|hop count|forwarded more than the maximum")
 _DELIVERED = frozenset({"delivered", "relayed", "expanded"})
 
 
@@ -45,7 +48,9 @@ def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = N
         return "deferred", "delayed"
     if reason == "delivered":  # a failure whose text quotes a 2xx: the action is right
         reason = "on_hold"
-    if is_temporary(reply, status) and (reason not in KEEP_ON_EXPIRY or (
+    looped = reason == "network_error" and (
+        (status or "").endswith(".4.6") or _LOOP.search((diagnostic or "").lower()) is not None)
+    if is_temporary(reply, status) and not looped and (reason not in KEEP_ON_EXPIRY or (
             reason == "speeding" and _GREYLISTED.search((diagnostic or "").lower()))):
         # A final report about a temporary refusal: retried, then gave up. (Greylisting
         # that never let the message in says nothing more than that.)
