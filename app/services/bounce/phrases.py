@@ -392,8 +392,10 @@ RULES: list[tuple[str, str]] = [
     # Hotmail ("Requested action not taken: mailbox unavailable"); Domino ("not listed in
     # Domino Directory"); Mimecast ("Invalid Recipient"); Symantec.cloud ("Invalid recipient");
     # RFC 3464's own example ("550 'x@y' is not a registered gateway user"); Exim "Mail failure -
-    # malformed recipient address" (RFC 3463 5.1.3, bad destination mailbox address syntax).
+    # malformed recipient address" (RFC 3463 5.1.3, bad destination mailbox address syntax);
+    # Ipswitch IMail "Invalid final delivery userid: x@y" (no local user of that name).
     ("user_unknown", (r"user (?:unknown|not found|not exist|does not exist|doesn't exist|invalid)"
+                     r"|invalid final delivery userid"
                      r"|not a registered (?:gateway )?user|malformed (?:recipient )?address"
                      r"|unknown (?:user|recipient|mailbox|local[- ]?part|address|addressee|alias)"
                      r"|no such (?:user|mailbox|recipient|address|account|person|local user)"

@@ -61,6 +61,8 @@ ROWS: list[tuple[str, str | None, str]] = [
     (("550 5.4.1 All recipient addresses rejected : Access denied (in reply to end of DATA "
       "command)"), None, "user_unknown"),
     ("550 5.1.1 User unknown", None, "user_unknown"),
+    # Ipswitch IMail, no coded reply
+    ("Invalid final delivery userid: ana@example.com", None, "user_unknown"),
     # Hotmail / Outlook.com, GMX, Web.de
     ("550 Requested action not taken: mailbox unavailable (1953329385:3003:-2147467259)",
      None, "user_unknown"),
