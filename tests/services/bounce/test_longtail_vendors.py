@@ -108,6 +108,26 @@ def test_facebook_recipient_preferences_are_a_filter_not_an_unknown_address() ->
         ("friend.example@facebook.com", "filtered")]
 
 
+# Facebook's postmaster "response codes" page: the code names the cause, not the status around it
+@pytest.mark.parametrize(("code", "reason"), [
+    ("POL-P6", "spam_detected"),  # a URL of the message is blocked by Facebook
+    ("POL-P7", "auth_failure"),  # fails Facebook's domain authentication requirements
+    ("POL-P8", "policy_violation"),  # Facebook's abuse policies
+    ("INT-P7", "mailbox_full"),  # the recipient exceeded their storage quota
+])
+def test_facebook_response_codes_name_the_cause(code: str, reason: str) -> None:
+    raw = (b"From: Facebook <mailer-daemon@mx.facebook.com>\n"
+           b"Subject: Sorry, your message could not be delivered\n"
+           b"Content-Type: text/plain\n\n"
+           b"This message was created automatically by Facebook.\n\n"
+           b"Final-Recipient: rfc822; friend.example@facebook.com\nAction: failed\n"
+           b"Status: 5.0.0\nDiagnostic-Code: smtp; 550 5.0.0 " + code.encode()
+           + b" http://postmaster.facebook.com/response_codes Message refused\n")
+    report = parse(raw)
+    assert [(r.address, r.reason) for r in report.recipients] == [
+        ("friend.example@facebook.com", reason)]
+
+
 @pytest.mark.xfail(strict=True, reason="parser._refine_dsn asks vendor modules only about vague "
                    "DSN recipients: a 5.2.0 status with a reply code is not vague")
 def test_docomo_refusal_at_data_under_a_precise_dsn_status() -> None:

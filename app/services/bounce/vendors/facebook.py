@@ -30,10 +30,14 @@ _CODES = {
     "RCP-P2": "filtered", "RCP-P3": "filtered",  # the recipient's preferences / privacy
     "RCP-T4": "suspend",  # the address is deactivated for now
     "MSG-P1": "message_too_big", "INT-P2": "message_too_big",
-    "MSG-P2": "content_error", "MSG-P3": "not_compliant_rfc", "POL-P6": "content_error",
+    "MSG-P2": "content_error", "MSG-P3": "not_compliant_rfc",
+    "POL-P6": "spam_detected",  # a URL of the message is on Facebook's block list
     "POL-P1": "blocked", "POL-P2": "blocked", "POL-P3": "blocked", "POL-P4": "blocked",
     "POL-T1": "blocked", "POL-T2": "blocked", "POL-T3": "blocked",
-    "POL-P5": "virus_detected", "POL-P7": "policy_violation",
+    "POL-P5": "virus_detected",
+    "POL-P7": "auth_failure",  # fails Facebook's domain authentication requirements
+    "POL-P8": "policy_violation",  # Facebook's abuse policies
+    "INT-P7": "mailbox_full",  # the recipient exceeded their storage quota
     "DNS-P1": "rejected", "DNS-P2": "rejected", "DNS-T1": "rejected",
     "DNS-P3": "require_ptr", "DNS-T2": "require_ptr",
     "CON-T1": "system_error", "CON-T2": "too_many_conn", "CON-T3": "too_many_conn",
