@@ -117,9 +117,8 @@ def _whole_reply(diagnostic: str | None, human: str) -> str | None:
     presents a potential"), whole from the transcript the human-readable part quotes
     ("<<< 552-5.7.0 ..." up to "<<< 552 5.7.0 ..."); None when nothing was cut."""
     cut = _CONTINUED.match(diagnostic or "")
-    if cut is None or not human or re.search(r"\b" + cut.group(1) + r" [245]\.\d",
-                                             diagnostic or ""):
-        return None
+    if cut is None or not human or re.search(r"\b" + cut.group(1) + r" ", diagnostic or ""):
+        return None  # not continued, or its last line ("550 ...") is there
     first = (diagnostic or "").strip()[:60]
     found = human.find(first)
     for _ in range(5):  # the "(reason: ...)" line quotes it too, cut the same way

@@ -100,6 +100,44 @@ def test_final_recipient_is_the_address_original_recipient_kept() -> None:
     assert rcpt.remote_mta == "mailhost.partenaire.org"
 
 
+_FOLDED_REPLY_DSN = b"""From: MAILER-DAEMON@relais.exemple.fr
+To: lettre@exemple.fr
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+   ----- Transcript of session follows -----
+<<< 550-Verification failed for <ana.marie-dupont@service-courrier.exemple.fr>
+<<< 550-Called:   192.0.2.9
+<<< 550 Sender verify failed
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relais.exemple.fr
+
+Final-Recipient: rfc822; paul@client.example
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: smtp; 550-Verification failed for <ana.marie-dupont@service-courrier.exemple.fr>
+ 550-Called:   192.0.2.9
+ 550 Sender verify failed
+
+--B--
+"""
+
+
+def test_a_multi_line_reply_the_dsn_holds_whole_is_kept_as_it_is() -> None:
+    # only a reply cut after its first line is completed from the transcript
+    (rcpt,) = parse(_FOLDED_REPLY_DSN).recipients
+    assert rcpt.diagnostic == ("550-Verification failed for "
+                               "<ana.marie-dupont@service-courrier.exemple.fr> 550-Called: "
+                               "192.0.2.9 550 Sender verify failed")
+
+
 def test_status_x00_is_refined_by_the_diagnostic() -> None:
     (rcpt,) = parse(_load("exim_user_unknown.eml")).recipients
     assert rcpt.status == "5.1.1"
