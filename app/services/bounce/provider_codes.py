@@ -62,6 +62,12 @@ _SPECTRUM: tuple[tuple[int, int, str], ...] = (
     (1500, 1520, "rejected"), (1530, 1530, "message_too_big"), (1540, 1550, "speeding"),
     (1560, 1560, "policy_violation"), (1580, 1580, "speeding"),
 )
+# SFR (Postmastery's "SFR and SMTP error codes SFR_IN_XXX"): "SFR_IN_101"; the first digit is
+# SFR's own, the last two name why the sending IP is refused for two hours: 01 too many spams,
+# 02 viruses, 03 SMTP errors, 04 unknown users (all a block of the IP), 05 volume.
+_SFR_RE = re.compile(r"\bsfr_in_\d(\d{2})\b")
+_SFR: dict[str, str] = {"01": "blocked", "02": "blocked", "03": "blocked", "04": "blocked",
+                        "05": "speeding"}
 # I.UA (mail.i.ua/err/N, the page each refusal links to).
 _IUA_RE = re.compile(r"\.i\.ua/err/(\d+)")
 _IUA: dict[str, str] = {
@@ -96,10 +102,10 @@ def _cox(code: str) -> str | None:
 
 _CODES: tuple[tuple[re.Pattern[str], Callable[[str], str | None]], ...] = (
     (_ORANGE_RE, _ORANGE.get), (_GODADDY_RE, _GODADDY.get), (_COX_RE, _cox),
-    (_SPECTRUM_RE, _spectrum), (_IUA_RE, _IUA.get), (_QQ_RE, _QQ.get),
+    (_SPECTRUM_RE, _spectrum), (_IUA_RE, _IUA.get), (_QQ_RE, _QQ.get), (_SFR_RE, _SFR.get),
 )
 # Every code above holds one of these: most texts skip the regexes.
-_CODE_MARKS = ("ofr", "lpn", "ouk", "ib", "aup#", "i.ua/err/", "qq.com/detail/")
+_CODE_MARKS = ("ofr", "lpn", "ouk", "ib", "aup#", "i.ua/err/", "qq.com/detail/", "sfr_in_")
 
 # --- documented sentences (lower-case substrings) ---------------------------------------------
 SENTENCES: tuple[tuple[str, str], ...] = (
@@ -112,15 +118,16 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("aligned with either the authenticated spf or dkim", "auth_failure"),
     ("try again later, closing connection", "blocked"),
     ("mail sent from your ip address has been blocked", "blocked"),
-    ("helo/ehlo argument is invalid", "blocked"),
-    ("empty helo/ehlo argument not allowed", "blocked"),
+    ("helo/ehlo argument", "blocked"),  # "... is invalid", "Empty ... not allowed"
     ("connection expired, try reconnecting", "expired"),
     ("invalid credentials for relay", "no_relaying"),
     ("missing a valid address in the from: header", "not_compliant_rfc"),
+    ("multiple addresses in the from: header", "not_compliant_rfc"),
     ("missing a valid message-id: header", "not_compliant_rfc"),
     ("unicode character in a disallowed header", "not_compliant_rfc"),
     ("encoded-word syntax is not permitted", "not_compliant_rfc"),
     ("mail sending denied", "rejected"),
+    ("account has been temporarily suspended due to abuse", "rejected"),
     ("have a ptr record, or the ptr record", "require_ptr"),
     ("too many login attempts", "security_error"),
     ("username and password not accepted", "security_error"),
@@ -155,7 +162,8 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("recipient addresses in single label domains not accepted", "user_unknown"),
     # Yahoo/AOL "SMTP error codes" (senders.yahooinc.com/smtp-error-codes).
     ("due to unresolvable rfc.5321 from domain", "rejected"),
-    ("will be permanently deferred", "rejected"),
+    ("permanently deferred", "rejected"),  # [TSS09]/[TSS11]/[TS03]
+    ("excessive unknown recipients", "blocked"),  # "VS1-IP ... - possible Open Relay"
     ("max message per connection reached", "too_many_conn"),
     # GoDaddy's bounce texts without an IB code (godaddy.com help 40685).
     ("delivery timeout", "expired"),
@@ -164,6 +172,7 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("dns check failure - try again later", "require_ptr"),
     ("rejected - no rdns", "require_ptr"),
     ("too many bad commands from", "blocked"),
+    ("too many invalid recipients", "blocked"),  # also GoDaddy IB112/IB113's words
     ("esmtp no data before greeting", "policy_violation"),
     ("message threshold exceeded", "too_many_conn"),
     # Tencent QQ Mail's help pages (service.mail.qq.com/detail/122/...).
@@ -175,6 +184,19 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("mail content denied", "spam_detected"),
     ("spam is embedded in the email", "spam_detected"),
     ("is a deactivated mailbox", "suspend"),
+    # Free (postmaster.free.fr) and SFR: the sending IP refused after too many SMTP errors.
+    ("too many errors", "blocked"),
+    # Zoho Mail (smtpfieldmanual.com/provider/zoho, zohodesk-oas EmailFailureAlert).
+    ("mailbox delivery restricted by policy", "policy_violation"),
+    # Broadcom Email Security.cloud (formerly MessageLabs) knowledge base articles.
+    ("connection rejected by policy", "bad_reputation"),
+    ("tls/sslv3 connection required", "security_error"),
+    ("requested action aborted [4]", "not_compliant_rfc"),
+    ("too many recipients received this hour", "speeding"),
+    ("your email address has been blocked", "rejected"),
+    ("your domain has been blocked", "rejected"),
+    ("envelope sender is in my badmailfrom list", "rejected"),
+    ("recipient mailbox is not allowed", "user_unknown"),
     # Mimecast "SMTP error codes" (community.mimecast.com).
     ("internal resources are temporarily unavailable", "bad_reputation"),
     ("local ct ip reputation", "bad_reputation"),

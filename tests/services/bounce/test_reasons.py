@@ -782,6 +782,40 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("550 Submitter failed to authenticate", None, "security_error"),
     ("553 This route requires high-strength ciphers", None, "security_error"),
     ("550 Exceeding outbound thread limit", None, "too_many_conn"),
+    # Gmail "SMTP errors and codes" as worded in 2026 ("email" for "mail", 4.7.40 DMARC record)
+    ("501 5.5.4 HELO/EHLO argument mx..example invalid closing connection.", None, "blocked"),
+    ("550 5.7.1 Messages with multiple addresses in the From: header are not accepted.", None,
+     "not_compliant_rfc"),
+    (("550 5.7.0 Email relay denied 192.0.2.25. The sending email account has been temporarily "
+      "suspended due to abuse."), None, "rejected"),
+    (("421 4.7.40 Your email has been rate limited because the sending domain doesn't have a "
+      "DMARC record, or the DMARC record doesn't specify a DMARC policy."), None, "auth_failure"),
+    # SFR (Postmastery "SFR and SMTP error codes SFR_IN_XXX"), Free (postmaster.free.fr)
+    (("450 4.7.1 SFR_IN_105 Service refused due to bad behavior - Volume limit exceeded"), None,
+     "speeding"),
+    ("450 4.7.1 SFR_IN_104 Service refused due to bad behavior - Too many unknown users", None,
+     "blocked"),
+    ("421 4.7.0 msfrf2604.sfr.fr Error: too many errors", None, "blocked"),
+    ("421 Too many errors from your IP (192.0.2.25), please visit http://postmaster.free.fr/",
+     None, "blocked"),
+    # Yahoo/AOL (senders.yahooinc.com error codes)
+    (("421 4.7.1 [TS03] Messages from 192.0.2.25 permanently deferred; Retrying will NOT "
+      "succeed"), None, "rejected"),
+    ("451 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", None, "blocked"),
+    # Cox, GoDaddy: the sending IP refused after too many invalid recipients
+    ("421 4.7.0 cox.net too many invalid recipients", None, "blocked"),
+    # Zoho Mail
+    ("552 5.1.1 <ana@zoho.example> Mailbox delivery restricted by policy error", None,
+     "policy_violation"),
+    # Broadcom Email Security.cloud (MessageLabs) knowledge base
+    (("501 Connection rejected by policy [7.7] 20805, please visit www.messagelabs.com/support "
+      "for more details about this error message."), None, "bad_reputation"),
+    ("451 TLS/SSLv3 Connection required. (#4.7.1)", None, "security_error"),
+    ("550 Requested action aborted [4]", None, "not_compliant_rfc"),
+    ("452 Too many recipients received this hour", None, "speeding"),
+    ("553 Sorry, your email address has been blocked", None, "rejected"),
+    (("553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"), None, "rejected"),
+    ("553 Recipient mailbox is not allowed", None, "user_unknown"),
     # --- refusals whose code names the wrong side ---------------------------------------------
     # amavisd-new's spam reject (UBE = unsolicited bulk email) under a 5.7.1 "content" reply
     ("550 5.7.1 Message content rejected, UBE, id=48213-07-3", None, "spam_detected"),
