@@ -154,11 +154,20 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("we have limits for how many messages can be sent per hour", "speeding"),
     ("5.7.504 recipient address rejected: access denied", "user_unknown"),
     ("access denied, banned recipient", "suspend"),
+    ("access denied, tenant has exceeded threshold", "blocked"),  # 5.7.700-749: tenant banned
+    ("external senders aren't permitted to send to this group", "policy_violation"),  # 5.7.193
+    ("sendasdenied", "rejected"),  # 5.2.252: no permission to send as that address
     ("mailbox cannot be accessed", "suspend"),
     ("service not active", "system_error"),
     ("journaling archive is disabled", "system_error"),
     ("pfa agent busy", "system_error"),
     ("recipient address reserved by rfc 2606", "user_unknown"),
+    # Exchange Server's own NDR texts ("NDRs in Exchange Server", the older 5.x.x list)
+    ("destination mailbox address ambiguous", "system_error"),
+    ("resolver.adr.ambiguous", "system_error"),
+    ("mailing list expansion problem", "system_error"),
+    ("agent generated message depth exceeded", "content_error"),
+    ("smtpsend.dns.mxloopback", "network_error"),
     ("recipient addresses in single label domains not accepted", "user_unknown"),
     # Yahoo/AOL "SMTP error codes" (senders.yahooinc.com/smtp-error-codes).
     ("due to unresolvable rfc.5321 from domain", "rejected"),

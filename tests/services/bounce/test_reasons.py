@@ -816,6 +816,16 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("553 Sorry, your email address has been blocked", None, "rejected"),
     (("553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"), None, "rejected"),
     ("553 Recipient mailbox is not allowed", None, "user_unknown"),
+    # Microsoft 365 / Exchange Server NDR references
+    (("550 5.7.193 UnifiedGroupAgent; Delivery failed because the sender isn't a group member "
+      "or external senders aren't permitted to send to this group."), None, "policy_violation"),
+    ("554 5.2.252 SendAsDenied; lea@example.org not allowed to send as ana@example.org", None,
+     "rejected"),
+    ("550 5.7.700 Access denied, tenant has exceeded threshold.", None, "blocked"),
+    ("550 5.1.4 Destination mailbox address ambiguous", None, "system_error"),
+    ("550 5.2.4 Mailing list expansion problem", None, "system_error"),
+    ("550 5.4.11 Agent generated message depth exceeded", None, "content_error"),
+    ("554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS config error", None, "network_error"),
     # --- refusals whose code names the wrong side ---------------------------------------------
     # amavisd-new's spam reject (UBE = unsolicited bulk email) under a 5.7.1 "content" reply
     ("550 5.7.1 Message content rejected, UBE, id=48213-07-3", None, "spam_detected"),
