@@ -19,22 +19,30 @@ import re
 from collections.abc import Callable
 
 # --- codes ------------------------------------------------------------------------------------
-# Orange/Wanadoo and La Poste (postmaster.orange.fr error codes; the same table is quoted by
-# Postmastery's "Orange postmaster SMTP error codes" and SMTP Field Manual): "OFR_506",
-# "OFR004_104", "LPN105_405", "LPNAAA_101", "OUK_513", "LPN416"; the last three digits name the
-# cause. Codes the pages give no single cause for (105, 107-109, 201, 423, 424, 513) are left
-# to the words, and so is 104 ("Trop de connexions", too_many_conn from its words): it is
-# also seen after "Service refuse", a block.
+# Orange/Wanadoo and La Poste (postmaster.orange.fr error codes, as quoted by Postmastery's
+# "Orange postmaster SMTP error codes" and the sisimai project's FrancePTT table): "OFR_506",
+# "OFR004_104", "LPN105_405", "LPNAAA_101", "OUK_513", "LPN416"; the last three digits name
+# the cause, a trailing "X" in the table standing for any last digit (20X: an invalid HELO,
+# 39X: the sender domain's SPF, 99X: rate limited for bad behaviour). Codes the pages give no
+# single cause for (105, 108, 423, 424, 513) are left to the words, and so is 104 ("Trop de
+# connexions", too_many_conn from its words): it is also seen after "Service refuse", a block.
 _ORANGE_RE = re.compile(r"\b(?:ofr|lpn|ouk)(?:aaa|\d{3})?[_-]?(\d{3})\b")
 _ORANGE: dict[str, str] = {
-    "101": "blocked", "102": "blocked", "103": "blocked",
+    "100": "blocked", "101": "blocked", "102": "blocked", "103": "blocked",
+    "107": "require_ptr", "109": "speeding", "20X": "blocked", "39X": "auth_failure",
     "305": "security_error", "401": "auth_failure", "402": "security_error",
     "403": "rejected", "405": "rejected", "415": "rejected", "416": "user_unknown",
     "417": "mailbox_full", "418": "user_unknown", "420": "suspend", "421": "rejected",
-    "426": "suspend", "505": "system_error", "506": "spam_detected", "510": "blocked",
-    "514": "message_too_big", "517": "auth_failure", "630": "policy_violation",
-    "999": "blocked",
+    "425": "rejected", "426": "suspend", "505": "system_error", "506": "spam_detected",
+    "510": "blocked", "514": "message_too_big", "515": "auth_failure", "517": "auth_failure",
+    "519": "auth_failure", "630": "policy_violation", "99X": "speeding",
 }
+
+
+def _orange(code: str) -> str | None:
+    return _ORANGE.get(code) or _ORANGE.get(code[:2] + "X")
+
+
 # GoDaddy ("What does my email bounceback mean?", godaddy.com help 40685): " IB212".
 _GODADDY_RE = re.compile(r"\bib(\d{3})\b")
 _GODADDY: dict[str, str] = {
@@ -53,8 +61,9 @@ _COX: dict[str, str] = {
     "cdrbl": "blocked", "cxthrt": "security_error", "cxmj": "security_error",
 }
 # Spectrum/Charter ("Understanding email error codes", spectrumbusiness.net): "AUP#I-1000"
-# (incoming) and "AUP#O-1500" (outgoing); ranges of numbers share a cause.
-_SPECTRUM_RE = re.compile(r"aup#[io]?-?(\d{4})\b")
+# (incoming), "AUP#O-1500" (outgoing), also written "AUP#In-1310"; ranges of numbers share a
+# cause.
+_SPECTRUM_RE = re.compile(r"aup#[a-z]{0,3}-?(\d{4})\b")
 _SPECTRUM: tuple[tuple[int, int, str], ...] = (
     (1000, 1000, "blocked"), (1010, 1080, "rejected"), (1090, 1090, "system_error"),
     (1100, 1150, "require_ptr"), (1160, 1190, "policy_violation"), (1200, 1250, "blocked"),
@@ -101,7 +110,7 @@ def _cox(code: str) -> str | None:
 
 
 _CODES: tuple[tuple[re.Pattern[str], Callable[[str], str | None]], ...] = (
-    (_ORANGE_RE, _ORANGE.get), (_GODADDY_RE, _GODADDY.get), (_COX_RE, _cox),
+    (_ORANGE_RE, _orange), (_GODADDY_RE, _GODADDY.get), (_COX_RE, _cox),
     (_SPECTRUM_RE, _spectrum), (_IUA_RE, _IUA.get), (_QQ_RE, _QQ.get), (_SFR_RE, _SFR.get),
 )
 # Every code above holds one of these: most texts skip the regexes.
@@ -220,6 +229,8 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("configuration is invalid for this certificate", "security_error"),
     ("account service is temporarily unavailable", "too_many_conn"),
     ("exceeding outbound thread limit", "too_many_conn"),
+    # "a virus, or a spam score over the maximum threshold": its signature's name says which
+    ("mcspamsignature", "spam_detected"),
     ("email rejected due to security policies", "virus_detected"),
 )
 

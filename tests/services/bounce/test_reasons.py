@@ -826,6 +826,20 @@ ROWS: list[tuple[str, str | None, str]] = [
     ("550 5.2.4 Mailing list expansion problem", None, "system_error"),
     ("550 5.4.11 Agent generated message depth exceeded", None, "content_error"),
     ("554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS config error", None, "network_error"),
+    # Orange/La Poste codes as Orange's postmaster page words them today (99X rate limited
+    # for bad behaviour, 107 no PTR record, 20X invalid HELO, 39X sender domain's SPF)
+    (("421 mwinf5c10 ME Service refuse. Veuillez essayer plus tard. Service refused, please "
+      "try later. OFR_999 [999]"), None, "speeding"),
+    (("421 4.2.1 Service refuse. Veuillez essayer plus tard. Service refused, please try later. "
+      "LPN006_107"), None, "require_ptr"),
+    ("421 4.7.0 Veuillez essayer plus tard. OFR004_201", None, "blocked"),
+    ("550 5.7.0 Emetteur invalide. Invalid Sender. OFR004_391", None, "auth_failure"),
+    # Spectrum's codes also written "AUP#In-nnnn"; Mimecast's signature names a spam verdict
+    (("550 5.1.0 <lea@example.org> sender rejected. See "
+      "https://www.spectrum.net/support/internet/understanding-email-error-codes AUP#In-1310"),
+     None, "too_many_conn"),
+    ("554 email rejected due to security policies - MCSpamSignature.sa.1.1", None,
+     "spam_detected"),
     # --- refusals whose code names the wrong side ---------------------------------------------
     # amavisd-new's spam reject (UBE = unsolicited bulk email) under a 5.7.1 "content" reply
     ("550 5.7.1 Message content rejected, UBE, id=48213-07-3", None, "spam_detected"),
