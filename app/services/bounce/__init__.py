@@ -8,12 +8,15 @@ Modules, each with one job:
 - ``decode``: one bounded walk over the MIME tree (headers, text parts, report parts);
 - ``addresses``: addresses and Message-IDs inside reports;
 - ``reports``: the standard reports (RFC 3464/6533 DSN, 3798 MDN, 5965 ARF, 3834 auto-reply);
-- ``freetext``: the generic reader for free-text bounces; ``wording``: how reports speak of
+- ``freetext``: the generic reader for free-text bounces; ``diagnostic_lines``: which line of
+  a report is its diagnostic; ``wording``: how reports speak of
   themselves (bounce, delay and success subjects and sentences, many languages);
 - ``vendors``: one small module per MTA or provider family whose format needs its own reader;
 - ``reasons``: turns one diagnostic into a reason (precedence of causes); ``taxonomy``: the
   reasons' categories and the enhanced status codes' meanings; ``phrases``: the wordings that
-  name each reason, grouped by public source;
+  name each reason, grouped by public source; ``phrase_index``: those wordings compiled per
+  reason, with the literals that rule a reason out before any regex runs; ``provider_codes``:
+  providers' documented codes and fixed replies;
 - ``judge``: one verdict per recipient whichever reader found it; ``autoreply``: RFC 3834 and
   out-of-office wordings; ``model``: the dataclasses;
 - ``parser``: ``parse()``, which ties them together;

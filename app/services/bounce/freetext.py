@@ -21,6 +21,13 @@ from app.services.bounce.addresses import (
 )
 from app.services.bounce.autoreply import AUTOREPLY_SUBJECT
 from app.services.bounce.decode import Part, Parts, clean, header_text, human_text
+from app.services.bounce.diagnostic_lines import (
+    SCAN_LIMIT,
+    diagnostic_of,
+    global_diagnostic,
+    has_code,
+    has_diagnosis,
+)
 from app.services.bounce.judge import verdict
 from app.services.bounce.model import (
     MAX_DIAGNOSTIC,
@@ -31,8 +38,6 @@ from app.services.bounce.model import (
 from app.services.bounce.reasons import (
     command_of,
     extract_codes,
-    text_reason,
-    text_reason_at,
 )
 from app.services.bounce.wording import (
     BOUNCE_BODY,
@@ -43,9 +48,6 @@ from app.services.bounce.wording import (
 )
 
 # Where the returned original message starts in a free-text bounce.
-# Characters of a report searched for its cause: the diagnostic is near the top; the rest is
-# returned mail or noise (and scanning it all costs every rule a pass over 64 KB).
-_SCAN_LIMIT = 16 * 1024
 
 CUT_RE = re.compile(
     r"^[ \t]*(?:-+[ \t]*)?(?:Below this line is a copy of the message|Below is a copy of the"
@@ -55,15 +57,6 @@ CUT_RE = re.compile(
     r"|Message original|Message d'origine|En-têtes du message d'origine"
     r"|original message follows|start of (?:the )?returned message"
     r"|The text you sent follows|Return-path:)", re.IGNORECASE | re.MULTILINE)
-_DIAG_LINE_RE = re.compile(
-    r"(?<![\d.])[245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}|(?<![\d.])[45]\d\d[ -](?=\D)"
-    r"|#[45]\.\d{1,3}\.\d{1,3}|remote (?:host|server) (?:said|returned)|said:"
-    r"|diagnostic[- ]code:|\breason:")
-_MULTILINE_REPLY = re.compile(r"^\s*[245]\d\d-")
-# A success reply quoted in a session transcript ("Out: 250 2.1.5 Ok", "<<< 354 Go ahead"):
-# the failure that follows it is the diagnostic (Postfix "errors from" transcripts).
-_SUCCESS_REPLY = re.compile(r"^\s*(?:out:|in:|<<<|>>>)?\s*[23]\d\d[ -]", re.IGNORECASE)
-_LEADING_ADDR = re.compile(r"^<?" + ADDR + r">?:\s+(?=\S)")
 _REMOTE_MTA_RES = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     r"\bhost ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-fA-F.:]+\]",
     r"while talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:",
@@ -213,7 +206,7 @@ def addresses_named(text: str) -> list[str]:
     cut = _cut(text)
     head = text[:cut.start()] if cut else text
     out: dict[str, str] = {}
-    for start, named in _address_lines(head[:_SCAN_LIMIT]):
+    for start, named in _address_lines(head[:SCAN_LIMIT]):
         addr = norm_addr(named)
         if DAEMON_LOCAL.match(addr.rpartition("@")[0]) or _contact_prose(head, start):
             continue
@@ -344,11 +337,11 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
             continue
         block = _following_block(head, start)
         # an address seen twice (Exchange lists it, then diagnoses it): keep the coded block
-        keep_old = addr in blocks and _has_diagnosis(blocks[addr]) and not _has_code(block)
-        if (_has_diagnosis(block) or addr not in blocks) and not keep_old:
+        keep_old = addr in blocks and has_diagnosis(blocks[addr]) and not has_code(block)
+        if (has_diagnosis(block) or addr not in blocks) and not keep_old:
             blocks[addr] = block
     if not blocks:  # no address starts a line: those the sentences name
-        for match in _SENTENCE_RE.finditer(head[:_SCAN_LIMIT]):
+        for match in _SENTENCE_RE.finditer(head[:SCAN_LIMIT]):
             addr = one(norm_addr(match.group(1)))
             if _is_candidate(addr, excluded, msgids) and addr not in blocks and not (
                     _contact_prose(head, match.start(1))):
@@ -377,17 +370,17 @@ def parse_free_text(report: Report, msg: Part, parts: Parts) -> None:
     if failed_set:  # X-Failed-Recipients is the MTA's own list: other addresses are context
         blocks = {a: b for a, b in blocks.items() if a.lower() in failed_set}
     # 2) one diagnostic for the whole report, for blocks that carry none
-    global_diag = _global_diagnostic(head)
+    global_diag = global_diagnostic(head)
     delayed = bool(DELAY_MARK.search(head[:6000].lower())) or bool(
-        DELAY_SUBJECT.search((report.subject or "").lower()) and not _has_code(global_diag))
+        DELAY_SUBJECT.search((report.subject or "").lower()) and not has_code(global_diag))
     delivered = bool(SUCCESS_SUBJECT.search((report.subject or "").lower()))
     for addr, block in list(blocks.items())[:MAX_RECIPIENTS]:
         diag = diagnostic_of(block) or global_diag
-        if not _has_code(diag) and _has_code(global_diag) and (
+        if not has_code(diag) and has_code(global_diag) and (
                 len(blocks) == 1 or addr in global_diag.lower()):
             diag = global_diag  # the report's coded reply says more than a sentence
         reply, enhanced = extract_codes(diag)
-        action = _block_action(block) or ("delivered" if delivered and not _has_code(diag) else (
+        action = _block_action(block) or ("delivered" if delivered and not has_code(diag) else (
             "delayed" if delayed and not (reply and reply >= 500) else "failed"))
         command = command_of(block)
         category, reason = verdict(diag, status=enhanced, reply=reply, action=action,
@@ -431,73 +424,6 @@ def _following_block(text: str, start: int) -> str:
         out.append(line)
     return "\n".join(out)
 
-
-def _diag_line(line: str) -> bool:
-    return bool(_DIAG_LINE_RE.search(line.lower()))
-
-
-def _failure_line(line: str) -> bool:
-    """A coded line that is not a success reply of a transcript."""
-    return _diag_line(line) and not _SUCCESS_REPLY.match(line)
-
-
-def _has_code(text: str) -> bool:
-    return bool(text) and bool(_DIAG_LINE_RE.search(text.lower()))
-
-
-def _has_diagnosis(text: str) -> bool:
-    return _has_code(text) or text_reason(text) is not None
-
-
-def diagnostic_of(block: str) -> str:
-    """The diagnostic in a recipient's block: its first line with a code, else with a cause."""
-    if not block:
-        return ""
-    lines = block.split("\n")
-    for test in (_failure_line, _diag_line, text_reason):
-        for index, line in enumerate(lines):
-            if line.strip() and test(line):
-                return _with_continuation(lines, index)
-    return ""
-
-
-def _with_continuation(lines: list[str], index: int) -> str:
-    """A diagnostic line plus its wrapped continuation (deeper indent or "550-" lines)."""
-    first = lines[index]
-    indent = len(first) - len(first.lstrip())
-    out = [first.strip()]
-    # a line that names neither a code nor a cause ("Remote host said:") takes the next one
-    bare = not (extract_codes(first)[0] or text_reason(first))
-    for line in lines[index + 1:index + 8]:
-        if not line.strip():
-            break
-        deeper = len(line) - len(line.lstrip()) > indent
-        if deeper or _MULTILINE_REPLY.match(line) or bare:
-            out.append(line.strip())
-            bare = False
-        else:
-            break
-    text = " ".join(out)
-    return _LEADING_ADDR.sub("", text, count=1)
-
-
-def _global_diagnostic(head: str) -> str:
-    """The report's own diagnostic, for recipients whose block carries none."""
-    lines = head.split("\n")
-    for index, line in enumerate(lines):
-        if _diag_line(line):
-            chunk = _with_continuation(lines, index)
-            if extract_codes(chunk)[0] or text_reason(chunk):
-                return chunk
-            follow = [x.strip() for x in lines[index + 1:index + 4] if x.strip()][:2]
-            if follow:
-                return f"{chunk} {' '.join(follow)}"
-    # No coded reply: the line naming the most specific cause (one pass of the rules).
-    reason, offset = text_reason_at(head, _SCAN_LIMIT)
-    if reason is None:
-        return ""
-    index = head.lower().count("\n", 0, offset)
-    return _with_continuation(lines, min(index, len(lines) - 1))
 
 
 def _remote_mta(text: str) -> str | None:

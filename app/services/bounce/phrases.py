@@ -2,8 +2,8 @@
 
 ``RULES`` is an ordered list of (reason, pattern): patterns are matched against lower-cased
 text. A reason appears in several groups, one per public source (the comment above each
-group names it); ``reasons`` merges them into one alternation per reason (``PHRASES``) and
-decides between reasons by its own precedence (see ``reasons``), so the order here only
+group names it); ``phrase_index`` merges them into one alternation per reason (``PHRASES``) and
+``reasons`` decides between reasons by its own precedence, so the order here only
 matters for ``text_reason`` (the first cause a text names, used by the free-text reader to
 find the diagnostic line).
 

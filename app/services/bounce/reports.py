@@ -15,7 +15,8 @@ from app.services.bounce.decode import (
     human_text,
     report_blocks,
 )
-from app.services.bounce.freetext import addresses_named, block_for, diagnostic_of
+from app.services.bounce.diagnostic_lines import diagnostic_of
+from app.services.bounce.freetext import addresses_named, block_for
 from app.services.bounce.judge import verdict
 from app.services.bounce.model import MAX_DIAGNOSTIC, MAX_RECIPIENTS, RecipientStatus, Report
 from app.services.bounce.reasons import (

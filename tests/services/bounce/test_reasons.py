@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.bounce import reasons
+from app.services.bounce import phrase_index, reasons
 from app.services.bounce.judge import verdict
 from app.services.bounce.phrases import RULES
 from app.services.bounce.reasons import classify_reply, decide
@@ -997,8 +997,8 @@ def _texts() -> list[str]:
 def test_pre_checks_agree_with_the_full_searches() -> None:
     texts = _texts()
     assert len(texts) > 1000
-    for table, weak in ((reasons.PHRASES, False), (reasons.WEAK_PHRASES, True)):
-        assert all(reasons._NEEDS.get((r, weak)) for r in table.sources)  # one each
+    for table, weak in ((phrase_index.PHRASES, False), (phrase_index.WEAK_PHRASES, True)):
+        assert all(phrase_index.NEEDS.get((r, weak)) for r in table.sources)  # one each
         for text in texts:
             seen = reasons._Seen(text)
             for reason in table.sources:
