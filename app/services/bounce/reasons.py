@@ -84,7 +84,10 @@ _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
                               r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
-_RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected")
+# The recipient refused, whatever the stage the refusal is reported at (a gateway that
+# relays its RCPT refusals at DATA; Sendmail's "503 All recipients are invalid").
+_RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected"
+                                r"|all recipients are invalid|no valid recipients")
 # Sendmail gives its own "Host does not accept mail" (the recipient's domain has a null MX)
 # RFC 7505's *sender* code 5.7.27: that text is about the recipient's domain.
 _RECIPIENT_NULL_MX = re.compile(r"host does not accept mail")
