@@ -95,6 +95,21 @@ _QQ: dict[str, str] = {
 }
 
 
+# AOL (now Yahoo) postmaster "Error codes" page (postmaster.aol.com/error-codes, also the
+# labels of ZoneMTA's bounces.txt): "(RTR:BL)", "RLY:B2", "CON:B1"; the group says what was
+# checked (RTR/CON: the connecting IP, RLY: its traffic), the letters why. DYN (a dynamic
+# range, or its rate: sources differ) and HVU (a listed URL/IP in the message) are left to
+# the words.
+_AOL_RE = re.compile(r"\b((?:rtr|rly|con):[a-z]{1,2}\d?)\b")
+_AOL: dict[str, str] = {
+    "rtr:bb": "blocked", "rtr:du": "blocked", "rtr:ch": "blocked", "rtr:bl": "blocked",
+    "rtr:sc": "blocked", "rtr:ge": "blocked", "rtr:rd": "require_ptr",
+    "rly:b1": "blocked", "rly:b2": "blocked", "rly:b3": "blocked", "rly:bl": "blocked",
+    "rly:bd": "blocked", "rly:ch": "blocked", "rly:ir": "blocked",
+    "rly:sn": "rejected", "con:b1": "blocked",
+}
+
+
 def _spectrum(number: str) -> str | None:
     value = int(number)
     return next((reason for low, high, reason in _SPECTRUM if low <= value <= high), None)
@@ -112,9 +127,11 @@ def _cox(code: str) -> str | None:
 _CODES: tuple[tuple[re.Pattern[str], Callable[[str], str | None]], ...] = (
     (_ORANGE_RE, _orange), (_GODADDY_RE, _GODADDY.get), (_COX_RE, _cox),
     (_SPECTRUM_RE, _spectrum), (_IUA_RE, _IUA.get), (_QQ_RE, _QQ.get), (_SFR_RE, _SFR.get),
+    (_AOL_RE, _AOL.get),
 )
 # Every code above holds one of these: most texts skip the regexes.
-_CODE_MARKS = ("ofr", "lpn", "ouk", "ib", "aup#", "i.ua/err/", "qq.com/detail/", "sfr_in_")
+_CODE_MARKS = ("ofr", "lpn", "ouk", "ib", "aup#", "i.ua/err/", "qq.com/detail/", "sfr_in_",
+               "rtr:", "rly:", "con:")
 
 # --- documented sentences (lower-case substrings) ---------------------------------------------
 SENTENCES: tuple[tuple[str, str], ...] = (
@@ -174,8 +191,6 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     # Exchange Server's own NDR texts ("NDRs in Exchange Server", the older 5.x.x list)
     ("destination mailbox address ambiguous", "system_error"),
     ("resolver.adr.ambiguous", "system_error"),
-    # Lotus Domino's NDR for a name that matches several directory entries (ambiguous, as above)
-    ("several matches found in domino directory", "system_error"),
     ("mailing list expansion problem", "system_error"),
     ("agent generated message depth exceeded", "content_error"),
     ("smtpsend.dns.mxloopback", "network_error"),

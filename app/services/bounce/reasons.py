@@ -69,6 +69,9 @@ FALLBACK_ORDER = ("mailbox_full", "auth_failure", "bad_reputation", "speeding",
                   "expired", "system_error", "network_error", "suspend", "content_error",
                   "system_full", "not_accept", "security_error", "mailer_error",
                   "syntax_error", "blocked")
+# Sender-side causes that a recipient-side code's vague meaning does not outweigh.
+_SENDER_CAUSES = ("blocked", "bad_reputation", "auth_failure", "require_ptr", "rejected",
+                  "no_relaying")
 # Sender-side causes: a text naming one of these is not about a missing mailbox.
 _NOT_THE_MAILBOX = tuple(sorted(SENDER_SIDE)) + ("mailbox_full", "has_moved", "not_accept")
 _NEVER_EXISTED = re.compile(r"inexistant|n'existe pas|does not exist|doesn't exist|no such user"
@@ -84,10 +87,15 @@ _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
                               r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
-# The recipient refused, whatever the stage the refusal is reported at (a gateway that
-# relays its RCPT refusals at DATA; Sendmail's "503 All recipients are invalid").
-_RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected"
-                                r"|all recipients are invalid|no valid recipients")
+# Postfix's RBL reply names what it looked up: "Client host [h]" / "Helo command [h]" /
+# "Sender address [a]" blocked using a list. A URI list (URIBL, SURBL, Spamhaus DBL) consulted
+# there lists the sending host's or the sender's domain, not a URL of the body (ZoneMTA's
+# bounces.txt files these under "spam").
+_HOST_OR_SENDER_LISTED = re.compile(r"(?:client host|helo command|sender address|client) "
+                                    r"\[[^\]\n]{1,120}\] blocked (?:using|by)")
+# The sender's own address or domain on a list: the envelope sender refused, not the IP.
+_SENDER_LISTED = re.compile(r"sender (?:address|domain)|\bdbl\b|rhsbl|from domain")
+_RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected")
 # Sendmail gives its own "Host does not accept mail" (the recipient's domain has a null MX)
 # RFC 7505's *sender* code 5.7.27: that text is about the recipient's domain.
 _RECIPIENT_NULL_MX = re.compile(r"host does not accept mail")
@@ -258,6 +266,10 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
         return command in (None, "RCPT") or _RECIPIENT_REFUSED.search(seen.text) is not None
     if reason == "filtered":
         if named == "filtered":
+            # a 5.2.x refusal whose words name a sender-side cause ("5.2.1 Mailbox
+            # unavailable. Your IP ... is blacklisted using ...") is that cause
+            if not seen.names("filtered") and any(seen.names(r) for r in _SENDER_CAUSES):
+                return False
             return seen.names("user_unknown") or seen.names("filtered")
         if command in _BEFORE_DATA:
             return False
@@ -265,6 +277,8 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
     if reason == "suspend":
         # "compte inexistant ou désactivé": an address that may never have existed is unknown
         return seen.names("suspend") and not _NEVER_EXISTED.search(seen.text)
+    if reason == "spam_detected":
+        return seen.names("spam_detected") and not _HOST_OR_SENDER_LISTED.search(seen.text)
     if reason == "bad_reputation":
         return seen.names("bad_reputation") and not _NAMED_BLOCKLIST.search(seen.text)
     if reason == "host_unknown":
@@ -278,6 +292,9 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
         # "Sender address rejected"), not a specific cause the code names on its own side
         if named == "rejected" or _sender_unknown(seen, command, named):
             return True
+        # "Sender refused by the DNSBL", "Poor Reputation Sender Blacklist": an IP's listing
+        if _NAMED_BLOCKLIST.search(seen.text) and not _SENDER_LISTED.search(seen.text):
+            return False
         if named is None or named in VAGUE or named not in SENDER_SIDE or command == "MAIL":
             return seen.names("rejected")
         return False
