@@ -21,7 +21,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QSize, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow
 
 from app.services.config import Settings
 from app.services.history import message_views as mv
@@ -141,12 +141,8 @@ class MainWindow(QMainWindow):
         self.page.filters.set_senders(mv.sender_names(self.db))
 
     def add_account(self) -> None:
-        try:
-            from app.ui.wizard.wizard import SetupWizard
-        except ImportError as exc:
-            QMessageBox.warning(self, self.tr("Add account"),
-                                self.tr("The setup assistant is not available: %s") % exc)
-            return
+        from app.ui.wizard.wizard import SetupWizard  # on use: the window paints sooner
+
         wizard = SetupWizard(self.settings, self)
         wizard.accountSaved.connect(lambda email: (self.accounts.reload(),
                                                    self.accounts.select(email),

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.services.config import Settings
 from app.services.team import connection
+from app.services.team import migrate as team_migrate
 from app.services.team import status as team_status
 from app.ui.user_feedback import error_text
 from app.ui.worker import gui_callback, run_task
@@ -47,14 +48,6 @@ OFFLINE_STYLE = ("QLabel { color: #991b1b; background: #fef2f2; border: 1px soli
                  " border-radius: 4px; padding: 6px; }")
 
 
-def _migrate_service() -> Callable[..., Any] | None:
-    """``postier db migrate-to``'s service (team/migrate.py), when this build has it."""
-    try:
-        from app.services.team import migrate
-    except ImportError:
-        return None
-    return getattr(migrate, "migrate", None)
-
 
 class TeamDatabaseBox(QGroupBox):
     """URL (never the password), the password kept in the keyring, the connection test,
@@ -65,7 +58,7 @@ class TeamDatabaseBox(QGroupBox):
         self.setObjectName("teamDatabase")
         self.settings = settings
         self.url = connection.team_url(settings)
-        self.migrate = _migrate_service()
+        self.migrate: Callable[..., Any] = team_migrate.migrate
         self.last_status: team_status.TeamStatus | None = None
 
         self.intro = QLabel()
@@ -141,9 +134,7 @@ class TeamDatabaseBox(QGroupBox):
             self.live.setText(self.tr("this computer only"))
         for widget in (self.password, self.save_password_button, self.test_button):
             widget.setEnabled(team)
-        self.migrate_button.setEnabled(team and self.migrate is not None)
-        if team and self.migrate is None:
-            self.migrate_button.setToolTip(self.tr("Not available in this version"))
+        self.migrate_button.setEnabled(team)
 
     def _say(self, text: str, ok: bool | None) -> None:
         self.state.setText(text)
@@ -221,7 +212,7 @@ class TeamDatabaseBox(QGroupBox):
 
     # -- history copy -----------------------------------------------------------------
     def migrate_history(self) -> None:
-        if self.migrate is None or self.url is None:
+        if self.url is None:
             return
         migrate, url, settings = self.migrate, self.url, self.settings
         self.migrate_button.setEnabled(False)

@@ -1313,11 +1313,6 @@ Son mot de passe est effacé du trousseau du système. Les messages déjà envoy
         <translation>Et ensuite : cliquez sur Terminer pour ouvrir Postier. Écrivez votre premier message avec le bouton « Nouveau message » ; le tableau des messages envoyés montre ce que chacun est devenu (remis, rejeté, répondu…). Corrigez tout voyant rouge ci-dessus avant d&apos;écrire à beaucoup de monde.</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Sending is not available in this version.</source>
-        <translation>L&apos;envoi n&apos;est pas disponible dans cette version.</translation>
-    </message>
-    <message>
         <location line="+5"/>
         <source>Sending…</source>
         <translation>Envoi…</translation>
@@ -1724,11 +1719,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
         <location line="-95"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The setup assistant is not available: %s</source>
-        <translation>L&apos;assistant de configuration n&apos;est pas disponible : %s</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -2489,19 +2479,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     </message>
 </context>
 <context>
-    <name>SimpleHealthView</name>
-    <message>
-        <location filename="../../app/ui/wizard/finish_page.py" line="-157"/>
-        <source>Checking the domain…</source>
-        <translation>Vérification du domaine…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Score: %1/100</source>
-        <translation>Note : %1/100</translation>
-    </message>
-</context>
-<context>
     <name>StartPage</name>
     <message>
         <location filename="../../app/ui/wizard/start_page.py" line="+42"/>
@@ -2818,10 +2795,6 @@ Ce message a été envoyé par Postier pour vérifier que votre compte %1 peut e
     <message>
         <source>this computer only</source>
         <translation>cet ordinateur seulement</translation>
-    </message>
-    <message>
-        <source>Not available in this version</source>
-        <translation>Non disponible dans cette version</translation>
     </message>
     <message>
         <source>Password saved in this computer's keyring.</source>

@@ -37,7 +37,7 @@ from .wizard_driver import (
 TS = ROOT / "resources" / "i18n" / "postier_fr.ts"
 WIZARD_CONTEXTS = {"AddressPage", "CertDialog", "FinishPage", "GuidanceTexts", "ManualPage",
                    "PortRules", "ServerBox", "SetupWizard", "SignaturePage",
-                   "SimpleHealthView", "StartPage", "StepPage", "CheckPage"}
+                   "StartPage", "StepPage", "CheckPage"}
 
 
 @pytest.fixture(params=["en", "fr"])

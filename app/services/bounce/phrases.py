@@ -35,7 +35,7 @@ RULES: list[tuple[str, str]] = [
     # --- not_accept ------------------------------------------------------------------------
     # RFC 7505 (null MX, 5.1.10 / 556), Postfix "nullmx", Exim "domain has null mx", RFC 3463
     # X.3.2's own description ("System not accepting network messages").
-    ("not_accept", (r"null mx|nullmx|does not accept (?:any )?(?:e-?)?mail(?! from)"
+    ("not_accept", (r"null mx|nullmx|does not accept (?:any )?(?:e-?)?mail(?! from| in )"
                    r"|not accepting network messages"
                    r"|accepts no mail|domain (?:does not|doesn't) receive (?:e-?)?mail"
                    r"|no mail service|mail receiving disabled|no mx record found"
@@ -577,4 +577,49 @@ RULES: list[tuple[str, str]] = [
     # SoftBank (operators' notes on its MX): "553 <sender's domain> does not exist" = the
     # envelope sender's domain has no DNS record (every recipient refused).
     ("rejected", r"\b553[ -][a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8} does not exist"),
+    # --- PHPMailer-BMH's rule samples and PHP-Bounce-Handler's bounce_responses table -------
+    # Legacy MTAs' and ISPs' replies (vpopmail, CommuniGate Pro, eyou, 163/263.com, Domino,
+    # Italian/Polish/Spanish hosts). An address may sit between the noun and its verdict
+    # ("User (x@y) unknown", "Mailbox ( x@y ) not found", "the destination mailbox <x@y> is
+    # full"): the dots of the address stop the generic "noun ... verdict" gaps.
+    ("user_unknown", (r"(?:user|mailbox|recipient|address)\s{0,2}[(<]\s{0,2}[^()<>\s]{1,80}"
+                     r"\s{0,2}[)>]\s{0,2}(?:is )?(?:unknown|not found|does not exist"
+                     r"|doesn't exist|not exist|invalid|not ok)"
+                     r"|not a member of (?:this |the )?domain|recipient cannot be verified"
+                     r"|(?:does not|doesn't) have an account (?:here|on this)"
+                     r"|\baddress_not_found\b|bad destination mailbox address"
+                     r"|no one with that (?:e-?mail )?address|no such (?:e-?mail address"
+                     r"|mail ?drop)|not a known user|(?:does not|doesn't) handle mail for"
+                     r" (?:that|this) user|not known (?:to|on|at) this (?:system|server)"
+                     r"|unknown (?:account|or illegal user)|unable to find (?:alias )?user"
+                     r"|invalid account|user path no exist|recipients are invalid"
+                     r"|mailbox (?:is )?not available|(?:address|mailbox|account|recipient|user)"
+                     r" no longer exists?|no longer on (?:this )?server"
+                     r"|destinatario errato|destin\. sconosciuto|nie ma takiego (?:konta"
+                     r"|u[żz]ytkownika|adresu)|(?:konto|adresat|u[żz]ytkownik|skrzynka)"
+                     r"[^.;\n]{0,30}nie istnieje")),
+    ("suspend", (r"is now disabled|disabled with mta service|(?:account|mailbox|user) not"
+                r" activated|not currently being accepted for this (?:mailbox|account|address)"
+                r"|(?:blocked|closed|disabled|suspended|deactivated|locked) (?:due to|for)"
+                r" (?:extended )?inactivity|no longer accepts? (?:e-?)?mail"
+                r"|usuario[^.;\n]{0,30}inactiv|expirado por falta de uso"
+                r"|bloccat[oa] per inutilizzo|konto[^.;\n]{0,40}(?:zablokowane|nieaktywne)")),
+    ("mailbox_full", (r"mailbox\s{0,2}<[^<>\s]{1,80}>\s{0,2}is full|mailbox space not enough"
+                     r"|exhausted (?:the |his |her |their )?(?:allowed )?storage"
+                     r"|exceeded (?:the |its |his |her |their )?allowed mailbox\s{1,4}quota"
+                     # Postfix local(8) when an mbox reaches mailbox_size_limit (EFBIG)
+                     r"|error writing message: file too large")),
+    ("policy_violation", r"password[- ]protected (?:file )?attachment"),
+    ("not_compliant_rfc", r"messages without [\w-]{1,30}:? fields? (?:are|is) not accepted"),
+    ("content_error", r"mime/reject|invalid (?:mime )?structure"),
+    ("filtered", r"e-?mail in non-(?:western|latin)|(?:user|recipient) refused to receive"),
+    ("blocked", (r"(?:access|connections?) from your (?:location|country|region)"
+                r"|your (?:country|region) is blocked|refused due to abuse"
+                r"|excessive userid unknowns")),
+    ("bad_reputation", r"received too many bounces"),
+    ("no_relaying", r"relaying to <[^<>\n]{1,80}> (?:prohibited|denied)|unauthori[sz]ed relay"),
+    ("spam_detected", r"spam message is detected|antyspam"),
+    ("rejected", r"verify mail ?from failed"),
+    ("network_error", r"mx list for \S{1,80} points back to|connection with \S{1,80} is broken"),
+    ("host_unknown", r"host ?name is unknown|perm_failure: dns error"),
 ]

@@ -191,6 +191,8 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     # Exchange Server's own NDR texts ("NDRs in Exchange Server", the older 5.x.x list)
     ("destination mailbox address ambiguous", "system_error"),
     ("resolver.adr.ambiguous", "system_error"),
+    # Lotus Domino's NDR for a name that matches several directory entries (ambiguous, as above)
+    ("several matches found in domino directory", "system_error"),
     ("mailing list expansion problem", "system_error"),
     ("agent generated message depth exceeded", "content_error"),
     ("smtpsend.dns.mxloopback", "network_error"),

@@ -114,7 +114,7 @@ STATUS_REASON: dict[str, str] = {
 # account or a recipient receiving mail too fast).
 GENERIC_CODES = frozenset({"4.7.0", "4.7.1", "4.7.2", "5.7.0", "5.7.1", "5.7.2", "5.2.0",
                            "5.1.0", "5.3.0", "5.4.0", "4.3.0", "4.4.0", "4.0.0", "5.0.0",
-                           "4.2.1", "5.2.1"})
+                           "4.2.1", "5.2.1", "5.6.0"})
 
 # Causes worth more than "expired" when a temporary failure ran out of retries.
 KEEP_ON_EXPIRY = frozenset({"mailbox_full", "system_full", "message_too_big", "exceed_limit",

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.services.config import Settings
@@ -32,31 +31,6 @@ if TYPE_CHECKING:  # the type only: sending is imported when the test e-mail is 
 
 log = logging.getLogger(__name__)
 LIGHT = {"ok": "#1e7b34", "warn": "#c77c02", "fail": "#b00020"}
-
-
-class SimpleHealthView(QWidget):
-    """Traffic lights for a domain report, used when the full DomainHealthView is not
-    available."""
-
-    def __init__(self, language: str = "en") -> None:
-        super().__init__()
-        self.language = language
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.status = wrap_label()
-        self.layout_.addWidget(self.status)
-
-    def show_progress(self) -> None:
-        self.status.setText(self.tr("Checking the domain…"))
-
-    def show_report(self, report: Any) -> None:
-        self.status.setText(self.tr("Score: %1/100").replace("%1", str(report.score)))
-        for check in report.checks:
-            title, _detail, how = check.text(self.language)
-            dot = QLabel(f"<span style='color:{LIGHT.get(check.status, '#777')}'>●</span> "
-                         f"{title}" + (f" — {how}" if how else ""))
-            dot.setWordWrap(True)
-            self.layout_.addWidget(dot)
 
 
 class FinishPage(StepPage):
@@ -151,11 +125,7 @@ class FinishPage(StepPage):
     # -- test message ------------------------------------------------------------
     def send_test(self) -> None:
         state, settings = self.state, self.settings
-        try:
-            from app.services.outbox import sending
-        except ImportError:
-            self.send_status.setText(self.tr("Sending is not available in this version."))
-            return
+        from app.services.outbox import sending  # on use: the first page paints sooner
         self.send_button.setEnabled(False)
         self.send_outcome = ""
         self.send_status.setStyleSheet("")
@@ -216,12 +186,9 @@ class FinishPage(StepPage):
 
     # -- domain health ----------------------------------------------------------
     def _make_health_view(self) -> Any:
-        try:
-            from app.ui.domain_health_view import DomainHealthView
+        from app.ui.domain_health_view import DomainHealthView  # on use, as above
 
-            return DomainHealthView()
-        except ImportError:  # the view is optional: the simple lights do the job
-            return SimpleHealthView(self.language())
+        return DomainHealthView()
 
     def start_health_check(self) -> None:
         if self.health_view is not None:
@@ -230,11 +197,8 @@ class FinishPage(StepPage):
         self.health_done = False
         self.health_view = self._make_health_view()
         self.health_layout.addWidget(self.health_view)
-        try:
-            from app.services.domain_health.runner import check_domain
-        except ImportError:
-            self.health_box.hide()
-            return
+        from app.services.domain_health.runner import check_domain  # on use, as above
+
         self.health_box.show()
         self.health_view.show_progress()
         state, settings = self.state, self.settings

@@ -1,0 +1,124 @@
+"""Wording families found misread by battery D (PHPMailer-BMH's rule samples, PHP-Bounce-Handler's
+bounce_responses table, postalsys/bounce-classifier's tests), each in our own words.
+
+Legacy MTAs and ISPs (vpopmail, CommuniGate Pro, Domino, eyou, Chinese and Polish, Italian and
+Spanish hosts) word their refusals differently from the big providers; fictitious addresses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.bounce import reasons
+from app.services.bounce.phrase_index import PHRASES, WEAK_PHRASES
+from app.services.bounce.reasons import classify_reply, decide
+from app.services.bounce.taxonomy import REASON_CATEGORY
+
+# (diagnostic text, enhanced status given separately or None, expected reason)
+ROWS: list[tuple[str, str | None, str]] = [
+    # an address between the noun and its verdict (the address's dots stop the usual gaps)
+    ("550 User (maria@example.com) unknown here", None, "user_unknown"),
+    ("550 Mailbox < maria@example.com > not found", None, "user_unknown"),
+    ("553 Recipient <maria@example.com> not OK", None, "user_unknown"),
+    # unknown recipients in legacy MTAs' words
+    ("550 Sorry, user not a member of this domain", None, "user_unknown"),
+    ("550 The recipient cannot be verified, check the address", None, "user_unknown"),
+    ("550 Sorry, maria@example.com does not have an account here", None, "user_unknown"),
+    ("550 ADDRESS_NOT_FOUND maria@example.com", None, "user_unknown"),
+    ("550 bad destination mailbox address", None, "user_unknown"),
+    ("550 No one with that address here", None, "user_unknown"),
+    ("550 no such mail drop for maria", None, "user_unknown"),
+    ("550 Sorry: not a known user", None, "user_unknown"),
+    ("550 This server doesn't handle mail for that user", None, "user_unknown"),
+    ("550 The address is not known to this server", None, "user_unknown"),
+    ("550 Unknown account maria", None, "user_unknown"),
+    ("550 unknown or illegal user: maria@example.com", None, "user_unknown"),
+    ("550 Unable to find user maria", None, "user_unknown"),
+    ("550 invalid account: maria@example.com", None, "user_unknown"),
+    ("550 maria: user path no exist", None, "user_unknown"),
+    ("550 5.7.1 Sorry, mailbox not available", None, "user_unknown"),
+    ("553 <maria@example.com>: recipient address no longer exists", "5.3.0", "user_unknown"),
+    ("550 maria is no longer on this server", None, "user_unknown"),
+    ("550 Destinatario errato, controllare l'indirizzo", None, "user_unknown"),
+    ("550 Nie ma takiego konta w systemie", None, "user_unknown"),
+    ("550 Konto odbiorcy nie istnieje", None, "user_unknown"),
+    # suspended, dormant or closed mailboxes
+    ("550 <maria> is now disabled", None, "suspend"),
+    ("550 User account not activated yet", None, "suspend"),
+    ("550 Mail is not currently being accepted for this account", None, "suspend"),
+    ("550 Mailbox closed due to inactivity", None, "suspend"),
+    ("550 mailbox blocked due to inactivity", None, "suspend"),
+    ("550 This address no longer accepts mail", None, "suspend"),
+    ("550 El usuario se encuentra inactivo", None, "suspend"),
+    ("550 La cuenta ha expirado por falta de uso", None, "suspend"),
+    ("550 Indirizzo bloccato per inutilizzo", None, "suspend"),
+    ("550 Konto jest nieaktywne", None, "suspend"),
+    # full mailboxes
+    ("551 the mailbox <maria@example.com> is full, try later", None, "mailbox_full"),
+    ("452 maria has exhausted the allowed storage", None, "mailbox_full"),
+    ("552 ErrMsg=mailbox space not enough", None, "mailbox_full"),
+    ("The recipient has exceeded the allowed mailbox\nquota.", None, "mailbox_full"),
+    ("cannot update mailbox /var/mail/maria: error writing message: File too large", None,
+     "mailbox_full"),
+    # the message's form or content
+    ("550 Messages without Date: fields are not accepted here", None, "not_compliant_rfc"),
+    ("552 MIME/REJECT: invalid structure", None, "content_error"),
+    ("550 Password-protected attachments are not accepted", None, "policy_violation"),
+    # the recipient's own settings
+    ("550 The user does not accept email in non-Latin character sets", None, "filtered"),
+    ("553 Recipient refused to receive this message", None, "filtered"),
+    # the sender's IP, domain or envelope
+    ("550 Access from your country is not allowed", None, "blocked"),
+    ("550 Your region is blocked", None, "blocked"),
+    ("550 Connection refused due to abuse from your network", None, "blocked"),
+    ("550 Excessive userid unknowns from your server", None, "blocked"),
+    ("550 Your domain received too many bounces", None, "bad_reputation"),
+    ("550 Relaying to <maria@example.com> prohibited", None, "no_relaying"),
+    ("500 Unauthorised relay attempt rejected", None, "no_relaying"),
+    ("550 Verify mail from failed", None, "rejected"),
+    ("550 Odrzucona przez filtr antyspamowy", None, "spam_detected"),
+    # X.6.0 is the content class's "other": the text names the cause
+    ("552 Spam message is detected (#5.6.0)", None, "spam_detected"),
+    # routing and DNS
+    ("554 MX list for example.com. points back to mx.example.net", None, "network_error"),
+    ("Connection with mx.example.com is broken", None, "network_error"),
+    ("550 Host name is unknown", None, "host_unknown"),
+    ("PERM_FAILURE: DNS Error (the lookup gave no answer)", None, "host_unknown"),
+    # Domino: a name matching several directory entries is ambiguous, not unknown
+    ("Recipient name (maria@example.com) is ambiguous: several matches found in Domino "
+     "Directory.", None, "system_error"),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "reason"), ROWS)
+def test_wording(text: str, status: str | None, reason: str) -> None:
+    assert classify_reply(None, text, status) == (REASON_CATEGORY[reason], reason)
+
+
+def test_all_recipients_invalid_at_data_is_an_unknown_user_not_a_filter() -> None:
+    # Sendmail reports the RCPT refusals at DATA; the recipients, not the content, were refused
+    transcript = ">>> DATA\n<<< 503 5.5.1 All recipients are invalid"
+    assert decide(transcript.lower()) == "user_unknown"
+    assert decide("550 no valid recipients (in reply to end of data command)") == "user_unknown"
+    # a bare unknown-user at DATA is still a content filter
+    assert decide("550 user unknown (in reply to end of DATA command)") == "filtered"
+
+
+def test_a_character_set_refusal_is_not_a_domain_refusing_all_mail() -> None:
+    category, _ = classify_reply(None, "550 We do not accept email in non-Western scripts")
+    assert category != "hard_bounce"
+    assert decide("550 This domain does not accept email") == "not_accept"
+
+
+def test_x60_alone_keeps_its_registered_meaning() -> None:
+    assert decide("", status="5.6.0") == "content_error"
+    assert decide("message refused", status="5.6.0") == "content_error"
+
+
+def test_pre_checks_agree_with_the_full_searches_on_these_rows() -> None:
+    for text, _, _ in ROWS:
+        low = text.lower()
+        for table, weak in ((PHRASES, False), (WEAK_PHRASES, True)):
+            seen = reasons._Seen(low)
+            for reason in table.sources:
+                assert seen[reason, weak] == bool(table[reason].search(low)), (reason, text)
