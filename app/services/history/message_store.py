@@ -9,7 +9,6 @@ as an event (``applied = 0``) so nothing the servers said is lost.
 from __future__ import annotations
 
 import getpass
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -89,8 +88,9 @@ def _iso(at: datetime | str | None) -> str:
 
 def sender_name(display_name: str | None = None) -> str:
     """Who sends, for the table's "sent by" column (team mode: colleagues share one
-    address): the chosen display name (``database.display_name``), else the OS login."""
-    chosen = (display_name or os.environ.get("POSTIER_DISPLAY_NAME") or "").strip()
+    address): the chosen display name (the ``database.display_name`` option, which config
+    reads from postier.toml or POSTIER_DISPLAY_NAME), else the OS login."""
+    chosen = (display_name or "").strip()
     if chosen:
         return chosen[:100]
     try:

@@ -143,11 +143,10 @@ def test_sent_by_is_recorded_listed_and_filtered(db: Database,
                               message_id=f"<m{n}@x.test>", envid=f"env{n}", from_addr="a@x.test",
                               subject=f"s{n}", body_text="b", body_html=None, raw=b"raw",
                               recipients=[ms.NewRecipient("x@y.test")], sent_by=who)
-    monkeypatch.setenv("POSTIER_DISPLAY_NAME", "  Zoé  ")
-    assert ms.sender_name() == "Zoé"
-    assert ms.sender_name("Paul") == "Paul"  # postier.toml's [database] display_name
-    monkeypatch.delenv("POSTIER_DISPLAY_NAME")
+    monkeypatch.setenv("POSTIER_DISPLAY_NAME", "Zoé")  # read by config, not here
+    assert ms.sender_name("  Paul  ") == "Paul"  # the database.display_name option
     assert ms.sender_name() == getpass.getuser()
+    assert ms.sender_name("   ") == getpass.getuser()
 
     rows = {r.to_dict()["subject"]: r.to_dict() for r in mv.listing(db)}
     assert rows["s1"]["sent_by"] == getpass.getuser()

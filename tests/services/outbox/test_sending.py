@@ -5,6 +5,7 @@ on loopback, scripted replies) and, for the end-to-end paths, the Postfix/Doveco
 from __future__ import annotations
 
 import email
+import getpass
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -456,3 +457,18 @@ def test_rig_non_ascii_password_sends(rig, postier_env: Path, monkeypatch: pytes
     assert result.sent_copy == "saved"  # the IMAP side (APPEND to Sent) logged in too
     received = rig.wait_for_mail("bob@example.test", before + 1)
     assert any(result.message_id.encode() in p.read_bytes() for p in received)
+
+
+def test_sent_by_is_the_display_name_option_else_the_login(env) -> None:  # noqa: ANN001
+    """The 'sent by' column takes POSTIER_DISPLAY_NAME as config reads it at start-up (the
+    one place settings are read), else this computer's login."""
+    settings, _script = env
+    base = {"POSTIER_HOME": str(settings.home), "POSTIER_CA_FILE": str(settings.ca_file)}
+    later = datetime.now(UTC) + timedelta(days=1)
+    named = sending.queue_message(
+        Settings.from_env({**base, "POSTIER_DISPLAY_NAME": " Julie (compta) "}),
+        _msg(scheduled_at=later))
+    plain = sending.queue_message(Settings.from_env(base), _msg(scheduled_at=later))
+    with Database(settings.db_path).reading() as conn:
+        who = dict(conn.execute("SELECT id, sent_by FROM messages").fetchall())
+    assert who == {named: "Julie (compta)", plain: getpass.getuser()}
