@@ -87,8 +87,6 @@ _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"
                               r"|ers-rbl|spamhaus|spamcop|dnsbl|\brbl\b")
-# The recipient refused, whatever the stage the refusal is reported at (a gateway that
-# relays its RCPT refusals at DATA; Sendmail's "503 All recipients are invalid").
 # Postfix's RBL reply names what it looked up: "Client host [h]" / "Helo command [h]" /
 # "Sender address [a]" blocked using a list. A URI list (URIBL, SURBL, Spamhaus DBL) consulted
 # there lists the sending host's or the sender's domain, not a URL of the body (ZoneMTA's
@@ -97,6 +95,8 @@ _HOST_OR_SENDER_LISTED = re.compile(r"(?:client host|helo command|sender address
                                     r"\[[^\]\n]{1,120}\] blocked (?:using|by)")
 # The sender's own address or domain on a list: the envelope sender refused, not the IP.
 _SENDER_LISTED = re.compile(r"sender (?:address|domain)|\bdbl\b|rhsbl|from domain")
+# The recipient refused, whatever the stage the refusal is reported at (a gateway that
+# relays its RCPT refusals at DATA; Sendmail's "503 All recipients are invalid").
 _RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected"
                                 r"|all recipients are invalid|no valid recipients")
 # Sendmail gives its own "Host does not accept mail" (the recipient's domain has a null MX)

@@ -3,13 +3,15 @@ bounce_responses table, postalsys/bounce-classifier's tests), each in our own wo
 
 Legacy MTAs and ISPs (vpopmail, CommuniGate Pro, Domino, eyou, Chinese and Polish, Italian and
 Spanish hosts) word their refusals differently from the big providers; fictitious addresses.
+PHP-Bounce-Handler's samples also hold an Outlook.com junk-mail complaint (Microsoft JMRP), a
+plain message rather than an ARF report (vendors.jmrp).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from app.services.bounce import reasons
+from app.services.bounce import parse, reasons
 from app.services.bounce.phrase_index import PHRASES, WEAK_PHRASES
 from app.services.bounce.reasons import classify_reply, decide
 from app.services.bounce.taxonomy import REASON_CATEGORY
@@ -122,3 +124,28 @@ def test_pre_checks_agree_with_the_full_searches_on_these_rows() -> None:
             seen = reasons._Seen(low)
             for reason in table.sources:
                 assert seen[reason, weak] == bool(table[reason].search(low)), (reason, text)
+
+
+def _forward(attached_header: str, subject: str, sender: str) -> bytes:
+    return (f"From: {sender}\nTo: ops@shop.example\nSubject: {subject}\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: message/rfc822\n\n"
+            f"{attached_header}\nFrom: news@shop.example\nTo: lea@outlook.example\n"
+            "Subject: offers\nMessage-ID: <n7@shop.example>\n\nhello\n--b--\n").encode()
+
+
+def test_outlook_junk_mail_report_is_a_complaint_by_the_user_it_names() -> None:
+    raw = _forward("X-HmXmrOriginalRecipient: <lea@outlook.example>",
+                   "complaint about message from 192.0.2.9", "staff@hotmail.com")
+    report = parse(raw)
+    assert report.vendor == "jmrp"
+    assert [(r.address, r.category, r.reason) for r in report.recipients] == [
+        ("lea@outlook.example", "complaint", "feedback")]
+    assert report.original_message_id == "<n7@shop.example>"
+
+
+def test_a_person_forwarding_a_message_is_no_junk_mail_report() -> None:
+    raw = _forward("X-HmXmrOriginalRecipient: <lea@outlook.example>", "Fwd: offers",
+                   "Paul <paul@client.example>")
+    assert parse(raw).vendor != "jmrp"
+    raw = _forward("X-Other: 1", "complaint about message from 192.0.2.9", "staff@hotmail.com")
+    assert parse(raw).recipients == []

@@ -29,6 +29,7 @@ from app.services.bounce.vendors import (
     imail,
     interscan,
     james,
+    jmrp,
     kddi,
     mailfoundry,
     mailmarshal,
@@ -65,6 +66,7 @@ VENDORS: tuple[ModuleType, ...] = (
     google_groups,
     gmail,
     office365,
+    jmrp,  # Outlook.com's junk-mail complaints (not ARF)
     yahoo,
     zoho,
     gmx,
