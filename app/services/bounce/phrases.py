@@ -554,6 +554,24 @@ RULES: list[tuple[str, str]] = [
     # --- the envelope sender, as bounce-handler's samples word it (Coremail "MAIL FROM is
     # mismatched with message header from address"; "Sender email is not in my domain") ----
     ("rejected", r"mail from (?:is )?mismatch|sender (?:e-?mail|address) is not in my domain"),
+    # --- KumoMTA's community bounces.toml and Haraka's default replies ------------------------
+    # The sender's domain failing DNS ("Sender Domain Resolve Fail", "Sender x has no A, AAAA,
+    # or MX DNS records"); relaying ("x isn't allowed to relay", "turn on SMTP Authentication");
+    # a URL of the body on a list, spam content ("rejected due to spam"); Haraka's data.headers
+    # ("Required header 'Date' missing") and its reply when no plugin takes the recipient.
+    ("rejected", (r"sender domain resolve fail|sender \S{1,80} has no a, aaaa,? or mx"
+                 r"|domain may not exist or dns check failed")),
+    ("no_relaying", r"(?:is not|isn't) allowed to relay"),
+    ("security_error", r"turn on smtp authentication"),
+    ("spam_detected", (r"(?:a|the) url in (?:this|the) (?:e-?mail|message)[^;\n]{0,80} listed"
+                      r"|(?:rejected|refused) due to spam\b(?! complaints)")),
+    ("not_compliant_rfc", r"required header '?[\w-]{1,30}'? missing|missing required header"),
+    ("user_unknown", r"i cannot deliver mail for <"),
+    # complaints about the sender are its reputation, not the content of this message
+    ("bad_reputation", r"spam complaints"),
+    # --- the envelope sender, as bounce-handler's samples word it (Coremail "MAIL FROM is
+    # mismatched with message header from address"; "Sender email is not in my domain") ----
+    ("rejected", r"mail from (?:is )?mismatch|sender (?:e-?mail|address) is not in my domain"),
     # --- long-tail providers' own codes and replies -----------------------------------------
     # Orange/Wanadoo and La Poste (postmaster.orange.fr error codes): every refusal ends with a
     # code "OFR_506", "OFR004_104", "LPN105_405", "OUK_513" whose last three digits name the

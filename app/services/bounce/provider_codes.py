@@ -205,6 +205,9 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     # GoDaddy's bounce texts without an IB code (godaddy.com help 40685).
     ("delivery timeout", "expired"),
     ("account storage limit", "mailbox_full"),
+    # its generic refusal lists several causes, the missing account first (KumoMTA's community
+    # bounce rules file it under InvalidRecipient)
+    ("the account or domain may not exist", "user_unknown"),
     # Cox "Email error codes" (cox.com business support).
     ("dns check failure - try again later", "require_ptr"),
     ("rejected - no rdns", "require_ptr"),

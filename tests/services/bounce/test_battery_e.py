@@ -46,6 +46,21 @@ ROWS: list[tuple[str, str, str]] = [
     ("550 Local users only here", "blocked", "no_relaying"),
     ("550 Error: MAIL FROM is mismatched with the From header", "blocked", "rejected"),
     ("501 ana@example.net: sender address is not in my domain", "blocked", "rejected"),
+    # KumoMTA's community rules and Haraka's defaults: the sender's domain failing DNS,
+    # relaying, a listed URL of the body, a missing header, an unknown recipient
+    ("553 5.7.1 sender domain resolve fail", "blocked", "rejected"),
+    ("550 5.7.1 Sender bob@example.net has no A, AAAA or MX records in DNS", "blocked",
+     "rejected"),
+    ("550 bob@example.net isn't allowed to relay through this host", "blocked", "no_relaying"),
+    ("550 Relay refused: please turn on SMTP authentication first", "blocked",
+     "security_error"),
+    ("550 The URL in this message (promo.example) is listed on a domain blocklist", "spam",
+     "spam_detected"),
+    ("550 5.7.1 Message content rejected due to spam", "spam", "spam_detected"),
+    ("550 5.7.1 Required header 'Message-ID' missing", "blocked", "not_compliant_rfc"),
+    ("550 I cannot deliver mail for <ana@example.com>", "hard_bounce", "user_unknown"),
+    ("554 We could not deliver to ana@example.com. The account or domain may not exist, "
+     "be blacklisted or lack DNS entries", "hard_bounce", "user_unknown"),
 ]
 
 
@@ -59,6 +74,11 @@ def test_a_url_list_named_for_the_body_is_still_spam() -> None:
     # listed URL of the message keeps its spam reading
     text = "554 5.7.1 Message refused: it contains a URL listed on multi.uribl.example"
     assert classify_reply(None, text) == ("spam", "spam_detected")
+
+
+def test_spam_complaints_about_the_sender_are_its_reputation() -> None:
+    text = f"550 5.7.1 Mail from {IP} rejected due to spam complaints"
+    assert classify_reply(None, text) == ("blocked", "bad_reputation")
 
 
 def test_a_sender_address_refused_without_any_list_is_still_the_sender() -> None:
