@@ -97,14 +97,6 @@ _HOST_OR_SENDER_LISTED = re.compile(r"(?:client host|helo command|sender address
 _SENDER_LISTED = re.compile(r"sender (?:address|domain)|\bdbl\b|rhsbl|from domain")
 # The recipient refused, whatever the stage the refusal is reported at (a gateway that
 # relays its RCPT refusals at DATA; Sendmail's "503 All recipients are invalid").
-# Postfix's RBL reply names what it looked up: "Client host [h]" / "Helo command [h]" /
-# "Sender address [a]" blocked using a list. A URI list (URIBL, SURBL, Spamhaus DBL) consulted
-# there lists the sending host's or the sender's domain, not a URL of the body (ZoneMTA's
-# bounces.txt files these under "spam").
-_HOST_OR_SENDER_LISTED = re.compile(r"(?:client host|helo command|sender address|client) "
-                                    r"\[[^\]\n]{1,120}\] blocked (?:using|by)")
-# The sender's own address or domain on a list: the envelope sender refused, not the IP.
-_SENDER_LISTED = re.compile(r"sender (?:address|domain)|\bdbl\b|rhsbl|from domain")
 _RECIPIENT_REFUSED = re.compile(r"recipient address(?:es)? rejected"
                                 r"|all recipients are invalid|no valid recipients")
 # Sendmail gives its own "Host does not accept mail" (the recipient's domain has a null MX)
