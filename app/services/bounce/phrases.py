@@ -569,9 +569,6 @@ RULES: list[tuple[str, str]] = [
     ("user_unknown", r"i cannot deliver mail for <"),
     # complaints about the sender are its reputation, not the content of this message
     ("bad_reputation", r"spam complaints"),
-    # --- the envelope sender, as bounce-handler's samples word it (Coremail "MAIL FROM is
-    # mismatched with message header from address"; "Sender email is not in my domain") ----
-    ("rejected", r"mail from (?:is )?mismatch|sender (?:e-?mail|address) is not in my domain"),
     # --- long-tail providers' own codes and replies -----------------------------------------
     # Orange/Wanadoo and La Poste (postmaster.orange.fr error codes): every refusal ends with a
     # code "OFR_506", "OFR004_104", "LPN105_405", "OUK_513" whose last three digits name the
