@@ -255,6 +255,10 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
             return False
         if any(seen.names(r) for r in _NOT_THE_MAILBOX):
             return False
+        # Postfix "5.1.2 <x>: Recipient address rejected: Domain not found": the code and the
+        # words both name the domain, the "address ... not found" is not a missing mailbox
+        if named in ("host_unknown", "network_error") and seen.names("host_unknown"):
+            return False
         if _sender_unknown(seen, command, named):
             return False
         # "550 5.1.1 ... Refused due to recipient preferences" (Facebook): the mailbox exists
@@ -328,6 +332,10 @@ def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | N
             # a bare "rejected" ("542 ... Rejected" is Symantec.cloud's unknown recipient)
             if seen[reason, weak] and not (weak and reason == "blocked"
                                            and hint in _HINT_OVER_WEAK):
+                # a domain that accepts no mail (null MX) is never said with a 4xx: "421
+                # 4.3.2 System not accepting network messages" is a server going down
+                if reason == "not_accept" and is_temporary(reply, status):
+                    continue
                 return reason
     if named:
         return named
@@ -373,6 +381,12 @@ def decide(text: str, *, status: str | None = None, reply: int | None = None,
     seen = _Seen(low)
     hit = next((r for r in PROBE_ORDER if _probe(r, named, seen, command)), None)
     if hit is not None:
+        # Sendmail's smtptodsn() writes 5.2.2 for any bare 552 reply (RFC 821's "exceeded
+        # storage allocation"): a 5.2.2 the reply does not carry is the code's guess, as
+        # generic as 5.7.1, and the cause its words name wins ("552 Message size exceeds
+        # fixed maximum message size")
+        if status == "5.2.2" and extract_codes(low) == (552, None):
+            return hit
         return _arbitrate(hit, named, status)
     reason = _fallback(named, seen, status, reply, command, (diag_type or "").lower() or None,
                        hint)

@@ -149,3 +149,29 @@ def test_a_person_forwarding_a_message_is_no_junk_mail_report() -> None:
     assert parse(raw).vendor != "jmrp"
     raw = _forward("X-Other: 1", "complaint about message from 192.0.2.9", "staff@hotmail.com")
     assert parse(raw).recipients == []
+
+
+def test_a_522_guessed_from_a_bare_552_lets_the_words_decide() -> None:
+    # Sendmail's DSN says 5.2.2 for any 552 reply that carried no status of its own
+    assert decide("552 message size exceeds fixed maximum message size",
+                  status="5.2.2") == "message_too_big"
+    assert decide("552 requested mail action aborted: exceeded storage allocation",
+                  status="5.2.2") == "mailbox_full"
+    assert decide("552 no reason given", status="5.2.2") == "mailbox_full"
+    # a 5.2.2 the reply states itself is no guess: the code names the finer cause
+    assert decide("552 5.2.2 message too large", status="5.2.2") == "mailbox_full"
+
+
+def test_sendmail_dsn_of_a_552_size_refusal_is_a_message_too_big() -> None:
+    raw = (b"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example>\n"
+           b"To: bob@shop.example\nSubject: Returned mail: see transcript for details\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;"
+           b" boundary=\"s\"\n\n--s\nContent-Type: text/plain\n\n"
+           b"   ----- The following addresses had permanent fatal errors -----\n"
+           b"<lea@client.example>\n    (reason: 552 Message size exceeds fixed maximum message"
+           b" size)\n\n--s\nContent-Type: message/delivery-status\n\n"
+           b"Reporting-MTA: dns; relay.example\n\nFinal-Recipient: RFC822; lea@client.example\n"
+           b"Action: failed\nStatus: 5.2.2\nDiagnostic-Code: SMTP; 552 Message size exceeds fixed"
+           b" maximum message size\n\n--s--\n")
+    assert [(r.category, r.reason) for r in parse(raw).recipients] == [
+        ("soft_bounce", "message_too_big")]
