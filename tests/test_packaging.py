@@ -498,6 +498,28 @@ def test_ca_hook_and_certifi_are_in_the_bundle(bundle: Path) -> None:
     assert (bundle / "_internal" / "certifi" / "cacert.pem").is_file()
 
 
+def test_bundle_defers_pyinstallers_inspect_and_pkgutil_hooks(bundle: Path,
+                                                              tmp_path: Path) -> None:
+    """PyInstaller's inspect/pkgutil hooks run when those modules are first imported
+    (pyi_rth_postier_lazy), not at every start; --version imports neither."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(bundle / NAME))
+    scripts = [name for name, entry in archive.toc.items() if entry[-1] == "s"]
+    assert "pyi_rth_postier_lazy" in scripts
+    assert not {"pyi_rth_inspect", "pyi_rth_pkgutil"} & set(scripts)
+    lazy = bundle / "_internal" / "pyi_lazy_rthooks"
+    assert sorted(p.name for p in lazy.iterdir()) == ["pyi_rth_inspect.py", "pyi_rth_pkgutil.py"]
+    # the GUI and the CLI still work once inspect and pkgutil are in use: the classify
+    # command goes through dataclasses (inspect) and the whole parser
+    sample = tmp_path / "bounce.eml"
+    sample.write_bytes((ROOT / "tests" / "data" / "bounces" / "exim_user_unknown.eml").read_bytes())
+    proc = _run(bundle, ["classify", str(sample), "--json"], tmp_path,
+                _bundle_env(tmp_path / "home"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["recipients"][0]["reason"] == "user_unknown"
+
+
 # ---------------------------------------------------------------------------
 # Icons: the rendered files follow the SVG; the GUI loads them.
 # ---------------------------------------------------------------------------
