@@ -1,9 +1,12 @@
-"""RFC 3834 auto-replies (out of office, vacation) and read receipts written as plain text."""
+"""RFC 3834 auto-replies (out of office, vacation), the automatic answers that are no
+out-of-office (challenge-response filters, ticket acknowledgements, "this address is no longer
+in use"), and read receipts written as plain text."""
 
 from __future__ import annotations
 
 import re
 
+from app.services.bounce.addresses import DAEMON_LOCAL, DAEMON_NAME
 from app.services.bounce.decode import Part, Parts, header_text, human_text
 from app.services.bounce.model import Report
 
@@ -21,12 +24,65 @@ AUTOREPLY_SUBJECT = re.compile(
     # Outlook's and webmails' localised subjects (ES, IT, PT, NL, DE): "Ausencia:",
     # "Fuori ufficio:", "Ausente do escritório", "Afwezig:", "Abwesenheitsnotiz:"
     r"|^\s*(?:ausencia|ausente|fuori (?:ufficio|sede)|assente|afwezig|niet aanwezig"
-    r"|abwesenheitsnotiz|nicht im büro|不在通知)")
-_AUTOREPLY_BODY = re.compile(r"out of (?:the )?office|je suis absente?|absent(?:e)? du bureau"
-                             r"|on vacation|en congés|away from (?:the office|my desk)"
-                             r"|limited access to (?:my )?e-?mail|de retour le|back on"
-                             r"|nicht im büro|abwesend|fuera de la oficina|fuori ufficio"
-                             r"|ausente do escritório|afwezig|不在にしております")
+    r"|abwesenheitsnotiz|nicht im büro|不在通知"
+    # Outlook's "Automatic reply:" and out-of-office subjects in PL, CS, SK, RU, UK, SV, DA,
+    # NO, FI, TR, HU, RO, EL, ZH (simplified, traditional), KO
+    r"|automatyczna odpowiedź|odpowiedź automatyczna|poza biurem|nieobecno[sś][cć]"
+    r"|automatická odpov[eě]ď|mimo kancelá|nepřítomnost|автоматический ответ|автоответ"
+    r"|вне офиса|автоматична відповідь|automatiskt svar|automatisk svar|frånvar|fraværende"
+    r"|ikke på kontoret|inte på kontoret|automaattinen vastaus|poissa toimistolta"
+    r"|otomatik (?:yanıt|cevap)|ofis dışında|automatikus válasz|házon kívül|r[ăa]spuns automat"
+    r"|αυτόματη απάντηση|εκτός γραφείου|自动回复|自動回覆|自动答复|자동 회신|자동 응답|부재)")
+# Words that also start ordinary subjects ("Vacation dates for July"): with no automatic
+# header, no "Word:" prefix and no out-of-office sentence in the body, a person wrote it.
+_AUTO_WORD = re.compile(r"auto|automa|автомат|自動|自动|자동|otomatik|r[ăa]spuns")
+_AUTOREPLY_BODY = re.compile(
+    r"out of (?:the )?office|je suis absente?|je serai absente?|absent(?:e)? du bureau"
+    r"|on vacation|en congés?|en vacances|away from (?:the office|my desk)"
+    r"|limited access to (?:my )?e-?mail|de retour le|back on|nicht im büro|abwesend"
+    r"|im urlaub|fuera de la oficina|de vacaciones|fuori ufficio|in ferie"
+    r"|ausente do escritório|de férias|afwezig|met vakantie|不在にしております"
+    # PL, CS, RU, SV, DA/NO, FI, TR, HU, RO, EL, ZH, KO
+    r"|poza biurem|na urlopie|nieobecn|mimo kancelář|na dovolené|nepřítomn|в отпуске"
+    r"|вне офиса|нет в офисе|på semester|inte på kontoret|frånvarande|på ferie"
+    r"|ikke på kontoret|fraværende|lomalla|poissa toimistolta|ofis dışında|izindeyim"
+    r"|szabadságon|házon kívül|în concediu|în afara biroului|εκτός γραφείου|休假"
+    r"|不在办公室|不在辦公室|부재중|부재 중|휴가")
+# Challenge-response filters (Boxbe, SpamArrest and the like) hold the message until the
+# sender proves to be a person: an automatic answer about a message not yet read.
+_CHALLENGE = re.compile(
+    r"verify (?:that )?you are (?:a )?(?:human|real person|person|not a robot)"
+    r"|added to (?:my|the|her|his) (?:list of )?approved senders|challenge[- ]response|boxbe"
+    r"|spam ?arrest|(?:message|e-?mail) is (?:awaiting|pending) (?:your )?verification"
+    r"|en attente de (?:validation|vérification)|confirmer que vous (?:êtes|etes) (?:bien )?"
+    r"(?:une personne|un humain|humain)|bestätigen sie, dass sie ein mensch sind")
+# Helpdesks' acknowledgements ("[Ticket #123] received"): automatic, the request was read by
+# a machine; the subject says ticket/case when no header says automatic.
+_ACK_BODY = re.compile(
+    r"we(?: have|'ve)? received your (?:request|message|e-?mail|enquiry|inquiry|ticket)"
+    r"|(?:your|this) (?:request|ticket|case) (?:has been|was) (?:received|created|logged|opened)"
+    r"|nous avons bien reçu votre (?:demande|message|e-?mail|courriel)"
+    r"|votre demande a bien été (?:reçue|enregistrée)|wir haben ihre (?:anfrage|nachricht"
+    r"|e-?mail) erhalten|hemos recibido (?:su|tu) (?:solicitud|mensaje|correo)"
+    r"|abbiamo ricevuto la (?:sua|tua) (?:richiesta|email|e-mail)"
+    r"|recebemos (?:a )?(?:sua|tua) (?:solicitação|mensagem)|we hebben uw (?:verzoek|bericht)"
+    r" ontvangen")
+_ACK_SUBJECT = re.compile(r"\[?(?:ticket|case|request|demande|anfrage|incident)\s?#?\s?\d"
+                          r"|\b(?:request|ticket|case) (?:received|created|opened)"
+                          r"|accusé de réception|we received your")
+# An automatic answer saying the address is dead or replaced (RFC 5321's 551 "user not
+# local; please try <forward-path>", written as an auto-reply): CLI.md's has_moved.
+_MOVED = re.compile(
+    r"(?:address|mailbox|e-?mail account|account) is no longer (?:in use|active|valid|used"
+    r"|monitored|being (?:monitored|read|checked))|no longer (?:works?|working|employed)"
+    r" (?:at|for|with)|(?:has|have) left (?:the company|the organi[sz]ation|the firm)"
+    r"|(?:e-?mail )?address has changed|(?:has|have) changed (?:my|his|her|their|our)"
+    r" e-?mail address|n'est plus (?:utilisée|valide|active|consultée|en service|lue)"
+    r"|ne fait plus partie de|a quitté (?:la société|l'entreprise|le cabinet)"
+    r"|ist nicht mehr (?:gültig|aktiv|in (?:benutzung|gebrauch)|erreichbar)"
+    r"|hat das unternehmen verlassen|ya no (?:está en uso|es válida|está activa|trabaja)"
+    r"|non è più (?:attiv|valid|in uso|utilizzat)|não (?:está|é) mais (?:em uso|válid|ativ)"
+    r"|niet (?:meer|langer) in gebruik|werkt niet (?:meer|langer) bij")
 # Outlook's text receipts, localised: "Read:", "Lu :", "Gelesen:", "Leído:", "Letto:",
 # "Lida:", "Gelezen:", "Läst:", "開封済み:"; and what their body says.
 _MDN_SUBJECT = re.compile(r"^\s*(?:(?:read|lu|gelesen|leído|leido|letto|lida|lido|gelezen"
@@ -45,11 +101,19 @@ def looks_like_text_mdn(report: Report, parts: Parts) -> bool:
     return bool(_MDN_BODY.search(human_text(parts)[:4000].lower()))
 
 
+def _system_sender(report: Report) -> bool:
+    local = (report.from_addr or "").rpartition("@")[0].lower()
+    return local in ("root", "mailer-daemon", "postmaster")
+
+
+def _body(parts: Parts) -> str:
+    return human_text(parts)[:4000].lower()
+
+
 def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
     auto = (header_text(msg, "Auto-Submitted") or "").lower()
-    subject = report.subject or ""
-    local = (report.from_addr or "").rpartition("@")[0].lower()
-    if local in ("root", "mailer-daemon", "postmaster"):
+    subject = (report.subject or "").lower()
+    if _system_sender(report):
         return False  # cron and system mail carry Auto-Submitted too (RFC 3834 § 5)
     if auto.startswith("auto-replied"):
         return True
@@ -61,11 +125,36 @@ def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
     precedence = (header_text(msg, "Precedence") or "").lower()
     if precedence == "auto_reply":
         return True
-    if AUTOREPLY_SUBJECT.search(subject.lower()):
+    generated = auto.startswith(("auto-generated", "auto-notified")) or bool(header_text(
+        msg, "X-Auto-Response-Suppress")) or precedence in ("bulk", "junk")
+    subject_says = AUTOREPLY_SUBJECT.search(subject)
+    if subject_says and (generated or ":" in subject[subject_says.start():]
+                         or _AUTO_WORD.search(subject)):
         return True
-    if auto.startswith(("auto-generated", "auto-notified")) or header_text(
-            msg, "X-Auto-Response-Suppress"):
-        return bool(_AUTOREPLY_BODY.search(human_text(parts)[:4000].lower()))
-    return False
+    body = _body(parts)
+    if subject_says or generated:
+        if _AUTOREPLY_BODY.search(body) or _ACK_BODY.search(body):
+            return True
+    return bool(_ACK_SUBJECT.search(subject) and _ACK_BODY.search(body))
 
 
+def looks_like_challenge(msg: Part, report: Report, parts: Parts) -> bool:
+    """A challenge-response filter's request to prove the sender is a person (an automatic
+    answer, not a bounce, though it may say the message "has not been delivered yet")."""
+    local = (report.from_addr or "").rpartition("@")[0]
+    if DAEMON_LOCAL.match(local) or DAEMON_NAME.search((header_text(msg, "From") or "").lower()):
+        return False  # a mail system's report quoting a filter is still that report
+    return bool(_CHALLENGE.search((report.subject or "").lower())
+                or _CHALLENGE.search(_body(parts)))
+
+
+def moved_sentence(parts: Parts) -> str | None:
+    """The sentence of an automatic answer saying the address is dead or replaced, if any."""
+    text = human_text(parts)[:4000]
+    found = _MOVED.search(text.lower())
+    if found is None:
+        return None
+    start = max(text.rfind(".", 0, found.start()), text.rfind("\n", 0, found.start())) + 1
+    end = min((i for i in (text.find(".", found.end()), text.find("\n", found.end()))
+               if i >= 0), default=len(text))
+    return " ".join(text[start:end + 1].split())[:300] or None

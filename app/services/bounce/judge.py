@@ -25,6 +25,11 @@ _GREYLISTED = re.compile(r"gr[ae]ylist")
 # A mail loop (RFC 3463 x.4.6 "routing loop detected") is found at once, not retried until the
 # queue gave up: a failed report of one keeps its cause even under a 4.x.x code.
 _LOOP = re.compile(r"\bloop|too many hops|hop count|forwarded more than the maximum")
+# A name server that kept failing (RFC 3463 x.4.3 "directory server failure"): the MTA gave up
+# because of DNS, which CLI.md calls network_error, not because retries ran out for no reason.
+_DNS = re.compile(r"name service error|host not found, try again|host name lookup failure"
+                  r"|dns (?:error|lookup|failure|query|type)|servfail|name ?server"
+                  r"|temporary (?:dns|lookup) failure|domain name lookup")
 _DELIVERED = frozenset({"delivered", "relayed", "expanded"})
 
 
@@ -48,10 +53,13 @@ def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = N
         return "deferred", "delayed"
     if reason == "delivered":  # a failure whose text quotes a 2xx: the action is right
         reason = "on_hold"
+    low = (diagnostic or "").lower()
+    # a loop is found at once; a DNS failure names its cause: neither is a bare expiry
     looped = reason == "network_error" and (
-        (status or "").endswith(".4.6") or _LOOP.search((diagnostic or "").lower()) is not None)
+        (status or "").endswith((".4.6", ".4.3")) or _LOOP.search(low) is not None
+        or _DNS.search(low) is not None)
     if is_temporary(reply, status) and not looped and (reason not in KEEP_ON_EXPIRY or (
-            reason == "speeding" and _GREYLISTED.search((diagnostic or "").lower()))):
+            reason == "speeding" and _GREYLISTED.search(low))):
         # A final report about a temporary refusal: retried, then gave up. (Greylisting
         # that never let the message in says nothing more than that.)
         reason = "expired"

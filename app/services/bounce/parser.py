@@ -6,7 +6,12 @@ import logging
 
 from app.services.bounce import vendors
 from app.services.bounce.addresses import MSGID_HDR_RE, MSGID_RE, address_of, msgid_of
-from app.services.bounce.autoreply import looks_like_auto_reply, looks_like_text_mdn
+from app.services.bounce.autoreply import (
+    looks_like_auto_reply,
+    looks_like_challenge,
+    looks_like_text_mdn,
+    moved_sentence,
+)
 from app.services.bounce.decode import header_text, parse_entity, walk
 from app.services.bounce.freetext import looks_like_bounce, parse_free_text
 from app.services.bounce.judge import to_recipient
@@ -61,15 +66,13 @@ def _parse(raw: bytes) -> Report:
         parse_unsubscribe(report)
     elif _from_vendor(ctx):
         report.kind = "bounce"
+    elif looks_like_challenge(msg, report, parts):
+        _auto_reply(report, None)
     elif looks_like_bounce(msg, report, parts):
         report.kind = "bounce"
         parse_free_text(report, msg, parts)
     elif looks_like_auto_reply(msg, report, parts):
-        report.kind = "auto_reply"
-        report.original_message_id = replied_id(report)
-        report.recipients = [RecipientStatus(
-            address=report.from_addr, category="auto_reply", reason="vacation",
-            diagnostic=report.subject, original_message_id=replied_id(report))]
+        _auto_reply(report, moved_sentence(parts))
     elif looks_like_text_mdn(report, parts):
         report.kind = "mdn"
         report.mdn_disposition = "displayed"
@@ -91,6 +94,18 @@ def _parse(raw: bytes) -> Report:
         if rcpt.original_message_id is None:
             rcpt.original_message_id = report.original_message_id
     return report
+
+
+def _auto_reply(report: Report, moved: str | None) -> None:
+    """One recipient, the one who answered. An answer saying the address is dead or replaced
+    ("no longer in use, write to ...") is a bounce in all but form: hard_bounce has_moved."""
+    report.kind = "bounce" if moved else "auto_reply"
+    report.original_message_id = replied_id(report)
+    category, reason = ("hard_bounce", "has_moved") if moved else ("auto_reply", "vacation")
+    report.recipients = [RecipientStatus(
+        address=report.from_addr, category=category, reason=reason,
+        diagnostic=moved or report.subject, original_message_id=replied_id(report),
+        action="failed" if moved else None)]
 
 
 def replied_id(report: Report) -> str | None:

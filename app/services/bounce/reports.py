@@ -95,7 +95,9 @@ def _add_once(recipients: list[RecipientStatus], rcpt: RecipientStatus) -> None:
     key = (rcpt.address or "").lower()
     for index, known in enumerate(recipients):
         if key and (known.address or "").lower() == key:
-            if _says_less(known) and not _says_less(rcpt):
+            # a final outcome (the MTA later gave up, or delivered) ends an earlier delay
+            final = known.action == "delayed" and rcpt.action not in (None, "delayed")
+            if final or (_says_less(known) and not _says_less(rcpt)):
                 recipients[index] = rcpt
             return
     recipients.append(rcpt)

@@ -24,6 +24,7 @@ import re
 from app.services.bounce.addresses import ADDR
 from app.services.bounce.vendors import mtatext
 from app.services.bounce.vendors.base import Context, Found
+from app.services.bounce.vendors.providers import from_daemon
 
 NAME = "exchange"
 
@@ -48,6 +49,31 @@ _DELAYED = (
     "la remise à ces destinataires ou groupes est différée",
     "die zustellung an folgende empfänger oder gruppen verzögert sich",
     "la entrega a estos destinatarios o grupos se ha retrasado",
+    "la remise à ces destinataires ou groupes est retardée",
+    "die zustellung an diese empfänger oder gruppen wird verzögert",
+    "die zustellung an folgende empfänger oder gruppen wird verzögert",
+    "il recapito ai destinatari o gruppi seguenti è in ritardo",
+    "il recapito a questi destinatari o gruppi è stato ritardato",
+    "de bezorging bij deze geadresseerden of groepen is vertraagd",
+    "a entrega para estes destinatários ou grupos está atrasada",
+    "a entrega a estes destinatários ou grupos está atrasada",
+)
+# Delivery and relay notices (NOTIFY=SUCCESS): "Delivered:" / "Relayed:" / "Remis :" reports.
+# Relayed ("complete, but no delivery notification was sent by the destination server") is
+# CLI.md's delivered too: the message left the last server that reports.
+_DELIVERED = (
+    "your message has been delivered to the following recipients",
+    "delivery to these recipients or groups is complete",
+    "delivery has succeeded to these recipients",
+    "votre message a été remis aux destinataires suivants",
+    "la remise à ces destinataires ou groupes est terminée",
+    "ihre nachricht wurde an die folgenden empfänger übermittelt",
+    "die zustellung an diese empfänger oder gruppen wurde abgeschlossen",
+    "el mensaje se entregó a los siguientes destinatarios",
+    "la entrega a estos destinatarios o grupos se ha completado",
+    "il messaggio è stato recapitato ai seguenti destinatari",
+    "uw bericht is bezorgd bij de volgende geadresseerden",
+    "a sua mensagem foi entregue aos seguintes destinatários",
 )
 _E2003 = (
     "did not reach the following recipient(s)",
@@ -61,6 +87,9 @@ _ENDS = ("original message headers", "en-têtes de message d'origine",
          "encabezados del mensaje original", "intestazioni originali del messaggio",
          "content-type: message/", "\n--\n")
 _ALONE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>?\s*$")
+# the friendly list's "x@y (x@y)" and "Display Name (x@y)" lines
+_NAMED = re.compile(r"^\s{0,8}(?:<?(" + ADDR + r")>?|[^@()\n]{1,80}?)\s?\((" + ADDR
+                    + r")\)\s*$")
 _E2003_LINE = re.compile(r"^\s{0,8}<?(" + ADDR + r")>? (?:on|le|am|el|il) .{4,60}$")
 _CODED = re.compile(r"(?:^|#|')[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}")
 _AT_HOST = re.compile(r"(?<![A-Za-z0-9.-])(" + mtatext.HOST + r") #[245]")
@@ -82,6 +111,8 @@ _OWN = (("resolver.adr.recipnotfound", "user_unknown"), ("resolver.adr.exrecipno
 
 def detect(ctx: Context) -> bool:
     start = mtatext.opening(ctx, 3000)
+    if any(m in start for m in _DELIVERED):
+        return from_daemon(ctx)  # a person forwarding a delivery notice is no notice
     return any(m in start for m in _FAILED + _DELAYED + _E2003) or any(
         m in start for m in _ADMIN)
 
@@ -90,6 +121,9 @@ def extract(ctx: Context) -> list[Found]:
     text = ctx.text[:48000]
     low = text[:8000].lower()
     delayed = any(m in low for m in _DELAYED)
+    if not delayed and any(m in low for m in _DELIVERED) and not any(m in low for m in _FAILED):
+        return [mtatext.make(a, "", action="delivered") for a in _listed(
+            mtatext.section(text, _DELIVERED, _ADMIN + _ENDS))]
     admin = mtatext.section(text, _ADMIN, _ENDS)
     out = _admin_entries(admin, delayed) if admin else []
     if not out and any(m in low for m in _E2003):
@@ -143,19 +177,32 @@ def _friendly_entries(body: str, delayed: bool) -> list[Found]:
     out: list[Found] = []
     lines = mtatext.lines_of(body)
     for index, line in enumerate(lines):
-        alone = _ALONE.match(line)
+        alone = _ALONE.match(line) or _NAMED.match(line)
         if not alone:
             continue
         follow = []
         for nxt in lines[index + 1:index + 12]:
-            if _ALONE.match(nxt):
+            if _ALONE.match(nxt) or _NAMED.match(nxt):
                 break
             follow.append(nxt)
         # a coded reply ("Remote Server returned '550 ...'") says more than the friendly text
         coded = [x for x in follow if _CODED.search(x)]
         if not coded:
             follow = follow[:next((i for i, x in enumerate(follow) if not x.strip()), None)]
-        out.append(_found(alone.group(1), mtatext.squash(coded or follow), delayed, None))
+        address = alone.group(2) if alone.re is _NAMED else alone.group(1)
+        out.append(_found(address, mtatext.squash(coded or follow), delayed, None))
+    return out
+
+
+def _listed(body: str) -> list[str]:
+    """The addresses a notice lists, one a line, up to its first blank line after them."""
+    out: list[str] = []
+    for line in mtatext.lines_of(body)[:60]:
+        one = _ALONE.match(line) or _NAMED.match(line)
+        if one:
+            out.append(one.group(2) if one.re is _NAMED else one.group(1))
+        elif out and not line.strip():
+            break
     return out
 
 
