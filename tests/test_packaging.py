@@ -447,12 +447,39 @@ def ca_hook(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
     # Loading runs the hook; with SSL_CERT_FILE set it leaves this process's environment alone.
     monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/set-by-test.pem")
+    monkeypatch.syspath_prepend(str(PACKAGING / "rthooks"))  # postier_after_import
     path = PACKAGING / "rthooks" / "pyi_rth_postier_ca.py"
     spec = importlib.util.spec_from_file_location("pyi_rth_postier_ca", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert os.environ["SSL_CERT_FILE"] == "/nonexistent/set-by-test.pem"
     return module
+
+
+def test_hooks_run_deferred_work_right_after_the_first_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """postier_after_import: an action waits for its module's first import, then runs once
+    the module's code has run (it may use the module); a module already imported runs it now."""
+    monkeypatch.syspath_prepend(str(PACKAGING / "rthooks"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import postier_after_import as hooks
+
+    (tmp_path / "postier_late_module.py").write_text("VALUE = 42\n")
+    seen: list[object] = []
+    hooks.after_import("postier_late_module",
+                       lambda: seen.append(sys.modules["postier_late_module"].VALUE))
+    hooks.after_import("postier_late_module", lambda: seen.append("second"))
+    assert seen == [] and hooks._AfterImport in sys.meta_path
+    try:
+        import postier_late_module  # noqa: F401
+        assert seen == [42, "second"]
+        assert hooks._AfterImport not in sys.meta_path  # nothing left to wait for
+        hooks.after_import("json", lambda: seen.append("json"))  # already imported
+        assert seen[-1] == "json"
+    finally:
+        sys.modules.pop("postier_late_module", None)
+        if hooks._AfterImport in sys.meta_path:
+            sys.meta_path.remove(hooks._AfterImport)
 
 
 @pytest.mark.parametrize(("case", "environ", "platform", "has_default", "existing", "expected"), [

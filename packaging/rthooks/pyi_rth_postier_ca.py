@@ -54,46 +54,13 @@ def point_openssl_at_ca() -> None:
         os.environ["SSL_CERT_FILE"] = bundle
 
 
-class _WrappedLoader:
-    """The ``ssl`` module's own loader, then :func:`point_openssl_at_ca`: OpenSSL reads
-    SSL_CERT_FILE when a context loads its default certificates, always after the import."""
-
-    def __init__(self, inner):
-        self._inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module):
-        self._inner.exec_module(module)
-        point_openssl_at_ca()
-
-
-class _WhenSslIsImported:
-    """Runs the check when something first imports ``ssl``, not at every start: importing
-    ssl (and loading OpenSSL) is most of what ``postier --version`` would otherwise cost."""
-
-    @classmethod
-    def find_spec(cls, name, path=None, target=None):
-        if name != "ssl":
-            return None
-        sys.meta_path.remove(cls)
-        for finder in sys.meta_path:
-            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
-            if spec is not None and spec.loader is not None:
-                spec.loader = _WrappedLoader(spec.loader)
-                return spec
-        return None
-
-
 def _pyi_rthook():
-    if "ssl" in sys.modules:
-        point_openssl_at_ca()
-    else:
-        sys.meta_path.insert(0, _WhenSslIsImported)
+    from postier_after_import import after_import
+
+    # OpenSSL reads SSL_CERT_FILE when a context loads its default certificates, always
+    # after ``ssl`` is imported; importing ssl (and loading OpenSSL) at every start is most of
+    # what ``postier --version`` would otherwise cost.
+    after_import("ssl", point_openssl_at_ca)
 
 
 _pyi_rthook()

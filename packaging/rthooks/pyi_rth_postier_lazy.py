@@ -21,46 +21,12 @@ def run_pyinstaller_hook(filename):
     exec(code, {"__name__": "__main__", "__file__": path})  # as PyInstaller runs it
 
 
-class _ThenHook:
-    """The module's own loader, then PyInstaller's hook for it."""
+def _pyi_rthook():
+    from postier_after_import import after_import
 
-    def __init__(self, inner, filename):
-        self._inner, self._filename = inner, filename
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module):
-        self._inner.exec_module(module)
-        run_pyinstaller_hook(self._filename)
+    for module, filename in HOOKS.items():
+        after_import(module, lambda filename=filename: run_pyinstaller_hook(filename))
 
 
-class _WhenFirstImported:
-    pending = dict(HOOKS)
-
-    @classmethod
-    def find_spec(cls, name, path=None, target=None):
-        filename = cls.pending.pop(name, None)
-        if filename is None:
-            return None
-        if not cls.pending:
-            sys.meta_path.remove(cls)
-        for finder in sys.meta_path:
-            if finder is cls or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(name, path, target)
-            if spec is not None and spec.loader is not None:
-                spec.loader = _ThenHook(spec.loader, filename)
-                return spec
-        return None
-
-
-for _module, _filename in HOOKS.items():
-    if _module in sys.modules:  # imported before this hook ran: its hook runs now
-        _WhenFirstImported.pending.pop(_module)
-        run_pyinstaller_hook(_filename)
-if _WhenFirstImported.pending:
-    sys.meta_path.insert(0, _WhenFirstImported)
+_pyi_rthook()
+del _pyi_rthook
