@@ -138,6 +138,7 @@ RULES: list[tuple[str, str]] = [
     # code RCP-P2 "Refused due to recipient preferences".
     ("filtered", (r"recipient'?s? (?:personal )?(?:block ?list|black ?list|blocked senders)"
                  r"|(?:blocked|refused|rejected|black ?listed) by (?:the )?recipient\b"
+                 r"|rejected by this (?:user|recipient)\b"
                  r"|on the recipient'?s? "
                  r"|受信拒否|recipient has (?:blocked|rejected|refused)"
                  r"|user has blocked|blocked by the user|recipient's filter"

@@ -255,6 +255,10 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
             return False
         if any(seen.names(r) for r in _NOT_THE_MAILBOX):
             return False
+        # Postfix "5.1.2 <x>: Recipient address rejected: Domain not found": the code and the
+        # words both name the domain, the "address ... not found" is not a missing mailbox
+        if named in ("host_unknown", "network_error") and seen.names("host_unknown"):
+            return False
         if _sender_unknown(seen, command, named):
             return False
         # "550 5.1.1 ... Refused due to recipient preferences" (Facebook): the mailbox exists
@@ -328,6 +332,10 @@ def _fallback(named: str | None, seen: _Seen, status: str | None, reply: int | N
             # a bare "rejected" ("542 ... Rejected" is Symantec.cloud's unknown recipient)
             if seen[reason, weak] and not (weak and reason == "blocked"
                                            and hint in _HINT_OVER_WEAK):
+                # a domain that accepts no mail (null MX) is never said with a 4xx: "421
+                # 4.3.2 System not accepting network messages" is a server going down
+                if reason == "not_accept" and is_temporary(reply, status):
+                    continue
                 return reason
     if named:
         return named

@@ -45,6 +45,7 @@ VAGUE = frozenset({"undefined", "on_hold", "system_error", "security_error", "ex
 STATUS_REASON: dict[str, str] = {
     "2.1.5": "delivered",
     # x.1.x addressing
+    "4.1.2": "network_error",  # the domain's lookup failed for now (Postfix's tempfail)
     "4.1.6": "has_moved", "4.1.7": "rejected", "4.1.8": "rejected", "4.1.9": "system_error",
     "5.1.0": "user_unknown", "5.1.1": "user_unknown", "5.1.2": "host_unknown",
     "5.1.3": "user_unknown", "5.1.4": "filtered", "5.1.6": "has_moved", "5.1.7": "rejected",
@@ -54,7 +55,7 @@ STATUS_REASON: dict[str, str] = {
     "5.2.0": "filtered", "5.2.1": "filtered", "5.2.2": "mailbox_full", "5.2.3": "exceed_limit",
     "5.2.4": "filtered",
     # x.3.x mail system
-    "4.3.1": "system_full", "4.3.2": "not_accept", "4.3.3": "system_error",
+    "4.3.1": "system_full", "4.3.2": "system_error", "4.3.3": "system_error",
     "4.3.5": "system_error", "5.3.0": "system_error", "5.3.1": "system_full",
     "5.3.2": "not_accept", "5.3.3": "system_error", "5.3.4": "message_too_big",
     "5.3.5": "system_error",

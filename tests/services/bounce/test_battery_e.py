@@ -61,7 +61,26 @@ ROWS: list[tuple[str, str, str]] = [
     ("550 I cannot deliver mail for <ana@example.com>", "hard_bounce", "user_unknown"),
     ("554 We could not deliver to ana@example.com. The account or domain may not exist, "
      "be blacklisted or lack DNS entries", "hard_bounce", "user_unknown"),
+    # the recipient's own refusal, worded about "this user"
+    ("550 5.7.1 Message rejected by this user", "blocked", "filtered"),
+    # Postfix's unknown recipient domain: the domain, not a missing mailbox
+    ("550 5.1.2 <ana@nowhere.example>: Recipient address rejected: Domain not found",
+     "hard_bounce", "host_unknown"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "421 4.3.2 Service going down for maintenance",
+    "421 4.3.2 System not accepting network messages",
+])
+def test_a_server_refusing_for_now_is_no_dead_domain(text: str) -> None:
+    # RFC 3463's x.3.2 wording is a null MX only when permanent
+    assert classify_reply(None, text)[0] == "soft_bounce"
+
+
+def test_the_permanent_x32_still_says_the_domain_takes_no_mail() -> None:
+    assert classify_reply(None, "554 5.3.2 System not accepting network messages") == (
+        "hard_bounce", "not_accept")
 
 
 @pytest.mark.parametrize(("text", "category", "reason"), ROWS)
