@@ -16,7 +16,7 @@ from app.services.bounce.reasons import (
     is_temporary,
     normalise_status,
 )
-from app.services.bounce.taxonomy import KEEP_ON_EXPIRY, REASON_CATEGORY
+from app.services.bounce.taxonomy import GENERIC_CODES, KEEP_ON_EXPIRY, REASON_CATEGORY
 
 if TYPE_CHECKING:  # vendors.base reads free text, which uses the verdict below
     from app.services.bounce.vendors.base import Found
@@ -31,6 +31,7 @@ _DNS = re.compile(r"name service error|host not found, try again|host name looku
                   r"|dns (?:error|lookup|failure|query|type)|servfail|name ?server"
                   r"|temporary (?:dns|lookup) failure|domain name lookup")
 _DELIVERED = frozenset({"delivered", "relayed", "expanded"})
+_NO_CAUSE = frozenset({"system_error", "on_hold", "undefined", "expired"})
 
 
 def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = None,
@@ -59,11 +60,21 @@ def verdict(diagnostic: str, *, status: str | None = None, reply: int | None = N
         (status or "").endswith((".4.6", ".4.3")) or _LOOP.search(low) is not None
         or _DNS.search(low) is not None)
     if is_temporary(reply, status) and not looped and (reason not in KEEP_ON_EXPIRY or (
-            reason == "speeding" and _GREYLISTED.search(low))):
+            reason == "speeding" and _GREYLISTED.search(low)) or _code_only(
+            reason, diagnostic, status, reply, hint, command)):
         # A final report about a temporary refusal: retried, then gave up. (Greylisting
         # that never let the message in says nothing more than that.)
         reason = "expired"
     return REASON_CATEGORY[reason], reason
+
+
+def _code_only(reason: str, diagnostic: str, status: str | None, reply: int | None,
+               hint: str | None, command: str | None) -> bool:
+    """Whether ``reason`` came from a catch-all status alone ("451 4.7.1 try again later"):
+    a code MTAs use for any temporary refusal names no cause once the queue gave up."""
+    if status not in GENERIC_CODES or reason == hint:
+        return False
+    return decide(diagnostic, reply=reply, command=command) in _NO_CAUSE
 
 
 def to_recipient(found: Found) -> RecipientStatus:

@@ -28,7 +28,14 @@ BOUNCE_SUBJECT = re.compile(
     r"|niedostarczon|nedoručiteln|nedoručen|не доставлено|недоставленн|не удалось доставить"
     r"|kunde inte levereras|olevererbar|kunne ikke leveres|ikke levert|ei voitu toimittaa"
     r"|teslim edilemedi|nu a putut fi livrat|kézbesíthetetlen|退信|退件|未送达|投递失败"
-    r"|發送失敗|无法投递|無法傳遞|반송|전송 실패|배달 실패")
+    r"|發送失敗|无法投递|無法傳遞|반송|전송 실패|배달 실패"
+    # delay notices: FR, DE, ES, IT, NL, PT, PL, CS, RU, SV, DA/NO, FI, TR, ZH, KO
+    r"|remise (?:différée|retardée)|distribution (?:différée|retardée|incomplète)"
+    r"|zustellung verzögert|verzögerte zustellung|entrega (?:retrasada|demorada|atrasada|adiada)"
+    r"|recapito (?:ritardato|in ritardo)|bezorging vertraagd|vertraagde bezorging"
+    r"|opóźnion[aey] dostarcz|doručení (?:zpožděno|se zpozdilo)|задержка доставки"
+    r"|leverans försenad|levering forsinket|toimitus viivästyi|teslimat gecik|延迟投递|延遲傳遞"
+    r"|전송 지연|배달 지연")
 BOUNCE_BODY = re.compile(
     r"this is the mail system at host|qmail-send program|mail delivery software"
     r"|could not be delivered to one or more|delivery has failed to these recipients"
@@ -61,7 +68,19 @@ DELAY_MARK = re.compile(
     r"|delayed mail|could not send message for past|(?:delivery|message) delay|will be retried"
     r"|not yet been delivered|delivery attempts will continue|retardé|toujours en cours"
     r"|nouvelle tentative|(?:delivery|message)"
-    r" (?:is )?(?:pending|deferred)")
-DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延")
+    r" (?:is )?(?:pending|deferred)"
+    # "not delivered yet, will keep trying" in FR, DE, ES, IT, NL, PT
+    r"|pas encore (?:pu )?être remis|pas encore été (?:remis|distribué)|nouvelles tentatives"
+    r"|noch nicht zugestellt|bisher nicht zugestellt|es wird weiterhin versucht"
+    r"|(?:todavía|aún) no se ha entregado|se seguirá intentando|non (?:è )?(?:ancora stato|stato"
+    r" ancora) recapitato|riproverà|nog niet (?:bezorgd|afgeleverd)|wordt (?:opnieuw|nogmaals)"
+    r" geprobeerd|ainda não foi entregue|continuará a ser tentada|will retry for")
+DELAY_SUBJECT = re.compile(r"delay|warning|still being retried|retard|pending|deferred|遅延"
+                           r"|différée|verzögert|retrasad|demorad|ritardat|in ritardo|vertraagd"
+                           r"|atrasad|adiad|opóźnion|zpožděn|zpozdil|задержк|försenad|forsinket"
+                           r"|viivästy|gecik|延迟|延遲|지연")
 SUCCESS_SUBJECT = re.compile(r"\(success\)|\brelayed\b|^\s*delivered:|successful(?:ly)? delivered"
-                              r"|delivery (?:status notification )?\(relay\)")
+                              r"|delivery (?:status notification )?\(relay\)"
+                              # Outlook's localised "Delivered:" (FR, DE, ES, IT, NL, PT)
+                              r"|^\s*(?:remis|übermittelt|zugestellt|entregado|recapitato"
+                              r"|bezorgd|entregue)\s?:")

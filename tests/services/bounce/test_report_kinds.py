@@ -21,6 +21,8 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "dsn_failed_4xx_dns": ("dsn", [("paul@lointain.example", "soft_bounce", "network_error")]),
     "dsn_failed_4xx_quota": ("dsn", [("paul@plein.example", "soft_bounce", "mailbox_full")]),
     "dsn_failed_4xx_timeout": ("dsn", [("paul@muet.example", "soft_bounce", "expired")]),
+    # a catch-all 4.7.1 "try again later" until the queue gave up: nothing but an expiry
+    "dsn_failed_4xx_generic_code": ("dsn", [("paul@occupe.example", "soft_bounce", "expired")]),
     # a delay reported, then the final failure for the same recipient: the failure stands
     "dsn_delayed_then_failed_same_rcpt": (
         "dsn", [("lea@plein.example", "soft_bounce", "mailbox_full")]),
@@ -32,6 +34,11 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         "bounce", [("sophie@client.example", "delivered", "delivered")]),
     "exchange_relayed_en": ("bounce", [("tom@partner.example", "delivered", "delivered")]),
     "person_forwards_delivery_notice": ("other", []),
+    # other MTAs' delay notices, by their subject and "not delivered yet, still trying"
+    "text_delay_fr_generic": ("bounce", [("marc@lent.example", "deferred", "delayed")]),
+    "text_delay_de_generic": ("bounce", [("jonas@langsam.example", "deferred", "delayed")]),
+    "text_delay_es_generic": ("bounce", [("ines@lento.example", "deferred", "delayed")]),
+    "text_delay_it_generic": ("bounce", [("luca@lento.example", "deferred", "delayed")]),
     # automatic answers
     "challenge_verify_human": ("auto_reply", [("nina@filtre.example", "auto_reply", "vacation")]),
     "autoreply_moved_en": ("bounce", [("omar@ancien.example", "hard_bounce", "has_moved")]),
@@ -79,6 +86,10 @@ def test_moved_answer_quotes_the_sentence_that_says_so() -> None:
     # a 4.7.x policy refusal keeps its cause
     ("450 4.7.1 Client host rejected: cannot find your reverse hostname", "4.7.1",
      ("blocked", "require_ptr")),
+    ("DNS Error: DNS type 'mx' lookup of x.example responded with code SERVFAIL", "4.4.3",
+     ("soft_bounce", "network_error")),
+    # a catch-all code with no cause in the text: the retry time ran out
+    ("451 4.7.1 Service unavailable, try again later", "4.7.1", ("soft_bounce", "expired")),
     # nothing but a temporary local problem: the retry time ran out
     ("451 4.3.0 Temporary local problem", "4.3.0", ("soft_bounce", "expired")),
 ])
