@@ -138,7 +138,7 @@ RULES: list[tuple[str, str]] = [
     # code RCP-P2 "Refused due to recipient preferences".
     ("filtered", (r"recipient'?s? (?:personal )?(?:block ?list|black ?list|blocked senders)"
                  r"|(?:blocked|refused|rejected|black ?listed) by (?:the )?recipient\b"
-                 r"|rejected by this (?:user|recipient)\b"
+                 r"|(?:rejected|blocked) by this (?:user|recipient)\b|blocked by user\b"
                  r"|on the recipient'?s? "
                  r"|受信拒否|recipient has (?:blocked|rejected|refused)"
                  r"|user has blocked|blocked by the user|recipient's filter"
@@ -227,7 +227,7 @@ RULES: list[tuple[str, str]] = [
     # ("use me as a relay"), Exim "relay not permitted".
     ("no_relaying", (r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))"
                     r"|relaying (?:prohibited|disallowed)|(?:not permitted|unable|we do not)"
-                    r" (?:to )?relay|not allowed to relay|allowed rcpthosts|not our customer"
+                    r" (?:to )?relay|not allowed to relay|allowed rcpthosts"
                     r"|relay not permitted|tenantattribution|relais (?:refus[ée]|interdit)"
                     r"|as a relay|insecure mail relay|no relaying|not a gateway|not local host"
                     r"|relaying mail to|specified domain is not allowed|allowed rcpthost"
@@ -568,6 +568,11 @@ RULES: list[tuple[str, str]] = [
                       r"|(?:rejected|refused) due to spam\b(?! complaints)")),
     ("not_compliant_rfc", r"required header '?[\w-]{1,30}'? missing|missing required header"),
     ("user_unknown", r"i cannot deliver mail for <"),
+    # Comcast's "550 5.1.1 Not our Customer": the recipient is no customer, i.e. no such user
+    ("user_unknown", r"not our customer"),
+    # a mailbox out of reach for now, whatever the prefix ("452 4.1.1 <x>: Recipient address
+    # rejected: Mailbox temporarily unavailable"): the server's trouble, not a block
+    ("system_error?", r"(?:mailbox|user|recipient) (?:is )?temporarily unavailable"),
     # complaints about the sender are its reputation, not the content of this message
     ("bad_reputation", r"spam complaints"),
     # --- long-tail providers' own codes and replies -----------------------------------------

@@ -63,6 +63,13 @@ ROWS: list[tuple[str, str, str]] = [
      "be blacklisted or lack DNS entries", "hard_bounce", "user_unknown"),
     # the recipient's own refusal, worded about "this user"
     ("550 5.7.1 Message rejected by this user", "blocked", "filtered"),
+    ("550 5.7.1 Mail refused - <bob@example.net> - Sender blocked by user", "blocked",
+     "filtered"),
+    # Comcast: "not our customer" is said of the recipient
+    ("550 5.1.1 <ana@example.com>: not our customer", "hard_bounce", "user_unknown"),
+    # a mailbox out of reach for now is the server's trouble, not a block of the sender
+    ("452 4.1.1 <ana@example.com>: Recipient address rejected: Mailbox temporarily "
+     "unavailable", "soft_bounce", "system_error"),
     # Postfix's unknown recipient domain: the domain, not a missing mailbox
     ("550 5.1.2 <ana@nowhere.example>: Recipient address rejected: Domain not found",
      "hard_bounce", "host_unknown"),
