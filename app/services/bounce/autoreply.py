@@ -80,25 +80,45 @@ _MOVED = re.compile(
     r" e-?mail address|n'est plus (?:utilisée|valide|active|consultée|en service|lue)"
     r"|ne fait plus partie de|a quitté (?:la société|l'entreprise|le cabinet)"
     r"|ist nicht mehr (?:gültig|aktiv|in (?:benutzung|gebrauch)|erreichbar)"
-    r"|hat das unternehmen verlassen|ya no (?:está en uso|es válida|está activa|trabaja)"
+    r"|hat das unternehmen verlassen|nicht mehr (?:im (?:hause|unternehmen)|für [^\n.]{1,60}"
+    r" tätig|bei [^\n.]{1,60} (?:tätig|beschäftigt))"
+    r"|ya no (?:está en uso|es válida|está activa|trabaja)"
     r"|non è più (?:attiv|valid|in uso|utilizzat)|não (?:está|é) mais (?:em uso|válid|ativ)"
     r"|niet (?:meer|langer) in gebruik|werkt niet (?:meer|langer) bij")
 # Outlook's text receipts, localised: "Read:", "Lu :", "Gelesen:", "Leído:", "Letto:",
 # "Lida:", "Gelezen:", "Läst:", "開封済み:"; and what their body says.
 _MDN_SUBJECT = re.compile(r"^\s*(?:(?:read|lu|gelesen|leído|leido|letto|lida|lido|gelezen"
-                          r"|läst|læst|lest|luettu|開封済み|開封)\s*:|return receipt\b"
+                          r"|läst|læst|lest|luettu|開封済み|開封|przeczytano|přečteno|прочитано"
+                          r"|okundu|已读|已讀|읽음|olvasott|citit)\s*:|return receipt\b"
                           r"|read (?:receipt|report|notification)\b|accusé de lecture"
                           r"|lesebestätigung|confirmación de lectura|conferma di lettura)")
 _MDN_BODY = re.compile(r"was read on|has been (?:read|displayed)|a été lu|été affiché"
                        r"|wurde am .{1,80} gelesen|gelesen\.|se ha leído|fue leído|è stato letto"
                        r"|foi lida|is gelezen op|lästes|開封されました|was received by"
-                       r"|was (?:opened|displayed)|wurde gelesen|ha sido leído|a été ouvert")
+                       r"|was (?:opened|displayed)|wurde gelesen|ha sido leído|a été ouvert"
+                       r"|przeczytan|přečten|прочитан|luettiin|okundu|已被阅读|已被閱讀|읽었습니다"
+                       r"|elolvas|a fost citit")
+# Outlook's "Not read:" receipts: deleted unread, RFC 3798's "deleted" disposition.
+_UNREAD_SUBJECT = re.compile(r"^\s*(?:not read|non lu|nicht gelesen|no leído|no leido"
+                             r"|non letto|não lida|não lido|niet gelezen|nieprzeczytan"
+                             r"|nepřečteno|не прочитано|ej läst|ikke læst|ikke lest)\s*:")
+_UNREAD_BODY = re.compile(r"deleted without being read|supprimé sans (?:avoir été )?lu"
+                          r"|ungelesen gelöscht|eliminado sin (?:ser )?leído|eliminado sin leer"
+                          r"|eliminato senza essere letto|excluída sem ser lida"
+                          r"|zonder te (?:worden )?(?:lezen|gelezen) verwijderd"
+                          r"|usunięta bez przeczytania|smazána bez přečtení"
+                          r"|удалено без прочтения|raderades utan att läsas")
 
 
-def looks_like_text_mdn(report: Report, parts: Parts) -> bool:
-    if not report.subject or not _MDN_SUBJECT.search(report.subject.lower()):
-        return False
-    return bool(_MDN_BODY.search(human_text(parts)[:4000].lower()))
+def text_mdn(report: Report, parts: Parts) -> str | None:
+    """The disposition of a read receipt written as plain text ("displayed", or "deleted"
+    for Outlook's "Not read:"), or None when the message is none."""
+    subject = (report.subject or "").lower()
+    if _UNREAD_SUBJECT.search(subject):
+        return "deleted" if _UNREAD_BODY.search(_body(parts)) else None
+    if _MDN_SUBJECT.search(subject) and _MDN_BODY.search(_body(parts)):
+        return "displayed"
+    return None
 
 
 def _system_sender(report: Report) -> bool:

@@ -9,8 +9,8 @@ from app.services.bounce.addresses import MSGID_HDR_RE, MSGID_RE, address_of, ms
 from app.services.bounce.autoreply import (
     looks_like_auto_reply,
     looks_like_challenge,
-    looks_like_text_mdn,
     moved_sentence,
+    text_mdn,
 )
 from app.services.bounce.decode import header_text, parse_entity, walk
 from app.services.bounce.freetext import looks_like_bounce, parse_free_text
@@ -24,6 +24,7 @@ from app.services.bounce.reports import (
     parse_mdn,
     parse_unsubscribe,
 )
+from app.services.bounce.taxonomy import REASON_CATEGORY
 from app.services.bounce.vendors.base import Context
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,12 @@ def _parse(raw: bytes) -> Report:
         parse_free_text(report, msg, parts)
     elif looks_like_auto_reply(msg, report, parts):
         _auto_reply(report, moved_sentence(parts))
-    elif looks_like_text_mdn(report, parts):
+    elif disposition := text_mdn(report, parts):
         report.kind = "mdn"
-        report.mdn_disposition = "displayed"
+        report.mdn_disposition = disposition
         report.original_message_id = replied_id(report)
         report.recipients = [RecipientStatus(
-            address=report.from_addr, category="opened", reason="displayed",
+            address=report.from_addr, category=REASON_CATEGORY[disposition], reason=disposition,
             diagnostic=report.subject, original_message_id=replied_id(report))]
     if report.original_message_id is None and report.kind in ("dsn", "bounce", "feedback"):
         found = MSGID_HDR_RE.search(parts.original_text) or MSGID_HDR_RE.search(

@@ -1,8 +1,9 @@
 """What kind of report a message is, and the per-recipient verdict the sent table shows:
 final failures under a 4.x.x status, delay and success notices in several languages,
 automatic answers that are no out-of-office (challenges, helpdesk acknowledgements, "this
-address is no longer in use"), out-of-office replies in more languages, and one recipient
-reported twice. Samples: tests/data/bounces/report_kinds/ (our own words)."""
+address is no longer in use"), out-of-office replies and text read receipts in more
+languages, and one recipient reported twice.
+Samples: tests/data/bounces/report_kinds/ (our own words)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     # automatic answers
     "challenge_verify_human": ("auto_reply", [("nina@filtre.example", "auto_reply", "vacation")]),
     "autoreply_moved_en": ("bounce", [("omar@ancien.example", "hard_bounce", "has_moved")]),
+    "autoreply_moved_de": ("bounce", [("klaus@firma.example", "hard_bounce", "has_moved")]),
     "autoreply_moved_fr": ("bounce", [("omar@ancien.example", "hard_bounce", "has_moved")]),
     "ticket_ack_no_header": ("auto_reply", [("aide@service.example", "auto_reply", "vacation")]),
     "ticket_ack_fr_generated": (
@@ -51,6 +53,12 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "ooo_fi_body_only": ("auto_reply", [("aino@yritys.example", "auto_reply", "vacation")]),
     "ooo_ko": ("auto_reply", [("minji@hoesa.example", "auto_reply", "vacation")]),
     "ooo_zh": ("auto_reply", [("liwei@gongsi.example", "auto_reply", "vacation")]),
+    # read receipts written as text, in more languages; Outlook's "Not read:" is RFC 3798's
+    # "deleted" (delivered, never opened)
+    "mdn_text_pl_przeczytano": ("mdn", [("ewa@firma.example", "opened", "displayed")]),
+    "mdn_text_ru_prochitano": ("mdn", [("ivan@firma.example", "opened", "displayed")]),
+    "mdn_text_not_read_en": ("mdn", [("tom@partner.example", "delivered", "deleted")]),
+    "mdn_text_non_lu_fr": ("mdn", [("sophie@client.example", "delivered", "deleted")]),
     # a person's message whose subject starts with "Vacation": no automatic answer
     "person_vacation_subject": ("other", []),
 }
