@@ -47,7 +47,7 @@ RULES: list[tuple[str, str]] = [
     # 5.7.509 ("does not pass DMARC verification"), 5.7.23 ("Sender Policy Framework").
     ("auth_failure", (r"\bdmarc\b|\bdkim\b.{0,60}(?:fail|invalid|missing|not pass|reject|verif)"
                      r"|\bspf\b.{0,80}(?:fail|check|reject|not pass|not designate|record|polic"
-                     r"|valid|softfail|permerror|temperror|hardfail)"
+                     r"|valid|softfail|permerror|temperror|hardfail|temporary error)"
                      r"|sender policy framework|unauthenticated (?:e-?mail|mail|message)"
                      r"|this mail is unauthenticated|authentication checks? (?:did not|failed)"
                      r"|not (?:pass|passing) authentication|\barc\b validation fail"
@@ -573,6 +573,8 @@ RULES: list[tuple[str, str]] = [
     # a mailbox out of reach for now, whatever the prefix ("452 4.1.1 <x>: Recipient address
     # rejected: Mailbox temporarily unavailable"): the server's trouble, not a block
     ("system_error?", r"(?:mailbox|user|recipient) (?:is )?temporarily unavailable"),
+    # Microsoft 365 "451 4.7.3 Organization queue quota exceeded": the sending tenant throttled
+    ("speeding", r"queue quota exceeded"),
     # complaints about the sender are its reputation, not the content of this message
     ("bad_reputation", r"spam complaints"),
     # --- long-tail providers' own codes and replies -----------------------------------------

@@ -82,7 +82,7 @@ _NEVER_EXISTED = re.compile(r"inexistant|n'existe pas|does not exist|doesn't exi
 # limit from specific sender exceeded").
 _NOT_FULL = re.compile(r"sending (?:quota|limit)|submission quota|receive limit|email quota"
                        r"|(?:hourly|daily|per hour|per day)[^.;\n]{0,20}(?:limit|quota)"
-                       r"|recipientthresholdexceeded|message rate")
+                       r"|recipientthresholdexceeded|message rate|queue quota")
 # A named blocklist is a block even when its name says "reputation" (Barracuda Reputation
 # Block List, Trend Micro Email Reputation Services).
 _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputation service"

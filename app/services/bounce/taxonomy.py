@@ -89,7 +89,9 @@ STATUS_REASON: dict[str, str] = {
     # Microsoft 365 (Exchange Online NDR reference)
     "5.7.57": "security_error",  # client not authenticated to send
     "5.7.64": "no_relaying",  # TenantAttribution: relay access denied
-    "5.7.124": "filtered", "5.7.133": "policy_violation", "5.7.134": "policy_violation",
+    "5.7.124": "filtered", "5.7.129": "policy_violation",  # restricted recipient
+    "5.7.132": "policy_violation",  # moderated recipient: the moderator refused
+    "5.7.133": "policy_violation", "5.7.134": "policy_violation",
     "5.7.135": "policy_violation", "5.7.136": "policy_violation",  # group restrictions
     "5.7.350": "spam_detected",  # remote server returned message detected as spam
     "5.7.501": "blocked", "5.7.502": "blocked", "5.7.503": "blocked",  # spam abuse detected

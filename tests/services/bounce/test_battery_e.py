@@ -70,6 +70,14 @@ ROWS: list[tuple[str, str, str]] = [
     # a mailbox out of reach for now is the server's trouble, not a block of the sender
     ("452 4.1.1 <ana@example.com>: Recipient address rejected: Mailbox temporarily "
      "unavailable", "soft_bounce", "system_error"),
+    # Microsoft 365's documented restricted/moderated recipients and tenant throttling
+    ("550 5.7.129 RESOLVER.RST.RestrictedToRecipientsPermission; sender not authorized to send to "
+     "this recipient", "blocked", "policy_violation"),
+    ("550 5.7.132 RESOLVER.RST.ModeratedRecipient; the moderator declined it", "blocked",
+     "policy_violation"),
+    ("451 4.7.3 Organization queue quota exceeded", "soft_bounce", "speeding"),
+    # an SPF lookup that failed for now is still about the sender's authentication
+    ("451 4.7.1 Please retry: SPF temporary error for example.net", "blocked", "auth_failure"),
     # Postfix's unknown recipient domain: the domain, not a missing mailbox
     ("550 5.1.2 <ana@nowhere.example>: Recipient address rejected: Domain not found",
      "hard_bounce", "host_unknown"),
