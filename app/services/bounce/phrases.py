@@ -621,10 +621,12 @@ RULES: list[tuple[str, str]] = [
                      r"|destinatario errato|destin\. sconosciuto|nie ma takiego (?:konta"
                      r"|u[żz]ytkownika|adresu)|(?:konto|adresat|u[żz]ytkownik|skrzynka)"
                      r"[^.;\n]{0,30}nie istnieje")),
-    ("suspend", (r"is now disabled|disabled with mta service|(?:account|mailbox|user) not"
+    ("suspend", (r"(?:>|mailbox|account|user|address|recipient) is now disabled"
+                r"|disabled with mta service|(?:account|mailbox|user) not"
                 r" activated|not currently being accepted for this (?:mailbox|account|address)"
                 r"|(?:blocked|closed|disabled|suspended|deactivated|locked) (?:due to|for)"
-                r" (?:extended )?inactivity|no longer accepts? (?:e-?)?mail"
+                r" (?:extended )?inactivity"
+                r"|(?:address|mailbox|account|user|recipient) no longer accepts? (?:e-?)?mail"
                 r"|usuario[^.;\n]{0,30}inactiv|expirado por falta de uso"
                 r"|bloccat[oa] per inutilizzo|konto[^.;\n]{0,40}(?:zablokowane|nieaktywne)")),
     ("mailbox_full", (r"mailbox\s{0,2}<[^<>\s]{1,80}>\s{0,2}is full|mailbox space not enough"
@@ -644,5 +646,10 @@ RULES: list[tuple[str, str]] = [
     ("spam_detected", r"spam message is detected|antyspam"),
     ("rejected", r"verify mail ?from failed"),
     ("network_error", r"mx list for \S{1,80} points back to|connection with \S{1,80} is broken"),
-    ("host_unknown", r"host ?name is unknown|perm_failure: dns error"),
+    ("host_unknown", r"(?<!your )host ?name is unknown|perm_failure: dns error"),
+    # a login refused ("535 Invalid account or password"): the sender's credentials, not a
+    # recipient ("invalid account"/"invalid user" above)
+    ("security_error", (r"invalid (?:user ?name|user|account|login)s? (?:or|and|/) password"
+                       r"|(?:user ?name|account|login) or password (?:is )?(?:invalid"
+                       r"|incorrect|wrong)")),
 ]

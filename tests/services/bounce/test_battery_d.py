@@ -175,3 +175,15 @@ def test_sendmail_dsn_of_a_552_size_refusal_is_a_message_too_big() -> None:
            b" maximum message size\n\n--s--\n")
     assert [(r.category, r.reason) for r in parse(raw).recipients] == [
         ("soft_bounce", "message_too_big")]
+
+
+def test_the_new_families_do_not_reach_beyond_their_nouns() -> None:
+    # a login refused is the sender's credentials, not an unknown recipient
+    assert classify_reply(None, "535 Invalid account or password") == (
+        "blocked", "security_error")
+    assert decide("550 invalid user or password") == "security_error"
+    # "now disabled" / "no longer accepts mail" said of a protocol or a domain
+    assert decide("550 TLSv1 is now disabled, please upgrade") != "suspend"
+    assert decide("550 this domain no longer accepts mail") != "suspend"
+    # the sending host's own name unknown is no unknown destination
+    assert decide("550 your hostname is unknown") != "host_unknown"
