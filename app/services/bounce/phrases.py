@@ -499,7 +499,7 @@ RULES: list[tuple[str, str]] = [
     # days"); Postfix (delivery time expired); Microsoft 365 4.4.7/5.4.300/4.4.316
     # ("QUEUE.Expired; message expired"); OpenSMTPD ("Envelope expired"); Domino, Exchange
     # 2003 ("delivery time has expired"); FR/DE wordings.
-    ("expired", (r"retry time(?:out)? (?:not reached|exceeded)|timeout exceeded"
+    ("expired", (r"retry time(?:out)? (?:not reached|exceeded)|(?<!error: )timeout exceeded"
                 r"|delivery time (?:has )?expired|(?:message|delivery|envelope) (?:has )?expired"
                 r"|gave up|giving up|i'm not going to try again|(?:in|on) (?:the )?queue too long"
                 r"|could not be delivered (?:for|within)|undeliverable for|message timed out"

@@ -93,6 +93,14 @@ def test_a_server_refusing_for_now_is_no_dead_domain(text: str) -> None:
     assert classify_reply(None, text)[0] == "soft_bounce"
 
 
+def test_postfix_idle_timeout_is_the_connection_not_an_expiry() -> None:
+    # smtpd's "Error: timeout exceeded" closes a slow session; Exim's "retry timeout
+    # exceeded" is a queue giving up
+    assert classify_reply(None, "421 4.4.2 mx.example.com Error: timeout exceeded") == (
+        "soft_bounce", "network_error")
+    assert classify_reply(None, "retry timeout exceeded") == ("soft_bounce", "expired")
+
+
 def test_the_permanent_x32_still_says_the_domain_takes_no_mail() -> None:
     assert classify_reply(None, "554 5.3.2 System not accepting network messages") == (
         "hard_bounce", "not_accept")
