@@ -76,8 +76,9 @@ _MOVED = re.compile(
     r"(?:address|mailbox|e-?mail account|account) is no longer (?:in use|active|valid|used"
     r"|monitored|being (?:monitored|read|checked))|no longer (?:works?|working|employed)"
     r" (?:at|for|with)|(?:has|have) left (?:the company|the organi[sz]ation|the firm)"
-    r"|(?:e-?mail )?address has changed|(?:has|have) changed (?:my|his|her|their|our)"
-    r" e-?mail address|n'est plus (?:utilisée|valide|active|consultée|en service|lue)"
+    r"|e-?mail address (?:has (?:been )?changed|is changing)|(?:has|have) changed (?:my|his"
+    r"|her|their|our) e-?mail address"
+    r"|n'est plus (?:utilisée|valide|active|consultée|en service|lue)"
     r"|ne fait plus partie de|a quitté (?:la société|l'entreprise|le cabinet)"
     r"|ist nicht mehr (?:gültig|aktiv|in (?:benutzung|gebrauch)|erreichbar)"
     r"|hat das unternehmen verlassen|nicht mehr (?:im (?:hause|unternehmen)|für [^\n.]{1,60}"
@@ -145,14 +146,16 @@ def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
     precedence = (header_text(msg, "Precedence") or "").lower()
     if precedence == "auto_reply":
         return True
+    if header_text(msg, "List-Id") or header_text(msg, "List-Unsubscribe"):
+        return False  # a list's or a newsletter's mail ("Vacation deals"), not an answer
     generated = auto.startswith(("auto-generated", "auto-notified")) or bool(header_text(
-        msg, "X-Auto-Response-Suppress")) or precedence in ("bulk", "junk")
+        msg, "X-Auto-Response-Suppress"))
     subject_says = AUTOREPLY_SUBJECT.search(subject)
     if subject_says and (generated or ":" in subject[subject_says.start():]
                          or _AUTO_WORD.search(subject)):
         return True
     body = _body(parts)
-    if subject_says or generated:
+    if subject_says or generated or precedence in ("bulk", "junk"):
         if _AUTOREPLY_BODY.search(body) or _ACK_BODY.search(body):
             return True
     return bool(_ACK_SUBJECT.search(subject) and _ACK_BODY.search(body))

@@ -59,7 +59,11 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "mdn_text_ru_prochitano": ("mdn", [("ivan@firma.example", "opened", "displayed")]),
     "mdn_text_not_read_en": ("mdn", [("tom@partner.example", "delivered", "deleted")]),
     "mdn_text_non_lu_fr": ("mdn", [("sophie@client.example", "delivered", "deleted")]),
-    # a person's message whose subject starts with "Vacation": no automatic answer
+    # an out-of-office reply about a postal address is no "address no longer in use"
+    "ooo_postal_address_changed": ("auto_reply", [("anne@client.example", "auto_reply",
+                                                   "vacation")]),
+    # a newsletter whose subject starts with "Vacation", and a person's: no automatic answer
+    "newsletter_vacation_subject": ("other", []),
     "person_vacation_subject": ("other", []),
 }
 
