@@ -199,7 +199,9 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("recipient addresses in single label domains not accepted", "user_unknown"),
     # Yahoo/AOL "SMTP error codes" (senders.yahooinc.com/smtp-error-codes).
     ("due to unresolvable rfc.5321 from domain", "rejected"),
-    ("permanently deferred", "rejected"),  # [TSS09]/[TSS11]/[TS03]
+    # "All messages from <IP> will be permanently deferred": Yahoo refuses the sending IP (its
+    # reputation), not the sender address
+    ("permanently deferred", "blocked"),  # [TSS09]/[TSS11]/[TS03]
     ("excessive unknown recipients", "blocked"),  # "VS1-IP ... - possible Open Relay"
     ("max message per connection reached", "too_many_conn"),
     # GoDaddy's bounce texts without an IB code (godaddy.com help 40685).

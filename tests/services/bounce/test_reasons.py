@@ -769,7 +769,7 @@ ROWS: list[tuple[str, str | None, str]] = [
     (("451 Message temporarily deferred due to unresolvable RFC.5321 from domain. See "
       "https://senders.yahooinc.com/error-codes#unresolvable-from-domain"), None, "rejected"),
     (("553 5.7.2 [TSS09] All messages from 192.0.2.25 will be permanently deferred; Retrying "
-      "will NOT succeed."), None, "rejected"),
+      "will NOT succeed."), None, "blocked"),
     ("421 Max message per connection reached, closing transmission channel", None,
      "too_many_conn"),
     # Mimecast "SMTP error codes" (community.mimecast.com)
@@ -800,7 +800,7 @@ ROWS: list[tuple[str, str | None, str]] = [
      None, "blocked"),
     # Yahoo/AOL (senders.yahooinc.com error codes)
     (("421 4.7.1 [TS03] Messages from 192.0.2.25 permanently deferred; Retrying will NOT "
-      "succeed"), None, "rejected"),
+      "succeed"), None, "blocked"),
     ("451 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", None, "blocked"),
     # Cox, GoDaddy: the sending IP refused after too many invalid recipients
     ("421 4.7.0 cox.net too many invalid recipients", None, "blocked"),
