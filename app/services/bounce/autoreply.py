@@ -127,8 +127,26 @@ def _system_sender(report: Report) -> bool:
     return local in ("root", "mailer-daemon", "postmaster")
 
 
+# Where an answer starts quoting the message it answers (Outlook's "-----Original
+# Message-----" / "From:" block, "On ... wrote:"): the sender's own words must not decide.
+_QUOTE_START = re.compile(r"^[ \t]*(?:-{2,}[ \t]*(?:original message|message d'origine"
+                          r"|ursprüngliche nachricht|mensaje original|messaggio originale)"
+                          r"|(?:from|de|von|da)[ \t]?:[^\n]{0,200}@|[^\n]{0,200}(?:wrote|a écrit"
+                          r"|schrieb|escribió|ha scritto)[ \t]?:[ \t]*$)",
+                          re.MULTILINE | re.IGNORECASE)
+
+
+def _own_text(parts: Parts) -> str:
+    """The answer's own text: before the quoted original, without "> " lines."""
+    text = human_text(parts)[:8000]
+    quoted = _QUOTE_START.search(text)
+    if quoted:
+        text = text[:quoted.start()]
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+
+
 def _body(parts: Parts) -> str:
-    return human_text(parts)[:4000].lower()
+    return _own_text(parts)[:4000].lower()
 
 
 def looks_like_auto_reply(msg: Part, report: Report, parts: Parts) -> bool:
@@ -173,7 +191,7 @@ def looks_like_challenge(msg: Part, report: Report, parts: Parts) -> bool:
 
 def moved_sentence(parts: Parts) -> str | None:
     """The sentence of an automatic answer saying the address is dead or replaced, if any."""
-    text = human_text(parts)[:4000]
+    text = _own_text(parts)[:4000]
     found = _MOVED.search(text.lower())
     if found is None:
         return None

@@ -62,6 +62,8 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     # an out-of-office reply about a postal address is no "address no longer in use"
     "ooo_postal_address_changed": ("auto_reply", [("anne@client.example", "auto_reply",
                                                    "vacation")]),
+    # the words of the quoted original ("account is no longer active") are not the answer's
+    "ooo_quoting_original": ("auto_reply", [("anne@client.example", "auto_reply", "vacation")]),
     # a newsletter whose subject starts with "Vacation", and a person's: no automatic answer
     "newsletter_vacation_subject": ("other", []),
     "person_vacation_subject": ("other", []),
