@@ -93,6 +93,8 @@ _NAMED_BLOCKLIST = re.compile(r"blocked using|barracuda reputation|email reputat
 # bounces.txt files these under "spam").
 _HOST_OR_SENDER_LISTED = re.compile(r"(?:client host|helo command|sender address|client) "
                                     r"\[[^\]\n]{1,120}\] blocked (?:using|by)")
+# "Your IP identified as spammer": the sending IP is judged, not this message's content.
+_IP_AS_SPAMMER = re.compile(r"\bip(?: address)?\b[^.;\n]{0,60}\bspammer")
 # The sender's own address or domain on a list: the envelope sender refused, not the IP.
 _SENDER_LISTED = re.compile(r"sender (?:address|domain)|\bdbl\b|rhsbl|from domain")
 # The recipient refused, whatever the stage the refusal is reported at (a gateway that
@@ -285,9 +287,14 @@ def _probe(reason: str, named: str | None, seen: _Seen, command: str | None) -> 
         # "compte inexistant ou désactivé": an address that may never have existed is unknown
         return seen.names("suspend") and not _NEVER_EXISTED.search(seen.text)
     if reason == "spam_detected":
-        return seen.names("spam_detected") and not _HOST_OR_SENDER_LISTED.search(seen.text)
+        return (seen.names("spam_detected") and not _HOST_OR_SENDER_LISTED.search(seen.text)
+                and not _IP_AS_SPAMMER.search(seen.text))
     if reason == "bad_reputation":
         return seen.names("bad_reputation") and not _NAMED_BLOCKLIST.search(seen.text)
+    if reason == "no_relaying":
+        # "Relaying denied - your IP is listed in Spamhaus / identified as spammer": the relay
+        # refusal is how the block is worded, the cause is the sending IP's listing
+        return seen.names("no_relaying") and not seen.names("blocked")
     if reason == "host_unknown":
         # "Host not found, try again": a DNS server failed, the name may well exist
         return seen.names("host_unknown") and not seen.names("network_error")

@@ -802,6 +802,11 @@ ROWS: list[tuple[str, str | None, str]] = [
     (("421 4.7.1 [TS03] Messages from 192.0.2.25 permanently deferred; Retrying will NOT "
       "succeed"), None, "blocked"),
     ("451 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", None, "blocked"),
+    # a relay refusal worded around the sending IP's listing is the listing
+    ("550 Relaying denied - Your IP identified as spammer", None, "blocked"),
+    ("550 5.7.1 Relaying denied. Your IP address is listed in Spamhaus", None, "blocked"),
+    ("554 5.7.1 <ana@example.org>: Relay access denied", None, "no_relaying"),
+    ("550 5.7.1 Relaying denied. Proper authentication required.", None, "no_relaying"),
     # Cox, GoDaddy: the sending IP refused after too many invalid recipients
     ("421 4.7.0 cox.net too many invalid recipients", None, "blocked"),
     # Zoho Mail
