@@ -173,23 +173,31 @@ def _entries(text: str, head_re: re.Pattern[str], *, indented_only: bool
     return entries
 
 
+def _recipient_line(line: str) -> str | None:
+    """The address of a line of the friendly list ("x@y", "x@y (x@y)", "Name (x@y)")."""
+    alone = _ALONE.match(line)
+    if alone:
+        return alone.group(1)
+    named = _NAMED.match(line)
+    return named.group(2) if named else None
+
+
 def _friendly_entries(body: str, delayed: bool) -> list[Found]:
     out: list[Found] = []
     lines = mtatext.lines_of(body)
     for index, line in enumerate(lines):
-        alone = _ALONE.match(line) or _NAMED.match(line)
-        if not alone:
+        address = _recipient_line(line)
+        if address is None:
             continue
         follow = []
         for nxt in lines[index + 1:index + 12]:
-            if _ALONE.match(nxt) or _NAMED.match(nxt):
+            if _recipient_line(nxt) is not None:
                 break
             follow.append(nxt)
         # a coded reply ("Remote Server returned '550 ...'") says more than the friendly text
         coded = [x for x in follow if _CODED.search(x)]
         if not coded:
             follow = follow[:next((i for i, x in enumerate(follow) if not x.strip()), None)]
-        address = alone.group(2) if alone.re is _NAMED else alone.group(1)
         out.append(_found(address, mtatext.squash(coded or follow), delayed, None))
     return out
 
@@ -198,9 +206,9 @@ def _listed(body: str) -> list[str]:
     """The addresses a notice lists, one a line, up to its first blank line after them."""
     out: list[str] = []
     for line in mtatext.lines_of(body)[:60]:
-        one = _ALONE.match(line) or _NAMED.match(line)
-        if one:
-            out.append(one.group(2) if one.re is _NAMED else one.group(1))
+        address = _recipient_line(line)
+        if address is not None:
+            out.append(address)
         elif out and not line.strip():
             break
     return out
