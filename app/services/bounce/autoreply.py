@@ -138,11 +138,14 @@ _QUOTE_START = re.compile(r"^[ \t]*(?:-{2,}[ \t]*(?:original message|message d'o
 
 def _own_text(parts: Parts) -> str:
     """The answer's own text: before the quoted original, without "> " lines."""
-    text = human_text(parts)[:8000]
-    quoted = _QUOTE_START.search(text)
-    if quoted:
-        text = text[:quoted.start()]
-    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+    if parts.answer is None:
+        text = human_text(parts)[:8000]
+        quoted = _QUOTE_START.search(text)
+        if quoted:
+            text = text[:quoted.start()]
+        parts.answer = "\n".join(line for line in text.split("\n")
+                                  if not line.lstrip().startswith(">"))
+    return parts.answer
 
 
 def _body(parts: Parts) -> str:

@@ -351,6 +351,7 @@ class Parts:
     original: Part | None = None
     original_text: str = ""
     human: str | None = None  # cached human_text()
+    answer: str | None = None  # cached autoreply's own_text(): asked up to four times a parse
 
 
 def walk(msg: Part) -> Parts:
